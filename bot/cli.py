@@ -1,0 +1,140 @@
+"""quotewatch command line: run, scan, quotes, check-rules (contracts in DESIGN.md).
+
+    quotewatch run [--config PATH]
+    quotewatch scan [--config PATH] [--feed URL_OR_FILE ...] [--db PATH] [--json]
+    quotewatch quotes FILE ... [--config PATH] [--json]
+    quotewatch check-rules PATH
+
+Exit codes: 0 success, 1 a problem the user can fix (bad rules, unreadable file), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rules.load import RulesError, check_file, load_rules
+from rules.model import Rules
+
+log = logging.getLogger("quotewatch")
+
+EXAMPLE_CONFIG = "config.example.toml"
+
+
+def default_config_path() -> Path:
+    """./config.toml, else the example config next to us or installed under share/quotewatch."""
+    candidates = [
+        Path("config.toml"),
+        Path(EXAMPLE_CONFIG),
+        Path(__file__).resolve().parent.parent / EXAMPLE_CONFIG,
+        Path(sys.prefix) / "share" / "quotewatch" / EXAMPLE_CONFIG,
+    ]
+    for path in candidates:
+        if path.is_file():
+            return path
+    return candidates[0]
+
+
+def _load(config: str | None) -> Rules:
+    path = Path(config) if config else default_config_path()
+    return load_rules(path)
+
+
+def cmd_check_rules(args: argparse.Namespace) -> int:
+    rules, problems = check_file(Path(args.path))
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"{args.path}: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    assert rules is not None
+    print(
+        f"{args.path}: OK — {len(rules.feeds)} feeds, {len(rules.speakers)} speakers, "
+        f"{len(rules.topics)} topics, {len(rules.watches)} watches"
+    )
+    return 0
+
+
+def cmd_quotes(args: argparse.Namespace) -> int:
+    from bot.quotes_cli import run_quotes
+
+    rules = _load(args.config) if args.config else _load_optional_default()
+    return run_quotes(args.files, rules, as_json=args.json)
+
+
+def _load_optional_default() -> Rules | None:
+    """`quotes` works without any config; a default config, when present, adds tracked speaker ids."""
+    path = default_config_path()
+    if not path.is_file():
+        return None
+    return load_rules(path)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from bot.scan import run_scan
+
+    return run_scan(_load(args.config), feeds=args.feed or [], db=args.db, as_json=args.json)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.service import run_service
+
+    config = Path(args.config) if args.config else default_config_path()
+    return run_service(config)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quotewatch", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="run the watchers (and the Telegram bot when a token is set)")
+    p.add_argument("--config", help="rules file (default ./config.toml, else config.example.toml)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("scan", help="one pass over the feeds; print the alerts, send nothing")
+    p.add_argument("--config", help="rules file")
+    p.add_argument("--feed", action="append", metavar="URL_OR_FILE", help="only this feed (repeatable)")
+    p.add_argument("--db", help="history database (default: a throwaway in-memory store)")
+    p.add_argument("--json", action="store_true", help="one JSON object per alert per line")
+    p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("quotes", help="extract statements from article files (.txt, .html)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--config", help="rules file, for tracked speaker ids")
+    p.add_argument("--json", action="store_true", help="one JSON object per statement per line")
+    p.set_defaults(func=cmd_quotes)
+
+    p = sub.add_parser("check-rules", help="validate a rules file")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_check_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return int(args.func(args))
+    except RulesError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `quotewatch quotes ... | head`: the reader went away; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
