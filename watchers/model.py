@@ -80,3 +80,44 @@ class Alert:
     chats: tuple[int | str, ...]
     update: bool = False  # True: the story was already alerted; edit the earlier messages
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the store remembers about one feed between polls (conditional GET, health, schedule)."""
+
+    feed_id: str
+    url: str  # current URL; a permanent redirect updates it, the id stays
+    etag: str | None = None
+    last_modified: str | None = None
+    last_poll: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    consecutive_errors: int = 0
+    items_seen: int = 0
+    next_poll: datetime | None = None  # earliest time the next poll may run (backoff, Retry-After, ttl)
+    polled_ok_once: bool = False  # False until the first successful poll: backfill window applies
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    """What dedup decided about one tracked speaker's statements in one article."""
+
+    story_id: str
+    speaker_id: str
+    new: bool  # True: a story never seen before; False: an existing story got a new source
+    statements: tuple[Statement, ...]  # this article's statements of the speaker that belong to the story
+    new_source: bool = True  # False when the article was already a source (same article via another feed)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One pending Telegram action: post a story to a chat, or edit the message that carried it."""
+
+    id: int
+    chat_id: int | str
+    story_id: str
+    action: Literal["send", "edit"]
+    attempts: int = 0
+    not_before: datetime | None = None
