@@ -1,0 +1,366 @@
+"""Fetcher against a real loopback server: conditional GET, encodings, redirects, limits, SSRF guard."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import tracemalloc
+import zlib
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from feedserver import FeedServer
+
+from rules.model import Feed
+from watchers.errors import (
+    Blocked,
+    ConnectionFailed,
+    FetchError,
+    HTTPStatusError,
+    RedirectLoop,
+    Timeout,
+    TooLarge,
+    TooManyRedirects,
+)
+from watchers.fetch import Fetcher, is_public_address, system_resolver
+from watchers.model import Article, FeedState
+from watchers.parse import parse_feed
+from watchers.schedule import apply_result
+from watchers.text import fetch_article_text
+
+NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
+RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Local Desk</title><item><guid>g1</guid><title>One</title><description>Body.</description></item></channel></rss>'
+
+
+def local_feed(server: FeedServer, path: str, **kwargs: object) -> Feed:
+    return Feed(id="local", url=server.url(path), name="Local Desk", allow_private=True, **kwargs)  # type: ignore[arg-type]
+
+
+async def test_conditional_get_with_etag_returns_304_without_content(feed_server: FeedServer) -> None:
+    feed_server.serve("/rss", RSS, etag='"v1"', last_modified="Tue, 12 Mar 2024 10:00:00 GMT")
+    feed = local_feed(feed_server, "/rss")
+    async with Fetcher() as fetcher:
+        first = await fetcher.fetch_feed(feed, None, NOW)
+        state = apply_result(FeedState(feed.id, feed.url), first, NOW, feed.interval, items=1)
+        second = await fetcher.fetch_feed(feed, state, NOW)
+    assert first.status == 200 and first.content == RSS
+    assert first.etag == '"v1"' and first.last_modified == "Tue, 12 Mar 2024 10:00:00 GMT"
+    assert second.status == 304 and second.content is None
+    sent = feed_server.requests[-1].headers
+    assert sent["if-none-match"] == '"v1"'
+    assert sent["if-modified-since"] == "Tue, 12 Mar 2024 10:00:00 GMT"
+    assert (
+        sent["user-agent"].startswith("quotewatch/")
+        and "+https://github.com/quotewatch" in sent["user-agent"]
+    )
+    after = apply_result(state, second, NOW, feed.interval)
+    assert after.etag == '"v1"' and after.items_seen == 1  # a 304 keeps the validators
+
+
+async def test_conditional_get_with_last_modified_only(feed_server: FeedServer) -> None:
+    feed_server.serve("/rss", RSS, last_modified="Tue, 12 Mar 2024 10:00:00 GMT")
+    feed = local_feed(feed_server, "/rss")
+    state = FeedState(feed.id, feed.url, last_modified="Tue, 12 Mar 2024 10:00:00 GMT")
+    async with Fetcher() as fetcher:
+        result = await fetcher.fetch_feed(feed, state, NOW)
+    assert result.status == 304 and result.content is None
+    assert "if-none-match" not in feed_server.requests[-1].headers
+
+
+async def test_gzip_and_deflate_bodies_are_decoded(feed_server: FeedServer) -> None:
+    feed_server.serve("/gz", RSS, gzip_body=True)
+    feed_server.serve("/zlib", zlib.compress(RSS), headers={"Content-Encoding": "deflate"})
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    feed_server.serve("/raw", raw.compress(RSS) + raw.flush(), headers={"Content-Encoding": "deflate"})
+    async with Fetcher() as fetcher:
+        for path in ("/gz", "/zlib", "/raw"):
+            result = await fetcher.fetch_feed(local_feed(feed_server, path))
+            assert result.content == RSS, path
+    assert "gzip" in feed_server.requests[0].headers["accept-encoding"]
+
+
+async def test_permanent_redirect_chain_is_reported(feed_server: FeedServer) -> None:
+    feed_server.redirect("/a", "/b", 301)
+    feed_server.redirect("/b", feed_server.url("/c"), 308)
+    feed_server.serve("/c", RSS)
+    async with Fetcher() as fetcher:
+        result = await fetcher.fetch_feed(local_feed(feed_server, "/a"))
+    assert result.url == feed_server.url("/c")
+    assert result.permanent_redirect_to == feed_server.url("/c")
+    state = apply_result(FeedState("local", feed_server.url("/a")), result, NOW, 300)
+    assert state.url == feed_server.url("/c")
+
+
+async def test_temporary_hop_stops_the_permanent_move(feed_server: FeedServer) -> None:
+    feed_server.redirect("/x", "/y", 301)
+    feed_server.redirect("/y", "/z", 302)
+    feed_server.serve("/z", RSS)
+    feed_server.redirect("/t", "/u", 302)
+    feed_server.redirect("/u", "/z", 301)
+    async with Fetcher() as fetcher:
+        moved = await fetcher.fetch_feed(local_feed(feed_server, "/x"))
+        temporary = await fetcher.fetch_feed(local_feed(feed_server, "/t"))
+    assert moved.permanent_redirect_to == feed_server.url("/y")
+    assert temporary.permanent_redirect_to is None and temporary.url == feed_server.url("/z")
+
+
+async def test_redirect_loop_is_detected(feed_server: FeedServer) -> None:
+    feed_server.redirect("/ping", "/pong", 302)
+    feed_server.redirect("/pong", "/ping", 302)
+    async with Fetcher() as fetcher:
+        with pytest.raises(RedirectLoop, match="loop"):
+            await fetcher.fetch_feed(local_feed(feed_server, "/ping"))
+    assert feed_server.hits("/ping") == 1
+
+
+async def test_too_many_redirects(feed_server: FeedServer) -> None:
+    for i in range(7):
+        feed_server.redirect(f"/r{i}", f"/r{i + 1}", 302)
+    feed_server.serve("/r7", RSS)
+    async with Fetcher(max_redirects=5) as fetcher:
+        with pytest.raises(TooManyRedirects, match="more than 5"):
+            await fetcher.fetch_feed(local_feed(feed_server, "/r0"))
+    assert feed_server.hits("/r6") == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "needle"),
+    [(404, "moved"), (410, "removed"), (403, "refuses"), (500, "server error"), (502, "server error")],
+)
+async def test_error_statuses_map_to_http_status_error(
+    feed_server: FeedServer, status: int, needle: str
+) -> None:
+    feed_server.serve("/e", "nope", status=status)
+    async with Fetcher() as fetcher:
+        with pytest.raises(HTTPStatusError, match=needle) as info:
+            await fetcher.fetch_feed(local_feed(feed_server, "/e"))
+    assert info.value.status == status and str(status) in str(info.value)
+
+
+async def test_429_retry_after_is_kept_and_backs_off(feed_server: FeedServer) -> None:
+    feed_server.serve("/busy", "slow down", status=429, headers={"Retry-After": "7200"})
+    feed = local_feed(feed_server, "/busy")
+    async with Fetcher() as fetcher:
+        with pytest.raises(HTTPStatusError) as info:
+            await fetcher.fetch_feed(feed)
+    assert info.value.status == 429 and info.value.retry_after == "7200"
+    state = apply_result(FeedState(feed.id, feed.url), info.value, NOW, 300)
+    assert state.consecutive_errors == 1 and state.last_error and "429" in state.last_error
+    assert state.next_poll == NOW + timedelta(seconds=7200)
+
+
+async def test_server_error_updates_health_and_backs_off_exponentially(feed_server: FeedServer) -> None:
+    feed_server.serve("/down", "oops", status=500)
+    feed = local_feed(feed_server, "/down")
+    state = FeedState(feed.id, feed.url, last_success=NOW - timedelta(days=1))
+    async with Fetcher() as fetcher:
+        for expected_errors in (1, 2, 3):
+            try:
+                await fetcher.fetch_feed(feed, state)
+            except FetchError as exc:
+                state = apply_result(state, exc, NOW, 300)
+            assert state.consecutive_errors == expected_errors
+            assert state.next_poll == NOW + timedelta(seconds=300 * 2**expected_errors)
+    assert state.last_error_at == NOW and state.last_success == NOW - timedelta(days=1)
+
+
+async def test_stalled_server_times_out(feed_server: FeedServer) -> None:
+    feed_server.stall("/slow")
+    feed_server.stall("/trickle", after_headers=True)
+    async with Fetcher(total_timeout=0.5) as fetcher:
+        with pytest.raises(Timeout, match="did not answer"):
+            await fetcher.fetch_feed(local_feed(feed_server, "/slow"))
+        with pytest.raises(Timeout):
+            await fetcher.fetch_feed(local_feed(feed_server, "/trickle"))
+
+
+async def test_oversized_body_is_refused(feed_server: FeedServer) -> None:
+    feed_server.serve("/big", b"x" * 5000)
+
+    async def chunked(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()  # no Content-Length: the cap must hold while streaming
+        await response.prepare(request)
+        for _ in range(10):
+            await response.write(b"y" * 1000)
+        return response
+
+    feed_server.route("/chunked", chunked)
+    async with Fetcher(max_body=4000) as fetcher:
+        for path in ("/big", "/chunked"):
+            with pytest.raises(TooLarge, match="limit"):
+                await fetcher.fetch_feed(local_feed(feed_server, path))
+
+
+async def test_gzip_bomb_stops_at_the_cap(feed_server: FeedServer) -> None:
+    feed_server.gzip_bomb("/bomb")  # 1 GB of zeros
+    tracemalloc.start()
+    try:
+        async with Fetcher(max_body=2 * 1024 * 1024) as fetcher:
+            with pytest.raises(TooLarge):
+                await fetcher.fetch_feed(local_feed(feed_server, "/bomb"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024  # the cap plus a chunk, not the 1 GB (nor a 64 MB inflated chunk)
+
+
+async def test_loopback_is_blocked_unless_the_feed_allows_private(feed_server: FeedServer) -> None:
+    feed_server.serve("/rss", RSS)
+    public = Feed(id="p", url=feed_server.url("/rss"), name="P")
+    async with Fetcher() as fetcher:
+        with pytest.raises(Blocked, match="allow_private"):
+            await fetcher.fetch_feed(public)
+        assert (await fetcher.fetch_feed(local_feed(feed_server, "/rss"))).status == 200
+    assert feed_server.hits("/rss") == 1
+
+
+async def test_redirect_from_a_public_host_to_loopback_is_refused(feed_server: FeedServer) -> None:
+    async def pretend_localhost_is_public(host: str, port: int) -> Sequence[str]:
+        # The guard sees a public address for "localhost"; the connection still goes to the loopback server.
+        return ["93.184.215.14"] if host == "localhost" else await system_resolver(host, port)
+
+    feed_server.redirect("/go", feed_server.url("/rss"), 302)
+    feed_server.serve("/rss", RSS)
+    feed = Feed(id="p", url=feed_server.url("/go", host="localhost"), name="P", allow_private=False)
+    async with Fetcher(resolver=pretend_localhost_is_public) as fetcher:
+        with pytest.raises(Blocked, match="127.0.0.1"):
+            await fetcher.fetch_feed(feed)
+    assert feed_server.hits("/go") == 1  # the first hop was allowed and answered
+    assert feed_server.hits("/rss") == 0  # the private hop was never requested
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://files.test/feed.xml", "gopher://x.test/", "//no-scheme.test/"]
+)
+async def test_non_http_urls_are_blocked(url: str) -> None:
+    async with Fetcher() as fetcher:
+        with pytest.raises(Blocked, match="http"):
+            await fetcher.fetch_page(url, allow_private=True)
+
+
+async def test_redirect_to_a_file_url_is_blocked(feed_server: FeedServer) -> None:
+    feed_server.redirect("/evil", "file:///etc/passwd", 302)
+    async with Fetcher() as fetcher:
+        with pytest.raises(Blocked):
+            await fetcher.fetch_feed(local_feed(feed_server, "/evil"))
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.9", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),  # cloud metadata
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("240.0.0.1", False),
+        ("::1", False),
+        ("::", False),
+        ("fe80::1%eth0", False),
+        ("fc00::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:10.0.0.1", False),
+        ("2002:7f00:1::", False),  # 6to4 wrapping 127.0.0.1
+        ("not-an-ip", False),
+        ("93.184.215.14", True),
+        ("2606:4700:4700::1111", True),
+    ],
+)
+def test_is_public_address(address: str, public: bool) -> None:
+    assert is_public_address(address) is public
+
+
+async def test_unresolvable_host_is_a_connection_failure() -> None:
+    async def no_dns(host: str, port: int) -> Sequence[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    async with Fetcher(resolver=no_dns) as fetcher:
+        with pytest.raises(ConnectionFailed, match="cannot resolve"):
+            await fetcher.fetch_page("https://nowhere.test/feed")
+
+
+async def test_refused_connection_is_a_connection_failure() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nobody listens there
+    async with Fetcher() as fetcher:
+        with pytest.raises(ConnectionFailed, match="check the URL"):
+            await fetcher.fetch_page(f"http://127.0.0.1:{port}/feed", allow_private=True)
+
+
+async def test_per_host_limit_holds(feed_server: FeedServer) -> None:
+    in_flight = 0
+    most = 0
+
+    async def slowish(request: web.Request) -> web.StreamResponse:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.02)
+        in_flight -= 1
+        return web.Response(body=RSS)
+
+    feed_server.route("/rss", slowish)
+    async with Fetcher(per_host=2, global_limit=10) as fetcher:
+        await asyncio.gather(*(fetcher.fetch_feed(local_feed(feed_server, "/rss")) for _ in range(8)))
+    assert feed_server.hits("/rss") == 8 and most == 2
+
+
+async def test_fetched_feed_parses(feed_server: FeedServer, feeds_dir: Path) -> None:
+    feed_server.serve_file("/atom", "atom10_relative.xml", gzip_body=True)
+    feed = local_feed(feed_server, "/atom")
+    async with Fetcher() as fetcher:
+        result = await fetcher.fetch_feed(feed)
+    assert result.content is not None
+    parsed = parse_feed(result.content, result.headers, feed, NOW, base_url=result.url)
+    assert [a.title for a in parsed.articles] == [
+        "Minister rules out snap election",
+        "Budget hearing runs late",
+    ]
+
+
+def article_for(url: str, text: str = "Short feed summary.") -> Article:
+    return Article(
+        id="a1", url=url, title="Port tariffs", text=text, feed="local", outlet="Local Desk", published=NOW
+    )
+
+
+async def test_full_text_replaces_a_shorter_feed_text(feed_server: FeedServer) -> None:
+    feed_server.serve_file("/story", "article_page.html")
+    feed = local_feed(feed_server, "/rss", full_text=True)
+    async with Fetcher() as fetcher:
+        article = await fetch_article_text(fetcher, article_for(feed_server.url("/story")), feed)
+    assert "Teodor Vance" in article.text and article.text.count("\n\n") >= 3
+
+
+async def test_full_text_keeps_the_feed_text_on_errors(
+    feed_server: FeedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    feed_server.serve("/gone", "missing", status=404)
+    feed_server.serve("/tiny", "<html><body><p>Hi.</p></body></html>", content_type="text/html")
+    feed = local_feed(feed_server, "/rss", full_text=True)
+    original = article_for(feed_server.url("/gone"), text="A longer summary from the feed itself.")
+    async with Fetcher() as fetcher:
+        with caplog.at_level(logging.WARNING, logger="watchers.text"):
+            kept = await fetch_article_text(fetcher, original, feed)
+        shorter = await fetch_article_text(
+            fetcher, article_for(feed_server.url("/tiny"), text="Longer text already."), feed
+        )
+        private = await fetch_article_text(fetcher, original, Feed(id="p", url="https://p.test/", name="P"))
+    assert kept == original and private == original
+    assert shorter.text == "Longer text already."
+    assert "feed=local" in caplog.text and f"url={original.url}" in caplog.text
+
+
+async def test_fetch_page_uses_the_smaller_cap(feed_server: FeedServer) -> None:
+    feed_server.serve("/page", b"<p>" + b"z" * 3000 + b"</p>", content_type="text/html")
+    async with Fetcher(page_max_body=1000) as fetcher:
+        with pytest.raises(TooLarge):
+            await fetcher.fetch_page(feed_server.url("/page"), allow_private=True)

@@ -1,0 +1,417 @@
+"""HTTP fetching of feeds and article pages: conditional GET, limits, redirects by hand, SSRF guard.
+
+    async with Fetcher() as fetcher:
+        result = await fetcher.fetch_feed(feed, state)          # FetchResult, or raises a FetchError
+        page = await fetcher.fetch_page(url, allow_private)     # same rules, smaller size cap
+
+One shared httpx.AsyncClient (connection pooling, keep-alive) per Fetcher. Every request:
+
+- carries an honest User-Agent and, for feeds, If-None-Match / If-Modified-Since from the FeedState;
+  a 304 comes back as a FetchResult with `content=None` (nothing to parse);
+- runs under a total deadline (asyncio.timeout around every hop and the body) besides httpx's connect
+  timeout; the deadline starts once the request holds its concurrency slots, so queueing behind other
+  feeds in a big cycle is not counted against it;
+- holds one of `global_limit` slots and one of `per_host` slots for its host while it talks to it;
+- follows at most `max_redirects` redirects itself (httpx's follow_redirects is off), so that every hop
+  goes through the SSRF guard; a hop back to a URL already visited is a RedirectLoop; an unbroken chain
+  of permanent redirects (301/308) from the feed URL is reported in `permanent_redirect_to`;
+- reads the body as raw bytes and inflates gzip/deflate itself with a bounded output size, so a gzip bomb
+  stops AT the cap: httpx's own decoder inflates each network chunk whole (a 64 KB chunk of a bomb is
+  64 MB) before the caller could count anything.
+
+SSRF guard: only http and https; the host is resolved (loop.getaddrinfo, or the injected `resolver`) and
+the request is refused if ANY address is loopback, private, link-local, multicast, reserved, unspecified,
+not globally routable, or an IPv4-mapped / 6to4 form of one of those — unless the feed has
+`allow_private = true`.
+Residual risk (DNS rebinding): httpx resolves the name again when it connects, so a hostile DNS server
+answering a public address to the guard and a private one a moment later could still reach a private
+host. Closing that needs the connection pinned to the checked address (connect to the IP, keep Host and
+TLS SNI on the name) in a custom httpcore network backend; not done yet. A deployment that needs the
+guarantee should also firewall the bot's egress to private ranges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import socket
+import time
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from rules.model import Feed
+from watchers.errors import (
+    Blocked,
+    ConnectionFailed,
+    FetchError,
+    ParseError,
+    RedirectLoop,
+    Timeout,
+    TooLarge,
+    TooManyRedirects,
+    error_for_status,
+)
+from watchers.model import FeedState
+
+try:
+    __version__ = version("quotewatch")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
+
+USER_AGENT = f"quotewatch/{__version__} (+https://github.com/quotewatch)"
+
+MB = 1024 * 1024
+# Big enough for any real feed (large ones with full content are 2-5 MB), small enough to refuse abuse.
+DEFAULT_MAX_BODY = 10 * MB
+# An article page's HTML; anything larger is not a news article.
+DEFAULT_PAGE_MAX_BODY = 2 * MB
+DEFAULT_CONNECT_TIMEOUT = 10.0
+# Whole request including redirects and the body: a feed slower than this is treated as down.
+DEFAULT_TOTAL_TIMEOUT = 30.0
+# Politeness: never more than this many requests at once to one host.
+DEFAULT_PER_HOST = 2
+DEFAULT_GLOBAL_LIMIT = 20
+DEFAULT_MAX_REDIRECTS = 5
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+# Only what _Inflater can decode with a size bound; brotli/zstd would need their own bounded decoders.
+ACCEPT_ENCODING = "gzip, deflate"
+
+# host, port -> IP addresses. Injectable so that tests can make a name look public (see tests/test_fetch.py).
+Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    """Every address the system resolver gives for `host` (both families)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def is_public_address(address: str) -> bool:
+    """False for any address a feed must not make us reach (see the module docstring)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone ("fe80::1%eth0")
+    except ValueError:
+        return False
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        candidates += [v4 for v4 in (ip.ipv4_mapped, ip.sixtofour) if v4 is not None]
+    return not any(
+        a.is_loopback
+        or a.is_private
+        or a.is_link_local
+        or a.is_multicast
+        or a.is_reserved
+        or a.is_unspecified
+        or not a.is_global  # shared address space (100.64/10), documentation ranges, ...
+        for a in candidates
+    )
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    status: int
+    url: str  # final URL, after redirects
+    content: bytes | None  # None on 304 Not Modified
+    headers: dict[str, str]  # lowercased names
+    etag: str | None
+    last_modified: str | None
+    permanent_redirect_to: str | None  # where the feed moved for good, when every hop so far was permanent
+    elapsed: float  # seconds
+
+
+@dataclass
+class _Hop:
+    status: int
+    headers: dict[str, str]
+    content: bytes | None
+
+
+class Fetcher:
+    """Fetches feeds and pages with one shared httpx.AsyncClient; use as `async with Fetcher() as f`."""
+
+    def __init__(
+        self,
+        *,
+        user_agent: str = USER_AGENT,
+        max_body: int = DEFAULT_MAX_BODY,
+        page_max_body: int = DEFAULT_PAGE_MAX_BODY,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+        per_host: int = DEFAULT_PER_HOST,
+        global_limit: int = DEFAULT_GLOBAL_LIMIT,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        resolver: Resolver = system_resolver,
+    ) -> None:
+        self.user_agent = user_agent
+        self.max_body = max_body
+        self.page_max_body = page_max_body
+        self.connect_timeout = connect_timeout
+        self.total_timeout = total_timeout
+        self.per_host = per_host
+        self.max_redirects = max_redirects
+        self.resolver = resolver
+        self._global = asyncio.Semaphore(global_limit)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._client: httpx.AsyncClient | None = None
+        self._global_limit = global_limit
+
+    async def __aenter__(self) -> Fetcher:
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            timeout=httpx.Timeout(self.total_timeout, connect=self.connect_timeout),
+            limits=httpx.Limits(
+                max_connections=self._global_limit, max_keepalive_connections=self._global_limit
+            ),
+            follow_redirects=False,  # _follow does it, guarding every hop
+        )
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def fetch_feed(
+        self, feed: Feed, state: FeedState | None = None, now: datetime | None = None
+    ) -> FetchResult:
+        """GET the feed (at state.url when the store knows a newer one), conditionally when state has validators.
+
+        `now` is accepted for the pipeline's uniform call shape; fetching itself reads no wall clock.
+        """
+        url = state.url if state is not None and state.url else feed.url
+        headers = {"Accept": FEED_ACCEPT}
+        if state is not None and state.etag:
+            headers["If-None-Match"] = state.etag
+        if state is not None and state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        return await self._fetch(url, headers, allow_private=feed.allow_private, max_body=self.max_body)
+
+    async def fetch_page(self, url: str, allow_private: bool = False) -> FetchResult:
+        """GET an article page under the same rules as feeds, with the smaller page size cap."""
+        return await self._fetch(
+            url, {"Accept": PAGE_ACCEPT}, allow_private=allow_private, max_body=self.page_max_body
+        )
+
+    async def _fetch(
+        self, url: str, headers: dict[str, str], *, allow_private: bool, max_body: int
+    ) -> FetchResult:
+        started = time.monotonic()
+        try:
+            return await self._follow(url, headers, allow_private, max_body, started)
+        except TimeoutError as exc:
+            raise Timeout(
+                f"{url} did not answer within {self.total_timeout:g} s; the site is down or very slow "
+                "(quotewatch retries with backoff)",
+                url,
+            ) from exc
+
+    async def _follow(
+        self, url: str, headers: dict[str, str], allow_private: bool, max_body: int, started: float
+    ) -> FetchResult:
+        loop = asyncio.get_running_loop()
+        visited = {url}
+        current = url
+        permanent_to: str | None = None
+        all_permanent = True
+        async with asyncio.timeout(None) as deadline:
+            for hop_count in range(self.max_redirects + 1):
+                await self._guard(current, allow_private)
+                host = (urlsplit(current).hostname or "").lower()
+                async with self._slots(host):
+                    if deadline.when() is None:  # start the clock once we may actually talk to the site
+                        deadline.reschedule(loop.time() + self.total_timeout)
+                    hop = await self._request(current, headers, max_body)
+                location = hop.headers.get("location")
+                if hop.status in REDIRECT_STATUSES and location:
+                    target = urljoin(current, location.strip())
+                    if target in visited:
+                        raise RedirectLoop(
+                            f"{url} redirects in a loop (back to {target}); the site is misconfigured, "
+                            "check the feed URL in a browser",
+                            url,
+                        )
+                    if hop_count == self.max_redirects:
+                        break
+                    if hop.status in PERMANENT_REDIRECTS and all_permanent:
+                        permanent_to = target
+                    else:
+                        all_permanent = False
+                    visited.add(target)
+                    current = target
+                    continue
+                error = error_for_status(hop.status, current, hop.headers)
+                if error is not None:
+                    raise error
+                return FetchResult(
+                    status=hop.status,
+                    url=current,
+                    content=hop.content,
+                    headers=hop.headers,
+                    etag=hop.headers.get("etag"),
+                    last_modified=hop.headers.get("last-modified"),
+                    permanent_redirect_to=permanent_to,
+                    elapsed=time.monotonic() - started,
+                )
+        raise TooManyRedirects(
+            f"{url} redirects more than {self.max_redirects} times; use the final URL of the feed in the rules",
+            url,
+        )
+
+    @contextlib.asynccontextmanager
+    async def _slots(self, host: str) -> AsyncIterator[None]:
+        # Host slot first, then a global one: a request waiting for a busy host holds no global slot.
+        per_host = self._hosts.setdefault(host, asyncio.Semaphore(self.per_host))
+        async with per_host, self._global:
+            yield
+
+    async def _guard(self, url: str, allow_private: bool) -> None:
+        """Refuse non-http(s) URLs and, unless allowed, hosts that resolve to any non-public address."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as exc:
+            raise Blocked(f"{url} is not a valid URL ({exc}); fix it in the rules", url) from exc
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https"):
+            raise Blocked(
+                f"{url}: only http and https URLs can be fetched, not {scheme or 'a bare path'!r}", url
+            )
+        host = parts.hostname
+        if not host:
+            raise Blocked(f"{url} has no host name; fix the URL in the rules", url)
+        if allow_private:
+            return
+        try:
+            addresses: Sequence[str] = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            try:
+                async with asyncio.timeout(self.connect_timeout):  # a hung resolver must not hang the poll
+                    addresses = await self.resolver(host, port or (443 if scheme == "https" else 80))
+            except TimeoutError as exc:
+                raise Timeout(
+                    f"resolving {host!r} of {url} took over {self.connect_timeout:g} s; DNS trouble", url
+                ) from exc
+            except OSError as exc:
+                raise ConnectionFailed(
+                    f"cannot resolve host {host!r} of {url} ({exc}); check the spelling of the URL", url
+                ) from exc
+        for address in addresses:
+            if not is_public_address(address):
+                raise Blocked(
+                    f"{url} leads to the private or local address {address}; quotewatch refuses those "
+                    "(SSRF guard). If this is your own internal feed, set allow_private = true on it",
+                    url,
+                )
+        if not addresses:
+            raise ConnectionFailed(f"host {host!r} of {url} has no address; check the URL", url)
+
+    async def _request(self, url: str, headers: dict[str, str], max_body: int) -> _Hop:
+        if self._client is None:
+            raise RuntimeError("Fetcher used outside `async with Fetcher() as fetcher`")
+        try:
+            async with self._client.stream("GET", url, headers=headers) as response:
+                response_headers = {k.lower(): v for k, v in response.headers.items()}
+                status = response.status_code
+                if (
+                    status == 304
+                    or status in REDIRECT_STATUSES
+                    or error_for_status(status, url, response_headers)
+                ):
+                    return _Hop(status, response_headers, None)  # nothing in the body we need
+                content = await _read_body(response, url, max_body)
+                return _Hop(status, response_headers, content)
+        except httpx.TimeoutException as exc:
+            raise Timeout(
+                f"{url} timed out ({type(exc).__name__}); the site is down or very slow (quotewatch retries)",
+                url,
+            ) from exc
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise Blocked(f"{url} cannot be fetched ({exc}); fix the URL in the rules", url) from exc
+        except httpx.HTTPError as exc:
+            raise ConnectionFailed(
+                f"could not fetch {url}: {exc or type(exc).__name__}; check the URL, or whether the site is up",
+                url,
+            ) from exc
+
+
+class _Inflater:
+    """Bounded gzip/deflate/identity decoding: never produces more than the caller's remaining budget + 1."""
+
+    def __init__(self, encoding: str, url: str) -> None:
+        self.encoding = encoding
+        self.url = url
+        self._decompressor: zlib._Decompress | None = None
+        if encoding in ("gzip", "x-gzip"):
+            self._decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding not in ("", "identity", "deflate"):
+            raise FetchError(
+                f"{url} was sent with Content-Encoding {encoding!r}, which quotewatch cannot decode; "
+                "the server ignored our Accept-Encoding",
+                url,
+            )
+
+    def feed(self, data: bytes, budget: int) -> bytes:
+        """Decode `data`; the result is longer than `budget` exactly when the body is over the cap."""
+        if self.encoding in ("", "identity"):
+            return data
+        try:
+            if self._decompressor is None:  # deflate: zlib-wrapped per the RFC, raw from some servers
+                self._decompressor = zlib.decompressobj(
+                    zlib.MAX_WBITS if _is_zlib_header(data) else -zlib.MAX_WBITS
+                )
+            out = self._decompressor.decompress(data, budget + 1)
+            if self._decompressor.unconsumed_tail or len(out) > budget:  # stopped at budget + 1: over the cap
+                return out
+            if self._decompressor.eof and self._decompressor.unused_data and self.encoding != "deflate":
+                rest = self._decompressor.unused_data  # a multi-member gzip body: start the next member
+                self._decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                out += self.feed(rest, budget - len(out))
+            return out
+        except zlib.error as exc:
+            raise ParseError(
+                f"{self.url} sent a corrupt {self.encoding} body ({exc}); try again later", self.url
+            ) from exc
+
+
+def _is_zlib_header(data: bytes) -> bool:
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+
+
+async def _read_body(response: httpx.Response, url: str, max_body: int) -> bytes:
+    cap_message = (
+        f"{url} is larger than the {max_body // MB or max_body} "
+        f"{'MB' if max_body >= MB else 'bytes'} limit after decompression; this is not a normal feed or page"
+    )
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_body:
+        raise TooLarge(cap_message, url)
+    inflater = _Inflater(response.headers.get("content-encoding", "").strip().lower(), url)
+    chunks: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        data = inflater.feed(raw, max_body - size)
+        size += len(data)
+        if size > max_body:
+            raise TooLarge(cap_message, url)
+        chunks.append(data)
+    return b"".join(chunks)

@@ -1,0 +1,119 @@
+"""JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1), read into typed records.
+
+feedparser does not read JSON Feed, and the format is small enough to read ourselves. Lenient like
+feedparser: an item without an id or without content is still returned (parse.py decides its id and
+text); only a body that is not a JSON object with an `items` list is an error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from watchers.errors import NotAFeed, ParseError
+
+JSON_FEED_TYPES = ("application/feed+json", "application/json")
+
+
+@dataclass(frozen=True)
+class JsonItem:
+    id: str | None
+    url: str | None
+    title: str | None
+    content_html: str | None
+    content_text: str | None
+    summary: str | None
+    published: datetime | None  # date_published, else date_modified; timezone-aware
+    author: str | None
+
+
+@dataclass(frozen=True)
+class JsonFeed:
+    version: str
+    title: str | None
+    home_page_url: str | None
+    feed_url: str | None
+    items: tuple[JsonItem, ...]
+
+
+def looks_like_json_feed(content: bytes, content_type: str | None) -> bool:
+    """By content type, else by a body starting with "{" (after a BOM and whitespace)."""
+    if content_type and content_type.split(";")[0].strip().lower() in JSON_FEED_TYPES:
+        return True
+    head = content[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"{")
+
+
+def _str(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):  # JSON Feed 1.0 allowed numeric ids
+        return str(value)
+    return None
+
+
+def _date(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())  # RFC 3339, "Z" included (Python 3.11)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:  # the spec requires an offset; assume UTC rather than local time
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _author(item: dict[str, Any], feed: dict[str, Any]) -> str | None:
+    for source in (item, feed):
+        authors = source.get("authors")  # 1.1
+        if isinstance(authors, list):
+            names = [_str(a.get("name")) for a in authors if isinstance(a, dict)]
+            joined = ", ".join(n for n in names if n)
+            if joined:
+                return joined
+        author = source.get("author")  # 1.0
+        if isinstance(author, dict) and _str(author.get("name")):
+            return _str(author.get("name"))
+    return None
+
+
+def parse_json_feed(content: bytes) -> JsonFeed:
+    """Read a JSON Feed; raises NotAFeed / ParseError with a message the user can act on."""
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"JSON feed is not valid UTF-8 ({exc}); the publisher must fix its encoding"
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise ParseError(
+            f"JSON feed is not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise NotAFeed('JSON document is not a JSON Feed (no "items" list); check the feed URL')
+    items = []
+    for raw in data["items"]:
+        if not isinstance(raw, dict):
+            continue
+        items.append(
+            JsonItem(
+                id=_str(raw.get("id")),
+                url=_str(raw.get("url")) or _str(raw.get("external_url")),
+                title=_str(raw.get("title")),
+                content_html=_str(raw.get("content_html")),
+                content_text=_str(raw.get("content_text")),
+                summary=_str(raw.get("summary")),
+                published=_date(raw.get("date_published")) or _date(raw.get("date_modified")),
+                author=_author(raw, data),
+            )
+        )
+    return JsonFeed(
+        version=_str(data.get("version")) or "",
+        title=_str(data.get("title")),
+        home_page_url=_str(data.get("home_page_url")),
+        feed_url=_str(data.get("feed_url")),
+        items=tuple(items),
+    )

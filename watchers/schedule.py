@@ -1,0 +1,245 @@
+"""When to poll each feed next: pure rules (next_poll_at, apply_result) and a thin APScheduler wrapper.
+
+Rules of next_poll_at (all delays capped at MAX_DELAY, 24 h):
+
+    success: max(interval, min(max(ttl, max-age), HINT_FACTOR * interval))
+             -- the publisher's <ttl> or Cache-Control max-age may slow us down, but at most to 4x the
+                configured interval: a feed that says "ttl 1440" must not go quiet for a day when the
+                user asked for 5 minutes; it never speeds us up beyond the configured interval.
+    error:   interval * 2**errors          (errors = consecutive errors including this one)
+    either:  at least Retry-After when the server sent one (429 / 503)
+    then:    + jitter * delay              (jitter is a fraction the caller draws, e.g. uniform(0, 0.1))
+
+apply_result folds one poll's outcome (FetchResult or error) into the FeedState the store keeps.
+
+FeedScheduler runs one APScheduler job per feed at the feed's base interval. The adaptive schedule lives
+in FeedState.next_poll (the store's truth, shared by every worker), so the job does NOT reschedule itself:
+the `poll(feed_id)` callback loads the state and returns at once when `now < state.next_poll`. A skipped
+tick costs one store lookup; in exchange the scheduler holds no state that could drift from the store,
+and "what is due" stays a query.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from rules.model import Feed
+from watchers.errors import FetchError, HTTPStatusError
+from watchers.fetch import FetchResult
+from watchers.model import FeedState
+
+log = logging.getLogger(__name__)
+
+# No feed waits longer than a day between polls, whatever it asks or however often it failed.
+MAX_DELAY = 24 * 3600.0
+# A publisher's ttl / max-age can stretch our interval at most this much (see the module docstring).
+HINT_FACTOR = 4
+# Statuses whose Retry-After we honour (RFC 9110: 503, and 429 from RFC 6585).
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+# Beyond this exponent the backoff is over MAX_DELAY for any interval of a second or more.
+MAX_BACKOFF_EXPONENT = 20
+# Scheduler tuning: a job that missed its time by up to this much (event loop busy, laptop asleep)
+# still runs; coalesce folds a backlog of missed runs into one.
+MISFIRE_GRACE = 60
+# First polls after start-up are spread over this many seconds so 2,000 feeds do not fire at once.
+STARTUP_SPREAD = 30.0
+# Each job's trigger adds up to this fraction of its interval at random to every run.
+TRIGGER_JITTER = 0.1
+# Longest error text kept in FeedState (shown by /status).
+MAX_ERROR_TEXT = 500
+
+
+def next_poll_at(
+    now: datetime,
+    interval: float,
+    *,
+    ttl: float | None = None,
+    cache_max_age: float | None = None,
+    retry_after: float | None = None,
+    errors: int = 0,
+    jitter: float = 0.0,
+) -> datetime:
+    """Earliest time of the next poll (rules in the module docstring). Pure."""
+    if errors > 0:
+        delay = interval * 2 ** min(errors, MAX_BACKOFF_EXPONENT)
+    else:
+        hint = max(ttl or 0.0, cache_max_age or 0.0)
+        delay = max(interval, min(hint, HINT_FACTOR * interval))
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    delay *= 1.0 + max(jitter, 0.0)
+    return now + timedelta(seconds=min(delay, MAX_DELAY))
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or an HTTP date); None when absent or garbage."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return max((when - now).total_seconds(), 0.0)
+
+
+def parse_cache_control(value: str | None) -> float | None:
+    """The max-age (seconds) of a Cache-Control header; None when absent, invalid, or no-store/no-cache.
+
+    no-cache / no-store say "always ask", which is no reason to wait longer: the interval alone applies.
+    """
+    if not value:
+        return None
+    max_age: float | None = None
+    for directive in value.lower().split(","):
+        name, _, arg = directive.strip().partition("=")
+        name = name.strip()
+        if name in ("no-cache", "no-store"):
+            return None
+        if name in ("max-age", "s-maxage") and max_age is None:
+            arg = arg.strip().strip('"')
+            if arg.isdigit():
+                max_age = float(arg)
+    return max_age
+
+
+def apply_result(
+    state: FeedState,
+    outcome: FetchResult | BaseException,
+    now: datetime,
+    interval: float,
+    ttl: float | None = None,
+    *,
+    items: int = 0,
+    jitter: float = 0.0,
+) -> FeedState:
+    """The feed's state after one poll. Pure.
+
+    outcome: the FetchResult (200 or 304), or the error the poll raised (fetch or parse).
+    ttl: the parsed feed's <ttl> in seconds (None on 304); items: how many entries the poll brought.
+    """
+    if isinstance(outcome, BaseException):
+        errors = state.consecutive_errors + 1
+        retry_after = None
+        if isinstance(outcome, HTTPStatusError) and outcome.status in RETRY_AFTER_STATUSES:
+            retry_after = parse_retry_after(outcome.retry_after, now)
+        text = str(outcome) if isinstance(outcome, FetchError) else f"{type(outcome).__name__}: {outcome}"
+        return replace(
+            state,
+            last_poll=now,
+            last_error=text[:MAX_ERROR_TEXT],
+            last_error_at=now,
+            consecutive_errors=errors,
+            next_poll=next_poll_at(now, interval, retry_after=retry_after, errors=errors, jitter=jitter),
+        )
+    not_modified = outcome.status == 304
+    return replace(
+        state,
+        url=outcome.permanent_redirect_to or state.url,
+        # A 304 may omit the validators; a 200 replaces them (and clears those the server stopped sending).
+        etag=(outcome.etag or state.etag) if not_modified else outcome.etag,
+        last_modified=(outcome.last_modified or state.last_modified)
+        if not_modified
+        else outcome.last_modified,
+        last_poll=now,
+        last_success=now,
+        consecutive_errors=0,
+        items_seen=state.items_seen + items,
+        polled_ok_once=True,
+        next_poll=next_poll_at(
+            now,
+            interval,
+            ttl=ttl,
+            cache_max_age=parse_cache_control(outcome.headers.get("cache-control")),
+            jitter=jitter,
+        ),
+    )
+
+
+Poll = Callable[[str], Awaitable[None]]
+
+
+class FeedScheduler:
+    """One APScheduler job per feed calling `poll(feed_id)` every feed.interval (see the module docstring).
+
+    The callback decides whether the feed is due (FeedState.next_poll) and must not raise; if it does, the
+    error is logged with feed= and the job keeps its schedule.
+    """
+
+    def __init__(
+        self,
+        poll: Poll,
+        *,
+        scheduler: AsyncIOScheduler | None = None,
+        startup_spread: float = STARTUP_SPREAD,
+        misfire_grace: int = MISFIRE_GRACE,
+    ) -> None:
+        self.poll = poll
+        self.scheduler = scheduler or AsyncIOScheduler(timezone=UTC)
+        self.startup_spread = startup_spread
+        self.misfire_grace = misfire_grace
+        self._intervals: dict[str, float] = {}
+
+    def start(self) -> None:
+        """Start the scheduler; call from inside the running event loop."""
+        if not self.scheduler.running:
+            self.scheduler.start()
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    @property
+    def feed_ids(self) -> frozenset[str]:
+        return frozenset(self._intervals)
+
+    def sync(self, feeds: Iterable[Feed]) -> None:
+        """Make the jobs match `feeds`: add new feeds, remove gone ones, reschedule changed intervals."""
+        wanted = {feed.id: feed.interval for feed in feeds}
+        for feed_id in set(self._intervals) - set(wanted):
+            self.scheduler.remove_job(feed_id)
+            del self._intervals[feed_id]
+            log.info("feed unscheduled feed=%s", feed_id)
+        now = datetime.now(UTC)
+        for feed_id, interval in wanted.items():
+            previous = self._intervals.get(feed_id)
+            if previous == interval:
+                continue
+            trigger = IntervalTrigger(seconds=interval, jitter=interval * TRIGGER_JITTER, timezone=UTC)
+            if previous is None:
+                first_run = now + timedelta(seconds=random.uniform(0, min(self.startup_spread, interval)))
+                self.scheduler.add_job(
+                    self._run,
+                    trigger,
+                    args=[feed_id],
+                    id=feed_id,
+                    name=f"poll {feed_id}",
+                    max_instances=1,  # a slow poll is never overlapped by the next tick of the same feed
+                    coalesce=True,
+                    misfire_grace_time=self.misfire_grace,
+                    next_run_time=first_run,
+                    replace_existing=True,
+                )
+                log.info("feed scheduled feed=%s interval=%s", feed_id, interval)
+            else:
+                self.scheduler.reschedule_job(feed_id, trigger=trigger)
+                log.info("feed rescheduled feed=%s interval=%s", feed_id, interval)
+            self._intervals[feed_id] = interval
+
+    async def _run(self, feed_id: str) -> None:
+        try:
+            await self.poll(feed_id)
+        except Exception:
+            log.exception("poll failed feed=%s", feed_id)

@@ -1,0 +1,281 @@
+"""HTML to clean text: paragraphs separated by "\\n\\n", lines within a paragraph by "\\n", nothing else.
+
+Two entry points, both pure and neither ever raises on garbage:
+
+- `html_fragment_to_text(html)`: feed entry HTML (content:encoded, Atom content, summary). Fast, stdlib
+  html.parser: block tags end a paragraph, <br> ends a line, scripts/styles are dropped, entities decoded.
+- `html_to_text(html, url)`: a whole article page. trafilatura finds the article body (precision over
+  recall, no comments, no tables); when it finds nothing, or cannot be imported, the <article>/<main> of
+  the page (else its <body>), minus navigation, header, footer and forms, goes through the fragment path.
+
+`decode_html(bytes, content_type)` turns a fetched page into str (HTTP charset, BOM, <meta charset>, UTF-8,
+then Windows-1252: the usual legacy charset of news sites).
+
+`fetch_article_text(fetcher, article, feed)` (the one async function here, for feeds with full_text) gets
+the article's page through the Fetcher and keeps its text when it says more than the feed did.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import functools
+import logging
+import re
+from dataclasses import replace
+from html.parser import HTMLParser
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from rules.model import Feed
+from watchers.errors import FetchError
+from watchers.model import Article
+
+if TYPE_CHECKING:  # fetch.py is the I/O edge; text.py only calls the fetcher it is given
+    from watchers.fetch import Fetcher
+
+log = logging.getLogger(__name__)
+
+# fmt: off
+# Tags that start and end a paragraph of text.
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+    "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul",
+})
+# Tags whose content is never prose.
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "head",
+})
+# On a whole page these hold site chrome, not the article: dropped by the fallback extractor.
+PAGE_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "button", "select"})
+# Tags that can contain the article itself; the fallback prefers their text over the whole <body>.
+ARTICLE_TAGS = frozenset({"article", "main"})
+# Void elements never get an end tag, so they must not change the skip depth.
+VOID_TAGS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+    "wbr",
+})
+# fmt: on
+
+_PARA = "\x00"  # paragraph break marker while building; control characters are stripped from the input
+_LINE = "\x01"  # line break marker (<br>)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# How far into a page to look for <meta charset>: browsers look at the first 1024 bytes; be generous.
+META_SNIFF_BYTES = 4096
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self, skip: frozenset[str], track_article: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip = skip
+        self.track_article = track_article
+        self.parts: list[str] = []
+        self.article_parts: list[str] = []
+        self.skip_depth = 0
+        self.article_depth = 0
+        self.pre_depth = 0
+
+    def _emit(self, piece: str) -> None:
+        self.parts.append(piece)
+        if self.article_depth:
+            self.article_parts.append(piece)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.skip:
+            if tag not in VOID_TAGS:
+                self.skip_depth += 1
+            return
+        if self.skip_depth:
+            return
+        if tag == "br":
+            self._emit(_LINE)
+        elif tag in BLOCK_TAGS:
+            self._emit(_PARA)
+        if tag == "pre":
+            self.pre_depth += 1
+        if self.track_article and tag in ARTICLE_TAGS:
+            self.article_depth += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.skip_depth and tag == "br":
+            self._emit(_LINE)
+        elif not self.skip_depth and tag in BLOCK_TAGS:
+            self._emit(_PARA)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.skip:
+            if tag not in VOID_TAGS and self.skip_depth:
+                self.skip_depth -= 1
+            return
+        if self.skip_depth:
+            return
+        if tag in BLOCK_TAGS:
+            self._emit(_PARA)
+        if tag == "pre" and self.pre_depth:
+            self.pre_depth -= 1
+        if self.track_article and tag in ARTICLE_TAGS and self.article_depth:
+            self._emit(_PARA)
+            self.article_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth:
+            return
+        data = _CONTROL.sub("", data)
+        if self.pre_depth:  # keep the lines of preformatted text
+            data = data.replace("\r\n", "\n").replace("\n", _LINE)
+        self._emit(data)
+
+
+def _assemble(parts: list[str]) -> str:
+    paragraphs = []
+    for block in "".join(parts).split(_PARA):
+        lines = [_SPACES.sub(" ", line).strip() for line in block.split(_LINE)]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+def _collect(html: str, skip: frozenset[str], track_article: bool) -> _TextCollector:
+    collector = _TextCollector(skip, track_article)
+    try:
+        collector.feed(html)
+        collector.close()
+    except Exception:  # html.parser gives up on some broken markup; keep what was read so far
+        log.debug("html.parser stopped early on malformed markup", exc_info=True)
+    return collector
+
+
+def html_fragment_to_text(html: str) -> str:
+    """Clean text of a feed entry's HTML: paragraphs kept, markup and entities gone. Never raises."""
+    if not html:
+        return ""
+    if "<" not in html and "&" not in html:  # plain text (common for titles): skip the parser
+        return _assemble([_CONTROL.sub("", html)])
+    return _assemble(_collect(html, SKIP_TAGS, track_article=False).parts)
+
+
+def plain_text_paragraphs(text: str) -> str:
+    """Plain text (text/plain content) normalised the same way: blank lines separate paragraphs."""
+    blocks = re.split(r"\n\s*\n", _CONTROL.sub("", text.replace("\r\n", "\n")))
+    return _assemble([_PARA.join(block.replace("\n", " ") for block in blocks)])
+
+
+def page_fallback_text(html: str) -> str:
+    """Text of a page's <article>/<main> (else its body) without navigation, header, footer or forms."""
+    collector = _collect(html, SKIP_TAGS | PAGE_CHROME_TAGS, track_article=True)
+    article = _assemble(collector.article_parts)
+    return article or _assemble(collector.parts)
+
+
+@functools.cache
+def _trafilatura() -> ModuleType | None:
+    try:
+        import trafilatura
+    except Exception as exc:  # ImportError, or a broken install (lxml without lxml_html_clean)
+        log.warning("trafilatura unavailable (%s): article pages use the simple extractor", exc)
+        return None
+    return trafilatura
+
+
+def _trafilatura_text(html: str, url: str | None) -> str:
+    module = _trafilatura()
+    if module is None:
+        return ""
+    try:
+        extracted = module.extract(
+            html,
+            url=url,
+            output_format="txt",
+            favor_precision=True,  # a missing paragraph costs less than a quote from a sidebar
+            include_comments=False,  # readers' comments are not the outlet's statements
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            deduplicate=False,
+        )
+    except Exception:
+        log.debug("trafilatura failed url=%s", url, exc_info=True)
+        return ""
+    if not extracted:
+        return ""
+    # trafilatura's txt output puts one paragraph per line.
+    return _assemble([_PARA.join(str(extracted).split("\n"))])
+
+
+def html_to_text(html: str, url: str | None = None) -> str:
+    """Clean text of a whole article page (see the module docstring). Never raises."""
+    if not html or not html.strip():
+        return ""
+    return _trafilatura_text(html, url) or page_fallback_text(html)
+
+
+def _charset_from_content_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def _known_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(content: bytes, content_type: str | None = None) -> str:
+    """A fetched page as text: HTTP charset, BOM, <meta charset>, UTF-8, else Windows-1252. Never raises."""
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if content.startswith(bom):
+            return content.decode(codec, errors="replace")
+    meta = _META_CHARSET.search(content[:META_SNIFF_BYTES])
+    declared = _known_codec(_charset_from_content_type(content_type)) or _known_codec(
+        meta.group(1).decode("ascii", "replace") if meta else None
+    )
+    if declared:
+        try:
+            return content.decode(declared)
+        except UnicodeDecodeError:
+            pass  # the declaration lies (common); sniff below
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("windows-1252", errors="replace")
+
+
+async def fetch_article_text(fetcher: Fetcher, article: Article, feed: Feed) -> Article:
+    """The article with its page's text when that is longer than what the feed gave; never raises.
+
+    Same fetch rules as feeds (SSRF guard with the feed's allow_private, redirects, timeouts) and the
+    smaller page size cap. Any failure keeps the feed's own text and is logged with feed= and url=.
+    """
+    if not article.url:
+        return article
+    try:
+        page = await fetcher.fetch_page(article.url, allow_private=feed.allow_private)
+        if not page.content:
+            return article
+        html = decode_html(page.content, page.headers.get("content-type"))
+        # trafilatura is CPU-bound (tens of ms a page): keep the event loop free for the other feeds.
+        text = await asyncio.to_thread(html_to_text, html, page.url)
+    except FetchError as exc:
+        log.warning(
+            "full text unavailable, keeping the feed's text feed=%s url=%s: %s", feed.id, article.url, exc
+        )
+        return article
+    except Exception:
+        log.exception(
+            "full text extraction failed, keeping the feed's text feed=%s url=%s", feed.id, article.url
+        )
+        return article
+    return replace(article, text=text) if len(text) > len(article.text) else article
