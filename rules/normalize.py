@@ -1,0 +1,214 @@
+"""Text folding for matching: one normalised form for article text and for configured terms.
+
+`normalize(text)` returns the folded text and a map from every folded character back to the original, so
+a match found in the folded text can be reported at its place in the article as written. Folding:
+
+- NFKC (ligatures such as "ﬁ", full-width forms, superscripts) and case folding ("ß" -> "ss");
+- accents dropped ("António" -> "antonio", "Ё" -> "е"), plus letters Unicode does not decompose
+  ("ø", "ł", "æ", ...);
+- typography: every apostrophe-like mark becomes "'", every double quote '"', every hyphen, dash or minus
+  "-", every kind of space or line break " "; invisible characters (soft hyphen, zero-width space) vanish.
+
+`words(term)` splits a configured alias or keyword into the same word tokens the matcher sees in
+articles, and `translit_key(word)` gives the coarse transliteration key under which spelling variants of a
+name meet (Peskov/Peskow, Zakharova/Sacharowa) before rapidfuzz verifies them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that NFD does not split into base + accent, folded by hand (after case folding).
+_EXTRA_FOLD = {
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "ħ": "h",
+    "ı": "i",
+    "æ": "ae",
+    "œ": "oe",
+    "þ": "th",
+}
+_APOSTROPHES = "'\u2018\u2019\u201a\u201b\u02bc\u02bb\u2032\u0060\u00b4"
+_DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033'
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\u2043"
+# Format characters that only steer rendering; inside a word they must not split it ("Pes\u00adkov").
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+_TYPOGRAPHY = {
+    **dict.fromkeys(_APOSTROPHES, "'"),
+    **dict.fromkeys(_DOUBLE_QUOTES, '"'),
+    **dict.fromkeys(_DASHES, "-"),
+    **dict.fromkeys(_INVISIBLE, ""),
+}
+
+# ASCII whitespace becomes a plain space in `normalize` (line breaks inside a name do not matter).
+_SPACES = str.maketrans("\t\n\r\v\f", "     ")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+_fold_cache: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    """The folded form of one non-ASCII character (possibly empty or several characters)."""
+    cached = _fold_cache.get(ch)
+    if cached is not None:
+        return cached
+    out = []
+    for c in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", ch).casefold()):
+        if unicodedata.combining(c):
+            continue
+        if c in _TYPOGRAPHY:
+            out.append(_TYPOGRAPHY[c])
+        elif c.isspace():
+            out.append(" ")
+        elif unicodedata.category(c) == "Cf":
+            continue
+        else:
+            out.append(_EXTRA_FOLD.get(c, c.lower()))
+    folded = "".join(out)
+    _fold_cache[ch] = folded
+    return folded
+
+
+def normalize(text: str) -> tuple[str, list[int]]:
+    """Fold `text` for matching; return the folded text and `index_map`.
+
+    `index_map[i]` is the index in `text` of the character that produced folded character `i`;
+    `index_map[len(folded)] == len(text)`, so a folded span [s, e) is `text[index_map[s]:index_map[e]]`.
+    """
+    folded, index_map = fold(text)
+    if index_map is None:
+        index_map = list(range(len(text) + 1))
+    return folded.translate(_SPACES).lower(), index_map
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """The matcher's fast form of `normalize`: letters may keep their case, ASCII whitespace stays.
+
+    The index map is None when folding kept every character in place (one folded character per
+    original character), which is the common case: curly quotes, dashes, accented letters, Cyrillic.
+    Building a map only for text that needs one keeps per-article cost low.
+    """
+    if text.isascii():
+        return text, None
+    # The distinct non-ASCII characters, found in C: UTF-8 bytes >= 0x80 belong only to them.
+    raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    folded = text
+    for ch in set(raw.decode("utf-8", "surrogatepass")):
+        replacement = _in_place_fold(ch)
+        if replacement is None:
+            return _fold_with_map(text)
+        if replacement != ch:
+            folded = folded.replace(ch, replacement)
+    return folded, None
+
+
+_ASCII_BYTES = bytes(range(128))
+_in_place_cache: dict[str, str | None] = {}
+
+
+def _in_place_fold(ch: str) -> str | None:
+    """What `fold` writes in place of a non-ASCII character; None if it does not fold to exactly one.
+
+    A letter that differs from its fold only by case stays: word splitting lower-cases it anyway.
+    """
+    if ch in _in_place_cache:
+        return _in_place_cache[ch]
+    folded: str | None = _fold_char(ch)
+    if folded is not None and len(folded) != 1:
+        folded = None
+    elif folded == ch.lower() and ch.isalnum() and len(folded) == 1:
+        folded = ch
+    _in_place_cache[ch] = folded
+    return folded
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int]]:
+    pieces: list[str] = []
+    index_map: list[int] = []
+    pos = 0
+    for run in _NON_ASCII_RUN.finditer(text):
+        start, end = run.span()
+        if start > pos:
+            pieces.append(text[pos:start])
+            index_map.extend(range(pos, start))
+        for i in range(start, end):
+            folded = _fold_char(text[i])
+            if folded:
+                pieces.append(folded)
+                index_map.extend([i] * len(folded))
+        pos = end
+    if pos < len(text):
+        pieces.append(text[pos:])
+        index_map.extend(range(pos, len(text)))
+    index_map.append(len(text))
+    return "".join(pieces), index_map
+
+
+class _WordTable(dict[int, str]):
+    """str.translate table: word characters in lower case, every other character a space.
+
+    Filled lazily per code point, so any script works and each character is classified once. Lower-
+    casing here (not in `fold`) saves the matcher a pass over the text.
+    """
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch.isalnum() or ch == "_":
+            lower = ch.lower()
+            out = lower if len(lower) == 1 else ch  # one character per character keeps offsets
+        else:
+            out = " "
+        self[code] = out
+        return out
+
+
+# Shared by every matcher: the classification of a character never changes.
+WORD_TABLE = _WordTable()
+
+
+def word_parts(folded: str) -> list[str]:
+    """Split folded text (from `fold` or `normalize`) at every non-word character, lower-cased.
+
+    Parts are words or empty strings, one split per separator character, so part k starts at character
+    `sum(len(p) for p in parts[:k]) + k` of `folded`: offsets follow from lengths, without a regex
+    match object per word.
+    """
+    return folded.translate(WORD_TABLE).split(" ")
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The word tokens of a configured term or a name, folded as article text is."""
+    return tuple(normalize(text)[0].translate(WORD_TABLE).split())
+
+
+# Transliteration folds, applied in order to a folded word. Several romanisations of one Cyrillic
+# name (English, German, French, Polish conventions) meet under one key; rapidfuzz then verifies.
+_TRANSLIT_STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"(.)\1+", r"\1"),  # doubled letters: Guterres/Guteres, Zelenskyy
+        (r"tsch|tch|sch", "sh"),  # German/English ш, ч
+        (r"kh|ch", "h"),  # х as kh (English), ch (German), h (Czech)
+        (r"ck|q|c", "k"),
+        (r"ks|x", "x"),
+        (r"ph", "f"),
+        (r"(?<=o)f$", "v"),  # Smirnoff / Smirnov (doubles are already single)
+        (r"w", "v"),  # German w for в
+        (r"z", "s"),  # German/Polish s for з, English z for с
+        (r"ou", "u"),  # French ou for у
+        (r"[jy]", "i"),  # й, ы, and the -iy/-ij/-y endings (the doubles step joins "ii")
+        (r"(.)\1+", r"\1"),  # doubles the folds above created
+    )
+)
+
+
+def translit_key(word: str) -> str:
+    """A coarse key shared by transliteration variants of one folded word ("peskow" -> "peskov")."""
+    key = word
+    for pattern, repl in _TRANSLIT_STEPS:
+        key = pattern.sub(repl, key)
+    return key

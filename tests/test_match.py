@@ -1,0 +1,301 @@
+"""rules.match and rules.normalize: one-pass speaker/topic matching, folding and offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.match import Hit, Matcher
+from rules.model import Rules, Speaker, Topic
+from rules.normalize import normalize, translit_key, words
+
+SPEAKERS = (
+    Speaker("peskov", "Dmitry Peskov", ("Peskov", "Kremlin spokesman", "Песков", "Mr. Peskov")),
+    Speaker("zakharova", "Maria Zakharova", ("Zakharova", "Захарова")),
+    Speaker("lavrov", "Sergei Lavrov", ("Lavrov",)),
+    Speaker("guterres", "António Guterres", ("Guterres", "UN Secretary-General")),
+    Speaker("rutte", "Mark Rutte", ("Rutte",)),
+    Speaker("marchetti", "Jean-Luc Marchetti", ("Marchetti",)),
+    Speaker("oneill", "Ciarán O'Neill", ("O'Neill",)),
+    Speaker("halvorsen", "Ingrid Halvorsen", ("Halvorsen",), fuzzy=0),
+    Speaker("ivanov", "Pyotr Ivanov", ("Ivanov",)),
+)
+TOPICS = (
+    Topic(
+        "grain", any=("grain corridor", "wheat exports", "harvest"), all=("Black Sea",), none=("football",)
+    ),
+    Topic("sanctions", any=("sanctions", "price cap", "cap")),
+    Topic("exports", any=("wheat exports",)),
+    Topic("only-none", none=("weather",)),
+)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.compile(Rules(speakers=SPEAKERS, topics=TOPICS))
+
+
+def speaker_hits(matcher: Matcher, text: str) -> list[tuple[str, str]]:
+    """(speaker id, text as written) for every speaker hit, checking each offset on the way."""
+    out = []
+    for hit in matcher.speakers(text):
+        assert text[hit.start : hit.end] == hit.text
+        out.append((hit.id, hit.text))
+    return out
+
+
+# -- folding -------------------------------------------------------------------------------------
+
+
+def test_normalize_folds_case_accents_typography_and_maps_back() -> None:
+    text = "Ant\u00f3nio\u00a0GUTERRES\u2019s \u201cﬁnal\u201d \u2014 Stra\u00dfe Pes\u00adkov Ano\u0301n"
+    folded, index_map = normalize(text)
+    assert folded == 'antonio guterres\'s "final" - strasse peskov anon'
+    assert len(index_map) == len(folded) + 1
+    assert index_map[-1] == len(text)
+    assert index_map == sorted(index_map)
+    # Every folded character comes from the original character the map names.
+    assert text[index_map[folded.index("final")]] == "ﬁ"
+    assert text[index_map[folded.index("strasse") + 5]] == "\u00df"
+
+
+def test_normalize_ascii_is_lower_case_with_identity_map() -> None:
+    folded, index_map = normalize("Kremlin\nSpokesman\tsaid")
+    assert folded == "kremlin spokesman said"
+    assert index_map == list(range(len(folded) + 1))
+
+
+def test_words_split_terms_like_article_text() -> None:
+    assert words("Jean\u2013Luc  Marchetti") == ("jean", "luc", "marchetti")
+    assert words("Mr. Peskov\u2019s") == ("mr", "peskov", "s")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("peskov", "peskow"), ("zakharova", "sacharowa"), ("zakharova", "zaharova"), ("zelenskyy", "selenskyj")],
+)
+def test_transliteration_variants_share_a_key(a: str, b: str) -> None:
+    assert translit_key(a) == translit_key(b)
+
+
+# -- speakers ------------------------------------------------------------------------------------
+
+
+def test_case_insensitive(matcher: Matcher) -> None:
+    assert speaker_hits(matcher, "PESKOV and lavrov met.") == [("peskov", "PESKOV"), ("lavrov", "lavrov")]
+
+
+def test_accents_ignored_both_ways(matcher: Matcher) -> None:
+    assert speaker_hits(matcher, "Antonio Guterres spoke.") == [("guterres", "Antonio Guterres")]
+    assert speaker_hits(matcher, "ANTÓNIO GUTERRES spoke.") == [("guterres", "ANTÓNIO GUTERRES")]
+    # Decomposed accent (o + combining acute): the hit keeps the accent it was written with.
+    assert speaker_hits(matcher, "Anto\u0301nio Guterres spoke.") == [("guterres", "Anto\u0301nio Guterres")]
+    assert speaker_hits(matcher, "Ciaran O'Neill") == [("oneill", "Ciaran O'Neill")]
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u2018", "\u02bc"])
+def test_apostrophes_inside_a_name(matcher: Matcher, apostrophe: str) -> None:
+    text = f"a statement from O{apostrophe}Neill"
+    assert speaker_hits(matcher, text) == [("oneill", f"O{apostrophe}Neill")]
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019"])
+def test_possessive_is_not_part_of_the_hit(matcher: Matcher, apostrophe: str) -> None:
+    text = f"Peskov{apostrophe}s remarks"
+    hits = matcher.speakers(text)
+    assert [(h.text, h.start, h.end) for h in hits] == [("Peskov", 0, 6)]
+
+
+@pytest.mark.parametrize("dash", ["-", "\u2010", "\u2011", "\u2013", "\u2014"])
+def test_hyphen_and_dashes_in_a_name(matcher: Matcher, dash: str) -> None:
+    text = f"said Jean{dash}Luc Marchetti on Friday"
+    assert speaker_hits(matcher, text) == [("marchetti", f"Jean{dash}Luc Marchetti")]
+
+
+@pytest.mark.parametrize("gap", ["\u00a0", "\n", "\r\n", "  ", "\u202f", " \n "])
+def test_spaces_and_line_breaks_inside_a_multi_word_alias(matcher: Matcher, gap: str) -> None:
+    text = f"the Kremlin{gap}spokesman said"
+    assert speaker_hits(matcher, text) == [("peskov", f"Kremlin{gap}spokesman")]
+
+
+def test_sentence_end_between_words_breaks_a_multi_word_alias(matcher: Matcher) -> None:
+    assert speaker_hits(matcher, "They left the Kremlin. Spokesman Gavrilo Nestor said") == []
+
+
+def test_abbreviation_dot_is_optional(matcher: Matcher) -> None:
+    assert speaker_hits(matcher, "Mr Peskov and Mr. Peskov") == [
+        ("peskov", "Mr Peskov"),
+        ("peskov", "Mr. Peskov"),
+    ]
+
+
+def test_whole_word_only(matcher: Matcher) -> None:
+    text = "Ruttenberg and Peskovsky met Lavrovich at Guterresville."
+    assert speaker_hits(matcher, text) == []
+
+
+def test_cyrillic_whole_word(matcher: Matcher) -> None:
+    assert speaker_hits(matcher, "Дмитрий Песков заявил") == [("peskov", "Песков")]
+    assert speaker_hits(matcher, "ПЕСКОВ заявил") == [("peskov", "ПЕСКОВ")]
+    # Russian inflects names; an inflected form is another word (list it as an alias if needed).
+    assert speaker_hits(matcher, "слова Пескова") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "variant"),
+    [
+        ("Dmitri Peskow told reporters", "peskov", "Peskow"),
+        ("Maria Sacharowa sagte", "zakharova", "Sacharowa"),
+        ("spokeswoman Zaharova said", "zakharova", "Zaharova"),
+        ("Guterrez arrived", "guterres", "Guterrez"),
+    ],
+)
+def test_transliteration_variants_hit_with_lower_score(
+    matcher: Matcher, text: str, speaker: str, variant: str
+) -> None:
+    hits = matcher.speakers(text)
+    fuzzy = [h for h in hits if h.text == variant]
+    assert [h.id for h in fuzzy] == [speaker]
+    assert fuzzy[0].score < 100.0
+    assert fuzzy[0].term in dict((s.id, s.terms) for s in SPEAKERS)[speaker]
+
+
+def test_no_fuzzy_hits_in_ordinary_prose(matcher: Matcher) -> None:
+    prose = (
+        "Pesky gulls circled the harbour at Laval as Route 9 reopened on Tuesday. Residents of "
+        "Ruttenberg said the Lavender Festival would go ahead, while Mayor Petra Ivanova and the "
+        "historian Andrei Sakharov toured the new library. Zakat collections rose, Peskovsky Bakery "
+        "announced longer hours, and Rutter Street stayed closed. Lavrentiy Gutman, a teacher, "
+        "said the Gutters along Marchand Avenue needed repair before the Guterman Prize ceremony."
+    )
+    assert speaker_hits(matcher, prose) == []
+
+
+def test_lowercase_words_are_never_fuzzy(matcher: Matcher) -> None:
+    assert speaker_hits(matcher, "the word peskow is not a name here") == []
+
+
+def test_fuzzy_zero_disables_variants(matcher: Matcher) -> None:
+    assert speaker_hits(matcher, "Halvorsen spoke") == [("halvorsen", "Halvorsen")]
+    assert speaker_hits(matcher, "Halworsen spoke") == []
+    strict = Matcher.compile(Rules(speakers=(Speaker("peskov", "Dmitry Peskov", ("Peskov",), fuzzy=0),)))
+    assert strict.speakers("Peskow spoke") == []
+
+
+def test_threshold_above_key_similarity_rejects(matcher: Matcher) -> None:
+    strict = Matcher.compile(Rules(speakers=(Speaker("zak", "Maria Zakharova", ("Zakharova",), fuzzy=90),)))
+    # One letter off after transliteration folding: ratio 87.5, under 90.
+    assert strict.speakers("Zakarova spoke") == []
+    loose = Matcher.compile(Rules(speakers=(Speaker("zak", "Maria Zakharova", ("Zakharova",), fuzzy=80),)))
+    assert [h.text for h in loose.speakers("Zakarova spoke")] == ["Zakarova"]
+
+
+def test_overlapping_aliases_longest_wins(matcher: Matcher) -> None:
+    text = "Dmitry Peskov said, and Mr. Peskov added, that Peskov agreed."
+    assert speaker_hits(matcher, text) == [
+        ("peskov", "Dmitry Peskov"),
+        ("peskov", "Mr. Peskov"),
+        ("peskov", "Peskov"),
+    ]
+
+
+def test_longer_alias_of_another_speaker_wins() -> None:
+    m = Matcher.compile(
+        Rules(speakers=(Speaker("a", "Lena Varga", ("Varga",)), Speaker("b", "Varga Institute", ())))
+    )
+    assert [(h.id, h.text) for h in m.speakers("the Varga Institute said")] == [("b", "Varga Institute")]
+
+
+def test_shared_alias_hits_both_speakers() -> None:
+    m = Matcher.compile(
+        Rules(speakers=(Speaker("a", "Tomas Brandt", ("Brandt",)), Speaker("b", "Ulla Brandt", ("Brandt",))))
+    )
+    assert sorted(h.id for h in m.speakers("Brandt said")) == ["a", "b"]
+
+
+def test_offsets_index_the_original_text(matcher: Matcher) -> None:
+    text = "\ufeff\u201cWe\u2019re ready,\u201d ﬁrst said Ant\u00f3nio\u00a0Guterres\u2019s aide; Stra\u00dfe Peskow."
+    hits = matcher.scan(text)
+    assert [h.text for h in hits] == ["António\u00a0Guterres", "Peskow"]
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.text
+
+
+def test_empty_and_unmatched_text(matcher: Matcher) -> None:
+    assert matcher.scan("") == []
+    assert matcher.scan("Nothing of note happened at the port.") == []
+
+
+def test_hits_equal_their_plain_construction(matcher: Matcher) -> None:
+    (hit,) = matcher.speakers("Lavrov")
+    assert hit == Hit("speaker", "lavrov", "Lavrov", "Lavrov", 0, 6, 100.0, "")
+    assert hash(hit) == hash(Hit("speaker", "lavrov", "Lavrov", "Lavrov", 0, 6, 100.0, ""))
+
+
+# -- topics --------------------------------------------------------------------------------------
+
+
+def test_topic_phrases_any_all_none(matcher: Matcher) -> None:
+    text = "Talks on the grain corridor across the Black Sea resumed."
+    hits = matcher.scan(text)
+    assert {(h.id, h.field, h.text) for h in hits} == {
+        ("grain", "any", "grain corridor"),
+        ("grain", "all", "Black Sea"),
+    }
+    assert matcher.topics_in(hits) == {"grain", "only-none"}
+
+
+def test_topic_all_missing_and_none_present(matcher: Matcher) -> None:
+    assert "grain" not in matcher.topics_in(matcher.scan("The harvest was poor."))
+    vetoed = matcher.scan("The harvest on the Black Sea coast and the football final.")
+    assert "grain" not in matcher.topics_in(vetoed)
+
+
+def test_topics_within_spans(matcher: Matcher) -> None:
+    text = "Sanctions were discussed. Later, the weather turned."
+    hits = matcher.scan(text)
+    first_sentence = (0, text.index("Later"))
+    assert matcher.topics_in(hits, [first_sentence]) == {"sanctions", "only-none"}
+    assert matcher.topics_in(hits, [(first_sentence[1], len(text))]) == set()
+    assert matcher.topics_in(hits, []) == {"only-none"}
+
+
+def test_overlapping_keywords_of_one_topic_longest_wins(matcher: Matcher) -> None:
+    hits = matcher.scan("a new price-cap deal")
+    assert [(h.id, h.text) for h in hits] == [("sanctions", "price-cap")]
+
+
+def test_keyword_shared_by_two_topics_hits_both(matcher: Matcher) -> None:
+    hits = matcher.scan("wheat exports rose")
+    assert sorted((h.id, h.field) for h in hits) == [("exports", "any"), ("grain", "any")]
+
+
+def test_topic_hits_do_not_suppress_speaker_hits() -> None:
+    m = Matcher.compile(
+        Rules(speakers=(Speaker("s", "Oskar Lind", ("Lind",)),), topics=(Topic("t", any=("Lind Bridge",)),))
+    )
+    kinds = sorted((h.kind, h.text) for h in m.scan("the Lind Bridge"))
+    assert kinds == [("speaker", "Lind"), ("topic", "Lind Bridge")]
+
+
+# -- names ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Mr. Peskov", "peskov"),
+        ("Dmitry Peskow", "peskov"),
+        ("Dmitri Peskov", "peskov"),
+        ("D. Peskov", "peskov"),
+        ("PESKOV", "peskov"),
+        ("Kremlin spokesman Dmitry Peskov", "peskov"),
+        ("Foreign Minister Lavrov", "lavrov"),
+        ("Антонио Гутерриш", None),
+        ("Anna Peskov", None),
+        ("Oskar Brenner", None),
+        ("Peskov and Lavrov", None),
+        ("", None),
+    ],
+)
+def test_speaker_for_name(matcher: Matcher, name: str, expected: str | None) -> None:
+    assert matcher.speaker_for_name(name) == expected
