@@ -1,0 +1,264 @@
+"""Benchmark of the history store and the dedup: does the cost stay flat as history grows?
+
+    python -m bench.bench_store           # full run: 1,000 vs 100,000 stories, 1,000,000 statements
+    python -m bench.bench_store --quick   # a tenth of everything, for a smoke run
+
+Measures, in one run:
+- dedup cost per article (watchers.dedup.process_article on a file database: level-1 check, SimHash,
+  band probes, candidate lookup, fuzzy matching, inserts, commit) with 1,000 and with 100,000 stories of
+  history at the same daily rate, and their ratio (target <= 1.5);
+- /quotes-style (recent_statements) and /search-style (search_statements) latency p50/p95 over 1,000,000
+  stored statements (target p95 <= 20 ms);
+- insert throughput (articles/s with their statements, through process_article) and bulk-load rate;
+- database size per 100,000 statements.
+
+History is generated, deterministic (seeded): 200 speakers, statements of 8-24 words drawn from a
+Zipf-distributed vocabulary of 150 function words and 6,000 synthetic content words; 10 statements per
+story over 2 articles; random 64-bit fingerprints (distinct texts). /search queries are one or two
+content words of middling frequency (what people search for: names, places, subjects); a query made of
+the commonest content word is reported separately as the worst case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from watchers.dedup import process_article
+from watchers.model import Article, Statement
+from watchers.store import Store
+
+SEED = 20240611
+SPEAKERS = 200
+STORIES_PER_DAY = 143  # 100,000 stories over ~700 days; 1,000 over ~7 days: same density per window
+ARTICLES_PER_STORY = 2
+STATEMENTS_PER_ARTICLE = 5
+WINDOW = 72 * 3600.0
+END = datetime(2025, 1, 1, tzinfo=UTC)
+
+_FUNCTION_TEXT = (
+    "the of and to a in that is was he she for it with as his her on be at by this had not are but from or "
+    "have an they which one you were all we when there can been has more if will would who so no do what "
+    "its about up out them than into could only other new some time these two may first then any like "
+    "our now over such us most also after did many before must through back years where much your way "
+    "well down should because each just those people how too little state good very make world still own "
+    "see men work long get here between both life being under never day same another know while last "
+    "might great old year off come since against go came right used take three"
+)
+FUNCTION_WORDS = _FUNCTION_TEXT.split()
+_SYLLABLE_TEXT = "ka lo ven ri sa mor tel an bu dra fe gi hol ist jun kre lim nor op pra qui ros sten tur ul vel wen xo yar zim"
+SYLLABLES = _SYLLABLE_TEXT.split()
+
+
+def vocabulary(rng: random.Random, n: int) -> list[str]:
+    words: set[str] = set()
+    while len(words) < n:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))))
+    return sorted(words)
+
+
+@dataclass
+class TextGen:
+    rng: random.Random
+    content: list[str]
+    cum_weights: list[float]  # cumulative: random.choices is O(log n) per word with them, O(n) without
+
+    def sentence(self, lo: int = 8, hi: int = 24) -> str:
+        n = self.rng.randint(lo, hi)
+        content = self.rng.choices(self.content, cum_weights=self.cum_weights, k=n)
+        out = [self.rng.choice(FUNCTION_WORDS) if self.rng.random() < 0.4 else w for w in content]
+        return " ".join(out).capitalize()
+
+
+def make_gen(seed: int) -> TextGen:
+    rng = random.Random(seed)
+    content = vocabulary(rng, 6000)
+    rng.shuffle(content)
+    weights = [1.0 / (rank + 10) for rank in range(len(content))]  # Zipf-like, flattened at the head
+    return TextGen(rng, content, list(itertools.accumulate(weights)))
+
+
+def statement(text: str, speaker: int, kind: str = "direct") -> Statement:
+    return Statement(text=text, start=0, end=len(text), kind=kind, speaker=f"Speaker {speaker}",  # type: ignore[arg-type]
+                     speaker_id=f"sp{speaker}")
+
+
+def history(gen: TextGen, stories: int) -> Iterator[tuple[Article, int | None, str, list[Statement]]]:
+    """Pre-deduplicated history ending at END: (article, fingerprint, story id, statements)."""
+    rng = gen.rng
+    step = 86400.0 / STORIES_PER_DAY
+    for i in range(stories):
+        published = END - timedelta(seconds=(stories - i) * step)
+        speaker = rng.randrange(SPEAKERS)
+        texts = [gen.sentence() for _ in range(STATEMENTS_PER_ARTICLE)]
+        for j in range(ARTICLES_PER_STORY):
+            art = Article(
+                id=f"h{i}-{j}", url=f"https://outlet{j}.example/{i}", title=f"History story {i} part {j}",
+                text="", feed=f"feed{j}", outlet=f"Outlet {j}", published=published + timedelta(minutes=20 * j),
+            )
+            yield art, rng.getrandbits(64), f"story{i}", [statement(t, speaker) for t in texts]
+
+
+def stream(gen: TextGen, n: int, tag: str = "s") -> list[tuple[Article, list[Statement]]]:
+    """New articles after END: 60% new statements, 25% rewrites sharing a quote, 10% wire copies of an
+    earlier text under a new headline, 5% the same article again through another feed."""
+    rng = gen.rng
+    out: list[tuple[Article, list[Statement]]] = []
+    for i in range(n):
+        published = END + timedelta(seconds=30 * i)
+        roll = rng.random()
+        if out and roll < 0.05:
+            out.append(rng.choice(out))
+            continue
+        body = " ".join(gen.sentence(12, 20) + "." for _ in range(10))  # ~160 words: a fingerprint
+        if out and roll < 0.15:
+            earlier, sts = rng.choice(out)
+            art = Article(f"{tag}{i}", f"https://copy.example/{tag}{i}", f"Copy headline {tag}{i}", earlier.text, "copy",
+                          "Copy Desk", published)
+            out.append((art, sts))
+            continue
+        speaker = rng.randrange(SPEAKERS)
+        if out and roll < 0.40:
+            _, sts = rng.choice(out)
+            shared = sts[0] if sts else statement(gen.sentence(), speaker)
+            sts = [statement(shared.text.rstrip(".") + " today", int(shared.speaker_id[2:]) if shared.speaker_id else speaker)]
+        else:
+            sts = [statement(gen.sentence(), speaker) for _ in range(rng.randint(1, 3))]
+        art = Article(f"{tag}{i}", f"https://new.example/{tag}{i}", f"New headline {tag}{i}", body, "new",
+                      f"Outlet {i % 7}", published)
+        out.append((art, sts))
+    return out
+
+
+def db_size(path: str) -> int:
+    return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+
+
+def build(path: str, stories: int, seed: int) -> tuple[Store, float, int]:
+    s = Store(path)
+    t = time.perf_counter()
+    rows = s.bulk_load(history(make_gen(seed), stories), now=END)
+    s.optimize()
+    return s, time.perf_counter() - t, rows * STATEMENTS_PER_ARTICLE
+
+
+def dedup_cost(s: Store, articles: list[tuple[Article, list[Statement]]]) -> tuple[float, dict[str, int]]:
+    """Mean seconds per article through process_article (the stream is fed in order)."""
+    tally = {"new": 0, "update": 0, "seen": 0}
+    t = time.perf_counter()
+    for art, sts in articles:
+        events = process_article(s, art, sts, art.published + timedelta(seconds=5), WINDOW)
+        if not events:
+            tally["seen"] += 1
+        for e in events:
+            tally["new" if e.new else "update"] += 1
+    return (time.perf_counter() - t) / len(articles), tally
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    q = statistics.quantiles(samples, n=100, method="inclusive")
+    return q[49] * 1000, q[94] * 1000
+
+
+def timed(fn: object, calls: list[tuple[object, ...]]) -> list[float]:
+    out = []
+    for args in calls:
+        t = time.perf_counter()
+        fn(*args)  # type: ignore[operator]
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    ap.add_argument("--quick", action="store_true", help="a tenth of the sizes (smoke run)")
+    ap.add_argument("--dir", help="where to put the benchmark databases (default: a temp dir)")
+    args = ap.parse_args()
+    scale = 10 if args.quick else 1
+    small_stories, big_stories = 1000 // scale, 100_000 // scale
+    stream_len, queries = 2000 // scale, 1000 // (2 if args.quick else 1)
+
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        results: dict[str, float | int | str] = {"quick": str(args.quick).lower()}
+        small, t_small, _ = build(str(Path(tmp) / "small.db"), small_stories, SEED)
+        big_path = str(Path(tmp) / "big.db")
+        big, t_big, big_statements = build(big_path, big_stories, SEED)
+        results["statements"] = big_statements
+        results["bulk_load_s"] = round(t_big, 1)
+        results["bulk_load_statements_per_s"] = round(big_statements / t_big)
+        size = db_size(big_path)
+        results["db_mb_per_100k_statements"] = round(size / big_statements * 100_000 / 1e6, 1)
+
+        # Dedup: the same stream (same seed) through both databases, interleaved warm-up first.
+        arts = stream(make_gen(SEED + 1), stream_len)
+        warm = stream(make_gen(SEED + 2), 50, tag="warm")
+        for s in (small, big):
+            dedup_cost(s, warm)
+        cost_small, tally = dedup_cost(small, arts)
+        cost_big, tally_big = dedup_cost(big, arts)
+        results["dedup_us_per_article_1k"] = round(cost_small * 1e6)
+        results["dedup_us_per_article_100k"] = round(cost_big * 1e6)
+        results["dedup_ratio"] = round(cost_big / cost_small, 2)
+        results["insert_articles_per_s"] = round(1 / cost_big)
+        results["stream_events"] = json.dumps(tally_big, sort_keys=True)
+        assert tally == tally_big, f"the two histories decided differently: {tally} vs {tally_big}"
+
+        # Search over the big database.
+        rng = random.Random(SEED + 3)
+        gen = make_gen(SEED)
+        middling = gen.content[50:2000]
+        quotes_calls: list[tuple[object, ...]] = [(f"sp{rng.randrange(SPEAKERS)}", None, 10) for _ in range(queries)]
+        search_calls: list[tuple[object, ...]] = []
+        for _ in range(queries):
+            words = " ".join(rng.sample(middling, rng.choice((1, 2))))
+            speaker = f"sp{rng.randrange(SPEAKERS)}" if rng.random() < 0.3 else None
+            search_calls.append((words, speaker, None, 10))
+        worst_calls: list[tuple[object, ...]] = [(gen.content[0], None, None, 10)] * 20
+        big.recent_statements("sp1", None, 10)
+        big.search_statements(middling[0])
+        q50, q95 = percentiles(timed(big.recent_statements, quotes_calls))
+        s50, s95 = percentiles(timed(big.search_statements, search_calls))
+        w50, w95 = percentiles(timed(big.search_statements, worst_calls))
+        hits = sum(len(big.search_statements(*c[:1])) > 0 for c in search_calls[:100])  # type: ignore[arg-type]
+        results.update(
+            quotes_p50_ms=round(q50, 2), quotes_p95_ms=round(q95, 2),
+            search_p50_ms=round(s50, 2), search_p95_ms=round(s95, 2),
+            search_commonest_word_p50_ms=round(w50, 1), search_commonest_word_p95_ms=round(w95, 1),
+            search_queries_with_hits_pct=hits,
+            build_small_s=round(t_small, 1),
+        )
+        small.close()
+        big.close()
+
+    rows = [
+        ("statements stored (big db)", f"{results['statements']:,}"),
+        ("bulk load", f"{results['bulk_load_s']} s ({results['bulk_load_statements_per_s']:,} statements/s)"),
+        ("db size per 100k statements", f"{results['db_mb_per_100k_statements']} MB"),
+        (f"dedup per article, {small_stories:,} stories", f"{results['dedup_us_per_article_1k']} µs"),
+        (f"dedup per article, {big_stories:,} stories", f"{results['dedup_us_per_article_100k']} µs"),
+        ("dedup ratio big/small (target <= 1.5)", f"{results['dedup_ratio']}"),
+        ("insert throughput (process_article)", f"{results['insert_articles_per_s']} articles/s"),
+        ("stream decisions", str(results["stream_events"])),
+        ("/quotes p50 / p95", f"{results['quotes_p50_ms']} / {results['quotes_p95_ms']} ms"),
+        ("/search p50 / p95 (target p95 <= 20)", f"{results['search_p50_ms']} / {results['search_p95_ms']} ms"),
+        ("/search commonest word p50 / p95", f"{results['search_commonest_word_p50_ms']} / {results['search_commonest_word_p95_ms']} ms"),
+        ("/search queries with hits (of 100)", str(results["search_queries_with_hits_pct"])),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print(f"{k:<{width}}  {v}")
+    print(json.dumps({"bench": "store", **results}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,259 @@
+"""Story de-duplication (watchers.dedup): the three levels, what must not merge, the follow-up rule.
+
+Fictional world: Marta Keldan (finance ministry spokeswoman of Norvalia) and Teodor Brask (opposition
+leader), carried by the Harbour Ledger, the Valley Courier, Northgate Wire and the Civic Post.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from watchers.dedup import (
+    Candidate,
+    assign,
+    key_quotes,
+    match_score,
+    normalise,
+    process_article,
+)
+from watchers.fingerprint import MAX_DISTANCE, hamming, simhash
+from watchers.model import Article, Kind, Statement, StoryEvent
+from watchers.store import Store
+
+WINDOW = 72 * 3600.0
+T0 = datetime(2024, 3, 12, 9, 0, tzinfo=UTC)
+
+WIRE_BODY = (
+    "VELMORA, March 12 (Northgate Wire) - Norvalia will not raise income tax this year, finance ministry "
+    "spokeswoman Marta Keldan told reporters on Tuesday, rejecting calls from the opposition to fund the "
+    "new rail programme through higher levies.\n\n"
+    "\"We will not raise income tax this year, and we will not balance the budget on the backs of "
+    "working families,\" Keldan said at the ministry's weekly briefing.\n\n"
+    "The opposition leader Teodor Brask has demanded a temporary surcharge on large estates to pay for "
+    "the programme, which the cabinet approved in January. Keldan said the ministry would publish a "
+    "revised spending plan before the end of April, after talks with the regional councils.\n\n"
+    "Economists at the Velmora Institute expect the deficit to narrow slightly in the second half, "
+    "helped by stronger timber exports and a recovery in tourist arrivals along the southern coast.\n\n"
+    "Brask, speaking in parliament an hour later, said the government was hiding the true cost of the "
+    "programme and called for an independent audit of the contracts awarded so far. His party has "
+    "tabled a motion that would require the ministry to publish every contract above two million "
+    "crowns. A vote is expected next week, though the governing coalition holds a comfortable majority "
+    "in the chamber and has signalled that it will reject the motion."
+)
+
+
+def article(n: int, *, outlet: str = "Harbour Ledger", title: str | None = None, text: str = "",
+            hours: float = 0.0, url: str | None = None) -> Article:
+    return Article(
+        id=f"art-{n}",
+        url=url or f"https://{outlet.lower().replace(' ', '')}.example/news/{n}",
+        title=title or f"Story number {n} from the capital",
+        text=text or f"Short brief number {n}.",
+        feed=outlet.lower().replace(" ", "-"),
+        outlet=outlet,
+        published=T0 + timedelta(hours=hours),
+    )
+
+
+def said(text: str, speaker_id: str | None = "keldan", kind: Kind = "direct") -> Statement:
+    names = {"keldan": "Marta Keldan", "brask": "Teodor Brask", None: "a ministry official"}
+    return Statement(text=text, start=0, end=len(text), kind=kind, speaker=names[speaker_id], speaker_id=speaker_id)
+
+
+def run(store: Store, art: Article, statements: Sequence[Statement]) -> list[StoryEvent]:
+    return process_article(store, art, statements, art.published + timedelta(minutes=5), WINDOW)
+
+
+TAX = "We will not raise income tax this year, and we will not balance the budget on the backs of working families"
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store()
+
+
+# -- level 1: same article
+
+
+def test_same_id_or_url_or_title_is_already_seen(store: Store) -> None:
+    first = article(1, title="Keldan rules out income tax rise")
+    assert [e.new for e in run(store, first, [said(TAX)])] == [True]
+    # the same item through a second feed: same id
+    assert run(store, first, [said(TAX)]) == []
+    # the same page under another id (feed without guid): same canonical URL
+    assert run(store, article(2, url=first.url), [said(TAX)]) == []
+    # the outlet re-issued it at another URL, title differently punctuated
+    assert run(store, article(3, title="Keldan rules out income-tax rise!"), [said(TAX)]) == []
+
+
+def test_generic_title_of_one_outlet_is_not_one_article(store: Store) -> None:
+    run(store, article(1, title="Live updates"), [said(TAX)])
+    events = run(store, article(2, title="Live updates", hours=5), [said("The rail programme will be paid for out of the existing capital budget")])
+    assert [e.new for e in events] == [True]
+
+
+# -- level 2: same text
+
+
+def test_wire_copy_with_a_new_headline_is_a_new_source(store: Store) -> None:
+    wire = article(1, outlet="Northgate Wire", title="Norvalia rules out income tax rise", text=WIRE_BODY)
+    [first] = run(store, wire, [said(TAX)])
+    # The Valley Courier runs the wire copy under its own headline; its extractor also picked up an
+    # indirect statement the first pass did not have.
+    copy = article(2, outlet="Valley Courier", title="No tax hike, says finance ministry", text=WIRE_BODY, hours=1)
+    events = run(store, copy, [said(TAX), said("the ministry would publish a revised spending plan before the end of April", kind="indirect")])
+    assert [(e.story_id, e.new, e.new_source) for e in events] == [(first.story_id, False, True)]
+    story = store.get_story(first.story_id)
+    assert story is not None
+    assert [s.outlet for s in story.sources] == ["Northgate Wire", "Valley Courier"]
+
+
+def test_lightly_edited_wire_copy_is_a_new_source_even_without_statements(store: Store) -> None:
+    # a sub-editor's touch: one word added, a sentence appended
+    edited = WIRE_BODY.replace("on Tuesday", "on Tuesday morning") + " Markets were closed for a public holiday."
+    assert hamming(simhash(WIRE_BODY) or 0, simhash(edited) or 0) <= MAX_DISTANCE
+    [first] = run(store, article(1, outlet="Northgate Wire", text=WIRE_BODY), [said(TAX)])
+    # this outlet's extraction failed to attribute the quote: the near-duplicate text still links it
+    events = run(store, article(2, outlet="Civic Post", text=edited, hours=2), [said(TAX, speaker_id=None)])
+    assert [(e.story_id, e.new) for e in events] == [(first.story_id, False)]
+
+
+def test_near_duplicate_from_the_same_outlet_is_not_a_second_source(store: Store) -> None:
+    [first] = run(store, article(1, outlet="Northgate Wire", text=WIRE_BODY), [said(TAX)])
+    moved = article(2, outlet="Northgate Wire", title="UPDATE 1-Norvalia keeps income tax unchanged", text=WIRE_BODY, hours=1)
+    events = run(store, moved, [said(TAX)])
+    assert [(e.story_id, e.new, e.new_source) for e in events] == [(first.story_id, False, False)]
+    story = store.get_story(first.story_id)
+    assert story is not None and len(story.sources) == 1
+
+
+# -- level 3: same statement
+
+
+def test_rewrite_sharing_one_quote_is_a_new_source(store: Store) -> None:
+    [first] = run(store, article(1, outlet="Northgate Wire", text=WIRE_BODY), [said(TAX)])
+    rewrite = article(
+        2, outlet="Civic Post", hours=6, title="Families first, ministry insists",
+        text="A completely different article about the week in parliament, quoting the spokeswoman once.",
+    )
+    events = run(store, rewrite, [said(TAX.replace("income tax", "income-tax") + "!")])
+    assert [(e.story_id, e.new) for e in events] == [(first.story_id, False)]
+
+
+def test_quote_trimmed_by_one_outlet_is_merged(store: Store) -> None:
+    [first] = run(store, article(1), [said(TAX)])
+    events = run(store, article(2, outlet="Valley Courier", hours=3), [said("we will not balance the budget on the backs of working families")])
+    assert [(e.story_id, e.new) for e in events] == [(first.story_id, False)]
+
+
+def test_quote_extended_by_one_outlet_is_merged(store: Store) -> None:
+    [first] = run(store, article(1), [said("We will not raise income tax this year")])
+    events = run(store, article(2, outlet="Valley Courier", hours=3), [said(TAX + ", and that is final")])
+    assert [(e.story_id, e.new) for e in events] == [(first.story_id, False)]
+
+
+def test_two_briefings_by_one_speaker_on_one_day_are_two_stories(store: Store) -> None:
+    morning = said("The ministry will publish the revised inflation forecast on Friday, after the cabinet meets")
+    afternoon = said("We do not expect inflation to fall below four percent before the end of the year")
+    [a] = run(store, article(1), [morning])
+    [b] = run(store, article(2, outlet="Valley Courier", hours=6), [afternoon])
+    assert a.new and b.new and a.story_id != b.story_id
+
+
+def test_same_words_by_two_people_are_two_stories(store: Store) -> None:
+    [a] = run(store, article(1), [said(TAX, "keldan")])
+    # Brask throws her words back at her, quoting them in full
+    [b] = run(store, article(2, outlet="Civic Post", hours=2), [said(TAX, "brask")])
+    assert (a.speaker_id, b.speaker_id) == ("keldan", "brask")
+    assert b.new and a.story_id != b.story_id
+
+
+def test_same_statement_outside_the_window_is_a_new_story(store: Store) -> None:
+    [a] = run(store, article(1), [said(TAX)])
+    [b] = run(store, article(2, outlet="Civic Post", hours=WINDOW / 3600 + 1), [said(TAX)])
+    assert b.new and a.story_id != b.story_id
+
+
+def test_untracked_speakers_make_no_story(store: Store) -> None:
+    assert run(store, article(1), [said(TAX, speaker_id=None)]) == []
+
+
+def test_one_story_per_speaker_per_article(store: Store) -> None:
+    events = run(store, article(1), [said(TAX), said("The rail programme is fully funded"), said("Nonsense from start to finish", "brask")])
+    assert [(e.speaker_id, e.new, len(e.statements)) for e in events] == [("keldan", True, 2), ("brask", True, 1)]
+
+
+# -- the follow-up rule
+
+
+def test_follow_up_with_a_new_direct_quote_is_old_source_and_new_story(store: Store) -> None:
+    [first] = run(store, article(1), [said(TAX)])
+    follow = [said(TAX), said("The regional councils will get their share of the rail money by June")]
+    events = run(store, article(2, outlet="Valley Courier", hours=20), follow)
+    assert [(e.story_id == first.story_id, e.new) for e in events] == [(True, False), (False, True)]
+    assert [s.text for s in events[1].statements] == [follow[1].text]
+
+
+def test_follow_up_with_only_a_paraphrase_is_just_a_new_source(store: Store) -> None:
+    [first] = run(store, article(1), [said(TAX)])
+    paraphrase = said("taxes would stay where they are for now", kind="indirect")
+    events = run(store, article(2, outlet="Valley Courier", hours=2), [said(TAX), paraphrase])
+    assert [(e.story_id, e.new, len(e.statements)) for e in events] == [(first.story_id, False, 2)]
+
+
+# -- restart
+
+
+def test_restart_does_not_realert(tmp_path: Path) -> None:
+    path = str(tmp_path / "history.db")
+    first = article(1)
+    with Store(path) as s:
+        [event] = run(s, first, [said(TAX)])
+    with Store(path) as s:
+        assert run(s, first, [said(TAX)]) == []
+        again = run(s, article(2, outlet="Civic Post", hours=4), [said(TAX)])
+        assert [(e.story_id, e.new) for e in again] == [(event.story_id, False)]
+
+
+# -- pure parts
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (TAX, TAX.upper() + "!!", True),  # re-punctuated, re-cased
+        (TAX, TAX.replace("will not", "won't"), True),  # sub-edited contraction
+        ("We will not raise income tax this year", TAX, True),  # trimmed
+        ("We will not comment", "We will not comment on the rail programme or on anything else today", False),
+        ("The budget is fully funded", "The budget is not fully funded and never was", False),
+        (TAX, "We will raise the tax-free allowance for working families next year", False),
+    ],
+)
+def test_match_score(a: str, b: str, same: bool) -> None:
+    assert bool(match_score(normalise(a), normalise(b))) is same
+
+
+def test_normalise_ignores_case_accents_punctuation_and_apostrophes() -> None:
+    assert normalise("“We won’t,” said Ms Kéldan.") == normalise('we wont said ms keldan')
+
+
+def test_assign_marks_repeats_of_known_text() -> None:
+    stored = [Candidate("s1", normalise(TAX))]
+    [a] = assign([said(TAX + "."), said(TAX)], stored)
+    assert a.story_id == "s1" and a.repeats == (True, True)
+
+
+def test_key_quotes_rank_direct_first_then_longer_and_skip_trimmed_copies() -> None:
+    quotes = [
+        said("taxes would stay where they are", kind="indirect"),
+        said("We will not raise income tax this year"),  # trimmed copy of TAX
+        said("a cynical raid on pension funds", kind="partial"),
+        said(TAX),
+        said("The rail money is already in the budget"),
+    ]
+    best = key_quotes(quotes)
+    assert [q.text for q in best] == [TAX, "The rail money is already in the budget", "a cynical raid on pension funds"]

@@ -1,0 +1,132 @@
+"""Schema migrations: a database written by every older schema version opens, upgraded, with its data
+working (dedup, search, near-duplicates, feed state, subscriptions, deliveries)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import watchers.store as store_module
+from watchers.dedup import normalise, process_article
+from watchers.fingerprint import simhash, to_signed
+from watchers.model import Article, Statement
+from watchers.store import SCHEMA_VERSION, Store, connect, migrate, schema_version
+
+T0 = datetime(2024, 11, 4, 10, 0, tzinfo=UTC)
+WINDOW = 72 * 3600.0
+QUOTE = "The winter fuel allowance will be paid two weeks early this year"
+BODY = " ".join(
+    [
+        "The finance ministry of Norvalia said on Monday that the winter fuel allowance would reach",
+        "pensioners two weeks earlier than usual, after a cold snap pushed heating prices to a record.",
+        f'"{QUOTE}," spokeswoman Marta Keldan said, adding that the cost would be covered by savings',
+        "in the ministry's own administration budget and not by new borrowing. The opposition leader",
+        "Teodor Brask welcomed the move but said it came too late for households already in arrears,",
+        "and asked for the allowance to be raised in line with prices from next year onwards.",
+    ]
+)
+
+
+def make_v1(path: str) -> None:
+    """A database as quotewatch with schema 1 left it: one feed, one article with a story, a chat."""
+    db = connect(path)
+    migrate(db, upto=1)
+    fp = simhash(BODY)
+    assert fp is not None
+    ts = T0.timestamp()
+    rows: list[tuple[str, tuple[Any, ...]]] = [
+        ("INSERT INTO feeds (feed_id, url, etag, last_modified, last_poll, last_success, items_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+         ("ledger", "https://ledger.example/rss", '"e1"', None, ts, ts, 12)),
+        ("INSERT INTO feeds (feed_id, url, items_seen) VALUES (?, ?, ?)", ("courier", "https://courier.example/rss", 0)),
+        ("INSERT INTO articles (id, url, title, norm_title, feed, outlet, published, seen_at, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         ("a1", "https://ledger.example/fuel", "Fuel allowance brought forward", normalise("Fuel allowance brought forward"),
+          "ledger", "Harbour Ledger", ts, ts, to_signed(fp))),
+        ("INSERT INTO stories (id, speaker_id, speaker, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)",
+         ("story-1", "keldan", "Marta Keldan", ts, ts)),
+        ("INSERT INTO story_topics (story_id, topic) VALUES (?, ?)", ("story-1", "energy")),
+        ("INSERT INTO story_sources (story_id, article_id, added_at) VALUES (?, ?, ?)", ("story-1", "a1", ts)),
+        ("""INSERT INTO statements (article_id, story_id, speaker_id, speaker, text, kind, start_pos, end_pos,
+                                    published, is_repeat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+         ("a1", "story-1", "keldan", "Marta Keldan", QUOTE, "direct", 10, 10 + len(QUOTE), ts, 0)),
+        ("INSERT INTO deliveries (chat_id, story_id, message_id, sent_at) VALUES (?, ?, ?, ?)", ("-100777", "story-1", 31, ts)),
+        ("INSERT INTO subscriptions (chat_id, watch_id, active) VALUES (?, ?, ?)", ("-100777", "keldan-energy", 1)),
+        ("INSERT INTO kv (key, value) VALUES (?, ?)", ("telegram.offset", "880")),
+    ]
+    for sql, params in rows:
+        db.execute(sql, params)
+    db.close()
+
+
+def upgrade_to(path: str, version: int) -> None:
+    db = connect(path)
+    migrate(db, upto=version)
+    if version >= 2:  # something only schema 2 could hold
+        db.execute("INSERT INTO outbox (chat_id, story_id, action, created) VALUES ('-100777', 'story-1', 'edit', 0)")
+    db.close()
+
+
+@pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
+def test_upgrade_from_every_older_version(tmp_path: Path, start: int) -> None:
+    path = str(tmp_path / f"v{start}.db")
+    make_v1(path)
+    upgrade_to(path, start)
+    db = connect(path)
+    assert schema_version(db) == start
+    db.close()
+
+    with Store(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        assert s.integrity_check() == "ok"
+        # level 1 still knows the article
+        assert s.article_seen("a1", "https://elsewhere.example/") and s.article_seen("x", "https://ledger.example/fuel")
+        # search was backfilled from the old statements
+        [hit] = s.search_statements("fuel allowance")
+        assert hit.story_id == "story-1" and "«fuel»" in hit.snippet
+        # the story reads back whole
+        story = s.get_story("story-1")
+        assert story is not None and story.topics == ("energy",) and [q.text for q in story.quotes] == [QUOTE]
+        # level 3 still finds the old statement
+        rewrite = Article(id="b1", url="https://courier.example/heating", title="Pensioners to get heating help early",
+                          text="A different write-up.", feed="courier", outlet="Valley Courier", published=T0 + timedelta(hours=3))
+        st = Statement(text=QUOTE.lower(), start=0, end=len(QUOTE), kind="direct", speaker="Marta Keldan", speaker_id="keldan")
+        assert [(e.story_id, e.new) for e in process_article(s, rewrite, [st], rewrite.published, WINDOW)] == [("story-1", False)]
+        # level 2 finds the old fingerprint through the backfilled band columns
+        copy = Article(id="c1", url="https://civicpost.example/fuel", title="Early fuel payments confirmed", text=BODY,
+                       feed="civic", outlet="Civic Post", published=T0 + timedelta(hours=4))
+        assert [(e.story_id, e.new) for e in process_article(s, copy, [], copy.published, WINDOW)] == [("story-1", False)]
+        # feed health defaults; a feed that had succeeded is past its first poll
+        ledger, courier = s.feed_state("ledger"), s.feed_state("courier")
+        assert ledger is not None and ledger.polled_ok_once and ledger.consecutive_errors == 0 and ledger.etag == '"e1"'
+        assert courier is not None and not courier.polled_ok_once
+        assert s.subscribers("keldan-energy") == [-100777]
+        assert s.delivery(-100777, "story-1") == 31
+        assert s.kv_get("telegram.offset") == "880"
+        assert s.outbox_depth() == (1 if start >= 2 else 0)
+
+
+def test_a_failed_migration_leaves_the_old_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "broken.db")
+    make_v1(path)
+
+    def broken(db: Any) -> None:
+        db.execute("CREATE TABLE half_done (x INTEGER)")
+        raise RuntimeError("disk full halfway through")
+
+    monkeypatch.setitem(store_module.MIGRATIONS, 1, broken)
+    with pytest.raises(RuntimeError):
+        Store(path)
+    db = connect(path)
+    assert schema_version(db) == 1
+    assert db.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+    db.close()
+    monkeypatch.undo()
+    with Store(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+
+
+def test_new_database_is_created_at_the_latest_version(tmp_path: Path) -> None:
+    with Store(str(tmp_path / "new.db")) as s:
+        assert s.schema_version == SCHEMA_VERSION >= 2

@@ -1,0 +1,240 @@
+"""The history store (watchers.store): feed state, outbox, deliveries, subscriptions, prune, concurrency."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from watchers.dedup import process_article
+from watchers.fingerprint import MAX_DISTANCE
+from watchers.model import Article, FeedState, Statement
+from watchers.store import AsyncStore, Store, StoreError
+
+T0 = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
+HOUR = 3600.0
+WINDOW = 72 * HOUR
+
+
+def article(n: int, hours: float = 0.0, outlet: str = "Harbour Ledger") -> Article:
+    return Article(
+        id=f"a{n}", url=f"https://ledger.example/{n}", title=f"Council report number {n}", text="Brief.",
+        feed="ledger", outlet=outlet, published=T0 + timedelta(hours=hours),
+    )
+
+
+def said(text: str, speaker_id: str = "keldan") -> Statement:
+    return Statement(text=text, start=0, end=len(text), kind="direct", speaker="Marta Keldan", speaker_id=speaker_id)
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store()
+
+
+# -- feeds, kv
+
+
+def test_feed_state_round_trip(store: Store) -> None:
+    assert store.feed_state("ledger") is None
+    state = FeedState(
+        feed_id="ledger", url="https://ledger.example/rss", etag='W/"77"', last_modified="Mon, 03 Jun 2024 08:00:00 GMT",
+        last_poll=T0, last_success=T0, last_error="HTTP 503 from ledger.example", last_error_at=T0 - timedelta(hours=1),
+        consecutive_errors=2, items_seen=41, next_poll=T0 + timedelta(minutes=5), polled_ok_once=True,
+    )
+    store.save_feed_state(state)
+    assert store.feed_state("ledger") == state
+    moved = FeedState(feed_id="ledger", url="https://ledger.example/feed.xml")
+    store.save_feed_state(moved)
+    assert store.feed_states() == [moved]
+
+
+def test_kv(store: Store) -> None:
+    assert store.kv_get("telegram.offset") is None
+    store.kv_set("telegram.offset", "1041")
+    store.kv_set("telegram.offset", "1042")
+    assert store.kv_get("telegram.offset") == "1042"
+
+
+def test_naive_datetime_is_refused_with_a_clear_message(store: Store) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        store.due_outbox(datetime(2024, 6, 3, 8, 0))
+
+
+def test_integrity_check(store: Store) -> None:
+    assert store.integrity_check() == "ok"
+
+
+# -- stories
+
+
+def test_story_sources_in_published_order_and_topics(store: Store) -> None:
+    [e] = process_article(store, article(1, hours=5), [said("The rail programme is fully funded until 2027")], T0 + timedelta(hours=6), WINDOW)
+    process_article(store, article(2, hours=1, outlet="Civic Post"), [said("The rail programme is fully funded until 2027")], T0 + timedelta(hours=7), WINDOW)
+    store.add_story_topics(e.story_id, ["rail", "budget", "rail"])
+    story = store.get_story(e.story_id)
+    assert story is not None
+    assert [s.outlet for s in story.sources] == ["Civic Post", "Harbour Ledger"]
+    assert story.topics == ("budget", "rail")
+    assert story.first_seen == T0 + timedelta(hours=6)
+    assert store.get_story("no-such-story") is None
+
+
+def test_near_duplicates_finds_every_fingerprint_within_the_distance(store: Store) -> None:
+    base = 0x0123_4567_89AB_CDEF
+    # flips spread over the four bands: 2+2+1+1 bits apart (found), 2+2+2+2 bits apart (not found)
+    close = base ^ (0b11 << 60) ^ (0b11 << 40) ^ (1 << 20) ^ 1
+    far = base ^ (0b11 << 60) ^ (0b11 << 40) ^ (0b11 << 20) ^ 0b11
+    store.add_article(article(1), close, seen_at=T0)
+    store.add_article(article(2), far, seen_at=T0)
+    store.add_article(article(3, hours=-200), base, seen_at=T0)  # identical, but outside the window
+    found = store.near_duplicates(base, T0 - timedelta(hours=72), T0 + timedelta(hours=72), MAX_DISTANCE)
+    assert [(a, d) for a, _, d in found] == [("a1", 6)]
+
+
+# -- outbox and deliveries
+
+
+def test_enqueue_is_idempotent_while_pending(store: Store) -> None:
+    first = store.enqueue(-100200300, "s1", "send")
+    assert store.enqueue(-100200300, "s1", "send") == first
+    assert store.enqueue(-100200300, "s1", "edit") == first  # the pending send will carry the update
+    other = store.enqueue("@norvalia_watch", "s1", "send")
+    assert other != first
+    assert store.outbox_depth() == 2
+    due = store.due_outbox(T0)
+    assert [(i.chat_id, i.story_id, i.action) for i in due] == [(-100200300, "s1", "send"), ("@norvalia_watch", "s1", "send")]
+    store.mark_sent(first, 555)
+    assert store.delivery(-100200300, "s1") == 555
+    # sent: a later edit is a new item
+    edit = store.enqueue(-100200300, "s1", "edit")
+    assert edit not in (first, other)
+    assert store.enqueue(-100200300, "s1", "edit") == edit
+
+
+def test_retry_dead_and_deliveries(store: Store) -> None:
+    a = store.enqueue(11, "s1", "send")
+    b = store.enqueue(22, "s1", "send")
+    store.mark_retry(a, "429 Too Many Requests: retry after 30", T0 + timedelta(seconds=30))
+    assert [i.id for i in store.due_outbox(T0)] == [b]
+    [later] = [i for i in store.due_outbox(T0 + timedelta(seconds=31)) if i.id == a]
+    assert later.attempts == 1 and later.not_before == T0 + timedelta(seconds=30)
+    store.mark_dead(b, "403 Forbidden: bot was blocked by the user")
+    assert [(item.id, error) for item, error in store.dead_outbox()] == [(b, "403 Forbidden: bot was blocked by the user")]
+    store.mark_sent(a, 901)
+    assert store.outbox_depth() == 0
+    assert store.deliveries("s1") == [(11, 901)]
+    assert store.delivery(22, "s1") is None
+
+
+# -- subscriptions
+
+
+def test_subscriptions(store: Store) -> None:
+    assert store.subscribe(-1001, "keldan-tax") is True
+    assert store.subscribe(-1001, "keldan-tax") is False
+    assert store.subscribe(-1001, "brask-rail") is True
+    assert store.subscribe(42, "keldan-tax") is True
+    assert store.subscriptions(-1001) == ["brask-rail", "keldan-tax"]
+    assert sorted(map(str, store.subscribers("keldan-tax"))) == ["-1001", "42"]
+    store.deactivate_chat(42, "403 Forbidden: bot was blocked by the user")
+    assert store.subscribers("keldan-tax") == [-1001]
+    assert store.reactivate_chat(42) == 1
+    assert sorted(map(str, store.subscribers("keldan-tax"))) == ["-1001", "42"]
+    assert store.unsubscribe(-1001, "brask-rail") is True
+    assert store.unsubscribe(-1001, "brask-rail") is False
+    assert store.subscriptions(-1001) == ["keldan-tax"]
+
+
+def test_migrate_chat_moves_subscriptions_deliveries_and_pending_items(store: Store) -> None:
+    store.subscribe(-5, "keldan-tax")
+    item = store.enqueue(-5, "s1", "send")
+    store.mark_sent(item, 77)
+    pending = store.enqueue(-5, "s2", "send")
+    store.migrate_chat(-5, -1009)
+    assert store.subscriptions(-1009) == ["keldan-tax"] and store.subscriptions(-5) == []
+    assert store.delivery(-1009, "s1") == 77
+    assert [(i.id, i.chat_id) for i in store.due_outbox(T0)] == [(pending, -1009)]
+
+
+# -- prune
+
+
+def test_prune_keeps_stories_inside_the_window(store: Store) -> None:
+    [old] = process_article(store, article(1, hours=-500), [said("The old bridge will close for repairs in May")], T0 - timedelta(hours=500), WINDOW)
+    [recent] = process_article(store, article(2, hours=-2), [said("The tax-free allowance stays where it is")], T0 - timedelta(hours=2), WINDOW)
+    store.add_article(article(3, hours=-600), None, seen_at=T0 - timedelta(hours=600))  # no statements
+    # a retention shorter than the window: the window wins
+    removed = store.prune(T0, retention=1 * HOUR, window=WINDOW)
+    assert removed == 3  # the old story and its article, the statement-less old article
+    assert store.get_story(old.story_id) is None
+    assert store.get_story(recent.story_id) is not None
+    assert [h.text for h in store.search_statements("bridge repairs")] == []
+    assert [h.text for h in store.search_statements("allowance")] == ["The tax-free allowance stays where it is"]
+    assert store.integrity_check() == "ok"
+    # the recent story still dedups: a rewrite is a new source, not a new alert
+    [again] = process_article(store, article(4, outlet="Civic Post"), [said("The tax-free allowance stays where it is.")], T0, WINDOW)
+    assert (again.story_id, again.new) == (recent.story_id, False)
+
+
+# -- concurrency
+
+
+def test_readers_with_their_own_connections_while_the_writer_writes(tmp_path: Path) -> None:
+    path = str(tmp_path / "history.db")
+    writer = Store(path)
+    errors: list[BaseException] = []
+    done = threading.Event()
+    counts: list[list[int]] = [[] for _ in range(3)]
+
+    def read(mine: list[int]) -> None:
+        try:
+            with Store(path) as reader:
+                while not done.is_set():
+                    mine.append(len(reader.recent_statements("keldan", None, 1000)))
+                    reader.search_statements("budget")
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=read, args=(c,)) for c in counts]
+    for t in threads:
+        t.start()
+    try:
+        for n in range(60):
+            process_article(writer, article(n, hours=n * 100), [said(f"Budget statement number {n} on the harbour levy")], T0 + timedelta(hours=n * 100), WINDOW)
+    finally:
+        done.set()
+        for t in threads:
+            t.join()
+    assert errors == []
+    # each reader saw whole transactions only, never losing rows it had seen
+    assert all(c == sorted(c) and all(0 <= n <= 60 for n in c) for c in counts)
+    with Store(path) as check:
+        assert len(check.recent_statements("keldan", None, 1000)) == 60
+    writer.close()
+
+
+async def test_async_store_runs_on_one_worker_thread(tmp_path: Path) -> None:
+    astore = AsyncStore(Store(str(tmp_path / "history.db")))
+    try:
+        events = await astore.process_article(article(1), [said("The harbour levy will be cut by half in July")], T0, WINDOW)
+        assert [e.new for e in events] == [True]
+        assert await astore.subscribe(7, "keldan-tax")
+        story = await astore.get_story(events[0].story_id)
+        assert story is not None and story.speaker == "Marta Keldan"
+        hits = await astore.search_statements("levy")
+        assert [h.story_id for h in hits] == [events[0].story_id]
+        threads = {await astore.run(lambda: threading.get_ident()) for _ in range(5)}
+        assert len(threads) == 1 and threading.get_ident() not in threads
+    finally:
+        await astore.close()
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = str(tmp_path / "future.db")
+    with Store(path) as s:
+        s._db.execute("PRAGMA user_version = 99")
+    with pytest.raises(StoreError, match="newer than this quotewatch"):
+        Store(path)

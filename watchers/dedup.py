@@ -1,0 +1,269 @@
+"""Story de-duplication: is this article's statement news, or another outlet carrying one we have?
+
+Ten outlets rewriting one briefing must make ONE alert. `process_article` decides, for one article, in
+this order (the first level that applies wins):
+
+1. Same article: the same id, the same canonical URL, or the same normalised title from the same outlet
+   (published within the window) was processed before -> already seen: no event, no new source.
+2. Same text: the article's SimHash (watchers.fingerprint) is within MAX_DISTANCE bits of an article
+   published within the window -> wire copy under another headline, or lightly edited. It is a new
+   source of EVERY story the earlier article made (new=False), whatever its own statements look like
+   (extraction may differ slightly between two copies). From the same outlet it is that outlet's own
+   article again (moved, retitled): new_source=False and it is not added as a second source.
+3. Same statement: per tracked speaker, each statement is compared with that speaker's statements
+   published within the window (an indexed range on speaker and time, newest MAX_CANDIDATES only).
+   Texts are normalised (case, accents, punctuation, apostrophes) and match when they are the same text
+   lightly edited (`fuzz.ratio` >= LIGHT_EDIT_RATIO) or one is the other trimmed or extended
+   (`fuzz.partial_ratio` >= TRIM_PARTIAL_RATIO, shorter side at least MIN_TRIM_WORDS words). A match
+   makes the article a new source of that statement's story (new=False).
+
+Never merged: statements of two different speakers (one quoting the other): candidates are per speaker;
+two different statements by one speaker on one day (two briefings): different texts do not match, the
+window only bounds the search.
+
+What forms a story: all statements of one tracked speaker in one article that match no existing story
+form ONE new story (one alert per speaker per article), story id derived from (article id, speaker id).
+
+Follow-ups (decided): an article that repeats a known quote AND adds a new direct quote of the same
+speaker is a new source of the old story (new=False) AND a new story for what is new (new=True): the
+old alert gains a source, the new words get their own alert. Only an unmatched DIRECT quote of at least
+MIN_FOLLOWUP_WORDS words counts as new; unmatched partial or indirect statements in such an article are
+usually the article's own paraphrase of the known quote, so they stay with the matched story.
+
+The decisions (`normalise`, `match_score`, `assign`, `key_quotes`) are pure; `process_article` is the
+only function here that touches the store, inside one store transaction per article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from watchers.fingerprint import MAX_DISTANCE, simhash
+from watchers.model import Article, Statement, StoryEvent
+
+if TYPE_CHECKING:
+    from watchers.store import Store
+
+# Whole-text similarity at or above which two quotes are one quote lightly edited: re-punctuated,
+# "will not" / "won't", a word changed by a sub-editor. Two different sentences of one speaker on one
+# subject stay well below (typically 40-70).
+LIGHT_EDIT_RATIO = 88.0
+# Best-aligned-substring similarity at or above which the shorter quote is a trimmed copy of the longer
+# (an outlet kept half the sentence, or quoted more of it). High, because partial alignment is lenient.
+TRIM_PARTIAL_RATIO = 95.0
+# A fragment shorter than this ("we will see", "no comment") occurs in many different statements, so
+# it may not match by alignment alone (a light edit of the whole text still matches).
+MIN_TRIM_WORDS = 5
+# Level-3 candidates per speaker and article: the newest distinct statements in the window. A speaker
+# rarely says more than a few dozen distinct things in three days; the cap keeps a pathological burst
+# from making dedup cost grow with history.
+MAX_CANDIDATES = 300
+# A follow-up opens a new story only with a new direct quote at least this long (see module docstring).
+MIN_FOLLOWUP_WORDS = 4
+# Level 1 by title only for titles of at least this many words: "Live updates" or "Morning briefing"
+# recur every day at one outlet and are different articles.
+MIN_TITLE_WORDS = 3
+# Key quotes shown in an alert.
+KEY_QUOTES = 3
+# Up to this length a longer quote is a more informative one; beyond, it is just longer.
+INFORMATIVE_WORDS = 40
+KIND_RANK = {"direct": 0, "partial": 1, "indirect": 2}
+
+_NON_WORD = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+
+
+@lru_cache(maxsize=8192)  # candidate texts recur across the articles of one news cycle
+def normalise(text: str) -> str:
+    """Lower-case words without accents, punctuation or apostrophes, single-spaced."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", _APOSTROPHES.sub("", stripped)).split())
+
+
+def match_score(a: str, b: str) -> float:
+    """How surely two normalised texts are the same statement: 0 (not) or the score (>= a threshold)."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 100.0
+    whole = fuzz.ratio(a, b, score_cutoff=LIGHT_EDIT_RATIO)
+    if whole:
+        return float(whole)
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if short.count(" ") + 1 < MIN_TRIM_WORDS:
+        return 0.0
+    return float(fuzz.partial_ratio(short, long_, score_cutoff=TRIM_PARTIAL_RATIO))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored statement of the speaker (normalised text) and the story it belongs to."""
+
+    story_id: str
+    norm: str
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Statements of one speaker in one article that belong to one story (story_id None: a new one)."""
+
+    story_id: str | None
+    statements: tuple[Statement, ...]
+    repeats: tuple[bool, ...]  # per statement: its text is one the story already holds (or this article)
+
+
+def _best(norm: str, candidates: Sequence[Candidate], allowed: set[str] | None = None) -> str | None:
+    best_story, best_score = None, 0.0
+    for c in candidates:  # newest first: on a tie, the most recent story wins
+        if allowed is not None and c.story_id not in allowed:
+            continue
+        score = match_score(norm, c.norm)
+        if score > best_score:
+            best_story, best_score = c.story_id, score
+            if score == 100.0:
+                break
+    return best_story
+
+
+def _is_new_quote(st: Statement) -> bool:
+    return st.kind == "direct" and len(normalise(st.text).split()) >= MIN_FOLLOWUP_WORDS
+
+
+def assign(
+    statements: Sequence[Statement], candidates: Sequence[Candidate], near_stories: Sequence[str] = ()
+) -> list[Assignment]:
+    """Group one speaker's statements in one article into stories (see the module docstring).
+
+    candidates: the speaker's stored statements in the window, newest first. near_stories: the stories
+    of an earlier near-duplicate article (level 2), oldest first; each gets an assignment, possibly with
+    no statement."""
+    norms = [normalise(s.text) for s in statements]
+    groups: dict[str | None, list[int]] = {}
+    if near_stories:
+        allowed = set(near_stories)
+        for near_id in near_stories:
+            groups[near_id] = []
+        for i, n in enumerate(norms):
+            groups[_best(n, candidates, allowed) or near_stories[0]].append(i)
+    else:
+        unmatched: list[int] = []
+        for i, n in enumerate(norms):
+            found = _best(n, candidates)
+            if found is None:
+                unmatched.append(i)
+            else:
+                groups.setdefault(found, []).append(i)
+        if unmatched:
+            if not groups or any(_is_new_quote(statements[i]) for i in unmatched):
+                groups[None] = unmatched
+            else:  # the article's paraphrase of a quote it shares: stays with that story
+                groups[next(iter(groups))].extend(unmatched)
+    known: dict[str | None, set[str]] = {}
+    for c in candidates:
+        known.setdefault(c.story_id, set()).add(c.norm)
+    out = []
+    for sid, idx in groups.items():
+        idx.sort()
+        seen = set(known.get(sid, ())) if sid is not None else set()
+        repeats = []
+        for i in idx:
+            repeats.append(norms[i] in seen)
+            seen.add(norms[i])
+        out.append(Assignment(sid, tuple(statements[i] for i in idx), tuple(repeats)))
+    return out
+
+
+def key_quotes(statements: Sequence[Statement], limit: int = KEY_QUOTES) -> tuple[Statement, ...]:
+    """The story's best quotes, best first: direct before partial before indirect, then the longer
+    (more informative, up to INFORMATIVE_WORDS words), then the earlier; a trimmed or lightly edited copy
+    of a quote already chosen is skipped."""
+    ranked = sorted(
+        enumerate(statements),
+        key=lambda p: (KIND_RANK.get(p[1].kind, len(KIND_RANK)), -min(len(p[1].text.split()), INFORMATIVE_WORDS), p[0]),
+    )
+    chosen: list[Statement] = []
+    chosen_norms: list[str] = []
+    for _, st in ranked:
+        n = normalise(st.text)
+        if any(match_score(n, c) for c in chosen_norms):
+            continue
+        chosen.append(st)
+        chosen_norms.append(n)
+        if len(chosen) == limit:
+            break
+    return tuple(chosen)
+
+
+def story_id_for(article_id: str, speaker_id: str) -> str:
+    """Stable id of the story an article opens for a speaker (one per speaker per article)."""
+    return hashlib.blake2b(f"{article_id}\x1f{speaker_id}".encode(), digest_size=8).hexdigest()
+
+
+def process_article(
+    store: Store, article: Article, statements: Sequence[Statement], now: datetime, window: float
+) -> list[StoryEvent]:
+    """Record the article and its tracked speakers' statements; one StoryEvent per (speaker, story)
+    touched, in the order the speakers appear. [] for an article already seen (level 1)."""
+    if store.article_seen(article.id, article.url):  # cheap early exit, re-checked in the transaction
+        return []
+    # A date in the future (a feed's time zone bug) would widen the window past now.
+    published = min(article.published, now)
+    article = replace(article, published=published)
+    span = timedelta(seconds=window)
+    lo, hi = published - span, published + span
+    norm_title = normalise(article.title)
+    fingerprint = simhash(article.text)
+
+    by_speaker: dict[str, list[Statement]] = {}
+    names: dict[str, str] = {}
+    for st in statements:
+        if st.speaker_id is not None:
+            by_speaker.setdefault(st.speaker_id, []).append(st)
+            names.setdefault(st.speaker_id, st.speaker or st.speaker_id)
+
+    with store.transaction():
+        if store.article_seen(article.id, article.url) or (
+            len(norm_title.split()) >= MIN_TITLE_WORDS and store.title_seen(norm_title, article.outlet, lo, hi)
+        ):
+            return []
+        near = store.near_duplicates(fingerprint, lo, hi, MAX_DISTANCE) if fingerprint is not None else []
+        store.add_article(article, fingerprint, norm_title=norm_title, seen_at=now)
+
+        near_stories: dict[str, list[str]] = {}
+        same_outlet = False
+        if near:
+            near_id, near_outlet, _ = near[0]
+            same_outlet = near_outlet == article.outlet
+            for speaker_id, story_id in store.article_stories(near_id):
+                near_stories.setdefault(speaker_id, []).append(story_id)
+                names.setdefault(speaker_id, speaker_id)
+
+        events: list[StoryEvent] = []
+        rows: list[tuple[Statement, str | None, bool]] = []
+        for speaker_id in [*by_speaker, *(s for s in near_stories if s not in by_speaker)]:
+            candidates = [
+                Candidate(sid, normalise(text))
+                for sid, text in store.story_candidates(speaker_id, lo, hi, MAX_CANDIDATES)
+            ]
+            for a in assign(by_speaker.get(speaker_id, ()), candidates, near_stories.get(speaker_id, ())):
+                new = a.story_id is None
+                story_id = story_id_for(article.id, speaker_id) if a.story_id is None else a.story_id
+                if new:
+                    store.create_story(story_id, speaker_id, names[speaker_id], now)
+                new_source = new or not same_outlet
+                if new_source:
+                    store.add_source(story_id, article.id, now)
+                rows.extend((st, story_id, rep) for st, rep in zip(a.statements, a.repeats, strict=True))
+                events.append(StoryEvent(story_id, speaker_id, new, a.statements, new_source))
+        store.add_statements(article.id, published, rows)
+    return events
