@@ -1,0 +1,266 @@
+"""The sender: drains the store's outbox into Telegram, within Telegram's flood limits.
+
+    every round (drain_once):
+        items = store.due_outbox(now)                       oldest first
+        per chat, in order, chats side by side:
+            wait for the chat's slot (bot.ratelimit)         a chat that would wait long is left for later
+            "send"  -> sendMessage                     -> store.mark_sent(item, message id)
+            "edit"  -> editMessageText of store.delivery(chat, story)
+                       ("not modified" is success; no earlier message, or it is gone: send instead)
+        what Telegram answered decides the rest (`_deliver`):
+            429 RetryAfter          -> pause the chat, mark_retry(not_before = now + retry_after)
+            network error, 5xx      -> mark_retry with exponential backoff (nothing is lost while it is down)
+            403 blocked / kicked,
+            400 chat not found      -> store.deactivate_chat + mark_dead
+            400 group migrated      -> store.migrate_chat, then the same item to the new chat id
+            other 400s              -> mark_dead (retrying the same request cannot help), logged loudly
+
+The bot token is never logged: every error text that leaves this module goes through `scrub`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.ratelimit import FloodScheduler, Limits
+from watchers.model import OutboxItem, Story
+
+if TYPE_CHECKING:
+    from watchers.store import AsyncStore
+
+log = logging.getLogger("quotewatch.delivery")
+
+# Exponential backoff for network errors and 5xx: 5 s, 10 s, 20 s ... capped at 10 minutes, so a
+# Telegram outage of an hour costs a few dozen requests, and delivery resumes within 10 min of recovery.
+BACKOFF_BASE = 5.0
+BACKOFF_CAP = 600.0
+# A chat whose next slot is further away than this is left for a later round, so one busy group
+# (20/min) never holds up the other chats' alerts.
+MAX_SLOT_WAIT = 5.0
+BATCH = 500  # outbox rows read per round
+POLL_SECONDS = 1.0  # how often an idle sender looks at the outbox
+# 400 answers that mean the chat is gone for good: stop sending there.
+CHAT_GONE = ("chat not found", "have no rights to send", "not enough rights", "chat_write_forbidden",
+             "need administrator rights", "user is deactivated", "peer_id_invalid")
+EDIT_TARGET_GONE = ("message to edit not found", "message can't be edited")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def scrub(text: str, token: str | None) -> str:
+    """`text` without the bot token (httpx errors may quote the request URL, which contains it)."""
+    if not token:
+        return text
+    text = text.replace(token, "<token>")
+    secret = token.partition(":")[2]
+    return text.replace(secret, "<token>") if len(secret) >= 8 else text
+
+
+def backoff(attempts: int) -> float:
+    return float(min(BACKOFF_BASE * 2.0 ** min(max(attempts, 0), 30), BACKOFF_CAP))
+
+
+@dataclass
+class Stats:
+    sent: int = 0
+    edited: int = 0
+    retried: int = 0
+    rate_limited: int = 0  # 429s received
+    dead: int = 0
+    deactivated: int = 0
+    migrated: int = 0
+
+
+class Sender:
+    """Drains the outbox. `run(stop)` loops until `stop` is set; `drain_once()` is one round."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        store: AsyncStore,
+        render: Callable[[Story], str],
+        *,
+        limits: Limits | None = None,
+        scheduler: FloodScheduler | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        poll_seconds: float = POLL_SECONDS,
+        batch: int = BATCH,
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.render = render
+        self.flood = scheduler or FloodScheduler(limits)
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+        self.batch = batch
+        self.stats = Stats()
+        self._gone: set[int | str] = set()  # chats deactivated in this round
+
+    @property
+    def _token(self) -> str | None:
+        return getattr(self.bot, "token", None)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Drain until `stop` is set; an error in one round is logged and the next round goes on."""
+        while not stop.is_set():
+            try:
+                handled = await self.drain_once()
+            except Exception as e:  # a store hiccup must not kill delivery for good
+                log.error("outbox round failed: %s", scrub(repr(e), self._token))
+                handled = 0
+            if handled == 0:
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.poll_seconds)
+
+    async def drain_once(self) -> int:
+        """One round over the due outbox; returns how many items were settled (sent, retried or dead)."""
+        items = await self.store.due_outbox(self.clock(), self.batch)
+        self._gone.clear()  # per round: a chat that subscribes again is reactivated by the store
+        by_chat: dict[int | str, list[OutboxItem]] = {}
+        for item in items:
+            by_chat.setdefault(item.chat_id, []).append(item)
+        counts = await asyncio.gather(*(self._drain_chat(chat, queue) for chat, queue in by_chat.items()))
+        return sum(counts)
+
+    async def _drain_chat(self, chat_id: int | str, queue: list[OutboxItem]) -> int:
+        settled = 0
+        for item in queue:
+            if chat_id in self._gone:  # the chat went away earlier in this queue: no more requests
+                await self.store.mark_dead(item.id, "chat deactivated")
+                self.stats.dead += 1
+                settled += 1
+                continue
+            if self.flood.chat_wait(chat_id) > MAX_SLOT_WAIT:
+                break  # the rest of this chat waits for a later round, in order
+            async with self.flood.slot(chat_id):
+                ok = await self._deliver(item)
+            settled += 1
+            if not ok and chat_id not in self._gone:
+                break  # retry later: do not hammer a chat (or a Telegram) that just failed
+        return settled
+
+    async def _deliver(self, item: OutboxItem, chat_id: int | str | None = None) -> bool:
+        """Send or edit one item; record the outcome in the store. True if delivered."""
+        chat = item.chat_id if chat_id is None else chat_id
+        story = await self.store.get_story(item.story_id)
+        if story is None:
+            await self.store.mark_dead(item.id, "story no longer in the store")
+            self.stats.dead += 1
+            log.warning("outbox item for a missing story: story=%s chat=%s", item.story_id, chat)
+            return False
+        try:
+            text = self.render(story)
+            message_id = await self._edit(chat, item, text) if item.action == "edit" else None
+            if message_id is None:
+                message = await self.bot.send_message(chat, text, **_OPTIONS)
+                message_id = message.message_id
+                self.stats.sent += 1
+            else:
+                self.stats.edited += 1
+            await self.store.mark_sent(item.id, message_id)
+            return True
+        except RetryAfter as e:
+            seconds = _retry_after(e)
+            self.flood.pause(chat, seconds)
+            self.stats.rate_limited += 1
+            await self._retry(item, f"rate limited by Telegram for {seconds:.0f} s", seconds)
+            log.warning("telegram rate limit: chat=%s retry_after=%.0f", chat, seconds)
+            return False
+        except ChatMigrated as e:
+            if chat_id is not None:  # migrated twice in one go: Telegram is confused; try again later
+                await self._retry(item, "chat migrated again", backoff(item.attempts))
+                return False
+            new_chat = e.new_chat_id
+            log.info("group became a supergroup: chat=%s new_chat=%s", chat, new_chat)
+            await self.store.migrate_chat(chat, new_chat)
+            self.flood.forget(chat)
+            self.stats.migrated += 1
+            async with self.flood.slot(new_chat):
+                return await self._deliver(item, new_chat)
+        except Forbidden as e:
+            return await self._chat_gone(item, chat, e)
+        except BadRequest as e:
+            if any(reason in e.message.lower() for reason in CHAT_GONE):
+                return await self._chat_gone(item, chat, e)
+            # Our request was wrong (bad HTML, too long): the same request will fail again.
+            error = scrub(e.message, self._token)
+            await self.store.mark_dead(item.id, f"Telegram refused the message: {error}")
+            self.stats.dead += 1
+            log.error("telegram refused an alert: story=%s chat=%s error=%s", item.story_id, chat, error)
+            return False
+        except InvalidToken:
+            # Every request will fail the same way; keep the item and slow right down.
+            await self._retry(item, "Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)", BACKOFF_CAP)
+            log.error("Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN or the config")
+            return False
+        except (NetworkError, TelegramError, OSError) as e:  # includes TimedOut and 5xx
+            delay = backoff(item.attempts)
+            await self._retry(item, f"network error: {scrub(str(e), self._token)}", delay)
+            log.warning("telegram unreachable, retrying in %.0f s: chat=%s error=%s",
+                        delay, chat, scrub(str(e), self._token))
+            return False
+
+    async def _edit(self, chat: int | str, item: OutboxItem, text: str) -> int | None:
+        """Edit the message that carried the story in this chat; None when there is none to edit."""
+        message_id = await self.store.delivery(chat, item.story_id)
+        if message_id is None:
+            return None
+        try:
+            await self.bot.edit_message_text(text, chat_id=chat, message_id=message_id, **_OPTIONS)
+        except BadRequest as e:
+            message = e.message.lower()
+            if "message is not modified" in message:
+                return message_id
+            if any(reason in message for reason in EDIT_TARGET_GONE):
+                return None  # deleted by a chat admin, or too old to edit: post it again
+            raise
+        return message_id
+
+    async def _chat_gone(self, item: OutboxItem, chat: int | str, e: TelegramError) -> bool:
+        reason = scrub(e.message, self._token)
+        await self.store.deactivate_chat(chat, reason)
+        await self.store.mark_dead(item.id, reason)
+        self._gone.add(chat)
+        self.flood.forget(chat)
+        self.stats.deactivated += 1
+        self.stats.dead += 1
+        log.warning("chat deactivated: chat=%s reason=%s", chat, reason)
+        return False
+
+    async def _retry(self, item: OutboxItem, error: str, seconds: float) -> None:
+        self.stats.retried += 1
+        await self.store.mark_retry(item.id, error, self.clock() + timedelta(seconds=seconds))
+
+
+_OPTIONS: dict[str, Any] = {
+    "parse_mode": ParseMode.HTML,
+    "link_preview_options": LinkPreviewOptions(is_disabled=True),
+}
+
+
+def _retry_after(e: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the attribute will become a timedelta
+        warnings.simplefilter("ignore")
+        value = e.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,324 @@
+"""Bot commands end to end: a real PTB Application long-polling the fake Bot API server, a real store."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.app import SORRY, api_urls, build_application
+from bot.commands import UserError, find_speaker, parse_window, split_args
+from bot.delivery import Sender
+from bot.ratelimit import Limits
+from bot.render import render_alert
+from rules.load import load_rules
+from rules.model import Rules, Speaker
+from tests.fake_telegram import TOKEN, FakeMessage, FakeTelegram
+from tests.test_delivery import seed_story
+from watchers.model import FeedState
+from watchers.store import AsyncStore, Store
+
+ADMIN = 1000
+USER = 2000
+
+RULES = """\
+# Test rules: fictional outlets and people.
+[[feeds]]
+id = "ledger"
+name = "The Harbour Ledger"
+url = "https://ledger.example/feed.xml"
+
+[[feeds]]
+id = "courier"
+name = "Northport Courier"
+url = "https://courier.example/rss"
+
+[[speakers]]
+id = "kovalenko"
+name = "Marta Kovalenko"
+aliases = ["Kovalenko", "agriculture minister"]
+
+[[speakers]]
+id = "voskov"
+name = "Dmitri Voskov"
+aliases = ["Voskov", "port authority spokesman"]
+
+[[speakers]]
+id = "marek"
+name = "Ivan Marek"
+
+[[speakers]]
+id = "mareks"
+name = "Ilze Mareks"
+
+[[topics]]
+id = "grain"
+any = ["grain", "harvest", "levy"]
+
+[[watches]]
+id = "grain-watch"
+speakers = ["kovalenko"]
+topics = ["grain"]
+
+[[watches]]
+id = "port-watch"
+speakers = ["voskov"]
+"""
+
+
+class RulesHolder:
+    """What the service does: keep the last good rules, reload them when told."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rules = load_rules(path)
+        self.reloads = 0
+
+    def __call__(self) -> Rules:
+        return self.rules
+
+    def reload(self) -> None:
+        self.rules = load_rules(self.path)
+        self.reloads += 1
+
+
+class Harness:
+    def __init__(self, fake: FakeTelegram, app: Application, store: Store, astore: AsyncStore,  # type: ignore[type-arg]
+                 holder: RulesHolder) -> None:
+        self.fake, self.app, self.store, self.astore, self.holder = fake, app, store, astore, holder
+
+    async def ask(self, chat_id: int, text: str, *, user_id: int | None = None, chat_type: str | None = None,
+                  replies: int = 1) -> list[FakeMessage]:
+        """A user sends `text`; returns the bot's new messages in that chat once `replies` arrived."""
+        before = len(self.fake.messages(chat_id))
+        self.fake.user_says(chat_id, text, user_id=user_id, chat_type=chat_type)
+        for _ in range(500):
+            new = self.fake.messages(chat_id)[before:]
+            if len(new) >= replies:
+                return new
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"no reply to {text!r} in chat {chat_id}")
+
+    async def reply(self, chat_id: int, text: str, **kw: object) -> str:
+        return (await self.ask(chat_id, text, **kw))[-1].text  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def rules_path(tmp_path: Path) -> Path:
+    path = tmp_path / "rules.toml"
+    path.write_text(RULES, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    with Store(":memory:") as s:
+        yield s
+
+
+@pytest.fixture
+async def h(rules_path: Path, store: Store) -> AsyncIterator[Harness]:
+    astore = AsyncStore(store)
+    holder = RulesHolder(rules_path)
+    async with FakeTelegram(max_poll_timeout=0.2) as fake:
+        app = build_application(TOKEN, fake.url, astore, holder, rules_path, holder.reload, {ADMIN}, started=0.0)
+        await app.initialize()
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield Harness(fake, app, store, astore, holder)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+            astore._pool.shutdown(wait=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+def test_find_speaker_exact_fuzzy_ambiguous_unknown() -> None:
+    speakers = [Speaker("voskov", "Dmitri Voskov", ("Voskov",)), Speaker("marek", "Ivan Marek"),
+                Speaker("mareks", "Ilze Mareks"), Speaker("kovalenko", "Marta Kovalenko", ("agriculture minister",))]
+    assert find_speaker("voskow", speakers)[0] == speakers[0]  # a transliteration variant
+    assert find_speaker("AGRICULTURE MINISTER", speakers)[0] == speakers[3]
+    assert find_speaker("marek", speakers)[0] == speakers[1]  # exact wins over the near namesake
+    found, suggestions = find_speaker("mare", speakers)
+    assert found is None and {s.id for s in suggestions} == {"marek", "mareks"}
+    assert find_speaker("zzzz", speakers) == (None, [])
+    assert find_speaker("", speakers) == (None, [])
+
+
+def test_parse_window_and_args() -> None:
+    assert parse_window("10") == (10, None)
+    assert parse_window("24h") == (None, 86400.0)
+    for bad in ("0", "999", "soon", "-1d"):
+        with pytest.raises(UserError):
+            parse_window(bad)
+    assert split_args('kovalenko “Marta Kovalenko” Kova') == ["kovalenko", "Marta Kovalenko", "Kova"]
+    with pytest.raises(UserError):
+        split_args('kovalenko "Marta')
+
+
+def test_api_urls_accept_root_or_ptb_form() -> None:
+    assert api_urls("http://127.0.0.1:8081") == ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot")
+    assert api_urls("http://127.0.0.1:8081/bot/")[0] == "http://127.0.0.1:8081/bot"
+
+
+# ---------------------------------------------------------------------------------------------------
+# End to end
+
+
+async def test_menu_start_and_help(h: Harness) -> None:
+    menu = {c["command"] for c in h.fake.commands}
+    assert {"start", "help", "subscribe", "quotes", "search", "status"} <= menu and "track" not in menu
+    assert "statements by the people you track" in await h.reply(USER, "/start")
+    text = await h.reply(USER, "/help")
+    assert "/quotes <speaker> [N | 24h | 7d]" in text and "/track <id>" not in text
+    assert '/track <id> "<Full Name>" [alias ...]' in await h.reply(ADMIN, "/help")
+
+
+async def test_subscribe_then_an_alert_arrives_in_that_chat(h: Harness) -> None:
+    assert "Subscribed to grain-watch" in await h.reply(USER, "/subscribe grain-watch")
+    assert h.store.subscriptions(USER) == ["grain-watch"]
+    # What the pipeline does for a new story: one outbox item per subscriber.
+    seed_story(h.store, "s1")
+    for chat in h.store.subscribers("grain-watch"):
+        h.store.enqueue(chat, "s1", "send")
+    sender = Sender(h.app.bot, h.astore, render_alert, limits=Limits.unlimited())
+    await sender.drain_once()
+    alert = h.fake.messages(USER)[-1]
+    assert "We will not tax the harvest twice." in alert.text
+    assert "already subscribed" in await h.reply(USER, "/subscribe grain-watch")
+    assert "Unsubscribed from grain-watch" in await h.reply(USER, "/unsubscribe")
+    assert h.store.subscriptions(USER) == []
+
+
+async def test_subscribe_unknown_watch_lists_the_real_ones(h: Harness) -> None:
+    text = await h.reply(USER, "/subscribe <b>nope</b>")
+    assert "No watch called <b>nope</b>" in text  # shown literally: the input was escaped
+    assert "grain-watch" in text and "port-watch" in text
+
+
+async def test_in_groups_only_administrators_subscribe(h: Harness) -> None:
+    h.fake.chat(-500, "supergroup", admins={77})
+    text = await h.reply(-500, "/subscribe grain-watch", user_id=USER, chat_type="supergroup")
+    assert "only this group's administrators" in text and h.store.subscriptions(-500) == []
+    await h.reply(-500, "/subscribe grain-watch", user_id=77)
+    assert h.store.subscriptions(-500) == ["grain-watch"]
+    await h.reply(-500, "/subscribe port-watch", user_id=ADMIN)  # the bot's admins may too
+    assert h.store.subscriptions(-500) == ["grain-watch", "port-watch"]
+
+
+async def test_subscriptions_keyboard_toggles(h: Harness) -> None:
+    [menu] = await h.ask(USER, "/subscriptions")
+    assert menu.reply_markup is not None
+    buttons = [b["callback_data"] for row in menu.reply_markup["inline_keyboard"] for b in row]
+    assert buttons == ["tog:grain-watch", "tog:port-watch"]
+    h.fake.user_presses(USER, menu.message_id, "tog:port-watch")
+    for _ in range(300):
+        if h.store.subscriptions(USER):
+            break
+        await asyncio.sleep(0.01)
+    assert h.store.subscriptions(USER) == ["port-watch"]
+    for _ in range(300):
+        if h.fake.calls_to("editMessageReplyMarkup"):
+            break
+        await asyncio.sleep(0.01)
+    labels = [b["text"] for row in h.fake.chat(USER).messages[menu.message_id].reply_markup["inline_keyboard"]  # type: ignore[index]
+              for b in row]
+    assert labels == ["➕ grain-watch", "✅ port-watch"]
+    assert h.fake.calls_to("answerCallbackQuery")
+
+
+async def test_quotes_finds_a_misspelt_speaker_in_the_store(h: Harness) -> None:
+    seed_story(h.store, "s1", speaker_id="voskov", speaker="Dmitri Voskov",
+               quotes=("The new quay opens in May.", "Tariffs stay where they are."))
+    text = await h.reply(USER, "/quotes voskow")
+    assert "Dmitri Voskov" in text and "The new quay opens in May." in text
+    assert "Tariffs stay" in await h.reply(USER, "/quotes Dmitri Voskov 1")
+    assert "No statements by Marta Kovalenko" in await h.reply(USER, "/quotes kovalenko 7d")
+    assert "Which one?" in await h.reply(USER, "/quotes mare")
+    assert "I don't track anyone" in await h.reply(USER, "/quotes zzzz")
+    assert "1 to 20" in await h.reply(USER, "/quotes voskov 500")
+
+
+async def test_search_with_and_without_a_speaker(h: Harness) -> None:
+    seed_story(h.store, "s1", quotes=("The harvest levy will not return this year.",))
+    seed_story(h.store, "s2", speaker_id="voskov", speaker="Dmitri Voskov",
+               quotes=("A levy on containers is not planned.",))
+    both = await h.reply(USER, "/search levy")
+    assert "2 result(s)" in both
+    only = await h.reply(USER, "/search levy voskov")
+    assert "1 result(s)" in only and "containers" in only and "harvest" not in only
+    assert "Nothing found" in await h.reply(USER, "/search submarine")
+
+
+async def test_status_reports_feeds_and_outbox(h: Harness) -> None:
+    from datetime import UTC, datetime
+
+    h.store.save_feed_state(FeedState("ledger", "https://ledger.example/feed.xml", last_poll=datetime.now(UTC),
+                                      consecutive_errors=2, last_error="HTTP 503 from ledger.example"))
+    text = await h.reply(USER, "/status")
+    assert "ledger: 2 failed poll(s)" in text and "HTTP 503" in text
+    assert "courier: not polled yet" in text and "Outbox: 0 pending" in text
+
+
+async def test_admin_commands_are_refused_to_others(h: Harness, rules_path: Path) -> None:
+    before = rules_path.read_text()
+    for command in ('/track tamm "Liis Tamm"', "/untrack voskov", "/alias voskov Vos", "/mute voskov 1h", "/reload"):
+        assert "only the bot's admins" in await h.reply(USER, command)
+    assert rules_path.read_text() == before and h.holder.reloads == 0
+
+
+async def test_admin_track_alias_mute_untrack_edit_the_rules(h: Harness, rules_path: Path) -> None:
+    assert "Now tracking Liis Tamm" in await h.reply(ADMIN, '/track tamm “Liis Tamm” Tamm')
+    assert h.holder.rules.speaker("tamm") is not None and h.holder.reloads == 1
+    await h.reply(ADMIN, '/alias tamm "the harbour master"')
+    assert "the harbour master" in h.holder.rules.speaker("tamm").aliases  # type: ignore[union-attr]
+    assert "muted for" in await h.reply(ADMIN, "/mute port-watch 2h")
+    assert h.holder.rules.watches[1].muted_until is not None
+    assert "unmuted" in await h.reply(ADMIN, "/mute port-watch off")
+    assert "No longer tracking" in await h.reply(ADMIN, "/untrack tamm")
+    assert h.holder.rules.speaker("tamm") is None
+    assert "Not changed" in await h.reply(ADMIN, "/untrack nobody")
+    assert "Rules reloaded" in await h.reply(ADMIN, "/reload")
+
+
+async def test_hostile_and_malformed_input_gets_a_clear_answer(h: Harness) -> None:
+    assert "keep it under" in await h.reply(USER, "/search " + "x" * 5000)
+    assert "not closed" in await h.reply(ADMIN, '/track tamm "Liis')
+    assert "not valid" in await h.reply(ADMIN, '/track "<b>Tamm</b>" "Liis Tamm"')
+    assert "Write /mute" in await h.reply(ADMIN, "/mute")
+    assert "soonish" in await h.reply(ADMIN, "/mute voskov soonish")  # the duration error names it
+    text = await h.reply(USER, '/quotes <script>alert("x")</script> &amp;')
+    assert "<script>" in text  # echoed as text: escaped in the HTML we sent
+    # Every reply was valid Telegram HTML under 4096 characters: the fake accepted them all.
+    assert [c.status for c in h.fake.calls_to("sendMessage") if c.status != 200] == []
+
+
+async def test_token_is_not_logged(h: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    await h.reply(USER, "/start")
+    await h.reply(USER, "/status")
+    assert "bot<token>/" in caplog.text  # httpx did log the request URLs, scrubbed
+    assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
+
+
+async def test_a_failing_handler_answers_briefly_and_logs_without_the_token(
+    h: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken() -> list[FeedState]:
+        raise RuntimeError(f"database on fire near https://api.example/bot{TOKEN}/getMe")
+
+    monkeypatch.setattr(h.astore, "feed_states", broken)
+    text = await h.reply(USER, "/status")
+    assert text == SORRY and "Traceback" not in text
+    assert "database on fire" in caplog.text and "Traceback" in caplog.text
+    assert TOKEN not in caplog.text
