@@ -1,0 +1,748 @@
+"""Who is speaking: noun phrases next to reporting verbs, and the article's people and organisations.
+
+`subject_left` / `subject_right` read the noun phrase standing for a speaker before a verb ("Foreign
+Ministry spokeswoman Jane Doe said", "Doe, the spokeswoman, said") or after it ("said Doe"). A
+`Registry` follows the article in order: it learns names (fullest form), genders (honorifics, first
+names, pronouns already resolved), roles (titles before names, appositions) and salience (speakers
+and sentence subjects), and resolves pronouns, role nouns and surnames to one entity each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from watchers import lang_en as lang
+from watchers.sentences import Token
+
+# An apposition between commas longer than this is a clause, not a description of the speaker.
+MAX_APPOSITION_TOKENS = 18
+# A pronoun prefers an entity of known matching gender among this many most recent salient ones.
+GENDER_WINDOW = 4
+_POSS = ("’s", "'s", "’", "'")
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+_PP_HEADS = frozenset({"for", "of", "at", "from", "with", "to", "in"})
+
+
+@dataclass
+class Mention:
+    """The words that stand for a speaker, and what they tell about it."""
+
+    kind: str  # "name" | "org" | "pronoun" | "role" | "orgref" | "group"
+    start: int  # char offsets of the words as written
+    end: int
+    text: str
+    name: str | None = None  # person: name without honorific/title; org: name without "the"
+    gender: str = ""  # "m" | "f" | "" unknown; pronoun: "m" | "f" | "org" | "pl"
+    roles: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # (role head, modifiers)
+    head: str | None = None  # role/orgref head noun
+    modifiers: frozenset[str] = frozenset()
+    definite: bool = True
+    np_start: int = -1  # where the whole noun phrase starts (titles, determiner), for clause spans
+
+
+def _is_poss(tok: Token) -> bool:
+    return tok.kind == "w" and tok.low.endswith(("’s", "'s")) and len(tok.low) > 2
+
+
+@lru_cache(maxsize=4096)
+def _bare(word: str) -> str:
+    for p in _POSS:
+        if word.endswith(p) and len(word) > len(p):
+            return word[: -len(p)]
+    return word
+
+
+def _role_at(tokens: Sequence[Token], i: int, lo: int) -> tuple[str, int] | None:
+    """The role noun ending at token i ("minister", "prime minister"): (role, first token index)."""
+    tok = tokens[i]
+    if tok.kind != "w":
+        return None
+    low = _bare(tok.low)
+    if i - 1 >= lo and tokens[i - 1].kind == "w":
+        two = tokens[i - 1].low + " " + low
+        if two in lang.ROLE_NOUNS:
+            return two, i - 1
+    if low in lang.ROLE_NOUNS:
+        return low, i
+    return None
+
+
+def _norm_role(role: str) -> str:
+    if role in lang.ROLE_SYNONYMS:
+        return lang.ROLE_SYNONYMS[role]
+    last = role.split()[-1]
+    if last in ("minister", "president", "secretary") and role != "prime minister":
+        return role
+    return role
+
+
+def _np_word(tok: Token) -> bool:
+    """Can this token be part of a speaker noun phrase (scanning leftwards from the verb)?"""
+    if tok.kind != "w":
+        return tok.text in ("-", "’", "'") or (tok.kind == "p" and tok.text.endswith("."))
+    low = tok.low
+    if tok.cap:
+        return (
+            _bare(low) not in lang.NOT_NAME_WORDS
+            or low in lang.HONORIFICS
+            or low.rstrip(".") in lang.HONORIFICS
+        )
+    return (
+        low in lang.DETERMINERS
+        or low in lang.NAME_PARTICLES
+        or low == "of"
+        or _bare(low) in lang.ROLE_NOUNS
+        or low in lang.TITLE_WORDS
+        or _bare(low) in lang.ORG_NOUNS
+        or low in lang.UNNAMED_GROUPS
+        or _is_poss(tok)
+        or low
+        in (
+            "senior",
+            "former",
+            "top",
+            "chief",
+            "deputy",
+            "local",
+            "foreign",
+            "western",
+            "european",
+            "military",
+            "security",
+            "government",
+            "company",
+            "ministry",
+            "kremlin",
+            "presidential",
+            "white",
+            "house",
+            "state",
+            "federal",
+            "regional",
+            "police",
+            "party",
+            "opposition",
+            "anonymous",
+            "unnamed",
+            "independent",
+            "leading",
+            "u.s.",
+            "un",
+            "eu",
+            "defence",
+            "defense",
+        )
+    )
+
+
+def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
+    """The subject of the verb at token v, read leftwards (aux and adverbs skipped; apposition allowed).
+    Returns None for a passive ("is said to"), a negated or modal verb ("did not say", "would
+    respond") and anything that is not a speaker noun phrase."""
+    i = v - 1
+    if i >= lo + 1 and tokens[i].low == "as" and tokens[i - 1].low == "quoted":
+        i -= 2  # "was quoted as saying"
+        while i >= lo and tokens[i].low in lang.BE_FORMS:
+            i -= 1
+    elif i >= lo and tokens[i].low in lang.BE_FORMS:
+        return None  # passive: "the minister is said to be ..."
+    while (
+        i >= lo
+        and tokens[i].kind == "w"
+        and (
+            (not tokens[i].cap and (tokens[i].low in lang.AUX_ADVERBS or tokens[i].low.endswith("ly")))
+            or (tokens[i].low in _WEEKDAYS and i - 1 >= lo and tokens[i - 1].low == "on")
+        )
+    ):
+        if tokens[i].low in lang.BE_FORMS or tokens[i].low in lang.NEGATIONS or tokens[i].low in lang.MODALS:
+            return None
+        i -= 1
+    if i < lo:
+        return None
+    if tokens[i].text == ",":
+        return _apposed(tokens, i, lo)
+    if tokens[i].low in ("who", "which") and i - 2 >= lo and tokens[i - 1].text == ",":
+        return _np_ending(tokens, i - 2, lo)  # "Tesar, who described ..."
+    return _np_ending(tokens, i, lo)
+
+
+def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
+    """'Doe, the ministry's spokeswoman, said' / 'Its chairman, Tomas Lindqvist, said': the speaker
+    with the roles the apposition gives."""
+    j = comma - 1
+    while j >= lo and comma - j <= MAX_APPOSITION_TOKENS:
+        t = tokens[j]
+        if t.kind == "q" or (
+            t.kind == "p" and t.text not in (",", "-", "(", ")", "’", "'") and not t.text.endswith(".")
+        ):
+            return None
+        if t.text == ",":
+            break
+        j -= 1
+    else:
+        return None
+    if j < lo or j == comma - 1:
+        return None
+    np = _np_ending(tokens, j - 1, lo)
+    if np is None:
+        inner = classify(tokens, j + 1, comma)
+        if (
+            inner is not None
+            and inner.kind == "name"
+            and j - 1 >= lo
+            and tokens[j - 1].kind == "w"
+            and not tokens[j - 1].cap
+        ):
+            return inner  # "Her neighbor, Patrick Roux, said"
+        return None
+    if np.kind in ("role", "group", "orgref", "pronoun"):
+        inner = classify(tokens, j + 1, comma)
+        if inner is not None and inner.kind == "name":
+            # "the company's chief financial officer, Erik Sunde, said"
+            if np.kind == "role" and np.head:
+                inner.roles.append((np.head, np.modifiers))
+            inner.np_start = np.np_start
+            return inner
+        if np.kind == "pronoun" or (tokens[j + 1].low not in ("who", "whose") and np.kind != "group"):
+            return None
+        return np  # "a negotiator, who asked not to be named, said": unnamed
+    if np.kind not in ("name", "org"):
+        return None
+    _add_apposition_roles(np, tokens, j + 1, comma)
+    return np
+
+
+def _add_apposition_roles(np: Mention, tokens: Sequence[Token], a: int, b: int) -> None:
+    """Roles named in an apposition: the first role noun, with the words before it as modifiers."""
+    for k in range(a, b):
+        if tokens[k].low in ("who", "which", "whose", "where"):
+            return
+        r = _role_at(tokens, k, a)
+        if r is not None and not (k + 1 < b and _role_at(tokens, k + 1, a) is not None):
+            role, first = r
+            mods = frozenset(
+                _bare(t.low) for t in tokens[a:first] if t.kind == "w" and t.low not in lang.DETERMINERS
+            )
+            np.roles.append((role, mods))
+            if not np.gender and lang.ROLE_NOUNS.get(role):
+                np.gender = lang.ROLE_NOUNS[role]
+            return
+
+
+def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
+    tok = tokens[i]
+    if tok.kind != "w":
+        return None
+    if tok.low in lang.SUBJECT_PRONOUNS and (not tok.cap or i == lo or tokens[i - 1].kind != "w"):
+        return Mention(
+            "pronoun", tok.start, tok.end, tok.text, gender=lang.SUBJECT_PRONOUNS[tok.low], np_start=tok.start
+        )
+    if tok.low in lang.FIRST_PERSON:
+        return None
+    a = i
+    while a - 1 >= lo and _np_word(tokens[a - 1]):
+        a -= 1
+        if (
+            tokens[a].low in lang.DETERMINERS
+            and not tokens[a].cap
+            or (tokens[a].cap and tokens[a].low in ("the", "a", "an"))
+        ):
+            break
+        if (
+            tokens[a].kind == "p"
+            and tokens[a].text in ("’", "'")
+            and not (a - 1 >= lo and tokens[a - 1].low.endswith("s"))
+        ):
+            a += 1
+            break
+    # "the cantonal civil protection office": lowercase modifiers back to a determiner
+    head_low = _bare(tok.low)
+    if (
+        not tok.cap
+        and (head_low in lang.ORG_NOUNS or head_low in lang.ROLE_NOUNS)
+        and tokens[a].low not in lang.DETERMINERS
+    ):
+        k = a - 1
+        while (
+            k >= lo
+            and a - k <= 4
+            and tokens[k].kind == "w"
+            and (not tokens[k].cap or tokens[k].low == "the")
+            and tokens[k].low not in lang.QUOTE_VERBS
+        ):
+            if tokens[k].low in ("the", "its", "his", "her", "their"):
+                a = k
+                break
+            k -= 1
+    np = classify(tokens, a, i + 1)
+    if np is None:
+        return None
+    # "a spokesman for the ministry said": the head is before the prepositional phrase.
+    if a - 2 >= lo and tokens[a - 1].low in _PP_HEADS and tokens[a - 1].kind == "w":
+        head = _np_ending(tokens, a - 2, lo)
+        if head is not None and (
+            head.kind in ("role", "group") or (head.kind == "name" and np.kind == "org")
+        ):
+            return head  # "Jonas Lie of the Arlen Tenants' Union said": the person
+    return np
+
+
+def subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
+    """The subject after an inverted verb ('..., said Doe', 'said regional fire chief Bruno Alvarez',
+    'said the minister, Jane Doe')."""
+    if i >= hi or tokens[i].kind != "w":
+        return None
+    if tokens[i].low in lang.SUBJECT_PRONOUNS:
+        t = tokens[i]
+        return Mention(
+            "pronoun", t.start, t.end, t.text, gender=lang.SUBJECT_PRONOUNS[t.low], np_start=t.start
+        )
+    b = i
+    while (
+        b < hi
+        and _np_word(tokens[b])
+        and not (b > i and tokens[b].kind == "w" and tokens[b].low in lang.DETERMINERS)
+    ):
+        b += 1
+    if b == i or (b < hi and tokens[b].kind == "w" and not tokens[b].cap):
+        # lowercase title words before a name: "district administrator Monika Steiner"
+        k = b
+        while (
+            k < hi
+            and k - i < 5
+            and tokens[k].kind == "w"
+            and not tokens[k].cap
+            and tokens[k].low not in lang.QUOTE_VERBS
+        ):
+            k += 1
+        if k < hi and k > b and tokens[k].cap and (k - 1 < 0 or tokens[k - 1].low not in lang.DETERMINERS):
+            b2 = k
+            while (
+                b2 < hi and _np_word(tokens[b2]) and (tokens[b2].cap or tokens[b2].low in lang.NAME_PARTICLES)
+            ):
+                b2 += 1
+            np2 = classify(tokens, k, b2)
+            if (
+                np2 is not None
+                and np2.kind == "name"
+                and (any(_role_at(tokens, x, i) for x in range(i, k)) or _occupation_word(tokens[k - 1].low))
+                and not any(
+                    tokens[x].low in _PP_HEADS or tokens[x].low in lang.DETERMINERS for x in range(i, k)
+                )
+            ):
+                np2.np_start = tokens[i].start
+                r = next(
+                    (_role_at(tokens, x, i) for x in range(k - 1, i - 1, -1) if _role_at(tokens, x, i)), None
+                )
+                if r is not None:
+                    np2.roles.append((r[0], frozenset(t.low for t in tokens[i : r[1]])))
+                return np2
+    # Trailing lowercase words after a name ("said Doe in a statement") are not part of the NP.
+    while (
+        b > i
+        and not tokens[b - 1].cap
+        and _bare(tokens[b - 1].low) not in lang.ROLE_NOUNS
+        and (_bare(tokens[b - 1].low) not in lang.ORG_NOUNS and tokens[b - 1].low not in lang.UNNAMED_GROUPS)
+    ):
+        b -= 1
+    if b <= i:
+        return None
+    np = classify(tokens, i, b)
+    if np is None:
+        return None
+    if np.kind == "role" and b + 1 < hi and tokens[b].low in _PP_HEADS:
+        pass  # "a spokesman for the ministry": the role NP stands
+    elif np.kind in ("role",) and b < hi and tokens[b].text == "," and b + 1 < hi and tokens[b + 1].cap:
+        # "said the minister, Jane Doe": the name in apposition is the speaker.
+        named = subject_right(tokens, b + 1, hi)
+        if named is not None and named.kind == "name":
+            named.roles.append((np.head or "", np.modifiers))
+            named.np_start = np.np_start
+            return named
+    if np.kind in ("name", "org") and b < hi and tokens[b].text == ",":
+        end = b + 1
+        while end < hi and tokens[end].text not in (",", ".") and end - b <= MAX_APPOSITION_TOKENS:
+            end += 1
+        _add_apposition_roles(np, tokens, b + 1, end)
+    return np
+
+
+_OCCUPATION_SUFFIXES = ("ist", "er", "or", "ian", "ant", "ent", "man", "woman", "ive", "eur")
+
+
+def classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
+    """What the noun phrase tokens[a:b] stands for."""
+    m = _classify(tokens, a, b)
+    if m is not None and m.np_start < 0:
+        m.np_start = tokens[a].start
+    return m
+
+
+def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
+    det = ""
+    a0 = a
+    while a < b and tokens[a].kind == "w" and tokens[a].low in lang.DETERMINERS:
+        det = tokens[a].low
+        a += 1
+    if a >= b:
+        return None
+    words = tokens[a:b]
+    last = words[-1]
+    start, end = words[0].start, last.end
+    # "Petra Lund of Tormo University": a person with an affiliation, not an organisation
+    for k in range(len(words) - 2, 0, -1):
+        if words[k].low in ("of", "at", "from") and words[k - 1].cap:
+            wl = words[k - 1].low.rstrip(".")
+            if (
+                wl not in lang.TITLE_WORDS
+                and wl not in lang.ORG_HEADS
+                and _bare(wl) not in lang.SINGLETON_ORGS
+            ):
+                left = _classify(tokens, a0, a + k)
+                if left is not None and left.kind == "name":
+                    return left
+            break
+    if len(words) == 1 and last.cap:
+        low1 = _bare(last.low)
+        if low1 in lang.UNNAMED_GROUPS:
+            return Mention("group", start, end, last.text, head=low1, definite=False)
+        if low1 in lang.ROLE_NOUNS and low1 not in lang.TITLE_WORDS:
+            return Mention("role", start, end, last.text, head=low1, definite=False)
+    if last.cap or last.kind == "p":
+        # trailing capitalised chain: a name or an organisation
+        c = len(words) - 1
+        while c - 1 >= 0 and (
+            words[c - 1].cap
+            or (words[c - 1].low in lang.NAME_PARTICLES and c - 2 >= 0 and words[c - 2].cap)
+            or (words[c - 1].low == "of" and c - 2 >= 0 and words[c - 2].cap)
+            or (words[c - 1].kind == "p" and words[c - 1].text in ("-", "’", "'"))
+        ):
+            if _is_poss(words[c - 1]):
+                break
+            c -= 1
+        chain = words[c:]
+        if last.kind == "p":
+            return None
+        bare_last = _bare(last.low)
+        is_org = (
+            bare_last in lang.ORG_HEADS
+            or bare_last in lang.SINGLETON_ORGS
+            or (last.text.isupper() and len(last.text) >= 2 and last.text.isalpha())
+        )
+        if is_org:
+            # the organisation's own name: after any possessive ("Korlan's Health Ministry")
+            k0 = 0
+            for k, t in enumerate(words):
+                if _is_poss(t) and k < len(words) - 1:
+                    k0 = k + 1
+            text_name = _org_text(tokens, a + k0, b)
+            return Mention("org", words[k0].start, end, text_name, name=text_name, head=bare_last)
+        # split title prefix from the name
+        n = len(chain)
+        gender = ""
+        while n - 1 >= 0:
+            w = chain[n - 1]
+            lw = w.low.rstrip(".")
+            if lw in lang.HONORIFICS:
+                gender = lang.HONORIFICS[lw]
+                break
+            if lw in lang.TITLE_WORDS or lw in lang.ORG_HEADS or (w.low == "of"):
+                break
+            if not (w.cap or w.low in lang.NAME_PARTICLES or w.text == "-"):
+                break
+            n -= 1
+        name_toks = list(chain[n:])
+        while name_toks and (name_toks[0].low in lang.NAME_PARTICLES or name_toks[0].text in ("-", "’", "'")):
+            name_toks = name_toks[1:]
+        if len(name_toks) >= 3 and _occupation_word(name_toks[0].low):
+            name_toks = name_toks[1:]  # "Baker Ulrike Hansen" at a sentence's start
+        ms = chain[n - 1] if n - 1 >= 0 and chain[n - 1].low.rstrip(".") in lang.HONORIFICS else None
+        prefix = list(words[: len(words) - len(chain)]) + list(chain[: n - (1 if ms else 0)])
+        roles = _title_roles(prefix)
+        if not name_toks:
+            if roles:
+                role, mods = roles[-1]
+                return Mention(
+                    "role",
+                    tokens[a0].start,
+                    end,
+                    _text(tokens, a, b, det),
+                    head=role,
+                    modifiers=mods,
+                    definite=det not in lang.INDEFINITE,
+                )
+            return None
+        name = " ".join(_bare(t.text) if i == len(name_toks) - 1 else t.text for i, t in enumerate(name_toks))
+        name = name.replace(" - ", "-")
+        if _bare(name_toks[-1].low) in lang.NOT_NAME_WORDS:
+            return None
+        ment_start = (ms or name_toks[0]).start
+        m = Mention("name", ment_start, name_toks[-1].end, "", name=name, gender=gender, roles=roles)
+        if not m.gender:
+            m.gender = _name_gender(name_toks) or next(
+                (lang.ROLE_NOUNS.get(r, "") for r, _ in roles if lang.ROLE_NOUNS.get(r)), ""
+            )
+        return m
+    low = _bare(last.low)
+    start = tokens[a0].start
+    role_at = _role_at(words, len(words) - 1, 0)
+    if (last.low in lang.UNNAMED_GROUPS or _plural_people(last.low)) and low not in ("police",):
+        return Mention("group", start, end, _text(tokens, a, b, det), head=low, definite=False)
+    if role_at is not None:
+        r, role_first = role_at
+        mods = frozenset(_bare(t.low) for t in words[:role_first] if t.kind == "w")
+        return Mention(
+            "role",
+            start,
+            end,
+            _text(tokens, a, b, det),
+            head=r,
+            modifiers=mods,
+            definite=det not in lang.INDEFINITE,
+            gender=lang.ROLE_NOUNS.get(r, ""),
+        )
+    if low in lang.ORG_NOUNS or low == "police":
+        if det in lang.INDEFINITE:
+            return Mention("group", start, end, _text(tokens, a, b, det), head=low, definite=False)
+        caps = [t for t in words if t.cap]
+        if caps:
+            org_name = _org_text(tokens, a, b)
+            return Mention("org", start, end, _text(tokens, a, b, det), name=org_name, head=low)
+        mods = frozenset(
+            t.low for t in words[:-1] if t.kind == "w" and not _is_poss(t) and t.low not in lang.DETERMINERS
+        )
+        ref_name = _org_text(tokens, a, b) if mods and det == "the" else None
+        return Mention(
+            "orgref", start, end, _text(tokens, a, b, det), name=ref_name, head=low, modifiers=mods
+        )
+    return None
+
+
+def _occupation_word(low: str) -> bool:
+    return (
+        low.endswith(_OCCUPATION_SUFFIXES)
+        and low not in lang.MALE_NAMES
+        and low not in lang.FEMALE_NAMES
+        and len(low) > 4
+    )
+
+
+def _plural_people(low: str) -> bool:
+    """'geologists', 'campaigners', 'historians': unnamed groups of people."""
+    return (
+        low.endswith(("ists", "ians", "ers", "ors", "ants", "ents"))
+        and len(low) > 6
+        and low not in lang.ORG_NOUNS
+    )
+
+
+def _text(tokens: Sequence[Token], a: int, b: int, det: str) -> str:
+    return (
+        " ".join(t.text for t in tokens[a:b])
+        if not det
+        else det + " " + " ".join(t.text for t in tokens[a:b])
+    )
+
+
+def _org_text(tokens: Sequence[Token], a: int, b: int) -> str:
+    """The words as written: no space where the text had none ("Students’ Union", "Jean-Luc")."""
+    out: list[str] = []
+    prev_end = -1
+    for t in tokens[a:b]:
+        if out and t.start > prev_end:
+            out.append(" ")
+        out.append(t.text)
+        prev_end = t.end
+    return "".join(out)
+
+
+def _title_roles(prefix: Sequence[Token]) -> list[tuple[str, frozenset[str]]]:
+    roles: list[tuple[str, frozenset[str]]] = []
+    for k in range(len(prefix)):
+        r = _role_at(prefix, k, 0)
+        if r is None:
+            continue
+        role, first = r
+        if (
+            k + 1 < len(prefix)
+            and _role_at(prefix, k + 1, 0) is not None
+            and _role_at(prefix, k + 1, 0) != (role, first)
+        ):
+            nxt = _role_at(prefix, k + 1, 0)
+            if nxt is not None and nxt[1] <= k:
+                continue  # "prime minister": take the two-word role at the next step
+        mods = frozenset(
+            _bare(t.low).rstrip(".")
+            for t in prefix[:first]
+            if t.kind == "w" and t.low not in lang.DETERMINERS
+        )
+        roles.append((role, mods))
+    return roles
+
+
+def _name_gender(name_toks: Sequence[Token]) -> str:
+    first = name_toks[0].low
+    if first in lang.MALE_NAMES:
+        return "m"
+    if first in lang.FEMALE_NAMES:
+        return "f"
+    last = _bare(name_toks[-1].low)
+    if len(name_toks) >= 1 and len(last) > 4:
+        if last.endswith(lang.FEMALE_SURNAME_ENDINGS):
+            return "f"
+        if last.endswith(lang.MALE_SURNAME_ENDINGS):
+            return "m"
+    return ""
+
+
+# --- the article's entities ------------------------------------------------------------------------
+
+
+@dataclass
+class Entity:
+    kind: str  # "person" | "org"
+    name: str  # fullest form seen so far
+    gender: str = ""
+    roles: list[tuple[str, frozenset[str], int]] = field(default_factory=list)  # role, modifiers, position
+    head: str | None = None  # organisation head noun ("ministry")
+    names: set[str] = field(default_factory=set)  # every form seen, for tracked-speaker lookup
+
+
+class Registry:
+    """The people and organisations of one article, learnt in reading order."""
+
+    def __init__(self, full_names: dict[str, list[tuple[int, str]]]) -> None:
+        # surname (casefolded) -> [(position, full name)] for every multi-word name in the article
+        self.full_names = full_names
+        self.persons: dict[str, Entity] = {}  # casefolded canonical -> entity
+        self.orgs: list[Entity] = []
+        self.salient: list[tuple[int, Entity | None, str]] = []  # (pos, entity, kind) speakers and subjects
+
+    # -- learning
+    def person(self, m: Mention, pos: int) -> Entity:
+        assert m.name is not None
+        name = m.name
+        parts = name.split()
+        if len(parts) == 1:
+            full = self._fullest(parts[0], pos)
+            if full:
+                name = full
+        key = name.casefold()
+        ent = self.persons.get(key)
+        if ent is None:
+            # a longer form of a person we knew by surname only
+            surname = name.split()[-1].casefold()
+            ent = self.persons.get(surname) if len(name.split()) > 1 else None
+            if ent is not None:
+                del self.persons[surname]
+                ent.name = name
+            else:
+                ent = Entity("person", name)
+            self.persons[key] = ent
+        ent.names.add(m.name)
+        if m.text:
+            ent.names.add(m.text)
+        if m.gender in ("m", "f") and not ent.gender:
+            ent.gender = m.gender
+        if not ent.gender:
+            first = name.split()[0].casefold()
+            ent.gender = "m" if first in lang.MALE_NAMES else "f" if first in lang.FEMALE_NAMES else ""
+        for role, mods in m.roles:
+            ent.roles.append((role, mods, pos))
+        return ent
+
+    def _fullest(self, surname: str, pos: int) -> str | None:
+        cands = self.full_names.get(surname.casefold())
+        if not cands:
+            return None
+        before = [c for c in cands if c[0] <= pos]
+        pick = before[-1] if before else cands[0]
+        # the longest form of the same person (same first word) is the canonical name
+        same = [n for _, n in cands if n.split()[0] == pick[1].split()[0]]
+        return max(same, key=len)
+
+    def org(self, m: Mention) -> Entity:
+        name = m.name or m.text
+        for ent in self.orgs:
+            if ent.name.casefold() == name.casefold():
+                return ent
+        ent = Entity("org", name, head=m.head)
+        ent.names.add(name)
+        self.orgs.append(ent)
+        return ent
+
+    def mark_salient(self, pos: int, ent: Entity | None, kind: str) -> None:
+        self.salient.append((pos, ent, kind))
+
+    # -- resolving
+    def resolve(self, m: Mention, pos: int) -> Entity | None:
+        """The entity a mention stands for, learning from it; None for unnamed speakers."""
+        if m.kind == "name":
+            return self.person(m, pos)
+        if m.kind == "org":
+            return self.org(m)
+        if m.kind == "pronoun":
+            return self._pronoun(m.gender, pos)
+        if m.kind == "role":
+            return self._role(m, pos)
+        if m.kind == "orgref":
+            return self._orgref(m)
+        return None
+
+    def _pronoun(self, gender: str, pos: int) -> Entity | None:
+        recent: list[Entity | None] = []
+        for p, ent, kind in reversed(self.salient):
+            if p > pos:
+                continue
+            if gender in ("org", "pl"):
+                if ent is not None and ent.kind == "org":
+                    return ent
+                if kind == "group" and gender == "pl":
+                    return None
+                continue
+            if ent is None or ent.kind != "person":
+                continue
+            if ent not in recent:
+                recent.append(ent)
+        if gender in ("org", "pl"):
+            return None
+        for ent in recent[:GENDER_WINDOW]:
+            if ent is not None and ent.gender == gender:
+                return ent
+        for ent in recent:
+            if ent is not None and not ent.gender:
+                ent.gender = gender
+                return ent
+        return None
+
+    def _role(self, m: Mention, pos: int) -> Entity | None:
+        if not m.definite or m.head is None:
+            return None
+        want = _norm_role(m.head)
+        best: tuple[int, int, Entity] | None = None
+        for ent in self.persons.values():
+            for role, mods, p in ent.roles:
+                if p > pos or (_norm_role(role) != want and role.split()[-1] != m.head.split()[-1]):
+                    continue
+                if m.gender and ent.gender and m.gender != ent.gender:
+                    continue
+                fit = len(m.modifiers & mods) - len(m.modifiers - mods - {"the"})
+                score = (fit, p)
+                if best is None or score > (best[0], best[1]):
+                    best = (fit, p, ent)
+        return best[2] if best else None
+
+    def _orgref(self, m: Mention) -> Entity | None:
+        if m.head == "statement":
+            # "the statement said": the organisation that last spoke
+            return next((e for _, e, _ in reversed(self.salient) if e is not None and e.kind == "org"), None)
+        for ent in reversed(self.orgs):
+            if ent.head == m.head:
+                return ent
+        for ent in reversed(self.orgs):
+            if m.head and m.head in ent.name.casefold().split():
+                return ent
+        name = m.name or m.head or m.text
+        return self.org(Mention("org", m.start, m.end, name, name=name, head=m.head))
