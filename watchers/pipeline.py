@@ -1,0 +1,238 @@
+"""The pipeline: the only place that awaits fetch, store and send. Decisions are pure functions it calls.
+
+    poll(feed):
+        state    = store.feed_state(feed.id) or a new FeedState
+        if now < state.next_poll: skip                        # backoff, Retry-After, ttl
+        result   = fetch(feed, state)                         # conditional GET; 304 -> no parsing
+        articles = parse_feed(result.content)
+        for article in articles:
+            if store.article_seen(article): skip              # across restarts
+            article    = full_text(article)                   # feeds with full_text = true
+            statements = extract_statements(article.text)     # who said what
+            events     = dedup.process_article(article, statements)   # records article, statements, stories
+            if first poll and article older than backfill: skip alerts (recorded only)
+            for event in events:
+                firings = watches_firing(rules, event.speaker)         # watchers/alerts.py
+                sink(Alert(story, watches, chats, update=not event.new))
+        state = apply_result(state, result)                   # validators, health, next poll
+        store.save_feed_state(state)
+
+The sink decides what an alert becomes: an outbox row for the bot, a console print, a scan line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from rules.match import Matcher
+from rules.model import Feed, Rules
+from watchers.alerts import ArticleAnalysis, analyse, watches_firing
+from watchers.errors import FetchError
+from watchers.fetch import Fetcher, FetchResult
+from watchers.model import Alert, Article, FeedState, StoryEvent
+from watchers.parse import parse_feed
+from watchers.schedule import apply_result
+from watchers.statements import extract_statements
+from watchers.store import AsyncStore, Store
+from watchers.text import fetch_article_text
+
+log = logging.getLogger(__name__)
+
+AlertSink = Callable[[Alert], Awaitable[None]]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class PollReport:
+    """One feed's poll, for the per-cycle status line and /status."""
+
+    feed: str
+    status: str  # "ok" | "not-modified" | "skipped" | "error"
+    articles: int = 0  # entries in the feed
+    new: int = 0  # articles not seen before
+    alerts: int = 0
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class CycleReport:
+    polls: list[PollReport] = field(default_factory=list)
+
+    def line(self) -> str:
+        by_status: dict[str, int] = {}
+        for p in self.polls:
+            by_status[p.status] = by_status.get(p.status, 0) + 1
+        parts = ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))
+        new = sum(p.new for p in self.polls)
+        alerts = sum(p.alerts for p in self.polls)
+        return f"poll cycle: {len(self.polls)} feeds ({parts}); {new} new articles; {alerts} alerts"
+
+
+def is_backfill(article: Article, state: FeedState, now: datetime, backfill: float) -> bool:
+    """On a feed's first successful poll, items older than the backfill window are recorded, not alerted."""
+    return not state.polled_ok_once and article.published < now - timedelta(seconds=backfill)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        rules: Rules,
+        store: AsyncStore,
+        fetcher: Fetcher | None,
+        sink: AlertSink,
+        now: Callable[[], datetime] = utcnow,
+        backfill: bool = True,
+    ) -> None:
+        self.store = store
+        self.backfill = backfill  # False for `scan`: a one-off look alerts on everything it finds
+        self.fetcher = fetcher
+        self.sink = sink
+        self.now = now
+        self.set_rules(rules)
+        # Never two polls of one feed at once, whoever triggers them (scheduler, /reload, scan).
+        self._feed_locks: dict[str, asyncio.Lock] = {}
+
+    def set_rules(self, rules: Rules) -> None:
+        """Swap in new rules (hot reload); the next article uses them."""
+        self.rules = rules
+        self.matcher = Matcher.compile(rules)
+
+    async def poll(self, feed: Feed, force: bool = False) -> PollReport:
+        lock = self._feed_locks.setdefault(feed.id, asyncio.Lock())
+        if lock.locked():
+            return PollReport(feed.id, "skipped")
+        async with lock:
+            return await self._poll(feed, force)
+
+    async def _poll(self, feed: Feed, force: bool) -> PollReport:
+        started = time.monotonic()
+        now = self.now()
+        state = await self.store.feed_state(feed.id) or FeedState(feed_id=feed.id, url=feed.url)
+        if state.url != feed.url and not state.polled_ok_once:
+            # Never fetched successfully from the stored URL: the rules' URL (perhaps just fixed) wins.
+            # After a success, a differing stored URL is a permanent redirect, which we keep following.
+            state = replace(state, url=feed.url, etag=None, last_modified=None)
+        if not force and state.next_poll is not None and now < state.next_poll:
+            return PollReport(feed.id, "skipped")
+        assert self.fetcher is not None, "a pipeline without a fetcher can only process articles"
+        fetched_feed = replace(feed, url=state.url)
+        report = PollReport(feed.id, "ok")
+        try:
+            result = await self.fetcher.fetch_feed(fetched_feed, state, now)
+            ttl: float | None = None
+            if result.content is not None:
+                ttl = await self.ingest(
+                    feed, result.content, result.headers, state, now, report, base_url=result.url
+                )
+            else:
+                report.status = "not-modified"
+            state = apply_result(state, result, now, feed.interval, ttl, items=report.new)
+        except FetchError as e:
+            report.status, report.error = "error", str(e)
+            state = apply_result(state, e, now, feed.interval, None)
+            log.warning("feed %s: poll failed: %s", feed.id, e, extra={"feed": feed.id, "url": state.url})
+        await self.store.save_feed_state(state)
+        report.seconds = time.monotonic() - started
+        return report
+
+    async def ingest(
+        self,
+        feed: Feed,
+        content: bytes,
+        headers: dict[str, str],
+        state: FeedState,
+        now: datetime,
+        report: PollReport,
+        base_url: str | None = None,
+    ) -> float | None:
+        """Parse a fetched feed body and process its articles; returns the feed's ttl (seconds) if any.
+
+        `base_url` is where the body came from after redirects: relative links resolve against it."""
+        parsed = parse_feed(content, headers, feed, now, base_url=base_url)
+        report.articles = len(parsed.articles)
+        for article in parsed.articles:
+            alerts = await self.process_article(article, feed, state, now)
+            if alerts is not None:
+                report.new += 1
+                report.alerts += len(alerts)
+        return parsed.ttl
+
+    async def process_article(
+        self, article: Article, feed: Feed, state: FeedState, now: datetime
+    ) -> list[Alert] | None:
+        """Run one article through extraction, dedup and the watches. None when it was seen before."""
+        if await self.store.article_seen(article.id, article.url):
+            return None
+        if feed.full_text and self.fetcher is not None:
+            article = await fetch_article_text(self.fetcher, article, feed)
+        statements = extract_statements(article.text, self.matcher)
+        events = await self.store.process_article(
+            article, statements, now, self.rules.settings.dedup_window
+        )
+        if self.backfill and is_backfill(article, state, now, self.rules.settings.backfill):
+            return []
+        analysis = analyse(article, self.matcher, statements)
+        alerts: list[Alert] = []
+        for event in events:
+            alert = await self._alert_for(event, analysis, now)
+            if alert is not None:
+                alerts.append(alert)
+                await self.sink(alert)
+        return alerts
+
+    async def _alert_for(
+        self, event: StoryEvent, analysis: ArticleAnalysis, now: datetime
+    ) -> Alert | None:
+        if not event.new and not event.new_source:
+            return None  # the same article again (another feed, a same-outlet copy): nothing to tell
+        firings = watches_firing(self.rules, self.matcher, analysis, event.speaker_id, now)
+        delivered = [chat for chat, _ in await self.store.deliveries(event.story_id)]
+        if not firings and not (not event.new and delivered):
+            return None
+        story = await self.store.get_story(event.story_id)
+        if story is None:
+            return None
+        topics = tuple(dict.fromkeys(t for f in firings for t in f.topics))
+        if topics:
+            story = replace(story, topics=tuple(dict.fromkeys((*story.topics, *topics))))
+            await self.store.add_story_topics(story.id, topics)
+        chats: list[int | str] = list(delivered)
+        for f in firings:
+            chats.extend(f.watch.chats)
+            chats.extend(await self.store.subscribers(f.watch.id))
+        return Alert(
+            story=story,
+            watch_ids=tuple(f.watch.id for f in firings),
+            chats=tuple(dict.fromkeys(chats)),
+            update=not event.new,
+        )
+
+
+async def run_cycle(pipeline: Pipeline, feeds: Sequence[Feed], force: bool = False) -> CycleReport:
+    """Poll every feed concurrently (the fetcher's limits bound the concurrency); one failure never
+    stops the others."""
+    results = await asyncio.gather(*(pipeline.poll(f, force) for f in feeds), return_exceptions=True)
+    report = CycleReport()
+    for feed, result in zip(feeds, results, strict=True):
+        if isinstance(result, BaseException):
+            log.exception("feed poll crashed", exc_info=result, extra={"feed": feed.id})
+            report.polls.append(PollReport(feed.id, "error", error=repr(result)))
+        else:
+            report.polls.append(result)
+    return report
+
+
+def open_store(path: str | None) -> AsyncStore:
+    return AsyncStore(Store(path or ":memory:"))
+
+
+__all__ = ["Pipeline", "PollReport", "CycleReport", "run_cycle", "open_store", "FetchResult"]
