@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -80,8 +79,9 @@ async def scan(rules: Rules, targets: list[str], db: str | None) -> tuple[list[S
                 reports.append(report)
             stories = []
             for story_id, alert in alerted.items():
+                # Re-read: sources found after the first alert were added to the story since.
                 story = await store.get_story(story_id)
-                stories.append(replace(story, topics=alert.story.topics) if story else alert.story)
+                stories.append(story or alert.story)
     finally:
         await store.close()
     return stories, reports

@@ -26,7 +26,6 @@ from watchers.fetch import Fetcher
 from watchers.model import Alert
 from watchers.pipeline import Pipeline, PollReport, open_store
 from watchers.schedule import FeedScheduler
-from watchers.store import AsyncStore
 
 log = logging.getLogger("quotewatch.service")
 
@@ -68,13 +67,15 @@ async def console_sink(alert: Alert) -> None:
     print(flush=True)
 
 
-def outbox_sink(store: AsyncStore) -> object:
-    async def sink(alert: Alert) -> None:
-        for chat in alert.chats:
-            delivered = await store.delivery(chat, alert.story.id)
-            await store.enqueue(chat, alert.story.id, "edit" if delivered is not None else "send")
-
-    return sink
+async def log_sink(alert: Alert) -> None:
+    """Bot mode: the pipeline has already queued the alert in the outbox; the Sender delivers it."""
+    log.info(
+        "%s story %s for %d chats",
+        "updated" if alert.update else "new",
+        alert.story.id,
+        len(alert.chats),
+        extra={"story": alert.story.id},
+    )
 
 
 async def serve(config: Path) -> int:
@@ -93,8 +94,8 @@ async def serve(config: Path) -> int:
     application = None
     sender_task: asyncio.Task[None] | None = None
     async with Fetcher() as fetcher:
-        sink = console_sink if token is None else outbox_sink(store)
-        pipeline = Pipeline(rules, store, fetcher, sink)  # type: ignore[arg-type]
+        sink = console_sink if token is None else log_sink
+        pipeline = Pipeline(rules, store, fetcher, sink, outbox=token is not None)
 
         async def poll(feed_id: str) -> None:
             feed = pipeline.rules.feed(feed_id)

@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 from rules.match import Matcher
 from rules.model import Feed, Rules
+from watchers import dedup
 from watchers.alerts import ArticleAnalysis, analyse, watches_firing
 from watchers.errors import FetchError
 from watchers.fetch import Fetcher, FetchResult
@@ -91,9 +92,12 @@ class Pipeline:
         sink: AlertSink,
         now: Callable[[], datetime] = utcnow,
         backfill: bool = True,
+        outbox: bool = False,
     ) -> None:
         self.store = store
         self.backfill = backfill  # False for `scan`: a one-off look alerts on everything it finds
+        # True in bot mode: alerts are queued for Telegram in the same transaction that records the article
+        self.outbox = outbox
         self.fetcher = fetcher
         self.sink = sink
         self.now = now
@@ -175,46 +179,81 @@ class Pipeline:
         if feed.full_text and self.fetcher is not None:
             article = await fetch_article_text(self.fetcher, article, feed)
         statements = extract_statements(article.text, self.matcher)
-        events = await self.store.process_article(
-            article, statements, now, self.rules.settings.dedup_window
-        )
-        if self.backfill and is_backfill(article, state, now, self.rules.settings.backfill):
-            return []
         analysis = analyse(article, self.matcher, statements)
-        alerts: list[Alert] = []
-        for event in events:
-            alert = await self._alert_for(event, analysis, now)
-            if alert is not None:
-                alerts.append(alert)
-                await self.sink(alert)
+        alert = not (self.backfill and is_backfill(article, state, now, self.rules.settings.backfill))
+        alerts = await self.store.run(
+            record_article, self.store.store, self.rules, self.matcher, analysis, now, alert, self.outbox
+        )
+        for a in alerts:
+            await self.sink(a)
         return alerts
 
-    async def _alert_for(
-        self, event: StoryEvent, analysis: ArticleAnalysis, now: datetime
-    ) -> Alert | None:
-        if not event.new and not event.new_source:
-            return None  # the same article again (another feed, a same-outlet copy): nothing to tell
-        firings = watches_firing(self.rules, self.matcher, analysis, event.speaker_id, now)
-        delivered = [chat for chat, _ in await self.store.deliveries(event.story_id)]
-        if not firings and not (not event.new and delivered):
-            return None
-        story = await self.store.get_story(event.story_id)
-        if story is None:
-            return None
-        topics = tuple(dict.fromkeys(t for f in firings for t in f.topics))
-        if topics:
-            story = replace(story, topics=tuple(dict.fromkeys((*story.topics, *topics))))
-            await self.store.add_story_topics(story.id, topics)
-        chats: list[int | str] = list(delivered)
-        for f in firings:
-            chats.extend(f.watch.chats)
-            chats.extend(await self.store.subscribers(f.watch.id))
-        return Alert(
-            story=story,
-            watch_ids=tuple(f.watch.id for f in firings),
-            chats=tuple(dict.fromkeys(chats)),
-            update=not event.new,
+
+def record_article(
+    store: Store,
+    rules: Rules,
+    matcher: Matcher,
+    analysis: ArticleAnalysis,
+    now: datetime,
+    alert: bool,
+    outbox: bool,
+) -> list[Alert]:
+    """Record one article (dedup) and queue its alerts in ONE transaction, on the store's thread.
+
+    Recording and queueing together is what makes a crash harmless: either the article is unseen and
+    will be processed again, or it is seen and its alerts are in the outbox.
+    """
+    with store.transaction():
+        events = dedup.process_article(
+            store, analysis.article, analysis.statements, now, rules.settings.dedup_window
         )
+        if not alert:
+            return []  # backfill: recorded for dedup and search, too old to alert
+        alerts = []
+        for event in events:
+            decided = alert_for(store, rules, matcher, analysis, event, now)
+            if decided is None:
+                continue
+            alerts.append(decided)
+            if outbox:
+                for chat in decided.chats:
+                    delivered = store.delivery(chat, event.story_id) is not None
+                    store.enqueue(chat, event.story_id, "edit" if delivered else "send")
+        return alerts
+
+
+def alert_for(
+    store: Store,
+    rules: Rules,
+    matcher: Matcher,
+    analysis: ArticleAnalysis,
+    event: StoryEvent,
+    now: datetime,
+) -> Alert | None:
+    """The alert for one story event: new stories go to the chats of the watches that fire; a new source
+    of a story edits the alert in every chat that already has it (and goes to newly firing chats)."""
+    if not event.new and not event.new_source:
+        return None  # the same article again (another feed, a same-outlet copy): nothing to tell
+    firings = watches_firing(rules, matcher, analysis, event.speaker_id, now)
+    delivered = [chat for chat, _ in store.deliveries(event.story_id)]
+    if not firings and not (not event.new and delivered):
+        return None
+    topics = tuple(dict.fromkeys(t for f in firings for t in f.topics))
+    if topics:
+        store.add_story_topics(event.story_id, topics)
+    story = store.get_story(event.story_id)
+    if story is None:
+        return None
+    chats: list[int | str] = list(delivered)
+    for f in firings:
+        chats.extend(f.watch.chats)
+        chats.extend(store.subscribers(f.watch.id))
+    return Alert(
+        story=story,
+        watch_ids=tuple(f.watch.id for f in firings),
+        chats=tuple(dict.fromkeys(chats)),
+        update=not event.new,
+    )
 
 
 async def run_cycle(pipeline: Pipeline, feeds: Sequence[Feed], force: bool = False) -> CycleReport:
