@@ -1,7 +1,7 @@
 """Builds the Telegram Application: handlers, the command menu, the error handler. Starts nothing.
 
 The service (bot/service.py) owns the life cycle: it calls build_application, then initialize(),
-start(), updater.start_polling(), and runs the outbox Sender (bot/delivery.py) beside it.
+start(), then long polling or its webhook server, and runs the outbox Sender (bot/delivery.py) beside it.
 
 Order of registration matters in one place: the CallbackQueryHandler for subscription buttons is
 separate from the commands, and every command goes through `commands.guarded` (allowlist, admin check,
@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    TypeHandler,
+)
 
 from bot import commands
 from bot.delivery import scrub
@@ -103,6 +110,8 @@ def build_application(
         started=started if started is not None else time.time(),
         version=version(),
     )
+    # Group -1 runs before the commands (group 0) and does not stop them.
+    application.add_handler(TypeHandler(Update, commands.on_any_update), group=-1)
     for command in commands.COMMANDS:
         application.add_handler(CommandHandler(command.name, commands.guarded(command.handler, admin=command.admin)))
     application.add_handler(CallbackQueryHandler(commands.on_button, pattern=r"^tog:"))

@@ -11,7 +11,7 @@ Telegram's 4096 characters by `fit`.
 Who may do what:
   - anybody: /start /help /quotes /search /watches /status, and (un)subscribing their private chat;
   - in a group, only the group's administrators (getChatMember) or the bot's admins (un)subscribe it;
-  - admins only (user ids from the config): /reload /track /untrack /alias /mute.
+  - admins only (user ids from the config): /reload /track /untrack /alias /watch /unwatch /mute.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from rules.duration import format_duration, parse_duration
 from rules.model import Rules, Speaker
 
 if TYPE_CHECKING:
+    from watchers.model import FeedState
     from watchers.store import AsyncStore, StatementHit
 
 log = logging.getLogger("quotewatch.commands")
@@ -262,6 +263,21 @@ def guarded(handler: Handler, *, admin: bool = False) -> Handler:
     wrapper.__doc__ = handler.__doc__
     wrapper.__name__ = handler.__name__
     return wrapper
+
+
+async def on_any_update(update: Update, context: Context) -> None:
+    """A chat that talks to the bot again (after blocking it, say) gets its subscriptions back.
+
+    Runs before the commands (app.py registers it in an earlier group). Only what a person does counts:
+    a message or a button; membership updates (the bot removed from a group) do not."""
+    chat = update.effective_chat
+    if chat is None or update.effective_user is None or update.my_chat_member or update.chat_member:
+        return
+    if not allowed_chat(update, context):
+        return
+    resumed = await ctx(context).store.reactivate_chat(chat.id)
+    if resumed:
+        log.info("chat reactivated: chat=%s subscriptions=%d", chat.id, resumed)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -509,24 +525,42 @@ async def cmd_status(update: Update, context: Context) -> None:
     rules = qw.rules()
     states = {s.feed_id: s for s in await qw.store.feed_states()}
     now = datetime.now(UTC)
-    lines = [f"<b>quotewatch {e(qw.version)}</b>, up {e(format_duration(max(time.time() - qw.started, 0)))}"]
     depth = await qw.store.outbox_depth()
-    lines.append(f"Outbox: {depth} pending")
-    for feed in rules.feeds:
-        state = states.get(feed.id)
-        name = f"<code>{e(feed.id)}</code>"
-        if state is None or state.last_poll is None:
-            lines.append(f"⏳ {name}: not polled yet")
-        elif state.consecutive_errors:
-            since = f" since {e(when(state.last_error_at, now))}" if state.last_error_at else ""
-            error = e(clean(state.last_error or "error", 160))
-            lines.append(f"⚠️ {name}: {state.consecutive_errors} failed poll(s){since}: {error}")
-        else:
-            ok = when(state.last_success, now) if state.last_success else "never"
-            lines.append(f"✅ {name}: ok at {e(ok)}, {state.items_seen} items seen")
+    polled = [s.last_poll for s in states.values() if s.last_poll is not None]
+    last_poll = f"last poll {e(ago(max(polled), now))}" if polled else "no poll yet"
+    lines = [
+        f"<b>quotewatch {e(qw.version)}</b>, up {e(format_duration(max(time.time() - qw.started, 0)))}",
+        f"Outbox: {depth} pending; {last_poll}",
+    ]
+    lines += [feed_status(feed.id, states.get(feed.id), now) for feed in rules.feeds]
     if not rules.feeds:
         lines.append("No feeds configured.")
     await reply(update, fit(lines))
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """"3m ago" (or "just now"); moments in the future count as now (clock skew between workers)."""
+    seconds = (now - moment).total_seconds()
+    return "just now" if seconds < 1 else f"{format_duration(round(seconds))} ago"
+
+
+def feed_status(feed_id: str, state: FeedState | None, now: datetime) -> str:
+    """One /status line: last success, last error, consecutive errors, next poll (or backoff)."""
+    name = f"<code>{e(feed_id)}</code>"
+    if state is None or state.last_poll is None:
+        return f"⏳ {name}: not polled yet"
+    ok = f"last ok {e(ago(state.last_success, now))}" if state.last_success else "never polled ok"
+    upcoming = ""
+    if state.next_poll is not None:
+        wait = (state.next_poll - now).total_seconds()
+        upcoming = f"next poll in {e(format_duration(round(wait)))}" if wait >= 1 else "next poll due"
+    if state.consecutive_errors:
+        since = f" since {e(ago(state.last_error_at, now))}" if state.last_error_at else ""
+        error = e(clean(state.last_error or "error", 160))
+        backoff = f"; backing off, {upcoming}" if upcoming else ""
+        return f"⚠️ {name}: {state.consecutive_errors} failed poll(s){since}, {ok}{backoff}: {error}"
+    tail = f", {upcoming}" if upcoming else ""
+    return f"✅ {name}: {ok}, {state.items_seen} items seen{tail}"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -616,6 +650,37 @@ async def cmd_alias(update: Update, context: Context) -> None:
                      f"<code>{e(speaker_id)}</code> is also “{e(alias)}” now.")
 
 
+async def cmd_watch(update: Update, context: Context) -> None:
+    """Add a watch chats can subscribe to: /watch <id> <speaker,...> [topic,...]."""
+    from rules import edit
+
+    args = words(update)
+    if len(args) not in (2, 3):
+        raise UserError("Write /watch <id> <speaker,...> [topic,...], e.g. /watch grain-desk kovalenko,tamm grain "
+                        "(no topics: anything they say).")
+    watch_id = check_id(args[0], "watch id")
+    speakers = [check_id(x) for x in args[1].split(",") if x]
+    topics = [check_id(x, "topic id") for x in args[2].split(",") if x] if len(args) == 3 else []
+    if not speakers:
+        raise UserError("Name at least one speaker id, e.g. /watch grain-desk kovalenko grain.")
+    path = ctx(context).rules_path
+    await edit_rules(update, context, lambda: edit.add_watch(path, watch_id, speakers, topics),
+                     f"Watch <code>{e(watch_id)}</code> added; /subscribe {e(watch_id)} to get its alerts.")
+
+
+async def cmd_unwatch(update: Update, context: Context) -> None:
+    """Remove a watch: /unwatch <id>."""
+    from rules import edit
+
+    args = words(update)
+    if len(args) != 1:
+        raise UserError("Write /unwatch <id>, e.g. /unwatch grain-desk.")
+    watch_id = check_id(args[0], "watch id")
+    path = ctx(context).rules_path
+    await edit_rules(update, context, lambda: edit.remove_watch(path, watch_id),
+                     f"Watch <code>{e(watch_id)}</code> removed.")
+
+
 async def cmd_mute(update: Update, context: Context) -> None:
     """Hold back alerts of a speaker or watch: /mute <speaker|watch> <duration | off>."""
     from rules import edit
@@ -668,6 +733,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("track", '/track <id> "<Full Name>" [alias ...]', cmd_track, admin=True),
     Command("untrack", "/untrack <id>", cmd_untrack, admin=True),
     Command("alias", "/alias <id> <alias>", cmd_alias, admin=True),
+    Command("watch", "/watch <id> <speaker,...> [topic,...]", cmd_watch, admin=True),
+    Command("unwatch", "/unwatch <id>", cmd_unwatch, admin=True),
     Command("mute", "/mute <speaker|watch> <duration | off>", cmd_mute, admin=True),
 )
 

@@ -116,6 +116,9 @@ class Sender:
         self.batch = batch
         self.stats = Stats()
         self._gone: set[int | str] = set()  # chats deactivated in this round
+        # Set by run(): once it is set no new request starts; the ones in flight finish and are recorded,
+        # so a graceful stop sends nothing twice and loses nothing (the rest stays pending).
+        self._stop: asyncio.Event | None = None
 
     @property
     def _token(self) -> str | None:
@@ -123,6 +126,7 @@ class Sender:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Drain until `stop` is set; an error in one round is logged and the next round goes on."""
+        self._stop = stop
         while not stop.is_set():
             try:
                 handled = await self.drain_once()
@@ -146,6 +150,8 @@ class Sender:
     async def _drain_chat(self, chat_id: int | str, queue: list[OutboxItem]) -> int:
         settled = 0
         for item in queue:
+            if self._stop is not None and self._stop.is_set():
+                break  # shutting down: the rest stays pending for the next start
             if chat_id in self._gone:  # the chat went away earlier in this queue: no more requests
                 await self.store.mark_dead(item.id, "chat deactivated")
                 self.stats.dead += 1
@@ -154,6 +160,8 @@ class Sender:
             if self.flood.chat_wait(chat_id) > MAX_SLOT_WAIT:
                 break  # the rest of this chat waits for a later round, in order
             async with self.flood.slot(chat_id):
+                if self._stop is not None and self._stop.is_set():
+                    break  # stopped while waiting for the slot
                 ok = await self._deliver(item)
             settled += 1
             if not ok and chat_id not in self._gone:

@@ -1,40 +1,90 @@
 """`quotewatch run`: the long-running service — watchers, scheduler and (with a token) the Telegram bot,
 on one event loop.
 
-    start:  load rules (Reloader) -> open store -> Fetcher -> Pipeline -> FeedScheduler (one job per feed)
-            with a token: Telegram Application (long polling) + Sender draining the outbox
+    start:  load rules (Reloader) -> open store
+            with a token: Telegram Application (getMe first: a bad token or an unreachable Bot API
+                          stops here with a clear message and exit code 1, before any feed is polled)
+                          -> updates by long polling, or by webhook (mode = "webhook")
+                          -> Sender draining the outbox
             without one:  alerts print to the console (same content as the bot would post)
+            -> Fetcher -> Pipeline (outbox=True with a token) -> FeedScheduler (one job per feed)
     every few seconds: the rules file is re-checked; new rules are swapped in and the jobs re-synced
-    SIGINT / SIGTERM: stop polling, let in-flight polls and sends finish, close the store.
+    SIGINT / SIGTERM (or the `stop` event, or cancelling the task): stop taking updates, let the send in
+            flight and the polls in flight finish, close the store. Pending alerts stay in the outbox
+            for the next start; only a message Telegram accepted in the instant before a hard kill can
+            be sent twice (at most one per chat: a chat never has two sends in flight).
+
+The bot token is never printed or logged: errors that could quote it go through `delivery.scrub`, and
+PTB's own "token `...` was rejected" message is replaced by ours.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
 import os
+import secrets
 import signal
 import sys
 import time
+from collections.abc import Awaitable
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from bot.delivery import scrub
+from bot.ratelimit import Limits
 from bot.render import render_plain
-from rules.model import Rules
+from rules.load import RulesError
+from rules.model import Rules, TelegramSettings
 from rules.reload import Reloader
 from watchers.fetch import Fetcher
 from watchers.model import Alert
-from watchers.pipeline import Pipeline, PollReport, open_store
-from watchers.schedule import FeedScheduler
+from watchers.pipeline import CycleReport, Pipeline, PollReport, open_store
+from watchers.schedule import STARTUP_SPREAD, FeedScheduler
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+    from watchers.store import AsyncStore
 
 log = logging.getLogger("quotewatch.service")
 
 RULES_CHECK_SECONDS = 2.0  # how often the rules file is looked at for changes (a stat, cheap)
 STATUS_SECONDS = 60.0  # one status line per this many seconds when anything was polled
+# On shutdown, polls still running get this long to finish before they are cancelled. Cancelling one is
+# safe (an article is recorded and its alerts queued in one transaction), just wasted work.
+POLL_DRAIN_SECONDS = 10.0
+TELEGRAM_API = "https://api.telegram.org"
+# Telegram's webhook header carrying setWebhook's secret_token.
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram sends one update per request; real ones are a few KB. Anything larger is not Telegram.
+WEBHOOK_MAX_BYTES = 1 << 20
+
+
+class StartupError(Exception):
+    """The service cannot start; the message tells the user what to fix (and never holds the token)."""
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Timings of the service. The defaults are for production; tests shorten them."""
+
+    rules_check_seconds: float = RULES_CHECK_SECONDS
+    status_seconds: float = STATUS_SECONDS
+    sender_poll_seconds: float = 1.0  # how often an idle sender looks at the outbox
+    limits: Limits | None = None  # Telegram flood limits; None = Telegram's published ones
+    startup_spread: float = STARTUP_SPREAD  # first polls spread over this many seconds
+    long_poll_timeout: int = 10  # getUpdates timeout (seconds) in polling mode
 
 
 def telegram_token(rules: Rules) -> str | None:
-    return os.environ.get("TELEGRAM_BOT_TOKEN") or rules.settings.telegram.token or None
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or rules.settings.telegram.token or None
+    return token or None
 
 
 class StatusLine:
@@ -54,8 +104,6 @@ class StatusLine:
     def flush(self) -> None:
         if not self.reports:
             return
-        from watchers.pipeline import CycleReport
-
         print(CycleReport(self.reports).line(), file=sys.stderr, flush=True)
         self.reports = []
 
@@ -78,33 +126,240 @@ async def log_sink(alert: Alert) -> None:
     )
 
 
-async def serve(config: Path) -> int:
+# ---------------------------------------------------------------------------------------------------
+# Telegram: start-up with clear errors, polling or webhook
+
+
+def api_root(tg: TelegramSettings) -> str:
+    """Where the Bot API is, for messages (never with the token)."""
+    return (tg.base_url or TELEGRAM_API).rstrip("/").removesuffix("/bot")
+
+
+def listen_address(listen: str) -> tuple[str, int]:
+    """"0.0.0.0:8443" -> ("0.0.0.0", 8443); "[::]:8443" -> ("::", 8443). The loader checked the form."""
+    host, _, port = listen.rpartition(":")
+    return host.strip("[]"), int(port)
+
+
+async def start_telegram(application: Application, tg: TelegramSettings, token: str) -> None:  # type: ignore[type-arg]
+    """initialize() (getMe, the command menu) and start(); StartupError with a clear message on failure."""
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    try:
+        await application.initialize()
+    except InvalidToken:
+        # PTB's own message quotes the token: never let it out.
+        raise StartupError(
+            f"Telegram rejected the token (at {api_root(tg)}): check TELEGRAM_BOT_TOKEN or [telegram] token; "
+            "@BotFather shows the current one"
+        ) from None
+    except NetworkError as err:  # TimedOut included
+        raise StartupError(
+            f"cannot reach Telegram at {api_root(tg)}: {scrub(str(err), token)} "
+            "(check the network, or [telegram] base_url)"
+        ) from None
+    except TelegramError as err:
+        raise StartupError(f"Telegram refused to start the bot: {scrub(str(err), token)}") from None
+    await application.start()
+
+
+class WebhookServer:
+    """Receives Telegram's webhook POSTs and feeds them to the Application's update queue.
+
+    PTB's own start_webhook needs tornado (the [webhooks] extra); this does the same job on aiohttp:
+    one route, the secret header compared in constant time, the body capped, 200 as soon as the update
+    is queued (Telegram retries anything else)."""
+
+    def __init__(self, application: Application, host: str, port: int, path: str, secret: str) -> None:  # type: ignore[type-arg]
+        self.application = application
+        self.host, self.port, self.path, self.secret = host, port, path or "/", secret
+        self._runner: Any = None
+        self.refused = 0  # requests with a wrong or missing secret
+
+    async def start(self) -> None:
+        try:
+            from aiohttp import web
+        except ImportError:
+            raise StartupError(
+                'mode = "webhook" needs aiohttp: pip install aiohttp (or use mode = "polling")'
+            ) from None
+        app = web.Application(client_max_size=WEBHOOK_MAX_BYTES)
+        app.router.add_post(self.path, self._handle)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        try:
+            await web.TCPSite(self._runner, self.host, self.port).start()
+        except OSError as err:
+            await self._runner.cleanup()
+            raise StartupError(
+                f"cannot listen on {self.host}:{self.port} for the webhook: {err.strerror or err} "
+                "(check [telegram] webhook_listen)"
+            ) from None
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _handle(self, request: Any) -> Any:
+        from aiohttp import web
+        from telegram import Update
+
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            self.refused += 1
+            log.warning("webhook request with a wrong secret refused (from %s)", request.remote)
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.application.bot)
+        except (json.JSONDecodeError, ValueError, TypeError, KeyError) as err:
+            log.warning("webhook request with a malformed update refused: %s", type(err).__name__)
+            return web.Response(status=400, text="malformed update")
+        await self.application.update_queue.put(update)
+        return web.Response(text="ok")
+
+
+async def start_updates(application: Application, tg: TelegramSettings, token: str,  # type: ignore[type-arg]
+                        tuning: Tuning) -> WebhookServer | None:
+    """Long polling, or (mode = "webhook") our webhook server plus setWebhook. Returns the server."""
+    from telegram import Update
+    from telegram.error import TelegramError
+
+    if tg.mode != "webhook":
+        assert application.updater is not None
+        await application.updater.start_polling(
+            timeout=tuning.long_poll_timeout, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+        )
+        return None
+    if not tg.webhook_url:
+        raise StartupError('mode = "webhook" needs [telegram] webhook_url = "https://your.host/path"')
+    # Without a configured secret a fresh one is made per start: Telegram learns it from setWebhook,
+    # and a forged update (say, an admin's /track) cannot get past the header check.
+    secret = tg.webhook_secret or secrets.token_urlsafe(32)
+    host, port = listen_address(tg.webhook_listen)
+    server = WebhookServer(application, host, port, urlsplit(tg.webhook_url).path, secret)
+    await server.start()
+    try:
+        await application.bot.set_webhook(
+            url=tg.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+        )
+    except TelegramError as err:
+        await server.stop()
+        raise StartupError(f"Telegram refused the webhook {tg.webhook_url}: {scrub(str(err), token)}") from None
+    log.info("webhook set: %s (listening on %s)", tg.webhook_url, tg.webhook_listen)
+    return server
+
+
+async def stop_telegram(application: Application, webhook: WebhookServer | None) -> None:  # type: ignore[type-arg]
+    """Stop taking updates, let the handlers in progress finish, close the HTTP clients.
+
+    A webhook is left registered: Telegram keeps the updates until the service is back."""
+    if webhook is not None:
+        await webhook.stop()
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The service
+
+
+async def serve(config: Path, *, stop: asyncio.Event | None = None, tuning: Tuning | None = None) -> int:
+    """Run until `stop` is set (or SIGINT / SIGTERM when no event is given). Returns the exit code."""
+    tuning = tuning or Tuning()
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+    if stop is None:
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError, RuntimeError):  # Windows; not the main thread
+                loop.add_signal_handler(sig, stop.set)
+                handled.append(sig)
+    try:
+        return await _serve(config, stop, tuning)
+    except StartupError as err:
+        print(f"quotewatch: {err}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+
+
+async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
     reloader = Reloader(config)
     rules = reloader.rules
     token = telegram_token(rules)
     store = open_store(rules.settings.db)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    try:
+        if token is None:
+            await _run(config, reloader, store, stop, tuning, None)
+            return 0
+        from bot.app import build_application
 
+        tg = rules.settings.telegram
+
+        def reload_now() -> None:
+            """For /reload and the admin edits: apply the file now, or raise with its problems."""
+            if not reloader.check() and reloader.last_problems:
+                raise RulesError(reloader.last_problems)
+
+        application = build_application(
+            token=token,
+            base_url=tg.base_url,
+            store=store,
+            rules_provider=lambda: reloader.rules,  # the last good rules, the pipeline's too
+            rules_path=config,
+            on_rules_changed=reload_now,
+            admins=set(tg.admins),
+            started=time.time(),
+        )
+        webhook: WebhookServer | None = None
+        try:
+            await start_telegram(application, tg, token)
+            webhook = await start_updates(application, tg, token, tuning)
+            log.info("Telegram bot @%s started (%s)", application.bot.username, tg.mode)
+            await _run(config, reloader, store, stop, tuning, application)
+        finally:
+            await stop_telegram(application, webhook)
+        return 0
+    finally:
+        await store.close()
+
+
+async def _run(
+    config: Path,
+    reloader: Reloader,
+    store: AsyncStore,
+    stop: asyncio.Event,
+    tuning: Tuning,
+    application: Application | None,  # type: ignore[type-arg]
+) -> None:
+    """The watchers (and the Sender when there is an application) until `stop` is set."""
+    rules = reloader.rules
     status = StatusLine()
-    started = time.time()
-    application = None
+    polls: set[asyncio.Task[Any]] = set()
     sender_task: asyncio.Task[None] | None = None
     async with Fetcher() as fetcher:
-        sink = console_sink if token is None else log_sink
-        pipeline = Pipeline(rules, store, fetcher, sink, outbox=token is not None)
+        sink = console_sink if application is None else log_sink
+        pipeline = Pipeline(rules, store, fetcher, sink, outbox=application is not None)
 
         async def poll(feed_id: str) -> None:
             feed = pipeline.rules.feed(feed_id)
-            if feed is not None:
+            if feed is None or stop.is_set():
+                return
+            task = asyncio.current_task()
+            assert task is not None
+            polls.add(task)
+            try:
                 status.add(await pipeline.poll(feed))
+            finally:
+                polls.discard(task)
 
-        scheduler = FeedScheduler(poll)
-        scheduler.start()
-        scheduler.sync(rules.feeds)
+        scheduler = FeedScheduler(poll, startup_spread=tuning.startup_spread)
 
         def rules_changed(new: Rules) -> None:
             pipeline.set_rules(new)
@@ -112,7 +367,7 @@ async def serve(config: Path) -> int:
             log.info("rules reloaded: %d feeds, %d watches", len(new.feeds), len(new.watches))
 
         reloader.on_change = rules_changed
-        if token is None:
+        if application is None:
             print(
                 f"quotewatch: no Telegram token (TELEGRAM_BOT_TOKEN); printing alerts to the console. "
                 f"Watching {len(rules.feeds)} feeds from {config}.",
@@ -120,53 +375,58 @@ async def serve(config: Path) -> int:
                 flush=True,
             )
         else:
-            from bot.app import build_application
             from bot.delivery import Sender
             from bot.render import render_alert
 
-            tg = rules.settings.telegram
-            application = build_application(
-                token=token,
-                base_url=tg.base_url,
-                store=store,
-                rules_provider=lambda: pipeline.rules,
-                rules_path=config,
-                on_rules_changed=reloader.check,
-                admins=set(tg.admins),
-                started=started,
-            )
-            await application.initialize()
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(drop_pending_updates=False)
-            sender = Sender(application.bot, store, render_alert)
-            sender_task = asyncio.create_task(sender.run(stop))
+            sender = Sender(application.bot, store, render_alert, limits=tuning.limits,
+                            poll_seconds=tuning.sender_poll_seconds)
+            sender_task = asyncio.create_task(sender.run(stop), name="outbox sender")
+        scheduler.start()
+        scheduler.sync(rules.feeds)
 
-        next_status = time.monotonic() + STATUS_SECONDS
+        next_status = time.monotonic() + tuning.status_seconds
         try:
             while not stop.is_set():
                 with suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), RULES_CHECK_SECONDS)
+                    await asyncio.wait_for(stop.wait(), tuning.rules_check_seconds)
                 reloader.check()
                 feed_ids = {f.id for f in pipeline.rules.feeds}
                 if status.cycle_done(feed_ids) or time.monotonic() >= next_status:
                     status.flush()
-                    next_status = time.monotonic() + STATUS_SECONDS
+                    next_status = time.monotonic() + tuning.status_seconds
+                if sender_task is not None and sender_task.done() and not stop.is_set():
+                    _sender_died(sender_task)
         finally:
             log.info("shutting down")
+            stop.set()
             scheduler.shutdown()
-            if sender_task is not None:
-                stop.set()
-                with suppress(asyncio.CancelledError):
-                    await sender_task
-            if application is not None:
-                if application.updater is not None:
-                    await application.updater.stop()
-                await application.stop()
-                await application.shutdown()
+            await _finish(polls, sender_task)
             status.flush()
-            await store.close()
-    return 0
+
+
+async def _finish(polls: set[asyncio.Task[Any]], sender_task: asyncio.Task[None] | None) -> None:
+    """Let the send in flight and the polls in flight end (polls within POLL_DRAIN_SECONDS)."""
+    waits: list[Awaitable[Any]] = []
+    if sender_task is not None:
+        waits.append(asyncio.wait({sender_task}))
+    if polls:
+        waits.append(asyncio.wait(set(polls), timeout=POLL_DRAIN_SECONDS))
+    if waits:
+        await asyncio.gather(*waits)
+    for task in list(polls):
+        task.cancel()
+    if sender_task is not None and sender_task.done() and not sender_task.cancelled():
+        error = sender_task.exception()
+        if error is not None:
+            log.error("outbox sender failed: %r", error)
+
+
+def _sender_died(task: asyncio.Task[None]) -> None:
+    """Sender.run only returns when stopped; if it ended otherwise, say so (it is the bot's purpose)."""
+    if task.cancelled():
+        raise RuntimeError("the outbox sender was cancelled")
+    error = task.exception()
+    raise RuntimeError(f"the outbox sender stopped: {error!r}")
 
 
 def run_service(config: Path) -> int:

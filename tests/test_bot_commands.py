@@ -322,3 +322,53 @@ async def test_a_failing_handler_answers_briefly_and_logs_without_the_token(
     assert text == SORRY and "Traceback" not in text
     assert "database on fire" in caplog.text and "Traceback" in caplog.text
     assert TOKEN not in caplog.text
+
+
+async def test_allowlist_lets_in_only_listed_chats_and_the_admins(h: Harness, rules_path: Path) -> None:
+    rules_path.write_text(RULES.replace("# Test rules", f"[telegram]\nallowlist = [{USER}]\n\n# Test rules"),
+                          encoding="utf-8")
+    h.holder.reload()
+    assert h.holder.rules.settings.telegram.allowlist == (USER,)
+    assert await h.reply(3000, "/start") == "Sorry, this bot is private."
+    assert await h.reply(3000, "/subscribe grain-watch") == "Sorry, this bot is private."
+    assert h.store.subscriptions(3000) == []
+    assert "Subscribed" in await h.reply(USER, "/subscribe grain-watch")
+    assert "statements by the people you track" in await h.reply(ADMIN, "/start")  # admins anywhere
+
+
+async def test_a_deactivated_chat_that_talks_again_is_reactivated(h: Harness) -> None:
+    await h.reply(USER, "/subscribe grain-watch")
+    h.store.deactivate_chat(USER, "Forbidden: bot was blocked by the user")
+    assert h.store.subscribers("grain-watch") == []
+    await h.reply(USER, "/help")  # any command (or message) from the chat brings it back
+    assert h.store.subscribers("grain-watch") == [USER]
+
+
+async def test_status_shows_last_success_next_poll_and_backoff(h: Harness) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    h.store.save_feed_state(FeedState("courier", "https://courier.example/rss", last_poll=now - timedelta(minutes=2),
+                                      last_success=now - timedelta(minutes=2), items_seen=7,
+                                      next_poll=now + timedelta(minutes=3)))
+    h.store.save_feed_state(FeedState("ledger", "https://ledger.example/feed.xml", last_poll=now,
+                                      last_success=now - timedelta(hours=1), consecutive_errors=3,
+                                      last_error="HTTP 503 from ledger.example", last_error_at=now,
+                                      next_poll=now + timedelta(minutes=40)))
+    text = await h.reply(USER, "/status")
+    assert "Outbox: 0 pending; last poll just now" in text
+    assert "courier: last ok 2m ago, 7 items seen, next poll in 3m" in text
+    assert "ledger: 3 failed poll(s) since just now, last ok 1h ago; backing off, next poll in 40m" in text
+    assert "HTTP 503" in text and "up " in text
+
+
+async def test_admin_adds_and_removes_a_watch(h: Harness, rules_path: Path) -> None:
+    assert "only the bot's admins" in await h.reply(USER, "/watch desk marek")
+    assert "Watch desk added" in await h.reply(ADMIN, "/watch desk marek,voskov grain")
+    watch = h.holder.rules.watches[-1]
+    assert (watch.id, watch.speakers, watch.topics) == ("desk", ("marek", "voskov"), ("grain",))
+    assert "# Test rules" in rules_path.read_text()
+    assert "Not changed" in await h.reply(ADMIN, "/watch other nobody")  # validation names the problem
+    assert "Write /watch" in await h.reply(ADMIN, "/watch")
+    assert "Watch desk removed" in await h.reply(ADMIN, "/unwatch desk")
+    assert [w.id for w in h.holder.rules.watches] == ["grain-watch", "port-watch"]
