@@ -314,3 +314,225 @@ def test_speaker_id_from_matcher() -> None:
     assert by_text(out, "We are ready").speaker_id == "doe"
     assert by_text(out, "Nothing has changed").speaker_id == "doe"
     assert [s.speaker_id for s in out if s.text == "No,"] == [None]
+
+
+# --- names: suffixes, initials, nicknames, surname-first names, leading adjectives, acronyms --------
+
+
+def test_suffix_and_middle_initial_stay_in_the_canonical_name() -> None:
+    text = (
+        "Budget fight drags on\n\n"
+        "Senate Finance Chairman Sen. Walter P. Ormsby Jr. spoke to reporters on Monday.\n\n"
+        '"We will not sign a blank cheque," Ormsby said.'
+    )
+    st = by_text(extract_statements(text), "blank cheque")
+    assert st.speaker == "Walter P. Ormsby Jr."
+
+
+def test_middle_initial_is_not_the_french_honorific() -> None:
+    text = (
+        "Drug trial\n\n"
+        "\u201cThis is not a cure,\u201d Chief Executive Dr. Harriet M. Quayle said on a call.\n\n"
+        "\u201cBut it is time,\u201d Quayle said."
+    )
+    out = extract_statements(text)
+    assert {s.speaker for s in out} == {"Harriet M. Quayle"}
+
+
+def test_nickname_inside_a_name_is_not_a_statement_and_not_the_name() -> None:
+    text = (
+        "Council vote\n\n"
+        "Councillor Ruth \u201cthe Hammer\u201d Tillsley opened the session.\n\n"
+        "\u201cWe have waited long enough,\u201d Tillsley said."
+    )
+    out = extract_statements(text)
+    assert "the Hammer" not in texts(out)
+    assert by_text(out, "waited long enough").speaker == "Ruth Tillsley"
+
+
+def test_surname_first_name_resolves_from_its_family_name() -> None:
+    text = (
+        "Harbour plan\n\n"
+        "Transport Minister Tran Minh Duc visited the docks on Friday.\n\n"
+        '"The cranes will be replaced by spring," Tran said.'
+    )
+    st = by_text(extract_statements(text), "cranes will be replaced")
+    assert st.speaker == "Tran Minh Duc"
+
+
+def test_capitalised_particle_opens_a_name() -> None:
+    text = "Power cuts\n\nDeputy Minister Le Van Thuan said the grid would be upgraded within two years."
+    st = by_text(extract_statements(text), "grid would be upgraded")
+    assert st.speaker == "Le Van Thuan"
+
+
+def test_leading_adjective_is_not_part_of_the_speaker() -> None:
+    text = "Border row\n\nNeighbouring Ostrava has accused Velmar of moving troops to the river."
+    st = by_text(extract_statements(text), "Velmar of moving")
+    assert st.speaker == "Ostrava"
+
+
+def test_acronym_title_before_a_name_is_dropped() -> None:
+    text = (
+        "Clinic closures\n\n"
+        "Local MSP Fiona Catterall said the closures would hit elderly patients hardest.\n\n"
+        "\u201cNobody asked them,\u201d Catterall said."
+    )
+    out = extract_statements(text)
+    assert {s.speaker for s in out} == {"Fiona Catterall"}
+
+
+# --- pronouns and unnamed people --------------------------------------------------------------------
+
+
+def test_pronoun_takes_the_latest_subject_of_unknown_gender_over_an_older_known_one() -> None:
+    text = (
+        "Ward closures\n\n"
+        "Nurse Agnes Pollard said staff had worked double shifts all week.\n\n"
+        "Regional councillor Teodora Vilk, who chairs the health committee, was furious.\n\n"
+        "\u201cThis was entirely avoidable,\u201d she said."
+    )
+    st = by_text(extract_statements(text), "entirely avoidable")
+    assert st.speaker == "Teodora Vilk"
+
+
+def test_pronoun_after_an_unnamed_person_stays_unnamed() -> None:
+    text = (
+        "Hospital strain\n\n"
+        "Hilde Marsh, the hospital's director, said the wards were full.\n\n"
+        "One junior doctor at the Eastgate Clinic, who asked not to be named, said patients waited "
+        "for hours in corridors.\n\n"
+        "\u201cWe ran out of beds by noon,\u201d she said."
+    )
+    out = extract_statements(text)
+    assert by_text(out, "patients waited").speaker is None
+    assert by_text(out, "ran out of beds").speaker is None
+
+
+def test_possessive_apposition_at_sentence_start_makes_the_name_the_subject() -> None:
+    text = (
+        "Merger probe\n\n"
+        "Regulator Petra Lindgren said the review would take months.\n\n"
+        "Its legal director, Samuel K. Obi, went further. He accused the board of hiding losses."
+    )
+    st = by_text(extract_statements(text), "the board of hiding losses")
+    assert st.speaker == "Samuel K. Obi"
+
+
+def test_age_apposition_with_relative_clause() -> None:
+    text = (
+        "Water prices\n\nMiriam Otieno, 44, who runs a kiosk near the station, said she paid twice as much."
+    )
+    st = by_text(extract_statements(text), "paid twice as much")
+    assert st.speaker == "Miriam Otieno" and st.kind == "indirect"
+
+
+def test_place_in_an_apposition_never_speaks() -> None:
+    text = (
+        "Exchange freeze\n\n"
+        "Tamsin Oakes, a 31-year-old teacher in Leeds, England, said she had lost her savings."
+    )
+    st = by_text(extract_statements(text), "lost her savings")
+    assert st.speaker == "Tamsin Oakes"
+
+
+def test_people_familiar_with_the_matter_are_unnamed() -> None:
+    text = "Takeover talk\n\nTwo people familiar with the matter said the bakery chain was up for sale."
+    st = by_text(extract_statements(text), "bakery chain was up for sale")
+    assert st.speaker is None and st.kind == "indirect"
+
+
+# --- organisations ----------------------------------------------------------------------------------
+
+
+def test_role_noun_for_an_organisation_resolves_to_the_last_one_of_that_type() -> None:
+    text = (
+        "Flood relief\n\n"
+        "Boats from the Coastal Rescue Agency reached the village at dawn.\n\n"
+        "The agency said its crews had worked through the night."
+    )
+    st = by_text(extract_statements(text), "crews had worked")
+    assert st.speaker == "Coastal Rescue Agency"
+
+
+def test_the_company_resolves_to_a_one_word_company_named_before() -> None:
+    text = (
+        "Refund row\n\n"
+        "Skylark said it had cancelled 900 flights.\n\n"
+        "Every passenger will be refunded by August, the company has promised."
+    )
+    st = by_text(extract_statements(text), "Every passenger will be refunded")
+    assert st.speaker == "Skylark"
+
+
+def test_organisation_name_with_of_and_for() -> None:
+    text = (
+        "Crypto freeze\n\n"
+        "The Financial Authority of Marenland said in a statement that it was monitoring the exchange.\n\n"
+        "The Alliance for Fair Lending called the freeze \u201ca disgrace.\u201d"
+    )
+    out = extract_statements(text)
+    assert by_text(out, "monitoring the exchange").speaker == "Financial Authority of Marenland"
+    assert by_text(out, "a disgrace").speaker == "Alliance for Fair Lending"
+
+
+def test_lowercase_description_and_possessive_are_not_part_of_an_org_name() -> None:
+    text = (
+        "Debt talks\n\n"
+        "Credit rating agency Borland Ratings said a default would trigger a review.\n\n"
+        "Velmar's defence ministry said the drills would end on Friday."
+    )
+    out = extract_statements(text)
+    assert by_text(out, "default would trigger").speaker == "Borland Ratings"
+    assert by_text(out, "drills would end").speaker == "defence ministry"
+
+
+# --- missing patterns -------------------------------------------------------------------------------
+
+
+def test_colon_intro_without_a_reporting_verb() -> None:
+    text = (
+        "Dairy crisis\n\n"
+        "Milk prices fell for a sixth month, the farmers' federation reported on Monday.\n\n"
+        "Its chairwoman, Greta Holmqvist, was blunt: \u201cHalf of our farms will not see another winter.\u201d"
+    )
+    st = by_text(extract_statements(text), "Half of our farms")
+    assert st.kind == "direct" and st.speaker == "Greta Holmqvist"
+
+
+def test_participle_partial_speaks_for_the_subject() -> None:
+    text = (
+        "Road money\n\nMayor Ottilie Brask defended the toll, calling it \u201ca lifeline\u201d for the town."
+    )
+    st = by_text(extract_statements(text), "a lifeline")
+    assert st.kind == "partial" and st.speaker == "Ottilie Brask"
+
+
+def test_adding_that_after_a_partial_is_a_second_statement() -> None:
+    text = (
+        "Dock strike\n\n"
+        'Union leader Marco Ferri vowed to keep going "for as long as it takes," adding that members '
+        "had set up a hardship fund."
+    )
+    out = extract_statements(text)
+    assert by_text(out, "for as long as it takes").speaker == "Marco Ferri"
+    extra = by_text(out, "hardship fund")
+    assert extra.kind == "indirect" and extra.speaker == "Marco Ferri"
+
+
+def test_and_said_after_a_partial_is_its_own_indirect_statement() -> None:
+    text = (
+        "Tax debate\n\n"
+        'Senator Ivy Connolly argued that the rebate would be "gone by spring" and said she would '
+        "fund school meals instead."
+    )
+    out = extract_statements(text)
+    st = by_text(out, "fund school meals")
+    assert st.kind == "indirect" and st.speaker == "Ivy Connolly"
+
+
+def test_apposition_before_the_subject_is_not_a_parenthetical() -> None:
+    text = "Flood\n\nA farmer from Ribe, Henrik Dahl, 61, said the river had never risen so fast."
+    st = by_text(extract_statements(text), "river had never risen")
+    assert st.text == "the river had never risen so fast"
+    assert st.speaker == "Henrik Dahl"

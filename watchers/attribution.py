@@ -18,10 +18,19 @@ from watchers.sentences import Token
 
 # An apposition between commas longer than this is a clause, not a description of the speaker.
 MAX_APPOSITION_TOKENS = 18
-# A pronoun prefers an entity of known matching gender among this many most recent salient ones.
-GENDER_WINDOW = 4
+# Salience kind of an unnamed single person ("a nurse said"), followed by the role's gender if known:
+# a later "she said" is that person (speaker null), not someone named earlier.
+ANON = "anon"
 _POSS = ("’s", "'s", "’", "'")
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+# An all-capitals word longer than this is a dateline place, not a company acronym.
+MAX_ACRONYM_CHARS = 5
+# Sentence-initial determiners that open a speaker noun phrase ("One senior nurse at ... said").
+_CAP_DETERMINERS = frozenset({"the", "a", "an", "one", "another", "its", "his", "her", "their", "our"})
+# Prepositions before a place name: "a nurse in Manchester, England, said" - the place never speaks.
+_PLACE_PREPS = frozenset({"in", "from", "near", "outside", "across", "throughout", "around"})
+# Lowercase words inside an organisation's name: "Monetary Authority of Singapore".
+_ORG_LINKS = frozenset({"of", "for"})
 _PP_HEADS = frozenset({"for", "of", "at", "from", "with", "to", "in"})
 
 
@@ -40,6 +49,33 @@ class Mention:
     modifiers: frozenset[str] = frozenset()
     definite: bool = True
     np_start: int = -1  # where the whole noun phrase starts (titles, determiner), for clause spans
+
+
+def surname_key(name: str) -> str:
+    """The word a later surname-only mention uses: the last one, before any "Jr." / "III"."""
+    parts = name.split()
+    while len(parts) > 1 and parts[-1].casefold().rstrip(".") in lang.NAME_SUFFIXES:
+        parts.pop()
+    return parts[-1].casefold() if parts else ""
+
+
+def other_name_keys(name: str) -> list[str]:
+    """The other words of a full name a later single-word mention may use: the family name of
+    surname-first names ("Nguyen" for Nguyen Thi Lan), a given name in informal copy. Initials,
+    particles and suffixes never stand for a person alone."""
+    sur = surname_key(name)
+    out: list[str] = []
+    for w in name.split():
+        low = w.casefold()
+        if (
+            low == sur
+            or low.rstrip(".") in lang.NAME_SUFFIXES
+            or low in lang.NAME_PARTICLES
+            or len(low.rstrip(".")) <= 1
+        ):
+            continue
+        out.append(low)
+    return out
 
 
 def _is_poss(tok: Token) -> bool:
@@ -85,7 +121,8 @@ def _np_word(tok: Token) -> bool:
     low = tok.low
     if tok.cap:
         return (
-            _bare(low) not in lang.NOT_NAME_WORDS
+            low in _CAP_DETERMINERS
+            or _bare(low) not in lang.NOT_NAME_WORDS
             or low in lang.HONORIFICS
             or low.rstrip(".") in lang.HONORIFICS
         )
@@ -163,9 +200,28 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
         return None
     if tokens[i].text == ",":
         return _apposed(tokens, i, lo)
+    anon = _anonymous_source(tokens, i, lo)
+    if anon is not None:
+        return anon
     if tokens[i].low in ("who", "which") and i - 2 >= lo and tokens[i - 1].text == ",":
         return _np_ending(tokens, i - 2, lo)  # "Tesar, who described ..."
     return _np_ending(tokens, i, lo)
+
+
+def _anonymous_source(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
+    """'people familiar with the matter', 'diplomats close to the talks', 'officials briefed on the
+    plan': an unnamed group with a post-modifier, ending at token i."""
+    for k in range(i, max(lo, i - 6) - 1, -1):
+        t = tokens[k]
+        if t.kind != "w" or t.cap:
+            return None
+        if t.low in lang.SOURCE_POSTMODIFIERS and k - 1 >= lo:
+            h = k - 1
+            if t.low == "knowledge" and tokens[h].low == "with":
+                h -= 1
+            np = _np_ending(tokens, h, lo) if h >= lo else None
+            return np if np is not None and np.kind in ("group", "role") else None
+    return None
 
 
 def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
@@ -185,9 +241,18 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
         return None
     if j < lo or j == comma - 1:
         return None
+    if j - 2 >= lo and tokens[j - 1].kind == "n" and tokens[j - 2].text == ",":
+        # "Grace Moyo, 38, who sells fruit, said": the age is a second apposition
+        if tokens[j + 1].low not in ("who", "whose") or j - 3 < lo:
+            return None
+        named = _np_ending(tokens, j - 3, lo)
+        return named if named is not None and named.kind == "name" else None
+    if _after_place_prep(tokens, j - 1, lo):
+        # "Jane Doe, a nurse in Leeds, England, said": the place belongs to a longer apposition
+        return _apposed(tokens, j, lo) if j - 1 >= lo else None
     np = _np_ending(tokens, j - 1, lo)
     if np is None:
-        inner = classify(tokens, j + 1, comma)
+        inner = classify(tokens, j + 1, comma) if all(_np_word(t) for t in tokens[j + 1 : comma]) else None
         if (
             inner is not None
             and inner.kind == "name"
@@ -198,7 +263,7 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
             return inner  # "Her neighbor, Patrick Roux, said"
         return None
     if np.kind in ("role", "group", "orgref", "pronoun"):
-        inner = classify(tokens, j + 1, comma)
+        inner = classify(tokens, j + 1, comma) if all(_np_word(t) for t in tokens[j + 1 : comma]) else None
         if inner is not None and inner.kind == "name":
             # "the company's chief financial officer, Erik Sunde, said"
             if np.kind == "role" and np.head:
@@ -212,6 +277,16 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
         return None
     _add_apposition_roles(np, tokens, j + 1, comma)
     return np
+
+
+def _after_place_prep(tokens: Sequence[Token], last: int, lo: int) -> bool:
+    """Is the capitalised name ending at token `last` the object of 'in' / 'from' ('... in Leeds')?"""
+    k = last
+    if k < lo or not tokens[k].cap:
+        return False
+    while k - 1 >= lo and tokens[k - 1].cap:
+        k -= 1
+    return k - 1 >= lo and tokens[k - 1].low in _PLACE_PREPS
 
 
 def _add_apposition_roles(np: Mention, tokens: Sequence[Token], a: int, b: int) -> None:
@@ -242,7 +317,15 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
     if tok.low in lang.FIRST_PERSON:
         return None
     a = i
-    while a - 1 >= lo and _np_word(tokens[a - 1]):
+    while a - 1 >= lo and (
+        _np_word(tokens[a - 1])
+        or (  # "Alliance for Fair Lending"
+            tokens[a - 1].low in _ORG_LINKS
+            and a - 2 >= lo
+            and tokens[a - 2].cap
+            and tokens[a - 2].bare in lang.ORG_HEADS
+        )
+    ):
         a -= 1
         if (
             tokens[a].low in lang.DETERMINERS
@@ -302,7 +385,16 @@ def subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
     b = i
     while (
         b < hi
-        and _np_word(tokens[b])
+        and (
+            _np_word(tokens[b])
+            # an adjective before a role noun: "Its legal director, ..."
+            or (
+                b + 1 < hi
+                and tokens[b].kind == "w"
+                and not tokens[b].cap
+                and tokens[b + 1].bare in lang.ROLE_NOUNS
+            )
+        )
         and not (b > i and tokens[b].kind == "w" and tokens[b].low in lang.DETERMINERS)
     ):
         b += 1
@@ -416,7 +508,7 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
         while c - 1 >= 0 and (
             words[c - 1].cap
             or (words[c - 1].low in lang.NAME_PARTICLES and c - 2 >= 0 and words[c - 2].cap)
-            or (words[c - 1].low == "of" and c - 2 >= 0 and words[c - 2].cap)
+            or (words[c - 1].low in _ORG_LINKS and c - 2 >= 0 and words[c - 2].cap)
             or (words[c - 1].kind == "p" and words[c - 1].text in ("-", "’", "'"))
         ):
             if _is_poss(words[c - 1]):
@@ -430,13 +522,21 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
             bare_last in lang.ORG_HEADS
             or bare_last in lang.SINGLETON_ORGS
             or (last.text.isupper() and len(last.text) >= 2 and last.text.isalpha())
+            # "Monetary Authority of Singapore", "Coalition for App Fairness"
+            or any(
+                w.low in _ORG_LINKS and k > 0 and _bare(chain[k - 1].low) in lang.ORG_HEADS
+                for k, w in enumerate(chain)
+            )
         )
         if is_org:
-            # the organisation's own name: after any possessive ("Korlan's Health Ministry")
+            # the organisation's own name: after any possessive ("Korlan's Health Ministry") and
+            # any lowercase description ("credit rating agency Halden Ratings")
             k0 = 0
             for k, t in enumerate(words):
                 if _is_poss(t) and k < len(words) - 1:
                     k0 = k + 1
+            if c > k0 and not words[c - 1].cap and chain[0].cap:
+                k0 = c
             text_name = _org_text(tokens, a + k0, b)
             return Mention("org", words[k0].start, end, text_name, name=text_name, head=bare_last)
         # split title prefix from the name
@@ -445,18 +545,26 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
         while n - 1 >= 0:
             w = chain[n - 1]
             lw = w.low.rstrip(".")
-            if lw in lang.HONORIFICS:
+            if lw in lang.HONORIFICS and not _middle_initial(chain, n - 1):
                 gender = lang.HONORIFICS[lw]
                 break
             if lw in lang.TITLE_WORDS or lw in lang.ORG_HEADS or (w.low == "of"):
                 break
+            if w.text.isupper() and len(w.text) >= 2 and w.text.isalpha() and lw not in lang.NAME_SUFFIXES:
+                break  # an acronym before a name is a title or a body: "Local MSP Catriona Dunleavy"
             if not (w.cap or w.low in lang.NAME_PARTICLES or w.text == "-"):
                 break
             n -= 1
         name_toks = list(chain[n:])
-        while name_toks and (name_toks[0].low in lang.NAME_PARTICLES or name_toks[0].text in ("-", "’", "'")):
-            name_toks = name_toks[1:]
-        if len(name_toks) >= 3 and _occupation_word(name_toks[0].low):
+        while name_toks and (
+            (name_toks[0].low in lang.NAME_PARTICLES and not (name_toks[0].cap and len(name_toks) >= 2))
+            or name_toks[0].text in ("-", "’", "'")
+        ):
+            name_toks = name_toks[1:]  # "... de Souza" keeps "de" only inside; "Le Quang Vinh" keeps "Le"
+        while len(name_toks) >= 2 and name_toks[0].low in lang.NAME_LEADING_ADJECTIVES:
+            name_toks = name_toks[1:]  # "Neighbouring Sorvia", "Incumbent Gustav Nyman"
+        full_words = [t for t in name_toks if not _is_initial(t)]
+        if len(full_words) >= 3 and _occupation_word(name_toks[0].low):
             name_toks = name_toks[1:]  # "Baker Ulrike Hansen" at a sentence's start
         ms = chain[n - 1] if n - 1 >= 0 and chain[n - 1].low.rstrip(".") in lang.HONORIFICS else None
         prefix = list(words[: len(words) - len(chain)]) + list(chain[: n - (1 if ms else 0)])
@@ -508,7 +616,8 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
             return Mention("group", start, end, _text(tokens, a, b, det), head=low, definite=False)
         caps = [t for t in words if t.cap]
         if caps:
-            org_name = _org_text(tokens, a, b)
+            k0 = max((k + 1 for k, t in enumerate(words[:-1]) if _is_poss(t)), default=0)
+            org_name = _org_text(tokens, a + k0, b)  # "Darunia's defence ministry" -> "defence ministry"
             return Mention("org", start, end, _text(tokens, a, b, det), name=org_name, head=low)
         mods = frozenset(
             t.low for t in words[:-1] if t.kind == "w" and not _is_poss(t) and t.low not in lang.DETERMINERS
@@ -517,7 +626,42 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
         return Mention(
             "orgref", start, end, _text(tokens, a, b, det), name=ref_name, head=low, modifiers=mods
         )
+    if det in _ONE_PERSON_DETS and not last.cap and _person_noun(low):
+        # "one senior nurse", "a resident": an unnamed person
+        return Mention("group", start, end, _text(tokens, a, b, det), head=low, definite=False)
     return None
+
+
+_ONE_PERSON_DETS = frozenset({"a", "an", "one", "another"})
+
+
+def _person_noun(low: str) -> bool:
+    """'nurse', 'resident', 'engineer': a noun for a person (its plural is a group of people)."""
+    return _occupation_word(low) or low + "s" in lang.UNNAMED_GROUPS or low + "es" in lang.UNNAMED_GROUPS
+
+
+def _is_initial(tok: Token) -> bool:
+    """'R.' in "Dale R. Hutchins": one capital letter and a period."""
+    return len(tok.text) == 2 and tok.text[1] == "." and tok.text[0].isupper()
+
+
+def _middle_initial(chain: Sequence[Token], k: int) -> bool:
+    """Is chain[k] ("M.") a middle initial after a given name rather than the French "M." honorific?"""
+    return (
+        _is_initial(chain[k])
+        and k - 1 >= 0
+        and chain[k - 1].cap
+        and chain[k - 1].low.rstrip(".") not in lang.HONORIFICS
+        and chain[k - 1].low.rstrip(".") not in lang.TITLE_WORDS
+        and k + 1 < len(chain)
+        and chain[k + 1].cap
+    )
+
+
+def _dateline_like(name: str) -> bool:
+    """'OSLOVIK' in 'OSLOVIK, Nov 5 (Northwire) -': a long all-capitals word is a wire dateline, not a
+    company (short acronyms like 'IBM' may be companies)."""
+    return name.isupper() and len(name) > MAX_ACRONYM_CHARS
 
 
 def _occupation_word(low: str) -> bool:
@@ -608,14 +752,21 @@ class Entity:
     roles: list[tuple[str, frozenset[str], int]] = field(default_factory=list)  # role, modifiers, position
     head: str | None = None  # organisation head noun ("ministry")
     names: set[str] = field(default_factory=set)  # every form seen, for tracked-speaker lookup
+    last: int = -1  # position of the latest mention (organisations: "the agency" is the latest agency)
 
 
 class Registry:
     """The people and organisations of one article, learnt in reading order."""
 
-    def __init__(self, full_names: dict[str, list[tuple[int, str]]]) -> None:
+    def __init__(
+        self,
+        full_names: dict[str, list[tuple[int, str]]],
+        other_names: dict[str, list[tuple[int, str]]] | None = None,
+    ) -> None:
         # surname (casefolded) -> [(position, full name)] for every multi-word name in the article
         self.full_names = full_names
+        # any other word of those names -> the same (a fallback when no surname matches)
+        self.other_names = other_names or {}
         self.persons: dict[str, Entity] = {}  # casefolded canonical -> entity
         self.orgs: list[Entity] = []
         self.salient: list[tuple[int, Entity | None, str]] = []  # (pos, entity, kind) speakers and subjects
@@ -633,7 +784,7 @@ class Registry:
         ent = self.persons.get(key)
         if ent is None:
             # a longer form of a person we knew by surname only
-            surname = name.split()[-1].casefold()
+            surname = surname_key(name)
             ent = self.persons.get(surname) if len(name.split()) > 1 else None
             if ent is not None:
                 del self.persons[surname]
@@ -654,7 +805,7 @@ class Registry:
         return ent
 
     def _fullest(self, surname: str, pos: int) -> str | None:
-        cands = self.full_names.get(surname.casefold())
+        cands = self.full_names.get(surname.casefold()) or self.other_names.get(surname.casefold())
         if not cands:
             return None
         before = [c for c in cands if c[0] <= pos]
@@ -663,12 +814,14 @@ class Registry:
         same = [n for _, n in cands if n.split()[0] == pick[1].split()[0]]
         return max(same, key=len)
 
-    def org(self, m: Mention) -> Entity:
+    def org(self, m: Mention, pos: int = -1) -> Entity:
         name = m.name or m.text
         for ent in self.orgs:
             if ent.name.casefold() == name.casefold():
+                ent.last = max(ent.last, pos)
                 return ent
-        ent = Entity("org", name, head=m.head)
+        head = (m.head or name.split()[-1]).casefold()
+        ent = Entity("org", name, head=_bare(head), last=pos)
         ent.names.add(name)
         self.orgs.append(ent)
         return ent
@@ -682,17 +835,21 @@ class Registry:
         if m.kind == "name":
             return self.person(m, pos)
         if m.kind == "org":
-            return self.org(m)
+            return self.org(m, pos)
         if m.kind == "pronoun":
             return self._pronoun(m.gender, pos)
         if m.kind == "role":
             return self._role(m, pos)
         if m.kind == "orgref":
-            return self._orgref(m)
+            return self._orgref(m, pos)
         return None
 
     def _pronoun(self, gender: str, pos: int) -> Entity | None:
-        recent: list[Entity | None] = []
+        """ "he"/"she": the most recent salient person (a speaker or a sentence's subject) whose gender
+        does not contradict the pronoun; an unnamed person ("a nurse said") in between means the
+        pronoun is that unnamed person. A one-word "person" never named in full, with no role and no
+        known gender, is often a place or a team: taken only when nobody else fits."""
+        weak: list[Entity] = []
         for p, ent, kind in reversed(self.salient):
             if p > pos:
                 continue
@@ -702,20 +859,24 @@ class Registry:
                 if kind == "group" and gender == "pl":
                     return None
                 continue
-            if ent is None or ent.kind != "person":
+            if ent is None:
+                if kind.startswith(ANON) and kind[len(ANON) :] in ("", gender):
+                    return None
                 continue
-            if ent not in recent:
-                recent.append(ent)
-        if gender in ("org", "pl"):
-            return None
-        for ent in recent[:GENDER_WINDOW]:
-            if ent is not None and ent.gender == gender:
+            if ent.kind != "person":
+                continue
+            if ent.gender == gender:
                 return ent
-        for ent in recent:
-            if ent is not None and not ent.gender:
+            if ent.gender:
+                continue
+            if " " in ent.name or ent.roles:
                 ent.gender = gender
                 return ent
-        return None
+            weak.append(ent)
+        if gender in ("org", "pl") or not weak:
+            return None
+        weak[0].gender = gender
+        return weak[0]
 
     def _role(self, m: Mention, pos: int) -> Entity | None:
         if not m.definite or m.head is None:
@@ -734,15 +895,46 @@ class Registry:
                     best = (fit, p, ent)
         return best[2] if best else None
 
-    def _orgref(self, m: Mention) -> Entity | None:
+    def _orgref(self, m: Mention, pos: int) -> Entity | None:
+        """ "the company", "the agency", "the flood agency": the most recent organisation of that type
+        named before; a reference that fits nobody ("the state weather service", "the ministry") is an
+        organisation of its own, named as written."""
         if m.head == "statement":
             # "the statement said": the organisation that last spoke
             return next((e for _, e, _ in reversed(self.salient) if e is not None and e.kind == "org"), None)
-        for ent in reversed(self.orgs):
-            if ent.head == m.head:
+        head = m.head or ""
+        mods = {w for w in m.modifiers if not w.endswith("-based") and w not in lang.DESCRIPTIVE_MODIFIERS}
+        known = sorted((e for e in self.orgs if e.last <= pos), key=lambda e: e.last, reverse=True)
+        for ent in known:
+            words = set(ent.name.casefold().split())
+            if ent.head == head and mods <= words:
                 return ent
-        for ent in reversed(self.orgs):
-            if m.head and m.head in ent.name.casefold().split():
+        for ent in known:
+            words = set(ent.name.casefold().split())
+            if head in words and mods <= words:
                 return ent
-        name = m.name or m.head or m.text
-        return self.org(Mention("org", m.start, m.end, name, name=name, head=m.head))
+        if mods and m.name and not any(w.endswith("-based") for w in m.modifiers):
+            return self.org(Mention("org", m.start, m.end, m.name, name=m.name, head=head), pos)
+        if head in lang.COMPANY_NOUNS:
+            company = self._company(pos)
+            if company is not None:
+                return company
+        # "the ministry said" with no ministry named: the body as the article calls it
+        name = m.name or head or m.text
+        return self.org(Mention("org", m.start, m.end, name, name=name, head=head), pos)
+
+    def _company(self, pos: int) -> Entity | None:
+        """The most recent organisation that may be a company: one with a company-like head or a
+        one-word name ("Aerovia"), which may have been taken for a surname until now."""
+        for p, ent, _ in reversed(self.salient):
+            if p > pos or ent is None:
+                continue
+            if ent.kind == "org" and (
+                ent.head in lang.COMPANY_HEADS or (" " not in ent.name and not _dateline_like(ent.name))
+            ):
+                return ent
+            if ent.kind == "person" and " " not in ent.name and not ent.roles and not ent.gender:
+                ent.kind = "org"  # "Aerovia said ... the company said": not a person after all
+                return ent
+        known = sorted((e for e in self.orgs if e.last <= pos), key=lambda e: e.last, reverse=True)
+        return next((e for e in known if e.head in lang.COMPANY_HEADS), None)

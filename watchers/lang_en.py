@@ -639,6 +639,7 @@ ROLE_NOUNS: dict[str, str] = {
     "wife": "f",
     "husband": "m",
     "son": "m",
+    "counsel": "",
     "daughter": "f",
     "brother": "m",
     "sister": "f",
@@ -834,6 +835,20 @@ TITLE_WORDS: frozenset[str] = frozenset(
 # Capitalised words that end an organisation's name ("Foreign Ministry", "Acme Corp").
 ORG_HEADS: frozenset[str] = frozenset(
     {
+        "foods",
+        "systems",
+        "mining",
+        "minerals",
+        "therapeutics",
+        "pharmaceuticals",
+        "technologies",
+        "solutions",
+        "securities",
+        "ratings",
+        "insight",
+        "logistics",
+        "laboratories",
+        "bancorp",
         "ministry",
         "department",
         "office",
@@ -1212,6 +1227,178 @@ NAME_PARTICLES: frozenset[str] = frozenset(
         "bint",
     }
 )
+# Generational suffixes after a surname ("Raymond Delacroix Jr."): part of the canonical name, never
+# the surname a later "Delacroix" refers to.
+NAME_SUFFIXES: frozenset[str] = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+# Descriptive words that open a sentence before a name and are no part of it ("Neighbouring Sorvia
+# said", "Incumbent Gustav Nyman", "Veteran striker Ola Berg").
+NAME_LEADING_ADJECTIVES: frozenset[str] = frozenset(
+    {
+        "neighbouring",
+        "neighboring",
+        "local",
+        "incumbent",
+        "veteran",
+        "embattled",
+        "outgoing",
+        "incoming",
+        "rival",
+        "fellow",
+        "longtime",
+        "long-time",
+        "beleaguered",
+        "newly-elected",
+        "then-president",
+        "ousted",
+        "jailed",
+        "exiled",
+        "detained",
+        "retired",
+        "disgraced",
+        "controversial",
+        "populist",
+        "conservative",
+        "liberal",
+        "centrist",
+        "socialist",
+        "nationalist",
+        "hardline",
+        "moderate",
+        "influential",
+        "billionaire",
+        "tycoon",
+        "activist",
+        "striker",
+        "goalkeeper",
+        "midfielder",
+        "defender",
+        "forward",
+    }
+)
+# Generic nouns a newsroom uses for a company named before ("the company said", "the carrier").
+COMPANY_NOUNS: frozenset[str] = frozenset(
+    {
+        "company",
+        "firm",
+        "group",
+        "carrier",
+        "airline",
+        "lender",
+        "insurer",
+        "retailer",
+        "automaker",
+        "carmaker",
+        "manufacturer",
+        "producer",
+        "exporter",
+        "startup",
+        "operator",
+        "bank",
+        "miner",
+        "developer",
+        "maker",
+        "chipmaker",
+        "drugmaker",
+        "broker",
+        "brokerage",
+        "conglomerate",
+        "supplier",
+        "owner",
+        "business",
+        "employer",
+    }
+)
+# Last words of company names ("Halvorsen Foods", "Lumora Systems"): such a name is an organisation.
+COMPANY_HEADS: frozenset[str] = frozenset(
+    {
+        "company",
+        "corp",
+        "corporation",
+        "inc",
+        "ltd",
+        "llc",
+        "plc",
+        "ag",
+        "sa",
+        "group",
+        "holdings",
+        "industries",
+        "airlines",
+        "airways",
+        "air",
+        "motors",
+        "foods",
+        "systems",
+        "mining",
+        "minerals",
+        "metals",
+        "therapeutics",
+        "pharmaceuticals",
+        "pharma",
+        "technologies",
+        "technology",
+        "solutions",
+        "securities",
+        "capital",
+        "partners",
+        "ratings",
+        "insight",
+        "insights",
+        "research",
+        "energy",
+        "logistics",
+        "shipping",
+        "marine",
+        "media",
+        "telecom",
+        "communications",
+        "electronics",
+        "software",
+        "labs",
+        "laboratories",
+        "bancorp",
+        "financial",
+        "insurance",
+        "investments",
+        "ventures",
+        "resources",
+        "petroleum",
+        "steel",
+        "chemicals",
+        "brands",
+        "stores",
+        "automotive",
+        "aerospace",
+        "railways",
+        "power",
+        "utilities",
+        "bank",
+        "copper",
+    }
+)
+# Words in "the new company", "the same agency" that describe, not name, the organisation.
+DESCRIPTIVE_MODIFIERS: frozenset[str] = frozenset(
+    {
+        "new",
+        "same",
+        "former",
+        "combined",
+        "merged",
+        "private",
+        "public",
+        "listed",
+        "state-owned",
+        "its",
+        "their",
+    }
+)
+# Participles that attach a partial quote to the sentence's subject (', calling it "a lifeline"').
+PARTIAL_PARTICIPLES: frozenset[str] = frozenset(
+    {"calling", "describing", "dubbing", "labelling", "labeling", "branding", "terming", "deeming"}
+)
+# Words after an unnamed group that say how it knows ("people familiar with the matter", "a source
+# close to the talks", "officials briefed on the plan", "people with knowledge of the deal").
+SOURCE_POSTMODIFIERS: frozenset[str] = frozenset({"familiar", "close", "briefed", "knowledge", "involved"})
 # Capitalised words that start sentences or name things other than people.
 NOT_NAME_WORDS: frozenset[str] = frozenset(
     {

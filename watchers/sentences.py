@@ -19,11 +19,14 @@ WRAPPED_LINE_CHARS = 65
 ATTRIBUTION_LOOKAHEAD = 7
 
 _TOKEN_RE = re.compile(
-    r"(?:[A-Za-z]\.){2,}"  # U.S. a.m.
-    r"|\d[\d.,:]*\d%?|\d%?"
-    r"|[^\W\d_][\w\-]*(?:['’]\w+)*\.?"
-    r"|\.\.\.|…|[.!?]+|[,;:()\[\]—–]|-+|\S"
+    r"(?P<abbr>(?:[A-Za-z]\.){2,})"  # U.S. a.m.
+    r"|(?P<num>\d[\d.,:]*\d%?|\d%?)"
+    r"|(?P<word>[^\W\d_][\w\-]*(?:['’]\w+)*)(?P<dot>\.)?"
+    r"|(?P<punct>\.\.\.|…|[.!?]+|[,;:()\[\]—–]|-+|\S)"
 )
+# Token kind of each alternative of _TOKEN_RE (a word followed by a period is split apart or not).
+_GROUP_KIND = {"abbr": "w", "num": "n", "word": "w", "punct": "p"}
+_POSSESSIVE_ENDS = ("’s", "'s")
 _LINE_RE = re.compile(r"[^\n]+")
 _TERMINAL = (".", "!", "?", "…", "...")
 _LINE_END_PUNCT = tuple(".!?:;\"”»’')…")
@@ -41,9 +44,9 @@ class Token:
         self.end = end
         self.kind = kind  # "w" word, "n" number, "p" punctuation, "q" quote
         self.quote = quote  # index into the article's quotes when kind == "q"
-        self.cap = kind == "w" and text[:1].isupper()
-        # without a possessive ending: "ministry’s" -> "ministry"
-        self.bare = low[:-2] if low.endswith(("’s", "'s")) and len(low) > 2 else low
+        self.cap = kind == "w" and text[0].isupper()
+        # without a possessive ending: "ministry’s" -> "ministry" (cheap test first: most words end otherwise)
+        self.bare = low[:-2] if low[-1] == "s" and low[-2:] in _POSSESSIVE_ENDS and len(low) > 2 else low
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start}, {self.kind})"
@@ -100,22 +103,23 @@ def tokenize(text: str, lo: int, hi: int, quotes: Sequence[tuple[int, Quote]]) -
 def _words(text: str, lo: int, hi: int, out: list[Token]) -> None:
     if hi <= lo:
         return
+    append = out.append
+    abbreviations = lang.ABBREVIATIONS
     for m in _TOKEN_RE.finditer(text, lo, hi):
-        s = m.group()
+        group = m.lastgroup
         a = m.start()
-        c = s[0]
-        if c.isalpha():
-            if s.endswith(".") and len(s) > 1 and "." not in s[:-1]:
-                stem = s[:-1]
-                if not (stem.casefold() in lang.ABBREVIATIONS or (len(stem) == 1 and stem.isupper())):
-                    out.append(Token(stem, a, a + len(stem), "w"))
-                    out.append(Token(".", a + len(stem), a + len(s), "p"))
-                    continue
-            out.append(Token(s, a, a + len(s), "w"))
-        elif c.isdigit():
-            out.append(Token(s, a, a + len(s), "n"))
-        else:
-            out.append(Token(s, a, a + len(s), "p"))
+        if group == "dot":
+            # "Corp." / "R." keep their period; "said." is a word and a full stop
+            stem = m.group("word")
+            b = a + len(stem)
+            if stem.casefold() in abbreviations or (len(stem) == 1 and stem.isupper()):
+                append(Token(stem + ".", a, b + 1, "w"))
+            else:
+                append(Token(stem, a, b, "w"))
+                append(Token(".", b, b + 1, "p"))
+            continue
+        s = m.group()
+        append(Token(s, a, a + len(s), _GROUP_KIND[group or "punct"]))
 
 
 def quote_is_terminal(text: str, q: Quote) -> bool:

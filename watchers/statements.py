@@ -20,7 +20,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from watchers import lang_en as lang
-from watchers.attribution import Entity, Mention, Registry, classify, subject_left, subject_right
+from watchers.attribution import (
+    ANON,
+    Entity,
+    Mention,
+    Registry,
+    classify,
+    other_name_keys,
+    subject_left,
+    subject_right,
+    surname_key,
+)
 from watchers.boilerplate import is_headline, is_noise
 from watchers.model import Kind, Span, Statement
 from watchers.quotemarks import Quote, find_quotes
@@ -35,6 +45,12 @@ TRAILING_WINDOW = 12
 LEADING_WINDOW = 30
 # A reported clause shorter than this many words is not a statement ("Doe said so").
 MIN_CLAUSE_WORDS = 3
+# A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
+MAX_COLON_CUE_WORDS = 4
+# How far before a partial quote a participle ("calling it") may stand.
+PARTICIPLE_WINDOW = 8
+# A quoted nickname between a first name and a surname is this short (Pete "the Professor" Lindsay).
+MAX_NICKNAME_WORDS = 4
 # A quoted title of a work: few words, each capitalised, no sentence punctuation.
 MAX_TITLE_WORDS = 7
 _CLAUSE_PUNCT_END = ".!?…;:"
@@ -77,8 +93,8 @@ def extract_statements(text: str, matcher: Matcher | None = None) -> list[Statem
             if quotes[qi].open >= lo:
                 inside.append((qi, quotes[qi]))
             qi += 1
-        tokenized.append(tokenize(text, lo, hi, inside))
-    registry = Registry(_full_names(tokenized))
+        tokenized.append(_drop_nicknames(text, tokenize(text, lo, hi, inside), quotes))
+    registry = Registry(*_full_names(tokenized))
     drafts: list[_Draft] = []
     prev_block: list[_Draft] | None = None
     prev_new_subject = False
@@ -89,6 +105,23 @@ def extract_statements(text: str, matcher: Matcher | None = None) -> list[Statem
         prev_block = block_drafts
         prev_new_subject = new_subject
     return sorted((_finish(text, d, matcher) for d in drafts), key=lambda s: (s.start, s.end))
+
+
+def _drop_nicknames(text: str, toks: list[Token], quotes: Sequence[Quote]) -> list[Token]:
+    """Gustav "the Bulldozer" Nyman: a short quote between a first name and a surname is a nickname,
+    not a statement; dropping it lets the name read as one ("Gustav Nyman")."""
+    drop: set[int] = set()
+    for i in range(1, len(toks) - 1):
+        t = toks[i]
+        if t.kind != "q" or not (toks[i - 1].cap and toks[i + 1].cap):
+            continue
+        if toks[i - 1].low in lang.QUOTE_VERBS or toks[i + 1].low in lang.QUOTE_VERBS:
+            continue
+        q = quotes[t.quote]
+        content = text[q.start : q.end].strip()
+        if 0 < len(content.split()) <= MAX_NICKNAME_WORDS and content[-1:] not in ".,!?;:…":
+            drop.add(i)
+    return [t for i, t in enumerate(toks) if i not in drop] if drop else toks
 
 
 def _blocks(paras: Sequence[tuple[int, int]], quotes: Sequence[Quote]) -> list[tuple[int, int]]:
@@ -107,9 +140,14 @@ def _blocks(paras: Sequence[tuple[int, int]], quotes: Sequence[Quote]) -> list[t
     return out
 
 
-def _full_names(blocks: Sequence[Sequence[Token]]) -> dict[str, list[tuple[int, str]]]:
-    """surname -> [(position, full name)] for every multi-word person name outside quotes."""
+def _full_names(
+    blocks: Sequence[Sequence[Token]],
+) -> tuple[dict[str, list[tuple[int, str]]], dict[str, list[tuple[int, str]]]]:
+    """surname -> [(position, full name)] for every multi-word person name outside quotes; and the
+    same keyed by the names' other words (surname-first names, given names)."""
     out: dict[str, list[tuple[int, str]]] = {}
+    others: dict[str, list[tuple[int, str]]] = {}
+    seen: dict[tuple[str, ...], str | None] = {}
     for toks in blocks:
         n = len(toks)
         for i, tok in enumerate(toks):
@@ -120,13 +158,23 @@ def _full_names(blocks: Sequence[Sequence[Token]]) -> dict[str, list[tuple[int, 
                 toks[a - 1].cap or (toks[a - 1].low in lang.NAME_PARTICLES and a - 2 >= 0 and toks[a - 2].cap)
             ):
                 a -= 1
+            while a < i and toks[a].low in lang.NOT_NAME_WORDS:
+                a += 1  # "In Hanoi", "The Kremlin": a sentence's first word
             if a == i and not (a - 1 >= 0 and toks[a - 1].text.endswith(".")):
                 continue
-            m = classify(toks, a, i + 1)
-            if m is None or m.kind != "name" or m.name is None or " " not in m.name:
+            key = tuple(t.text for t in toks[a : i + 1])
+            if key in seen:
+                name = seen[key]  # the same words classify the same way: names recur in an article
+            else:
+                m = classify(toks, a, i + 1)
+                name = m.name if m is not None and m.kind == "name" else None
+                seen[key] = name
+            if name is None or " " not in name:
                 continue
-            out.setdefault(m.name.split()[-1].casefold(), []).append((tok.start, m.name))
-    return out
+            out.setdefault(surname_key(name), []).append((tok.start, name))
+            for word in other_name_keys(name):
+                others.setdefault(word, []).append((tok.start, name))
+    return out, others
 
 
 # --- one block (a paragraph, or several joined by a quote) -----------------------------------------
@@ -147,7 +195,7 @@ def _read_block(
             if d.mention is not None and not d.lone:
                 d.entity = reg.resolve(d.mention, d.pos)
                 d.resolved = True
-                reg.mark_salient(d.pos, d.entity, d.mention.kind)
+                reg.mark_salient(d.pos, d.entity, _salience_kind(d.mention, d.entity))
         if found:
             new_subject = False
         else:
@@ -170,6 +218,17 @@ def _read_block(
         if src is not None:
             d.entity, d.mention, d.cue, d.resolved = src.entity, src.mention, src.cue, True
     return drafts, new_subject
+
+
+def _salience_kind(m: Mention, ent: Entity | None) -> str:
+    """The mention's kind, or ANON (+ gender) for one unnamed person ("a nurse", "the spokeswoman"
+    nobody was named as), whom a following "she said" continues."""
+    if ent is not None or m.kind not in ("group", "role") or not m.head:
+        return m.kind
+    head = m.head.split()[-1]
+    if head in lang.UNNAMED_GROUPS or head.endswith("s"):
+        return m.kind
+    return ANON + m.gender if m.gender in ("m", "f") else ANON
 
 
 def _carry_over(block: list[_Draft], prev: list[_Draft] | None, prev_new_subject: bool) -> None:
@@ -198,6 +257,11 @@ def _learn_names(toks: Sequence[Token], s: int, e: int, reg: Registry) -> None:
         while a - 1 >= s and (toks[a - 1].cap or toks[a - 1].low in lang.NAME_PARTICLES):
             a -= 1
         before = toks[a - 1] if a - 1 >= s else None
+        if tok.bare in lang.ORG_HEADS or tok.bare in lang.SINGLETON_ORGS:
+            org = classify(toks, a, i + 1)
+            if org is not None and org.kind == "org":
+                reg.org(org, tok.start)  # "a survey by the Nordic Transport Council": "the council" later
+            continue
         apposed = i + 1 < e and toks[i + 1].text == ","
         titled = any(
             toks[x].low.rstrip(".") in lang.TITLE_WORDS or toks[x].low.rstrip(".") in lang.HONORIFICS
@@ -243,6 +307,8 @@ def _narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
     j = i
     while j < e and toks[j].end <= m.end:
         j += 1
+    if j < e and toks[j].text == "," and m.np_start < m.start and j + 1 < e and _verb_like(toks[j + 1]):
+        return m  # "Its chief executive, Bradley Okafor, went further": the comma closes the apposition
     if j < e and toks[j].text == ",":  # apposition
         k = j + 1
         while k < e and toks[k].text != "," and k - j < 20:
@@ -251,6 +317,10 @@ def _narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
     if j < e and toks[j].kind == "w" and not toks[j].cap:
         return m
     return None
+
+
+def _verb_like(tok: Token) -> bool:
+    return tok.kind == "w" and not tok.cap and tok.low not in ("who", "whose", "which", "a", "an", "the")
 
 
 # --- one sentence ----------------------------------------------------------------------------------
@@ -274,9 +344,9 @@ def _cues(toks: Sequence[Token], s: int, e: int) -> list[_Cue]:
     out: list[_Cue] = []
     for i in range(s, e):
         t = toks[i]
-        if t.kind != "w" or t.cap and i != s:
-            continue
         low = t.low
+        if low not in _CUE_WORDS or t.kind != "w" or t.cap and i != s:
+            continue  # a set lookup first: most tokens are no reporting verb
         if low == "according" and i + 1 < e and toks[i + 1].low == "to":
             subj = subject_right(toks, i + 2, e)
             out.append(
@@ -325,7 +395,7 @@ def _cues(toks: Sequence[Token], s: int, e: int) -> list[_Cue]:
     return out
 
 
-_PHRASAL = {
+_PHRASAL: dict[str, str] = {
     "pointed out": "point out",
     "points out": "point out",
     "point out": "point out",
@@ -336,6 +406,10 @@ _PHRASAL = {
     "called on": "call on",
     "calls on": "call on",
 }
+
+
+# Every word that may start a cue: reporting verbs, the first word of phrasal cues, "according".
+_CUE_WORDS = frozenset(lang.QUOTE_VERBS) | {p.split()[0] for p in _PHRASAL} | {"according"}
 
 
 def _token_at(toks: Sequence[Token], pos: int, s: int, e: int) -> int:
@@ -369,8 +443,11 @@ def _sentence(text: str, toks: Sequence[Token], s: int, e: int, quotes: Sequence
             # so is a coordinated that-clause with no quote in it ('... that A but that "B"').
             used = {d.pos for d in found}
             first_q = toks[qidx[0]].start
+            last_q = toks[qidx[-1]].end
             for d in _indirect(text, toks, s, e, cues):
                 if d.start >= first_q:
+                    if d.start >= last_q and d.pos >= last_q and not any(x.start == d.start for x in found):
+                        found.append(d)  # '... of "Z" and said the rules protected users'
                     continue
                 if d.pos not in used:
                     found.append(d)
@@ -418,6 +495,12 @@ def _quoted(
         at_start = not words_before or (prev_q >= 0 and continued)
         cue = trailing or leading or (prev_attr if continued else None)
         content = text[a:b]
+        colon = False
+        if cue is None and k - 1 > s and toks[k - 1].text == ":":
+            cue = _colon_cue(toks, s, k - 1)  # 'Castagné was blunt: "..."'
+            colon = cue is not None
+        if cue is None:
+            cue = _participle_cue(toks, s, k, e, cues)  # 'Marr defended the levy, calling it "a lifeline"'
         if cue is None:
             only_quote = all(t.kind == "p" for t in toks[s:e] if t is not toks[k])
             if not words_before and only_quote and _sentence_like(content):
@@ -428,7 +511,13 @@ def _quoted(
         if k > s and k + 1 < e and toks[k - 1].cap and toks[k + 1].cap and not at_start:
             continue  # a nickname: Pete "the Professor" Lindsay
         kind: Kind
-        if at_start or leading is not None and cue is leading and _introduces(toks, leading, k, content):
+        if (
+            at_start
+            or colon
+            or leading is not None
+            and cue is leading
+            and _introduces(toks, leading, k, content)
+        ):
             kind = "direct"
         else:
             kind = "partial"
@@ -443,7 +532,47 @@ def _quoted(
             extra = _participle(text, toks, _after_cue(toks, cue, e), e, cue.subject, cue)
             if extra is not None:
                 out.append(extra)
+        else:
+            # 'vowed to keep going "as long as it takes," adding that ...': a second statement
+            j = k + 1 if k + 1 < e and toks[k + 1].text != "," else k + 2
+            comma = toks[k + 1].text == "," if k + 1 < e else False
+            if j < e and toks[j].low in lang.PARTICIPLE_CUES and (comma or content.rstrip().endswith(",")):
+                extra = _participle(text, toks, j, e, cue.subject, cue)
+                if extra is not None:
+                    out.append(extra)
     return out
+
+
+def _colon_cue(toks: Sequence[Token], s: int, colon: int) -> _Cue | None:
+    """A colon intro with no reporting verb ('X was blunt:', 'Its president, X, put it simply:'):
+    the sentence's subject speaks."""
+    subj = _narrative_subject(toks, s, colon)
+    if subj is None or subj.kind not in ("name", "pronoun", "role", "org", "orgref"):
+        return None
+    first = _token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, colon)
+    last = _after(toks, subj, first, colon)
+    word = " ".join(t.text for t in toks[last:colon][:MAX_COLON_CUE_WORDS])
+    return _Cue(colon, colon + 1, word or ":", "say", subj, first, last, False)
+
+
+def _participle_cue(toks: Sequence[Token], s: int, k: int, e: int, cues: list[_Cue]) -> _Cue | None:
+    """', calling it "a lifeline"' / ', describing the plan as "reckless"': a partial quote in a
+    participle clause speaks for the sentence's subject."""
+    for i in range(k - 1, max(s, k - PARTICIPLE_WINDOW) - 1, -1):
+        t = toks[i]
+        if t.kind == "q" or (t.kind == "p" and t.text in ".!?;:"):
+            return None
+        if t.low in lang.PARTIAL_PARTICIPLES and i - 1 >= s and toks[i - 1].text == ",":
+            before = [c for c in cues if c.index < i and c.subject is not None]
+            if before:
+                c = before[-1]
+                return _Cue(i, i + 1, t.text, c.lemma, c.subject, c.subj_first, c.subj_last, c.inverted)
+            subj = _narrative_subject(toks, s, i - 1)
+            if subj is None:
+                return None
+            first = _token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
+            return _Cue(i, i + 1, t.text, "call", subj, first, _after(toks, subj, first, e), False)
+    return None
 
 
 def _that_clauses(toks: Sequence[Token], d: _Draft) -> list[_Draft]:
@@ -713,10 +842,11 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: _Cue) -> tuple[int, int]
             if (
                 c.subj_first > s
                 and toks[c.subj_first - 1].text == ","
+                and toks[start - 1].text == ","
                 and _words(toks, s, c.subj_first) >= 2
                 and not c.coordinated
             ):
-                return s, end  # "The talks, Doe said, will resume": the whole sentence
+                return s, end  # "The talks, Doe said on Monday, will resume": the whole sentence
             return start, end
     # trailing: CLAUSE, SUBJ VERB (adjuncts). / CLAUSE, VERB SUBJ.
     first = c.index if c.inverted else c.subj_first
