@@ -12,16 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from watchers.dedup import (
-    Candidate,
-    assign,
-    key_quotes,
-    match_score,
-    normalise,
-    process_article,
-)
+from watchers.dedup import Candidate, assign, process_article
 from watchers.fingerprint import MAX_DISTANCE, hamming, simhash
+from watchers.keyquotes import key_quotes
 from watchers.model import Article, Kind, Statement, StoryEvent
+from watchers.similarity import match_score, normalise
 from watchers.store import Store
 
 WINDOW = 72 * 3600.0
@@ -255,5 +250,5 @@ def test_key_quotes_rank_direct_first_then_longer_and_skip_trimmed_copies() -> N
         said(TAX),
         said("The rail money is already in the budget"),
     ]
-    best = key_quotes(quotes)
+    best = key_quotes(quotes, None, one_article=False)  # a story's quotes come from several articles
     assert [q.text for q in best] == [TAX, "The rail money is already in the budget", "a cynical raid on pension funds"]

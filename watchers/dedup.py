@@ -30,39 +30,25 @@ old alert gains a source, the new words get their own alert. Only an unmatched D
 MIN_FOLLOWUP_WORDS words counts as new; unmatched partial or indirect statements in such an article are
 usually the article's own paraphrase of the known quote, so they stay with the matched story.
 
-The decisions (`normalise`, `match_score`, `assign`, `key_quotes`) are pure; `process_article` is the
+The decisions (`assign`, and `normalise` / `match_score` from watchers.similarity) are pure; `process_article` is the
 only function here that touches the store, inside one store transaction per article.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING
-
-from rapidfuzz import fuzz
 
 from watchers.fingerprint import MAX_DISTANCE, simhash
 from watchers.model import Article, Statement, StoryEvent
+from watchers.similarity import match_score, normalise
 
 if TYPE_CHECKING:
     from watchers.store import Store
 
-# Whole-text similarity at or above which two quotes are one quote lightly edited: re-punctuated,
-# "will not" / "won't", a word changed by a sub-editor. Two different sentences of one speaker on one
-# subject stay well below (typically 40-70).
-LIGHT_EDIT_RATIO = 88.0
-# Best-aligned-substring similarity at or above which the shorter quote is a trimmed copy of the longer
-# (an outlet kept half the sentence, or quoted more of it). High, because partial alignment is lenient.
-TRIM_PARTIAL_RATIO = 95.0
-# A fragment shorter than this ("we will see", "no comment") occurs in many different statements, so
-# it may not match by alignment alone (a light edit of the whole text still matches).
-MIN_TRIM_WORDS = 5
 # Level-3 candidates per speaker and article: the newest distinct statements in the window. A speaker
 # rarely says more than a few dozen distinct things in three days; the cap keeps a pathological burst
 # from making dedup cost grow with history.
@@ -72,39 +58,6 @@ MIN_FOLLOWUP_WORDS = 4
 # Level 1 by title only for titles of at least this many words: "Live updates" or "Morning briefing"
 # recur every day at one outlet and are different articles.
 MIN_TITLE_WORDS = 3
-# Key quotes shown in an alert.
-KEY_QUOTES = 3
-# Up to this length a longer quote is a more informative one; beyond, it is just longer.
-INFORMATIVE_WORDS = 40
-KIND_RANK = {"direct": 0, "partial": 1, "indirect": 2}
-
-_NON_WORD = re.compile(r"[^\w]+")
-_APOSTROPHES = re.compile(r"['’ʼ`´]")
-
-
-@lru_cache(maxsize=8192)  # candidate texts recur across the articles of one news cycle
-def normalise(text: str) -> str:
-    """Lower-case words without accents, punctuation or apostrophes, single-spaced."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", _APOSTROPHES.sub("", stripped)).split())
-
-
-def match_score(a: str, b: str) -> float:
-    """How surely two normalised texts are the same statement: 0 (not) or the score (>= a threshold)."""
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 100.0
-    whole = fuzz.ratio(a, b, score_cutoff=LIGHT_EDIT_RATIO)
-    if whole:
-        return float(whole)
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if short.count(" ") + 1 < MIN_TRIM_WORDS:
-        return 0.0
-    return float(fuzz.partial_ratio(short, long_, score_cutoff=TRIM_PARTIAL_RATIO))
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A stored statement of the speaker (normalised text) and the story it belongs to."""
@@ -181,27 +134,6 @@ def assign(
             seen.add(norms[i])
         out.append(Assignment(sid, tuple(statements[i] for i in idx), tuple(repeats)))
     return out
-
-
-def key_quotes(statements: Sequence[Statement], limit: int = KEY_QUOTES) -> tuple[Statement, ...]:
-    """The story's best quotes, best first: direct before partial before indirect, then the longer
-    (more informative, up to INFORMATIVE_WORDS words), then the earlier; a trimmed or lightly edited copy
-    of a quote already chosen is skipped."""
-    ranked = sorted(
-        enumerate(statements),
-        key=lambda p: (KIND_RANK.get(p[1].kind, len(KIND_RANK)), -min(len(p[1].text.split()), INFORMATIVE_WORDS), p[0]),
-    )
-    chosen: list[Statement] = []
-    chosen_norms: list[str] = []
-    for _, st in ranked:
-        n = normalise(st.text)
-        if any(match_score(n, c) for c in chosen_norms):
-            continue
-        chosen.append(st)
-        chosen_norms.append(n)
-        if len(chosen) == limit:
-            break
-    return tuple(chosen)
 
 
 def story_id_for(article_id: str, speaker_id: str) -> str:

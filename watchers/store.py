@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, ParamSpec, TypeVar, cast
 
 from watchers.fingerprint import BANDS, bands, from_signed, hamming, probes, to_signed
+from watchers.keyquotes import key_quotes
 from watchers.model import (
     Article,
     FeedState,
@@ -47,11 +48,11 @@ from watchers.model import (
     Story,
     StoryEvent,
 )
+from watchers.similarity import normalise
 
 P = ParamSpec("P")
 T = TypeVar("T")
 ChatId = int | str
-KeyQuotes = Callable[[Sequence[Statement]], tuple[Statement, ...]]
 
 # Wait this long for a lock held by another connection (a reader checkpointing, a second process)
 # before failing: long enough to ride out a checkpoint, short enough to surface a stuck peer.
@@ -124,7 +125,7 @@ def _migrate_0_to_1(db: sqlite3.Connection) -> None:
             id TEXT PRIMARY KEY,
             url TEXT NOT NULL,
             title TEXT NOT NULL,
-            norm_title TEXT NOT NULL,       -- watchers.dedup.normalise(title), level-1 dedup
+            norm_title TEXT NOT NULL,       -- watchers.similarity.normalise(title), level-1 dedup
             feed TEXT NOT NULL,
             outlet TEXT NOT NULL,
             published REAL NOT NULL,
@@ -397,24 +398,20 @@ def _statement(row: Sequence[Any]) -> Statement:
     )
 
 
-def _default_key_quotes(statements: Sequence[Statement]) -> tuple[Statement, ...]:
-    from watchers.dedup import key_quotes  # late: dedup imports this module's types
-
-    return key_quotes(statements)
-
-
 # ------------------------------------------------------------------------------------------- store
 
 
 class Store:
     """The synchronous store. One connection, guarded by a lock; see the module docstring."""
 
-    def __init__(self, path: str = ":memory:", *, key_quotes: KeyQuotes | None = None) -> None:
+    def __init__(self, path: str = ":memory:") -> None:
         self.path = path
         self._db = connect(path)
         self._lock = threading.RLock()
         self._depth = 0  # transaction nesting: only the outermost BEGIN/COMMITs
-        self._key_quotes = key_quotes or _default_key_quotes
+        # Topic id -> its keywords, from the rules (set_topic_terms): key quotes mentioning a story's
+        # topics rank first. Empty until the rules are known; ranking then ignores topics.
+        self._topic_terms: dict[str, tuple[str, ...]] = {}
         try:
             migrate(self._db)
         except BaseException:
@@ -515,8 +512,6 @@ class Store:
     ) -> None:
         """Record an article as seen (no-op if its id is known). fingerprint: unsigned 64-bit or None."""
         if norm_title is None:
-            from watchers.dedup import normalise
-
             norm_title = normalise(article.title)
         fp = None if fingerprint is None else to_signed(fingerprint)
         fp_bands: Sequence[int | None] = (None,) * BANDS if fingerprint is None else bands(fingerprint)
@@ -637,6 +632,10 @@ class Store:
                         (cur.lastrowid, st.text, st.speaker_id),
                     )
 
+    def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None:
+        """The keywords of each topic id (from the rules), for ranking a story's key quotes."""
+        self._topic_terms = dict(terms)
+
     def get_story(self, story_id: str) -> Story | None:
         """The story with its key quotes (best first, at most 3) and all its sources by published time."""
         with self._lock:
@@ -646,6 +645,7 @@ class Store:
             topics = tuple(
                 r[0] for r in self._all("SELECT topic FROM story_topics WHERE story_id = ? ORDER BY topic", (story_id,))
             )
+            terms = [term for topic in topics for term in self._topic_terms.get(topic, ())]
             statements = [
                 _statement(r)
                 for r in self._all(
@@ -665,7 +665,8 @@ class Store:
             )
         return Story(
             id=row[0], speaker_id=row[1], speaker=row[2], topics=topics,
-            quotes=self._key_quotes(statements), sources=sources, first_seen=_dt_req(row[3]),
+            quotes=tuple(key_quotes(statements, None, terms, one_article=False)), sources=sources,
+            first_seen=_dt_req(row[3]),
         )
 
     def story_count(self) -> int:
@@ -990,8 +991,6 @@ class Store:
 
         The story is created by its first row (speaker from its first statement); later rows with the same
         story id add sources. Statements are stored as non-repeats and indexed. Returns rows loaded."""
-        from watchers.dedup import normalise
-
         ts_now = _ts_req(now)
         count = 0
         with self.transaction():
@@ -1124,6 +1123,9 @@ class AsyncStore:
 
     async def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None:
         await self.run(self.store.add_story_topics, story_id, list(topics))
+
+    async def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None:
+        await self.run(self.store.set_topic_terms, terms)
 
     async def get_story(self, story_id: str) -> Story | None:
         return await self.run(self.store.get_story, story_id)

@@ -1,0 +1,56 @@
+"""When two quotes are the same statement: text normalisation and the fuzzy match (pure).
+
+Used by dedup (is this quote one we have seen from this speaker?) and by key-quote ranking (is this
+quote a trimmed copy of one already chosen?), so both agree on what "the same words" means.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+# Whole-text similarity at or above which two quotes are one quote lightly edited: re-punctuated,
+# "will not" / "won't", a word changed by a sub-editor. Two different sentences of one speaker on one
+# subject stay well below (typically 40-70).
+LIGHT_EDIT_RATIO = 88.0
+# Best-aligned-substring similarity at or above which the shorter quote is a trimmed copy of the longer
+# (an outlet kept half the sentence, or quoted more of it). High, because partial alignment is lenient.
+TRIM_PARTIAL_RATIO = 95.0
+# A fragment shorter than this ("we will see", "no comment") occurs in many different statements, so
+# it may not match by alignment alone (a light edit of the whole text still matches).
+MIN_TRIM_WORDS = 5
+
+_NON_WORD = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+
+
+@lru_cache(maxsize=8192)  # candidate texts recur across the articles of one news cycle
+def normalise(text: str) -> str:
+    """Lower-case words without accents, punctuation or apostrophes, single-spaced."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", _APOSTROPHES.sub("", stripped)).split())
+
+
+def match_score(a: str, b: str) -> float:
+    """How surely two normalised texts are the same statement: 0 (not) or the score (>= a threshold)."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 100.0
+    whole = fuzz.ratio(a, b, score_cutoff=LIGHT_EDIT_RATIO)
+    if whole:
+        return float(whole)
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if short.count(" ") + 1 < MIN_TRIM_WORDS:
+        return 0.0
+    return float(fuzz.partial_ratio(short, long_, score_cutoff=TRIM_PARTIAL_RATIO))
+
+
+
+def same_statement(a: str, b: str) -> bool:
+    """True when two normalised texts are one statement (lightly edited, trimmed or extended)."""
+    return match_score(a, b) > 0
