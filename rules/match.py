@@ -2,16 +2,20 @@
 
 Evaluation order (how speakers, topics and watches combine):
 
-1. `Matcher.scan(text)` folds the text once (`rules.normalize`: case, accents, typography, NFKC),
-   splits it into words once, and looks every word up in a dict keyed by the folded word tuples of all
-   speaker terms (name + aliases) and topic keywords (`any`, `all`, `none`). Multi-word terms are
-   followed word by word only from a word that starts one, so the cost per word does not grow with the
-   number of terms. Matching is whole-word: "Rutte" never matches "Ruttenberg", and an inflected form
-   ("Пескова" for "Песков") is a different word: list inflected forms as aliases if articles use them.
-2. Capitalised words that are not exact hits and not common English words are looked up under their
-   transliteration key (`translit_key`, plus one-letter edits for long keys) among single-word speaker
-   terms; a candidate counts when rapidfuzz's ratio between the keys reaches the speaker's `fuzzy`
-   threshold (0 = never). Such hits score below 100.
+1. `Matcher.scan(text)` folds the text once (`rules.normalize`: case, accents, typography, NFKC) and
+   runs one Aho-Corasick automaton (pyahocorasick, in C) over a view of it where every non-word
+   character is a space. Every speaker term (name + aliases) and topic keyword (`any`, `all`, `none`)
+   is a pattern " its words ", so matching is whole-word and its cost per character does not grow with
+   the number of terms: "Rutte" never matches "Ruttenberg", and an inflected form ("Пескова" for
+   "Песков") is a different word: list inflected forms as aliases if articles use them. Between the
+   words of a multi-word term the text may have 1-4 soft separators (spaces, line breaks, hyphens,
+   dashes, apostrophes), or a full stop after an abbreviation ("Mr. Peskov"); Python looks only at the
+   matches, never at every word.
+2. Capitalised words (one regex pass) that are not exact hits and not common English words are looked
+   up under their transliteration key (`translit_key`, plus one-letter edits for long keys) among
+   single-word speaker terms; a candidate counts when rapidfuzz's ratio between the keys reaches the
+   speaker's `fuzzy` threshold (0 = never). Such hits score below 100. Each word is looked up once;
+   set operations in C skip the words known to have no match.
 3. Overlaps: among speaker hits the longest span wins ("Dmitry Peskov" over "Peskov"); topic hits
    compete only with hits of the same topic and list (`any`/`all`/`none`), so one keyword can serve
    several topics. Hits with the very same span are all kept (two topics sharing a keyword).
@@ -31,14 +35,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import is_
-from typing import Literal
+from functools import cache
+from itertools import product
+from operator import attrgetter, itemgetter
+from typing import Any, Literal
 
+import ahocorasick
 from rapidfuzz.fuzz import ratio
 
 from rules.model import Rules, Topic
-from rules.normalize import WORD_TABLE, fold, translit_key, words
+from rules.normalize import (
+    ASCII_CASED_WORD_BYTES,
+    ASCII_SOFT_BYTES,
+    SOFT_TABLE,
+    WORD_TABLE,
+    fold,
+    translit_key,
+    words,
+)
 
 # Words shorter than this are never fuzzy candidates: short words collide with names too easily.
 FUZZY_MIN_WORD = 5
@@ -59,10 +73,11 @@ FUZZY_CACHE_LIMIT = 200_000
 _SOFT_GAP = re.compile(r"[\s'\-]{1,4}")
 _ABBREVIATION_GAP = re.compile(r"\.[ ]{0,2}")
 ABBREVIATION_MAX = 3
-# What scan knows of a folded word (Matcher._known).
-_PLAIN, _STARTS, _FUZZY = 0, 1, 2
 # The longest soft gap, in separator characters, so following a multi-word term stays bounded.
 _MAX_GAP = 4
+# Multi-word terms of up to this many words get one automaton pattern per combination of gap widths
+# (_MAX_GAP ** 3 = 64 for four words); longer ones are followed word by word from their first word.
+ENUMERATED_MAX_WORDS = 4
 
 # Words right before a surname that name a role, not a person: they do not contradict a tracked speaker.
 _HONORIFICS_TEXT = """mr mrs ms miss dr prof sir dame lord lady madam mister herr frau monsieur mme
@@ -139,9 +154,6 @@ class _Entry:
     field: str = ""
     fuzzy: float = 0.0
 
-    def hit_fields(self) -> dict[str, object]:
-        return {"kind": self.kind, "id": self.id, "term": self.term, "field": self.field}
-
 
 @dataclass(frozen=True)
 class _FuzzyTarget:
@@ -149,33 +161,91 @@ class _FuzzyTarget:
     entry: _Entry
 
 
-# What a matched word tuple produces: (overlap group, the Hit fields fixed by the entry, score).
-# The group is None when no two terms of the group share a word: their hits can never overlap (an
+# What a matched term produces: (overlap group, the Hit's fields as a dict, text/start/end to be filled
+# in). The group is None when no two terms of the group share a word: their hits can never overlap (an
 # overlap of whole-word matches shares a word), so they skip the overlap bookkeeping.
-_HitBase = dict[str, object]
-_Target = tuple[object, _HitBase, float]
+_Target = tuple[object, dict[str, object]]
+# What the automaton (and the fuzzy look-up) report: (end, (width, core, targets, more)), where end is
+# the index of the last character of " term " in the padded view (see _Automaton).
+_Match = tuple[int, tuple[int, Any, tuple[_Target, ...], Any]]
+_end_of = itemgetter(0)
+_start_of = attrgetter("start")
+_end_of_hit = attrgetter("end")
 
 _new_object = object.__new__
 _set_attribute = object.__setattr__
 
 
-def _new_hit(base: _HitBase, text: str, start: int, end: int, score: float) -> Hit:
-    """Hit(...) at a third of the cost: a frozen dataclass's __init__ sets each field through
-    object.__setattr__, and a dense article yields a hundred hits. Equal to the Hit(...) it stands for.
-    """
-    fields = base.copy()
-    fields["text"] = text[start:end]
-    fields["start"] = start
-    fields["end"] = end
-    fields["score"] = score
-    hit: Hit = _new_object(Hit)
-    _set_attribute(hit, "__dict__", fields)
-    return hit
-
-
 def _group(entry: _Entry) -> object:
     """Hits compete on overlap within a group: all speakers together, each topic list on its own."""
     return "speaker" if entry.kind == "speaker" else (entry.id, entry.field)
+
+
+# What lies between two words of a multi-word match: not soft (ends the term), soft (whitespace,
+# hyphens, dashes, apostrophes: always fine), or fine only after an abbreviation ("Mr. Peskov").
+_HARD_GAP, _SOFT, _AFTER_ABBREVIATION = 0, 1, 2
+# Memo of gap strings seen -> kind; gaps are short runs of punctuation, so few distinct ones occur.
+_GAP_KINDS: dict[str, int] = {}
+_GAP_KINDS_LIMIT = 10_000
+# For ASCII text, capitalised words in the view with word characters only (every other character a
+# space): a literal space first lets the regex engine skip ahead, and a class of 26 letters is far
+# cheaper per character than the negated class of every lower-case letter.
+_ASCII_CAPITALISED = re.compile(rb" ([A-Z]\w{%d,})" % (FUZZY_MIN_WORD - 1))
+
+
+# Mark automaton entries (see _Automaton): the first word of terms too long to enumerate; the first
+# word of two-word terms followed by a gap wider than the enumerated ones.
+_LONG = object()
+_WIDE = object()
+# Gap widths (in separator characters) that get their own automaton pattern in two-word terms: one
+# (a space, a hyphen) and two ("Mr. Peskov", "\r\n"). Each enumerated width makes the automaton larger
+# and slower for every article; wider gaps are rare and are followed from the first word.
+_TWO_WORD_WIDTHS = (1, 2)
+
+
+def _gaps_ok(folded: str, start: int, gaps: tuple[tuple[int, int, bool], ...]) -> bool:
+    """Whether every gap of a multi-word match is soft, or a full stop after an abbreviation."""
+    for gap_start, gap_end, after_abbreviation in gaps:
+        gap = folded[start + gap_start : start + gap_end]
+        kind = _GAP_KINDS.get(gap)
+        if kind is None:
+            kind = _gap_kind(gap)
+        if kind != _SOFT and not (after_abbreviation and kind == _AFTER_ABBREVIATION):
+            return False
+    return True
+
+
+def _gap_kind(gap: str) -> int:
+    if _SOFT_GAP.fullmatch(gap):
+        kind = _SOFT
+    elif _ABBREVIATION_GAP.fullmatch(gap):
+        kind = _AFTER_ABBREVIATION
+    else:
+        kind = _HARD_GAP
+    if len(_GAP_KINDS) < _GAP_KINDS_LIMIT:
+        _GAP_KINDS[gap] = kind
+    return kind
+
+
+@cache
+def _capitalised_word() -> re.Pattern[str]:
+    """A word of FUZZY_MIN_WORD+ characters starting with a letter that is not lower-case.
+
+    Only such words can be transliterated names. A negated class (no lower-case letter, digit or
+    underscore) also admits caseless scripts, as `str.islower` does. Built on first use: the class
+    lists every lower-case letter of the Basic Multilingual Plane (a few milliseconds).
+    """
+    lower = [c for c in range(0x10000) if chr(c).islower()]
+    ranges: list[str] = []
+    i = 0
+    while i < len(lower):
+        j = i
+        while j + 1 < len(lower) and lower[j + 1] == lower[j] + 1:
+            j += 1
+        first, last = re.escape(chr(lower[i])), re.escape(chr(lower[j]))
+        ranges.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    return re.compile(rf"[^\W\d_{''.join(ranges)}]\w{{{FUZZY_MIN_WORD - 1},}}")
 
 
 class Matcher:
@@ -188,11 +258,6 @@ class Matcher:
         topics: Sequence[Topic],
         speaker_words: dict[str, frozenset[str]],
     ) -> None:
-        # One-word terms by their word; longer terms by their word tuple, reached from their first word
-        # (-> the word counts of the terms it starts, longest first).
-        self._single: dict[str, tuple[_Target, ...]] = {}
-        self._multi: dict[tuple[str, ...], tuple[_Target, ...]] = {}
-        lengths: dict[str, set[int]] = {}
         # Groups whose terms share a word (or repeat one) can produce overlapping hits.
         seen_words: dict[object, set[str]] = {}
         overlapping: set[object] = set()
@@ -203,38 +268,27 @@ class Matcher:
                     overlapping.add(_group(entry))
                 group_words.update(key)
         self._overlapping = frozenset(overlapping)
-        for key, entries in terms.items():
-            targets = tuple(self._target(e, EXACT_SCORE) for e in entries)
-            if len(key) == 1:
-                self._single[key[0]] = targets
-            else:
-                self._multi[key] = targets
-                lengths.setdefault(key[0], set()).add(len(key))
-        # The first two words of every longer term: most words that start one are not followed by
-        # any second word that continues it, and this set says so without collecting the words.
-        self._pairs = frozenset(key[:2] for key in self._multi)
-        self._multi_lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
-        self._first = frozenset(self._single) | frozenset(self._multi_lengths)
+        self._automaton = _Automaton(
+            {key: tuple(self._target(e, EXACT_SCORE) for e in entries) for key, entries in terms.items()}
+        )
         self._fuzzy_index = fuzzy_index
         self._topics = tuple(topics)
         self._speaker_words = speaker_words
-        vocabulary = {w for key in terms for w in key}
-        # Every word met so far -> what it is: _STARTS a term, has _FUZZY targets, or _PLAIN (neither).
-        # One C-level pass of dict look-ups over the words then finds the candidates, and a word not in
-        # it is new: looked up once for fuzzy targets, and remembered.
-        self._base_known: dict[str, int] = dict.fromkeys(vocabulary | COMMON_WORDS | {""}, _PLAIN)
-        self._base_known.update(dict.fromkeys(self._first, _STARTS))
-        self._known = dict(self._base_known)
+        # Words that are never fuzzy candidates: every word of a term (exact hits or parts of them) and
+        # frequent English words.
+        self._plain = frozenset({w for key in terms for w in key} | COMMON_WORDS)
+        # Memo of capitalised words met (as folded, case kept): those without fuzzy targets, those with
+        # them (-> the lower-case word), and the targets by lower-case word.
+        self._caps_plain: set[str | bytes] = set()
+        self._caps_hot: dict[str | bytes, str] = {}
         self._fuzzy_memo: dict[str, tuple[_Target, ...]] = {}
-        # Per word that starts a term: " word " (what scan searches for to place it), its one-word
-        # targets, and the word counts of the longer terms it starts - one look-up per candidate.
-        self._info: dict[str, tuple[str, tuple[_Target, ...], tuple[int, ...]]] = {
-            w: (f" {w} ", self._single.get(w, ()), self._multi_lengths.get(w, ())) for w in self._first
-        }
 
     def _target(self, entry: _Entry, score: float) -> _Target:
         group = _group(entry)
-        return (group if group in self._overlapping else None), entry.hit_fields(), score
+        # In Hit's field order, so a Hit built from a copy has the very __dict__ Hit(...) would have.
+        fields = {"kind": entry.kind, "id": entry.id, "term": entry.term, "text": "", "start": 0, "end": 0}
+        fields.update(score=score, field=entry.field)
+        return (group if group in self._overlapping else None), fields
 
     @classmethod
     def compile(cls, rules: Rules) -> Matcher:
@@ -283,96 +337,144 @@ class Matcher:
     def scan(self, text: str) -> list[Hit]:
         """Every speaker and topic hit in `text`, sorted by start; longest match wins on overlap."""
         folded, index_map = fold(text)
-        spaced = folded.translate(WORD_TABLE)  # lower-case words, a space for every other character
-        parts = spaced.split(" ")
-        n_parts = len(parts)
-        # Candidate positions in C (map/compress), not in a Python loop over every word.
-        codes = list(map(self._known.get, parts))
-        if None in codes:
-            self._learn(set(compress(parts, map(is_, codes, repeat(None)))))
-            codes = list(map(self._known.get, parts))
-        candidates = list(compress(range(n_parts), codes))
-        if not candidates:
+        # Same length as `folded`, padding aside (see _views): the automaton reads `padded`; `softed`
+        # shows what the gaps inside multi-word matches are.
+        padded, softed, cased = _views(folded)
+        # The exact matches, found in C, in end order (the longest first at one end). Every pattern is
+        # " term " (words joined by gaps of spaces), so a match is whole-word.
+        matches: list[_Match] = self._automaton.matches(padded)
+        if self._fuzzy_index and self._fuzzy_matches(text, folded, cased, padded, index_map, matches):
+            matches.sort(key=_end_of)  # stable: two sorted runs merged
+        if not matches:
             return []
-        fuzzy_memo = self._fuzzy_memo
-        info = self._info
-        multi = self._multi
-        pairs = self._pairs
-        fuzzy_memo = self._fuzzy_memo
-        # Every occurrence of every candidate word is a candidate, so the next " word " found after the
-        # previous candidate is this candidate: its offset without counting the parts before it.
-        padded = " " + spaced + " "
-        pos = 0
         hits: list[Hit] = []
         append = hits.append
-        # Per overlap group, the span of its hit reaching furthest: a later hit inside it loses at once
-        # (it is shorter); one crossing its end is left to _resolve_overlaps.
+        # Per overlap group, the span of its last hit (folded offsets), which reaches furthest: a hit
+        # ending there and starting later is inside it and loses at once (it is shorter, "Peskov" in
+        # "Mr. Peskov"); any other overlap is left to _resolve_overlaps.
         reach: dict[object, tuple[int, int]] = {}
-        crossing = False
-
-        def admit(group: object, start: int, end: int) -> bool:
-            nonlocal crossing
-            span = reach.get(group)
-            if span is not None:
-                if end <= span[1]:
-                    if span != (start, end):
-                        return False
-                elif start < span[1]:
-                    crossing = True
-            reach[group] = (start, end)
-            return True
-
-        for k in candidates:
-            word = parts[k]
-            record = info.get(word)
-            lengths: tuple[int, ...]
-            if record is None:  # not a term's first word: a fuzzy candidate
-                needle, targets, lengths = f" {word} ", fuzzy_memo[word], ()
-            else:
-                needle, targets, lengths = record
-            start = padded.find(needle, pos)
-            end = start + len(word)
-            pos = end + 1
-            if index_map is None:
-                text_start, text_end = start, end
-            else:
-                text_start = index_map[start]
-                # Characters folded away after the word (a combining accent) still belong to it.
-                text_end = max(index_map[end], index_map[end - 1] + 1)
-            if record is None and text[text_start].islower():
-                continue  # only a capitalised word can be a name
-            if lengths and (k + 1 >= n_parts or not parts[k + 1] or (word, parts[k + 1]) in pairs):
-                followed, ends = _follow(parts, folded, k, start, lengths[0])
-                for n in lengths:
-                    multi_targets = multi.get(tuple(followed[:n])) if len(followed) >= n else None
-                    if multi_targets:
-                        last_end = ends[n - 1]
-                        if index_map is not None:
-                            last_end = max(index_map[last_end], index_map[last_end - 1] + 1)
-                        for group, base, score in multi_targets:
-                            if group is None or admit(group, text_start, last_end):
-                                append(_new_hit(base, text, text_start, last_end, score))
-            for group, base, score in targets:
-                if group is None or admit(group, text_start, text_end):
-                    append(_new_hit(base, text, text_start, text_end, score))
-        return _resolve_overlaps(hits) if crossing else hits
+        overlap = False
+        # Hits come in end order; start order (the longest first at one start) is restored at the end
+        # if two matches came the other way round (a longer one starting with a shorter one, or a
+        # shorter one inside a longer one of another group).
+        last_start = -1
+        unordered = False
+        for end, (width, core, targets, more) in matches:
+            stop = end - 1
+            start = stop - width
+            # A multi-word match: its gaps were non-word characters. All soft if `softed` shows the
+            # pattern itself; otherwise look closer (a full stop after "Mr" is fine, a comma is not).
+            if core is not None and softed[start:stop] != core:
+                if core is _LONG:
+                    overlap |= _long_hits(more, text, folded, padded, index_map, start, hits)
+                    if not targets:
+                        continue
+                elif core is _WIDE:
+                    stop, targets = _wide_second_word(padded, folded, start, width - 2, more)
+                    if not targets:
+                        continue
+                    overlap = True  # found later than its end: let _resolve_overlaps order it
+                elif not _gaps_ok(folded, start, more):
+                    continue
+            written = None
+            for group, fields in targets:
+                if group is not None:
+                    span = reach.get(group)
+                    if span is not None and start < span[1] and span != (start, stop):
+                        if stop == span[1] and start > span[0]:
+                            continue
+                        overlap = True
+                    reach[group] = (start, stop)
+                if written is None:  # not before: most contained matches lose
+                    if index_map is None:
+                        text_start, text_end = start, stop
+                    else:
+                        text_start = index_map[start]
+                        # Characters folded away after the match (a combining accent) belong to it.
+                        text_end = max(index_map[stop], index_map[stop - 1] + 1)
+                    written = text[text_start:text_end]
+                    if start <= last_start:
+                        unordered = True
+                    last_start = start
+                # Hit(...) without its __init__, which sets each frozen field through
+                # object.__setattr__ (four times the cost); equal to the Hit(...) it stands for.
+                fields = fields.copy()
+                fields["text"] = written
+                fields["start"] = text_start
+                fields["end"] = text_end
+                hit: Hit = _new_object(Hit)
+                _set_attribute(hit, "__dict__", fields)
+                append(hit)
+        if overlap:
+            return _resolve_overlaps(hits)
+        if unordered:
+            # Two stable sorts (reverse=True keeps equal items in order): by start, the longer first,
+            # hits with the very same span in the order of their targets.
+            hits.sort(key=_end_of_hit, reverse=True)
+            hits.sort(key=_start_of)
+        return hits
 
     def speakers(self, text: str) -> list[Hit]:
         """The speaker hits of `scan(text)`."""
         return [hit for hit in self.scan(text) if hit.kind == "speaker"]
 
-    def _learn(self, new_words: set[str]) -> None:
-        """Classify words not met before: fuzzy candidates of some speaker, or plain words."""
-        if len(self._known) > len(self._base_known) + FUZZY_CACHE_LIMIT:
-            self._known = dict(self._base_known)
+    def _fuzzy_matches(
+        self,
+        text: str,
+        folded: str,
+        cased: bytes | None,
+        padded: str,
+        index_map: list[int] | None,
+        matches: list[_Match],
+    ) -> bool:
+        """Add the places of capitalised words that are transliteration variants of a speaker term;
+        True if there were any.
+
+        One regex pass lists the capitalised words; one set operation in C drops those already known to
+        have no fuzzy target, so Python looks only at new words and at the few that do match.
+        """
+        found: set[str | bytes]
+        if cased is not None:
+            found = set(_ASCII_CAPITALISED.findall(cased))
+        else:
+            found = set(_capitalised_word().findall(folded))
+        candidates = found.difference(self._caps_plain)
+        if not candidates:
+            return False
+        hot = self._caps_hot
+        new = candidates.difference(hot)
+        if new:
+            self._learn(new)
+        added = False
+        for word in {hot[cased] for cased in candidates if cased in hot}:
+            value = (len(word), None, self._fuzzy_memo[word], ())
+            # A candidate may be the tail of a longer word ("xPeskow"): only whole-word places count.
+            needle = f" {word} "
+            at = padded.find(needle)
+            while at >= 0:
+                if not text[at if index_map is None else index_map[at]].islower():
+                    matches.append((at + len(word) + 1, value))  # where the automaton would end it
+                    added = True
+                at = padded.find(needle, at + len(word) + 1)
+        return added
+
+    def _learn(self, new_words: set[str | bytes]) -> None:
+        """Classify capitalised words not met before: fuzzy candidates of some speaker, or not."""
+        if len(self._caps_plain) + len(self._caps_hot) > FUZZY_CACHE_LIMIT:
+            self._caps_plain.clear()
+            self._caps_hot.clear()
             self._fuzzy_memo.clear()
-        for word in new_words:
-            targets = self._fuzzy_lookup(word)
-            if targets:
+        for cased in new_words:
+            # As found: bytes from the ASCII view, text otherwise.
+            word = (cased.decode("ascii") if isinstance(cased, bytes) else cased).translate(WORD_TABLE)
+            targets = self._fuzzy_memo.get(word)
+            if targets is None:
+                targets = () if word in self._plain else self._fuzzy_lookup(word)
                 self._fuzzy_memo[word] = targets
-                self._known[word] = _FUZZY
+            if targets:
+                self._caps_hot[cased] = word
             else:
-                self._known[word] = _PLAIN
+                self._caps_plain.add(cased)
 
     def _fuzzy_lookup(self, word: str) -> tuple[_Target, ...]:
         if len(word) < FUZZY_MIN_WORD or not word.isalpha():
@@ -389,8 +491,6 @@ class Matcher:
                 if score >= target.entry.fuzzy and score > best.get(target.entry, -1.0):
                     best[target.entry] = score
         return tuple(self._target(entry, min(score, FUZZY_MAX_SCORE)) for entry, score in best.items())
-
-    # -- names and topics -------------------------------------------------------------------------
 
     def speaker_for_name(self, name: str) -> str | None:
         """The tracked speaker a person's name stands for ("Mr. Peskov", "Dmitry Peskow"), or None.
@@ -454,33 +554,155 @@ def _neighbours(key: str) -> set[str]:
     return out
 
 
-def _soft_gap(gap: str, previous_word: str) -> bool:
-    if _SOFT_GAP.fullmatch(gap):
-        return True
-    return len(previous_word) <= ABBREVIATION_MAX and _ABBREVIATION_GAP.fullmatch(gap) is not None
 
 
-def _follow(parts: list[str], folded: str, k: int, start: int, n: int) -> tuple[list[str], list[int]]:
-    """Up to n words from part k on, as long as only soft gaps separate them, and the folded end of each."""
-    followed = [parts[k]]
-    end = start + len(parts[k])
-    ends = [end]
-    j = k
-    n_parts = len(parts)
-    while len(followed) < n:
-        nxt = j + 1
-        while nxt < n_parts and not parts[nxt] and nxt - j <= _MAX_GAP:
+class _Automaton:
+    """Aho-Corasick over " term " patterns of every term.
+
+    A gap between two words of a term may be 1 to _MAX_GAP separator characters, so a term of up to
+    ENUMERATED_MAX_WORDS words gets one pattern per combination of gap widths (at most 4 ** 3 = 64);
+    scan checks what the gap characters were. A longer term is found from its first word and followed
+    word by word (rare: long keywords are rare, and most places of a first word end at once).
+
+    Each pattern's value: (width of the term in the text, core, targets, more). For one word, core is
+    None; for several, core is the pattern without its end spaces (what `softed` shows when every gap
+    is soft) and more lists (start, end, after an abbreviation-length word) of each gap relative to the
+    match; for the first word of long terms, core is _LONG and more lists (words, targets) of them.
+    """
+
+    def __init__(self, terms: dict[tuple[str, ...], tuple[_Target, ...]]) -> None:
+        values: dict[str, tuple[int, Any, tuple[_Target, ...], Any]] = {}
+        longs: dict[str, list[tuple[tuple[str, ...], tuple[_Target, ...]]]] = {}
+        wide: dict[str, dict[str, tuple[_Target, ...]]] = {}
+        for key, targets in terms.items():
+            if len(key) == 1:
+                values[key[0]] = (len(key[0]), None, targets, ())
+            elif len(key) == 2:
+                first, second = key
+                for width in _TWO_WORD_WIDTHS:
+                    core = f"{first}{' ' * width}{second}"
+                    gaps = ((len(first), len(first) + width, len(first) <= ABBREVIATION_MAX),)
+                    values[core] = (len(core), core, targets, gaps)
+                wide.setdefault(first, {})[second] = targets
+            elif len(key) <= ENUMERATED_MAX_WORDS:
+                for widths in product(range(1, _MAX_GAP + 1), repeat=len(key) - 1):
+                    core = key[0]
+                    gap_list = []
+                    for width, previous, word in zip(widths, key, key[1:], strict=False):
+                        gap_list.append((len(core), len(core) + width, len(previous) <= ABBREVIATION_MAX))
+                        core += " " * width + word
+                    values[core] = (len(core), core, targets, tuple(gap_list))
+            else:
+                longs.setdefault(key[0], []).append((key, targets))
+        for first, long_terms in longs.items():
+            # Longest first: at one start, longer hits come first, as everywhere in scan.
+            long_terms.sort(key=lambda term: -len(term[0]))
+            single = values.get(first, (0, None, (), ()))[2]
+            values[first] = (len(first), _LONG, single, tuple(long_terms))
+        # " first   " (three separators after it): the width of the match is that of "first  ", so scan
+        # finds where "first" starts as for any other match.
+        wider = len(_TWO_WORD_WIDTHS) + 1
+        for first, seconds in wide.items():
+            values[first + " " * wider] = (len(first) + wider - 1, _WIDE, (), seconds)
+        self._automaton = ahocorasick.Automaton()
+        for core, value in values.items():
+            self._automaton.add_word(f" {core} " if value[1] is not _WIDE else f" {core}", value)
+        self._automaton.make_automaton()
+
+    def matches(self, padded: str) -> list[_Match]:
+        """Every match in `padded` (overlapping ones included), in end order, the longest first."""
+        return list(self._automaton.iter(padded))
+
+
+def _views(folded: str) -> tuple[str, str, bytes | None]:
+    """What scan reads, all as long as `folded` (padding aside), through bytes for ASCII text.
+
+    - padded: `f" {folded.translate(WORD_TABLE)} "` (lower-case words, a space for every other
+      character), for the automaton;
+    - softed: `folded.translate(SOFT_TABLE)`, to check the gaps inside multi-word matches;
+    - cased (ASCII text only): words with their case, a space for every other character, padded with
+      a space in front, for the capitalised-word regex.
+    """
+    if folded.isascii():
+        raw = folded.encode("ascii")
+        cased = raw.translate(ASCII_CASED_WORD_BYTES)
+        padded = f" {cased.lower().decode('ascii')} "
+        return padded, raw.translate(ASCII_SOFT_BYTES).decode("ascii"), b" " + cased
+    return f" {folded.translate(WORD_TABLE)} ", folded.translate(SOFT_TABLE), None
+
+
+def _long_hits(
+    long_terms: tuple[tuple[tuple[str, ...], tuple[_Target, ...]], ...],
+    text: str,
+    folded: str,
+    padded: str,
+    index_map: list[int] | None,
+    start: int,
+    hits: list[Hit],
+) -> bool:
+    """Append the hits of long terms starting at `start`; True if there were any.
+
+    They come out of end order, so scan then settles overlaps and order with _resolve_overlaps.
+    """
+    spaced = padded[1:-1]
+    found = False
+    for key, targets in long_terms:
+        stop = _follow(spaced, folded, start, key)
+        if not stop:
+            continue
+        if index_map is None:
+            text_start, text_end = start, stop
+        else:
+            text_start = index_map[start]
+            text_end = max(index_map[stop], index_map[stop - 1] + 1)
+        written = text[text_start:text_end]
+        for _group, fields in targets:
+            hit: Hit = _new_object(Hit)
+            _set_attribute(hit, "__dict__", {**fields, "text": written, "start": text_start, "end": text_end})
+            hits.append(hit)
+            found = True
+    return found
+
+
+def _wide_second_word(
+    padded: str, folded: str, start: int, first_length: int, seconds: dict[str, tuple[_Target, ...]]
+) -> tuple[int, tuple[_Target, ...]]:
+    """A two-word term whose gap is wider than the enumerated ones: (its folded end, its targets), or
+    (0, ()) when the gap is too wide or not soft, or no term has the word after it."""
+    gap_start = start + first_length
+    gap_end = gap_start
+    n = len(padded) - 2
+    while gap_end < n and padded[gap_end + 1] == " ":  # padded[i + 1] is folded[i] as a view
+        gap_end += 1
+    if gap_end - gap_start > _MAX_GAP or gap_end >= n:
+        return 0, ()
+    kind = _GAP_KINDS.get(folded[gap_start:gap_end])
+    if kind is None:
+        kind = _gap_kind(folded[gap_start:gap_end])
+    if kind != _SOFT and not (first_length <= ABBREVIATION_MAX and kind == _AFTER_ABBREVIATION):
+        return 0, ()
+    word_end = padded.index(" ", gap_end + 1) - 1
+    targets = seconds.get(padded[gap_end + 1 : word_end + 1], ())
+    return (word_end, targets) if targets else (0, ())
+
+
+def _follow(spaced: str, folded: str, start: int, key: tuple[str, ...]) -> int:
+    """The folded end of term `key` read word by word from `start` (where its first word is), or 0."""
+    end = start + len(key[0])
+    n = len(spaced)
+    for previous, word in zip(key, key[1:], strict=False):
+        nxt = end
+        while nxt < n and spaced[nxt] == " " and nxt - end <= _MAX_GAP:
             nxt += 1
-        if nxt >= n_parts or not parts[nxt]:
-            break
-        next_start = end + (nxt - j)
-        if not _soft_gap(folded[end:next_start], parts[j]):
-            break
-        followed.append(parts[nxt])
-        end = next_start + len(parts[nxt])
-        ends.append(end)
-        j = nxt
-    return followed, ends
+        kind = _gap_kind(folded[end:nxt])
+        if kind != _SOFT and not (len(previous) <= ABBREVIATION_MAX and kind == _AFTER_ABBREVIATION):
+            return 0
+        if not spaced.startswith(word, nxt):
+            return 0
+        end = nxt + len(word)
+        if end < n and spaced[end] != " ":
+            return 0  # the word goes on: not a whole-word match
+    return end
 
 
 def _resolve_overlaps(hits: list[Hit]) -> list[Hit]:

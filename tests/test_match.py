@@ -299,3 +299,93 @@ def test_topic_hits_do_not_suppress_speaker_hits() -> None:
 )
 def test_speaker_for_name(matcher: Matcher, name: str, expected: str | None) -> None:
     assert matcher.speaker_for_name(name) == expected
+
+
+# -- the automaton's special paths -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("gap", [" \n ", "\r\n\r\n", " - ", "\u00a0\u2013 "])
+def test_wide_soft_gap_in_a_two_word_alias(matcher: Matcher, gap: str) -> None:
+    # Gaps of one or two separators have their own automaton patterns; wider ones are followed.
+    text = f"Asked twice, the Kremlin{gap}spokesman declined."
+    assert speaker_hits(matcher, text) == [("peskov", f"Kremlin{gap}spokesman")]
+
+
+@pytest.mark.parametrize("gap", [" ,  ", "     ", " .. "])
+def test_wide_gap_that_is_not_soft_or_too_wide_breaks_the_alias(matcher: Matcher, gap: str) -> None:
+    assert speaker_hits(matcher, f"at the Kremlin{gap}spokesman Ilya Norbek spoke") == []
+
+
+def test_wide_gap_after_an_abbreviation(matcher: Matcher) -> None:
+    assert speaker_hits(matcher, "as Mr.  Peskov said") == [("peskov", "Mr.  Peskov")]
+    assert speaker_hits(matcher, "the Kremlin.  Spokesman Ilya Norbek said") == []
+
+
+def test_terms_longer_than_the_enumerated_ones() -> None:
+    long_name = "Deputy Minister of Coastal Fisheries Halvard Quist"
+    m = Matcher.compile(
+        Rules(
+            speakers=(Speaker("quist", "Halvard Quist", ("Quist", long_name)),),
+            topics=(Topic("ports", any=("the Joint Harbour Authority of Venmark",)),),
+        )
+    )
+    text = (
+        "Deputy Minister of Coastal\nFisheries Halvard Quist met the Joint Harbour Authority of "
+        "Venmark on Monday; Quist later called the Deputy Minister of Coastal Fisheries office."
+    )
+    hits = m.scan(text)
+    assert [(h.kind, h.text) for h in hits] == [
+        ("speaker", "Deputy Minister of Coastal\nFisheries Halvard Quist"),
+        ("topic", "the Joint Harbour Authority of Venmark"),
+        ("speaker", "Quist"),
+    ]
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.text
+    # The long alias must be complete and whole-word.
+    assert m.speakers("Deputy Minister of Coastal Fisheries Halvard Quistberg") == []
+
+
+def test_hits_are_in_start_order_with_the_longest_first() -> None:
+    m = Matcher.compile(
+        Rules(
+            speakers=(Speaker("lind", "Oskar Lind", ("Lind",)),),
+            topics=(
+                Topic("bridge", any=("Lind Bridge toll",)),
+                Topic("toll", any=("toll",)),
+                Topic("lindb", any=("Lind Bridge",)),
+            ),
+        )
+    )
+    text = "Drivers on the Lind Bridge toll road, said Lind."
+    spans = [(h.start, h.end) for h in m.scan(text)]
+    assert spans == sorted(spans, key=lambda s: (s[0], -s[1]))
+    assert len(spans) == 5
+
+
+def test_fuzzy_variant_with_an_accented_capital_and_not_inside_a_word(matcher: Matcher) -> None:
+    # Folding drops the accent but keeps the capital, so the variant is still a capitalised word.
+    assert [h.text for h in matcher.speakers("Ángel met Pésköw today")] == ["Pésköw"]
+    # "Peskow" inside a longer word is not a mention, capitalised or not.
+    assert matcher.speakers("the McPeskow and xPeskow brands") == []
+
+
+def test_fuzzy_memo_is_consistent_across_scans(matcher: Matcher) -> None:
+    first = [(h.id, h.text, h.score) for h in matcher.speakers("Peskow spoke. The peskow brand.")]
+    second = [(h.id, h.text, h.score) for h in matcher.speakers("Peskow spoke. The peskow brand.")]
+    assert first == second == [("peskov", "Peskow", first[0][2])]
+
+
+def test_non_ascii_text_takes_the_general_path(matcher: Matcher) -> None:
+    text = "«Заявил» Песков; Dmitri Peskow added…"
+    hits = matcher.speakers(text)
+    assert [(h.id, h.text) for h in hits] == [("peskov", "Песков"), ("peskov", "Peskow")]
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.text
+
+
+def test_fold_keeps_capitals_and_length() -> None:
+    from rules.normalize import fold
+
+    folded, index_map = fold("\u00c1ngel \u00e9t\u00e9 \u201cOK\u201d \u2014 \u00d6ZIL")
+    assert folded == 'Angel ete "OK" - OZIL'
+    assert index_map is None
