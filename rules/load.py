@@ -43,6 +43,10 @@ from rules.model import (
 # A hand-written rules file is a few kilobytes; anything over this is the wrong file, and refusing it
 # before parsing keeps a mistaken `check-rules /var/log/syslog` instant.
 MAX_BYTES = 1_000_000
+# A name, alias or keyword longer than this is no name or phrase but a paste accident. The cap also keeps
+# the matcher's automaton shallow: pyahocorasick frees its trie recursively, and a term of ~1 MB
+# (which fits under MAX_BYTES) crashed the process with a segfault when the matcher was replaced on reload.
+MAX_TERM_LENGTH = 200
 # Ids appear in commands (/quotes peskov) and log lines; keep them short enough to type.
 MAX_ID_LENGTH = 40
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -453,6 +457,9 @@ class _Checker:
             elif not item.strip():
                 self.problem((*where, key, i), f"empty {what} — remove it")
                 ok = False
+            elif len(item.strip()) > MAX_TERM_LENGTH:
+                self.problem((*where, key, i), _too_long(what, item))
+                ok = False
         return tuple(value) if ok else None
 
     def integers(self, table: Mapping[str, Any], where: KeyPath, key: str, what: str) -> tuple[int, ...]:
@@ -605,6 +612,9 @@ class _Checker:
         if aliases == () and "aliases" in table:
             self.problem((*where, "aliases"), "empty list — give at least one alias or remove the key")
         fuzzy = self.fuzzy(table, where)
+        if name is not None and len(name.strip()) > MAX_TERM_LENGTH:
+            self.problem((*where, "name"), _too_long("name", name))
+            name = None
         if ident is None or name is None or aliases is None or fuzzy is None:
             return None
         return Speaker(ident, name.strip(), tuple(a.strip() for a in aliases), fuzzy)
@@ -717,6 +727,13 @@ def _some(names: Sequence[str], limit: int = 10) -> str:
     """A list short enough to read in one line of a problem message."""
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
     return ", ".join(names[:limit]) + more
+
+
+def _too_long(what: str, value: str) -> str:
+    return (
+        f"{what} is {len(value.strip()):,} characters long — {_a(what)} is a few words; "
+        f"keep it under {MAX_TERM_LENGTH + 1} characters"
+    )
 
 
 def _valid_id(table: Mapping[str, Any]) -> str | None:

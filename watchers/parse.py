@@ -16,13 +16,16 @@ entries that have none; feeds put xml:base on the root element in practice, wher
 
 A malformed feed that still yields entries ("bozo") is read as far as it goes; the reason is returned in
 `ParsedFeed.bozo` for logging. Only a body with no entries that feedparser cannot even recognise as a
-feed raises NotAFeed.
+feed raises NotAFeed. One exception: when the body ends inside an entry (a truncated response), that last
+entry is dropped and `ParsedFeed.truncated` is set. feedparser would return it with whatever it had read
+(often an empty text); recorded as seen, it would never be read again, and its statement would be lost.
 """
 
 from __future__ import annotations
 
 import calendar
 import hashlib
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +51,12 @@ EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(days=1)
 # RSS <ttl> is in minutes.
 TTL_UNIT = 60
+# An entry element's start and end tags (RSS/RDF <item>, Atom <entry>, with or without a namespace
+# prefix), to tell whether a malformed body ends inside its last entry.
+_ENTRY_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
+_ENTRY_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
+# Only the tail of the body is searched for the last entry's start: entries are far smaller than this.
+TAIL_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class ParsedFeed:
     ttl: int | None  # seconds the publisher asks us to wait between polls (RSS <ttl>), or None
     articles: tuple[Article, ...]
     bozo: str | None  # why the feed is malformed, when it is (its entries are still returned)
+    truncated: bool = False  # the body ended inside an entry; that entry was left out (read it next time)
 
 
 def parse_feed(
@@ -85,13 +95,35 @@ def _parse_xml(
         raise NotAFeed(_not_a_feed_message(content, bozo), feed.url)
     info = doc.feed
     title = _one_line(_detail_text(info.get("title_detail"), info.get("title")))
+    entries = list(doc.entries)
+    truncated = bool(bozo) and bool(entries) and ends_inside_entry(content)
+    if truncated:
+        entries.pop()  # document order: the last entry is the one the body ended in
     articles: dict[str, Article] = {}
-    for entry in doc.entries:
+    for entry in entries:
         article = _entry_article(entry, feed, now, base)
         articles.setdefault(article.id, article)  # a feed listing an item twice: keep the first
     return ParsedFeed(
-        title=title or None, ttl=_ttl(info.get("ttl")), articles=tuple(articles.values()), bozo=bozo
+        title=title or None,
+        ttl=_ttl(info.get("ttl")),
+        articles=tuple(articles.values()),
+        bozo=bozo,
+        truncated=truncated,
     )
+
+
+def ends_inside_entry(content: bytes) -> bool:
+    """True when the body's last entry start tag has no end tag after it: the body was cut off there."""
+    tail_start = max(len(content) - TAIL_BYTES, 0)
+    tail = content[tail_start:]
+    last = None
+    for match in _ENTRY_START.finditer(tail):
+        last = match
+    if last is None:
+        return False
+    if tail[last.end() - 1 : last.end()] == b"/" and tail[last.end() : last.end() + 1] == b">":
+        return False  # <item/>: empty, and complete
+    return _ENTRY_END.search(tail, last.end()) is None
 
 
 def _parse_json(content: bytes, feed: Feed, now: datetime, base: str) -> ParsedFeed:

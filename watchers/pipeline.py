@@ -62,6 +62,7 @@ class PollReport:
     alerts: int = 0
     error: str | None = None
     seconds: float = 0.0
+    truncated: bool = False  # the body ended inside an entry (see watchers.parse); validators not kept
 
 
 @dataclass
@@ -109,6 +110,9 @@ class Pipeline:
         """Swap in new rules (hot reload); the next article uses them."""
         self.rules = rules
         self.matcher = Matcher.compile(rules)
+        # Key quotes that mention a story's topics rank first. Swapping one dict is atomic, so this may
+        # run on the event loop while the store's thread reads the old one.
+        self.store.store.set_topic_terms({t.id: (*t.any, *t.all) for t in rules.topics})
 
     async def poll(self, feed: Feed, force: bool = False) -> PollReport:
         lock = self._feed_locks.setdefault(feed.id, asyncio.Lock())
@@ -140,6 +144,9 @@ class Pipeline:
             else:
                 report.status = "not-modified"
             state = apply_result(state, result, now, feed.interval, ttl, items=report.new)
+            if report.truncated:
+                # The entry left out must come back whole: no ETag / Last-Modified, or a 304 would hide it.
+                state = replace(state, etag=None, last_modified=None)
         except FetchError as e:
             report.status, report.error = "error", str(e)
             state = apply_result(state, e, now, feed.interval, None)
@@ -163,6 +170,13 @@ class Pipeline:
         `base_url` is where the body came from after redirects: relative links resolve against it."""
         parsed = parse_feed(content, headers, feed, now, base_url=base_url)
         report.articles = len(parsed.articles)
+        report.truncated = parsed.truncated
+        if parsed.truncated:
+            log.warning(
+                "feed %s: the body was cut off inside an entry; that entry is left for the next poll",
+                feed.id,
+                extra={"feed": feed.id},
+            )
         for article in parsed.articles:
             alerts = await self.process_article(article, feed, state, now)
             if alerts is not None:

@@ -21,6 +21,7 @@ and "what is due" stays a query.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Iterable
@@ -239,6 +240,17 @@ class FeedScheduler:
             self._intervals[feed_id] = interval
 
     async def _run(self, feed_id: str) -> None:
+        # The poll runs in its own task, shielded: APScheduler's shutdown cancels the jobs in flight, and
+        # the caller (the service) wants them to finish (or cancels them itself, after a grace period).
+        task = asyncio.ensure_future(self._poll(feed_id))
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.done():
+                log.info("scheduler stopped; the poll in flight goes on feed=%s", feed_id)
+            # Not re-raised: APScheduler would log a cancelled job as a failure with a traceback.
+
+    async def _poll(self, feed_id: str) -> None:
         try:
             await self.poll(feed_id)
         except Exception:

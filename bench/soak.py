@@ -1,0 +1,153 @@
+"""Soak: the real `quotewatch run` for minutes under crashes and faults (the long variant of tests/test_e2e.py).
+
+    python -m bench.soak                       # 9 minutes, 20 kill -9s
+    python -m bench.soak --minutes 3 --kills 6 --seed 5
+
+Throughout: stories published at a steady rate over five outlets (rewrites of one statement minutes
+apart), five fault outlets (500, 429 + Retry-After, truncated bodies, garbage bytes, a stall past the
+fetcher's deadline), transient faults on the healthy feeds, the fake Telegram's flood limits set tighter
+than Telegram's, Telegram answering 503 for a full minute once and dropping connections a few times,
+kill -9 at seeded random moments (plus one SIGTERM restart), and hostile sources (markup, entity syntax,
+bidi overrides, zero-width joiners, control characters, a 100 KB title) on every fourth story. Then the
+harness waits for the outbox to drain and counts.
+
+The service's RSS is sampled every second; the table shows the peak of the first process lifetime that
+ran a full minute and of the last one: memory must stay flat across the run. Prints a table, then one
+JSON line: alerts expected, delivered, duplicated, lost; crashes survived; faults injected; hostile inputs
+and how each ended.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.e2e_harness import HOSTILE_TITLES, Harness, HarnessConfig
+
+STORIES_PER_MINUTE = 8
+TELEGRAM_OUTAGE_SECONDS = 60.0
+DRAIN_SECONDS = 300.0  # after a 1-minute outage the sender's backoff can be 80-160 s per item
+RSS_SAMPLE_SECONDS = 1.0
+
+
+async def soak(minutes: float, kills: int, seed: int, workdir: Path) -> dict[str, object]:
+    span = max(minutes * 60.0 - 30.0, 30.0)  # stories start over this long; the rest is for the last rewrites
+    config = HarnessConfig(seed=seed, stories=max(int(minutes * STORIES_PER_MINUTE), 8), noise=12, span=span,
+                           interval="2s", transient=0.05, hostile_every=4)
+    rng = random.Random(seed)
+    events: list[tuple[float, str]] = [(rng.uniform(5.0, span), "kill") for _ in range(kills)]
+    events += [(span * 0.4, "tg-503-60"), (span * 0.15, "tg-drop-5"), (span * 0.75, "tg-drop-5"),
+               (span * 0.6, "sigterm")]
+    samples: list[tuple[int, int]] = []  # (process start number, RSS kB)
+    started = time.monotonic()
+    async with Harness(config, workdir) as h:
+        assert h.newsroom is not None and h.service is not None
+        service = h.service
+
+        async def sample() -> None:
+            while True:
+                rss = service.rss_kb()
+                if rss is not None:
+                    samples.append((service.starts, rss))
+                await asyncio.sleep(RSS_SAMPLE_SECONDS)
+
+        await h.start_service()
+        await h.subscribe_chats()
+        HOSTILE_SENT.extend(h.send_hostile_commands())
+        sampler = asyncio.create_task(sample())
+        h.start_publishing()
+        sigterm_codes = []
+        for at, what in sorted(events):
+            await asyncio.sleep(max(0.0, at - h.newsroom.now()))
+            if what == "kill":
+                await h.kill9()
+            elif what == "sigterm":
+                sigterm_codes.append(await h.sigterm_restart())
+            else:
+                _, mode, seconds = what.split("-")
+                h.telegram_fault(mode, float(seconds))
+            done, total = h.progress()
+            print(f"  t={h.newsroom.now():6.0f}s  {what:<10} delivered {done}/{total}", flush=True)
+        await asyncio.sleep(max(0.0, span + 20.0 - h.newsroom.now()))  # the last rewrites go out
+        drained = await h.drain(timeout=DRAIN_SECONDS)
+        sampler.cancel()
+        final_code = await h.stop_service()
+        summary = h.summary()
+        replies = hostile_command_outcomes(h)
+    by_start: dict[int, list[int]] = {}
+    for start, rss in samples:
+        by_start.setdefault(start, []).append(rss)
+    long_lived = [s for s, values in sorted(by_start.items()) if len(values) >= 60 / RSS_SAMPLE_SECONDS]
+    first = max(by_start[long_lived[0]]) if long_lived else (max(next(iter(by_start.values()))) if by_start else 0)
+    last = max(by_start[long_lived[-1]]) if long_lived else (max(by_start[max(by_start)]) if by_start else 0)
+    print(summary.table())
+    print(f"{'peak RSS, first process':<28} {first / 1024:.1f} MB")
+    print(f"{'peak RSS, last process':<28} {last / 1024:.1f} MB")
+    print(f"{'drained':<28} {drained}")
+    print(f"{'wall time':<28} {time.monotonic() - started:.0f} s")
+    hostile = {
+        "titles_tried": h.hostile_sent,
+        "title_kinds": len(HOSTILE_TITLES),
+        "refused_by_telegram": sum(v for k, v in summary.dead_outbox.items() if "refused" in k),
+        "stories_with_hostile_source_delivered": _hostile_delivered(h),
+        "commands": replies,
+    }
+    result: dict[str, object] = {
+        "benchmark": "soak", "minutes": minutes, "seed": seed,
+        **summary.as_json(),
+        "sigterm_exit_codes": [*sigterm_codes, final_code],
+        "peak_rss_mb_first": round(first / 1024, 1), "peak_rss_mb_last": round(last / 1024, 1),
+        "drained": drained, "hostile": hostile,
+    }
+    return result
+
+
+def _hostile_delivered(h: Harness) -> str:
+    """How many stories that had a hostile source reached every chat they should."""
+    every = h.config.hostile_every
+    marked = {s.marker for s in h.stories if every and s.n % every == 0}
+    expected = {p for p in h.expected() if p[1] in marked}
+    got = h.delivered()
+    return f"{sum(1 for p in expected if got[p])}/{len(expected)}"
+
+
+def hostile_command_outcomes(h: Harness) -> dict[str, str]:
+    """The bot's answer to each hostile command the soak sent (see HOSTILE_COMMANDS), first 80 chars."""
+    out = {}
+    for chat, text in HOSTILE_SENT:
+        replies = [m.text for m in h.telegram.messages(chat) if m.text and not any(
+            s.marker in m.text for s in h.stories)]
+        out[text[:40]] = (replies[-1][:80] if replies else "no reply")
+    return out
+
+
+HOSTILE_SENT: list[tuple[int, str]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=9.0)
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=20261116)
+    parser.add_argument("--keep", help="keep the work directory (db, logs) here")
+    args = parser.parse_args(argv)
+    if args.keep:
+        workdir = Path(args.keep)
+        workdir.mkdir(parents=True, exist_ok=True)
+        result = asyncio.run(soak(args.minutes, args.kills, args.seed, workdir))
+    else:
+        with tempfile.TemporaryDirectory(prefix="quotewatch-soak-") as tmp:
+            result = asyncio.run(soak(args.minutes, args.kills, args.seed, Path(tmp)))
+    print(json.dumps(result, default=str))
+    ok = result["lost"] == 0 and result["integrity"] == "ok" and result["token_leaks"] == 0
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
