@@ -66,6 +66,11 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_MAX_BYTES = 1 << 20
 
 
+# A Telegram outage at start-up is waited out: first retry after this many seconds, doubling up to the cap.
+STARTUP_RETRY_FIRST = 2.0
+STARTUP_RETRY_MAX = 300.0
+
+
 class StartupError(Exception):
     """The service cannot start; the message tells the user what to fix (and never holds the token)."""
 
@@ -141,26 +146,42 @@ def listen_address(listen: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-async def start_telegram(application: Application, tg: TelegramSettings, token: str) -> None:  # type: ignore[type-arg]
-    """initialize() (getMe, the command menu) and start(); StartupError with a clear message on failure."""
-    from telegram.error import InvalidToken, NetworkError, TelegramError
+async def start_telegram(
+    application: Application, tg: TelegramSettings, token: str, stop: asyncio.Event | None = None  # type: ignore[type-arg]
+) -> bool:
+    """initialize() (getMe, the command menu) and start(). A rejected token is a StartupError (fatal, with
+    a clear message); an outage (network error, 5xx, 429) is retried with backoff until Telegram answers
+    or `stop` is set. Returns False when stopped before Telegram answered."""
+    from telegram.error import InvalidToken, TelegramError
 
-    try:
-        await application.initialize()
-    except InvalidToken:
-        # PTB's own message quotes the token: never let it out.
-        raise StartupError(
-            f"Telegram rejected the token (at {api_root(tg)}): check TELEGRAM_BOT_TOKEN or [telegram] token; "
-            "@BotFather shows the current one"
-        ) from None
-    except NetworkError as err:  # TimedOut included
-        raise StartupError(
-            f"cannot reach Telegram at {api_root(tg)}: {scrub(str(err), token)} "
-            "(check the network, or [telegram] base_url)"
-        ) from None
-    except TelegramError as err:
-        raise StartupError(f"Telegram refused to start the bot: {scrub(str(err), token)}") from None
+    delay = STARTUP_RETRY_FIRST
+    while True:
+        try:
+            await application.initialize()
+            break
+        except InvalidToken:
+            # PTB's own message quotes the token: never let it out.
+            raise StartupError(
+                f"Telegram rejected the token (at {api_root(tg)}): check TELEGRAM_BOT_TOKEN or [telegram] "
+                "token; @BotFather shows the current one"
+            ) from None
+        except TelegramError as err:  # NetworkError, TimedOut, RetryAfter, a 5xx
+            if stop is None:
+                raise StartupError(
+                    f"cannot reach Telegram at {api_root(tg)}: {scrub(str(err), token)} "
+                    "(check the network, or [telegram] base_url)"
+                ) from None
+            log.warning(
+                "cannot reach Telegram at %s: %s; retrying in %.0f s (check the network, or [telegram] base_url)",
+                api_root(tg), scrub(str(err), token), delay,
+            )
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        if stop.is_set():
+            return False
+        delay = min(delay * 2, STARTUP_RETRY_MAX)
     await application.start()
+    return True
 
 
 class WebhookServer:
@@ -319,7 +340,8 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
         )
         webhook: WebhookServer | None = None
         try:
-            await start_telegram(application, tg, token)
+            if not await start_telegram(application, tg, token, stop):
+                return 0  # stopped while Telegram was still unreachable
             webhook = await start_updates(application, tg, token, tuning)
             log.info("Telegram bot @%s started (%s)", application.bot.username, tg.mode)
             await _run(config, reloader, store, stop, tuning, application)

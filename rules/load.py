@@ -47,6 +47,11 @@ MAX_BYTES = 1_000_000
 # the matcher's automaton shallow: pyahocorasick frees its trie recursively, and a term of ~1 MB
 # (which fits under MAX_BYTES) crashed the process with a segfault when the matcher was replaced on reload.
 MAX_TERM_LENGTH = 200
+# Punctuation that belongs in names and phrases ("U.S.", "O'Brien", "Jean-Luc", "AT&T"); any other
+# symbol is matched as a word gap, so a term made mostly of it would shrink to a common word.
+NAME_PUNCTUATION = frozenset(" .'’‘-‐‑–—&/,")
+# Fewer letters or digits than this is no name or phrase ("a" would hit every article).
+MIN_TERM_WORD_CHARS = 2
 # Ids appear in commands (/quotes peskov) and log lines; keep them short enough to type.
 MAX_ID_LENGTH = 40
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -460,6 +465,9 @@ class _Checker:
             elif len(item.strip()) > MAX_TERM_LENGTH:
                 self.problem((*where, key, i), _too_long(what, item))
                 ok = False
+            elif what != "id" and (wrong := _not_words(what, item)) is not None:
+                self.problem((*where, key, i), wrong)
+                ok = False
         return tuple(value) if ok else None
 
     def integers(self, table: Mapping[str, Any], where: KeyPath, key: str, what: str) -> tuple[int, ...]:
@@ -727,6 +735,20 @@ def _some(names: Sequence[str], limit: int = 10) -> str:
     """A list short enough to read in one line of a problem message."""
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
     return ", ".join(names[:limit]) + more
+
+
+def _not_words(what: str, term: str) -> str | None:
+    """Why `term` cannot be matched as the words it seems to be, or None when it can."""
+    word_chars = sum(ch.isalnum() for ch in term)
+    symbols = sum(not ch.isalnum() and ch not in NAME_PUNCTUATION for ch in term)
+    if symbols > word_chars:
+        return (
+            f"{what} {term.strip()!r} is mostly symbols: names and keywords are matched as plain words, "
+            "not regular expressions — write the words themselves"
+        )
+    if word_chars < MIN_TERM_WORD_CHARS:
+        return f"{what} {term.strip()!r} is too short to match anything but noise — write a whole word or name"
+    return None
 
 
 def _too_long(what: str, value: str) -> str:

@@ -268,24 +268,31 @@ def test_100k_short_aliases_load_and_match_whole_words_only() -> None:
     assert [h.text for h in hits if h.kind == "speaker"] == ["Q99999"]
 
 
-def test_a_regex_looking_alias_is_literal_and_a_backtracking_pattern_costs_nothing() -> None:
-    rules, problems = parse_rules(RULES.format(aliases=aliases(["K.*o", "(x+x+)+y", "[A-Z]\\\\w+"])), "re.toml")
+def test_a_regex_looking_alias_is_refused_or_literal_and_never_backtracks() -> None:
+    # Aliases are plain words, never regular expressions. One made mostly of symbols is refused with its
+    # place (as a regex it would match everything, and as words it would shrink to a common word); one
+    # that is mostly letters is matched literally, fast, whatever it would mean as a regex.
+    _, problems = parse_rules(RULES.format(aliases=aliases(["K.*o", "(x+x+)+y", "[A-Z]\\\\w+"])), "re.toml")
+    assert [p.message.split(":")[0] for p in problems] == ["speakers[0].aliases[1]", "speakers[0].aliases[2]"]
+    assert all("not regular expressions" in p.message for p in problems)
+
+    rules, problems = parse_rules(RULES.format(aliases=aliases(["K.*o"])), "re.toml")
     assert rules is not None, problems
     matcher = Matcher.compile(rules)
-    # As regexes these would match "Kovalenko", every capitalised word, and backtrack for ever on x...x.
+    # As a regex this would match "Kovalenko"; as words it is "k o", found only as written.
     text = "Kovalenko met Brandt. " + "x" * 50_000 + " and K.*o"
     hits = [h for h in matcher.scan(text) if h.kind == "speaker"]
     assert "Kovalenko" not in [h.text for h in hits]
     assert "Brandt" not in [h.text for h in hits]
 
 
-@pytest.mark.xfail(strict=False, reason="rules/match.py folds punctuation away: alias '(a+)+$' becomes 'a' and "
-                   "matches the English article 'a' in every text (reported; match.py is not ours to edit)")
-def test_an_alias_made_mostly_of_punctuation_does_not_match_a_single_common_word() -> None:
-    rules, _ = parse_rules(RULES.format(aliases=aliases(["(a+)+$"])), "re.toml")
-    assert rules is not None
-    hits = Matcher.compile(rules).scan("She said a deal was close.")
-    assert [h for h in hits if h.kind == "speaker"] == []
+def test_an_alias_made_mostly_of_punctuation_is_refused_not_shrunk_to_a_common_word() -> None:
+    # Regression: '(a+)+$' folded to "a" and matched the article "a" in every text.
+    rules, problems = parse_rules(RULES.format(aliases=aliases(["(a+)+$"])), "re.toml")
+    assert rules is None
+    [problem] = problems
+    assert problem.message.startswith("speakers[0].aliases[0]") and "mostly symbols" in problem.message
+    assert str(problem).startswith("re.toml:8:")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -285,7 +285,7 @@ def test_one_broken_speaker_does_not_cascade_into_unknown_reference() -> None:
 
 
 def test_positions_in_inline_tables_quoted_and_dotted_keys() -> None:
-    text = MINIMAL + '\n[[topics]]\n"id" = "t"\nany = ["a", 7]\n'
+    text = MINIMAL + '\n[[topics]]\n"id" = "t"\nany = ["alpha", 7]\n'
     problem = only_problem(text)
     line = text.splitlines()[problem.line - 1]
     assert problem.message.startswith("topics[0].any[1]")

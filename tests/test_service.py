@@ -415,16 +415,23 @@ async def test_rejected_token_is_reported_without_the_token(
         assert TOKEN not in text and TOKEN.split(":")[1] not in text
 
 
-async def test_unreachable_telegram_is_reported_without_the_token(
+async def test_unreachable_telegram_is_waited_out_and_reported_without_the_token(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
+    # An outage at start-up is no reason to exit (a supervisor would only restart us into the same
+    # outage): the service says what is wrong, retries with backoff, and stops cleanly when asked.
     caplog.set_level(logging.DEBUG)
     nowhere = f"http://127.0.0.1:{free_port()}"
     async with Telegram(max_poll_timeout=0.2) as fake:
         config = write_config(tmp_path, fake, base_url=nowhere)
-        code = await asyncio.wait_for(serve(config, stop=asyncio.Event(), tuning=FAST), 15)
+        stop = asyncio.Event()
+        service = asyncio.create_task(serve(config, stop=stop, tuning=FAST))
+        await until(lambda: f"cannot reach Telegram at {nowhere}" in caplog.text, "the outage reported")
+        assert not service.done()
+        stop.set()
+        code = await asyncio.wait_for(service, 15)
     out, err = capsys.readouterr()
-    assert code == 1
-    assert f"cannot reach Telegram at {nowhere}" in err
+    assert code == 0
+    assert "retrying in" in caplog.text
     for text in (out, err, caplog.text):
         assert TOKEN not in text and TOKEN.split(":")[1] not in text
