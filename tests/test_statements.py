@@ -536,3 +536,130 @@ def test_apposition_before_the_subject_is_not_a_parenthetical() -> None:
     st = by_text(extract_statements(text), "river had never risen")
     assert st.text == "the river had never risen so fast"
     assert st.speaker == "Henrik Dahl"
+
+
+# --- generalisation to wire copy (task C3) ----------------------------------------------------------
+
+
+def _only(statements: list[Statement], fragment: str) -> list[Statement]:
+    return [s for s in statements if fragment in s.text]
+
+
+def test_partial_quote_before_a_coordinated_verb_belongs_to_the_first_verb() -> None:
+    text = (
+        "Shipyard verdict\n\n"
+        "Brask Marine, which was not charged, said in a statement that it had "
+        "“never cut corners on safety” and welcomed the ruling."
+    )
+    out = extract_statements(text)
+    hits = _only(out, "never cut corners")
+    assert [s.kind for s in hits] == ["partial"], "the quote is one partial, not also an indirect clause"
+    assert hits[0].cue == "said" and hits[0].speaker == "Brask Marine"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("according to a statement from the Coastal Rescue Agency.", "Coastal Rescue Agency"),
+        ("according to figures compiled by shipping consultancy Tidemark Analytics.", "Tidemark Analytics"),
+        ("according to new figures from the Harbour Statistics Office.", "Harbour Statistics Office"),
+        ("according to the report.", None),
+    ],
+)
+def test_according_to_a_document_speaks_for_its_issuer(sentence: str, speaker: str | None) -> None:
+    text = f"Port traffic\n\nCargo volumes at the northern terminals fell by a fifth in April, {sentence}"
+    st = by_text(extract_statements(text), "Cargo volumes")
+    assert st.kind == "indirect"
+    assert st.text == "Cargo volumes at the northern terminals fell by a fifth in April"
+    assert st.speaker == speaker
+
+
+def test_according_to_him_is_the_last_person() -> None:
+    text = (
+        "Gas talks\n\nDeputy Minister Pavel Ostrov met the delegation on Monday.\n\n"
+        "«The pipeline will be finished on time,» according to him."
+    )
+    st = by_text(extract_statements(text), "pipeline will be finished")
+    assert st.kind == "direct" and st.speaker == "Pavel Ostrov"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "clause"),
+    [
+        (
+            "Councillor Rhea Tamsin shot back that the mayor was taking credit for state money.",
+            "Rhea Tamsin",
+            "the mayor was taking credit for state money",
+        ),
+        (
+            "The Harbour Authority of Lenmark reminded the public that ferry tickets were not refundable.",
+            "Harbour Authority of Lenmark",
+            "ferry tickets were not refundable",
+        ),
+        (
+            "Council leader Rhea Tamsin was clear that the libraries would not reopen.",
+            "Rhea Tamsin",
+            "the libraries would not reopen",
+        ),
+        (
+            "Analysts at Brindle & Marsh estimated in a note to clients that the merger would cut fares.",
+            "Brindle & Marsh",
+            "the merger would cut fares",
+        ),
+        (
+            "The new bridge will carry 40,000 cars a day, Vantor Civil said in its planning application.",
+            "Vantor Civil",
+            "The new bridge will carry 40,000 cars a day",
+        ),
+        (
+            "State utility Lenmark Grid Company (LGC) said demand hit a record on Thursday afternoon.",
+            "Lenmark Grid Company",
+            "demand hit a record on Thursday afternoon",
+        ),
+    ],
+)
+def test_more_reporting_shapes_of_wire_copy(sentence: str, speaker: str, clause: str) -> None:
+    st = by_text(extract_statements(f"Town news\n\n{sentence}"), clause)
+    assert st.kind == "indirect" and st.text == clause
+    assert st.speaker == speaker
+
+
+def test_it_was_clear_that_has_no_speaker() -> None:
+    text = "Ferry collapse\n\nIt was clear that the timetable had failed long before the storm arrived."
+    assert extract_statements(text) == []
+
+
+def test_lede_attribution_followed_by_a_subordinate_clause() -> None:
+    text = (
+        "Power cuts\n\nTELVIK, June 2 (Coastwire) - Rolling blackouts have forced dozens of mills to stop "
+        "work for two days a week, trade groups said on Friday, as a heatwave pushed demand to a record."
+    )
+    st = by_text(extract_statements(text), "Rolling blackouts")
+    assert st.kind == "indirect" and st.speaker is None
+    assert "heatwave" not in st.text and st.text.endswith("two days a week")
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "Her neighbour, Dilys Farrow, 52, spent the night on the roof of the chapel.",
+        "Dilys Farrow, a 52-year-old baker in Kettleby, Marlshire, lost her shop to the water.",
+    ],
+)
+def test_pronoun_after_a_new_narrative_subject_with_apposition(intro: str) -> None:
+    text = (
+        "River floods\n\nCouncil leader Maren Holt said the army would help.\n\n"
+        f"{intro}\n\n"
+        '"Nobody came until the morning," she said.'
+    )
+    st = by_text(extract_statements(text), "Nobody came")
+    assert st.speaker == "Dilys Farrow"
+
+
+def test_title_with_of_is_not_part_of_the_name() -> None:
+    text = (
+        "Trade forum\n\nMinister of Fisheries Tomasz Wielgo opened the forum on Monday.\n\n"
+        "“Our ports stay open to everyone,” Wielgo said."
+    )
+    st = by_text(extract_statements(text), "ports stay open")
+    assert st.speaker == "Tomasz Wielgo"

@@ -117,7 +117,7 @@ def _norm_role(role: str) -> str:
 def _np_word(tok: Token) -> bool:
     """Can this token be part of a speaker noun phrase (scanning leftwards from the verb)?"""
     if tok.kind != "w":
-        return tok.text in ("-", "’", "'") or (tok.kind == "p" and tok.text.endswith("."))
+        return tok.text in ("-", "’", "'", "&") or (tok.kind == "p" and tok.text.endswith("."))
     low = tok.low
     if tok.cap:
         return (
@@ -196,6 +196,14 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
         if tokens[i].low in lang.BE_FORMS or tokens[i].low in lang.NEGATIONS or tokens[i].low in lang.MODALS:
             return None
         i -= 1
+    if (
+        i - 2 > lo
+        and tokens[i].text == ")"
+        and tokens[i - 2].text == "("
+        and tokens[i - 1].text.isupper()
+        and tokens[i - 3].cap
+    ):
+        i -= 3  # "Northern Grid Corporation (NGC) said": the acronym repeats the name
     if i < lo:
         return None
     if tokens[i].text == ",":
@@ -365,6 +373,8 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
     # "a spokesman for the ministry said": the head is before the prepositional phrase.
     if a - 2 >= lo and tokens[a - 1].low in _PP_HEADS and tokens[a - 1].kind == "w":
         head = _np_ending(tokens, a - 2, lo)
+        if head is not None and head.kind == "group" and np.kind == "org" and tokens[a - 1].low == "at":
+            return np  # "analysts at Cartwright & Lowe said": the firm's view
         if head is not None and (
             head.kind in ("role", "group") or (head.kind == "name" and np.kind == "org")
         ):
@@ -464,12 +474,48 @@ def subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
 _OCCUPATION_SUFFIXES = ("ist", "er", "or", "ian", "ant", "ent", "man", "woman", "ive", "eur")
 
 
+# Noun phrases classified, keyed by their words and spacing (offsets relative to the first word):
+# names and roles recur many times in an article and across a feed's articles. Bounded: cleared
+# when full (a feed's vocabulary of names is far smaller).
+CLASSIFY_CACHE_SIZE = 50_000
+_classified: dict[tuple[object, ...], Mention | None] = {}
+
+
 def classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
     """What the noun phrase tokens[a:b] stands for."""
-    m = _classify(tokens, a, b)
-    if m is not None and m.np_start < 0:
-        m.np_start = tokens[a].start
-    return m
+    if a >= b:
+        return None
+    base = tokens[a].start
+    # _classify reads only tokens[a:b]: their kinds, texts and relative positions decide the answer
+    key = tuple([t.kind + t.text for t in tokens[a:b]] + [t.start - base for t in tokens[a:b]])
+    try:
+        tpl = _classified[key]
+    except KeyError:
+        m = _classify(tokens, a, b)
+        if m is not None and m.np_start < 0:
+            m.np_start = base
+        if len(_classified) >= CLASSIFY_CACHE_SIZE:
+            _classified.clear()
+        _classified[key] = None if m is None else _shifted(m, -base)
+        return m
+    return None if tpl is None else _shifted(tpl, base)
+
+
+def _shifted(m: Mention, delta: int) -> Mention:
+    """A fresh copy of m (callers add roles and genders to theirs) with its offsets moved by delta."""
+    return Mention(
+        m.kind,
+        m.start + delta,
+        m.end + delta,
+        m.text,
+        m.name,
+        m.gender,
+        list(m.roles),
+        m.head,
+        m.modifiers,
+        m.definite,
+        m.np_start + delta,
+    )
 
 
 def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
@@ -510,6 +556,7 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
             or (words[c - 1].low in lang.NAME_PARTICLES and c - 2 >= 0 and words[c - 2].cap)
             or (words[c - 1].low in _ORG_LINKS and c - 2 >= 0 and words[c - 2].cap)
             or (words[c - 1].kind == "p" and words[c - 1].text in ("-", "’", "'"))
+            or (words[c - 1].text == "&" and c - 2 >= 0 and words[c - 2].cap)  # "Cartwright & Lowe"
         ):
             if _is_poss(words[c - 1]):
                 break
@@ -520,6 +567,7 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
         bare_last = _bare(last.low)
         is_org = (
             bare_last in lang.ORG_HEADS
+            or any(w.text == "&" for w in chain)  # a firm: people's names never take "&"
             or bare_last in lang.SINGLETON_ORGS
             or (last.text.isupper() and len(last.text) >= 2 and last.text.isalpha())
             # "Monetary Authority of Singapore", "Coalition for App Fairness"
@@ -563,6 +611,15 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
             name_toks = name_toks[1:]  # "... de Souza" keeps "de" only inside; "Le Quang Vinh" keeps "Le"
         while len(name_toks) >= 2 and name_toks[0].low in lang.NAME_LEADING_ADJECTIVES:
             name_toks = name_toks[1:]  # "Neighbouring Sorvia", "Incumbent Gustav Nyman"
+        if (
+            n - 1 >= 0
+            and chain[n - 1].low == "of"
+            and len(name_toks) >= 3
+            and name_toks[1].cap
+            and name_toks[0].low not in lang.MALE_NAMES
+            and name_toks[0].low not in lang.FEMALE_NAMES
+        ):
+            name_toks = name_toks[1:]  # "Minister of Commerce Zhao Minghui": "Commerce" ends the title
         full_words = [t for t in name_toks if not _is_initial(t)]
         if len(full_words) >= 3 and _occupation_word(name_toks[0].low):
             name_toks = name_toks[1:]  # "Baker Ulrike Hansen" at a sentence's start

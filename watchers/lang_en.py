@@ -130,6 +130,7 @@ QUOTE_VERB_LEMMAS: tuple[str, ...] = (
     "assure",
     "reassure",
     "inform",
+    "remind",
 )
 
 # Verbs that take a reported clause or object for indirect speech (Doe VERB (that) ...).
@@ -180,6 +181,7 @@ CLAUSE_VERB_LEMMAS: tuple[str, ...] = (
     "urge",
     "assure",
     "inform",
+    "remind",
     "threaten",
     "agree",
     "recall",
@@ -214,6 +216,50 @@ THAT_ONLY_LEMMAS: frozenset[str] = frozenset(
         "reveal",
         "disclose",
         "inform",
+        "remind",
+        "be clear",
+        "shoot back",
+    }
+)
+# Irregular past tenses that mark a reported clause as a clause ("said demand hit a record").
+IRREGULAR_PAST: frozenset[str] = frozenset(
+    {
+        "hit",
+        "rose",
+        "fell",
+        "grew",
+        "cut",
+        "kept",
+        "left",
+        "lost",
+        "made",
+        "took",
+        "came",
+        "went",
+        "saw",
+        "gave",
+        "got",
+        "ran",
+        "won",
+        "began",
+        "became",
+        "stood",
+        "held",
+        "paid",
+        "sold",
+        "spent",
+        "built",
+        "brought",
+        "bought",
+        "met",
+        "led",
+        "found",
+        "meant",
+        "sank",
+        "shrank",
+        "broke",
+        "knew",
+        "struck",
     }
 )
 MODALS: frozenset[str] = frozenset(
@@ -222,7 +268,7 @@ MODALS: frozenset[str] = frozenset(
 NEGATIONS: frozenset[str] = frozenset({"not", "never", "n't"})
 
 # Extra phrasal cues that take a clause: "pointed out that", "made clear that".
-PHRASAL_CUES: tuple[str, ...] = ("point out", "make clear", "call for", "call on")
+PHRASAL_CUES: tuple[str, ...] = ("point out", "make clear", "call for", "call on", "shoot back", "be clear")
 
 
 def _inflect(lemma: str) -> tuple[str, str, str, str]:
@@ -1050,6 +1096,7 @@ ORG_NOUNS: frozenset[str] = frozenset(
         "delegation",
         "kremlin",
         "presidency",
+        "trust",
     }
 )
 # Plural or vague subjects that are speakers nobody named ("officials said", "sources told").
@@ -1146,6 +1193,7 @@ UNNAMED_GROUPS: frozenset[str] = frozenset(
         "relatives",
         "friends",
         "colleagues",
+        "groups",
     }
 )
 
@@ -1399,6 +1447,53 @@ PARTIAL_PARTICIPLES: frozenset[str] = frozenset(
 # Words after an unnamed group that say how it knows ("people familiar with the matter", "a source
 # close to the talks", "officials briefed on the plan", "people with knowledge of the deal").
 SOURCE_POSTMODIFIERS: frozenset[str] = frozenset({"familiar", "close", "briefed", "knowledge", "involved"})
+# Documents that speak for whoever issued them: "according to a statement from X", "according to
+# figures compiled by X". The issuer is the speaker; a document with no named issuer has none.
+DOCUMENT_NOUNS: frozenset[str] = frozenset(
+    {
+        "statement",
+        "statements",
+        "figures",
+        "data",
+        "report",
+        "reports",
+        "study",
+        "survey",
+        "estimates",
+        "estimate",
+        "analysis",
+        "filing",
+        "filings",
+        "note",
+        "tally",
+        "count",
+        "records",
+        "poll",
+        "census",
+        "document",
+        "documents",
+        "release",
+        "bulletin",
+        "notice",
+        "assessment",
+        "forecast",
+        "forecasts",
+        "projections",
+        "calculations",
+        "numbers",
+        "statistics",
+        "memo",
+        "letter",
+        "transcript",
+    }
+)
+# Participles between a document and its issuer ("figures compiled by X"). Not "seen by" or
+# "obtained by": a newsroom that saw a document did not write it.
+ISSUER_PARTICIPLES: frozenset[str] = frozenset(
+    {"compiled", "published", "released", "issued", "produced", "prepared", "collected", "gathered", "posted"}
+)
+# Object pronouns after "according to": "according to him" is what "he said" is.
+OBJECT_PRONOUNS: dict[str, str] = {"him": "m", "her": "f", "them": "pl"}
 # Capitalised words that start sentences or name things other than people.
 NOT_NAME_WORDS: frozenset[str] = frozenset(
     {

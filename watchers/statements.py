@@ -47,6 +47,12 @@ LEADING_WINDOW = 30
 MIN_CLAUSE_WORDS = 3
 # A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
 MAX_COLON_CUE_WORDS = 4
+# How many words the object of "told"/"reminded" may run to before "that" ("the packed hall").
+MAX_TELL_OBJECT_WORDS = 4
+# Lowercase words describing a document's issuer before its name ("aviation consultancy X").
+MAX_ISSUER_DESCRIPTION = 3
+# Place names an apposition may end with ("a nurse in Leeds, England,"), one word and comma each.
+MAX_APPOSITION_PLACES = 2
 # How far before a partial quote a participle ("calling it") may stand.
 PARTICIPLE_WINDOW = 8
 # A quoted nickname between a first name and a surname is this short (Pete "the Professor" Lindsay).
@@ -55,7 +61,7 @@ MAX_NICKNAME_WORDS = 4
 MAX_TITLE_WORDS = 7
 _CLAUSE_PUNCT_END = ".!?…;:"
 _OPENERS = frozenset({"and", "but", "so", "yet", "or"})
-_TELL_LEMMAS = frozenset({"tell", "inform", "assure"})
+_TELL_LEMMAS = frozenset({"tell", "inform", "assure", "remind"})
 _OBJECT_LEMMAS = frozenset({"accuse", "deny", "urge", "warn", "threaten", "blame", "recommend"})
 
 
@@ -160,6 +166,10 @@ def _full_names(
                 a -= 1
             while a < i and toks[a].low in lang.NOT_NAME_WORDS:
                 a += 1  # "In Hanoi", "The Kremlin": a sentence's first word
+            if a - 2 >= 0 and toks[a - 1].low == "of" and toks[a - 2].cap:
+                a -= 2  # "Minister of Fisheries Tomasz Wielgo": classify sees where the title ends
+                while a - 1 >= 0 and toks[a - 1].cap:
+                    a -= 1
             if a == i and not (a - 1 >= 0 and toks[a - 1].text.endswith(".")):
                 continue
             key = tuple(t.text for t in toks[a : i + 1])
@@ -302,6 +312,14 @@ def _narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
     while i < e and toks[i].kind == "w" and toks[i].low in _OPENERS:
         i += 1
     m = subject_right(toks, i, e)
+    if m is None and i < e and toks[i].low in _POSSESSIVE_DETS:
+        # "His neighbour, Abena Owusu, 31, spent ...": a relation word the tables lack, then the name
+        comma = next((k for k in range(i + 1, min(e, i + 4)) if toks[k].text == ","), -1)
+        if comma > 0 and comma + 1 < e and toks[comma + 1].cap:
+            m = subject_right(toks, comma + 1, e)
+            if m is None or m.kind != "name":
+                return None
+            i = comma + 1
     if m is None or m.kind not in ("name", "org", "pronoun", "role", "orgref"):
         return None
     j = i
@@ -314,9 +332,17 @@ def _narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
         while k < e and toks[k].text != "," and k - j < 20:
             k += 1
         j = k + 1
+        for _ in range(MAX_APPOSITION_PLACES):
+            # "..., a nurse in Manchester, England, had": a place after the apposition's own comma
+            if not (j + 1 < e and toks[j].cap and toks[j + 1].text == ","):
+                break
+            j += 2
     if j < e and toks[j].kind == "w" and not toks[j].cap:
         return m
     return None
+
+
+_POSSESSIVE_DETS = frozenset({"his", "her", "their", "its", "our"})
 
 
 def _verb_like(tok: Token) -> bool:
@@ -348,7 +374,7 @@ def _cues(toks: Sequence[Token], s: int, e: int) -> list[_Cue]:
         if low not in _CUE_WORDS or t.kind != "w" or t.cap and i != s:
             continue  # a set lookup first: most tokens are no reporting verb
         if low == "according" and i + 1 < e and toks[i + 1].low == "to":
-            subj = subject_right(toks, i + 2, e)
+            subj = _according_source(toks, i + 2, e)
             out.append(
                 _Cue(i, i + 2, "according to", "according", subj, i + 2, _after(toks, subj, i + 2, e), True)
             )
@@ -359,6 +385,8 @@ def _cues(toks: Sequence[Token], s: int, e: int) -> list[_Cue]:
             phrasal = _PHRASAL[low + " " + toks[i + 1].low]
         if lemma is None and phrasal is None:
             continue
+        if phrasal == "be clear" and (i == s or toks[i - 1].low == "it"):
+            continue  # "It was clear that ...": nobody speaks
         if low in lang.PARTICIPLE_CUES and i > s and toks[i - 1].text == ",":
             continue  # handled as a participle clause
         subj = subject_left(toks, i, s)
@@ -405,11 +433,54 @@ _PHRASAL: dict[str, str] = {
     "calls for": "call for",
     "called on": "call on",
     "calls on": "call on",
+    "shot back": "shoot back",
+    "shoots back": "shoot back",
+    "was clear": "be clear",
+    "is clear": "be clear",
+    "were clear": "be clear",
+    "are clear": "be clear",
 }
 
 
 # Every word that may start a cue: reporting verbs, the first word of phrasal cues, "according".
 _CUE_WORDS = frozenset(lang.QUOTE_VERBS) | {p.split()[0] for p in _PHRASAL} | {"according"}
+
+
+def _according_source(toks: Sequence[Token], i: int, e: int) -> Mention | None:
+    """Who speaks after "according to": a person or body ("according to Doe"), the issuer of a
+    document ("according to figures compiled by X", "a statement from X"), null for a document
+    nobody is named as issuing ("according to the report"); "according to him" is "he"."""
+    t = toks[i] if i < e else None
+    if t is not None and t.low in lang.OBJECT_PRONOUNS and (i + 1 >= e or toks[i + 1].kind == "p"):
+        return Mention(
+            "pronoun", t.start, t.end, t.text, gender=lang.OBJECT_PRONOUNS[t.low], np_start=t.start
+        )
+    j = i
+    while (
+        j < e
+        and j - i < 4
+        and toks[j].kind == "w"
+        and not toks[j].cap
+        and toks[j].low not in lang.DOCUMENT_NOUNS
+    ):
+        j += 1  # "a joint statement", "new official figures"
+    if j >= e or toks[j].low not in lang.DOCUMENT_NOUNS or toks[j].cap:
+        return subject_right(toks, i, e)
+    k = j + 1
+    if k < e and toks[k].low in lang.ISSUER_PARTICIPLES:
+        k += 1
+    if k + 1 < e and toks[k].low in ("from", "by"):
+        issuer = subject_right(toks, k + 1, e)
+        if issuer is None:
+            # "compiled by aviation consultancy Altimeter Insight": a description before the name
+            x = k + 1
+            while x < e and x - k <= MAX_ISSUER_DESCRIPTION and toks[x].kind == "w" and not toks[x].cap:
+                x += 1
+            if x > k + 1 and x < e and toks[x].cap:
+                issuer = subject_right(toks, x, e)
+        if issuer is not None and issuer.kind in ("name", "org", "orgref"):
+            return issuer
+    return None
 
 
 def _token_at(toks: Sequence[Token], pos: int, s: int, e: int) -> int:
@@ -604,8 +675,8 @@ def _trailing(toks: Sequence[Token], k: int, e: int, cues: list[_Cue]) -> _Cue |
         return None
     limit = min(e, j + TRAILING_WINDOW)
     for c in cues:
-        if c.index < j or c.index >= limit or c.lemma == "according":
-            continue
+        if c.index < j or c.index >= limit or c.lemma == "according" or c.coordinated:
+            continue  # '"..." and welcomed the verdict': a coordinated verb never attributes backwards
         if any(t.kind == "q" or (t.kind == "p" and t.text in ".!?;:") for t in toks[j : c.index]):
             return None
         if c.inverted and c.index != j:
@@ -622,7 +693,8 @@ def _trailing(toks: Sequence[Token], k: int, e: int, cues: list[_Cue]) -> _Cue |
 def _title_gap(toks: Sequence[Token], a: int, b: int) -> bool:
     """'"...," festival director Maggie Doyle said': a few lowercase title words before the subject."""
     return 0 < b - a <= 3 and all(
-        t.kind == "w" and not t.cap and t.low not in lang.QUOTE_VERBS for t in toks[a:b]
+        t.kind == "w" and not t.cap and t.low not in lang.QUOTE_VERBS and t.low not in _OPENERS
+        for t in toks[a:b]
     )
 
 
@@ -761,6 +833,10 @@ _FINITE = frozenset(
         "shall",
     }
 )
+# Words opening an adverbial clause after an attribution's comma: never the reported clause.
+_SUBORDINATORS = frozenset(
+    {"as", "while", "when", "after", "before", "because", "since", "although", "though", "amid", "despite"}
+)
 _CLAUSE_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "i", "you", "there", "this", "that"})
 
 
@@ -770,7 +846,10 @@ def _clause_like(toks: Sequence[Token], a: int, b: int) -> bool:
         return True
     for t in toks[a : min(b, a + 10)]:
         if t.kind == "w" and (
-            t.low in _FINITE or (t.low.endswith("ed") and not t.cap) or t.low.endswith("n't")
+            t.low in _FINITE
+            or (t.low.endswith("ed") and not t.cap)
+            or t.low.endswith("n't")
+            or (t.low in lang.IRREGULAR_PAST and t is not toks[a])
         ):
             return True
         if (
@@ -829,6 +908,8 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: _Cue) -> tuple[int, int]
         ):
             return s, end  # "The incident, Varga said, was the third": the whole sentence
         start = _clause_start(toks, c, end)
+        if start is not None and toks[start - 1].text == "," and toks[start].low in _SUBORDINATORS:
+            start = None  # "CLAUSE, groups said on Friday, as a heatwave ...": a lede's attribution
         if start is not None and c.lemma in lang.THAT_ONLY_LEMMAS and toks[start - 1].low != "that":
             start = None
         if (
@@ -850,6 +931,12 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: _Cue) -> tuple[int, int]
             return start, end
     # trailing: CLAUSE, SUBJ VERB (adjuncts). / CLAUSE, VERB SUBJ.
     first = c.index if c.inverted else c.subj_first
+    if not c.inverted:
+        k = first
+        while k - 1 > s and first - k < 3 and _title_gap(toks, k - 1, k) and toks[k - 1].low not in _FINITE:
+            k -= 1  # "..., industry groups said": modifiers the noun phrase left out
+        if toks[k - 1].text == ",":
+            first = k
     rest = max(c.end, c.subj_last)
     stop = next((i for i in range(rest, end) if toks[i].text == ","), end)
     trailing = first > s and toks[first - 1].text == "," and _only_adjuncts(toks, rest, stop)
@@ -858,7 +945,14 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: _Cue) -> tuple[int, int]
     return None
 
 
-_CLAUSE_LEMMAS = frozenset(lang.CLAUSE_VERBS.values()) | {"point out", "make clear", "call for", "call on"}
+_CLAUSE_LEMMAS = frozenset(lang.CLAUSE_VERBS.values()) | {
+    "point out",
+    "make clear",
+    "call for",
+    "call on",
+    "shoot back",
+    "be clear",
+}
 
 
 def _participle(
@@ -1032,20 +1126,37 @@ _ADJUNCT_WORDS = frozenset(
         "for",
         "thursday's",
         "saturday's",
+        # written channels: "said in its permit application", "estimated in a note to clients"
+        "note",
+        "research",
+        "clients",
+        "investors",
+        "permit",
+        "planning",
+        "application",
+        "filing",
+        "report",
+        "regulatory",
+        "submission",
+        "notice",
+        "court",
+        "analysis",
+        "study",
     }
 )
 
 
 def _only_adjuncts(toks: Sequence[Token], a: int, b: int) -> bool:
-    return all(t.kind == "p" or t.low in _ADJUNCT_WORDS or t.cap or t.kind == "n" for t in toks[a:b]) and (
-        b - a <= 12
-    )
+    return all(
+        t.kind == "p" or t.low in _ADJUNCT_WORDS or t.cap or t.kind == "n" or t.low in lang.UNNAMED_GROUPS
+        for t in toks[a:b]
+    ) and (b - a <= 12)
 
 
 def _clause_start(toks: Sequence[Token], c: _Cue, end: int) -> int | None:
     """Token index where the reported clause begins after the verb, or None when nothing follows."""
     i = c.end
-    if c.lemma in ("call for", "call on", "point out", "make clear"):
+    if c.lemma in ("call for", "call on", "point out", "make clear", "shoot back", "be clear"):
         pass
     elif c.lemma in _TELL_LEMMAS:
         # object of "told": reporters / Reuters / the parliament / a news conference
@@ -1059,6 +1170,14 @@ def _clause_start(toks: Sequence[Token], c: _Cue, end: int) -> int | None:
             and toks[i].low not in lang.DETERMINERS
         ):
             i += 1
+    if c.lemma in _TELL_LEMMAS:
+        # "reminded the public that", "told the packed hall that": a short object before "that"
+        for j in range(i, min(end, i + MAX_TELL_OBJECT_WORDS + 1)):
+            t = toks[j]
+            if t.kind != "w" or t.low in _FINITE or t.low in lang.QUOTE_VERBS:
+                break
+            if t.low == "that" and j > i:
+                return j + 1
     # a "that" within the next few tokens starts the clause
     for j in range(i, min(end, i + 14)):
         t = toks[j]
