@@ -9,6 +9,7 @@ and sentence subjects), and resolves pronouns, role nouns and surnames to one en
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -174,6 +175,101 @@ def _np_word(tok: Token) -> bool:
     )
 
 
+# Lowercase words that link the parts of an agency-style title: "Deputy Chairman of the Security
+# Council of the Russian Federation", "Minister of Transport and Communications", "Committee on ...".
+_TITLE_LINKS = frozenset({"of", "for", "and", "on", "at", "the"})
+# A long title runs to at most this many tokens before the name (the longest cabinet titles do).
+MAX_LONG_TITLE_TOKENS = 30
+
+
+def _title_word(tok: Token) -> bool:
+    low = tok.low.rstrip(".")
+    return (
+        tok.kind == "w"
+        and tok.cap
+        and (low in lang.TITLE_WORDS or low in lang.ROLE_NOUNS)
+        and low not in lang.ORG_HEADS  # "Ministry of Defence" is an organisation's name
+    )
+
+
+def _title_part(tokens: Sequence[Token], k: int) -> bool:
+    """Can token k sit inside a long title (a capitalised word, a link word, a comma between two
+    capitalised words: "Committee on International Affairs, Defence and Security")?"""
+    t = tokens[k]
+    if t.kind == "w":
+        return t.cap or t.low in _TITLE_LINKS
+    return t.text == "," and 0 < k < len(tokens) - 1 and tokens[k - 1].cap and tokens[k + 1].cap
+
+
+def long_title_start(tokens: Sequence[Token], a: int, lo: int) -> int:
+    """Where an agency-style title in front of the noun phrase starting at token a begins, or a
+    itself. "...of the Russian Federation Gennady Voronkov": the phrase only counts as a title when
+    it opens, at a sentence start or after a lowercase word, with a title or role word followed by
+    "of"/"for" ("Official Representative of", "Deputy Minister of") or an organisation ("The
+    Ministry of Defence of ...")."""
+    if a - 1 < lo or tokens[a - 1].kind != "w" or tokens[a - 1].low not in _TITLE_LINKS:
+        return a
+    k = a
+    while k - 1 >= lo and a - k < MAX_LONG_TITLE_TOKENS and _title_part(tokens, k - 1):
+        k -= 1
+    # the title's opening: the first title/organisation word whose next link word is of/for
+    for x in range(k, a):
+        t = tokens[x]
+        if t.kind != "w" or not t.cap or t.low in _TITLE_LINKS:
+            if t.low == "the" and t.cap:
+                continue  # "The Ministry of Defence of ..."
+            return a
+        if _title_word(t) or _bare(t.low) in lang.ORG_HEADS:
+            nxt = x + 1
+            while nxt < a and tokens[nxt].cap and _title_word(tokens[nxt]):
+                nxt += 1  # "Official Representative", "Deputy Chairman"
+            if nxt < a and tokens[nxt].low in ("of", "for"):
+                return k
+            return a
+    return a
+
+
+def long_title_end(tokens: Sequence[Token], i: int, hi: int) -> int:
+    """The end of a noun phrase that opens at token i with an agency-style title ("Minister of
+    Transport and Communications Petra Lindqvist-Marović"), or i when it does not."""
+    k = i
+    while k < hi and k - i < 2 and tokens[k].cap and not _title_word(tokens[k]):
+        k += 1  # "Malaysian Deputy Minister of ..."
+    t0 = k
+    while k < hi and _title_word(tokens[k]):
+        k += 1
+    if k == t0 or k >= hi or tokens[k].low not in ("of", "for"):
+        return i
+    while k < hi and k - i < MAX_LONG_TITLE_TOKENS and (
+        _title_part(tokens, k) or tokens[k].text in ("-", "’", "'")
+    ):
+        k += 1
+    while k > i and tokens[k - 1].kind == "w" and tokens[k - 1].low in _TITLE_LINKS:
+        k -= 1
+    return k
+
+
+def _split_long_title(name_toks: list[Token]) -> list[Token]:
+    """"Kazakhstan Aidos Serikbayev", "Industry Azlan bin Hamid": the last words of a long title run
+    into the name with no comma. The name starts at a known given name, else at the word before a
+    name particle ("bin", "van"), else it is the last two words (given name and surname)."""
+    # word units: "Lindqvist-Marović" is one
+    words = [
+        k
+        for k, t in enumerate(name_toks)
+        if t.kind == "w" and not (k >= 1 and name_toks[k - 1].text == "-" and name_toks[k - 1].end == t.start)
+    ]
+    if len(words) < 3:
+        return name_toks
+    for k in words[:-1]:
+        if name_toks[k].low in lang.MALE_NAMES or name_toks[k].low in lang.FEMALE_NAMES:
+            return name_toks[k:]
+    for n, k in enumerate(words[1:-1], start=1):
+        if name_toks[k].low in lang.NAME_PARTICLES and not name_toks[k].cap:
+            return name_toks[words[n - 1] :]
+    return name_toks[words[-2] :]
+
+
 def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
     """The subject of the verb at token v, read leftwards (aux and adverbs skipped; apposition allowed).
     Returns None for a passive ("is said to"), a negated or modal verb ("did not say", "would
@@ -272,6 +368,16 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
         return None
     if np.kind in ("role", "group", "orgref", "pronoun"):
         inner = classify(tokens, j + 1, comma) if all(_np_word(t) for t in tokens[j + 1 : comma]) else None
+        if (
+            inner is not None
+            and inner.kind == "name"
+            and np.kind in ("orgref", "group")
+            and " " not in (inner.name or "")
+            and any(t.kind == "w" and t.low in _ORG_LINKS for t in tokens[j + 1 : comma])
+        ):
+            # "The association of victims' families, Roads of Life, said": the body's name
+            org_name = _org_text(tokens, j + 1, comma)
+            return Mention("org", tokens[j + 1].start, tokens[comma - 1].end, org_name, name=org_name)
         if inner is not None and inner.kind == "name":
             # "the company's chief financial officer, Erik Sunde, said"
             if np.kind == "role" and np.head:
@@ -348,6 +454,8 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
         ):
             a += 1
             break
+    if tok.cap:
+        a = long_title_start(tokens, a, lo)
     # "the cantonal civil protection office": lowercase modifiers back to a determiner
     head_low = _bare(tok.low)
     if (
@@ -392,6 +500,16 @@ def subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         return Mention(
             "pronoun", t.start, t.end, t.text, gender=lang.SUBJECT_PRONOUNS[t.low], np_start=t.start
         )
+    titled_end = long_title_end(tokens, i, hi)
+    if titled_end > i:
+        # "said Minister of Transport and Communications Petra Lindqvist-Marović"
+        b = titled_end
+        while b > i and not tokens[b - 1].cap:
+            b -= 1
+        np_long = classify(tokens, i, b) if b > i else None
+        if np_long is not None and np_long.kind == "name":
+            np_long.np_start = tokens[i].start
+            return np_long
     b = i
     while (
         b < hi
@@ -529,8 +647,13 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
     words = tokens[a:b]
     last = words[-1]
     start, end = words[0].start, last.end
+    # "Deputy Minister of Trade Azlan bin Hamid", "Ministry of Defence of the Russian Federation":
+    # an agency-style title (or an organisation's full name) that runs on through of/for/and/the
+    long_title = long_title_end(tokens, a, b) > a or (
+        len(words) >= 3 and _bare(words[0].low) in lang.ORG_HEADS and words[1].low in _ORG_LINKS
+    )
     # "Petra Lund of Tormo University": a person with an affiliation, not an organisation
-    for k in range(len(words) - 2, 0, -1):
+    for k in range(len(words) - 2, 0, -1) if not long_title else ():
         if words[k].low in ("of", "at", "from") and words[k - 1].cap:
             wl = words[k - 1].low.rstrip(".")
             if (
@@ -542,6 +665,9 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
                 if left is not None and left.kind == "name":
                     return left
             break
+    if len(words) == 1 and last.cap and det == "the" and _bare(last.low) in lang.NATIONALITY_NOUNS:
+        # "the Pole told reporters": a role for the person just written about, not a name
+        return Mention("role", tokens[a0].start, end, _text(tokens, a, b, det), head=_bare(last.low))
     if len(words) == 1 and last.cap:
         low1 = _bare(last.low)
         if low1 in lang.UNNAMED_GROUPS:
@@ -555,6 +681,7 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
             words[c - 1].cap
             or (words[c - 1].low in lang.NAME_PARTICLES and c - 2 >= 0 and words[c - 2].cap)
             or (words[c - 1].low in _ORG_LINKS and c - 2 >= 0 and words[c - 2].cap)
+            or (long_title and words[c - 1].kind == "w" and words[c - 1].low in _TITLE_LINKS)
             or (words[c - 1].kind == "p" and words[c - 1].text in ("-", "’", "'"))
             or (words[c - 1].text == "&" and c - 2 >= 0 and words[c - 2].cap)  # "Cartwright & Lowe"
         ):
@@ -565,7 +692,15 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
         if last.kind == "p":
             return None
         bare_last = _bare(last.low)
-        is_org = (
+        # a person's long title opens with title words ("Malaysian Deputy Minister of ..."); an
+        # organisation's name with its head ("Ministry of Defence of ...")
+        opening = list(itertools.takewhile(lambda w: w.cap, chain))[:3]
+        titled = (
+            long_title
+            and any(_title_word(w) for w in opening)
+            and not any(_bare(w.low) in lang.ORG_HEADS for w in opening)
+        )
+        is_org = not titled and (
             bare_last in lang.ORG_HEADS
             or any(w.text == "&" for w in chain)  # a firm: people's names never take "&"
             or bare_last in lang.SINGLETON_ORGS
@@ -620,12 +755,20 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
             and name_toks[0].low not in lang.FEMALE_NAMES
         ):
             name_toks = name_toks[1:]  # "Minister of Commerce Zhao Minghui": "Commerce" ends the title
+        if long_title and titled:
+            name_toks = _split_long_title(name_toks)
         full_words = [t for t in name_toks if not _is_initial(t)]
         if len(full_words) >= 3 and _occupation_word(name_toks[0].low):
             name_toks = name_toks[1:]  # "Baker Ulrike Hansen" at a sentence's start
         ms = chain[n - 1] if n - 1 >= 0 and chain[n - 1].low.rstrip(".") in lang.HONORIFICS else None
         prefix = list(words[: len(words) - len(chain)]) + list(chain[: n - (1 if ms else 0)])
         roles = _title_roles(prefix)
+        if long_title and titled and roles:
+            # the rest of a long title qualifies its last role: "Representative of the Ministry of
+            # Foreign Affairs" is a diplomat's title, "Director of the Centre for ... Studies" an expert's
+            role, mods = roles[-1]
+            tail = frozenset(t.low for t in list(prefix) + list(chain[:n]) if t.kind == "w" and t.cap)
+            roles[-1] = (role, mods | (tail - {role}))
         if not name_toks:
             if roles:
                 role, mods = roles[-1]
@@ -850,6 +993,7 @@ class Registry:
                 ent = Entity("person", name)
             self.persons[key] = ent
         ent.names.add(m.name)
+        ent.last = max(ent.last, pos)
         if m.text:
             ent.names.add(m.text)
         if m.gender in ("m", "f") and not ent.gender:
@@ -930,10 +1074,23 @@ class Registry:
                 ent.gender = gender
                 return ent
             weak.append(ent)
-        if gender in ("org", "pl") or not weak:
+        if gender in ("org", "pl"):
             return None
+        if not weak:
+            return self._only_person(gender, pos)
         weak[0].gender = gender
         return weak[0]
+
+    def _only_person(self, gender: str, pos: int) -> Entity | None:
+        """ "she" when no speaker or sentence subject fits: the one person of that gender the
+        article has named so far in full ("After 31 years at the agency, Ruth Okonjo-Baird retires
+        on Friday. ... she says"); nobody when two or more could be meant."""
+        fits = [
+            e
+            for e in self.persons.values()
+            if 0 <= e.last <= pos and e.gender == gender and " " in e.name
+        ]
+        return fits[0] if len(fits) == 1 else None
 
     def _role(self, m: Mention, pos: int) -> Entity | None:
         if not m.definite or m.head is None:
@@ -950,7 +1107,37 @@ class Registry:
                 score = (fit, p)
                 if best is None or score > (best[0], best[1]):
                     best = (fit, p, ent)
-        return best[2] if best else None
+        if best is not None:
+            return best[2]
+        return self._generic_role(m.head, m.gender, pos)
+
+    def _generic_role(self, head: str, gender: str, pos: int) -> Entity | None:
+        """ "the diplomat", "the expert", "the official", "the Pole": no one holds that exact title, so
+        the most recent salient person whose title fits (any titled person for "the official"); a
+        nationality noun is the person the story was just about."""
+        if head in lang.NATIONALITY_NOUNS:
+            for p, ent, kind in reversed(self.salient):
+                if p > pos:
+                    continue
+                if ent is None and kind.startswith(ANON):
+                    return None
+                if ent is not None and ent.kind == "person":
+                    return ent if not (gender and ent.gender and gender != ent.gender) else None
+            return None
+        want = lang.GENERIC_ROLE_NOUNS.get(head)
+        if want is None:
+            return None
+        seen: set[int] = set()
+        for p, ent, _kind in reversed(self.salient):
+            if p > pos or ent is None or ent.kind != "person" or id(ent) in seen:
+                continue
+            seen.add(id(ent))
+            if gender and ent.gender and gender != ent.gender:
+                continue
+            words = {w for role, mods, rp in ent.roles if rp <= pos for w in (role, *mods)}
+            if words and (not want or words & want):
+                return ent
+        return None
 
     def _orgref(self, m: Mention, pos: int) -> Entity | None:
         """ "the company", "the agency", "the flood agency": the most recent organisation of that type

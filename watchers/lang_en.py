@@ -704,6 +704,52 @@ ROLE_NOUNS: dict[str, str] = {
     "banker": "",
     "governor-general": "",
 }
+# Generic role nouns an agency story uses for someone it named with a full title ("Official
+# Representative of the Foreign Ministry Jane Doe ... the diplomat said"): the noun -> words of a
+# compatible title or apposition; an empty set means any titled person fits.
+GENERIC_ROLE_NOUNS: dict[str, frozenset[str]] = {
+    "official": frozenset(),
+    "diplomat": frozenset(
+        {"foreign", "ambassador", "envoy", "consul", "representative", "diplomat", "embassy", "mission", "affairs"}
+    ),
+    "expert": frozenset(
+        {
+            "director",
+            "analyst",
+            "researcher",
+            "professor",
+            "economist",
+            "scholar",
+            "fellow",
+            "expert",
+            "scientist",
+            "specialist",
+            "studies",
+            "institute",
+            "centre",
+            "center",
+            "university",
+            "lecturer",
+        }
+    ),
+}
+
+# Nationality nouns ("the Pole told reporters", "the Dane added"): a role standing for the person the
+# story has just been about, never a name.
+NATIONALITY_NOUNS: frozenset[str] = frozenset(
+    {
+        "pole", "dane", "swede", "finn", "norwegian", "icelander", "spaniard", "frenchman",
+        "frenchwoman", "dutchman", "dutchwoman", "german", "italian", "briton", "scot", "irishman",
+        "irishwoman", "welshman", "welshwoman", "englishman", "englishwoman", "portuguese", "croat",
+        "serb", "slovene", "czech", "slovak", "hungarian", "austrian", "belgian", "swiss", "greek",
+        "turk", "russian", "ukrainian", "romanian", "bulgarian", "lithuanian", "latvian", "estonian",
+        "american", "canadian", "mexican", "brazilian", "argentine", "argentinian", "colombian",
+        "chilean", "uruguayan", "peruvian", "australian", "kiwi", "japanese", "chinese", "korean",
+        "indian", "pakistani", "nigerian", "ghanaian", "kenyan", "ethiopian", "moroccan", "egyptian",
+        "algerian", "tunisian", "senegalese", "cameroonian", "ivorian", "south african",
+    }
+)
+
 # Roles that are also used for the same person with another word ("the spokesman" after "press secretary").
 ROLE_SYNONYMS: dict[str, str] = {
     "spokeswoman": "spokesperson",

@@ -26,6 +26,7 @@ from watchers.attribution import (
     Mention,
     Registry,
     classify,
+    long_title_start,
     other_name_keys,
     subject_left,
     subject_right,
@@ -59,6 +60,10 @@ PARTICIPLE_WINDOW = 8
 MAX_NICKNAME_WORDS = 4
 # A quoted title of a work: few words, each capitalised, no sentence punctuation.
 MAX_TITLE_WORDS = 7
+# A question paragraph in an interview is at most this long ("Calder Weekly: Do you feel vindicated?").
+MAX_QUESTION_CHARS = 400
+# The interviewer label before a question's colon: "Q", "Calder Weekly", "The Ledger Review".
+MAX_INTERVIEWER_WORDS = 4
 _CLAUSE_PUNCT_END = ".!?…;:"
 _OPENERS = frozenset({"and", "but", "so", "yet", "or"})
 _TELL_LEMMAS = frozenset({"tell", "inform", "assure", "remind"})
@@ -104,13 +109,37 @@ def extract_statements(text: str, matcher: Matcher | None = None) -> list[Statem
     drafts: list[_Draft] = []
     prev_block: list[_Draft] | None = None
     prev_new_subject = False
-    for toks in tokenized:
+    interviewee: _Draft | None = None  # who answered the last interviewer's question
+    after_question = False
+    for (lo, hi), toks in zip(blocks, tokenized, strict=True):
         block_drafts, new_subject = _read_block(text, toks, quotes, registry)
+        if not block_drafts and prev_block and _interview_question(text[lo:hi]):
+            # an interviewer's question between two answers: the next answer continues the
+            # interviewee, as if the question were not there
+            after_question = True
+            continue
+        if after_question and interviewee is not None:
+            _carry_over(block_drafts, [interviewee], False)  # the answer is the interviewee's
         _carry_over(block_drafts, prev_block, prev_new_subject)
+        if after_question and block_drafts and block_drafts[0].lone and block_drafts[0].entity is not None:
+            interviewee = block_drafts[0]
+        after_question = False
         drafts.extend(block_drafts)
         prev_block = block_drafts
         prev_new_subject = new_subject
     return sorted((_finish(text, d, matcher) for d in drafts), key=lambda s: (s.start, s.end))
+
+
+def _interview_question(para: str) -> bool:
+    """An interviewer's question in a Q&A article: "Calder Weekly: Were your warnings ignored?" or a
+    bare question paragraph. It holds no statement and does not change who answers."""
+    para = para.strip()
+    if not para.endswith("?") or len(para) > MAX_QUESTION_CHARS:
+        return False
+    head, colon, _rest = para.partition(":")
+    if colon and 0 < len(head.split()) <= MAX_INTERVIEWER_WORDS and head[:1].isupper():
+        return True  # "Q:", "Calder Weekly:", "Interviewer:"
+    return para[:1] not in lang.ALL_MARKS
 
 
 def _drop_nicknames(text: str, toks: list[Token], quotes: Sequence[Quote]) -> list[Token]:
@@ -166,6 +195,7 @@ def _full_names(
                 a -= 1
             while a < i and toks[a].low in lang.NOT_NAME_WORDS:
                 a += 1  # "In Hanoi", "The Kremlin": a sentence's first word
+            a = long_title_start(toks, a, 0)  # "Minister of Transport and Communications Petra Lind"
             if a - 2 >= 0 and toks[a - 1].low == "of" and toks[a - 2].cap:
                 a -= 2  # "Minister of Fisheries Tomasz Wielgo": classify sees where the title ends
                 while a - 1 >= 0 and toks[a - 1].cap:
@@ -198,6 +228,7 @@ def _read_block(
     inheriting the last speaker)."""
     drafts: list[_Draft] = []
     new_subject = False
+    subjects: list[tuple[int, Entity]] = []  # narrative sentences' person subjects, in order
     for s, e in split_sentences(text, toks, quotes):
         _learn_names(toks, s, e, reg)
         found = _sentence(text, toks, s, e, quotes)
@@ -214,6 +245,8 @@ def _read_block(
                 ent = reg.resolve(subj, subj.start)
                 if ent is not None:
                     reg.mark_salient(subj.start, ent, subj.kind)
+                    if ent.kind == "person":
+                        subjects.append((subj.start, ent))
                     last = next((d for d in reversed(drafts) if d.entity is not None), None)
                     new_subject = last is None or last.entity is not ent
         drafts.extend(found)
@@ -227,6 +260,12 @@ def _read_block(
         src = before or after
         if src is not None:
             d.entity, d.mention, d.cue, d.resolved = src.entity, src.mention, src.cue, True
+            continue
+        # "Okonjo-Baird laughs when I read her the quote. “That is true.”": the person the
+        # paragraph's narrative is about, not the previous paragraph's speaker
+        subject = next((ent for p, ent in reversed(subjects) if p < d.start), None)
+        if subject is not None:
+            d.entity, d.resolved = subject, True
     return drafts, new_subject
 
 
