@@ -2,6 +2,12 @@
 
 Each story is printed once, after the pass, with every source that carried it — so a statement carried by
 three feeds is one line, not three.
+
+Feeds given with --feed that the rules do not know are ad-hoc feeds: each gets its own id (the host, or
+the file's name; "-2", "-3"... when two share one, so their feed state never mixes) and
+allow_private = true: a URL typed on the command line is the operator's own choice (a feed on
+127.0.0.1 or the office network), not a publisher's link, so the SSRF guard's private-address refusal
+does not apply. Configured feeds keep their own allow_private.
 """
 
 from __future__ import annotations
@@ -39,6 +45,18 @@ def feeds_for(rules: Rules, targets: list[str]) -> list[tuple[Feed, Path | None]
     if not targets:
         return [(f, None) for f in rules.feeds]
     chosen: list[tuple[Feed, Path | None]] = []
+    # Only ad-hoc ids must differ from each other; a file named after a configured feed ("ledger.xml")
+    # takes that feed's id on purpose, so watches limited to that feed see its articles.
+    taken: set[str] = set()
+
+    def unique(base: str) -> str:
+        ident, n = base, 1
+        while ident in taken:
+            n += 1
+            ident = f"{base}-{n}"
+        taken.add(ident)
+        return ident
+
     for target in targets:
         known = next((f for f in rules.feeds if f.url == target or f.id == target), None)
         if known is not None:
@@ -46,10 +64,11 @@ def feeds_for(rules: Rules, targets: list[str]) -> list[tuple[Feed, Path | None]
             continue
         if "://" in target:
             host = urlsplit(target).hostname or "feed"
-            chosen.append((Feed(id=host, url=target, name=host), None))
+            chosen.append((Feed(id=unique(host), url=target, name=host, allow_private=True), None))
             continue
         path = Path(target)
-        chosen.append((Feed(id=path.stem, url=path.resolve().as_uri(), name=path.stem), path))
+        feed = Feed(id=unique(path.stem), url=path.resolve().as_uri(), name=path.stem, allow_private=True)
+        chosen.append((feed, path))
     return chosen
 
 
@@ -74,7 +93,7 @@ async def scan(rules: Rules, targets: list[str], db: str | None) -> tuple[list[S
                 except OSError as e:
                     report.status, report.error = "error", f"cannot read {path}: {e.strerror}"
                 else:
-                    state = FeedState(feed_id=feed.id, url=feed.url)
+                    state = FeedState(feed_id=feed.id, url=feed.url, configured_url=feed.url)
                     await pipeline.ingest(feed, content, {}, state, utcnow(), report)
                 reports.append(report)
             stories = []

@@ -386,12 +386,7 @@ class Matcher:
                         overlap = True
                     reach[group] = (start, stop)
                 if written is None:  # not before: most contained matches lose
-                    if index_map is None:
-                        text_start, text_end = start, stop
-                    else:
-                        text_start = index_map[start]
-                        # Characters folded away after the match (a combining accent) belong to it.
-                        text_end = max(index_map[stop], index_map[stop - 1] + 1)
+                    text_start, text_end = _text_span(index_map, start, stop)
                     written = text[text_start:text_end]
                     if start <= last_start:
                         unordered = True
@@ -433,6 +428,12 @@ class Matcher:
         One regex pass lists the capitalised words; one set operation in C drops those already known to
         have no fuzzy target, so Python looks only at new words and at the few that do match.
         """
+        if len(self._caps_plain) + len(self._caps_hot) > FUZZY_CACHE_LIMIT:
+            # Reset before this text's words are sorted into known and new: cleared in between, the
+            # words already known to match would be lost for this text.
+            self._caps_plain.clear()
+            self._caps_hot.clear()
+            self._fuzzy_memo.clear()
         found: set[str | bytes]
         if cased is not None:
             found = set(_ASCII_CAPITALISED.findall(cased))
@@ -460,10 +461,6 @@ class Matcher:
 
     def _learn(self, new_words: set[str | bytes]) -> None:
         """Classify capitalised words not met before: fuzzy candidates of some speaker, or not."""
-        if len(self._caps_plain) + len(self._caps_hot) > FUZZY_CACHE_LIMIT:
-            self._caps_plain.clear()
-            self._caps_hot.clear()
-            self._fuzzy_memo.clear()
         for cased in new_words:
             # As found: bytes from the ASCII view, text otherwise.
             word = (cased.decode("ascii") if isinstance(cased, bytes) else cased).translate(WORD_TABLE)
@@ -523,10 +520,8 @@ class Matcher:
         A hit counts when it lies entirely inside one span.
         """
         present: dict[tuple[str, str], set[str]] = {}
-        for hit in hits:
+        for hit in hits if spans is None else hits_within(hits, spans):
             if hit.kind != "topic":
-                continue
-            if spans is not None and not any(s <= hit.start and hit.end <= e for s, e in spans):
                 continue
             present.setdefault((hit.id, hit.field), set()).add(hit.term)
         holding: set[str] = set()
@@ -539,6 +534,11 @@ class Matcher:
                 continue
             holding.add(topic.id)
         return holding
+
+
+def hits_within(hits: Iterable[Hit], spans: Sequence[tuple[int, int]]) -> list[Hit]:
+    """The hits that lie entirely inside one of `spans` ((start, end) offsets of the hits' text)."""
+    return [hit for hit in hits if any(s <= hit.start and hit.end <= e for s, e in spans)]
 
 
 def _neighbours(key: str) -> set[str]:
@@ -614,6 +614,14 @@ class _Automaton:
         return list(self._automaton.iter(padded))
 
 
+def _text_span(index_map: list[int] | None, start: int, stop: int) -> tuple[int, int]:
+    """The original-text offsets of the folded span [start, stop) (index_map None: folding kept them)."""
+    if index_map is None:
+        return start, stop
+    # Characters folded away after the match (a combining accent) belong to it.
+    return index_map[start], max(index_map[stop], index_map[stop - 1] + 1)
+
+
 def _views(folded: str) -> tuple[str, str, bytes | None]:
     """What scan reads, all as long as `folded` (padding aside), through bytes for ASCII text.
 
@@ -650,11 +658,7 @@ def _long_hits(
         stop = _follow(spaced, folded, start, key)
         if not stop:
             continue
-        if index_map is None:
-            text_start, text_end = start, stop
-        else:
-            text_start = index_map[start]
-            text_end = max(index_map[stop], index_map[stop - 1] + 1)
+        text_start, text_end = _text_span(index_map, start, stop)
         written = text[text_start:text_end]
         for _group, fields in targets:
             hit: Hit = _new_object(Hit)

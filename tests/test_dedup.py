@@ -7,15 +7,18 @@ leader), carried by the Harbour Ledger, the Valley Courier, Northgate Wire and t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from rules.model import Feed
 from watchers.dedup import Candidate, assign, process_article
 from watchers.fingerprint import MAX_DISTANCE, hamming, simhash
 from watchers.keyquotes import key_quotes
 from watchers.model import Article, Kind, Statement, StoryEvent
+from watchers.parse import parse_feed
 from watchers.similarity import match_score, normalise
 from watchers.store import Store
 
@@ -252,3 +255,46 @@ def test_key_quotes_rank_direct_first_then_longer_and_skip_trimmed_copies() -> N
     ]
     best = key_quotes(quotes, None, one_article=False)  # a story's quotes come from several articles
     assert [q.text for q in best] == [TAX, "The rail money is already in the budget", "a cynical raid on pension funds"]
+
+
+def test_a_same_title_copy_is_recorded_as_seen_so_it_is_not_read_again(store: Store) -> None:
+    first = article(1, title="Keldan rules out income tax rise")
+    copy = article(2, title="Keldan rules out income tax rise", hours=1)  # same outlet, new URL
+    process_article(store, first, [said("We will not raise income tax this year")], first.published, WINDOW)
+    assert process_article(store, copy, [said("We will not raise income tax this year")], copy.published, WINDOW) == []
+    assert store.article_seen(copy.id, copy.url)  # the next poll skips it before fetching its page
+    assert store.article_stories(copy.id) == []
+
+
+def test_link_less_articles_are_not_taken_for_each_other(store: Store) -> None:
+    one = replace(article(1, text="Brief one."), url="")  # feed items without a link
+    two = replace(article(2, text="Brief two."), url="")
+    [e1] = process_article(store, one, [said("We will not raise income tax this year")], one.published, WINDOW)
+    [e2] = process_article(store, two, [said("The rail programme stays on schedule for 2027")], two.published, WINDOW)
+    assert e1.new and e2.new
+
+
+def _from_feed(guid: str, link: str, host: str, quote: str) -> Article:
+    body = (f'<rss version="2.0"><channel><title>W</title><item><guid isPermaLink="false">{guid}</guid>'
+            f"<title>{quote[:40]}</title><link>{link}</link><pubDate>Tue, 12 Mar 2024 09:00:00 GMT</pubDate>"
+            f"<description>{quote}</description></item></channel></rss>").encode()
+    feed = Feed(id=host.split(".")[0], url=f"https://{host}/rss", name=host)
+    [art] = parse_feed(body, {}, feed, T0 + timedelta(hours=1)).articles
+    return art
+
+
+def test_the_same_plain_guid_from_two_outlets_is_two_articles(store: Store) -> None:
+    a = _from_feed("12345", "https://ledger.example/a", "ledger.example", "Keldan rules out a tax rise this year")
+    b = _from_feed("12345", "https://courier.example/b", "courier.example", "Brask demands an audit of the contracts")
+    assert a.id != b.id
+    assert process_article(store, a, [said("We will not raise income tax this year")], T0, WINDOW)
+    assert process_article(store, b, [said("The audit must cover every contract", "brask")], T0, WINDOW)
+
+
+def test_one_article_in_two_feeds_with_plain_guids_is_still_seen_once(store: Store) -> None:
+    link = "https://ledger.example/a?utm_source=feed"
+    a = _from_feed("12345", link, "ledger.example", "Keldan rules out a tax rise this year")
+    b = _from_feed("ldg-12345", link, "aggregator.example", "Keldan rules out a tax rise this year")
+    assert process_article(store, a, [said("We will not raise income tax this year")], T0, WINDOW)
+    assert store.article_seen(b.id, b.url)  # through the canonical URL
+    assert process_article(store, b, [said("We will not raise income tax this year")], T0, WINDOW) == []

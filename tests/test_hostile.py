@@ -38,7 +38,7 @@ from tests.fake_telegram import MAX_MESSAGE_LENGTH, TOKEN, parse_html, utf16_len
 from tests.feedserver import FeedServer
 from watchers.fetch import Fetcher
 from watchers.model import Alert, Source, Statement, Story
-from watchers.parse import parse_feed
+from watchers.parse import parse_feed, scoped_guid
 from watchers.pipeline import Pipeline, open_store, run_cycle
 
 NOW = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)
@@ -105,6 +105,11 @@ def test_console_alert_carries_no_terminal_escapes_or_bidi_overrides() -> None:
 
 FEED = Feed("hostile", "https://hostile.example/rss", "Hostile Gazette")
 
+
+def ids(*guids: str) -> list[str]:
+    """Article ids of FEED's items with these guids (plain guids are scoped to the feed's host)."""
+    return [scoped_guid(guid, FEED) for guid in guids]
+
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE rss [
  <!ENTITY a "laughlaughlaughlaughlaughlaughlaughlaughlaughlaugh">
@@ -152,16 +157,16 @@ def test_a_body_cut_off_inside_an_entry_leaves_that_entry_out_for_next_time() ->
     cut = body.index(b"whatever the insurers")  # inside the second item's description
     parsed = parse_feed(body[:cut], {}, FEED, NOW)
     assert parsed.truncated
-    assert [a.id for a in parsed.articles] == ["hg-1"]
+    assert [a.id for a in parsed.articles] == ids("hg-1")
     whole = parse_feed(body, {}, FEED, NOW)
-    assert not whole.truncated and [a.id for a in whole.articles] == ["hg-1", "hg-2"]
+    assert not whole.truncated and [a.id for a in whole.articles] == ids("hg-1", "hg-2")
 
 
 def test_a_body_cut_between_entries_keeps_every_complete_entry() -> None:
     body = RSS.encode()
     parsed = parse_feed(body[: body.rindex(b"</channel>")], {}, FEED, NOW)
     assert not parsed.truncated
-    assert [a.id for a in parsed.articles] == ["hg-1", "hg-2"]
+    assert [a.id for a in parsed.articles] == ids("hg-1", "hg-2")
 
 
 def rules_for(url: str, allow_private: bool = True) -> Rules:

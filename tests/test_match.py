@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import rules.match as match_module
 from rules.match import Hit, Matcher
 from rules.model import Rules, Speaker, Topic
 from rules.normalize import normalize, translit_key, words
@@ -389,3 +390,13 @@ def test_fold_keeps_capitals_and_length() -> None:
     folded, index_map = fold("\u00c1ngel \u00e9t\u00e9 \u201cOK\u201d \u2014 \u00d6ZIL")
     assert folded == 'Angel ete "OK" - OZIL'
     assert index_map is None
+
+
+def test_fuzzy_hits_survive_the_memo_reset(monkeypatch: pytest.MonkeyPatch) -> None:
+    m = Matcher.compile(Rules(speakers=(Speaker("peskov", "Dmitry Peskov", ("Peskov",)),)))
+    text = "Peskow told reporters."
+    assert [h.id for h in m.scan(text)] == ["peskov"]  # the variant is now in the memo
+    monkeypatch.setattr(match_module, "FUZZY_CACHE_LIMIT", 3)
+    fillers = " ".join(f"Quandary{c}{d}" for c in "BCDFG" for d in "HJKLM")
+    m.scan(fillers)  # the memo is past its limit now
+    assert [h.id for h in m.scan(f"{text} Zephyrine Moravska Quillon spoke too.")] == ["peskov"]

@@ -102,6 +102,8 @@ def test_upgrade_from_every_older_version(tmp_path: Path, start: int) -> None:
         ledger, courier = s.feed_state("ledger"), s.feed_state("courier")
         assert ledger is not None and ledger.polled_ok_once and ledger.consecutive_errors == 0 and ledger.etag == '"e1"'
         assert courier is not None and not courier.polled_ok_once
+        # schema 4: no configured URL is known for old rows (the pipeline takes the rules URL afresh)
+        assert ledger.configured_url is None and ledger.url == "https://ledger.example/rss"
         assert s.subscribers("keldan-energy") == [-100777]
         assert s.delivery(-100777, "story-1") == 31
         assert s.kv_get("telegram.offset") == "880"

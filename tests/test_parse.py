@@ -50,7 +50,8 @@ def test_every_format_yields_articles_with_the_shared_invariants(feeds_dir: Path
 def test_rss2_entry_fields(feeds_dir: Path) -> None:
     parsed = parse(feeds_dir, "rss20.xml")
     port = parsed.articles[0]
-    assert port.id == "hcc-2024-0311-port"  # the guid, as is: the same article via another feed matches
+    # a plain guid, scoped to the feed's host: the same article via another feed of the outlet matches
+    assert port.id == "feeds.test:hcc-2024-0311-port"
     assert port.url == "https://www.harbourcourier.test/politics/2024/03/port-tariffs?a=1&b=2"
     assert port.title == 'Port authority chief defends "measured" tariff rise'
     assert port.published == datetime(2024, 3, 11, 8, 30, tzinfo=UTC)  # +0100 converted to UTC
@@ -112,7 +113,7 @@ def test_guids_are_kept_verbatim_not_resolved_as_urls() -> None:
         Feed(id="c", url="https://c.test/rss", name="C"),
         NOW,
     )
-    assert parsed.articles[0].id == "story-991"
+    assert parsed.articles[0].id == "c.test:story-991"
     assert parsed.articles[0].url == "https://c.test/s/991"
 
 
@@ -124,7 +125,7 @@ def test_json_feed_items(feeds_dir: Path) -> None:
     assert dredging.url == "https://coastline.test/2024/03/harbour-dredging"
     assert dredging.title == "Dredging contract & the harbour"
     assert dredging.author == "Tomas Ilves"
-    assert lighthouse.id == "7782"  # numeric ids are kept as text
+    assert lighthouse.id == "coastline.test:7782"  # numeric ids are kept as text
     assert lighthouse.author == "Coastline Daily desk"  # feed-level author
     assert lighthouse.published == NOW  # unparseable date
     assert lighthouse.text.count("\n\n") == 1
@@ -138,7 +139,7 @@ def test_json_feed_detected_without_content_type(feeds_dir: Path) -> None:
 def test_malformed_feed_with_entries_still_yields_them(feeds_dir: Path) -> None:
     parsed = parse(feeds_dir, "malformed.xml")
     assert parsed.bozo
-    assert [a.id for a in parsed.articles] == ["ebh-bridge", "ebh-market"]
+    assert [a.id for a in parsed.articles] == ["feeds.test:ebh-bridge", "feeds.test:ebh-market"]
     assert parsed.articles[0].title == "Bridge repairs finish early & under budget"
 
 
@@ -186,7 +187,7 @@ def test_duplicate_items_in_one_document_are_kept_once() -> None:
     item = "<item><guid>same</guid><title>T</title><description>D</description></item>"
     body = f'<rss version="2.0"><channel><title>C</title>{item}{item}</channel></rss>'.encode()
     parsed = parse_feed(body, {}, Feed(id="x", url="https://x.test/", name="X"), NOW)
-    assert [a.id for a in parsed.articles] == ["same"]
+    assert [a.id for a in parsed.articles] == ["x.test:same"]
 
 
 @pytest.mark.parametrize(
@@ -215,3 +216,31 @@ def test_resolve_keeps_absolute_links_and_joins_relative_ones() -> None:
     assert resolve("https://a.test/x", "https://b.test/") == "https://a.test/x"
     assert resolve("../y", "https://b.test/p/q/feed.xml") == "https://b.test/p/y"
     assert resolve("/y", None) == "/y"
+
+
+@pytest.mark.parametrize(
+    ("guid", "expected"),
+    [
+        ("12345", "ledger.example:12345"),  # unique only within its publisher
+        ("story-991", "ledger.example:story-991"),
+        ("https://ledger.example/a/1", "https://ledger.example/a/1"),  # absolute: kept, matches across feeds
+        ("urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427", "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"),
+        ("tag:ledger.example,2024:1", "tag:ledger.example,2024:1"),
+    ],
+)
+def test_plain_guids_are_scoped_to_the_feeds_host(guid: str, expected: str) -> None:
+    body = f'<rss version="2.0"><channel><title>C</title><item><guid>{guid}</guid><title>T</title></item></channel></rss>'
+    parsed = parse_feed(body.encode(), {}, Feed(id="ledger", url="https://ledger.example/rss", name="L"), NOW)
+    assert parsed.articles[0].id == expected
+
+
+def test_items_without_a_plausible_date_are_marked_undated() -> None:
+    items = "".join(
+        f"<item><guid>g{n}</guid><title>T{n}</title>{date}</item>"
+        for n, date in enumerate(("<pubDate>Mon, 11 Mar 2024 08:00:00 GMT</pubDate>", "",
+                                  "<pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate>"))
+    )
+    body = f'<rss version="2.0"><channel><title>C</title>{items}</channel></rss>'.encode()
+    dated, undated, epoch = parse_feed(body, {}, Feed(id="c", url="https://c.test/rss", name="C"), NOW).articles
+    assert dated.dated and not undated.dated and not epoch.dated
+    assert undated.published == NOW  # first-seen time stands in

@@ -7,18 +7,24 @@ store is a real SQLite database.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from feedserver import FeedServer
 
+import watchers.alerts as alerts_module
+import watchers.pipeline as pipeline_module
 from bot.cli import main
+from bot.scan import feeds_for, scan
 from rules.load import parse_rules
-from rules.model import Rules
+from rules.match import Matcher
+from rules.model import Feed, Rules, Speaker, Topic, Watch
+from watchers.alerts import ArticleAnalysis, analyse, watches_firing
 from watchers.fetch import Fetcher
-from watchers.model import Alert
-from watchers.pipeline import Pipeline, open_store, run_cycle
+from watchers.model import Alert, Article, FeedState, Statement
+from watchers.pipeline import Pipeline, follow_rules_url, is_backfill, open_store, run_cycle
 
 SCAN = Path(__file__).parent / "data" / "scan"
 NOW = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)
@@ -141,3 +147,279 @@ async def test_first_poll_of_a_feed_does_not_alert_on_items_older_than_the_backf
     rules = served_rules(feed_server, backfill="1h")
     alerts = await run_pipeline(rules, str(tmp_path / "h.db"), NOW + timedelta(days=2))
     assert alerts == []
+
+
+# -- regressions from the code review (watchers side) ------------------------------------------------
+
+GRAIN_QUOTES = (
+    "The grain corridor will reopen for inspections on Tuesday morning",
+    "Grain exports through Lisk will double within ten days, whatever the insurers decide",
+    "We will not sign any grain deal that leaves our farmers paying for the fears of insurers",
+)
+
+
+def rss_item(n: int, *, link: str | None = "auto", guid: str | None = None, date: str | None = "auto",
+             title: str | None = None) -> str:
+    link_xml = "" if link is None else f"<link>{f'https://wire.example/grain/{n}' if link == 'auto' else link}</link>"
+    guid_xml = "" if guid is None else f'<guid isPermaLink="false">{guid}</guid>'
+    when = "Mon, 16 Nov 2026 12:00:00 GMT" if date == "auto" else date
+    date_xml = "" if when is None else f"<pubDate>{when}</pubDate>"
+    quote = GRAIN_QUOTES[n % len(GRAIN_QUOTES)]
+    return (
+        f"<item><title>{title or f'Veltria update number {n} on the grain corridor'}</title>{link_xml}{guid_xml}"
+        f"{date_xml}<description><![CDATA[<p>\"{quote},\" Foreign Ministry spokeswoman Marta Kovalenko "
+        f"told reporters in Tarvos on day {n}.</p>]]></description></item>"
+    )
+
+
+def rss(*items: str) -> str:
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Test Wire</title>{"".join(items)}</channel></rss>'
+
+
+def scan_rules_with(*feeds: Feed) -> Rules:
+    rules, problems = parse_rules((SCAN / "rules.toml").read_text(encoding="utf-8"), "rules.toml")
+    assert rules is not None, problems
+    return replace(rules, feeds=feeds)
+
+
+def local_feed(server: FeedServer, path: str, **kwargs: object) -> Feed:
+    return Feed(id=kwargs.pop("id", "wire"), url=server.url(path), name="Test Wire", allow_private=True, **kwargs)  # type: ignore[arg-type]
+
+
+class Run:
+    """A pipeline on an in-memory (or given) store, collecting alerts."""
+
+    def __init__(self, rules: Rules, fetcher: Fetcher, *, backfill: bool = False, now: datetime = NOW) -> None:
+        self.alerts: list[Alert] = []
+        self.store = open_store(None)
+
+        async def sink(alert: Alert) -> None:
+            self.alerts.append(alert)
+
+        self.pipeline = Pipeline(rules, self.store, fetcher, sink, now=lambda: now, backfill=backfill)
+
+
+async def test_feed_items_without_a_link_are_each_processed(feed_server: FeedServer) -> None:
+    feed_server.serve("/nolink", rss(*(rss_item(n, link=None) for n in range(3))))
+    feed = local_feed(feed_server, "/nolink")
+    async with Fetcher() as fetcher:
+        run = Run(scan_rules_with(feed), fetcher)
+        report = await run.pipeline.poll(feed, force=True)
+        await run.store.close()
+    assert report.status == "ok" and report.articles == 3
+    assert report.new == 3 and len({a.story.id for a in run.alerts}) == 3
+
+
+async def test_editing_the_feed_url_in_the_rules_is_followed_after_a_successful_poll(feed_server: FeedServer) -> None:
+    feed_server.serve("/old", rss(rss_item(0)), etag='"same"')
+    feed_server.serve("/new", rss(rss_item(1)), etag='"same"')
+    old = local_feed(feed_server, "/old")
+    new = replace(old, url=feed_server.url("/new"))
+    async with Fetcher() as fetcher:
+        run = Run(scan_rules_with(old), fetcher)
+        assert (await run.pipeline.poll(old, force=True)).status == "ok"
+        run.pipeline.set_rules(scan_rules_with(new))
+        report = await run.pipeline.poll(new, force=True)
+        state = await run.store.feed_state("wire")
+        await run.store.close()
+    assert feed_server.hits("/new") == 1
+    # the old URL's ETag was not sent to the new one (it would have answered 304 and hidden its item)
+    assert "if-none-match" not in feed_server.requests[-1].headers
+    assert report.status == "ok" and report.new == 1
+    assert state is not None and state.url == new.url and state.configured_url == new.url
+
+
+async def test_a_permanent_redirect_is_kept_while_the_rules_url_is_unchanged(feed_server: FeedServer) -> None:
+    feed_server.redirect("/moved", "/home", status=301)
+    feed_server.serve("/home", rss(rss_item(0)), etag='"v1"')
+    feed = local_feed(feed_server, "/moved")
+    async with Fetcher() as fetcher:
+        run = Run(scan_rules_with(feed), fetcher)
+        await run.pipeline.poll(feed, force=True)
+        second = await run.pipeline.poll(feed, force=True)
+        state = await run.store.feed_state("wire")
+        await run.store.close()
+    assert feed_server.hits("/moved") == 1 and feed_server.hits("/home") == 2
+    assert second.status == "not-modified"
+    assert state is not None and state.url == feed_server.url("/home") and state.configured_url == feed.url
+
+
+@pytest.mark.parametrize(
+    ("stored_url", "configured", "etag", "rules_url", "want_url", "want_etag"),
+    [
+        ("https://a.example/new-home", "https://a.example/rss", '"e"', "https://a.example/rss",
+         "https://a.example/new-home", '"e"'),  # redirect followed, rules unchanged: keep it
+        ("https://a.example/new-home", "https://a.example/rss", '"e"', "https://b.example/rss",
+         "https://b.example/rss", None),  # rules edited: the edit wins, validators dropped
+        ("https://a.example/rss", None, '"e"', "https://a.example/rss",
+         "https://a.example/rss", '"e"'),  # a state from before schema 4, same URL: nothing lost
+        ("https://a.example/new-home", None, '"e"', "https://a.example/rss",
+         "https://a.example/rss", None),  # before schema 4, URL differs: rules URL afresh
+    ],
+)
+def test_rules_url_edits_reset_the_url_and_validators(
+    stored_url: str, configured: str | None, etag: str | None, rules_url: str, want_url: str, want_etag: str | None
+) -> None:
+    state = FeedState("f", stored_url, etag=etag, polled_ok_once=True, configured_url=configured)
+    got = follow_rules_url(state, rules_url)
+    assert (got.url, got.etag, got.configured_url) == (want_url, want_etag, rules_url)
+
+
+async def test_one_failing_article_is_logged_and_the_rest_of_the_feed_goes_on(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    feed_server.serve("/wire", rss(*(rss_item(n) for n in range(3))), etag='"v1"')
+    feed = local_feed(feed_server, "/wire")
+    real = pipeline_module.extract_statements
+
+    def flaky(text: str, matcher: object) -> object:
+        if "day 1." in text:
+            raise ValueError("extractor tripped over this article")
+        return real(text, matcher)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline_module, "extract_statements", flaky)
+    async with Fetcher() as fetcher:
+        run = Run(scan_rules_with(feed), fetcher)
+        report = await run.pipeline.poll(feed, force=True)
+        state = await run.store.feed_state("wire")
+        monkeypatch.setattr(pipeline_module, "extract_statements", real)  # fixed: the next poll catches up
+        again = await run.pipeline.poll(feed, force=True)
+        await run.store.close()
+    assert report.status == "ok" and report.failed == 1 and report.new == 2
+    [record] = [r for r in caplog.records if getattr(r, "article", None)]
+    assert record.feed == "wire" and record.article == "https://wire.example/grain/1"  # type: ignore[attr-defined]
+    assert state is not None and state.etag is None and state.last_error and "tripped" in state.last_error
+    assert again.status == "ok" and again.new == 1 and again.failed == 0
+
+
+async def test_an_unexpected_error_in_a_poll_is_recorded_with_backoff(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed_server.serve("/wire", rss(rss_item(0)))
+    feed = local_feed(feed_server, "/wire")
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(pipeline_module, "parse_feed", broken)
+    async with Fetcher() as fetcher:
+        run = Run(scan_rules_with(feed), fetcher)
+        report = await run.pipeline.poll(feed, force=True)
+        state = await run.store.feed_state("wire")
+        await run.store.close()
+    assert report.status == "error" and report.error and "parser bug" in report.error
+    assert state is not None and state.consecutive_errors == 1
+    assert state.last_error and "RuntimeError" in state.last_error
+    assert state.next_poll is not None and state.next_poll > NOW
+
+
+async def test_undated_items_are_backfill_on_a_feeds_first_poll(feed_server: FeedServer) -> None:
+    feed_server.serve("/wire", rss(*(rss_item(n, date=None) for n in range(2))))
+    feed = local_feed(feed_server, "/wire")
+    async with Fetcher() as fetcher:
+        run = Run(scan_rules_with(feed), fetcher, backfill=True)
+        first = await run.pipeline.poll(feed, force=True)
+        feed_server.serve("/wire", rss(*(rss_item(n, date=None) for n in range(3))))
+        second = await run.pipeline.poll(feed, force=True)
+        await run.store.close()
+    assert first.new == 2 and first.alerts == 0  # recorded, not alerted
+    assert second.new == 1 and second.alerts == 1  # a new undated item after the first poll is news
+
+
+@pytest.mark.parametrize(
+    ("polled_before", "dated", "age_hours", "backfill"),
+    [(False, True, 1, False), (False, True, 30, True), (False, False, 0, True), (True, False, 0, False),
+     (True, True, 30, False)],
+)
+def test_is_backfill_table(polled_before: bool, dated: bool, age_hours: float, backfill: bool) -> None:
+    article = Article("a", "https://x.example/a", "T", "", "f", "F", NOW - timedelta(hours=age_hours), dated=dated)
+    state = FeedState("f", "https://x.example/rss", polled_ok_once=polled_before)
+    assert is_backfill(article, state, NOW, 24 * 3600.0) is backfill
+
+
+async def test_backfill_items_do_not_fetch_their_pages(feed_server: FeedServer) -> None:
+    page = "<html><body><article><p>{}</p></article></body></html>"
+    for n in (0, 1):
+        feed_server.serve(f"/page/{n}", page.format(f"Full text of story {n}."), content_type="text/html")
+    old = rss_item(0, link=feed_server.url("/page/0"), date="Mon, 09 Nov 2026 12:00:00 GMT")
+    recent = rss_item(1, link=feed_server.url("/page/1"))
+    feed_server.serve("/wire", rss(old, recent))
+    feed = local_feed(feed_server, "/wire", full_text=True)
+    async with Fetcher() as fetcher:
+        run = Run(scan_rules_with(feed), fetcher, backfill=True)
+        report = await run.pipeline.poll(feed, force=True)
+        await run.store.close()
+    assert report.new == 2
+    assert feed_server.hits("/page/0") == 0  # a week old on the first poll: cannot alert, not fetched
+    assert feed_server.hits("/page/1") == 1
+
+
+def test_adhoc_feed_urls_get_their_own_ids_and_may_be_private() -> None:
+    rules = scan_rules_with()
+    chosen = feeds_for(rules, ["http://127.0.0.1:8080/a.xml", "http://127.0.0.1:8080/b.xml", "ledger.xml", "x/ledger.xml"])
+    ids = [feed.id for feed, _ in chosen]
+    assert len(set(ids)) == 4
+    assert all(feed.allow_private for feed, _ in chosen)
+
+
+async def test_scan_of_two_local_urls_on_one_host_reads_both(feed_server: FeedServer) -> None:
+    # Both answer 304 to the same ETag: with one shared id, the second would reuse the first's state.
+    feed_server.serve("/a", rss(rss_item(0)), etag='"v1"')
+    feed_server.serve("/b", rss(rss_item(1, link="https://other.example/b/1")), etag='"v1"')
+    stories, reports = await scan(scan_rules_with(), [feed_server.url("/a"), feed_server.url("/b")], None)
+    assert [r.status for r in reports] == ["ok", "ok"]  # the SSRF guard let the operator's own URLs through
+    assert [r.new for r in reports] == [1, 1]
+    assert len(stories) == 2
+
+
+def _analysis(matcher: Matcher, title: str, text: str, quote: str) -> ArticleAnalysis:
+    start = text.index(quote)
+    st = Statement(quote, start, start + len(quote), "direct", "Marta Kovalenko", "kovalenko")
+    article = Article("a", "https://x.example/a", title, text, "meridian", "Meridian Wire", NOW)
+    return analyse(article, matcher, [st])
+
+
+def _topic_rules(topic: Topic, scope: str = "speaker", watches: int = 1) -> Rules:
+    return Rules(
+        speakers=(Speaker("kovalenko", "Marta Kovalenko", ("Kovalenko",)),),
+        topics=(topic,),
+        watches=tuple(Watch(f"w{i}", ("kovalenko",), (-1,), (topic.id,), scope=scope) for i in range(watches)),  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("topic", "title", "quote", "fires"),
+    [
+        # all = ["Ukraine"] met in the title, any = ["peace talks"] in the statement: one topic, combined
+        (Topic("talks", any=("peace talks",), all=("Ukraine",)), "Ukraine: Kovalenko speaks",
+         "The peace talks will resume in spring", True),
+        # a `none` keyword in the statement vetoes a title match
+        (Topic("talks", any=("Ukraine",), none=("ceasefire",)), "Ukraine: Kovalenko speaks",
+         "There will be no ceasefire before spring", False),
+        (Topic("talks", all=("Ukraine", "peace talks")), "Kovalenko speaks",
+         "The peace talks will resume in spring", False),
+    ],
+)
+def test_topic_keywords_combine_across_statement_and_title(topic: Topic, title: str, quote: str, fires: bool) -> None:
+    rules = _topic_rules(topic)
+    matcher = Matcher.compile(rules)
+    text = f'"{quote}," Marta Kovalenko said on Monday.'
+    firings = watches_firing(rules, matcher, _analysis(matcher, title, text, quote), "kovalenko", NOW)
+    assert bool(firings) is fires
+
+
+def test_topics_in_scope_is_judged_once_per_speaker_and_scope(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = _topic_rules(Topic("talks", any=("peace talks",)), watches=3)
+    matcher = Matcher.compile(rules)
+    quote = "The peace talks will resume in spring"
+    analysis = _analysis(matcher, "Kovalenko speaks", f'"{quote}," Marta Kovalenko said.', quote)
+    calls: list[str] = []
+    real = alerts_module.topics_in_scope
+
+    def counting(*args: object) -> set[str]:
+        calls.append(str(args[3]))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(alerts_module, "topics_in_scope", counting)
+    assert len(watches_firing(rules, matcher, analysis, "kovalenko", NOW)) == 3
+    assert calls == ["speaker"]

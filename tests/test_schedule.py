@@ -12,9 +12,11 @@ from watchers.errors import Blocked, HTTPStatusError, Timeout
 from watchers.fetch import FetchResult
 from watchers.model import FeedState
 from watchers.schedule import (
+    DUE_TOLERANCE,
     MAX_DELAY,
     FeedScheduler,
     apply_result,
+    is_due,
     next_poll_at,
     parse_cache_control,
     parse_retry_after,
@@ -214,3 +216,28 @@ async def test_a_failing_callback_does_not_stop_the_job(caplog: pytest.LogCaptur
     finally:
         scheduler.shutdown()
     assert "poll failed feed=x" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("seconds_before_next_poll", "errors", "due"),
+    [
+        (None, 0, True),  # never polled
+        (0.0, 0, True),
+        (-5.0, 0, True),  # past next_poll
+        (20.0, 0, True),  # a tick 20 s early (jitter) on a 300 s interval: within DUE_TOLERANCE
+        (30.0, 0, True),  # exactly DUE_TOLERANCE * interval early
+        (31.0, 0, False),
+        (200.0, 0, False),
+        (20.0, 2, False),  # backoff / Retry-After: kept to the second
+        (0.0, 2, True),
+    ],
+)
+def test_a_feed_is_due_a_little_before_next_poll_to_absorb_tick_jitter(
+    seconds_before_next_poll: float | None, errors: int, due: bool
+) -> None:
+    now = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    interval = 300.0
+    assert DUE_TOLERANCE * interval == 30.0
+    next_poll = None if seconds_before_next_poll is None else now + timedelta(seconds=seconds_before_next_poll)
+    state = FeedState("f", "https://f.example/rss", next_poll=next_poll, consecutive_errors=errors)
+    assert is_due(state, now, interval) is due

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+import watchers.store as store_module
 from watchers.dedup import process_article
 from watchers.fingerprint import MAX_DISTANCE
 from watchers.model import Article, FeedState, Statement
-from watchers.store import AsyncStore, Store, StoreError
+from watchers.store import AsyncStore, Store, StoreError, connect
 
 T0 = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
 HOUR = 3600.0
@@ -238,3 +241,48 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         s._db.execute("PRAGMA user_version = 99")
     with pytest.raises(StoreError, match="newer than this quotewatch"):
         Store(path)
+
+
+def test_articles_without_a_link_are_not_seen_through_each_others_empty_url(store: Store) -> None:
+    store.add_article(replace(article(1), url=""), None)
+    assert store.article_seen("a1", "")
+    assert not store.article_seen("a2", "")
+
+
+def test_feed_state_keeps_the_configured_url(store: Store) -> None:
+    state = FeedState(feed_id="ledger", url="https://ledger.example/moved", configured_url="https://ledger.example/rss")
+    store.save_feed_state(state)
+    assert store.feed_state("ledger") == state
+
+
+def test_two_processes_migrating_a_fresh_file_run_each_step_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "fresh.db")
+    other = connect(path)  # the second process: holds the write lock while it applies step 0
+    other.execute("BEGIN IMMEDIATE")
+    read_version = threading.Event()
+    real = store_module.schema_version
+
+    def reading(db: sqlite3.Connection) -> int:
+        version = real(db)
+        read_version.set()
+        return version
+
+    monkeypatch.setattr(store_module, "schema_version", reading)
+    errors: list[BaseException] = []
+
+    def first_process() -> None:
+        try:
+            store_module.migrate(connect(path))
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    worker = threading.Thread(target=first_process)
+    worker.start()
+    assert read_version.wait(10)  # it saw version 0 and now waits for the lock
+    store_module.MIGRATIONS[0](other)
+    other.execute("PRAGMA user_version = 1")
+    other.execute("COMMIT")
+    worker.join(10)
+    assert errors == []
+    assert real(other) == store_module.SCHEMA_VERSION
+    other.close()

@@ -8,7 +8,8 @@ A watch fires for an article when:
        speaker    - the text of that speaker's statements in the article, or the article's title (default)
        statements - the text of that speaker's statements only
        article    - the whole article text and title
-     (a topic "holds" by its any / all / none keyword lists, see rules/match.py), and
+     (a topic "holds" by its any / all / none keyword lists, see rules/match.py, judged once over all
+     the keyword hits in the scope: statements and title together), and
   4. the watch is not muted at `now`.
 """
 
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules.match import Hit, Matcher
+from rules.match import Hit, Matcher, hits_within
 from rules.model import Rules, Watch
 from watchers.model import Article, Statement
 
@@ -51,14 +52,20 @@ def analyse(article: Article, matcher: Matcher, statements: Sequence[Statement])
 def topics_in_scope(
     analysis: ArticleAnalysis, matcher: Matcher, speaker_id: str, scope: str
 ) -> set[str]:
-    """Topic ids that hold for `speaker_id` in `scope` (see the module docstring)."""
+    """Topic ids that hold for `speaker_id` in `scope` (see the module docstring).
+
+    The scope's keyword hits are pooled first and the topics judged once over the pool, so a topic's
+    all / none lists combine across its parts: all = ["ukraine", "talks"] holds with "talks" in the
+    statement and "Ukraine" in the title, and a `none` keyword in the statement vetoes a title match."""
     if scope == "article":
-        return matcher.topics_in(analysis.text_hits) | matcher.topics_in(analysis.title_hits)
+        return matcher.topics_in([*analysis.text_hits, *analysis.title_hits])
     spans = [(s.start, s.end) for s in analysis.statements if s.speaker_id == speaker_id]
-    found = matcher.topics_in(analysis.text_hits, spans) if spans else set()
+    pooled = hits_within(analysis.text_hits, spans)
     if scope == "speaker":
-        found |= matcher.topics_in(analysis.title_hits)
-    return found
+        pooled.extend(analysis.title_hits)
+    if not spans and scope == "statements":
+        return set()  # no statement of the speaker: nothing in scope (even for a `none`-only topic)
+    return matcher.topics_in(pooled)
 
 
 def watches_firing(
@@ -68,6 +75,7 @@ def watches_firing(
     if not any(s.speaker_id == speaker_id for s in analysis.statements):
         return []
     firings: list[Firing] = []
+    held_by_scope: dict[str, set[str]] = {}  # many watches share a scope: judge each scope once
     for watch in rules.watches:
         if speaker_id not in watch.speakers:
             continue
@@ -78,7 +86,9 @@ def watches_firing(
         if not watch.topics:
             firings.append(Firing(watch, ()))
             continue
-        held = topics_in_scope(analysis, matcher, speaker_id, watch.scope)
+        held = held_by_scope.get(watch.scope)
+        if held is None:
+            held = held_by_scope[watch.scope] = topics_in_scope(analysis, matcher, speaker_id, watch.scope)
         topics = tuple(t for t in watch.topics if t in held)
         if topics:
             firings.append(Firing(watch, topics))

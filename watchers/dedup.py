@@ -4,7 +4,9 @@ Ten outlets rewriting one briefing must make ONE alert. `process_article` decide
 this order (the first level that applies wins):
 
 1. Same article: the same id, the same canonical URL, or the same normalised title from the same outlet
-   (published within the window) was processed before -> already seen: no event, no new source.
+   (published within the window) was processed before -> already seen: no event, no new source. A
+   same-title copy is recorded as seen itself (no stories, no fingerprint), so it is not read again.
+   Items without a link (url "") match by id only.
 2. Same text: the article's SimHash (watchers.fingerprint) is within MAX_DISTANCE bits of an article
    published within the window -> wire copy under another headline, or lightly edited. It is a new
    source of EVERY story the earlier article made (new=False), whatever its own statements look like
@@ -164,9 +166,12 @@ def process_article(
             names.setdefault(st.speaker_id, st.speaker or st.speaker_id)
 
     with store.transaction():
-        if store.article_seen(article.id, article.url) or (
-            len(norm_title.split()) >= MIN_TITLE_WORDS and store.title_seen(norm_title, article.outlet, lo, hi)
-        ):
+        if store.article_seen(article.id, article.url):  # (a url of "" matches by id only: see the store)
+            return []
+        if len(norm_title.split()) >= MIN_TITLE_WORDS and store.title_seen(norm_title, article.outlet, lo, hi):
+            # Recorded as seen, with no stories, so the next poll does not fetch and extract it again.
+            # No fingerprint: level 2 must keep finding the outlet's first copy, which holds the stories.
+            store.add_article(article, None, norm_title=norm_title, seen_at=now)
             return []
         near = store.near_duplicates(fingerprint, lo, hi, MAX_DISTANCE) if fingerprint is not None else []
         store.add_article(article, fingerprint, norm_title=norm_title, seen_at=now)

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
+
+from watchers.similarity import fold_marks
 
 # Word 3-shingles: long enough that two articles sharing common phrases ("the minister said on") do not
 # look alike, short enough that one edited word disturbs only three shingles.
@@ -41,9 +42,7 @@ _BAND_MASK = (1 << BAND_BITS) - 1
 
 def words(text: str) -> list[str]:
     """The text's words, case-folded, compatibility-normalised and without diacritics."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _WORD.findall(stripped)
+    return _WORD.findall(fold_marks(text))
 
 
 def simhash(text: str) -> int | None:

@@ -24,6 +24,7 @@ class Article:
     outlet: str  # outlet name shown in alerts
     published: datetime  # timezone-aware; first-seen time when the feed gave none
     author: str | None = None
+    dated: bool = True  # False: the feed gave no (plausible) date; `published` is the first-seen time
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,9 @@ class FeedState:
     items_seen: int = 0
     next_poll: datetime | None = None  # earliest time the next poll may run (backoff, Retry-After, ttl)
     polled_ok_once: bool = False  # False until the first successful poll: backfill window applies
+    # The rules URL that `url` was last set from. When the rules' URL differs, it was edited: url and
+    # validators are reset to it. A permanent redirect changes url, never this.
+    configured_url: str | None = None
 
 
 @dataclass(frozen=True)

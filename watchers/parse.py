@@ -5,6 +5,11 @@
       └── RSS 0.9x/1.0/2.0, Atom 0.3/1.0                         -> feedparser.parse(bytes, ...)
       -> each entry: id, canonical URL, title, published, author, clean text -> Article
 
+Article ids: the guid when it is an absolute URL or URN; a plain guid ("12345") with the feed's host in
+front (see scoped_guid); else the canonical link; else a hash of the entry. Items with no plausible date
+get the first-seen time as `published` and `dated=False` (the pipeline treats them as backfill on a
+feed's first poll).
+
 feedparser only ever sees bytes and the response headers, never a URL: fetching is watchers.fetch's job,
 with its limits and SSRF guard. Its HTML sanitizer and relative-URI rewriting are turned off because we
 turn entry HTML into plain text ourselves (text.html_fragment_to_text), which drops scripts and markup
@@ -31,6 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -55,6 +61,8 @@ TTL_UNIT = 60
 # prefix), to tell whether a malformed body ends inside its last entry.
 _ENTRY_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
 _ENTRY_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
+# A guid that is an absolute URL ("https://...", "file:///...") or a URN / tag URI is globally unique.
+_ABSOLUTE_ID = re.compile(r"(?:[a-z][a-z0-9+.-]*://|urn:|tag:)", re.IGNORECASE)
 # Only the tail of the body is searched for the last entry's start: entries are far smaller than this.
 TAIL_BYTES = 1 << 20
 
@@ -198,7 +206,12 @@ def _make_article(
     url = canonical_url(link) if link else ""
     # The id is the same whichever feed carries the article (the store dedups on it): the publisher's
     # guid, else the canonical link, else a hash of what the entry says about itself.
-    article_id = guid or url or "sha1:" + hashlib.sha1(f"{title}\n{raw_date}\n{text}".encode()).hexdigest()
+    article_id = (
+        scoped_guid(guid, feed)
+        if guid
+        else url or "sha1:" + hashlib.sha1(f"{title}\n{raw_date}\n{text}".encode()).hexdigest()
+    )
+    plausible = _plausible(published, now)
     return Article(
         id=article_id,
         url=url,
@@ -206,9 +219,20 @@ def _make_article(
         text=text,
         feed=feed.id,
         outlet=feed.name,
-        published=_plausible(published, now),
+        published=plausible or now.astimezone(UTC),
         author=author,
+        dated=plausible is not None,
     )
+
+
+def scoped_guid(guid: str, feed: Feed) -> str:
+    """A guid as an article id: an absolute URL or URN is unique by itself and is kept (so one article
+    carried by two feeds has one id); anything else ("12345") is only unique within its publisher, and
+    gets the feed's host in front ("ledger.example:12345") so two outlets' item 12345 never collide."""
+    if _ABSOLUTE_ID.match(guid):
+        return guid
+    host = urlsplit(feed.url).hostname or feed.id  # a feed read from a file has no host
+    return f"{host}:{guid}"
 
 
 def _entry_text(entry: Any) -> str:
@@ -246,9 +270,10 @@ def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
         return None
 
 
-def _plausible(published: datetime | None, now: datetime) -> datetime:
+def _plausible(published: datetime | None, now: datetime) -> datetime | None:
+    """The date in UTC, or None when there is none or it cannot be right (see EARLIEST_PLAUSIBLE)."""
     if published is None or published < EARLIEST_PLAUSIBLE or published > now + FUTURE_TOLERANCE:
-        return now.astimezone(UTC)
+        return None
     return published.astimezone(UTC)
 
 

@@ -2,20 +2,22 @@
 
     poll(feed):
         state    = store.feed_state(feed.id) or a new FeedState
-        if now < state.next_poll: skip                        # backoff, Retry-After, ttl
+        if the rules URL was edited: state.url = rules URL, validators dropped
+        if not is_due(state, now): skip                       # backoff, Retry-After, ttl
         result   = fetch(feed, state)                         # conditional GET; 304 -> no parsing
-        articles = parse_feed(result.content)
-        for article in articles:
+        articles = parse_feed(result.content)                 # on a worker thread (CPU-heavy, pure)
+        for article in articles:                              # one failing article never stops the rest
             if store.article_seen(article): skip              # across restarts
-            article    = full_text(article)                   # feeds with full_text = true
+            backfill = first poll and (article undated or older than the backfill window)
+            article    = full_text(article) unless backfill   # feeds with full_text = true
             statements = extract_statements(article.text)     # who said what
             events     = dedup.process_article(article, statements)   # records article, statements, stories
-            if first poll and article older than backfill: skip alerts (recorded only)
+            if backfill: skip alerts (recorded only)
             for event in events:
                 firings = watches_firing(rules, event.speaker)         # watchers/alerts.py
                 sink(Alert(story, watches, chats, update=not event.new))
-        state = apply_result(state, result)                   # validators, health, next poll
-        store.save_feed_state(state)
+        state = apply_result(state, result or error)          # validators, health, next poll
+        store.save_feed_state(state)                          # always, whatever the poll raised
 
 The sink decides what an alert becomes: an outbox row for the bot, a console print, a scan line.
 """
@@ -37,7 +39,7 @@ from watchers.errors import FetchError
 from watchers.fetch import Fetcher, FetchResult
 from watchers.model import Alert, Article, FeedState, StoryEvent
 from watchers.parse import parse_feed
-from watchers.schedule import apply_result
+from watchers.schedule import apply_result, is_due
 from watchers.statements import extract_statements
 from watchers.store import AsyncStore, Store
 from watchers.text import fetch_article_text
@@ -63,6 +65,7 @@ class PollReport:
     error: str | None = None
     seconds: float = 0.0
     truncated: bool = False  # the body ended inside an entry (see watchers.parse); validators not kept
+    failed: int = 0  # articles whose processing raised (logged; retried next poll: validators not kept)
 
 
 @dataclass
@@ -80,8 +83,28 @@ class CycleReport:
 
 
 def is_backfill(article: Article, state: FeedState, now: datetime, backfill: float) -> bool:
-    """On a feed's first successful poll, items older than the backfill window are recorded, not alerted."""
-    return not state.polled_ok_once and article.published < now - timedelta(seconds=backfill)
+    """On a feed's first successful poll, items older than the backfill window are recorded, not alerted.
+
+    So are undated items: their `published` is the first-seen time, which would put a feed's whole
+    archive inside any window."""
+    if state.polled_ok_once:
+        return False
+    return not article.dated or article.published < now - timedelta(seconds=backfill)
+
+
+def follow_rules_url(state: FeedState, rules_url: str) -> FeedState:
+    """The state to poll from when the rules say `rules_url`. Pure.
+
+    A rules URL other than the one the state was last set from is an edit (a fixed typo, the outlet's
+    new address): it wins over the stored URL, permanent redirect or not, and validators of another
+    URL are dropped. An unchanged rules URL keeps the stored one, which a permanent redirect may have
+    moved. States from before schema 4 know no configured URL: the rules URL is taken afresh (a stored
+    redirect is learnt again on the next poll)."""
+    if state.configured_url == rules_url:
+        return state
+    if state.url == rules_url:
+        return replace(state, configured_url=rules_url)
+    return replace(state, url=rules_url, configured_url=rules_url, etag=None, last_modified=None)
 
 
 class Pipeline:
@@ -124,12 +147,11 @@ class Pipeline:
     async def _poll(self, feed: Feed, force: bool) -> PollReport:
         started = time.monotonic()
         now = self.now()
-        state = await self.store.feed_state(feed.id) or FeedState(feed_id=feed.id, url=feed.url)
-        if state.url != feed.url and not state.polled_ok_once:
-            # Never fetched successfully from the stored URL: the rules' URL (perhaps just fixed) wins.
-            # After a success, a differing stored URL is a permanent redirect, which we keep following.
-            state = replace(state, url=feed.url, etag=None, last_modified=None)
-        if not force and state.next_poll is not None and now < state.next_poll:
+        state = await self.store.feed_state(feed.id) or FeedState(
+            feed_id=feed.id, url=feed.url, configured_url=feed.url
+        )
+        state = follow_rules_url(state, feed.url)
+        if not force and not is_due(state, now, feed.interval):
             return PollReport(feed.id, "skipped")
         assert self.fetcher is not None, "a pipeline without a fetcher can only process articles"
         fetched_feed = replace(feed, url=state.url)
@@ -147,10 +169,21 @@ class Pipeline:
             if report.truncated:
                 # The entry left out must come back whole: no ETag / Last-Modified, or a 304 would hide it.
                 state = replace(state, etag=None, last_modified=None)
+            if report.failed:
+                # Unseen articles are in this body: the next poll must get it again, not a 304.
+                state = replace(state, etag=None, last_modified=None, last_error=report.error, last_error_at=now)
         except FetchError as e:
             report.status, report.error = "error", str(e)
             state = apply_result(state, e, now, feed.interval, None)
             log.warning("feed %s: poll failed: %s", feed.id, e, extra={"feed": feed.id, "url": state.url})
+        except Exception as e:
+            # A bug or a broken store, not the feed's fault: still recorded (health, backoff) so the feed
+            # shows up in /status with the error instead of silently never being polled right again.
+            report.status, report.error = "error", f"{type(e).__name__}: {e}"
+            state = apply_result(state, e, now, feed.interval, None)
+            log.exception(
+                "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
+            )
         await self.store.save_feed_state(state)
         report.seconds = time.monotonic() - started
         return report
@@ -168,7 +201,8 @@ class Pipeline:
         """Parse a fetched feed body and process its articles; returns the feed's ttl (seconds) if any.
 
         `base_url` is where the body came from after redirects: relative links resolve against it."""
-        parsed = parse_feed(content, headers, feed, now, base_url=base_url)
+        # feedparser and the HTML-to-text pass are CPU-heavy; pure, so they may run off the event loop.
+        parsed = await asyncio.to_thread(parse_feed, content, headers, feed, now, base_url=base_url)
         report.articles = len(parsed.articles)
         report.truncated = parsed.truncated
         if parsed.truncated:
@@ -178,7 +212,20 @@ class Pipeline:
                 extra={"feed": feed.id},
             )
         for article in parsed.articles:
-            alerts = await self.process_article(article, feed, state, now)
+            try:
+                alerts = await self.process_article(article, feed, state, now)
+            except Exception as e:
+                # One bad article (an extractor bug, an odd page) must not cost the rest of the feed. It
+                # stays unseen, so the next poll tries it again.
+                report.failed += 1
+                if report.error is None:
+                    report.error = f"article {article.id}: {type(e).__name__}: {e}"
+                log.exception(
+                    "feed %s: article failed, skipped feed=%s article=%s",
+                    feed.id, feed.id, article.id,
+                    extra={"feed": feed.id, "article": article.id},
+                )
+                continue
             if alerts is not None:
                 report.new += 1
                 report.alerts += len(alerts)
@@ -190,11 +237,12 @@ class Pipeline:
         """Run one article through extraction, dedup and the watches. None when it was seen before."""
         if await self.store.article_seen(article.id, article.url):
             return None
-        if feed.full_text and self.fetcher is not None:
+        # Decided first: a backfill item cannot alert, so its page is not worth a request.
+        alert = not (self.backfill and is_backfill(article, state, now, self.rules.settings.backfill))
+        if alert and feed.full_text and self.fetcher is not None:
             article = await fetch_article_text(self.fetcher, article, feed)
         statements = extract_statements(article.text, self.matcher)
         analysis = analyse(article, self.matcher, statements)
-        alert = not (self.backfill and is_backfill(article, state, now, self.rules.settings.backfill))
         alerts = await self.store.run(
             record_article, self.store.store, self.rules, self.matcher, analysis, now, alert, self.outbox
         )

@@ -14,7 +14,8 @@ apply_result folds one poll's outcome (FetchResult or error) into the FeedState 
 
 FeedScheduler runs one APScheduler job per feed at the feed's base interval. The adaptive schedule lives
 in FeedState.next_poll (the store's truth, shared by every worker), so the job does NOT reschedule itself:
-the `poll(feed_id)` callback loads the state and returns at once when `now < state.next_poll`. A skipped
+the `poll(feed_id)` callback loads the state and returns at once unless `is_due` (now >= next_poll, less
+DUE_TOLERANCE of the interval after a success, to absorb the ticks' jitter). A skipped
 tick costs one store lookup; in exchange the scheduler holds no state that could drift from the store,
 and "what is due" stays a query.
 """
@@ -54,6 +55,11 @@ MISFIRE_GRACE = 60
 STARTUP_SPREAD = 30.0
 # Each job's trigger adds up to this fraction of its interval at random to every run.
 TRIGGER_JITTER = 0.1
+# A feed counts as due this fraction of its interval before next_poll. The jobs' ticks land at
+# base + n * interval + up to TRIGGER_JITTER * interval, while a successful poll sets next_poll to
+# now + interval: a tick drawn with less jitter than the one before comes a little early, and without
+# this slack it would be skipped and the feed would wait a whole extra interval.
+DUE_TOLERANCE = TRIGGER_JITTER
 # Longest error text kept in FeedState (shown by /status).
 MAX_ERROR_TEXT = 500
 
@@ -167,6 +173,17 @@ def apply_result(
             jitter=jitter,
         ),
     )
+
+
+def is_due(state: FeedState, now: datetime, interval: float) -> bool:
+    """Whether a feed may be polled at `now`. Pure.
+
+    Within DUE_TOLERANCE * interval of next_poll counts as due, after a successful poll only: after an
+    error next_poll is a backoff or the server's Retry-After, which is kept to the second."""
+    if state.next_poll is None:
+        return True
+    slack = DUE_TOLERANCE * interval if state.consecutive_errors == 0 else 0.0
+    return now >= state.next_poll - timedelta(seconds=slack)
 
 
 Poll = Callable[[str], Awaitable[None]]

@@ -27,12 +27,18 @@ _NON_WORD = re.compile(r"[^\w]+")
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 
 
+def fold_marks(text: str) -> str:
+    """The text case-folded, compatibility-normalised (NFKD) and without combining marks (accents).
+
+    The one definition of "the same letters" shared by quote matching and text fingerprints."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
 @lru_cache(maxsize=8192)  # candidate texts recur across the articles of one news cycle
 def normalise(text: str) -> str:
     """Lower-case words without accents, punctuation or apostrophes, single-spaced."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", _APOSTROPHES.sub("", stripped)).split())
+    return " ".join(_NON_WORD.sub(" ", _APOSTROPHES.sub("", fold_marks(text))).split())
 
 
 def match_score(a: str, b: str) -> float:
@@ -48,7 +54,6 @@ def match_score(a: str, b: str) -> float:
     if short.count(" ") + 1 < MIN_TRIM_WORDS:
         return 0.0
     return float(fuzz.partial_ratio(short, long_, score_cutoff=TRIM_PARTIAL_RATIO))
-
 
 
 def same_statement(a: str, b: str) -> bool:

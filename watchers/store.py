@@ -20,6 +20,8 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
   2  statements_fts (FTS5 full-text index of statements) and the outbox
   3  feed health columns (errors, next poll, first-poll flag) and the fingerprint band columns that make
      near-duplicate lookup an index lookup (see watchers.fingerprint)
+  4  feeds.configured_url: the rules URL the stored url was last reset from (an edit of the rules URL
+     resets url and validators; a permanent redirect changes url only)
 """
 
 from __future__ import annotations
@@ -264,10 +266,17 @@ def _migrate_2_to_3(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_3_to_4(db: sqlite3.Connection) -> None:
+    # Left NULL: which rules URL an old row came from is unknown, so the first poll after the upgrade
+    # takes the rules URL afresh (one unconditional fetch; a permanent redirect is learnt again).
+    _script(db, "ALTER TABLE feeds ADD COLUMN configured_url TEXT;")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"
@@ -294,23 +303,36 @@ def schema_version(db: sqlite3.Connection) -> int:
 
 
 def migrate(db: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
-    """Upgrade the schema step by step to version `upto`; returns the version found before."""
+    """Upgrade the schema step by step to version `upto`; returns the version found before.
+
+    Safe with several processes opening one fresh file at once: each step re-reads the version after
+    taking the write lock, so a step another process has just applied is never run twice."""
     found = schema_version(db)
-    if found > SCHEMA_VERSION:
-        raise StoreError(
-            f"the history database has schema version {found}, newer than this quotewatch understands "
-            f"({SCHEMA_VERSION}); upgrade quotewatch, or point --db at another file"
-        )
-    for version in range(found, upto):
+    _check_not_newer(found)
+    if found >= upto:
+        return found  # the common case: no write lock taken
+    while True:
         db.execute("BEGIN IMMEDIATE")  # SQLITE-ONLY
         try:
+            version = schema_version(db)  # under the lock: another process may have migrated meanwhile
+            _check_not_newer(version)
+            if version >= upto:
+                db.execute("COMMIT")
+                return found
             MIGRATIONS[version](db)
             db.execute(f"PRAGMA user_version = {version + 1}")  # SQLITE-ONLY; transactional
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-    return found
+
+
+def _check_not_newer(version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the history database has schema version {version}, newer than this quotewatch understands "
+            f"({SCHEMA_VERSION}); upgrade quotewatch, or point --db at another file"
+        )
 
 
 # ----------------------------------------------------------------------------------------- helpers
@@ -474,24 +496,29 @@ class Store:
         values = (
             state.feed_id, state.url, state.etag, state.last_modified, _ts(state.last_poll),
             _ts(state.last_success), state.last_error, _ts(state.last_error_at), state.consecutive_errors,
-            state.items_seen, _ts(state.next_poll), int(state.polled_ok_once),
+            state.items_seen, _ts(state.next_poll), int(state.polled_ok_once), state.configured_url,
         )
         with self.transaction():
             self._db.execute(
-                f"""INSERT INTO feeds ({_FEED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                f"""INSERT INTO feeds ({_FEED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (feed_id) DO UPDATE SET url = excluded.url, etag = excluded.etag,
                       last_modified = excluded.last_modified, last_poll = excluded.last_poll,
                       last_success = excluded.last_success, last_error = excluded.last_error,
                       last_error_at = excluded.last_error_at,
                       consecutive_errors = excluded.consecutive_errors, items_seen = excluded.items_seen,
-                      next_poll = excluded.next_poll, polled_ok_once = excluded.polled_ok_once""",
+                      next_poll = excluded.next_poll, polled_ok_once = excluded.polled_ok_once,
+                      configured_url = excluded.configured_url""",
                 values,
             )
 
     # -- articles (level-1 and level-2 lookups for watchers.dedup)
 
     def article_seen(self, article_id: str, url: str) -> bool:
-        """Level-1 dedup: an article with this id or this canonical URL was processed before."""
+        """Level-1 dedup: an article with this id or this canonical URL was processed before.
+
+        url "" (a feed item without a link) matches by id only: every link-less article has that url."""
+        if not url:
+            return self._one("SELECT 1 FROM articles WHERE id = ?", (article_id,)) is not None
         row = self._one(
             "SELECT 1 FROM articles WHERE id = ? UNION ALL SELECT 1 FROM articles WHERE url = ? LIMIT 1",
             (article_id, url),
@@ -1059,7 +1086,7 @@ class Store:
 
 _FEED_COLUMNS = (
     "feed_id, url, etag, last_modified, last_poll, last_success, last_error, last_error_at, "
-    "consecutive_errors, items_seen, next_poll, polled_ok_once"
+    "consecutive_errors, items_seen, next_poll, polled_ok_once, configured_url"
 )
 
 
@@ -1067,7 +1094,7 @@ def _feed_state(r: Sequence[Any]) -> FeedState:
     return FeedState(
         feed_id=r[0], url=r[1], etag=r[2], last_modified=r[3], last_poll=_dt(r[4]), last_success=_dt(r[5]),
         last_error=r[6], last_error_at=_dt(r[7]), consecutive_errors=r[8], items_seen=r[9],
-        next_poll=_dt(r[10]), polled_ok_once=bool(r[11]),
+        next_poll=_dt(r[10]), polled_ok_once=bool(r[11]), configured_url=r[12],
     )
 
 
