@@ -14,10 +14,10 @@ import contextlib
 import logging
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
@@ -42,38 +42,67 @@ log = logging.getLogger("quotewatch.bot")
 SORRY = "Sorry, that failed on our side. The admins can find the details in the log."
 
 
-class TokenFilter(logging.Filter):
-    """Replaces the bot token in log records (httpx logs request URLs, which carry it)."""
+def scrub_record(record: logging.LogRecord, tokens: Iterable[str]) -> None:
+    """Take the tokens out of a log record's message, traceback and stack (httpx logs request URLs)."""
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return
 
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
+    def clean(text: str) -> str:
+        for token in tokens:
+            text = scrub(text, token)
+        return text
 
-    def filter(self, record: logging.LogRecord) -> bool:
+    try:
         message = record.getMessage()
-        cleaned = scrub(message, self.token)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and not record.exc_text:
-            # Formatters reuse exc_text when it is set, so the traceback is printed scrubbed too.
-            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info), self.token)
-        return True
+    except Exception:  # a bad format string: logging reports that itself when the record is emitted
+        return
+    cleaned = clean(message)
+    if cleaned != message:
+        record.msg, record.args = cleaned, None
+    if record.exc_info and not record.exc_text:
+        # Formatters reuse exc_text when it is set, so the traceback is printed scrubbed too.
+        record.exc_text = clean(logging.Formatter().formatException(record.exc_info))
+    elif record.exc_text:
+        record.exc_text = clean(record.exc_text)
+    if record.stack_info:
+        record.stack_info = clean(record.stack_info)
+
+
+_TOKENS: set[str] = set()  # every bot token this process was given; records are scrubbed of all of them
+_factory_installed = False
 
 
 def install_token_filter(token: str) -> None:
-    """On the loggers that may see the token, and on the root handlers (records propagate to them)."""
-    token_filter = TokenFilter(token)
-    for name in ("httpx", "httpcore", "telegram", "telegram.ext", "quotewatch"):
-        logging.getLogger(name).addFilter(token_filter)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(token_filter)
+    """Scrub `token` from every log record from now on, whichever logger makes it and however it is handled.
+
+    A filter on a logger does not see records of its child loggers ("telegram.ext.Updater"), and one on
+    a handler misses handlers added later; the record factory is where every record is made, so scrubbing
+    there does not depend on logger names, propagation or the order handlers were set up in."""
+    global _factory_installed
+    _TOKENS.add(token)
+    if _factory_installed:
+        return
+    make_record = logging.getLogRecordFactory()
+
+    def scrubbed_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        scrub_record(record, _TOKENS)
+        return record
+
+    logging.setLogRecordFactory(scrubbed_record)
+    _factory_installed = True
+
+
+def api_server_root(base_url: str) -> str:
+    """The Bot API server's root from its address: "http://host:8081" and PTB's "http://host:8081/bot"
+    are both accepted."""
+    return base_url.rstrip("/").removesuffix("/bot")
 
 
 def api_urls(base_url: str) -> tuple[str, str]:
-    """(base_url, base_file_url) for PTB from a Bot API server address.
-
-    Accepts the server root ("http://localhost:8081") or PTB's form ("http://localhost:8081/bot")."""
-    root = base_url.rstrip("/").removesuffix("/bot")
+    """(base_url, base_file_url) for PTB from a Bot API server address (the root, or PTB's /bot form)."""
+    root = api_server_root(base_url)
     return f"{root}/bot", f"{root}/file/bot"
 
 
@@ -91,10 +120,12 @@ def build_application(
     rules_provider: Callable[[], Rules],
     rules_path: Path,
     on_rules_changed: Callable[[], None],
-    admins: set[int],
     started: float | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """The bot's Application with every handler registered; initialize() sets the command menu."""
+    """The bot's Application with every handler registered; initialize() sets the command menu.
+
+    The admins and the allowlist are read from `rules_provider()` on every update, so an edit to
+    [telegram] admins or allowlist applies as soon as the rules file is reloaded."""
     install_token_filter(token)
     builder = ApplicationBuilder().token(token).application_class(QuotewatchApplication)
     if base_url:
@@ -106,7 +137,6 @@ def build_application(
         rules=rules_provider,
         rules_path=rules_path,
         on_rules_changed=on_rules_changed,
-        admins=frozenset(admins),
         started=started if started is not None else time.time(),
         version=version(),
     )

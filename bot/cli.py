@@ -5,7 +5,8 @@
     quotewatch quotes FILE ... [--config PATH] [--json]
     quotewatch check-rules PATH
 
-Exit codes: 0 success, 1 a problem the user can fix (bad rules, unreadable file), 2 usage errors.
+Exit codes: 0 success, 1 a problem the user can fix (bad rules, unreadable file, a database that
+cannot be opened), 2 usage errors.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from pathlib import Path
 
 from rules.load import RulesError, check_file, load_rules
 from rules.model import Rules
+from watchers.store import StoreError
 
 log = logging.getLogger("quotewatch")
 
 EXAMPLE_CONFIG = "config.example.toml"
+MAX_PROBLEMS_SHOWN = 3  # of a default config `quotes` ignores: enough to see what is wrong, not a wall
 
 
 def default_config_path() -> Path:
@@ -67,11 +70,21 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
 
 def _load_optional_default() -> Rules | None:
-    """`quotes` works without any config; a default config, when present, adds tracked speaker ids."""
+    """`quotes` works without any config; a default config, when present, adds tracked speaker ids.
+
+    The user did not ask for that file, so a broken one is a warning, not a failure: the statements are
+    still extracted, just without speaker ids."""
     path = default_config_path()
     if not path.is_file():
         return None
-    return load_rules(path)
+    try:
+        return load_rules(path)
+    except RulesError as e:
+        print(f"quotewatch: warning: ignoring {path} ({len(e.problems)} problem(s), shown below); "
+              "extracting without tracked speaker ids. Fix it, or pass --config.", file=sys.stderr)
+        for problem in e.problems[:MAX_PROBLEMS_SHOWN]:
+            print(f"  {problem}", file=sys.stderr)
+        return None
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -131,6 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RulesError as e:
         for problem in e.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except StoreError as e:  # the history database cannot be opened or used; the message says why
+        print(f"quotewatch: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -11,7 +11,8 @@ Telegram's 4096 characters by `fit`.
 Who may do what:
   - anybody: /start /help /quotes /search /watches /status, and (un)subscribing their private chat;
   - in a group, only the group's administrators (getChatMember) or the bot's admins (un)subscribe it;
-  - admins only (user ids from the config): /reload /track /untrack /alias /watch /unwatch /mute.
+  - admins only (user ids from [telegram] admins, read from the current rules, so a reload applies):
+    /reload /track /untrack /alias /watch /unwatch /mute.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import re
 import shlex
 import time
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +36,9 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.render import TELEGRAM_MAX_TEXT, clean, safe_url, visible_length, when
+from rules import edit as rules_edit
 from rules.duration import format_duration, parse_duration
+from rules.load import RulesError
 from rules.model import Rules, Speaker
 
 if TYPE_CHECKING:
@@ -62,6 +65,9 @@ SUGGEST_MIN = 55.0
 SUGGEST_SPREAD = 10.0  # suggestions are the near-best matches, not everything above SUGGEST_MIN
 SEARCH_SPEAKER_MIN = 90.0  # "/search levy kovalenko": stricter, since the last word may just be a word
 CALLBACK_MAX = 64  # Telegram's limit on callback_data, in bytes
+# /status counts dead outbox items up to this many ("20+"): enough to tell one failure from a pattern,
+# and the store's dead_outbox reads no more rows than that.
+DEAD_SHOWN = 20
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _CURLY = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
@@ -74,9 +80,15 @@ class BotContext:
     rules: Callable[[], Rules]
     rules_path: Path
     on_rules_changed: Callable[[], None]
-    admins: frozenset[int]
     started: float  # unix time the service started (for /status uptime)
     version: str
+    # Chats whose subscriptions are known to be active since they last wrote to us, so an update from them
+    # needs no write to reactivate anything. The Sender forgets a chat here when it deactivates it.
+    active_chats: set[int | str] = field(default_factory=set)
+
+    def chat_gone(self, chat_id: int | str) -> None:
+        """The Sender deactivated this chat: its next update must reactivate it."""
+        self.active_chats.discard(chat_id)
 
 
 class UserError(Exception):
@@ -216,7 +228,7 @@ def words(update: Update) -> list[str]:
 
 def is_admin(update: Update, context: Context) -> bool:
     user = update.effective_user
-    return user is not None and user.id in ctx(context).admins
+    return user is not None and user.id in ctx(context).rules().settings.telegram.admins
 
 
 async def may_manage_chat(update: Update, context: Context) -> bool:
@@ -275,7 +287,12 @@ async def on_any_update(update: Update, context: Context) -> None:
         return
     if not allowed_chat(update, context):
         return
-    resumed = await ctx(context).store.reactivate_chat(chat.id)
+    qw = ctx(context)
+    if chat.id in qw.active_chats:
+        return  # nothing to reactivate: no write transaction for every message
+    # Remembered before the write: a deactivation by the Sender after it forgets the chat again.
+    qw.active_chats.add(chat.id)
+    resumed = await qw.store.reactivate_chat(chat.id)
     if resumed:
         log.info("chat reactivated: chat=%s subscriptions=%d", chat.id, resumed)
 
@@ -526,12 +543,16 @@ async def cmd_status(update: Update, context: Context) -> None:
     states = {s.feed_id: s for s in await qw.store.feed_states()}
     now = datetime.now(UTC)
     depth = await qw.store.outbox_depth()
+    dead = await qw.store.dead_outbox(DEAD_SHOWN)
     polled = [s.last_poll for s in states.values() if s.last_poll is not None]
     last_poll = f"last poll {e(ago(max(polled), now))}" if polled else "no poll yet"
     lines = [
-        f"<b>quotewatch {e(qw.version)}</b>, up {e(format_duration(max(time.time() - qw.started, 0)))}",
+        f"<b>quotewatch {e(qw.version)}</b>, up {e(format_duration(round(max(time.time() - qw.started, 0))))}",
         f"Outbox: {depth} pending; {last_poll}",
     ]
+    if dead:
+        count = f"{len(dead)}+" if len(dead) >= DEAD_SHOWN else str(len(dead))
+        lines.append(f"⚠️ Undeliverable alerts: {count}; last error: {e(clean(dead[0][1] or 'unknown', 160))}")
     lines += [feed_status(feed.id, states.get(feed.id), now) for feed in rules.feeds]
     if not rules.feeds:
         lines.append("No feeds configured.")
@@ -567,13 +588,14 @@ def feed_status(feed_id: str, state: FeedState | None, now: datetime) -> str:
 # Admins: rules edits (rules.edit changes the file; on_rules_changed makes the service reload it)
 
 
-async def edit_rules(update: Update, context: Context, change: Callable[[], object], done: str) -> None:
-    """Run a rules.edit function off the event loop, then reload; report errors with their location."""
-    from rules.load import RulesError
+async def apply_edit(update: Update, context: Context, change: Callable[[Path], object], done: str) -> None:
+    """Run `change(rules_path)` (a rules.edit function) off the event loop, then reload.
 
+    Refusals (RulesError: an unknown id, a file the bot cannot edit) are shown with their reasons; the
+    file is left as it was."""
     qw = ctx(context)
     try:
-        await asyncio.to_thread(change)
+        await asyncio.to_thread(change, qw.rules_path)
     except RulesError as err:
         problems = [e(p.message) for p in err.problems[:3]]
         await reply(update, "Not changed: " + "; ".join(problems or [e(str(err))]))
@@ -588,6 +610,14 @@ async def edit_rules(update: Update, context: Context, change: Callable[[], obje
         await reply(update, f"{done}, but reloading failed: {e(err)}")
         return
     await reply(update, done)
+
+
+def admin_args(update: Update, counts: range, usage: str) -> list[str]:
+    """The command's words when there are `counts` of them; otherwise a UserError showing `usage`."""
+    args = words(update)
+    if len(args) not in counts:
+        raise UserError(usage)
+    return args
 
 
 def check_id(value: str, what: str = "speaker id") -> str:
@@ -610,97 +640,74 @@ async def cmd_reload(update: Update, context: Context) -> None:
                         f"{len(rules.watches)} watches.")
 
 
+TWO_OR_MORE = range(2, MAX_ARGS + 1)  # words() allows at most MAX_ARGS
+
+
 async def cmd_track(update: Update, context: Context) -> None:
     """Track a new speaker: /track <id> "<Full Name>" [alias ...]."""
-    from rules import edit
-
-    args = words(update)
-    if len(args) < 2:
-        raise UserError('Write /track <id> "<Full Name>" [alias ...], e.g. /track kovalenko "Marta Kovalenko" '
-                        "Kovalenko.")
+    args = admin_args(update, TWO_OR_MORE, 'Write /track <id> "<Full Name>" [alias ...], e.g. '
+                                           '/track kovalenko "Marta Kovalenko" Kovalenko.')
     speaker_id, name, aliases = check_id(args[0]), args[1], tuple(args[2:])
-    path = ctx(context).rules_path
-    await edit_rules(update, context, lambda: edit.add_speaker(path, speaker_id, name, aliases),
+    await apply_edit(update, context, lambda path: rules_edit.add_speaker(path, speaker_id, name, aliases),
                      f"Now tracking {e(name)} (<code>{e(speaker_id)}</code>).")
 
 
 async def cmd_untrack(update: Update, context: Context) -> None:
     """Stop tracking a speaker: /untrack <id>."""
-    from rules import edit
-
-    args = words(update)
-    if len(args) != 1:
-        raise UserError("Write /untrack <id>, e.g. /untrack kovalenko.")
-    speaker_id = check_id(args[0])
-    path = ctx(context).rules_path
-    await edit_rules(update, context, lambda: edit.remove_speaker(path, speaker_id),
+    [speaker_id] = admin_args(update, range(1, 2), "Write /untrack <id>, e.g. /untrack kovalenko.")
+    check_id(speaker_id)
+    await apply_edit(update, context, lambda path: rules_edit.remove_speaker(path, speaker_id),
                      f"No longer tracking <code>{e(speaker_id)}</code>.")
 
 
 async def cmd_alias(update: Update, context: Context) -> None:
     """Add another name for a speaker: /alias <id> <alias>."""
-    from rules import edit
-
-    args = words(update)
-    if len(args) < 2:
-        raise UserError('Write /alias <id> <alias>, e.g. /alias kovalenko "the agriculture minister".')
+    args = admin_args(update, TWO_OR_MORE,
+                      'Write /alias <id> <alias>, e.g. /alias kovalenko "the agriculture minister".')
     speaker_id, alias = check_id(args[0]), " ".join(args[1:])
-    path = ctx(context).rules_path
-    await edit_rules(update, context, lambda: edit.add_alias(path, speaker_id, alias),
+    await apply_edit(update, context, lambda path: rules_edit.add_alias(path, speaker_id, alias),
                      f"<code>{e(speaker_id)}</code> is also “{e(alias)}” now.")
 
 
 async def cmd_watch(update: Update, context: Context) -> None:
     """Add a watch chats can subscribe to: /watch <id> <speaker,...> [topic,...]."""
-    from rules import edit
-
-    args = words(update)
-    if len(args) not in (2, 3):
-        raise UserError("Write /watch <id> <speaker,...> [topic,...], e.g. /watch grain-desk kovalenko,tamm grain "
-                        "(no topics: anything they say).")
+    args = admin_args(update, range(2, 4), "Write /watch <id> <speaker,...> [topic,...], e.g. /watch grain-desk "
+                                           "kovalenko,tamm grain (no topics: anything they say).")
     watch_id = check_id(args[0], "watch id")
     speakers = [check_id(x) for x in args[1].split(",") if x]
     topics = [check_id(x, "topic id") for x in args[2].split(",") if x] if len(args) == 3 else []
     if not speakers:
         raise UserError("Name at least one speaker id, e.g. /watch grain-desk kovalenko grain.")
-    path = ctx(context).rules_path
-    await edit_rules(update, context, lambda: edit.add_watch(path, watch_id, speakers, topics),
+    await apply_edit(update, context, lambda path: rules_edit.add_watch(path, watch_id, speakers, topics),
                      f"Watch <code>{e(watch_id)}</code> added; /subscribe {e(watch_id)} to get its alerts.")
 
 
 async def cmd_unwatch(update: Update, context: Context) -> None:
     """Remove a watch: /unwatch <id>."""
-    from rules import edit
-
-    args = words(update)
-    if len(args) != 1:
-        raise UserError("Write /unwatch <id>, e.g. /unwatch grain-desk.")
-    watch_id = check_id(args[0], "watch id")
-    path = ctx(context).rules_path
-    await edit_rules(update, context, lambda: edit.remove_watch(path, watch_id),
+    [watch_id] = admin_args(update, range(1, 2), "Write /unwatch <id>, e.g. /unwatch grain-desk.")
+    check_id(watch_id, "watch id")
+    await apply_edit(update, context, lambda path: rules_edit.remove_watch(path, watch_id),
                      f"Watch <code>{e(watch_id)}</code> removed.")
 
 
 async def cmd_mute(update: Update, context: Context) -> None:
-    """Hold back alerts of a speaker or watch: /mute <speaker|watch> <duration | off>."""
-    from rules import edit
-
-    args = words(update)
-    if len(args) != 2:
-        raise UserError("Write /mute <speaker|watch> <duration>, e.g. /mute kovalenko 2h (or off to unmute).")
-    target = check_id(args[0], "speaker or watch id")
-    if args[1].lower() in ("off", "0", "none"):
+    """Silence a watch, or every watch naming a speaker: /mute <speaker|watch> <duration | off>."""
+    target, span = admin_args(update, range(2, 3), "Write /mute <speaker|watch> <duration>, e.g. /mute kovalenko "
+                                                   "2h (or off to unmute).")
+    check_id(target, "speaker or watch id")
+    if span.lower() in ("off", "0", "none"):
         until, done = None, f"<code>{e(target)}</code> unmuted."
     else:
         try:
-            seconds = parse_duration(args[1])
+            seconds = parse_duration(span)
         except ValueError as err:
             raise UserError(str(err)) from None
         if seconds <= 0:
             raise UserError("Give a positive duration such as 30m, 2h or 1d (or off to unmute).")
-        until, done = time.time() + seconds, f"<code>{e(target)}</code> muted for {e(format_duration(seconds))}."
-    path = ctx(context).rules_path
-    await edit_rules(update, context, lambda: edit.set_mute(path, target, until), done)
+        until = time.time() + seconds
+        done = (f"<code>{e(target)}</code> muted for {e(format_duration(seconds))}: no alerts until then "
+                "(nothing is queued for later).")
+    await apply_edit(update, context, lambda path: rules_edit.set_mute(path, target, until), done)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
     every round (drain_once):
         items = store.due_outbox(now)                       oldest first
+        each story is read and rendered once per round (a story to 50 chats is not built 50 times), again
+        only when the rendering is older than RENDER_MAX_AGE (a round that waits on flood limits is long)
         per chat, in order, chats side by side:
             wait for the chat's slot (bot.ratelimit)         a chat that would wait long is left for later
             "send"  -> sendMessage                     -> store.mark_sent(item, message id)
@@ -14,6 +16,13 @@
             400 chat not found      -> store.deactivate_chat + mark_dead
             400 group migrated      -> store.migrate_chat, then the same item to the new chat id
             other 400s              -> mark_dead (retrying the same request cannot help), logged loudly
+        after the round: a story that gained sources since it was rendered gets an "edit" queued for the
+        chats it just went to (`_follow_up`).
+
+Why the follow-up: while a send is in flight its outbox row is still pending, and the pipeline's enqueue
+of an "edit" for a new source merges into that row (store.enqueue). The message then goes out without the
+new source and no edit is left queued. Once the round's rows are marked sent, later enqueues make new rows,
+so one re-read per story after the round closes the gap.
 
 The bot token is never logged: every error text that leaves this module goes through `scrub`.
 """
@@ -57,6 +66,10 @@ BACKOFF_CAP = 600.0
 # (20/min) never holds up the other chats' alerts.
 MAX_SLOT_WAIT = 5.0
 BATCH = 500  # outbox rows read per round
+# A story's rendering is shared by the round's items for at most this long; older, it is read again, so a
+# round stretched by flood-limit waits does not post text that a new source has long made stale (each
+# stale message costs a follow-up edit, and groups only get 20 messages a minute).
+RENDER_MAX_AGE = timedelta(seconds=1)
 POLL_SECONDS = 1.0  # how often an idle sender looks at the outbox
 # 400 answers that mean the chat is gone for good: stop sending there.
 CHAT_GONE = ("chat not found", "have no rights to send", "not enough rights", "chat_write_forbidden",
@@ -106,6 +119,7 @@ class Sender:
         clock: Callable[[], datetime] = utcnow,
         poll_seconds: float = POLL_SECONDS,
         batch: int = BATCH,
+        on_chat_gone: Callable[[int | str], None] | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -115,7 +129,12 @@ class Sender:
         self.poll_seconds = poll_seconds
         self.batch = batch
         self.stats = Stats()
+        self.on_chat_gone = on_chat_gone  # told after a chat is deactivated (the bot's active-chat memo)
         self._gone: set[int | str] = set()  # chats deactivated in this round
+        # Per round: story id -> (story, rendered text, number of sources rendered), loaded once and shared by
+        # every chat's item of that story; and the chats each story was delivered to (for _follow_up).
+        self._rendered: dict[str, tuple[datetime, asyncio.Future[_Rendered | None]]] = {}
+        self._delivered: dict[str, list[tuple[int | str, int]]] = {}  # story -> (chat, sources shown)
         # Set by run(): once it is set no new request starts; the ones in flight finish and are recorded,
         # so a graceful stop sends nothing twice and loses nothing (the rest stays pending).
         self._stop: asyncio.Event | None = None
@@ -141,11 +160,52 @@ class Sender:
         """One round over the due outbox; returns how many items were settled (sent, retried or dead)."""
         items = await self.store.due_outbox(self.clock(), self.batch)
         self._gone.clear()  # per round: a chat that subscribes again is reactivated by the store
+        self._rendered.clear()
+        self._delivered.clear()
         by_chat: dict[int | str, list[OutboxItem]] = {}
         for item in items:
             by_chat.setdefault(item.chat_id, []).append(item)
-        counts = await asyncio.gather(*(self._drain_chat(chat, queue) for chat, queue in by_chat.items()))
-        return sum(counts)
+        # return_exceptions: one chat's store error must not skip the follow-up for the chats that were sent.
+        results = await asyncio.gather(
+            *(self._drain_chat(chat, queue) for chat, queue in by_chat.items()), return_exceptions=True
+        )
+        try:
+            await self._follow_up()
+        finally:
+            self._rendered.clear()
+            self._delivered.clear()
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return sum(r for r in results if isinstance(r, int))
+
+    async def _story(self, story_id: str) -> _Rendered | None:
+        """The story and its rendering, loaded once per round however many chats it goes to."""
+        now = self.clock()
+        cached = self._rendered.get(story_id)
+        if cached is None or (cached[1].done() and now - cached[0] > RENDER_MAX_AGE):
+            cached = (now, asyncio.ensure_future(self._load(story_id)))
+            self._rendered[story_id] = cached
+        pending = cached[1]
+        # shield: one chat's cancellation must not cancel the load the other chats are waiting on
+        return await asyncio.shield(pending)
+
+    async def _load(self, story_id: str) -> _Rendered | None:
+        story = await self.store.get_story(story_id)
+        return None if story is None else _Rendered(story, self.render(story), len(story.sources))
+
+    async def _follow_up(self) -> None:
+        """Queue an edit where a story gained sources after it was rendered for this round's messages."""
+        for story_id, shown in self._delivered.items():
+            story = await self.store.get_story(story_id)
+            if story is None:
+                continue
+            behind = list(dict.fromkeys(chat for chat, sources in shown if sources < len(story.sources)))
+            for chat in behind:
+                await self.store.enqueue(chat, story_id, "edit")
+            if behind:
+                log.info("story %s gained sources while being sent; edit queued for %d chat(s)",
+                         story_id, len(behind))
 
     async def _drain_chat(self, chat_id: int | str, queue: list[OutboxItem]) -> int:
         settled = 0
@@ -171,14 +231,14 @@ class Sender:
     async def _deliver(self, item: OutboxItem, chat_id: int | str | None = None) -> bool:
         """Send or edit one item; record the outcome in the store. True if delivered."""
         chat = item.chat_id if chat_id is None else chat_id
-        story = await self.store.get_story(item.story_id)
-        if story is None:
+        rendered = await self._story(item.story_id)
+        if rendered is None:
             await self.store.mark_dead(item.id, "story no longer in the store")
             self.stats.dead += 1
             log.warning("outbox item for a missing story: story=%s chat=%s", item.story_id, chat)
             return False
+        text, shown = rendered.text, rendered.sources
         try:
-            text = self.render(story)
             message_id = await self._edit(chat, item, text) if item.action == "edit" else None
             if message_id is None:
                 message = await self.bot.send_message(chat, text, **_OPTIONS)
@@ -187,6 +247,7 @@ class Sender:
             else:
                 self.stats.edited += 1
             await self.store.mark_sent(item.id, message_id)
+            self._delivered.setdefault(item.story_id, []).append((chat, shown))
             return True
         except RetryAfter as e:
             seconds = _retry_after(e)
@@ -248,6 +309,8 @@ class Sender:
     async def _chat_gone(self, item: OutboxItem, chat: int | str, e: TelegramError) -> bool:
         reason = scrub(e.message, self._token)
         await self.store.deactivate_chat(chat, reason)
+        if self.on_chat_gone is not None:
+            self.on_chat_gone(chat)
         await self.store.mark_dead(item.id, reason)
         self._gone.add(chat)
         self.flood.forget(chat)
@@ -259,6 +322,13 @@ class Sender:
     async def _retry(self, item: OutboxItem, error: str, seconds: float) -> None:
         self.stats.retried += 1
         await self.store.mark_retry(item.id, error, self.clock() + timedelta(seconds=seconds))
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    story: Story
+    text: str
+    sources: int  # how many sources the text shows; more in the store later means an edit is due
 
 
 _OPTIONS: dict[str, Any] = {

@@ -16,14 +16,16 @@ if TYPE_CHECKING:
 
 
 def _read(path: str) -> str:
-    """The article text of a file: .txt as is, .html through the page text extraction."""
-    raw = Path(path).read_bytes()
-    text = raw.decode("utf-8")
-    if path.lower().endswith((".html", ".htm")):
-        from watchers.text import html_to_text
+    """The article text of a file: .txt as UTF-8, .html the way a fetched page is read (DESIGN.md).
 
-        return html_to_text(text, None)
-    return text
+    A page's bytes go through watchers.text.decode_html — BOM, <meta charset>, UTF-8, else Windows-1252,
+    as for fetched pages (there is no HTTP header here) — then the same text extraction."""
+    raw = Path(path).read_bytes()
+    if path.lower().endswith((".html", ".htm")):
+        from watchers.text import decode_html, html_to_text
+
+        return html_to_text(decode_html(raw), None)
+    return raw.decode("utf-8")
 
 
 def _record(path: str, s: Statement) -> dict[str, object]:

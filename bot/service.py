@@ -1,21 +1,27 @@
 """`quotewatch run`: the long-running service — watchers, scheduler and (with a token) the Telegram bot,
 on one event loop.
 
-    start:  load rules (Reloader) -> open store
-            with a token: Telegram Application (getMe first: a bad token or an unreachable Bot API
-                          stops here with a clear message and exit code 1, before any feed is polled)
+    start:  load rules (Reloader) -> open store (a database that cannot be opened: message, exit code 1)
+            with a token: Telegram Application (getMe first: a rejected token stops here with a clear
+                          message and exit code 1, before any feed is polled; an unreachable Bot API is
+                          waited out, retrying with backoff from STARTUP_RETRY_FIRST up to
+                          STARTUP_RETRY_MAX seconds, until it answers or the service is stopped)
                           -> updates by long polling, or by webhook (mode = "webhook")
                           -> Sender draining the outbox
             without one:  alerts print to the console (same content as the bot would post)
             -> Fetcher -> Pipeline (outbox=True with a token) -> FeedScheduler (one job per feed)
     every few seconds: the rules file is re-checked; new rules are swapped in and the jobs re-synced
+            (the bot reads the current rules on every update: watches, the allowlist and the admins)
+    at start and then every PRUNE_SECONDS: stories and articles older than `retention` are pruned
+            (store.prune, on the store's worker thread)
     SIGINT / SIGTERM (or the `stop` event, or cancelling the task): stop taking updates, let the send in
             flight and the polls in flight finish, close the store. Pending alerts stay in the outbox
             for the next start; only a message Telegram accepted in the instant before a hard kill can
             be sent twice (at most one per chat: a chat never has two sends in flight).
 
-The bot token is never printed or logged: errors that could quote it go through `delivery.scrub`, and
-PTB's own "token `...` was rejected" message is replaced by ours.
+The bot token is never printed or logged: errors that could quote it go through `delivery.scrub`, log
+records are scrubbed when they are created (bot.app.install_token_filter), and PTB's own "token `...` was
+rejected" message is replaced by ours.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import time
 from collections.abc import Awaitable
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -46,6 +53,7 @@ from watchers.fetch import Fetcher
 from watchers.model import Alert
 from watchers.pipeline import CycleReport, Pipeline, PollReport, open_store
 from watchers.schedule import STARTUP_SPREAD, FeedScheduler
+from watchers.store import StoreError
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -64,6 +72,9 @@ TELEGRAM_API = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Telegram sends one update per request; real ones are a few KB. Anything larger is not Telegram.
 WEBHOOK_MAX_BYTES = 1 << 20
+# Old stories and articles are pruned at start and then this often: retention is counted in days, so a
+# daily pass keeps the database within a day of it, and one pass is a single short transaction.
+PRUNE_SECONDS = 86400.0
 
 
 # A Telegram outage at start-up is waited out: first retry after this many seconds, doubling up to the cap.
@@ -85,6 +96,7 @@ class Tuning:
     limits: Limits | None = None  # Telegram flood limits; None = Telegram's published ones
     startup_spread: float = STARTUP_SPREAD  # first polls spread over this many seconds
     long_poll_timeout: int = 10  # getUpdates timeout (seconds) in polling mode
+    prune_seconds: float = PRUNE_SECONDS  # how often old history is pruned (and once at start)
 
 
 def telegram_token(rules: Rules) -> str | None:
@@ -137,7 +149,9 @@ async def log_sink(alert: Alert) -> None:
 
 def api_root(tg: TelegramSettings) -> str:
     """Where the Bot API is, for messages (never with the token)."""
-    return (tg.base_url or TELEGRAM_API).rstrip("/").removesuffix("/bot")
+    from bot.app import api_server_root
+
+    return api_server_root(tg.base_url or TELEGRAM_API)
 
 
 def listen_address(listen: str) -> tuple[str, int]:
@@ -302,7 +316,7 @@ async def serve(config: Path, *, stop: asyncio.Event | None = None, tuning: Tuni
                 handled.append(sig)
     try:
         return await _serve(config, stop, tuning)
-    except StartupError as err:
+    except (StartupError, StoreError) as err:
         print(f"quotewatch: {err}", file=sys.stderr, flush=True)
         return 1
     finally:
@@ -332,10 +346,10 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
             token=token,
             base_url=tg.base_url,
             store=store,
-            rules_provider=lambda: reloader.rules,  # the last good rules, the pipeline's too
+            # the last good rules, the pipeline's too: watches, allowlist and admins follow reloads
+            rules_provider=lambda: reloader.rules,
             rules_path=config,
             on_rules_changed=reload_now,
-            admins=set(tg.admins),
             started=time.time(),
         )
         webhook: WebhookServer | None = None
@@ -397,18 +411,25 @@ async def _run(
                 flush=True,
             )
         else:
+            from bot.commands import BOT_DATA_KEY
             from bot.delivery import Sender
             from bot.render import render_alert
 
+            bot_context = application.bot_data[BOT_DATA_KEY]
             sender = Sender(application.bot, store, render_alert, limits=tuning.limits,
-                            poll_seconds=tuning.sender_poll_seconds)
+                            poll_seconds=tuning.sender_poll_seconds, on_chat_gone=bot_context.chat_gone)
             sender_task = asyncio.create_task(sender.run(stop), name="outbox sender")
         scheduler.start()
         scheduler.sync(rules.feeds)
 
         next_status = time.monotonic() + tuning.status_seconds
+        next_prune = time.monotonic()  # the first pass right away: a long stop may have aged much out
+        prune_task: asyncio.Task[None] | None = None
         try:
             while not stop.is_set():
+                if time.monotonic() >= next_prune and (prune_task is None or prune_task.done()):
+                    prune_task = asyncio.create_task(prune(store, pipeline.rules), name="prune")
+                    next_prune = time.monotonic() + tuning.prune_seconds
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), tuning.rules_check_seconds)
                 reloader.check()
@@ -423,7 +444,21 @@ async def _run(
             stop.set()
             scheduler.shutdown()
             await _finish(polls, sender_task)
+            if prune_task is not None:
+                await asyncio.wait({prune_task})  # one short transaction; the store closes after it
             status.flush()
+
+
+async def prune(store: AsyncStore, rules: Rules) -> None:
+    """Forget history older than the retention (kept while inside the dedup window); never raises."""
+    settings = rules.settings
+    try:
+        removed = await store.prune(datetime.now(UTC), settings.retention, settings.dedup_window)
+    except Exception as err:  # a locked or damaged database: say so, keep serving, try again next time
+        log.error("pruning old history failed: %s", err)
+        return
+    if removed:
+        log.info("pruned %d old stories and articles (retention %.0f days)", removed, settings.retention / 86400)
 
 
 async def _finish(polls: set[asyncio.Task[Any]], sender_task: asyncio.Task[None] | None) -> None:

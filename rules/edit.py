@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import math
 import os
 import stat
@@ -36,7 +35,7 @@ import tomlkit.exceptions
 from tomlkit.items import AoT, Array, Comment, Item, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
-from rules.load import RulesError, decode_source, parse_rules, read_source
+from rules.load import RulesError, _did_you_mean, decode_source, parse_rules, read_source
 from rules.locate import SourceMap
 from rules.model import Problem, Rules
 
@@ -267,7 +266,15 @@ def _edit_locked(path: Path | str, change: Callable[[TOMLDocument, Rules, _Fail]
         raise RulesError(
             [Problem(name, 1, 1, f"cannot edit this file automatically ({e}); edit it by hand")]
         ) from e
-    change(doc, rules, _Fail(name, text))
+    fail = _Fail(name, text)
+    try:
+        change(doc, rules, fail)
+    except _InlineArray as e:
+        fail(
+            (e.key,),
+            f"{e.key} is written as an inline array ({e.key} = [{{...}}]); rewrite it as [[{e.key}]] tables "
+            "to edit it from the bot",
+        )
     new_text = doc.as_string()
     if text.endswith("\n") and not text.endswith("\n\n"):
         # Removing the last table leaves the blank line that preceded it at the end of the file.
@@ -325,8 +332,8 @@ def _index(items: Sequence[Any], id: str) -> int:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" — did you mean '{close[0]}'?" if close else ""
+    hint = _did_you_mean(word, choices)  # the loader's, so edits and validation suggest alike
+    return f" — {hint}" if hint else ""
 
 
 def _require(items: Sequence[Any], id: str, kind: str, fail: _Fail) -> int:
@@ -352,9 +359,19 @@ def _check_list_name(name: str, fail: _Fail) -> None:
         fail((), f"keyword list must be 'any', 'all' or 'none', not '{name}'")
 
 
+class _InlineArray(Exception):
+    """The section is valid TOML written as `key = [{...}]`: tomlkit gives an Array of inline tables there,
+    which the table surgery below cannot edit without rewriting the user's layout."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 def _tables(doc: TOMLDocument, key: str) -> AoT:
     value = doc[key]
-    assert isinstance(value, AoT), f"[[{key}]] validated as an array of tables"
+    if not isinstance(value, AoT):
+        raise _InlineArray(key)
     return value
 
 
@@ -410,6 +427,8 @@ def _remove_values(array: Any, values: Sequence[str]) -> None:
 
 def _append_table(doc: TOMLDocument, key: str, table: Table) -> None:
     existing = doc.get(key)
+    if existing is not None and not isinstance(existing, AoT):
+        raise _InlineArray(key)
     if isinstance(existing, AoT) and len(existing):
         last = existing[-1]
         inner, outer = _pop_trailer(last)

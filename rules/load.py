@@ -541,8 +541,10 @@ class _Checker:
         where: KeyPath = ("telegram",)
         self.keys(table, where, TELEGRAM_KEYS)
         defaults = TelegramSettings()
-        token = self.string(table, where, "token", empty_ok=True) or None
-        if token is not None and not BOT_TOKEN_PATTERN.fullmatch(token.strip()):
+        # Stored stripped: a token pasted with a trailing space or newline is still the token, and
+        # Telegram would reject it with the whitespace.
+        token = (self.string(table, where, "token", empty_ok=True) or "").strip() or None
+        if token is not None and not BOT_TOKEN_PATTERN.fullmatch(token):
             # Never echo the token: it is a secret even when it is mistyped.
             self.problem(
                 (*where, "token"), "does not look like a bot token (123456:ABC-...) — copy it from @BotFather"

@@ -66,7 +66,7 @@ class Watch:
     topics: tuple[str, ...] = ()  # topic ids; empty = anything the speakers say
     feeds: tuple[str, ...] = ()  # feed ids; empty = every feed
     scope: Scope = "speaker"
-    muted_until: float | None = None  # unix time; alerts are held back until then
+    muted_until: float | None = None  # unix time; silenced until then (alerts dropped, not queued)
 
 
 @dataclass(frozen=True)

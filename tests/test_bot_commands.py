@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from bot.app import SORRY, api_urls, build_application
-from bot.commands import UserError, find_speaker, parse_window, split_args
+from bot.app import SORRY, api_urls, build_application, install_token_filter
+from bot.commands import BOT_DATA_KEY, BotContext, UserError, find_speaker, parse_window, split_args
 from bot.delivery import Sender
 from bot.ratelimit import Limits
 from bot.render import render_alert
@@ -27,6 +27,9 @@ USER = 2000
 
 RULES = """\
 # Test rules: fictional outlets and people.
+[telegram]
+admins = [1000]
+
 [[feeds]]
 id = "ledger"
 name = "The Harbour Ledger"
@@ -125,7 +128,7 @@ async def h(rules_path: Path, store: Store) -> AsyncIterator[Harness]:
     astore = AsyncStore(store)
     holder = RulesHolder(rules_path)
     async with FakeTelegram(max_poll_timeout=0.2) as fake:
-        app = build_application(TOKEN, fake.url, astore, holder, rules_path, holder.reload, {ADMIN}, started=0.0)
+        app = build_application(TOKEN, fake.url, astore, holder, rules_path, holder.reload, started=0.0)
         await app.initialize()
         await app.start()
         assert app.updater is not None
@@ -169,6 +172,32 @@ def test_parse_window_and_args() -> None:
 def test_api_urls_accept_root_or_ptb_form() -> None:
     assert api_urls("http://127.0.0.1:8081") == ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot")
     assert api_urls("http://127.0.0.1:8081/bot/")[0] == "http://127.0.0.1:8081/bot"
+
+
+def test_token_is_scrubbed_from_child_logger_records_whatever_the_handler_order() -> None:
+    install_token_filter(TOKEN)
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    # A handler set up after the token filter, on a child logger: logger filters of "telegram.ext" never
+    # see this record, and no root handler is involved.
+    handler = Keep()
+    child = logging.getLogger("telegram.ext.Updater")
+    child.addHandler(handler)
+    try:
+        child.error("getUpdates failed: https://api.example/bot%s/getUpdates", TOKEN)
+        try:
+            raise RuntimeError(f"connect to https://api.example/bot{TOKEN}/getMe failed")
+        except RuntimeError:
+            child.exception("network loop stopped")
+    finally:
+        child.removeHandler(handler)
+    text = "\n".join(lines)
+    assert "getUpdates failed" in text and "Traceback" in text and "connect to" in text
+    assert TOKEN not in text and TOKEN.split(":")[1] not in text
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -325,7 +354,7 @@ async def test_a_failing_handler_answers_briefly_and_logs_without_the_token(
 
 
 async def test_allowlist_lets_in_only_listed_chats_and_the_admins(h: Harness, rules_path: Path) -> None:
-    rules_path.write_text(RULES.replace("# Test rules", f"[telegram]\nallowlist = [{USER}]\n\n# Test rules"),
+    rules_path.write_text(RULES.replace(f"admins = [{ADMIN}]", f"admins = [{ADMIN}]\nallowlist = [{USER}]"),
                           encoding="utf-8")
     h.holder.reload()
     assert h.holder.rules.settings.telegram.allowlist == (USER,)
@@ -336,12 +365,87 @@ async def test_allowlist_lets_in_only_listed_chats_and_the_admins(h: Harness, ru
     assert "statements by the people you track" in await h.reply(ADMIN, "/start")  # admins anywhere
 
 
+def bot_context(h: Harness) -> BotContext:
+    value = h.app.bot_data[BOT_DATA_KEY]
+    assert isinstance(value, BotContext)
+    return value
+
+
 async def test_a_deactivated_chat_that_talks_again_is_reactivated(h: Harness) -> None:
     await h.reply(USER, "/subscribe grain-watch")
-    h.store.deactivate_chat(USER, "Forbidden: bot was blocked by the user")
+    # The user blocks the bot; the next alert finds out and deactivates the chat (wired as the service does).
+    h.fake.block(USER)
+    seed_story(h.store, "s1")
+    h.store.enqueue(USER, "s1", "send")
+    sender = Sender(h.app.bot, h.astore, render_alert, limits=Limits.unlimited(),
+                    on_chat_gone=bot_context(h).chat_gone)
+    await sender.drain_once()
     assert h.store.subscribers("grain-watch") == []
+    h.fake.blocked.discard(USER)  # unblocked
     await h.reply(USER, "/help")  # any command (or message) from the chat brings it back
     assert h.store.subscribers("grain-watch") == [USER]
+
+
+async def test_updates_from_an_active_chat_do_not_write_to_reactivate_it(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[int | str] = []
+    real = h.astore.reactivate_chat
+
+    async def counting(chat_id: int | str) -> int:
+        writes.append(chat_id)
+        return await real(chat_id)
+
+    monkeypatch.setattr(h.astore, "reactivate_chat", counting)
+    for _ in range(3):
+        await h.reply(USER, "/help")
+    assert writes == [USER]  # the first update checks; the chat is then known to be active
+    bot_context(h).chat_gone(USER)  # the Sender deactivated it: the next update must check again
+    await h.reply(USER, "/help")
+    assert writes == [USER, USER]
+
+
+async def test_admins_follow_a_rules_reload(h: Harness, rules_path: Path) -> None:
+    assert "only the bot's admins" in await h.reply(USER, "/reload")
+    rules_path.write_text(RULES.replace(f"admins = [{ADMIN}]", f"admins = [{ADMIN}, {USER}]"), encoding="utf-8")
+    h.holder.reload()
+    assert "Rules reloaded" in await h.reply(USER, "/reload")
+    rules_path.write_text(RULES.replace(f"admins = [{ADMIN}]", f"admins = [{USER}]"), encoding="utf-8")
+    h.holder.reload()
+    assert "only the bot's admins" in await h.reply(ADMIN, "/reload")  # removed admins lose it at once
+
+
+async def test_status_shows_undeliverable_alerts_and_the_last_error(h: Harness) -> None:
+    assert "Undeliverable" not in await h.reply(USER, "/status")
+    seed_story(h.store, "s1")
+    for chat, error in ((501, "Forbidden: bot was blocked by the user"),
+                        (502, "Telegram refused the message: can't parse entities <b>")):
+        h.store.mark_dead(h.store.enqueue(chat, "s1", "send"), error)
+    text = await h.reply(USER, "/status")
+    assert "Undeliverable alerts: 2" in text
+    assert "last error: Telegram refused the message: can't parse entities <b>" in text  # the newest one
+    assert "entities &lt;b&gt;" in h.fake.calls_to("sendMessage")[-1].params["text"]  # escaped in the HTML
+
+
+async def test_status_uptime_is_in_whole_seconds(h: Harness) -> None:
+    first_line = (await h.reply(USER, "/status")).splitlines()[0]
+    uptime = first_line.split(", up ")[1]
+    assert uptime and "." not in uptime  # "3m12s", not "3m12.53s"
+
+
+async def test_admin_edit_of_an_inline_array_file_is_refused_with_the_reason(
+    h: Harness, rules_path: Path
+) -> None:
+    # Valid TOML, valid rules, but the watches are one inline array: top-level keys come before any table.
+    tables = RULES.split("[[watches]]")[0]
+    text = ('watches = [{ id = "grain-watch", speakers = ["kovalenko"], topics = ["grain"] }]\n\n' + tables)
+    rules_path.write_text(text, encoding="utf-8")
+    h.holder.reload()
+    assert [w.id for w in h.holder.rules.watches] == ["grain-watch"]
+    for command in ("/mute grain-watch 2h", "/unwatch grain-watch", "/watch desk marek"):
+        answer = await h.reply(ADMIN, command)
+        assert "Not changed" in answer and "written as an inline array" in answer and "[[watches]]" in answer
+    assert rules_path.read_text() == text
 
 
 async def test_status_shows_last_success_next_poll_and_backoff(h: Harness) -> None:

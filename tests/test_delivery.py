@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from telegram import Bot
@@ -167,6 +168,89 @@ async def test_missing_story_is_given_up(store: Store, sender: Sender) -> None:
     store.enqueue(501, "nope", "send")
     await sender.drain_once()
     assert [error for _, error in store.dead_outbox()] == ["story no longer in the store"]
+
+
+class SlowBot:
+    """The real Bot, except that while a send is in flight `during` runs once (the pipeline at work)."""
+
+    def __init__(self, bot: Bot, during: Callable[[], None]) -> None:
+        self._bot = bot
+        self._during: Callable[[], None] | None = during
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._bot, name)
+
+    async def send_message(self, *args: Any, **kwargs: Any) -> Any:
+        if self._during is not None:
+            during, self._during = self._during, None
+            await asyncio.sleep(0)
+            during()
+        return await self._bot.send_message(*args, **kwargs)
+
+
+async def test_source_added_while_the_send_is_in_flight_is_edited_in(
+    fake: FakeTelegram, store: Store, bot: Bot, astore: AsyncStore, clock: Clock
+) -> None:
+    seed_story(store, "s1")
+    store.enqueue(501, "s1", "send")
+
+    def pipeline_adds_a_source() -> None:
+        # What the pipeline does for a rewrite: add the source, queue an edit (merged into the pending send).
+        add_source(store, "s1", "Northport Courier", 9)
+        store.enqueue(501, "s1", "edit" if store.delivery(501, "s1") is not None else "send")
+
+    slow = SlowBot(bot, pipeline_adds_a_source)
+    sender = Sender(slow, astore, render_alert, limits=Limits.unlimited(), clock=clock)  # type: ignore[arg-type]
+    await sender.drain_once()
+    [message] = fake.messages(501)
+    assert "Northport Courier" not in message.text  # rendered before the source arrived
+    assert [item.action for item in store.due_outbox(clock.now)] == ["edit"]
+    await sender.drain_once()
+    [message] = fake.messages(501)
+    assert "Northport Courier" in message.text and message.edits == 1
+    assert store.outbox_depth() == 0
+
+
+async def test_no_follow_up_edit_when_the_story_did_not_change(
+    fake: FakeTelegram, store: Store, sender: Sender
+) -> None:
+    seed_story(store, "s1")
+    store.enqueue(501, "s1", "send")
+    await sender.drain_once()
+    assert store.outbox_depth() == 0 and fake.calls_to("editMessageText") == []
+
+
+async def test_story_to_many_chats_is_read_once_per_round(
+    fake: FakeTelegram, store: Store, sender: Sender, astore: AsyncStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_story(store, "s1")
+    chats = [1001 + i for i in range(6)]
+    for chat in chats:
+        store.enqueue(chat, "s1", "send")
+    reads: list[str] = []
+    real = astore.get_story
+
+    async def counting(story_id: str) -> Any:
+        reads.append(story_id)
+        return await real(story_id)
+
+    monkeypatch.setattr(astore, "get_story", counting)
+    assert await sender.drain_once() == len(chats)
+    assert all(len(fake.messages(chat)) == 1 for chat in chats)
+    # once to render it, once after the round to see whether it gained sources meanwhile
+    assert reads == ["s1", "s1"]
+
+
+async def test_deactivated_chat_is_reported_to_the_callback(
+    fake: FakeTelegram, store: Store, bot: Bot, astore: AsyncStore, clock: Clock
+) -> None:
+    gone: list[int | str] = []
+    sender = Sender(bot, astore, render_alert, limits=Limits.unlimited(), clock=clock, on_chat_gone=gone.append)
+    fake.block(601)
+    seed_story(store, "s1")
+    store.enqueue(601, "s1", "send")
+    await sender.drain_once()
+    assert gone == [601]
 
 
 # ---------------------------------------------------------------------------------------------------

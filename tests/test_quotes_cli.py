@@ -65,3 +65,59 @@ def test_html_goes_through_text_extraction(tmp_path: Path, capsys: pytest.Captur
     assert run_quotes([str(path)], None, as_json=True) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert any(r["text"] == "We are ready," and r["speaker"] == "Jane Doe" for r in rows)
+
+
+def test_html_in_windows_1252_is_decoded_like_a_fetched_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("watchers.text")
+    # An old CMS page: no charset anywhere, curly quotes and an accent as Windows-1252 bytes.
+    body = ("<p>The Caf\u00e9 Council met on Monday.</p>"
+            "<p>\u201cWe are ready to sign,\u201d Jane Doe said after the meeting.</p>")
+    path = tmp_path / "cms.html"
+    path.write_bytes(f"<html><body><article>{body}</article></body></html>".encode("windows-1252"))
+    assert run_quotes([str(path)], None, as_json=True) == 0
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert any(r["text"] == "We are ready to sign," and r["speaker"] == "Jane Doe" for r in rows), rows
+    assert err == ""
+
+
+def test_html_meta_charset_is_honoured(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("watchers.text")
+    # ISO-8859-2 bytes for "š" and "ř" read as Windows-1252 would be "¹" and "ø": the <meta> decides.
+    body = ("<p>The port of Brno-Vltava reopened on Tuesday.</p>"
+            '<p>"The cranes are working again," Tom\u00e1\u0161 Dvo\u0159\u00e1k said on Tuesday.</p>')
+    page = f'<html><head><meta charset="iso-8859-2"></head><body><article>{body}</article></body></html>'
+    path = tmp_path / "latin2.html"
+    path.write_bytes(page.encode("iso-8859-2"))
+    assert run_quotes([str(path)], None, as_json=True) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["speaker"] for r in rows] == ["Tom\u00e1\u0161 Dvo\u0159\u00e1k"]
+
+
+def test_broken_default_config_warns_and_goes_on_without_speaker_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "config.toml").write_text('[[speakers]]\nid = "doe"\nname = \n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # ./config.toml is the default config
+    assert main(["quotes", str(article), "--json"]) == 0
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 2 and all(r["speaker_id"] is None for r in rows)
+    assert "warning: ignoring config.toml" in err and "config.toml:3" in err
+
+
+def test_broken_explicit_config_still_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    config = tmp_path / "mine.toml"
+    config.write_text('[[speakers]]\nid = "doe"\nname = \n', encoding="utf-8")
+    assert main(["quotes", str(article), "--config", str(config)]) == 1
+    assert "mine.toml:3" in capsys.readouterr().err

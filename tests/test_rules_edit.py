@@ -9,6 +9,7 @@ import os
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -422,3 +423,53 @@ def test_concurrent_edits_from_threads_all_land(rules_file: Path) -> None:
         list(pool.map(lambda a: edit.add_alias(rules_file, "oduya", a), aliases))
     speaker = load_rules(rules_file).speaker("oduya")
     assert speaker is not None and sorted(speaker.aliases) == sorted(["Oduya", *aliases])
+
+
+# -- files the bot cannot edit
+
+INLINE = """\
+# Written by hand with inline arrays: valid rules, but not editable table by table.
+speakers = [{ id = "kovalenko", name = "Marta Kovalenko" }, { id = "tamm", name = "Oskar Tamm" }]
+topics = [{ id = "grain", any = ["grain", "harvest"] }]
+watches = [{ id = "grain-desk", speakers = ["kovalenko", "tamm"], topics = ["grain"] }]
+
+[[feeds]]
+id = "ledger"
+name = "The Harbour Ledger"
+url = "https://ledger.example/feed.xml"
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "section"),
+    [
+        (lambda p: edit.set_mute(p, "grain-desk", 2e9), "watches"),
+        (lambda p: edit.set_mute(p, "tamm", 2e9), "watches"),
+        (lambda p: edit.add_watch(p, "port", ["tamm"]), "watches"),
+        (lambda p: edit.remove_watch(p, "grain-desk"), "watches"),
+        (lambda p: edit.remove_speaker(p, "tamm"), "watches"),
+        (lambda p: edit.add_speaker(p, "lind", "Ada Lind"), "speakers"),
+        (lambda p: edit.add_alias(p, "kovalenko", "the agriculture minister"), "speakers"),
+        (lambda p: edit.add_topic_keyword(p, "grain", "wheat"), "topics"),
+    ],
+)
+def test_inline_array_sections_are_refused_with_a_rules_error(
+    tmp_path: Path, change: Any, section: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(INLINE, encoding="utf-8")
+    assert load_rules(path).watches[0].id == "grain-desk"  # the file itself is fine
+    before = path.read_bytes()
+    with pytest.raises(RulesError) as refused:
+        change(path)
+    [problem] = refused.value.problems
+    assert "written as an inline array" in problem.message and f"[[{section}]]" in problem.message
+    assert problem.line == INLINE.splitlines().index(
+        next(line for line in INLINE.splitlines() if line.startswith(f"{section} ="))) + 1
+    assert_untouched(path, before)
+
+
+def test_suggestions_are_the_loaders_ignoring_case(rules_file: Path) -> None:
+    # rules.edit uses rules.load's did-you-mean, so a refused edit suggests what validation would.
+    with pytest.raises(RulesError, match="did you mean"):
+        edit.remove_watch(rules_file, load_rules(rules_file).watches[0].id.upper())

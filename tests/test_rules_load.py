@@ -121,6 +121,16 @@ def test_empty_token_means_no_token() -> None:
     assert rules is not None and rules.settings.telegram.token is None
 
 
+def test_token_with_surrounding_whitespace_is_stored_stripped() -> None:
+    # Pasted with a trailing space or newline: valid, and stored as Telegram will accept it.
+    token = "123456789:AAH1aBcDeFgHiJkLmNoPqRsTuVwXyZ01234"
+    rules, problems = parse_rules(MINIMAL + f'[telegram]\ntoken = " {token}\\n "\n')
+    assert problems == [] and rules is not None
+    assert rules.settings.telegram.token == token
+    blank, _ = parse_rules(MINIMAL + '[telegram]\ntoken = "   "\n')
+    assert blank is not None and blank.settings.telegram.token is None
+
+
 def test_local_datetime_and_date_mutes_are_utc() -> None:
     rules, _ = parse_rules(MINIMAL + "muted_until = 2030-05-01T10:00:00\n")
     assert rules is not None

@@ -278,10 +278,12 @@ async def test_subscribe_alert_edit_queries_and_admin_track(
 def seed_outbox(db: Path, chats: list[int], stories: int) -> list[tuple[int, str]]:
     """Stories already queued for every chat (what a restart finds); returns the (chat, quote) pairs."""
     expected = []
+    now = datetime.now(UTC)  # recent: the service prunes history older than the retention at start
     with Store(str(db)) as store:
         for n in range(stories):
             quote = f"Statement number {n} on the grain harvest stands."
-            seed_story(store, f"burst-{n}", speaker_id="varga", speaker="Ilse Varga", quotes=(quote,))
+            seed_story(store, f"burst-{n}", speaker_id="varga", speaker="Ilse Varga", quotes=(quote,),
+                       published=now)
             for chat in chats:
                 store.enqueue(chat, f"burst-{n}", "send")
                 expected.append((chat, quote))
@@ -435,3 +437,59 @@ async def test_unreachable_telegram_is_waited_out_and_reported_without_the_token
     assert "retrying in" in caplog.text
     for text in (out, err, caplog.text):
         assert TOKEN not in text and TOKEN.split(":")[1] not in text
+
+
+# ---------------------------------------------------------------------------------------------------
+# Housekeeping and start-up failures
+
+
+async def test_old_history_is_pruned_at_start(tmp_path: Path) -> None:
+    db = tmp_path / "history.db"
+    long_ago = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
+    with Store(str(db)) as store:
+        seed_story(store, "old-story", speaker_id="varga", speaker="Ilse Varga", published=long_ago,
+                   quotes=("The old quotas were a mistake.",))
+        seed_story(store, "new-story", speaker_id="varga", speaker="Ilse Varga", published=datetime.now(UTC),
+                   quotes=("The new quotas stay.",))
+    async with Telegram(max_poll_timeout=0.2) as fake:
+        config = write_config(tmp_path, fake)
+        config.write_text(config.read_text().replace('backfill = "1h"', 'backfill = "1h"\nretention = "30d"'))
+
+        def kept() -> set[str]:
+            with Store(str(db)) as store:
+                return {s for s in ("old-story", "new-story") if store.get_story(s) is not None}
+
+        async with running(config, fake):
+            await until(lambda: kept() == {"new-story"}, "the old story pruned")
+
+
+async def test_unopenable_database_is_reported_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with Telegram(max_poll_timeout=0.2) as fake:
+        config = write_config(tmp_path, fake)
+        missing_dir = tmp_path / "no-such-dir" / "history.db"
+        config.write_text(config.read_text().replace(str(tmp_path / "history.db"), str(missing_dir)))
+        assert await asyncio.wait_for(serve(config, stop=asyncio.Event(), tuning=FAST), 15) == 1
+        not_sqlite = tmp_path / "notes.db"
+        not_sqlite.write_text("shopping list: flour, salt, lamp oil\n" * 200)
+        config.write_text(config.read_text().replace(str(missing_dir), str(not_sqlite)))
+        assert await asyncio.wait_for(serve(config, stop=asyncio.Event(), tuning=FAST), 15) == 1
+    err = capsys.readouterr().err
+    assert "cannot open the history database" in err and "no-such-dir" in err and "notes.db" in err
+    assert "Traceback" not in err and fake.sent() == []
+
+
+def test_cli_with_an_unopenable_db_prints_the_reason_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    not_sqlite = tmp_path / "notes.db"
+    not_sqlite.write_text("shopping list: flour, salt, lamp oil\n" * 200)
+    config = str(ROOT / "config.example.toml")
+    feed = str(ROOT / "tests" / "data" / "feeds" / "rss20.xml")
+    for db in (str(tmp_path / "no-such-dir" / "x.db"), str(not_sqlite)):
+        assert main(["scan", "--config", config, "--feed", feed, "--db", db]) == 1
+        err = capsys.readouterr().err
+        assert "cannot open the history database" in err and "Traceback" not in err
