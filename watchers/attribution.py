@@ -23,16 +23,8 @@ MAX_APPOSITION_TOKENS = 18
 # a later "she said" is that person (speaker null), not someone named earlier.
 ANON = "anon"
 _POSS = ("’s", "'s", "’", "'")
-_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 # An all-capitals word longer than this is a dateline place, not a company acronym.
 MAX_ACRONYM_CHARS = 5
-# Sentence-initial determiners that open a speaker noun phrase ("One senior nurse at ... said").
-_CAP_DETERMINERS = frozenset({"the", "a", "an", "one", "another", "its", "his", "her", "their", "our"})
-# Prepositions before a place name: "a nurse in Manchester, England, said" - the place never speaks.
-_PLACE_PREPS = frozenset({"in", "from", "near", "outside", "across", "throughout", "around"})
-# Lowercase words inside an organisation's name: "Monetary Authority of Singapore".
-_ORG_LINKS = frozenset({"of", "for"})
-_PP_HEADS = frozenset({"for", "of", "at", "from", "with", "to", "in"})
 
 
 @dataclass
@@ -122,7 +114,7 @@ def _np_word(tok: Token) -> bool:
     low = tok.low
     if tok.cap:
         return (
-            low in _CAP_DETERMINERS
+            low in lang.CAP_DETERMINERS
             or _bare(low) not in lang.NOT_NAME_WORDS
             or low in lang.HONORIFICS
             or low.rstrip(".") in lang.HONORIFICS
@@ -175,9 +167,6 @@ def _np_word(tok: Token) -> bool:
     )
 
 
-# Lowercase words that link the parts of an agency-style title: "Deputy Chairman of the Security
-# Council of the Russian Federation", "Minister of Transport and Communications", "Committee on ...".
-_TITLE_LINKS = frozenset({"of", "for", "and", "on", "at", "the"})
 # A long title runs to at most this many tokens before the name (the longest cabinet titles do).
 MAX_LONG_TITLE_TOKENS = 30
 
@@ -197,7 +186,7 @@ def _title_part(tokens: Sequence[Token], k: int) -> bool:
     capitalised words: "Committee on International Affairs, Defence and Security")?"""
     t = tokens[k]
     if t.kind == "w":
-        return t.cap or t.low in _TITLE_LINKS
+        return t.cap or t.low in lang.TITLE_LINKS
     return t.text == "," and 0 < k < len(tokens) - 1 and tokens[k - 1].cap and tokens[k + 1].cap
 
 
@@ -207,7 +196,7 @@ def long_title_start(tokens: Sequence[Token], a: int, lo: int) -> int:
     it opens, at a sentence start or after a lowercase word, with a title or role word followed by
     "of"/"for" ("Official Representative of", "Deputy Minister of") or an organisation ("The
     Ministry of Defence of ...")."""
-    if a - 1 < lo or tokens[a - 1].kind != "w" or tokens[a - 1].low not in _TITLE_LINKS:
+    if a - 1 < lo or tokens[a - 1].kind != "w" or tokens[a - 1].low not in lang.TITLE_LINKS:
         return a
     k = a
     while k - 1 >= lo and a - k < MAX_LONG_TITLE_TOKENS and _title_part(tokens, k - 1):
@@ -215,7 +204,7 @@ def long_title_start(tokens: Sequence[Token], a: int, lo: int) -> int:
     # the title's opening: the first title/organisation word whose next link word is of/for
     for x in range(k, a):
         t = tokens[x]
-        if t.kind != "w" or not t.cap or t.low in _TITLE_LINKS:
+        if t.kind != "w" or not t.cap or t.low in lang.TITLE_LINKS:
             if t.low == "the" and t.cap:
                 continue  # "The Ministry of Defence of ..."
             return a
@@ -240,17 +229,19 @@ def long_title_end(tokens: Sequence[Token], i: int, hi: int) -> int:
         k += 1
     if k == t0 or k >= hi or tokens[k].low not in ("of", "for"):
         return i
-    while k < hi and k - i < MAX_LONG_TITLE_TOKENS and (
-        _title_part(tokens, k) or tokens[k].text in ("-", "’", "'")
+    while (
+        k < hi
+        and k - i < MAX_LONG_TITLE_TOKENS
+        and (_title_part(tokens, k) or tokens[k].text in ("-", "’", "'"))
     ):
         k += 1
-    while k > i and tokens[k - 1].kind == "w" and tokens[k - 1].low in _TITLE_LINKS:
+    while k > i and tokens[k - 1].kind == "w" and tokens[k - 1].low in lang.TITLE_LINKS:
         k -= 1
     return k
 
 
 def _split_long_title(name_toks: list[Token]) -> list[Token]:
-    """"Kazakhstan Aidos Serikbayev", "Industry Azlan bin Hamid": the last words of a long title run
+    """ "Kazakhstan Aidos Serikbayev", "Industry Azlan bin Hamid": the last words of a long title run
     into the name with no comma. The name starts at a known given name, else at the word before a
     name particle ("bin", "van"), else it is the last two words (given name and surname)."""
     # word units: "Lindqvist-Marović" is one
@@ -286,7 +277,7 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
         and tokens[i].kind == "w"
         and (
             (not tokens[i].cap and (tokens[i].low in lang.AUX_ADVERBS or tokens[i].low.endswith("ly")))
-            or (tokens[i].low in _WEEKDAYS and i - 1 >= lo and tokens[i - 1].low == "on")
+            or (tokens[i].low in lang.WEEKDAYS and i - 1 >= lo and tokens[i - 1].low == "on")
         )
     ):
         if tokens[i].low in lang.BE_FORMS or tokens[i].low in lang.NEGATIONS or tokens[i].low in lang.MODALS:
@@ -373,7 +364,7 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
             and inner.kind == "name"
             and np.kind in ("orgref", "group")
             and " " not in (inner.name or "")
-            and any(t.kind == "w" and t.low in _ORG_LINKS for t in tokens[j + 1 : comma])
+            and any(t.kind == "w" and t.low in lang.ORG_LINKS for t in tokens[j + 1 : comma])
         ):
             # "The association of victims' families, Roads of Life, said": the body's name
             org_name = _org_text(tokens, j + 1, comma)
@@ -400,7 +391,7 @@ def _after_place_prep(tokens: Sequence[Token], last: int, lo: int) -> bool:
         return False
     while k - 1 >= lo and tokens[k - 1].cap:
         k -= 1
-    return k - 1 >= lo and tokens[k - 1].low in _PLACE_PREPS
+    return k - 1 >= lo and tokens[k - 1].low in lang.PLACE_PREPS
 
 
 def _add_apposition_roles(np: Mention, tokens: Sequence[Token], a: int, b: int) -> None:
@@ -434,7 +425,7 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
     while a - 1 >= lo and (
         _np_word(tokens[a - 1])
         or (  # "Alliance for Fair Lending"
-            tokens[a - 1].low in _ORG_LINKS
+            tokens[a - 1].low in lang.ORG_LINKS
             and a - 2 >= lo
             and tokens[a - 2].cap
             and tokens[a - 2].bare in lang.ORG_HEADS
@@ -479,7 +470,7 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
     if np is None:
         return None
     # "a spokesman for the ministry said": the head is before the prepositional phrase.
-    if a - 2 >= lo and tokens[a - 1].low in _PP_HEADS and tokens[a - 1].kind == "w":
+    if a - 2 >= lo and tokens[a - 1].low in lang.PP_HEADS and tokens[a - 1].kind == "w":
         head = _np_ending(tokens, a - 2, lo)
         if head is not None and head.kind == "group" and np.kind == "org" and tokens[a - 1].low == "at":
             return np  # "analysts at Cartwright & Lowe said": the firm's view
@@ -549,7 +540,7 @@ def subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
                 and np2.kind == "name"
                 and (any(_role_at(tokens, x, i) for x in range(i, k)) or _occupation_word(tokens[k - 1].low))
                 and not any(
-                    tokens[x].low in _PP_HEADS or tokens[x].low in lang.DETERMINERS for x in range(i, k)
+                    tokens[x].low in lang.PP_HEADS or tokens[x].low in lang.DETERMINERS for x in range(i, k)
                 )
             ):
                 np2.np_start = tokens[i].start
@@ -572,7 +563,7 @@ def subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
     np = classify(tokens, i, b)
     if np is None:
         return None
-    if np.kind == "role" and b + 1 < hi and tokens[b].low in _PP_HEADS:
+    if np.kind == "role" and b + 1 < hi and tokens[b].low in lang.PP_HEADS:
         pass  # "a spokesman for the ministry": the role NP stands
     elif np.kind in ("role",) and b < hi and tokens[b].text == "," and b + 1 < hi and tokens[b + 1].cap:
         # "said the minister, Jane Doe": the name in apposition is the speaker.
@@ -650,7 +641,7 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
     # "Deputy Minister of Trade Azlan bin Hamid", "Ministry of Defence of the Russian Federation":
     # an agency-style title (or an organisation's full name) that runs on through of/for/and/the
     long_title = long_title_end(tokens, a, b) > a or (
-        len(words) >= 3 and _bare(words[0].low) in lang.ORG_HEADS and words[1].low in _ORG_LINKS
+        len(words) >= 3 and _bare(words[0].low) in lang.ORG_HEADS and words[1].low in lang.ORG_LINKS
     )
     # "Petra Lund of Tormo University": a person with an affiliation, not an organisation
     for k in range(len(words) - 2, 0, -1) if not long_title else ():
@@ -680,8 +671,8 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
         while c - 1 >= 0 and (
             words[c - 1].cap
             or (words[c - 1].low in lang.NAME_PARTICLES and c - 2 >= 0 and words[c - 2].cap)
-            or (words[c - 1].low in _ORG_LINKS and c - 2 >= 0 and words[c - 2].cap)
-            or (long_title and words[c - 1].kind == "w" and words[c - 1].low in _TITLE_LINKS)
+            or (words[c - 1].low in lang.ORG_LINKS and c - 2 >= 0 and words[c - 2].cap)
+            or (long_title and words[c - 1].kind == "w" and words[c - 1].low in lang.TITLE_LINKS)
             or (words[c - 1].kind == "p" and words[c - 1].text in ("-", "’", "'"))
             or (words[c - 1].text == "&" and c - 2 >= 0 and words[c - 2].cap)  # "Cartwright & Lowe"
         ):
@@ -707,7 +698,7 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
             or (last.text.isupper() and len(last.text) >= 2 and last.text.isalpha())
             # "Monetary Authority of Singapore", "Coalition for App Fairness"
             or any(
-                w.low in _ORG_LINKS and k > 0 and _bare(chain[k - 1].low) in lang.ORG_HEADS
+                w.low in lang.ORG_LINKS and k > 0 and _bare(chain[k - 1].low) in lang.ORG_HEADS
                 for k, w in enumerate(chain)
             )
         )
@@ -826,13 +817,10 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
         return Mention(
             "orgref", start, end, _text(tokens, a, b, det), name=ref_name, head=low, modifiers=mods
         )
-    if det in _ONE_PERSON_DETS and not last.cap and _person_noun(low):
+    if det in lang.ONE_PERSON_DETS and not last.cap and _person_noun(low):
         # "one senior nurse", "a resident": an unnamed person
         return Mention("group", start, end, _text(tokens, a, b, det), head=low, definite=False)
     return None
-
-
-_ONE_PERSON_DETS = frozenset({"a", "an", "one", "another"})
 
 
 def _person_noun(low: str) -> bool:
@@ -1086,9 +1074,7 @@ class Registry:
         article has named so far in full ("After 31 years at the agency, Ruth Okonjo-Baird retires
         on Friday. ... she says"); nobody when two or more could be meant."""
         fits = [
-            e
-            for e in self.persons.values()
-            if 0 <= e.last <= pos and e.gender == gender and " " in e.name
+            e for e in self.persons.values() if 0 <= e.last <= pos and e.gender == gender and " " in e.name
         ]
         return fits[0] if len(fits) == 1 else None
 

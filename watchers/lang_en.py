@@ -710,7 +710,17 @@ ROLE_NOUNS: dict[str, str] = {
 GENERIC_ROLE_NOUNS: dict[str, frozenset[str]] = {
     "official": frozenset(),
     "diplomat": frozenset(
-        {"foreign", "ambassador", "envoy", "consul", "representative", "diplomat", "embassy", "mission", "affairs"}
+        {
+            "foreign",
+            "ambassador",
+            "envoy",
+            "consul",
+            "representative",
+            "diplomat",
+            "embassy",
+            "mission",
+            "affairs",
+        }
     ),
     "expert": frozenset(
         {
@@ -738,15 +748,75 @@ GENERIC_ROLE_NOUNS: dict[str, frozenset[str]] = {
 # story has just been about, never a name.
 NATIONALITY_NOUNS: frozenset[str] = frozenset(
     {
-        "pole", "dane", "swede", "finn", "norwegian", "icelander", "spaniard", "frenchman",
-        "frenchwoman", "dutchman", "dutchwoman", "german", "italian", "briton", "scot", "irishman",
-        "irishwoman", "welshman", "welshwoman", "englishman", "englishwoman", "portuguese", "croat",
-        "serb", "slovene", "czech", "slovak", "hungarian", "austrian", "belgian", "swiss", "greek",
-        "turk", "russian", "ukrainian", "romanian", "bulgarian", "lithuanian", "latvian", "estonian",
-        "american", "canadian", "mexican", "brazilian", "argentine", "argentinian", "colombian",
-        "chilean", "uruguayan", "peruvian", "australian", "kiwi", "japanese", "chinese", "korean",
-        "indian", "pakistani", "nigerian", "ghanaian", "kenyan", "ethiopian", "moroccan", "egyptian",
-        "algerian", "tunisian", "senegalese", "cameroonian", "ivorian", "south african",
+        "pole",
+        "dane",
+        "swede",
+        "finn",
+        "norwegian",
+        "icelander",
+        "spaniard",
+        "frenchman",
+        "frenchwoman",
+        "dutchman",
+        "dutchwoman",
+        "german",
+        "italian",
+        "briton",
+        "scot",
+        "irishman",
+        "irishwoman",
+        "welshman",
+        "welshwoman",
+        "englishman",
+        "englishwoman",
+        "portuguese",
+        "croat",
+        "serb",
+        "slovene",
+        "czech",
+        "slovak",
+        "hungarian",
+        "austrian",
+        "belgian",
+        "swiss",
+        "greek",
+        "turk",
+        "russian",
+        "ukrainian",
+        "romanian",
+        "bulgarian",
+        "lithuanian",
+        "latvian",
+        "estonian",
+        "american",
+        "canadian",
+        "mexican",
+        "brazilian",
+        "argentine",
+        "argentinian",
+        "colombian",
+        "chilean",
+        "uruguayan",
+        "peruvian",
+        "australian",
+        "kiwi",
+        "japanese",
+        "chinese",
+        "korean",
+        "indian",
+        "pakistani",
+        "nigerian",
+        "ghanaian",
+        "kenyan",
+        "ethiopian",
+        "moroccan",
+        "egyptian",
+        "algerian",
+        "tunisian",
+        "senegalese",
+        "cameroonian",
+        "ivorian",
+        "south african",
     }
 )
 
@@ -2545,3 +2615,223 @@ BYLINE_RE = re.compile(
     r"^(?:by|von|par|от)\s+[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}(?:\s*(?:,|and|&|\||$))"
 )
 COOKIE_RE = re.compile(r"\bcookies?\b.*\b(?:accept|consent|privacy|browsing|experience|website|site)\b", re.I)
+
+WEEKDAYS: frozenset[str] = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+
+# Sentence-initial determiners that open a speaker noun phrase ("One senior nurse at ... said").
+CAP_DETERMINERS: frozenset[str] = frozenset(
+    {"the", "a", "an", "one", "another", "its", "his", "her", "their", "our"}
+)
+
+# Prepositions before a place name: "a nurse in Manchester, England, said" - the place never speaks.
+PLACE_PREPS: frozenset[str] = frozenset({"in", "from", "near", "outside", "across", "throughout", "around"})
+
+# Lowercase words inside an organisation's name: "Monetary Authority of Singapore".
+ORG_LINKS: frozenset[str] = frozenset({"of", "for"})
+
+PP_HEADS: frozenset[str] = frozenset({"for", "of", "at", "from", "with", "to", "in"})
+
+# Lowercase words that link the parts of an agency-style title: "Deputy Chairman of the Security
+# Council of the Russian Federation", "Minister of Transport and Communications", "Committee on ...".
+TITLE_LINKS: frozenset[str] = frozenset({"of", "for", "and", "on", "at", "the"})
+
+ONE_PERSON_DETS: frozenset[str] = frozenset({"a", "an", "one", "another"})
+
+OPENERS: frozenset[str] = frozenset({"and", "but", "so", "yet", "or"})
+
+TELL_LEMMAS: frozenset[str] = frozenset({"tell", "inform", "assure", "remind"})
+
+OBJECT_LEMMAS: frozenset[str] = frozenset(
+    {"accuse", "deny", "urge", "warn", "threaten", "blame", "recommend"}
+)
+
+POSSESSIVE_DETS: frozenset[str] = frozenset({"his", "her", "their", "its", "our"})
+
+FINITE: frozenset[str] = frozenset(
+    {
+        "is",
+        "was",
+        "were",
+        "are",
+        "be",
+        "been",
+        "would",
+        "will",
+        "could",
+        "can",
+        "had",
+        "has",
+        "have",
+        "should",
+        "might",
+        "may",
+        "must",
+        "did",
+        "does",
+        "do",
+        "won't",
+        "wouldn't",
+        "couldn't",
+        "isn't",
+        "wasn't",
+        "weren't",
+        "aren't",
+        "hadn't",
+        "hasn't",
+        "haven't",
+        "didn't",
+        "doesn't",
+        "don't",
+        "shall",
+    }
+)
+
+# Words opening an adverbial clause after an attribution's comma: never the reported clause.
+SUBORDINATORS: frozenset[str] = frozenset(
+    {"as", "while", "when", "after", "before", "because", "since", "although", "though", "amid", "despite"}
+)
+
+CLAUSE_SUBJECTS: frozenset[str] = frozenset(
+    {"he", "she", "it", "they", "we", "i", "you", "there", "this", "that"}
+)
+
+ADJUNCT_WORDS: frozenset[str] = frozenset(
+    {
+        "on",
+        "in",
+        "at",
+        "during",
+        "after",
+        "late",
+        "early",
+        "earlier",
+        "later",
+        "last",
+        "this",
+        "a",
+        "an",
+        "the",
+        "statement",
+        "interview",
+        "news",
+        "press",
+        "conference",
+        "briefing",
+        "post",
+        "speech",
+        "message",
+        "letter",
+        "televised",
+        "broadcast",
+        "address",
+        "video",
+        "radio",
+        "television",
+        "tv",
+        "remarks",
+        "comments",
+        "email",
+        "emailed",
+        "written",
+        "joint",
+        "with",
+        "to",
+        "reporters",
+        "journalists",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "week",
+        "weekend",
+        "month",
+        "year",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "today",
+        "yesterday",
+        "also",
+        "separately",
+        "again",
+        "repeatedly",
+        "publicly",
+        "previously",
+        "recently",
+        "told",
+        "parliament",
+        "lawmakers",
+        "state",
+        "media",
+        "online",
+        "social",
+        "its",
+        "his",
+        "her",
+        "their",
+        "website",
+        "platform",
+        "x",
+        "telegram",
+        "channel",
+        "session",
+        "hearing",
+        "summit",
+        "meeting",
+        "visit",
+        "call",
+        "phone",
+        "telephone",
+        "ceremony",
+        "rally",
+        "event",
+        "forum",
+        "by",
+        "via",
+        "over",
+        "exclusive",
+        "local",
+        "national",
+        "daily",
+        "weekly",
+        "newspaper",
+        "agency",
+        "broadcaster",
+        "station",
+        "podcast",
+        "appearance",
+        "there",
+        "here",
+        "then",
+        "when",
+        "asked",
+        "about",
+        "of",
+        "from",
+        "for",
+        "thursday's",
+        "saturday's",
+        # written channels: "said in its permit application", "estimated in a note to clients"
+        "note",
+        "research",
+        "clients",
+        "investors",
+        "permit",
+        "planning",
+        "application",
+        "filing",
+        "report",
+        "regulatory",
+        "submission",
+        "notice",
+        "court",
+        "analysis",
+        "study",
+    }
+)

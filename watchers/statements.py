@@ -65,9 +65,6 @@ MAX_QUESTION_CHARS = 400
 # The interviewer label before a question's colon: "Q", "Calder Weekly", "The Ledger Review".
 MAX_INTERVIEWER_WORDS = 4
 _CLAUSE_PUNCT_END = ".!?…;:"
-_OPENERS = frozenset({"and", "but", "so", "yet", "or"})
-_TELL_LEMMAS = frozenset({"tell", "inform", "assure", "remind"})
-_OBJECT_LEMMAS = frozenset({"accuse", "deny", "urge", "warn", "threaten", "blame", "recommend"})
 
 
 @dataclass
@@ -348,10 +345,10 @@ def _narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
     """The person or organisation a narrative sentence is about: its opening noun phrase, when a
     lowercase verb-like word follows it (objects never count)."""
     i = s
-    while i < e and toks[i].kind == "w" and toks[i].low in _OPENERS:
+    while i < e and toks[i].kind == "w" and toks[i].low in lang.OPENERS:
         i += 1
     m = subject_right(toks, i, e)
-    if m is None and i < e and toks[i].low in _POSSESSIVE_DETS:
+    if m is None and i < e and toks[i].low in lang.POSSESSIVE_DETS:
         # "His neighbour, Abena Owusu, 31, spent ...": a relation word the tables lack, then the name
         comma = next((k for k in range(i + 1, min(e, i + 4)) if toks[k].text == ","), -1)
         if comma > 0 and comma + 1 < e and toks[comma + 1].cap:
@@ -379,9 +376,6 @@ def _narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
     if j < e and toks[j].kind == "w" and not toks[j].cap:
         return m
     return None
-
-
-_POSSESSIVE_DETS = frozenset({"his", "her", "their", "its", "our"})
 
 
 def _verb_like(tok: Token) -> bool:
@@ -593,7 +587,7 @@ def _quoted(
             continue
         trailing = _trailing(toks, k, e, cues)
         leading = _leading(toks, k, s, cues)
-        words_before = [t for t in toks[s:k] if t.kind != "p" and t.low not in _OPENERS]
+        words_before = [t for t in toks[s:k] if t.kind != "p" and t.low not in lang.OPENERS]
         continued = (
             prev_attr is not None
             and prev_q >= 0
@@ -732,7 +726,7 @@ def _trailing(toks: Sequence[Token], k: int, e: int, cues: list[_Cue]) -> _Cue |
 def _title_gap(toks: Sequence[Token], a: int, b: int) -> bool:
     """'"...," festival director Maggie Doyle said': a few lowercase title words before the subject."""
     return 0 < b - a <= 3 and all(
-        t.kind == "w" and not t.cap and t.low not in lang.QUOTE_VERBS and t.low not in _OPENERS
+        t.kind == "w" and not t.cap and t.low not in lang.QUOTE_VERBS and t.low not in lang.OPENERS
         for t in toks[a:b]
     )
 
@@ -834,58 +828,13 @@ def _indirect(text: str, toks: Sequence[Token], s: int, e: int, cues: list[_Cue]
     return []
 
 
-_FINITE = frozenset(
-    {
-        "is",
-        "was",
-        "were",
-        "are",
-        "be",
-        "been",
-        "would",
-        "will",
-        "could",
-        "can",
-        "had",
-        "has",
-        "have",
-        "should",
-        "might",
-        "may",
-        "must",
-        "did",
-        "does",
-        "do",
-        "won't",
-        "wouldn't",
-        "couldn't",
-        "isn't",
-        "wasn't",
-        "weren't",
-        "aren't",
-        "hadn't",
-        "hasn't",
-        "haven't",
-        "didn't",
-        "doesn't",
-        "don't",
-        "shall",
-    }
-)
-# Words opening an adverbial clause after an attribution's comma: never the reported clause.
-_SUBORDINATORS = frozenset(
-    {"as", "while", "when", "after", "before", "because", "since", "although", "though", "amid", "despite"}
-)
-_CLAUSE_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "i", "you", "there", "this", "that"})
-
-
 def _clause_like(toks: Sequence[Token], a: int, b: int) -> bool:
     """Does tokens[a:b] read as a clause (a subject and a finite verb), not just an object?"""
-    if a < b and toks[a].low in _CLAUSE_SUBJECTS:
+    if a < b and toks[a].low in lang.CLAUSE_SUBJECTS:
         return True
     for t in toks[a : min(b, a + 10)]:
         if t.kind == "w" and (
-            t.low in _FINITE
+            t.low in lang.FINITE
             or (t.low.endswith("ed") and not t.cap)
             or t.low.endswith("n't")
             or (t.low in lang.IRREGULAR_PAST and t is not toks[a])
@@ -947,13 +896,13 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: _Cue) -> tuple[int, int]
         ):
             return s, end  # "The incident, Varga said, was the third": the whole sentence
         start = _clause_start(toks, c, end)
-        if start is not None and toks[start - 1].text == "," and toks[start].low in _SUBORDINATORS:
+        if start is not None and toks[start - 1].text == "," and toks[start].low in lang.SUBORDINATORS:
             start = None  # "CLAUSE, groups said on Friday, as a heatwave ...": a lede's attribution
         if start is not None and c.lemma in lang.THAT_ONLY_LEMMAS and toks[start - 1].low != "that":
             start = None
         if (
             start is not None
-            and c.lemma not in _OBJECT_LEMMAS
+            and c.lemma not in lang.OBJECT_LEMMAS
             and toks[start - 1].low != "that"
             and not _clause_like(toks, start, end)
         ):
@@ -972,7 +921,9 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: _Cue) -> tuple[int, int]
     first = c.index if c.inverted else c.subj_first
     if not c.inverted:
         k = first
-        while k - 1 > s and first - k < 3 and _title_gap(toks, k - 1, k) and toks[k - 1].low not in _FINITE:
+        while (
+            k - 1 > s and first - k < 3 and _title_gap(toks, k - 1, k) and toks[k - 1].low not in lang.FINITE
+        ):
             k -= 1  # "..., industry groups said": modifiers the noun phrase left out
         if toks[k - 1].text == ",":
             first = k
@@ -1017,7 +968,9 @@ def _according(toks: Sequence[Token], s: int, end: int, c: _Cue) -> tuple[int, i
     after = c.subj_last
     while after < end and toks[after].text != ",":
         after += 1
-    if c.index == s or (c.index > s and all(t.kind == "p" or t.low in _OPENERS for t in toks[s : c.index])):
+    if c.index == s or (
+        c.index > s and all(t.kind == "p" or t.low in lang.OPENERS for t in toks[s : c.index])
+    ):
         start = after + 1  # According to X, CLAUSE.
         return (start, end) if _words(toks, start, end) >= MIN_CLAUSE_WORDS else None
     if c.index > s and toks[c.index - 1].text == ",":
@@ -1038,156 +991,16 @@ def _draft(toks: Sequence[Token], a: int, b: int, c: _Cue, pos: int) -> _Draft |
 
 
 def _min_words(lemma: str) -> int:
-    return 2 if lemma in _OBJECT_LEMMAS else MIN_CLAUSE_WORDS
+    return 2 if lemma in lang.OBJECT_LEMMAS else MIN_CLAUSE_WORDS
 
 
 def _words(toks: Sequence[Token], a: int, b: int) -> int:
     return sum(1 for t in toks[a:b] if t.kind in ("w", "n"))
 
 
-_ADJUNCT_WORDS = frozenset(
-    {
-        "on",
-        "in",
-        "at",
-        "during",
-        "after",
-        "late",
-        "early",
-        "earlier",
-        "later",
-        "last",
-        "this",
-        "a",
-        "an",
-        "the",
-        "statement",
-        "interview",
-        "news",
-        "press",
-        "conference",
-        "briefing",
-        "post",
-        "speech",
-        "message",
-        "letter",
-        "televised",
-        "broadcast",
-        "address",
-        "video",
-        "radio",
-        "television",
-        "tv",
-        "remarks",
-        "comments",
-        "email",
-        "emailed",
-        "written",
-        "joint",
-        "with",
-        "to",
-        "reporters",
-        "journalists",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "week",
-        "weekend",
-        "month",
-        "year",
-        "morning",
-        "afternoon",
-        "evening",
-        "night",
-        "today",
-        "yesterday",
-        "also",
-        "separately",
-        "again",
-        "repeatedly",
-        "publicly",
-        "previously",
-        "recently",
-        "told",
-        "parliament",
-        "lawmakers",
-        "state",
-        "media",
-        "online",
-        "social",
-        "its",
-        "his",
-        "her",
-        "their",
-        "website",
-        "platform",
-        "x",
-        "telegram",
-        "channel",
-        "session",
-        "hearing",
-        "summit",
-        "meeting",
-        "visit",
-        "call",
-        "phone",
-        "telephone",
-        "ceremony",
-        "rally",
-        "event",
-        "forum",
-        "by",
-        "via",
-        "over",
-        "exclusive",
-        "local",
-        "national",
-        "daily",
-        "weekly",
-        "newspaper",
-        "agency",
-        "broadcaster",
-        "station",
-        "podcast",
-        "appearance",
-        "there",
-        "here",
-        "then",
-        "when",
-        "asked",
-        "about",
-        "of",
-        "from",
-        "for",
-        "thursday's",
-        "saturday's",
-        # written channels: "said in its permit application", "estimated in a note to clients"
-        "note",
-        "research",
-        "clients",
-        "investors",
-        "permit",
-        "planning",
-        "application",
-        "filing",
-        "report",
-        "regulatory",
-        "submission",
-        "notice",
-        "court",
-        "analysis",
-        "study",
-    }
-)
-
-
 def _only_adjuncts(toks: Sequence[Token], a: int, b: int) -> bool:
     return all(
-        t.kind == "p" or t.low in _ADJUNCT_WORDS or t.cap or t.kind == "n" or t.low in lang.UNNAMED_GROUPS
+        t.kind == "p" or t.low in lang.ADJUNCT_WORDS or t.cap or t.kind == "n" or t.low in lang.UNNAMED_GROUPS
         for t in toks[a:b]
     ) and (b - a <= 12)
 
@@ -1197,7 +1010,7 @@ def _clause_start(toks: Sequence[Token], c: _Cue, end: int) -> int | None:
     i = c.end
     if c.lemma in ("call for", "call on", "point out", "make clear", "shoot back", "be clear"):
         pass
-    elif c.lemma in _TELL_LEMMAS:
+    elif c.lemma in lang.TELL_LEMMAS:
         # object of "told": reporters / Reuters / the parliament / a news conference
         if i < end and toks[i].low in lang.DETERMINERS and toks[i].low not in ("that",):
             i += 1
@@ -1205,15 +1018,15 @@ def _clause_start(toks: Sequence[Token], c: _Cue, end: int) -> int | None:
             i < end
             and toks[i].kind == "w"
             and toks[i].low not in ("that",)
-            and (toks[i].cap or toks[i].low in _ADJUNCT_WORDS or toks[i].low in lang.UNNAMED_GROUPS)
+            and (toks[i].cap or toks[i].low in lang.ADJUNCT_WORDS or toks[i].low in lang.UNNAMED_GROUPS)
             and toks[i].low not in lang.DETERMINERS
         ):
             i += 1
-    if c.lemma in _TELL_LEMMAS:
+    if c.lemma in lang.TELL_LEMMAS:
         # "reminded the public that", "told the packed hall that": a short object before "that"
         for j in range(i, min(end, i + MAX_TELL_OBJECT_WORDS + 1)):
             t = toks[j]
-            if t.kind != "w" or t.low in _FINITE or t.low in lang.QUOTE_VERBS:
+            if t.kind != "w" or t.low in lang.FINITE or t.low in lang.QUOTE_VERBS:
                 break
             if t.low == "that" and j > i:
                 return j + 1
@@ -1221,7 +1034,7 @@ def _clause_start(toks: Sequence[Token], c: _Cue, end: int) -> int | None:
     for j in range(i, min(end, i + 14)):
         t = toks[j]
         if t.low == "that" and t.kind == "w":
-            if all(x.low in _ADJUNCT_WORDS or x.cap or x.kind in ("p", "n") for x in toks[i:j]):
+            if all(x.low in lang.ADJUNCT_WORDS or x.cap or x.kind in ("p", "n") for x in toks[i:j]):
                 return j + 1
             break
         if t.kind == "q":
@@ -1256,7 +1069,7 @@ def _clause_start(toks: Sequence[Token], c: _Cue, end: int) -> int | None:
         j = i + 1
         while (
             j < end
-            and (toks[j].low in _ADJUNCT_WORDS or toks[j].cap or toks[j].kind == "n")
+            and (toks[j].low in lang.ADJUNCT_WORDS or toks[j].cap or toks[j].kind == "n")
             and toks[j].low not in ("the", "a", "an")
             or (j < end and j == i + 1 and toks[j].low in ("the", "a", "an"))
         ):
@@ -1272,7 +1085,7 @@ def _clause_start(toks: Sequence[Token], c: _Cue, end: int) -> int | None:
         return None
     if (
         toks[i].low in ("to",)
-        and c.lemma not in _OBJECT_LEMMAS
+        and c.lemma not in lang.OBJECT_LEMMAS
         and c.lemma not in ("promise", "vow", "pledge", "threaten", "agree")
     ):
         return None  # "said to be", "told to leave"
