@@ -33,12 +33,12 @@ A Matcher is immutable apart from its memo of fuzzy look-ups, which only ever ca
 from __future__ import annotations
 
 import re
+from bisect import insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import product
-from operator import attrgetter, itemgetter
-from typing import Any, Literal
+from operator import itemgetter
+from typing import Any, Literal, NamedTuple
 
 import ahocorasick
 from rapidfuzz.fuzz import ratio
@@ -75,8 +75,9 @@ _ABBREVIATION_GAP = re.compile(r"\.[ ]{0,2}")
 ABBREVIATION_MAX = 3
 # The longest soft gap, in separator characters, so following a multi-word term stays bounded.
 _MAX_GAP = 4
-# Multi-word terms of up to this many words get one automaton pattern per combination of gap widths
-# (_MAX_GAP ** 3 = 64 for four words); longer ones are followed word by word from their first word.
+# Multi-word terms of up to this many words get one automaton pattern per combination of narrow gap
+# widths (see _narrow_widths) and prefix patterns for wider gaps; longer ones are followed word by word
+# from their first word.
 ENUMERATED_MAX_WORDS = 4
 
 # Words right before a surname that name a role, not a person: they do not contradict a tracked speaker.
@@ -130,9 +131,14 @@ _COMMON_WORDS_TEXT = """about above according across action actually added addre
 COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One mention of a speaker term or topic keyword, at its place in the original text."""
+class Hit(NamedTuple):
+    """One mention of a speaker term or topic keyword, at its place in the original text.
+
+    Immutable and tuple-backed: scan builds tens of Hits per article, and a tuple is the cheapest
+    object Python makes with named, typed fields (read through C-level getters). It compares and
+    hashes as a frozen dataclass of the same fields would: equal only to another Hit with equal
+    fields (never to a plain tuple), hashed as the tuple of its fields, and not ordered.
+    """
 
     kind: Literal["speaker", "topic"]
     id: str  # speaker id or topic id
@@ -142,6 +148,33 @@ class Hit:
     end: int
     score: float  # 100.0 exact (after folding); lower for fuzzy hits
     field: str = ""  # topic hits: "any" | "all" | "none"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Hit:
+            # A plain tuple would answer for itself (tuple == tuple subclass) and find them equal.
+            return False if isinstance(other, tuple) else NotImplemented
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is not Hit:
+            return True if isinstance(other, tuple) else NotImplemented
+        return tuple.__ne__(self, other)
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+    # Not ordered, like a dataclass without order=True: sort hits by a key (start, end, ...).
+    def __lt__(self, other: object) -> bool:
+        return NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return NotImplemented
 
 
 @dataclass(frozen=True)
@@ -161,19 +194,26 @@ class _FuzzyTarget:
     entry: _Entry
 
 
-# What a matched term produces: (overlap group, the Hit's fields as a dict, text/start/end to be filled
-# in). The group is None when no two terms of the group share a word: their hits can never overlap (an
-# overlap of whole-word matches shares a word), so they skip the overlap bookkeeping.
-_Target = tuple[object, dict[str, object]]
-# What the automaton (and the fuzzy look-up) report: (end, (width, core, targets, more)), where end is
-# the index of the last character of " term " in the padded view (see _Automaton).
-_Match = tuple[int, tuple[int, Any, tuple[_Target, ...], Any]]
+# What a matched term produces: (overlap group, the Hit's fields that do not depend on the place:
+# kind, id, term, score, field). The group is None when no two terms of the group share a word: their
+# hits can never overlap (an overlap of whole-word matches shares a word), so they skip the overlap
+# bookkeeping.
+_Fields = tuple[Literal["speaker", "topic"], str, str, float, str]
+_Target = tuple[object, _Fields]
+# What the automaton (and the fuzzy look-up) report: (end, (width, core, targets, more, plain, lone)),
+# where end is the index of the last character of " term " in the padded view (see _Automaton); plain
+# and lone are shortcuts for scan (see _plain and _lone).
+_Value = tuple[int, Any, tuple[_Target, ...], Any, "tuple[_Fields, ...] | None", "_Target | None"]
+_Match = tuple[int, _Value]
+# A term followed word by word from its start (see _follow): its words and targets.
+_LongTerm = tuple[tuple[str, ...], tuple[_Target, ...]]
 _end_of = itemgetter(0)
-_start_of = attrgetter("start")
-_end_of_hit = attrgetter("end")
-
-_new_object = object.__new__
-_set_attribute = object.__setattr__
+# A Hit's start and end: item getters are the cheapest sort keys.
+_start_of = itemgetter(4)
+_end_of_hit = itemgetter(5)
+# Hit(...) without namedtuple's __new__ (a Python function taking each field as an argument): the
+# same tuple, built in C from one tuple of all eight fields.
+_new_hit = tuple.__new__
 
 
 def _group(entry: _Entry) -> object:
@@ -189,18 +229,21 @@ _GAP_KINDS: dict[str, int] = {}
 _GAP_KINDS_LIMIT = 10_000
 # For ASCII text, capitalised words in the view with word characters only (every other character a
 # space): a literal space first lets the regex engine skip ahead, and a class of 26 letters is far
-# cheaper per character than the negated class of every lower-case letter.
-_ASCII_CAPITALISED = re.compile(rb" ([A-Z]\w{%d,})" % (FUZZY_MIN_WORD - 1))
+# cheaper per character than the negated class of every lower-case letter. No group: each word comes
+# with its space in front (a capture group costs more than the memo's keys being one byte longer).
+_ASCII_CAPITALISED = re.compile(rb" [A-Z]\w{%d,}" % (FUZZY_MIN_WORD - 1))
 
 
 # Mark automaton entries (see _Automaton): the first word of terms too long to enumerate; the first
-# word of two-word terms followed by a gap wider than the enumerated ones.
+# words of a multi-word term followed by a gap wider than the enumerated ones.
 _LONG = object()
 _WIDE = object()
 # Gap widths (in separator characters) that get their own automaton pattern in two-word terms: one
-# (a space, a hyphen) and two ("Mr. Peskov", "\r\n"). Each enumerated width makes the automaton larger
-# and slower for every article; wider gaps are rare and are followed from the first word.
-_TWO_WORD_WIDTHS = (1, 2)
+# (a space, a hyphen), and two after an abbreviation-length word ("Mr. Peskov"). Each enumerated width
+# makes the automaton larger (two widths for every "First Last" doubled its size) and slower for every
+# article; wider gaps are rare ("Anna\r\nPeskov") and are followed from the first word.
+_TWO_WORD_WIDTHS = (1,)
+_TWO_WORD_WIDTHS_AFTER_ABBREVIATION = (1, 2)
 
 
 def _gaps_ok(folded: str, start: int, gaps: tuple[tuple[int, int, bool], ...]) -> bool:
@@ -285,9 +328,7 @@ class Matcher:
 
     def _target(self, entry: _Entry, score: float) -> _Target:
         group = _group(entry)
-        # In Hit's field order, so a Hit built from a copy has the very __dict__ Hit(...) would have.
-        fields = {"kind": entry.kind, "id": entry.id, "term": entry.term, "text": "", "start": 0, "end": 0}
-        fields.update(score=score, field=entry.field)
+        fields: _Fields = (entry.kind, entry.id, entry.term, score, entry.field)
         return (group if group in self._overlapping else None), fields
 
     @classmethod
@@ -343,8 +384,8 @@ class Matcher:
         # The exact matches, found in C, in end order (the longest first at one end). Every pattern is
         # " term " (words joined by gaps of spaces), so a match is whole-word.
         matches: list[_Match] = self._automaton.matches(padded)
-        if self._fuzzy_index and self._fuzzy_matches(text, folded, cased, padded, index_map, matches):
-            matches.sort(key=_end_of)  # stable: two sorted runs merged
+        if self._fuzzy_index:
+            self._fuzzy_matches(text, folded, cased, padded, index_map, matches)
         if not matches:
             return []
         hits: list[Hit] = []
@@ -356,10 +397,11 @@ class Matcher:
         overlap = False
         # Hits come in end order; start order (the longest first at one start) is restored at the end
         # if two matches came the other way round (a longer one starting with a shorter one, or a
-        # shorter one inside a longer one of another group).
+        # shorter one inside a longer one of another group): two sorts in C cost less than putting
+        # each such hit in its place from Python.
         last_start = -1
         unordered = False
-        for end, (width, core, targets, more) in matches:
+        for end, (width, core, targets, more, plain, lone) in matches:
             stop = end - 1
             start = stop - width
             # A multi-word match: its gaps were non-word characters. All soft if `softed` shows the
@@ -370,14 +412,39 @@ class Matcher:
                     if not targets:
                         continue
                 elif core is _WIDE:
-                    stop, targets = _wide_second_word(padded, folded, start, width - 2, more)
-                    if not targets:
-                        continue
-                    overlap = True  # found later than its end: let _resolve_overlaps order it
+                    long_terms = _wide_terms(padded, start, *more)
+                    if long_terms:
+                        overlap |= _long_hits(long_terms, text, folded, padded, index_map, start, hits)
+                    continue
                 elif not _gaps_ok(folded, start, more):
                     continue
-            written = None
-            for group, fields in targets:
+            if plain is not None and index_map is None:
+                # The common case, in fewest steps: no target can overlap another hit of its group,
+                # and folding kept the offsets.
+                as_written = text[start:stop]
+                if start <= last_start:
+                    unordered = True
+                last_start = start
+                for kind, id_, term, score, field in plain:
+                    append(_new_hit(Hit, (kind, id_, term, as_written, start, stop, score, field)))
+                continue
+            if lone is not None and index_map is None:
+                # The next commonest (a speaker's name): one target, competing within its group; the
+                # same steps as the loop below, for one target.
+                group, (kind, id_, term, score, field) = lone
+                span = reach.get(group)
+                if span is not None and start < span[1] and span != (start, stop):
+                    if stop == span[1] and start > span[0]:
+                        continue
+                    overlap = True
+                reach[group] = (start, stop)
+                if start <= last_start:
+                    unordered = True
+                last_start = start
+                append(_new_hit(Hit, (kind, id_, term, text[start:stop], start, stop, score, field)))
+                continue
+            written: str | None = None
+            for group, (kind, id_, term, score, field) in targets:
                 if group is not None:
                     span = reach.get(group)
                     if span is not None and start < span[1] and span != (start, stop):
@@ -386,20 +453,15 @@ class Matcher:
                         overlap = True
                     reach[group] = (start, stop)
                 if written is None:  # not before: most contained matches lose
-                    text_start, text_end = _text_span(index_map, start, stop)
+                    if index_map is None:  # folding kept every offset (_text_span, inlined)
+                        text_start, text_end = start, stop
+                    else:
+                        text_start, text_end = _text_span(index_map, start, stop)
                     written = text[text_start:text_end]
                     if start <= last_start:
                         unordered = True
                     last_start = start
-                # Hit(...) without its __init__, which sets each frozen field through
-                # object.__setattr__ (four times the cost); equal to the Hit(...) it stands for.
-                fields = fields.copy()
-                fields["text"] = written
-                fields["start"] = text_start
-                fields["end"] = text_end
-                hit: Hit = _new_object(Hit)
-                _set_attribute(hit, "__dict__", fields)
-                append(hit)
+                append(_new_hit(Hit, (kind, id_, term, written, text_start, text_end, score, field)))
         if overlap:
             return _resolve_overlaps(hits)
         if unordered:
@@ -422,8 +484,8 @@ class Matcher:
         index_map: list[int] | None,
         matches: list[_Match],
     ) -> bool:
-        """Add the places of capitalised words that are transliteration variants of a speaker term;
-        True if there were any.
+        """Merge into `matches` (in end order) the places of capitalised words that are
+        transliteration variants of a speaker term; True if there were any.
 
         One regex pass lists the capitalised words; one set operation in C drops those already known to
         have no fuzzy target, so Python looks only at new words and at the few that do match.
@@ -434,11 +496,12 @@ class Matcher:
             self._caps_plain.clear()
             self._caps_hot.clear()
             self._fuzzy_memo.clear()
-        found: set[str | bytes]
+        listed: list[str] | list[bytes]
         if cased is not None:
-            found = set(_ASCII_CAPITALISED.findall(cased))
+            listed = _ASCII_CAPITALISED.findall(cased)
         else:
-            found = set(_capitalised_word().findall(folded))
+            listed = _capitalised_word().findall(folded)
+        found: set[str | bytes] = set(listed)
         candidates = found.difference(self._caps_plain)
         if not candidates:
             return False
@@ -446,24 +509,41 @@ class Matcher:
         new = candidates.difference(hot)
         if new:
             self._learn(new)
+        # Each word (lower-case) with how many places it has in `listed`, or -1 when unknown.
+        places: dict[str, int] = {}
+        for form in candidates:
+            word = hot.get(form)
+            if word is not None:
+                if cased is None:
+                    places[word] = -1
+                else:
+                    # The ASCII view lists every whole-word place whose first letter is not lower-case
+                    # (folding keeps capitals, see rules.normalize): no search past the last one.
+                    places[word] = places.get(word, 0) + listed.count(form)  # type: ignore[arg-type]
         added = False
-        for word in {hot[cased] for cased in candidates if cased in hot}:
-            value = (len(word), None, self._fuzzy_memo[word], ())
+        for word, left in places.items():
+            targets = self._fuzzy_memo[word]
+            value: _Value = (len(word), None, targets, (), None, _lone(targets))
             # A candidate may be the tail of a longer word ("xPeskow"): only whole-word places count.
             needle = f" {word} "
             at = padded.find(needle)
             while at >= 0:
                 if not text[at if index_map is None else index_map[at]].islower():
-                    matches.append((at + len(word) + 1, value))  # where the automaton would end it
+                    # Where the automaton would end it; after the matches ending there, as a stable
+                    # sort of the two lists would put it.
+                    insort(matches, (at + len(word) + 1, value), key=_end_of)
                     added = True
+                    left -= 1
+                    if not left:
+                        break
                 at = padded.find(needle, at + len(word) + 1)
         return added
 
     def _learn(self, new_words: set[str | bytes]) -> None:
         """Classify capitalised words not met before: fuzzy candidates of some speaker, or not."""
         for cased in new_words:
-            # As found: bytes from the ASCII view, text otherwise.
-            word = (cased.decode("ascii") if isinstance(cased, bytes) else cased).translate(WORD_TABLE)
+            # As found: bytes from the ASCII view (a space in front), text otherwise.
+            word = (cased[1:].decode("ascii") if isinstance(cased, bytes) else cased).translate(WORD_TABLE)
             targets = self._fuzzy_memo.get(word)
             if targets is None:
                 targets = () if word in self._plain else self._fuzzy_lookup(word)
@@ -554,56 +634,67 @@ def _neighbours(key: str) -> set[str]:
     return out
 
 
-
-
 class _Automaton:
     """Aho-Corasick over " term " patterns of every term.
 
-    A gap between two words of a term may be 1 to _MAX_GAP separator characters, so a term of up to
-    ENUMERATED_MAX_WORDS words gets one pattern per combination of gap widths (at most 4 ** 3 = 64);
-    scan checks what the gap characters were. A longer term is found from its first word and followed
+    A gap between two words of a term may be 1 to _MAX_GAP separator characters. A term of up to
+    ENUMERATED_MAX_WORDS words gets one pattern per combination of narrow gaps (one separator, or two
+    after an abbreviation-length word: "mr  peskov"), and for each of its gaps a prefix pattern: the
+    words before it with narrow gaps, then one separator more than a narrow gap allows ("grain  ").
+    A place of the term is found by exactly one of them: the whole-term pattern when every gap is
+    narrow, else the prefix pattern of its first wide gap, from which the term is followed word by word
+    (rare: wide gaps are rare). Enumerating every width from 1 to _MAX_GAP instead made the automaton
+    nearly three times larger (145,000 nodes for the bench's rules against 53,000): compile took half
+    as long again and 20 MB more, for a scan a few per cent slower.
+    Scan checks what the gap characters were. A longer term is found from its first word and followed
     word by word (rare: long keywords are rare, and most places of a first word end at once).
 
-    Each pattern's value: (width of the term in the text, core, targets, more). For one word, core is
-    None; for several, core is the pattern without its end spaces (what `softed` shows when every gap
-    is soft) and more lists (start, end, after an abbreviation-length word) of each gap relative to the
-    match; for the first word of long terms, core is _LONG and more lists (words, targets) of them.
+    Each pattern's value: (width of the term in the text, core, targets, more, plain, lone). For one
+    word, core is None; for several, core is the pattern without its end spaces (what `softed` shows
+    when every gap is soft) and more lists (start, end, after an abbreviation-length word) of each gap
+    relative to the match; for the first word of long terms, core is _LONG and more lists (words,
+    targets) of them; for a prefix pattern, core is _WIDE and more is (length of the prefix, the terms
+    by the word after the gap). plain and lone are scan's shortcuts (see _plain, _lone).
     """
 
     def __init__(self, terms: dict[tuple[str, ...], tuple[_Target, ...]]) -> None:
-        values: dict[str, tuple[int, Any, tuple[_Target, ...], Any]] = {}
-        longs: dict[str, list[tuple[tuple[str, ...], tuple[_Target, ...]]]] = {}
-        wide: dict[str, dict[str, tuple[_Target, ...]]] = {}
+        values: dict[str, _Value] = {}
+        longs: dict[str, list[_LongTerm]] = {}
+        # Prefix pattern (its words and narrow gaps, then one separator more than they allow) -> the
+        # terms going on after it, by their next word.
+        wide: dict[str, dict[str, list[_LongTerm]]] = {}
         for key, targets in terms.items():
             if len(key) == 1:
-                values[key[0]] = (len(key[0]), None, targets, ())
-            elif len(key) == 2:
-                first, second = key
-                for width in _TWO_WORD_WIDTHS:
-                    core = f"{first}{' ' * width}{second}"
-                    gaps = ((len(first), len(first) + width, len(first) <= ABBREVIATION_MAX),)
-                    values[core] = (len(core), core, targets, gaps)
-                wide.setdefault(first, {})[second] = targets
+                values[key[0]] = (len(key[0]), None, targets, (), _plain(targets), _lone(targets))
             elif len(key) <= ENUMERATED_MAX_WORDS:
-                for widths in product(range(1, _MAX_GAP + 1), repeat=len(key) - 1):
-                    core = key[0]
-                    gap_list = []
-                    for width, previous, word in zip(widths, key, key[1:], strict=False):
-                        gap_list.append((len(core), len(core) + width, len(previous) <= ABBREVIATION_MAX))
-                        core += " " * width + word
-                    values[core] = (len(core), core, targets, tuple(gap_list))
+                # Every combination of narrow gaps: a pattern of the whole term, and for each gap a
+                # prefix pattern ending in a wider gap, so a term is found by exactly one pattern.
+                prefixes: list[tuple[str, tuple[tuple[int, int, bool], ...]]] = [(key[0], ())]
+                for previous, word in zip(key, key[1:], strict=False):
+                    widths = _narrow_widths(previous)
+                    grown = []
+                    for core, gaps in prefixes:
+                        wide_core = core + " " * (max(widths) + 1)
+                        wide.setdefault(wide_core, {}).setdefault(word, []).append((key, targets))
+                        for width in widths:
+                            gap = (len(core), len(core) + width, len(previous) <= ABBREVIATION_MAX)
+                            grown.append((core + " " * width + word, (*gaps, gap)))
+                    prefixes = grown
+                for core, gaps in prefixes:
+                    values[core] = (len(core), core, targets, gaps, _plain(targets), _lone(targets))
             else:
                 longs.setdefault(key[0], []).append((key, targets))
         for first, long_terms in longs.items():
             # Longest first: at one start, longer hits come first, as everywhere in scan.
             long_terms.sort(key=lambda term: -len(term[0]))
-            single = values.get(first, (0, None, (), ()))[2]
-            values[first] = (len(first), _LONG, single, tuple(long_terms))
-        # " first   " (three separators after it): the width of the match is that of "first  ", so scan
-        # finds where "first" starts as for any other match.
-        wider = len(_TWO_WORD_WIDTHS) + 1
-        for first, seconds in wide.items():
-            values[first + " " * wider] = (len(first) + wider - 1, _WIDE, (), seconds)
+            single = values.get(first, (0, None, (), (), None, None))[2]
+            values[first] = (len(first), _LONG, single, tuple(long_terms), None, None)
+        # " prefix  " (no space after it): the width of the match is that of the prefix and its gap but
+        # one separator, so scan finds where the prefix starts as for any other match.
+        for wide_core, by_next_word in wide.items():
+            prefix_length = len(wide_core.rstrip(" "))
+            more = (prefix_length, {w: _longest_first(t) for w, t in by_next_word.items()})
+            values[wide_core] = (len(wide_core) - 1, _WIDE, (), more, None, None)
         self._automaton = ahocorasick.Automaton()
         for core, value in values.items():
             self._automaton.add_word(f" {core} " if value[1] is not _WIDE else f" {core}", value)
@@ -612,6 +703,28 @@ class _Automaton:
     def matches(self, padded: str) -> list[_Match]:
         """Every match in `padded` (overlapping ones included), in end order, the longest first."""
         return list(self._automaton.iter(padded))
+
+
+def _narrow_widths(previous: str) -> tuple[int, ...]:
+    """Gap widths after word `previous` that get their own automaton patterns."""
+    return _TWO_WORD_WIDTHS_AFTER_ABBREVIATION if len(previous) <= ABBREVIATION_MAX else _TWO_WORD_WIDTHS
+
+
+def _longest_first(long_terms: list[_LongTerm]) -> tuple[_LongTerm, ...]:
+    """At one start, longer hits come first, as everywhere in scan."""
+    return tuple(sorted(long_terms, key=lambda term: -len(term[0])))
+
+
+def _plain(targets: tuple[_Target, ...]) -> tuple[_Fields, ...] | None:
+    """The targets' fields when none of them competes on overlap (scan's fast path), else None."""
+    if any(group is not None for group, _fields in targets):
+        return None
+    return tuple(fields for _group, fields in targets)
+
+
+def _lone(targets: tuple[_Target, ...]) -> _Target | None:
+    """The target when there is one and it competes on overlap (scan's second path), else None."""
+    return targets[0] if len(targets) == 1 and targets[0][0] is not None else None
 
 
 def _text_span(index_map: list[int] | None, start: int, stop: int) -> tuple[int, int]:
@@ -660,34 +773,26 @@ def _long_hits(
             continue
         text_start, text_end = _text_span(index_map, start, stop)
         written = text[text_start:text_end]
-        for _group, fields in targets:
-            hit: Hit = _new_object(Hit)
-            _set_attribute(hit, "__dict__", {**fields, "text": written, "start": text_start, "end": text_end})
-            hits.append(hit)
+        for _group, (kind, id_, term, score, field) in targets:
+            hits.append(_new_hit(Hit, (kind, id_, term, written, text_start, text_end, score, field)))
             found = True
     return found
 
 
-def _wide_second_word(
-    padded: str, folded: str, start: int, first_length: int, seconds: dict[str, tuple[_Target, ...]]
-) -> tuple[int, tuple[_Target, ...]]:
-    """A two-word term whose gap is wider than the enumerated ones: (its folded end, its targets), or
-    (0, ()) when the gap is too wide or not soft, or no term has the word after it."""
-    gap_start = start + first_length
-    gap_end = gap_start
+def _wide_terms(
+    padded: str, start: int, prefix_length: int, by_next_word: dict[str, tuple[_LongTerm, ...]]
+) -> tuple[_LongTerm, ...]:
+    """The terms that may continue, after a gap wider than the enumerated ones, the prefix matched at
+    `start` (`prefix_length` folded characters): those whose next word is the word after the gap.
+    `_follow` then checks every gap and word of them."""
+    gap_end = start + prefix_length
     n = len(padded) - 2
     while gap_end < n and padded[gap_end + 1] == " ":  # padded[i + 1] is folded[i] as a view
         gap_end += 1
-    if gap_end - gap_start > _MAX_GAP or gap_end >= n:
-        return 0, ()
-    kind = _GAP_KINDS.get(folded[gap_start:gap_end])
-    if kind is None:
-        kind = _gap_kind(folded[gap_start:gap_end])
-    if kind != _SOFT and not (first_length <= ABBREVIATION_MAX and kind == _AFTER_ABBREVIATION):
-        return 0, ()
-    word_end = padded.index(" ", gap_end + 1) - 1
-    targets = seconds.get(padded[gap_end + 1 : word_end + 1], ())
-    return (word_end, targets) if targets else (0, ())
+    if gap_end - start - prefix_length > _MAX_GAP or gap_end >= n:
+        return ()
+    word_end = padded.index(" ", gap_end + 1)
+    return by_next_word.get(padded[gap_end + 1 : word_end], ())
 
 
 def _follow(spaced: str, folded: str, start: int, key: tuple[str, ...]) -> int:

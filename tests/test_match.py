@@ -400,3 +400,109 @@ def test_fuzzy_hits_survive_the_memo_reset(monkeypatch: pytest.MonkeyPatch) -> N
     fillers = " ".join(f"Quandary{c}{d}" for c in "BCDFG" for d in "HJKLM")
     m.scan(fillers)  # the memo is past its limit now
     assert [h.id for h in m.scan(f"{text} Zephyrine Moravska Quillon spoke too.")] == ["peskov"]
+
+
+# -- fast paths: the same hits as the general loop ---------------------------------------------------
+
+
+def _compile_without_shortcuts(rules: Rules, monkeypatch: pytest.MonkeyPatch) -> Matcher:
+    """A matcher whose scan takes the general per-target loop for every match (no shortcuts)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(match_module, "_plain", lambda targets: None)
+        patch.setattr(match_module, "_lone", lambda targets: None)
+        return Matcher.compile(rules)
+
+
+EDGE_TEXTS = (
+    "",
+    "Lavrov",
+    "Dmitry Peskov, the Kremlin spokesman, said Mr. Peskov had met Lavrov and Zakharova.",
+    "Peskow met Peskow\u2019s aide; PESKOW and peskow and xPeskow did not.",
+    "\ufb01nal words from Peskow, then Peskow again and Песков \u2014 Dmitri Peskow.",
+    "Ant\u00f3nio Guterres and Mr.  Peskov; the Kremlin\r\n\r\nspokesman; Kremlin.  Spokesman.",
+    "The grain corridor sanctions price cap on wheat exports; harvest, cap, Black Sea, football.",
+    "price  cap; price-cap; Price\u00a0Cap; grain\u2014corridor; wheat     exports",
+    "Ciar\u00e1n O\u2019Neill and Jean-Luc Marchetti met Rutte, Ivanov and Halvorsen.",
+    "UN Secretary-General Guterres; UN Secretary General; Secretary-General Guterres\u2019s.",
+)
+
+
+def test_fast_paths_give_the_general_loops_hits(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = Rules(speakers=SPEAKERS, topics=TOPICS)
+    fast = Matcher.compile(rules)
+    slow = _compile_without_shortcuts(rules, monkeypatch)
+    with monkeypatch.context() as patch:
+        patch.setattr(match_module, "_lone", lambda targets: None)  # fuzzy places build theirs per scan
+        expected = [slow.scan(text) for text in EDGE_TEXTS]
+    assert [fast.scan(text) for text in EDGE_TEXTS] == expected
+    assert any(hit.score < 100.0 for hits in expected for hit in hits)  # fuzzy places were covered
+
+
+def test_fast_paths_give_the_general_loops_hits_on_the_bench_corpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bench.bench_match import build_corpus
+
+    corpus = build_corpus(200, 50, 60)
+    fast = Matcher.compile(corpus.rules)
+    slow = _compile_without_shortcuts(corpus.rules, monkeypatch)
+    with monkeypatch.context() as patch:
+        patch.setattr(match_module, "_lone", lambda targets: None)
+        expected = [slow.scan(text) for text in corpus.articles]
+    got = [fast.scan(text) for text in corpus.articles]
+    assert got == expected
+    assert sum(map(len, got)) > 1000
+    assert sum(hit.score < 100.0 for hits in got for hit in hits) > 10
+
+
+def test_every_capitalised_place_of_a_fuzzy_variant_is_a_hit(matcher: Matcher) -> None:
+    # The ASCII view counts the variant's capitalised places, and the search stops after the last.
+    text = "Peskow met Peskow\u2019s aide; PESKOW and peskow and xPeskow did not. Peskow left."
+    hits = matcher.speakers(text)
+    assert [h.text for h in hits] == ["Peskow", "Peskow", "PESKOW", "Peskow"]
+    assert all(h.score < 100.0 for h in hits)
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.text
+
+
+def test_gaps_wider_than_the_enumerated_ones_in_three_word_terms() -> None:
+    m = Matcher.compile(
+        Rules(
+            speakers=(Speaker("tamm", "Ivar Tamm", ("Dr. Ivar Tamm",), fuzzy=0),),
+            topics=(Topic("deal", any=("grain export deal",)),),
+        )
+    )
+    for gap1, gap2 in ((" ", " "), ("  ", " "), (" ", "\r\n"), (" - ", " \u2014 "), ("\n\n\n", "    ")):
+        text = f"The grain{gap1}export{gap2}deal stalled."
+        assert [h.text for h in m.scan(text)] == [f"grain{gap1}export{gap2}deal"], repr(text)
+    for gap1, gap2 in ((".  ", " "), (" ", ", "), ("     ", " "), (" ", " .. ")):
+        assert m.scan(f"The grain{gap1}export{gap2}deal stalled.") == [], repr((gap1, gap2))
+    for name in ("Dr. Ivar Tamm", "Dr.  Ivar Tamm", "Dr Ivar  Tamm", "Dr.\u00a0Ivar\r\n\r\nTamm"):
+        assert [h.text for h in m.scan(f"said {name} today")] == [name]
+    # A full stop ends the name after a word longer than an abbreviation.
+    assert m.scan("said Dr. Ivar. Tamm today") == []
+    assert m.scan("said Dr. Ivar.  Tamm today") == []
+
+
+def test_hit_is_a_frozen_record_that_equals_only_hits() -> None:
+    hit = Hit("topic", "grain", "harvest", "Harvest", 4, 11, 100.0, "any")
+    same = Hit(
+        kind="topic", id="grain", term="harvest", text="Harvest", start=4, end=11, score=100.0, field="any"
+    )
+    assert hit == same
+    assert (hit != same) is False
+    assert hash(hit) == hash(same) == hash(("topic", "grain", "harvest", "Harvest", 4, 11, 100.0, "any"))
+    assert (hit.kind, hit.id, hit.term, hit.text, hit.start, hit.end, hit.score, hit.field) == tuple(hit)
+    # Like a frozen dataclass: not equal to a plain tuple of its fields, not ordered, not writable.
+    assert hit != tuple(hit) and tuple(hit) != hit
+    assert not hit == tuple(hit)  # noqa: SIM201 - the == path, not only !=
+    with pytest.raises(TypeError):
+        _ = hit < same  # type: ignore[operator]
+    with pytest.raises(AttributeError):
+        hit.start = 5  # type: ignore[misc]
+    assert Hit("speaker", "lavrov", "Lavrov", "Lavrov", 0, 6, 100.0).field == ""
+    assert repr(hit).startswith("Hit(kind='topic', id='grain'")
+    import copy
+    import pickle
+
+    assert pickle.loads(pickle.dumps(hit)) == hit == copy.deepcopy(hit)
