@@ -2835,3 +2835,29 @@ ADJUNCT_WORDS: frozenset[str] = frozenset(
         "study",
     }
 )
+
+# Words that open an adjunct phrase between a reporting verb and its clause ("said on Tuesday that",
+# "said late on Friday", "said separately"): the extractor skips the phrase to find the clause.
+ADJUNCT_OPENERS: frozenset[str] = frozenset(
+    {
+        "on",
+        "in",
+        "at",
+        "during",
+        "late",
+        "early",
+        "earlier",
+        "later",
+        "last",
+        "this",
+        "via",
+        "to",
+        "also",
+        "again",
+        "separately",
+        "repeatedly",
+        "publicly",
+        "previously",
+        "recently",
+    }
+)

@@ -1040,32 +1040,7 @@ def _clause_start(toks: Sequence[Token], c: _Cue, end: int) -> int | None:
         if t.kind == "q":
             break
     # skip adjunct phrases: "on Tuesday", "in a statement", "at a news conference in Capitol"
-    while (
-        i < end
-        and toks[i].kind == "w"
-        and toks[i].low
-        in (
-            "on",
-            "in",
-            "at",
-            "during",
-            "late",
-            "early",
-            "earlier",
-            "later",
-            "last",
-            "this",
-            "via",
-            "to",
-            "also",
-            "again",
-            "separately",
-            "repeatedly",
-            "publicly",
-            "previously",
-            "recently",
-        )
-    ):
+    while i < end and toks[i].kind == "w" and toks[i].low in lang.ADJUNCT_OPENERS:
         j = i + 1
         while (
             j < end
