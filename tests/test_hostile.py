@@ -36,10 +36,9 @@ from tests.e2e_harness import (
 )
 from tests.fake_telegram import MAX_MESSAGE_LENGTH, TOKEN, parse_html, utf16_len
 from tests.feedserver import FeedServer
-from watchers.fetch import Fetcher
+from tests.polling import poll_cycle
 from watchers.model import Alert, Source, Statement, Story
 from watchers.parse import parse_feed, scoped_guid
-from watchers.pipeline import Pipeline, open_store, run_cycle
 
 NOW = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -179,18 +178,7 @@ def rules_for(url: str, allow_private: bool = True) -> Rules:
 
 
 async def poll_once(rules: Rules, db: str, now: datetime) -> tuple[list[Alert], str]:
-    alerts: list[Alert] = []
-
-    async def sink(alert: Alert) -> None:
-        alerts.append(alert)
-
-    store = open_store(db)
-    try:
-        async with Fetcher() as fetcher:
-            pipeline = Pipeline(rules, store, fetcher, sink, now=lambda: now)
-            report = await run_cycle(pipeline, rules.feeds, force=True)
-    finally:
-        await store.close()
+    alerts, report = await poll_cycle(rules, db, now)
     return alerts, report.polls[0].status
 
 

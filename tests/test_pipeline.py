@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from feedserver import FeedServer
+from polling import poll_cycle
 
 import watchers.alerts as alerts_module
 import watchers.pipeline as pipeline_module
@@ -24,7 +25,7 @@ from rules.model import Feed, Rules, Speaker, Topic, Watch
 from watchers.alerts import ArticleAnalysis, analyse, watches_firing
 from watchers.fetch import Fetcher
 from watchers.model import Alert, Article, FeedState, Statement
-from watchers.pipeline import Pipeline, follow_rules_url, is_backfill, open_store, run_cycle
+from watchers.pipeline import Pipeline, follow_rules_url, is_backfill, open_store
 
 SCAN = Path(__file__).parent / "data" / "scan"
 NOW = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)
@@ -104,19 +105,8 @@ def serve_all(server: FeedServer) -> None:
 
 
 async def run_pipeline(rules: Rules, db: str, now: datetime) -> list[Alert]:
-    alerts: list[Alert] = []
-
-    async def sink(alert: Alert) -> None:
-        alerts.append(alert)
-
-    store = open_store(db)
-    try:
-        async with Fetcher() as fetcher:
-            pipeline = Pipeline(rules, store, fetcher, sink, now=lambda: now)
-            report = await run_cycle(pipeline, rules.feeds, force=True)
-            assert all(p.status in ("ok", "not-modified") for p in report.polls), report.polls
-    finally:
-        await store.close()
+    alerts, report = await poll_cycle(rules, db, now)
+    assert all(p.status in ("ok", "not-modified") for p in report.polls), report.polls
     return alerts
 
 
