@@ -137,7 +137,10 @@ def _content(story: Story, now: datetime | None) -> _Content:
 
 def _quote(q: Statement, story_speaker: str) -> _Quote:
     other = clean(q.speaker, MAX_NAME) if q.speaker else None
-    return _Quote(clean(q.text, MAX_QUOTE), q.kind, other if other and other != story_speaker else None)
+    # A quote cut before its attribution ends in the writer's comma ("... on Tuesday," she said):
+    # shown on its own, the comma is noise.
+    text = clean(q.text, MAX_QUOTE).rstrip(",;: ")
+    return _Quote(text, q.kind, other if other and other != story_speaker else None)
 
 
 def _link(s: Source, now: datetime | None) -> _Link:

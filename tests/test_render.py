@@ -156,3 +156,13 @@ def test_plain_text_has_everything_and_no_markup() -> None:
     assert "Marta Kovalenko · grain-exports" in text
     assert "“No new levy.”" in text and "(paraphrase) prices would hold" in text
     assert text.count("The Harbour Ledger") == 3
+
+
+def test_a_quote_cut_before_its_attribution_is_shown_without_the_writers_comma() -> None:
+    quote = Statement("We are ready to talk on Tuesday,", 0, 32, "direct", "Jane Doe", "doe")
+    story = Story(
+        id="s1", speaker_id="doe", speaker="Jane Doe", topics=(), quotes=(quote,),
+        sources=(), first_seen=datetime(2026, 11, 16, tzinfo=UTC),
+    )
+    assert "on Tuesday”" in render_plain(story)
+    assert "Tuesday,”" not in render_alert(story)
