@@ -1,4 +1,4 @@
-"""Benchmark of watchers.parse: parse_feed (bytes -> Articles with clean text) vs bare feedparser.parse.
+"""Benchmark of watchers.feeds.parse: parse_feed (bytes -> Articles with clean text) vs bare feedparser.parse.
 
     python -m bench.bench_parse            # RSS 2.0 and Atom 1.0 feeds of 50 content-heavy items, 40 rounds
     python -m bench.bench_parse --quick    # fewer rounds (a second or two)
@@ -32,7 +32,7 @@ import feedparser
 
 from rules.match import Matcher
 from rules.model import Feed, Rules, Speaker, Topic
-from watchers.parse import parse_feed
+from watchers.feeds.parse import parse_feed
 
 SEED = 20240312
 ITEMS = 50

@@ -27,10 +27,10 @@ from datetime import UTC, datetime
 from bench.bench_parse import make_feed
 from rules.model import Feed
 from tests.feedserver import FeedServer, ServerProcess
-from watchers.errors import FetchError
-from watchers.fetch import Fetcher
+from watchers.feeds.errors import FetchError
+from watchers.feeds.fetch import Fetcher
+from watchers.feeds.parse import parse_feed
 from watchers.model import FeedState
-from watchers.parse import parse_feed
 
 FEEDS = 2000
 FRESH_EVERY = 10  # one feed in ten has new items: 10%

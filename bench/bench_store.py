@@ -4,7 +4,7 @@
     python -m bench.bench_store --quick   # a tenth of everything, for a smoke run
 
 Measures, in one run:
-- dedup cost per article (watchers.dedup.process_article on a file database: level-1 check, SimHash,
+- dedup cost per article (watchers.stories.dedup.process_article on a file database: level-1 check, SimHash,
   band probes, candidate lookup, fuzzy matching, inserts, commit) with 1,000 and with 100,000 stories of
   history at the same daily rate, and their ratio (target <= 1.5);
 - /quotes-style (recent_statements) and /search-style (search_statements) latency p50/p95 over 1,000,000
@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from watchers.dedup import process_article
 from watchers.model import Article, Statement
 from watchers.store import Store
+from watchers.stories.dedup import process_article
 
 SEED = 20240611
 SPEAKERS = 200

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 def _read(path: str) -> str:
     """The article text of a file: .txt as UTF-8, .html the way a fetched page is read (DESIGN.md).
 
-    A page's bytes go through watchers.text.decode_html — BOM, <meta charset>, UTF-8, else Windows-1252,
+    A page's bytes go through watchers.feeds.text.decode_html — BOM, <meta charset>, UTF-8, else Windows-1252,
     as for fetched pages (there is no HTTP header here) — then the same text extraction."""
     raw = Path(path).read_bytes()
     if path.lower().endswith((".html", ".htm")):
-        from watchers.text import decode_html, html_to_text
+        from watchers.feeds.text import decode_html, html_to_text
 
         return html_to_text(decode_html(raw), None)
     return raw.decode("utf-8")

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from bot.render import render_plain
 from rules.model import Feed, Rules
-from watchers.fetch import Fetcher
+from watchers.feeds.fetch import Fetcher
 from watchers.model import Alert, FeedState, Story
 from watchers.pipeline import Pipeline, PollReport, open_store, utcnow
 

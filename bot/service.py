@@ -49,10 +49,10 @@ from bot.render import render_plain
 from rules.load import RulesError
 from rules.model import Rules, TelegramSettings
 from rules.reload import Reloader
-from watchers.fetch import Fetcher
+from watchers.feeds.fetch import Fetcher
+from watchers.feeds.schedule import STARTUP_SPREAD, FeedScheduler
 from watchers.model import Alert
 from watchers.pipeline import CycleReport, Pipeline, PollReport, open_store
-from watchers.schedule import STARTUP_SPREAD, FeedScheduler
 from watchers.store import StoreError
 
 if TYPE_CHECKING:

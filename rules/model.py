@@ -13,7 +13,7 @@ from typing import Literal
 DEFAULT_INTERVAL = 300.0
 # Items older than this on a feed's first poll are recorded but never alerted (no flood on a new feed).
 DEFAULT_BACKFILL = 24 * 3600.0
-# Two statements by one speaker this close in time can be one story (see watchers.dedup).
+# Two statements by one speaker this close in time can be one story (see watchers.stories.dedup).
 DEFAULT_DEDUP_WINDOW = 72 * 3600.0
 DEFAULT_RETENTION = 90 * 24 * 3600.0
 # rapidfuzz score (0-100) a name variant must reach to count as a transliteration of an alias.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rules.model import Rules
-from watchers.fetch import Fetcher
+from watchers.feeds.fetch import Fetcher
 from watchers.model import Alert
 from watchers.pipeline import CycleReport, Pipeline, open_store, run_cycle
 

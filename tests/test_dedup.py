@@ -1,4 +1,4 @@
-"""Story de-duplication (watchers.dedup): the three levels, what must not merge, the follow-up rule.
+"""Story de-duplication (watchers.stories.dedup): the three levels, what must not merge, the follow-up rule.
 
 Fictional world: Marta Keldan (finance ministry spokeswoman of Norvalia) and Teodor Brask (opposition
 leader), carried by the Harbour Ledger, the Valley Courier, Northgate Wire and the Civic Post.
@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from rules.model import Feed
-from watchers.dedup import Candidate, assign, process_article
-from watchers.fingerprint import MAX_DISTANCE, hamming, simhash
-from watchers.keyquotes import key_quotes
+from watchers.feeds.parse import parse_feed
 from watchers.model import Article, Kind, Statement, StoryEvent
-from watchers.parse import parse_feed
-from watchers.similarity import match_score, normalise
+from watchers.statements.keyquotes import key_quotes
 from watchers.store import Store
+from watchers.stories.dedup import Candidate, assign, process_article
+from watchers.stories.fingerprint import MAX_DISTANCE, hamming, simhash
+from watchers.stories.similarity import match_score, normalise
 
 WINDOW = 72 * 3600.0
 T0 = datetime(2024, 3, 12, 9, 0, tzinfo=UTC)

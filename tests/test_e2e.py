@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rules.model import Feed
 from tests.e2e_harness import RETRY_AFTER_SECONDS, Harness, HarnessConfig
-from watchers.schedule import FeedScheduler
+from watchers.feeds.schedule import FeedScheduler
 
 SEED = 20261116
 KILLS = 3

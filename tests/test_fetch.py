@@ -16,7 +16,7 @@ from aiohttp import web
 from feedserver import FeedServer
 
 from rules.model import Feed
-from watchers.errors import (
+from watchers.feeds.errors import (
     Blocked,
     ConnectionFailed,
     FetchError,
@@ -26,11 +26,11 @@ from watchers.errors import (
     TooLarge,
     TooManyRedirects,
 )
-from watchers.fetch import Fetcher, is_public_address, system_resolver
+from watchers.feeds.fetch import Fetcher, is_public_address, system_resolver
+from watchers.feeds.parse import parse_feed
+from watchers.feeds.schedule import apply_result
+from watchers.feeds.text import fetch_article_text
 from watchers.model import Article, FeedState
-from watchers.parse import parse_feed
-from watchers.schedule import apply_result
-from watchers.text import fetch_article_text
 
 NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Local Desk</title><item><guid>g1</guid><title>One</title><description>Body.</description></item></channel></rss>'
@@ -348,7 +348,7 @@ async def test_full_text_keeps_the_feed_text_on_errors(
     feed = local_feed(feed_server, "/rss", full_text=True)
     original = article_for(feed_server.url("/gone"), text="A longer summary from the feed itself.")
     async with Fetcher() as fetcher:
-        with caplog.at_level(logging.WARNING, logger="watchers.text"):
+        with caplog.at_level(logging.WARNING, logger="watchers.feeds.text"):
             kept = await fetch_article_text(fetcher, original, feed)
         shorter = await fetch_article_text(
             fetcher, article_for(feed_server.url("/tiny"), text="Longer text already."), feed

@@ -37,8 +37,8 @@ from tests.e2e_harness import (
 from tests.fake_telegram import MAX_MESSAGE_LENGTH, TOKEN, parse_html, utf16_len
 from tests.feedserver import FeedServer
 from tests.polling import poll_cycle
+from watchers.feeds.parse import parse_feed, scoped_guid
 from watchers.model import Alert, Source, Statement, Story
-from watchers.parse import parse_feed, scoped_guid
 
 NOW = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from watchers.keyquotes import key_quotes
 from watchers.model import Kind, Statement
+from watchers.statements.keyquotes import key_quotes
 
 
 def st(text: str, start: int, kind: Kind = "direct", speaker_id: str | None = "doe") -> Statement:

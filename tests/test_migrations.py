@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 import watchers.store as store_module
-from watchers.dedup import process_article
-from watchers.fingerprint import simhash, to_signed
 from watchers.model import Article, Statement
-from watchers.similarity import normalise
 from watchers.store import SCHEMA_VERSION, Store, connect, migrate, schema_version
+from watchers.stories.dedup import process_article
+from watchers.stories.fingerprint import simhash, to_signed
+from watchers.stories.similarity import normalise
 
 T0 = datetime(2024, 11, 4, 10, 0, tzinfo=UTC)
 WINDOW = 72 * 3600.0

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from rules.model import Feed
-from watchers.errors import NotAFeed, ParseError
-from watchers.parse import ParsedFeed, parse_feed
-from watchers.urls import canonical_url, resolve
+from watchers.feeds.errors import NotAFeed, ParseError
+from watchers.feeds.parse import ParsedFeed, parse_feed
+from watchers.feeds.urls import canonical_url, resolve
 
 NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
 

@@ -15,17 +15,17 @@ import pytest
 from feedserver import FeedServer
 from polling import poll_cycle
 
-import watchers.alerts as alerts_module
 import watchers.pipeline as pipeline_module
+import watchers.stories.watches as alerts_module
 from bot.cli import main
 from bot.scan import feeds_for, scan
 from rules.load import parse_rules
 from rules.match import Matcher
 from rules.model import Feed, Rules, Speaker, Topic, Watch
-from watchers.alerts import ArticleAnalysis, analyse, watches_firing
-from watchers.fetch import Fetcher
+from watchers.feeds.fetch import Fetcher
 from watchers.model import Alert, Article, FeedState, Statement
 from watchers.pipeline import Pipeline, follow_rules_url, is_backfill, open_store
+from watchers.stories.watches import ArticleAnalysis, analyse, watches_firing
 
 SCAN = Path(__file__).parent / "data" / "scan"
 NOW = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)

@@ -56,7 +56,7 @@ def test_rules_give_speaker_ids(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_html_goes_through_text_extraction(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("watchers.text")
+    pytest.importorskip("watchers.feeds.text")
     path = tmp_path / "a.html"
     body = "<p>Talks resumed on Monday after a pause.</p><p>&ldquo;We are ready,&rdquo; Jane Doe said.</p>"
     path.write_text(
@@ -70,7 +70,7 @@ def test_html_goes_through_text_extraction(tmp_path: Path, capsys: pytest.Captur
 def test_html_in_windows_1252_is_decoded_like_a_fetched_page(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("watchers.text")
+    pytest.importorskip("watchers.feeds.text")
     # An old CMS page: no charset anywhere, curly quotes and an accent as Windows-1252 bytes.
     body = ("<p>The Caf\u00e9 Council met on Monday.</p>"
             "<p>\u201cWe are ready to sign,\u201d Jane Doe said after the meeting.</p>")
@@ -84,7 +84,7 @@ def test_html_in_windows_1252_is_decoded_like_a_fetched_page(
 
 
 def test_html_meta_charset_is_honoured(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("watchers.text")
+    pytest.importorskip("watchers.feeds.text")
     # ISO-8859-2 bytes for "š" and "ř" read as Windows-1252 would be "¹" and "ø": the <meta> decides.
     body = ("<p>The port of Brno-Vltava reopened on Tuesday.</p>"
             '<p>"The cranes are working again," Tom\u00e1\u0161 Dvo\u0159\u00e1k said on Tuesday.</p>')

@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from rules.model import Feed
-from watchers.errors import Blocked, HTTPStatusError, Timeout
-from watchers.fetch import FetchResult
-from watchers.model import FeedState
-from watchers.schedule import (
+from watchers.feeds.errors import Blocked, HTTPStatusError, Timeout
+from watchers.feeds.fetch import FetchResult
+from watchers.feeds.schedule import (
     DUE_TOLERANCE,
     MAX_DELAY,
     FeedScheduler,
@@ -21,6 +20,7 @@ from watchers.schedule import (
     parse_cache_control,
     parse_retry_after,
 )
+from watchers.model import FeedState
 
 NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
 DAY = 24 * 3600.0

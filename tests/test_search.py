@@ -7,9 +7,9 @@ from typing import cast
 
 import pytest
 
-from watchers.dedup import process_article
 from watchers.model import Article, Kind, Statement
 from watchers.store import Store, fts_query
+from watchers.stories.dedup import process_article
 
 T0 = datetime(2024, 9, 2, 7, 30, tzinfo=UTC)
 WINDOW = 72 * 3600.0

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 import watchers.store as store_module
-from watchers.dedup import process_article
-from watchers.fingerprint import MAX_DISTANCE
 from watchers.model import Article, FeedState, Statement
 from watchers.store import AsyncStore, Store, StoreError, connect
+from watchers.stories.dedup import process_article
+from watchers.stories.fingerprint import MAX_DISTANCE
 
 T0 = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
 HOUR = 3600.0

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from watchers import text
-from watchers.text import decode_html, html_fragment_to_text, html_to_text, page_fallback_text
+from watchers.feeds import text
+from watchers.feeds.text import decode_html, html_fragment_to_text, html_to_text, page_fallback_text
 
 
 def test_fragment_paragraphs_lines_and_entities() -> None:

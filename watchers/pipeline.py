@@ -14,7 +14,7 @@
             events     = dedup.process_article(article, statements)   # records article, statements, stories
             if backfill: skip alerts (recorded only)
             for event in events:
-                firings = watches_firing(rules, event.speaker)         # watchers/alerts.py
+                firings = watches_firing(rules, event.speaker)         # watchers/stories/watches.py
                 sink(Alert(story, watches, chats, update=not event.new))
         state = apply_result(state, result or error)          # validators, health, next poll
         store.save_feed_state(state)                          # always, whatever the poll raised
@@ -33,16 +33,16 @@ from datetime import UTC, datetime, timedelta
 
 from rules.match import Matcher
 from rules.model import Feed, Rules
-from watchers import dedup
-from watchers.alerts import ArticleAnalysis, analyse, watches_firing
-from watchers.errors import FetchError
-from watchers.fetch import Fetcher, FetchResult
+from watchers.feeds.errors import FetchError
+from watchers.feeds.fetch import Fetcher, FetchResult
+from watchers.feeds.parse import parse_feed
+from watchers.feeds.schedule import apply_result, is_due
+from watchers.feeds.text import fetch_article_text
 from watchers.model import Alert, Article, FeedState, StoryEvent
-from watchers.parse import parse_feed
-from watchers.schedule import apply_result, is_due
 from watchers.statements import extract_statements
 from watchers.store import AsyncStore, Store
-from watchers.text import fetch_article_text
+from watchers.stories import dedup
+from watchers.stories.watches import ArticleAnalysis, analyse, watches_firing
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class PollReport:
     alerts: int = 0
     error: str | None = None
     seconds: float = 0.0
-    truncated: bool = False  # the body ended inside an entry (see watchers.parse); validators not kept
+    truncated: bool = False  # the body ended inside an entry (see watchers.feeds.parse); validators not kept
     failed: int = 0  # articles whose processing raised (logged; retried next poll: validators not kept)
 
 

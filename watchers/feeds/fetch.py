@@ -48,7 +48,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from rules.model import Feed
-from watchers.errors import (
+from watchers.feeds.errors import (
     Blocked,
     ConnectionFailed,
     FetchError,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from watchers import lang_en as lang
-from watchers.quotemarks import Quote
+from watchers.statements.lang import en as lang
+from watchers.statements.quotemarks import Quote
 
 # A line this long that ends mid-sentence was wrapped by the writer's tool: join it with the next.
 WRAPPED_LINE_CHARS = 65

@@ -1,4 +1,4 @@
-"""Near-duplicate fingerprints of article text (level 2 of watchers.dedup): 64-bit SimHash.
+"""Near-duplicate fingerprints of article text (level 2 of watchers.stories.dedup): 64-bit SimHash.
 
 Wire copy republished under another headline, or lightly edited (a sentence cut, a typo fixed), keeps
 almost all of its word 3-shingles, so its SimHash differs from the original's in a few bits only, while
@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from watchers.similarity import fold_marks
+from watchers.stories.similarity import fold_marks
 
 # Word 3-shingles: long enough that two articles sharing common phrases ("the minister said on") do not
 # look alike, short enough that one edited word disturbs only three shingles.

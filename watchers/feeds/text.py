@@ -28,11 +28,11 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from rules.model import Feed
-from watchers.errors import FetchError
+from watchers.feeds.errors import FetchError
 from watchers.model import Article
 
 if TYPE_CHECKING:  # fetch.py is the I/O edge; text.py only calls the fetcher it is given
-    from watchers.fetch import Fetcher
+    from watchers.feeds.fetch import Fetcher
 
 log = logging.getLogger(__name__)
 

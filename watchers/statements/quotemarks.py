@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from watchers import lang_en as lang
+from watchers.statements.lang import en as lang
 
 # An unclosed quote longer than this is a stray mark in scraped text, not a quote.
 MAX_UNCLOSED_CHARS = 1200

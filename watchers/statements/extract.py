@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from watchers import lang_en as lang
-from watchers.attribution import (
+from watchers.model import Kind, Span, Statement
+from watchers.statements.attribution import (
     ANON,
     Entity,
     Mention,
@@ -32,10 +32,10 @@ from watchers.attribution import (
     subject_right,
     surname_key,
 )
-from watchers.boilerplate import is_headline, is_noise
-from watchers.model import Kind, Span, Statement
-from watchers.quotemarks import Quote, find_quotes
-from watchers.sentences import Token, paragraphs, quote_is_terminal, split_sentences, tokenize
+from watchers.statements.boilerplate import is_headline, is_noise
+from watchers.statements.lang import en as lang
+from watchers.statements.quotemarks import Quote, find_quotes
+from watchers.statements.sentences import Token, paragraphs, quote_is_terminal, split_sentences, tokenize
 
 if TYPE_CHECKING:
     from rules.match import Matcher

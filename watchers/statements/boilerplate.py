@@ -5,7 +5,7 @@ A noise paragraph never yields a statement, and names in it never become speaker
 
 from __future__ import annotations
 
-from watchers import lang_en as lang
+from watchers.statements.lang import en as lang
 
 # A boilerplate line is short: a real paragraph that happens to start with "Read more" is prose.
 MAX_BOILERPLATE_CHARS = 300

@@ -10,7 +10,7 @@ front (see scoped_guid); else the canonical link; else a hash of the entry. Item
 get the first-seen time as `published` and `dated=False` (the pipeline treats them as backfill on a
 feed's first poll).
 
-feedparser only ever sees bytes and the response headers, never a URL: fetching is watchers.fetch's job,
+feedparser only ever sees bytes and the response headers, never a URL: fetching is watchers.feeds.fetch's job,
 with its limits and SSRF guard. Its HTML sanitizer and relative-URI rewriting are turned off because we
 turn entry HTML into plain text ourselves (text.html_fragment_to_text), which drops scripts and markup
 anyway; that is most of feedparser's time on content-heavy feeds (see bench/bench_parse.py). Entry links
@@ -41,11 +41,11 @@ from urllib.parse import urlsplit
 import feedparser
 
 from rules.model import Feed
-from watchers.errors import NotAFeed
-from watchers.jsonfeed import looks_like_json_feed, parse_json_feed
+from watchers.feeds.errors import NotAFeed
+from watchers.feeds.jsonfeed import looks_like_json_feed, parse_json_feed
+from watchers.feeds.text import html_fragment_to_text, plain_text_paragraphs
+from watchers.feeds.urls import canonical_url, resolve
 from watchers.model import Article
-from watchers.text import html_fragment_to_text, plain_text_paragraphs
-from watchers.urls import canonical_url, resolve
 
 # The headers feedparser uses with bytes: charset (content-type) and language. Not Content-Location: given
 # a base URI, feedparser also "resolves" RSS guids ("abc-123" -> "https://site/abc-123"), which would change

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from watchers import lang_en as lang
-from watchers.sentences import Token
+from watchers.statements.lang import en as lang
+from watchers.statements.sentences import Token
 
 # An apposition between commas longer than this is a clause, not a description of the speaker.
 MAX_APPOSITION_TOKENS = 18

@@ -34,8 +34,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from rules.model import Feed
-from watchers.errors import FetchError, HTTPStatusError
-from watchers.fetch import FetchResult
+from watchers.feeds.errors import FetchError, HTTPStatusError
+from watchers.feeds.fetch import FetchResult
 from watchers.model import FeedState
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ no rowid tricks. The SQLite-only spots are marked `SQLITE-ONLY`: the FTS5 index 
 `BEGIN IMMEDIATE`.
 
 Concurrency: one connection, one writer. `Store` is synchronous and thread-safe (an RLock around the
-connection); `transaction()` groups several calls atomically (watchers.dedup uses it for one article).
+connection); `transaction()` groups several calls atomically (watchers.stories.dedup uses it for one article).
 File databases run in WAL mode, so other connections (other Store objects on the same file, the CLI,
 `sqlite3` in a shell) read while the writer writes. `AsyncStore` runs the same methods on ONE worker
 thread so async callers never block the event loop.
@@ -19,7 +19,7 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
      deliveries, subscriptions, kv
   2  statements_fts (FTS5 full-text index of statements) and the outbox
   3  feed health columns (errors, next poll, first-poll flag) and the fingerprint band columns that make
-     near-duplicate lookup an index lookup (see watchers.fingerprint)
+     near-duplicate lookup an index lookup (see watchers.stories.fingerprint)
   4  feeds.configured_url: the rules URL the stored url was last reset from (an edit of the rules URL
      resets url and validators; a permanent redirect changes url only)
 """
@@ -37,8 +37,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, ParamSpec, TypeVar, cast
 
-from watchers.fingerprint import BANDS, bands, from_signed, hamming, probes, to_signed
-from watchers.keyquotes import key_quotes
 from watchers.model import (
     Article,
     FeedState,
@@ -50,7 +48,9 @@ from watchers.model import (
     Story,
     StoryEvent,
 )
-from watchers.similarity import normalise
+from watchers.statements.keyquotes import key_quotes
+from watchers.stories.fingerprint import BANDS, bands, from_signed, hamming, probes, to_signed
+from watchers.stories.similarity import normalise
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -127,7 +127,7 @@ def _migrate_0_to_1(db: sqlite3.Connection) -> None:
             id TEXT PRIMARY KEY,
             url TEXT NOT NULL,
             title TEXT NOT NULL,
-            norm_title TEXT NOT NULL,       -- watchers.similarity.normalise(title), level-1 dedup
+            norm_title TEXT NOT NULL,       -- watchers.stories.similarity.normalise(title), level-1 dedup
             feed TEXT NOT NULL,
             outlet TEXT NOT NULL,
             published REAL NOT NULL,
@@ -253,7 +253,7 @@ def _migrate_2_to_3(db: sqlite3.Connection) -> None:
         ALTER TABLE articles ADD COLUMN fp1 INTEGER;
         ALTER TABLE articles ADD COLUMN fp2 INTEGER;
         ALTER TABLE articles ADD COLUMN fp3 INTEGER;
-        -- The same bands as watchers.fingerprint.bands (arithmetic shift, then mask: sign-safe).
+        -- The same bands as watchers.stories.fingerprint.bands (arithmetic shift, then mask: sign-safe).
         UPDATE articles SET fp0 = (fingerprint >> 48) & 65535, fp1 = (fingerprint >> 32) & 65535,
                             fp2 = (fingerprint >> 16) & 65535, fp3 = fingerprint & 65535
             WHERE fingerprint IS NOT NULL;
@@ -511,7 +511,7 @@ class Store:
                 values,
             )
 
-    # -- articles (level-1 and level-2 lookups for watchers.dedup)
+    # -- articles (level-1 and level-2 lookups for watchers.stories.dedup)
 
     def article_seen(self, article_id: str, url: str) -> bool:
         """Level-1 dedup: an article with this id or this canonical URL was processed before.
@@ -557,7 +557,7 @@ class Store:
         """Level-2 dedup: (article id, outlet, distance) of articles published between since and until
         whose fingerprint is within max_distance bits, nearest (then earliest) first.
 
-        Candidates share a band, give or take one bit (watchers.fingerprint.probes): index range scans
+        Candidates share a band, give or take one bit (watchers.stories.fingerprint.probes): index range scans
         on (band, published), so the cost follows the window's band collisions, not the history."""
         lo, hi = _ts_req(since), _ts_req(until)
         parts = []
@@ -589,7 +589,7 @@ class Store:
             )
         ]
 
-    # -- statements and stories (decisions in watchers.dedup)
+    # -- statements and stories (decisions in watchers.stories.dedup)
 
     def story_candidates(
         self, speaker_id: str, since: datetime, until: datetime, limit: int
@@ -1118,7 +1118,7 @@ class AsyncStore:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quotewatch-store")
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run any function on the store's worker thread (e.g. watchers.dedup.process_article)."""
+        """Run any function on the store's worker thread (e.g. watchers.stories.dedup.process_article)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
 
@@ -1129,7 +1129,7 @@ class AsyncStore:
     async def process_article(
         self, article: Article, statements: Sequence[Statement], now: datetime, window: float
     ) -> list[StoryEvent]:
-        from watchers.dedup import process_article
+        from watchers.stories.dedup import process_article
 
         return await self.run(process_article, self.store, article, statements, now, window)
 

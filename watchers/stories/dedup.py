@@ -7,7 +7,7 @@ this order (the first level that applies wins):
    (published within the window) was processed before -> already seen: no event, no new source. A
    same-title copy is recorded as seen itself (no stories, no fingerprint), so it is not read again.
    Items without a link (url "") match by id only.
-2. Same text: the article's SimHash (watchers.fingerprint) is within MAX_DISTANCE bits of an article
+2. Same text: the article's SimHash (watchers.stories.fingerprint) is within MAX_DISTANCE bits of an article
    published within the window -> wire copy under another headline, or lightly edited. It is a new
    source of EVERY story the earlier article made (new=False), whatever its own statements look like
    (extraction may differ slightly between two copies). From the same outlet it is that outlet's own
@@ -32,7 +32,7 @@ old alert gains a source, the new words get their own alert. Only an unmatched D
 MIN_FOLLOWUP_WORDS words counts as new; unmatched partial or indirect statements in such an article are
 usually the article's own paraphrase of the known quote, so they stay with the matched story.
 
-The decisions (`assign`, and `normalise` / `match_score` from watchers.similarity) are pure; `process_article` is the
+The decisions (`assign`, and `normalise` / `match_score` from watchers.stories.similarity) are pure; `process_article` is the
 only function here that touches the store, inside one store transaction per article.
 """
 
@@ -44,9 +44,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from watchers.fingerprint import MAX_DISTANCE, simhash
 from watchers.model import Article, Statement, StoryEvent
-from watchers.similarity import match_score, normalise
+from watchers.stories.fingerprint import MAX_DISTANCE, simhash
+from watchers.stories.similarity import match_score, normalise
 
 if TYPE_CHECKING:
     from watchers.store import Store

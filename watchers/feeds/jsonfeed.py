@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from watchers.errors import NotAFeed, ParseError
+from watchers.feeds.errors import NotAFeed, ParseError
 
 JSON_FEED_TYPES = ("application/feed+json", "application/json")
 
