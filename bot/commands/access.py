@@ -1,0 +1,94 @@
+"""Who may use the bot and who may do what, checked before any command handler runs.
+
+  - anybody: /start /help /quotes /search /watches /status, and (un)subscribing their private chat;
+  - in a group, only the group's administrators (getChatMember) or the bot's admins (un)subscribe it;
+  - admins only (user ids from [telegram] admins, read from the current rules, so a reload applies):
+    /reload /track /untrack /alias /watch /unwatch /mute.
+  - with an allowlist in the config, only those chats (and the admins anywhere) get an answer at all.
+
+`guarded` wraps every command with these checks (bot/app.py registers the wrapped handlers);
+`on_any_update` runs before all of them and gives a returning chat its subscriptions back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+
+from bot.commands.base import Context, Handler, UserError, ctx, e, reply
+
+log = logging.getLogger("quotewatch.commands")
+
+
+def is_admin(update: Update, context: Context) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in ctx(context).rules().settings.telegram.admins
+
+
+async def may_manage_chat(update: Update, context: Context) -> bool:
+    """A private chat's own user, a group's administrators, a channel's posters, and the bot's admins."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return False
+    if chat.type == ChatType.PRIVATE or is_admin(update, context):
+        return True
+    if chat.type == ChatType.CHANNEL:
+        return True  # only a channel's admins can post in it
+    if user is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError as err:
+        log.warning("getChatMember failed: chat=%s error=%s", chat.id, err)
+        return False
+    return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+def allowed_chat(update: Update, context: Context) -> bool:
+    """With an allowlist in the config, only those chats (and the admins anywhere) may use the bot."""
+    allowlist = ctx(context).rules().settings.telegram.allowlist
+    chat = update.effective_chat
+    return not allowlist or is_admin(update, context) or (chat is not None and chat.id in allowlist)
+
+
+def guarded(handler: Handler, *, admin: bool = False) -> Handler:
+    """Allowlist and admin checks, and UserError turned into a polite reply, around a handler."""
+
+    async def wrapper(update: Update, context: Context) -> None:
+        if not allowed_chat(update, context):
+            await reply(update, "Sorry, this bot is private.")
+            return
+        if admin and not is_admin(update, context):
+            await reply(update, "Sorry, only the bot's admins can change the rules.")
+            return
+        try:
+            await handler(update, context)
+        except UserError as err:
+            await reply(update, e(str(err)))
+
+    wrapper.__doc__ = handler.__doc__
+    wrapper.__name__ = handler.__name__
+    return wrapper
+
+
+async def on_any_update(update: Update, context: Context) -> None:
+    """A chat that talks to the bot again (after blocking it, say) gets its subscriptions back.
+
+    Runs before the commands (app.py registers it in an earlier group). Only what a person does counts:
+    a message or a button; membership updates (the bot removed from a group) do not."""
+    chat = update.effective_chat
+    if chat is None or update.effective_user is None or update.my_chat_member or update.chat_member:
+        return
+    if not allowed_chat(update, context):
+        return
+    qw = ctx(context)
+    if chat.id in qw.active_chats:
+        return  # nothing to reactivate: no write transaction for every message
+    # Remembered before the write: a deactivation by the Sender after it forgets the chat again.
+    qw.active_chats.add(chat.id)
+    resumed = await qw.store.reactivate_chat(chat.id)
+    if resumed:
+        log.info("chat reactivated: chat=%s subscriptions=%d", chat.id, resumed)

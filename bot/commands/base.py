@@ -1,0 +1,127 @@
+"""What every command handler shares: its context (`BotContext`), reading its arguments, replying.
+
+Shared objects come from `context.bot_data` (a `BotContext`, fetched with `ctx`), never from module
+globals. Arguments are read with `words` (shell-like, size-checked); a request the bot cannot do raises
+`UserError`, whose message `guarded` (bot/commands/access.py) sends back as a polite reply.
+
+Rules for every reply: user input is escaped (`e`, html.escape) before it is echoed; a reply is kept
+under Telegram's 4096 characters by `fit`.
+"""
+
+from __future__ import annotations
+
+import html
+import shlex
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.render import TELEGRAM_MAX_TEXT, visible_length
+from rules.model import Rules
+
+if TYPE_CHECKING:
+    from watchers.store import AsyncStore
+
+Context = ContextTypes.DEFAULT_TYPE
+Handler = Callable[[Update, Context], Coroutine[object, object, None]]
+
+BOT_DATA_KEY = "quotewatch"
+MAX_ARG_CHARS = 300  # longer arguments are a paste accident; refuse them rather than echo them back
+MAX_ARGS = 20
+_CURLY = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+
+
+@dataclass
+class BotContext:
+    """What the handlers need, kept in application.bot_data[BOT_DATA_KEY]."""
+
+    store: AsyncStore
+    rules: Callable[[], Rules]
+    rules_path: Path
+    on_rules_changed: Callable[[], None]
+    started: float  # unix time the service started (for /status uptime)
+    version: str
+    # Chats whose subscriptions are known to be active since they last wrote to us, so an update from them
+    # needs no write to reactivate anything. The Sender forgets a chat here when it deactivates it.
+    active_chats: set[int | str] = field(default_factory=set)
+
+    def chat_gone(self, chat_id: int | str) -> None:
+        """The Sender deactivated this chat: its next update must reactivate it."""
+        self.active_chats.discard(chat_id)
+
+
+class UserError(Exception):
+    """A request we cannot do; the message (plain text) tells the user what to write instead."""
+
+
+def ctx(context: Context) -> BotContext:
+    value = context.bot_data[BOT_DATA_KEY]
+    assert isinstance(value, BotContext)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------
+# Arguments
+
+
+def split_args(text: str) -> list[str]:
+    """Shell-like words of a command's argument text; "quoted names" stay one word (curly quotes too)."""
+    text = text.translate(_CURLY)
+    try:
+        return shlex.split(text)
+    except ValueError:
+        raise UserError('A quotation mark is not closed: write names like "Marta Kovalenko".') from None
+
+
+def arg_text(update: Update) -> str:
+    """The text after the command (and its @botname), checked for size."""
+    message = update.effective_message
+    raw = (message.text or "") if message else ""
+    _, _, rest = raw.partition(" ")
+    rest = rest.strip()
+    if len(rest) > MAX_ARG_CHARS:
+        raise UserError(f"That is {len(rest)} characters of arguments; keep it under {MAX_ARG_CHARS}.")
+    return rest
+
+
+def words(update: Update) -> list[str]:
+    parts = split_args(arg_text(update))
+    if len(parts) > MAX_ARGS:
+        raise UserError(f"Too many arguments ({len(parts)}); at most {MAX_ARGS}.")
+    return parts
+
+
+# ---------------------------------------------------------------------------------------------------
+# Replies
+
+
+def fit(lines: Sequence[str], footer: str = "") -> str:
+    """Join reply lines, dropping lines from the end (with a note) to stay under Telegram's limit."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        candidate = "\n".join([*out, line])
+        rest = f"\n… {len(lines) - i} more not shown" if i < len(lines) - 1 else ""
+        if visible_length(candidate + rest + footer) > TELEGRAM_MAX_TEXT - 40:
+            out.append(f"… {len(lines) - i} more not shown")
+            break
+        out.append(line)
+    return "\n".join(out) + footer
+
+
+def e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    await message.reply_text(
+        text, parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True),
+        reply_markup=markup, do_quote=False,
+    )

@@ -1,0 +1,164 @@
+"""/quotes and /search: what the tracked speakers said, read from the store.
+
+A speaker is named loosely ("peskow", an alias, a surname): `find_speaker` matches exactly first, then
+fuzzily (rapidfuzz), and a name it cannot pin down gets suggestions instead of a guess. The pure parts
+(`find_speaker`, `parse_window`, `format_hit`) are tested without Telegram.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, utils
+from telegram import Update
+
+from bot.commands.base import BotContext, Context, UserError, ctx, e, fit, reply, words
+from bot.render import clean, safe_url, when
+from rules.duration import format_duration, parse_duration
+from rules.model import Speaker
+
+if TYPE_CHECKING:
+    from watchers.store import StatementHit
+
+DEFAULT_QUOTES = 5
+MAX_QUOTES = 20  # one screen of quotes; more is what /search with a speaker is for
+SEARCH_LIMIT = 10
+SHOWN_TEXT = 300  # characters of one statement shown in a list
+# rapidfuzz WRatio (0-100): "peskow" scores 83 against "peskov". Below FUZZY_MIN it is not a match;
+# a best match closer than FUZZY_GAP to a *different* speaker's best is ambiguous.
+FUZZY_MIN = 80.0
+FUZZY_GAP = 5.0
+SUGGEST_MIN = 55.0
+SUGGEST_SPREAD = 10.0  # suggestions are the near-best matches, not everything above SUGGEST_MIN
+SEARCH_SPEAKER_MIN = 90.0  # "/search levy kovalenko": stricter, since the last word may just be a word
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pure helpers (tested without Telegram)
+
+
+def score(query: str, speaker: Speaker) -> float:
+    """How well `query` names `speaker` (0-100): the best rapidfuzz WRatio over its id, name and aliases."""
+    wanted = utils.default_process(query)
+    return max(fuzz.WRatio(wanted, utils.default_process(t)) for t in (speaker.id, *speaker.terms))
+
+
+def find_speaker(query: str, speakers: Sequence[Speaker]) -> tuple[Speaker | None, list[Speaker]]:
+    """(the speaker `query` names, []) or (None, suggestions): exact id/name/alias first, then fuzzy."""
+    wanted = utils.default_process(query)
+    if not wanted:
+        return None, []
+    exact = [s for s in speakers if wanted in {utils.default_process(t) for t in (s.id, *s.terms)}]
+    if len(exact) == 1:
+        return exact[0], []
+    if len(exact) > 1:
+        return None, exact
+    scored = sorted(((score(query, s), s) for s in speakers), key=lambda pair: -pair[0])
+    if not scored:
+        return None, []
+    best_score, best = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if best_score >= FUZZY_MIN and best_score - runner_up >= FUZZY_GAP:
+        return best, []
+    floor = max(SUGGEST_MIN, best_score - SUGGEST_SPREAD)
+    return None, [s for value, s in scored[:3] if value >= floor]
+
+
+def parse_window(arg: str) -> tuple[int | None, float | None]:
+    """"/quotes x 10" -> (10, None); "/quotes x 24h" -> (None, 86400). Raises UserError otherwise."""
+    if arg.isdigit():
+        n = int(arg)
+        if not 1 <= n <= MAX_QUOTES:
+            raise UserError(f"Ask for 1 to {MAX_QUOTES} quotes.")
+        return n, None
+    try:
+        seconds = parse_duration(arg)
+    except ValueError as e:
+        raise UserError(f"{e}. Try a number of quotes (5) or a time span (24h, 7d).") from None
+    if seconds <= 0 or seconds > 366 * 86400:
+        raise UserError("Give a time span between 1 minute and a year, e.g. 24h or 7d.")
+    return None, seconds
+
+
+def speaker_list(speakers: Sequence[Speaker]) -> str:
+    return ", ".join(f"{e(s.name)} (<code>{e(s.id)}</code>)" for s in speakers)
+
+
+def format_hit(hit: StatementHit, now: datetime, snippet: bool = False) -> str:
+    text = clean(hit.snippet if snippet and hit.snippet else hit.text, SHOWN_TEXT)
+    body = f"“{e(text)}”" if hit.kind != "indirect" else f"<i>paraphrase:</i> {e(text)}"
+    if hit.kind == "partial":
+        body += " <i>(partial)</i>"
+    outlet = e(clean(hit.outlet, 80) or "source")
+    url = safe_url(hit.url)
+    link = f'<a href="{e(url)}">{outlet}</a>' if url else outlet
+    return f"{body}\n   — {e(clean(hit.speaker, 80))}, {link}, {e(when(hit.published, now))}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Handlers
+
+
+async def cmd_quotes(update: Update, context: Context) -> None:
+    """Latest statements of a speaker: /quotes <speaker> [N | 24h | 7d]."""
+    qw = ctx(context)
+    args = words(update)
+    if not args:
+        raise UserError("Whose quotes? Write /quotes <speaker> [N | 24h | 7d], e.g. /quotes kovalenko 7d.")
+    limit, span = DEFAULT_QUOTES, None
+    if len(args) > 1 and (args[-1].isdigit() or re.fullmatch(r"[\d.]+\s*[a-zA-Z]+", args[-1])):
+        n, span = parse_window(args.pop())
+        limit = n or MAX_QUOTES
+    speaker = await resolve_speaker(update, qw, " ".join(args))
+    if speaker is None:
+        return
+    now = datetime.now(UTC)
+    since = now - timedelta(seconds=span) if span else None
+    hits = await qw.store.recent_statements(speaker.id, since, limit)
+    if not hits:
+        within = f" in the last {e(format_duration(span))}" if span else ""
+        await reply(update, f"No statements by {e(speaker.name)}{within} yet.")
+        return
+    lines = [f"<b>{e(speaker.name)}</b> — latest {len(hits)} statement(s)"]
+    lines += [format_hit(h, now) for h in hits]
+    await reply(update, fit(lines))
+
+
+async def resolve_speaker(update: Update, qw: BotContext, query: str) -> Speaker | None:
+    """The tracked speaker `query` names; otherwise reply with suggestions and return None."""
+    speakers = qw.rules().speakers
+    speaker, suggestions = find_speaker(query, speakers)
+    if speaker is not None:
+        return speaker
+    if suggestions:
+        await reply(update, f"Which one? {speaker_list(suggestions)}")
+    else:
+        known = speaker_list(speakers[:10]) or "nobody yet"
+        await reply(update, f"I don't track anyone called “{e(clean(query, 80))}”. Tracked: {known}.")
+    return None
+
+
+async def cmd_search(update: Update, context: Context) -> None:
+    """Search stored statements: /search <words> [speaker]."""
+    qw = ctx(context)
+    args = words(update)
+    if not args:
+        raise UserError("Search for what? Write /search <words> [speaker], e.g. /search grain levy kovalenko.")
+    speaker = None
+    if len(args) > 1:  # the last word names a speaker only when it clearly does
+        candidate, _ = find_speaker(args[-1], qw.rules().speakers)
+        if candidate is not None and score(args[-1], candidate) >= SEARCH_SPEAKER_MIN:
+            speaker, args = candidate, args[:-1]
+    query = " ".join(args)
+    hits = await qw.store.search_statements(query, speaker.id if speaker else None, None, SEARCH_LIMIT)
+    who = f" by {e(speaker.name)}" if speaker else ""
+    if not hits:
+        await reply(update, f"Nothing found for “{e(clean(query, 80))}”{who}.")
+        return
+    now = datetime.now(UTC)
+    lines = [f"<b>{len(hits)} result(s)</b> for “{e(clean(query, 80))}”{who}"]
+    lines += [format_hit(h, now, snippet=True) for h in hits]
+    await reply(update, fit(lines))

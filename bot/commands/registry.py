@@ -1,0 +1,76 @@
+"""The command list: every command's name, usage and handler, in /help's order. bot/app.py registers
+them and builds Telegram's command menu from them; /help (here, since it lists them) prints them.
+
+A command's description, in the menu and in /help, is the first line of its handler's docstring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.commands.access import is_admin
+from bot.commands.admin import cmd_alias, cmd_mute, cmd_reload, cmd_track, cmd_untrack, cmd_unwatch, cmd_watch
+from bot.commands.base import Context, Handler, ctx, e, fit, reply
+from bot.commands.queries import cmd_quotes, cmd_search
+from bot.commands.status import cmd_status
+from bot.commands.subscriptions import cmd_subscribe, cmd_subscriptions, cmd_unsubscribe, cmd_watches
+
+
+async def cmd_start(update: Update, context: Context) -> None:
+    """Introduce the bot and how to subscribe."""
+    chat = update.effective_chat
+    if chat is not None:
+        await ctx(context).store.reactivate_chat(chat.id)
+    await reply(update, (
+        "I watch news feeds for <b>statements by the people you track</b> and post one alert per "
+        "statement, with the key quotes and every outlet that carried it.\n\n"
+        "/watches lists what can be followed; /subscribe &lt;watch&gt; starts the alerts here.\n"
+        "/help lists every command."
+    ))
+
+
+async def cmd_help(update: Update, context: Context) -> None:
+    """List the commands."""
+    lines = ["<b>Commands</b>"]
+    admin = is_admin(update, context)
+    for command in COMMANDS:
+        if command.admin and not admin:
+            continue
+        lines.append(f"{e(command.usage)} — {e(command.description)}")
+    if not admin:
+        lines.append("\nAdmins can also edit the rules (/track, /alias, /mute …).")
+    await reply(update, fit(lines))
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    usage: str
+    handler: Handler
+    admin: bool = False
+
+    @property
+    def description(self) -> str:
+        return (self.handler.__doc__ or self.name).strip().splitlines()[0]
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "/start", cmd_start),
+    Command("help", "/help", cmd_help),
+    Command("watches", "/watches", cmd_watches),
+    Command("subscribe", "/subscribe [watch ...]", cmd_subscribe),
+    Command("unsubscribe", "/unsubscribe [watch ...]", cmd_unsubscribe),
+    Command("subscriptions", "/subscriptions", cmd_subscriptions),
+    Command("quotes", "/quotes <speaker> [N | 24h | 7d]", cmd_quotes),
+    Command("search", "/search <words> [speaker]", cmd_search),
+    Command("status", "/status", cmd_status),
+    Command("reload", "/reload", cmd_reload, admin=True),
+    Command("track", '/track <id> "<Full Name>" [alias ...]', cmd_track, admin=True),
+    Command("untrack", "/untrack <id>", cmd_untrack, admin=True),
+    Command("alias", "/alias <id> <alias>", cmd_alias, admin=True),
+    Command("watch", "/watch <id> <speaker,...> [topic,...]", cmd_watch, admin=True),
+    Command("unwatch", "/unwatch <id>", cmd_unwatch, admin=True),
+    Command("mute", "/mute <speaker|watch> <duration | off>", cmd_mute, admin=True),
+)

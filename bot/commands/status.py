@@ -1,0 +1,69 @@
+"""/status: is the bot healthy? Version and uptime, the outbox (pending and undeliverable alerts), and
+one line per configured feed (last success, failures, next poll), read from the store."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from telegram import Update
+
+from bot.commands.base import Context, ctx, e, fit, reply
+from bot.render import clean
+from rules.duration import format_duration
+
+if TYPE_CHECKING:
+    from watchers.model import FeedState
+
+# /status counts dead outbox items up to this many ("20+"): enough to tell one failure from a pattern,
+# and the store's dead_outbox reads no more rows than that.
+DEAD_SHOWN = 20
+
+
+async def cmd_status(update: Update, context: Context) -> None:
+    """Feed health, outbox depth, version and uptime."""
+    qw = ctx(context)
+    rules = qw.rules()
+    states = {s.feed_id: s for s in await qw.store.feed_states()}
+    now = datetime.now(UTC)
+    depth = await qw.store.outbox_depth()
+    dead = await qw.store.dead_outbox(DEAD_SHOWN)
+    polled = [s.last_poll for s in states.values() if s.last_poll is not None]
+    last_poll = f"last poll {e(ago(max(polled), now))}" if polled else "no poll yet"
+    lines = [
+        f"<b>quotewatch {e(qw.version)}</b>, up {e(format_duration(round(max(time.time() - qw.started, 0))))}",
+        f"Outbox: {depth} pending; {last_poll}",
+    ]
+    if dead:
+        count = f"{len(dead)}+" if len(dead) >= DEAD_SHOWN else str(len(dead))
+        lines.append(f"⚠️ Undeliverable alerts: {count}; last error: {e(clean(dead[0][1] or 'unknown', 160))}")
+    lines += [feed_status(feed.id, states.get(feed.id), now) for feed in rules.feeds]
+    if not rules.feeds:
+        lines.append("No feeds configured.")
+    await reply(update, fit(lines))
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """"3m ago" (or "just now"); moments in the future count as now (clock skew between workers)."""
+    seconds = (now - moment).total_seconds()
+    return "just now" if seconds < 1 else f"{format_duration(round(seconds))} ago"
+
+
+def feed_status(feed_id: str, state: FeedState | None, now: datetime) -> str:
+    """One /status line: last success, last error, consecutive errors, next poll (or backoff)."""
+    name = f"<code>{e(feed_id)}</code>"
+    if state is None or state.last_poll is None:
+        return f"⏳ {name}: not polled yet"
+    ok = f"last ok {e(ago(state.last_success, now))}" if state.last_success else "never polled ok"
+    upcoming = ""
+    if state.next_poll is not None:
+        wait = (state.next_poll - now).total_seconds()
+        upcoming = f"next poll in {e(format_duration(round(wait)))}" if wait >= 1 else "next poll due"
+    if state.consecutive_errors:
+        since = f" since {e(ago(state.last_error_at, now))}" if state.last_error_at else ""
+        error = e(clean(state.last_error or "error", 160))
+        backoff = f"; backing off, {upcoming}" if upcoming else ""
+        return f"⚠️ {name}: {state.consecutive_errors} failed poll(s){since}, {ok}{backoff}: {error}"
+    tail = f", {upcoming}" if upcoming else ""
+    return f"✅ {name}: {ok}, {state.items_seen} items seen{tail}"

@@ -1,0 +1,170 @@
+"""Which watches a chat gets alerts for: /watches, /subscribe, /unsubscribe, /subscriptions, and the
+subscription buttons (`picker`; a tap arrives at `on_button`, registered by bot/app.py for "tog:" data).
+
+Anybody may (un)subscribe their private chat; a group's subscriptions are changed only by its
+administrators or the bot's admins (`access.may_manage_chat`).
+"""
+
+from __future__ import annotations
+
+import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.commands.access import allowed_chat, may_manage_chat
+from bot.commands.base import Context, UserError, ctx, e, fit, reply, words
+from rules.duration import format_duration
+from rules.model import Rules
+
+CALLBACK_MAX = 64  # Telegram's limit on callback_data, in bytes
+PICKER_TEXT = "Tap a watch to subscribe this chat (✅) or unsubscribe it (➕)."
+
+
+def display_name(rules: Rules, speaker_id: str) -> str:
+    speaker = rules.speaker(speaker_id)
+    return speaker.name if speaker else speaker_id
+
+
+async def cmd_watches(update: Update, context: Context) -> None:
+    """List the watches this chat can subscribe to."""
+    qw = ctx(context)
+    rules = qw.rules()
+    chat = update.effective_chat
+    mine = set(await qw.store.subscriptions(chat.id)) if chat else set()
+    if not rules.watches:
+        await reply(update, "No watches are configured yet; an admin adds them to the rules file.")
+        return
+    lines = ["<b>Watches</b> (✅ = this chat is subscribed)"]
+    now = time.time()
+    for w in rules.watches:
+        speakers = ", ".join(e(display_name(rules, s)) for s in w.speakers)
+        topics = ", ".join(e(t) for t in w.topics) or "any topic"
+        muted = ""
+        if w.muted_until and w.muted_until > now:
+            muted = f" — muted for {e(format_duration(w.muted_until - now))}"
+        mark = "✅ " if w.id in mine else ""
+        lines.append(f"{mark}<code>{e(w.id)}</code>: {speakers} on {topics}{muted}")
+    await reply(update, fit(lines))
+
+
+async def cmd_subscribe(update: Update, context: Context) -> None:
+    """Subscribe this chat to watches (no argument: choose from a list)."""
+    names = words(update)
+    if not names:
+        await send_picker(update, context)
+        return
+    await change_subscriptions(update, context, names, subscribe=True)
+
+
+async def cmd_unsubscribe(update: Update, context: Context) -> None:
+    """Unsubscribe this chat from watches (no argument: from all of them)."""
+    names = words(update)
+    chat = update.effective_chat
+    if not names and chat is not None:
+        names = await ctx(context).store.subscriptions(chat.id)
+        if not names:
+            await reply(update, "This chat has no subscriptions.")
+            return
+    await change_subscriptions(update, context, names, subscribe=False)
+
+
+async def change_subscriptions(update: Update, context: Context, names: list[str], *, subscribe: bool) -> None:
+    qw = ctx(context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if not await may_manage_chat(update, context):
+        await reply(update, "Sorry, only this group's administrators can change its subscriptions.")
+        return
+    known = {w.id for w in qw.rules().watches}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        hint = ", ".join(f"<code>{e(w)}</code>" for w in sorted(known)) or "none yet"
+        await reply(update, f"No watch called {', '.join(e(n) for n in unknown)}. Watches: {hint}.")
+        return
+    changed = []
+    for name in dict.fromkeys(names):
+        if subscribe:
+            if await qw.store.subscribe(chat.id, name):
+                changed.append(name)
+        elif await qw.store.unsubscribe(chat.id, name):
+            changed.append(name)
+    if subscribe:
+        await qw.store.reactivate_chat(chat.id)
+    verb = "Subscribed to" if subscribe else "Unsubscribed from"
+    if changed:
+        text = f"{verb} {', '.join(f'<code>{e(n)}</code>' for n in changed)}."
+    else:
+        text = "Nothing changed: " + ("already subscribed." if subscribe else "was not subscribed.")
+    await reply(update, text)
+
+
+def picker(rules: Rules, mine: set[str]) -> InlineKeyboardMarkup:
+    rows = []
+    for w in rules.watches:
+        data = f"tog:{w.id}"
+        if len(data.encode()) > CALLBACK_MAX:
+            continue  # an id too long for a button; /subscribe <id> still works
+        rows.append([InlineKeyboardButton(("✅ " if w.id in mine else "➕ ") + w.id, callback_data=data)])
+    return InlineKeyboardMarkup(rows)
+
+
+async def send_picker(update: Update, context: Context) -> None:
+    qw = ctx(context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    rules = qw.rules()
+    if not rules.watches:
+        await reply(update, "No watches are configured yet; an admin adds them to the rules file.")
+        return
+    mine = set(await qw.store.subscriptions(chat.id))
+    await reply(update, PICKER_TEXT, picker(rules, mine))
+
+
+async def cmd_subscriptions(update: Update, context: Context) -> None:
+    """Show this chat's subscriptions, with buttons to change them."""
+    qw = ctx(context)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    mine = await qw.store.subscriptions(chat.id)
+    if words(update):
+        raise UserError("/subscriptions takes no argument; use /subscribe <watch> or /unsubscribe <watch>.")
+    head = ("Subscribed: " + ", ".join(f"<code>{e(w)}</code>" for w in mine)) if mine else "No subscriptions yet."
+    await reply(update, f"{head}\n{PICKER_TEXT}", picker(qw.rules(), set(mine)))
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """A tap on a subscription button: toggle that watch for the chat."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return
+    qw = ctx(context)
+    chat = update.effective_chat
+    _, _, watch = query.data.partition(":")
+    if chat is None or not allowed_chat(update, context):
+        await query.answer("Sorry, this bot is private.")
+        return
+    if not await may_manage_chat(update, context):
+        await query.answer("Only this group's administrators can change its subscriptions.", show_alert=True)
+        return
+    rules = qw.rules()
+    if watch not in {w.id for w in rules.watches}:
+        await query.answer("That watch no longer exists.")
+        return
+    if watch in await qw.store.subscriptions(chat.id):
+        await qw.store.unsubscribe(chat.id, watch)
+        note = f"Unsubscribed from {watch}"
+    else:
+        await qw.store.subscribe(chat.id, watch)
+        await qw.store.reactivate_chat(chat.id)
+        note = f"Subscribed to {watch}"
+    await query.answer(note)
+    mine = set(await qw.store.subscriptions(chat.id))
+    try:
+        await query.edit_message_reply_markup(picker(rules, mine))
+    except BadRequest as err:
+        if "not modified" not in err.message.lower():
+            raise
