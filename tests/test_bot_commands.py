@@ -11,7 +11,15 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import SORRY, api_urls, build_application, install_token_filter
-from bot.commands import BOT_DATA_KEY, BotContext, UserError, find_speaker, parse_window, split_args
+from bot.commands import (
+    BOT_DATA_KEY,
+    COMMANDS,
+    BotContext,
+    UserError,
+    find_speaker,
+    parse_window,
+    split_args,
+)
 from bot.delivery import Sender
 from bot.ratelimit import Limits
 from bot.render import render_alert
@@ -167,6 +175,16 @@ def test_parse_window_and_args() -> None:
     assert split_args('kovalenko “Marta Kovalenko” Kova') == ["kovalenko", "Marta Kovalenko", "Kova"]
     with pytest.raises(UserError):
         split_args('kovalenko "Marta')
+
+
+def test_every_command_is_registered_once_with_a_description() -> None:
+    # The handlers live in one module per family; the registry must still list each command once, with
+    # the first docstring line of its handler as the description /help and the menu show.
+    names = [c.name for c in COMMANDS]
+    assert len(names) == len(set(names))
+    assert all(c.handler.__name__ == f"cmd_{c.name}" for c in COMMANDS)
+    assert all(c.description and c.description != c.name for c in COMMANDS)
+    assert {c.name for c in COMMANDS if c.admin} == {"reload", "track", "untrack", "alias", "watch", "unwatch", "mute"}
 
 
 def test_api_urls_accept_root_or_ptb_form() -> None:

@@ -27,8 +27,9 @@ import httpx
 import pytest
 from feedserver import FeedServer
 
+from bot.connection import SECRET_HEADER
 from bot.ratelimit import Limits
-from bot.service import SECRET_HEADER, Tuning, serve
+from bot.service import Tuning, serve
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.test_delivery import seed_story
 from watchers.store import Store
