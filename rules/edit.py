@@ -35,9 +35,10 @@ import tomlkit.exceptions
 from tomlkit.items import AoT, Array, Comment, Item, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
-from rules.load import RulesError, _did_you_mean, decode_source, parse_rules, read_source
+from rules.load import RulesError, decode_source, parse_rules, read_source
 from rules.locate import SourceMap
 from rules.model import Problem, Rules
+from rules.suggest import did_you_mean
 
 KeywordList = Literal["any", "all", "none"]
 
@@ -332,7 +333,7 @@ def _index(items: Sequence[Any], id: str) -> int:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    hint = _did_you_mean(word, choices)  # the loader's, so edits and validation suggest alike
+    hint = did_you_mean(word, choices)  # validation's, so edits and check-rules suggest alike
     return f" — {hint}" if hint else ""
 
 

@@ -1,6 +1,7 @@
 """The rule model: what a rules file says once it has been loaded and validated.
 
-Plain frozen dataclasses, built only by `rules.load` (which checks every field), read by every other layer.
+Plain frozen dataclasses, built only by `rules.load` (whose `rules.validate` checks every field), read by
+every other layer.
 Durations are seconds (float). Ids are the user's own short names (`peskov`, `ukraine-talks`).
 """
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import rules.match as match_module
+import rules.fuzzy as fuzzy_module
+import rules.terms as terms_module
 from rules.match import Hit, Matcher
 from rules.model import Rules, Speaker, Topic
 from rules.normalize import normalize, translit_key, words
@@ -396,7 +397,7 @@ def test_fuzzy_hits_survive_the_memo_reset(monkeypatch: pytest.MonkeyPatch) -> N
     m = Matcher.compile(Rules(speakers=(Speaker("peskov", "Dmitry Peskov", ("Peskov",)),)))
     text = "Peskow told reporters."
     assert [h.id for h in m.scan(text)] == ["peskov"]  # the variant is now in the memo
-    monkeypatch.setattr(match_module, "FUZZY_CACHE_LIMIT", 3)
+    monkeypatch.setattr(fuzzy_module, "FUZZY_CACHE_LIMIT", 3)
     fillers = " ".join(f"Quandary{c}{d}" for c in "BCDFG" for d in "HJKLM")
     m.scan(fillers)  # the memo is past its limit now
     assert [h.id for h in m.scan(f"{text} Zephyrine Moravska Quillon spoke too.")] == ["peskov"]
@@ -408,8 +409,8 @@ def test_fuzzy_hits_survive_the_memo_reset(monkeypatch: pytest.MonkeyPatch) -> N
 def _compile_without_shortcuts(rules: Rules, monkeypatch: pytest.MonkeyPatch) -> Matcher:
     """A matcher whose scan takes the general per-target loop for every match (no shortcuts)."""
     with monkeypatch.context() as patch:
-        patch.setattr(match_module, "_plain", lambda targets: None)
-        patch.setattr(match_module, "_lone", lambda targets: None)
+        patch.setattr(terms_module, "plain_fields", lambda targets: None)
+        patch.setattr(terms_module, "lone_target", lambda targets: None)
         return Matcher.compile(rules)
 
 
@@ -432,7 +433,7 @@ def test_fast_paths_give_the_general_loops_hits(monkeypatch: pytest.MonkeyPatch)
     fast = Matcher.compile(rules)
     slow = _compile_without_shortcuts(rules, monkeypatch)
     with monkeypatch.context() as patch:
-        patch.setattr(match_module, "_lone", lambda targets: None)  # fuzzy places build theirs per scan
+        patch.setattr(fuzzy_module, "lone_target", lambda targets: None)  # fuzzy places build theirs per scan
         expected = [slow.scan(text) for text in EDGE_TEXTS]
     assert [fast.scan(text) for text in EDGE_TEXTS] == expected
     assert any(hit.score < 100.0 for hits in expected for hit in hits)  # fuzzy places were covered
@@ -447,7 +448,7 @@ def test_fast_paths_give_the_general_loops_hits_on_the_bench_corpus(
     fast = Matcher.compile(corpus.rules)
     slow = _compile_without_shortcuts(corpus.rules, monkeypatch)
     with monkeypatch.context() as patch:
-        patch.setattr(match_module, "_lone", lambda targets: None)
+        patch.setattr(fuzzy_module, "lone_target", lambda targets: None)
         expected = [slow.scan(text) for text in corpus.articles]
     got = [fast.scan(text) for text in corpus.articles]
     assert got == expected

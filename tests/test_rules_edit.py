@@ -470,6 +470,6 @@ def test_inline_array_sections_are_refused_with_a_rules_error(
 
 
 def test_suggestions_are_the_loaders_ignoring_case(rules_file: Path) -> None:
-    # rules.edit uses rules.load's did-you-mean, so a refused edit suggests what validation would.
+    # rules.edit uses validation's did-you-mean (rules.suggest), so a refused edit suggests what it would.
     with pytest.raises(RulesError, match="did you mean"):
         edit.remove_watch(rules_file, load_rules(rules_file).watches[0].id.upper())

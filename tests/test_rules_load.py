@@ -14,6 +14,7 @@ from bot.cli import main
 from rules.duration import format_duration, parse_duration
 from rules.load import MAX_BYTES, RulesError, check_file, load_rules, parse_rules
 from rules.model import DEFAULT_FUZZY, DEFAULT_INTERVAL, Problem
+from rules.suggest import did_you_mean
 
 DATA = Path(__file__).parent / "data" / "rules"
 EXAMPLE = Path(__file__).parent.parent / "config.example.toml"
@@ -490,3 +491,9 @@ def test_format_then_parse_round_trips() -> None:
     for _ in range(500):
         seconds = float(rng.randrange(0, 400 * 86400))
         assert parse_duration(format_duration(seconds)) == seconds
+
+
+def test_did_you_mean_answers_in_the_choices_spelling_or_not_at_all() -> None:
+    assert did_you_mean("SPEAKRS", ["Speakers", "topics"]) == "did you mean 'Speakers'?"
+    assert did_you_mean("zzz", ["speakers", "topics"]) == ""
+    assert did_you_mean("feeds", []) == ""
