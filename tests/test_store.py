@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import watchers.store as store_module
+import watchers.store.sqlite.schema as store_module
 from watchers.model import Article, FeedState, Statement
 from watchers.store import AsyncStore, Store, StoreError, connect
 from watchers.stories.dedup import process_article
@@ -222,7 +222,8 @@ def test_readers_with_their_own_connections_while_the_writer_writes(tmp_path: Pa
 async def test_async_store_runs_on_one_worker_thread(tmp_path: Path) -> None:
     astore = AsyncStore(Store(str(tmp_path / "history.db")))
     try:
-        events = await astore.process_article(article(1), [said("The harbour levy will be cut by half in July")], T0, WINDOW)
+        # dedup runs on the store's thread through run(): the store itself never calls up into dedup
+        events = await astore.run(process_article, astore.store, article(1), [said("The harbour levy will be cut by half in July")], T0, WINDOW)
         assert [e.new for e in events] == [True]
         assert await astore.subscribe(7, "keldan-tax")
         story = await astore.get_story(events[0].story_id)
@@ -286,3 +287,4 @@ def test_two_processes_migrating_a_fresh_file_run_each_step_once(tmp_path: Path,
     assert errors == []
     assert real(other) == store_module.SCHEMA_VERSION
     other.close()
+
