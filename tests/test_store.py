@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import sqlite3
 import threading
 from dataclasses import replace
@@ -10,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+import watchers.store
 import watchers.store.sqlite.schema as store_module
 from watchers.model import Article, FeedState, Statement
-from watchers.store import AsyncStore, Store, StoreError, connect
+from watchers.store import AsyncStore, Store, StoreBackend, StoreError, connect
 from watchers.stories.dedup import process_article
 from watchers.stories.fingerprint import MAX_DISTANCE
 
@@ -288,3 +290,26 @@ def test_two_processes_migrating_a_fresh_file_run_each_step_once(tmp_path: Path,
     assert real(other) == store_module.SCHEMA_VERSION
     other.close()
 
+
+# -- the seam
+
+
+def test_the_sqlite_store_is_a_store_backend(store: Store) -> None:
+    assert isinstance(store, StoreBackend)
+
+
+def test_the_store_imports_nothing_above_it() -> None:
+    # dedup calls the store and the pipeline calls dedup; the store never calls back up (lazily or not)
+    above = ("watchers.stories.dedup", "watchers.stories.watches", "watchers.pipeline", "bot")
+    found = []
+    for path in sorted(Path(watchers.store.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                assert node.level == 0, f"{path.name}: relative import"
+                names = [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            found += [f"{path.name}: {n}" for n in names if any(n == m or n.startswith(m + ".") for m in above)]
+    assert found == []
