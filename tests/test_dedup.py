@@ -18,8 +18,9 @@ from watchers.feeds.parse import parse_feed
 from watchers.model import Article, Kind, Statement, StoryEvent
 from watchers.statements.keyquotes import key_quotes
 from watchers.store import Store
+from watchers.store.bands import hamming
 from watchers.stories.dedup import Candidate, assign, process_article
-from watchers.stories.fingerprint import MAX_DISTANCE, hamming, simhash
+from watchers.stories.fingerprint import MAX_DISTANCE, simhash
 from watchers.stories.similarity import match_score, normalise
 
 WINDOW = 72 * 3600.0

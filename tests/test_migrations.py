@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-import watchers.store as store_module
+import watchers.store.sqlite.schema as store_module
 from watchers.model import Article, Statement
 from watchers.store import SCHEMA_VERSION, Store, connect, migrate, schema_version
+from watchers.store.bands import to_signed
 from watchers.stories.dedup import process_article
-from watchers.stories.fingerprint import simhash, to_signed
+from watchers.stories.fingerprint import simhash
 from watchers.stories.similarity import normalise
 
 T0 = datetime(2024, 11, 4, 10, 0, tzinfo=UTC)

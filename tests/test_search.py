@@ -113,7 +113,7 @@ def test_fts_query_quotes_every_term() -> None:
 
 
 def test_a_very_common_search_ranks_its_newest_matches(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("watchers.store.MAX_RANKED_MATCHES", 2)
+    monkeypatch.setattr("watchers.store.sqlite.search.MAX_RANKED_MATCHES", 2)
     # "ferry/ferries" is in four statements; only the two newest are ranked
     hits = store.search_statements("ferries")
     assert {h.text for h in hits} == {QUOTES[3][3], QUOTES[4][3]}

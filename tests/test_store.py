@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import sqlite3
 import threading
 from dataclasses import replace
@@ -10,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import watchers.store as store_module
+import watchers.store
+import watchers.store.sqlite.schema as store_module
 from watchers.model import Article, FeedState, Statement
-from watchers.store import AsyncStore, Store, StoreError, connect
+from watchers.store import AsyncStore, Store, StoreBackend, StoreError, connect
 from watchers.stories.dedup import process_article
 from watchers.stories.fingerprint import MAX_DISTANCE
 
@@ -222,7 +224,8 @@ def test_readers_with_their_own_connections_while_the_writer_writes(tmp_path: Pa
 async def test_async_store_runs_on_one_worker_thread(tmp_path: Path) -> None:
     astore = AsyncStore(Store(str(tmp_path / "history.db")))
     try:
-        events = await astore.process_article(article(1), [said("The harbour levy will be cut by half in July")], T0, WINDOW)
+        # dedup runs on the store's thread through run(): the store itself never calls up into dedup
+        events = await astore.run(process_article, astore.store, article(1), [said("The harbour levy will be cut by half in July")], T0, WINDOW)
         assert [e.new for e in events] == [True]
         assert await astore.subscribe(7, "keldan-tax")
         story = await astore.get_story(events[0].story_id)
@@ -286,3 +289,27 @@ def test_two_processes_migrating_a_fresh_file_run_each_step_once(tmp_path: Path,
     assert errors == []
     assert real(other) == store_module.SCHEMA_VERSION
     other.close()
+
+
+# -- the seam
+
+
+def test_the_sqlite_store_is_a_store_backend(store: Store) -> None:
+    assert isinstance(store, StoreBackend)
+
+
+def test_the_store_imports_nothing_above_it() -> None:
+    # dedup calls the store and the pipeline calls dedup; the store never calls back up (lazily or not)
+    above = ("watchers.stories.dedup", "watchers.stories.watches", "watchers.pipeline", "bot")
+    found = []
+    for path in sorted(Path(watchers.store.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                assert node.level == 0, f"{path.name}: relative import"
+                names = [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            found += [f"{path.name}: {n}" for n in names if any(n == m or n.startswith(m + ".") for m in above)]
+    assert found == []

@@ -40,7 +40,7 @@ from watchers.feeds.schedule import apply_result, is_due
 from watchers.feeds.text import fetch_article_text
 from watchers.model import Alert, Article, FeedState, StoryEvent
 from watchers.statements import extract_statements
-from watchers.store import AsyncStore, Store
+from watchers.store import AsyncStore, Store, StoreBackend
 from watchers.stories import dedup
 from watchers.stories.watches import ArticleAnalysis, analyse, watches_firing
 
@@ -252,7 +252,7 @@ class Pipeline:
 
 
 def record_article(
-    store: Store,
+    store: StoreBackend,
     rules: Rules,
     matcher: Matcher,
     analysis: ArticleAnalysis,
@@ -285,7 +285,7 @@ def record_article(
 
 
 def alert_for(
-    store: Store,
+    store: StoreBackend,
     rules: Rules,
     matcher: Matcher,
     analysis: ArticleAnalysis,

@@ -42,14 +42,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from watchers.model import Article, Statement, StoryEvent
+from watchers.store import StoreBackend
 from watchers.stories.fingerprint import MAX_DISTANCE, simhash
 from watchers.stories.similarity import match_score, normalise
-
-if TYPE_CHECKING:
-    from watchers.store import Store
 
 # Level-3 candidates per speaker and article: the newest distinct statements in the window. A speaker
 # rarely says more than a few dozen distinct things in three days; the cap keeps a pathological burst
@@ -60,6 +57,8 @@ MIN_FOLLOWUP_WORDS = 4
 # Level 1 by title only for titles of at least this many words: "Live updates" or "Morning briefing"
 # recur every day at one outlet and are different articles.
 MIN_TITLE_WORDS = 3
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A stored statement of the speaker (normalised text) and the story it belongs to."""
@@ -144,7 +143,7 @@ def story_id_for(article_id: str, speaker_id: str) -> str:
 
 
 def process_article(
-    store: Store, article: Article, statements: Sequence[Statement], now: datetime, window: float
+    store: StoreBackend, article: Article, statements: Sequence[Statement], now: datetime, window: float
 ) -> list[StoryEvent]:
     """Record the article and its tracked speakers' statements; one StoryEvent per (speaker, story)
     touched, in the order the speakers appear. [] for an article already seen (level 1)."""

@@ -2,14 +2,11 @@
 
 Wire copy republished under another headline, or lightly edited (a sentence cut, a typo fixed), keeps
 almost all of its word 3-shingles, so its SimHash differs from the original's in a few bits only, while
-unrelated texts differ in about 32. Lookup stays cheap however long the history is: the 64 bits are cut
-into BANDS x 16-bit bands, each stored in an indexed column. Two fingerprints within MAX_DISTANCE bits
-(MAX_DISTANCE < 2 * BANDS) differ in at most one bit in at least one band (pigeonhole), so the
-candidates are the rows whose band equals one of `probes` (the band itself or the band with one bit
-flipped: 17 index lookups per band), checked afterwards with `hamming`.
+unrelated texts differ in about 32: two texts are the same text within MAX_DISTANCE bits
+(watchers.store.bands.hamming). How the store finds the fingerprints near a new one without reading the
+whole history (indexed bands, one-bit probes) is the store's index layout: watchers.store.bands.
 
-Pure functions, no I/O. Fingerprints are unsigned 64-bit ints here; `to_signed` / `from_signed` convert
-for databases whose integers are signed 64-bit (SQLite INTEGER, PostgreSQL BIGINT).
+Pure functions, no I/O. Fingerprints are unsigned 64-bit ints (BITS, the width the store keeps).
 """
 
 from __future__ import annotations
@@ -17,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from watchers.store.bands import BANDS, BITS
 from watchers.stories.similarity import fold_marks
 
 # Word 3-shingles: long enough that two articles sharing common phrases ("the minister said on") do not
@@ -26,18 +24,14 @@ SHINGLE = 3
 # briefs about the same briefing can land within a few bits of each other. Such texts get no fingerprint
 # and rely on levels 1 and 3 of the dedup.
 MIN_WORDS = 40
-BITS = 64
-BANDS = 4
-BAND_BITS = BITS // BANDS
 # Hamming distance at or below which two texts are the same text. 3 (the textbook value for crawls of
 # long pages) misses a 200-word wire story with one sentence added (~4-5 bits); 6 still means ~90% of
 # shingles in common, and random texts come that close with odds of about 1e-11. It must stay below
 # 2 * BANDS for the one-bit probes to find every pair.
 MAX_DISTANCE = 6
+assert MAX_DISTANCE < 2 * BANDS, "the one-bit band probes find pairs within 2 * BANDS - 1 bits only"
 
 _WORD = re.compile(r"\w+")
-_MASK64 = (1 << BITS) - 1
-_BAND_MASK = (1 << BAND_BITS) - 1
 
 
 def words(text: str) -> list[str]:
@@ -60,30 +54,3 @@ def simhash(text: str) -> int | None:
     for i in range(BITS):
         out = (out << 1) | (1 if 2 * bits[i::BITS].count("1") > n else 0)
     return out
-
-
-def hamming(a: int, b: int) -> int:
-    """Number of bits in which two fingerprints differ."""
-    return ((a ^ b) & _MASK64).bit_count()
-
-
-def bands(fingerprint: int) -> tuple[int, ...]:
-    """The fingerprint cut into BANDS values of BAND_BITS bits, most significant first."""
-    fp = fingerprint & _MASK64
-    return tuple((fp >> (BAND_BITS * (BANDS - 1 - i))) & _BAND_MASK for i in range(BANDS))
-
-
-def probes(band: int) -> tuple[int, ...]:
-    """The band value and every value one bit away from it (the band lookups for MAX_DISTANCE)."""
-    return (band, *(band ^ (1 << i) for i in range(BAND_BITS)))
-
-
-def to_signed(fingerprint: int) -> int:
-    """Unsigned 64-bit -> signed 64-bit (for storage)."""
-    fp = fingerprint & _MASK64
-    return fp - (1 << BITS) if fp >= 1 << (BITS - 1) else fp
-
-
-def from_signed(value: int) -> int:
-    """Signed 64-bit (as stored) -> unsigned 64-bit."""
-    return value & _MASK64

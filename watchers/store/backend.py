@@ -1,0 +1,136 @@
+"""The store's interface: every operation the code above the store uses, whatever database is behind it.
+
+`StoreBackend` is what dedup (watchers.stories.dedup), the pipeline and, through AsyncStore, the bot
+talk to. watchers.store.sqlite.Store implements it (the embedded default); a second backend (PostgreSQL,
+for several watcher processes sharing one database) implements the same Protocol, so nothing above the
+store knows which one it talks to.
+
+The contract every backend keeps:
+- Synchronous, and safe to call from one thread at a time at least (AsyncStore runs every call on ONE
+  worker thread). Each write method commits on its own, unless called inside `transaction()`: then
+  everything in the block commits or rolls back together (nested blocks join the outer one). Dedup
+  records an article, and the pipeline queues its alerts, inside one such block: crash safety rests on it.
+- Times are timezone-aware datetimes (a naive one is a ValueError). Fingerprints are unsigned 64-bit
+  ints (watchers.store.bands says how they are indexed). Chat ids come back as given: ints for Telegram
+  chats, strings for '@channel' names and console sinks.
+- A database that cannot be used as it is raises StoreError, with a message that says what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol, runtime_checkable
+
+from watchers.model import Article, FeedState, Kind, OutboxItem, Statement, Story
+
+ChatId = int | str
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class StatementHit:
+    """One stored statement, as /quotes and /search show it."""
+
+    speaker_id: str
+    speaker: str
+    text: str
+    kind: Kind
+    published: datetime
+    url: str
+    title: str
+    outlet: str
+    story_id: str | None
+    snippet: str = ""  # search only: the match with the words around it, match wrapped in «…»
+    rank: float = 0.0  # search only: bm25, lower is better
+
+
+@runtime_checkable
+class StoreBackend(Protocol):
+    """The history store's operations (see the module docstring for the contract).
+
+    Each is documented in full where SQLite implements it (watchers.store.sqlite, one module per area)."""
+
+    # -- plumbing
+    def close(self) -> None: ...
+    def transaction(self) -> AbstractContextManager[None]:
+        """One write transaction for the block; nested blocks join the outer one."""
+    @property
+    def schema_version(self) -> int: ...
+
+    # -- feeds
+    def feed_state(self, feed_id: str) -> FeedState | None: ...
+    def feed_states(self) -> list[FeedState]: ...
+    def save_feed_state(self, state: FeedState) -> None: ...
+
+    # -- articles: the level-1 and level-2 lookups of dedup
+    def article_seen(self, article_id: str, url: str) -> bool:
+        """Seen by id, or by url (url "" matches by id only)."""
+    def title_seen(self, norm_title: str, outlet: str, since: datetime, until: datetime) -> bool: ...
+    def add_article(
+        self, article: Article, fingerprint: int | None, *, norm_title: str | None = None,
+        seen_at: datetime | None = None,
+    ) -> None: ...
+    def near_duplicates(
+        self, fingerprint: int, since: datetime, until: datetime, max_distance: int
+    ) -> list[tuple[str, str, int]]:
+        """(article id, outlet, distance) within max_distance bits, nearest (then earliest) first."""
+    def article_stories(self, article_id: str) -> list[tuple[str, str]]: ...
+
+    # -- statements and stories
+    def story_candidates(
+        self, speaker_id: str, since: datetime, until: datetime, limit: int
+    ) -> list[tuple[str, str]]: ...
+    def create_story(self, story_id: str, speaker_id: str, speaker: str, now: datetime) -> bool: ...
+    def add_source(self, story_id: str, article_id: str, now: datetime) -> bool: ...
+    def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None: ...
+    def add_statements(
+        self, article_id: str, published: datetime, rows: Sequence[tuple[Statement, str | None, bool]]
+    ) -> None: ...
+    def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None: ...
+    def get_story(self, story_id: str) -> Story | None: ...
+    def story_count(self) -> int: ...
+
+    # -- search (/quotes, /search)
+    def recent_statements(self, speaker_id: str, since: datetime | None, limit: int) -> list[StatementHit]: ...
+    def search_statements(
+        self, words: str, speaker_id: str | None = None, since: datetime | None = None, limit: int = 10
+    ) -> list[StatementHit]:
+        """Any input is safe: the user's words are never query syntax."""
+
+    # -- outbox and deliveries
+    def enqueue(self, chat_id: ChatId, story_id: str, action: Literal["send", "edit"]) -> int: ...
+    def due_outbox(self, now: datetime, limit: int = 100) -> list[OutboxItem]: ...
+    def mark_sent(self, item_id: int, message_id: int | None) -> None: ...
+    def mark_retry(self, item_id: int, error: str, not_before: datetime) -> None: ...
+    def mark_dead(self, item_id: int, error: str) -> None: ...
+    def dead_outbox(self, limit: int = 20) -> list[tuple[OutboxItem, str]]: ...
+    def delivery(self, chat_id: ChatId, story_id: str) -> int | None: ...
+    def deliveries(self, story_id: str) -> list[tuple[ChatId, int]]: ...
+    def outbox_depth(self) -> int: ...
+
+    # -- chats and subscriptions
+    def subscribe(self, chat_id: ChatId, watch_id: str) -> bool: ...
+    def unsubscribe(self, chat_id: ChatId, watch_id: str) -> bool: ...
+    def subscriptions(self, chat_id: ChatId) -> list[str]: ...
+    def subscribers(self, watch_id: str) -> list[ChatId]: ...
+    def deactivate_chat(self, chat_id: ChatId, reason: str) -> None: ...
+    def reactivate_chat(self, chat_id: ChatId) -> int: ...
+    def migrate_chat(self, old_chat_id: ChatId, new_chat_id: ChatId) -> None: ...
+
+    # -- maintenance
+    def prune(self, now: datetime, retention: float, window: float) -> int: ...
+    def integrity_check(self) -> str:
+        """'ok', or the database's list of problems."""
+    def kv_get(self, key: str) -> str | None: ...
+    def kv_set(self, key: str, value: str) -> None: ...
+    def bulk_load(
+        self, items: Iterable[tuple[Article, int | None, str, Sequence[Statement]]], now: datetime,
+        batch: int = 5000,
+    ) -> int: ...
+    def optimize(self) -> None: ...

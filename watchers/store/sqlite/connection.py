@@ -1,0 +1,50 @@
+"""The one SQLite connection every area's queries share: its lock, reads, and write transactions.
+
+One connection, one writer. The area classes (feeds, articles, stories, search, outbox, chats,
+maintenance) each subclass `Connection` and run their SQL through it; watchers.store.sqlite.Store is all
+of them together on one connection. Reads hold the lock for the statement; `transaction()` holds it and
+one write transaction for a block, so several calls commit together (dedup records an article that way).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+
+class Connection:
+    """A connection (from watchers.store.sqlite.schema.connect) guarded by a re-entrant lock."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._lock = threading.RLock()
+        self._depth = 0  # transaction nesting: only the outermost BEGIN/COMMITs
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the lock and one write transaction for the block (nested blocks join the outer one)."""
+        with self._lock:
+            if self._depth == 0:
+                self._db.execute("BEGIN IMMEDIATE")  # SQLITE-ONLY: take the write lock up front
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                self._db.execute("COMMIT")
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._lock:
+            return self._db.execute(sql, params).fetchone()

@@ -1,0 +1,136 @@
+"""Statement search: a speaker's latest statements (/quotes) and full-text search (/search).
+
+SQLITE-ONLY at heart: the FTS5 index `statements_fts` (external content over `statements`, non-repeats
+only), its bm25 rank and snippet(). `fts_query` turns whatever the user typed into a safe FTS5 query.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from watchers.model import Kind
+from watchers.store.backend import StatementHit, StoreError
+from watchers.store.sqlite.columns import dt_req, ts
+from watchers.store.sqlite.connection import Connection
+
+# At most this many search terms: a longer query is a pasted paragraph, and each term costs a lookup.
+MAX_QUERY_TERMS = 12
+# Words of context either side of a search match in the snippet.
+SNIPPET_TOKENS = 16
+# A search matching more statements than this ranks only its newest this-many matches: bm25 costs about
+# 1.5 us per match (2-core bench), so this keeps a one-common-word /search under ~10 ms on any history,
+# and a word in that many statements is better served by the newest ones anyway.
+MAX_RANKED_MATCHES = 5_000
+
+_FTS_TERM = re.compile(r'"([^"]*)"|(\w+)')
+_WORD = re.compile(r"\w+")
+
+
+def fts_query(words: str) -> str | None:
+    """User words -> a safe FTS5 query: every word (or "quoted phrase") a quoted string, all required.
+
+    Nothing the user types is FTS syntax: NEAR, AND, OR, *, ^, column filters and stray quotes all become
+    plain words (or vanish, for punctuation). None when no word is left.
+    """
+    terms: list[str] = []
+    for phrase, word in _FTS_TERM.findall(words):
+        tokens = _WORD.findall(phrase) if phrase else [word]
+        if tokens:
+            terms.append('"' + " ".join(tokens) + '"')  # tokens are \w+ only: no quote to escape
+        if len(terms) >= MAX_QUERY_TERMS:
+            break
+    return " ".join(terms) if terms else None
+
+
+_HIT_COLUMNS = "s.speaker_id, s.speaker, s.text, s.kind, s.published, a.url, a.title, a.outlet, s.story_id"
+
+
+def _hit(row: Sequence[Any], snippet: str = "", rank: float = 0.0) -> StatementHit:
+    return StatementHit(
+        speaker_id=row[0],
+        speaker=row[1],
+        text=row[2],
+        kind=cast(Kind, row[3]),
+        published=dt_req(row[4]),
+        url=row[5],
+        title=row[6],
+        outlet=row[7],
+        story_id=row[8],
+        snippet=snippet,
+        rank=rank,
+    )
+
+
+class SearchQueries(Connection):
+    def recent_statements(self, speaker_id: str, since: datetime | None, limit: int) -> list[StatementHit]:
+        """The speaker's latest distinct statements, newest first (/quotes)."""
+        params: list[Any] = [speaker_id]
+        when = ""
+        if since is not None:
+            when = "AND s.published >= ?"
+            params.append(ts(since))
+        params.append(limit)
+        return [
+            _hit(r)
+            for r in self._all(
+                f"""SELECT {_HIT_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id
+                    WHERE s.speaker_id = ? AND s.is_repeat = 0 {when}
+                    ORDER BY s.published DESC, s.id DESC LIMIT ?""",
+                params,
+            )
+        ]
+
+    def search_statements(
+        self, words: str, speaker_id: str | None = None, since: datetime | None = None, limit: int = 10
+    ) -> list[StatementHit]:
+        """Statements containing all the words (stemmed, case- and accent-blind), best bm25 first (/search).
+
+        The user's words are never FTS syntax (see fts_query): any input is safe. Without `since`, FTS5
+        ranks and cuts to `limit` by itself (the speaker, too, is matched inside FTS5), so only `limit`
+        rows are joined, and a query matching more than MAX_RANKED_MATCHES statements ranks the newest
+        of them only; with `since`, every match is joined and filtered by time first (exact, slower
+        for very common words)."""
+        query = fts_query(words)
+        if query is None or limit <= 0:
+            return []
+        match = f"text : ({query})"
+        speaker_words = _WORD.findall(speaker_id) if speaker_id is not None else []
+        if speaker_words:
+            match += ' AND speaker_id : "' + " ".join(speaker_words) + '"'
+        # SQLITE-ONLY: FTS5 MATCH, rank (bm25 with the weights set in the schema) and snippet().
+        snippet = f"snippet(statements_fts, 0, '«', '»', '…', {SNIPPET_TOKENS})"
+        where: list[str] = ["1 = 1"]
+        params: list[Any] = []
+        if speaker_id is not None:
+            where.append("s.speaker_id = ?")  # exact, after the token match above
+            params.append(speaker_id)
+        if since is None:
+            # Walking the newest matches by rowid costs ~0.05 us each (no scoring): cheap bound first.
+            floor = self._one(
+                "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (match, MAX_RANKED_MATCHES),
+            )
+            sql = f"""SELECT {_HIT_COLUMNS}, f.snip, f.rank
+                      FROM (SELECT rowid AS id, {snippet} AS snip, rank FROM statements_fts
+                            WHERE statements_fts MATCH ? AND rowid > ? ORDER BY rank LIMIT ?) f
+                      JOIN statements s ON s.id = f.id JOIN articles a ON a.id = s.article_id
+                      WHERE {' AND '.join(where)} ORDER BY f.rank, s.published DESC"""
+            args: list[Any] = [match, floor[0] if floor else 0, limit, *params]
+        else:
+            where.append("s.published >= ?")
+            params.append(ts(since))
+            sql = f"""SELECT {_HIT_COLUMNS}, {snippet}, statements_fts.rank
+                      FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid
+                      JOIN articles a ON a.id = s.article_id
+                      WHERE statements_fts MATCH ? AND {' AND '.join(where)}
+                      ORDER BY statements_fts.rank, s.published DESC LIMIT ?"""
+            args = [match, *params, limit]
+        try:
+            rows = self._all(sql, args)
+        except sqlite3.OperationalError as e:  # should not happen with fts_query; never crash /search
+            raise StoreError(f"search failed for {words!r}: {e}") from e
+        return [_hit(r[:9], snippet=r[9], rank=r[10]) for r in rows]
