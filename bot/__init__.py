@@ -1,0 +1,1 @@
+"""The composition root: command line, Telegram bot, alert rendering and delivery."""

@@ -1,0 +1,1 @@
+"""Pure rules: the rule model, loading and validating the TOML file, editing it, the compiled matcher."""

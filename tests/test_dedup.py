@@ -21,7 +21,7 @@ from watchers.store import Store
 from watchers.store.bands import hamming
 from watchers.stories.dedup import Candidate, assign, process_article
 from watchers.stories.fingerprint import MAX_DISTANCE, simhash
-from watchers.stories.similarity import match_score, normalise
+from watchers.statements.similarity import match_score, normalise
 
 WINDOW = 72 * 3600.0
 T0 = datetime(2024, 3, 12, 9, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from watchers.store import SCHEMA_VERSION, Store, connect, migrate, schema_versi
 from watchers.store.bands import to_signed
 from watchers.stories.dedup import process_article
 from watchers.stories.fingerprint import simhash
-from watchers.stories.similarity import normalise
+from watchers.statements.similarity import normalise
 
 T0 = datetime(2024, 11, 4, 10, 0, tzinfo=UTC)
 WINDOW = 72 * 3600.0

@@ -1,0 +1,1 @@
+"""Getting articles: fetch feeds and pages, parse them, schedule the next poll."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from watchers.model import Statement
-from watchers.stories.similarity import normalise, same_statement
+from watchers.statements.similarity import normalise, same_statement
 
 KIND_RANK = {"direct": 0, "partial": 1, "indirect": 2}
 # Word counts of an informative quote: shorter is a fragment, longer a block nobody reads in an alert.

@@ -32,7 +32,7 @@ old alert gains a source, the new words get their own alert. Only an unmatched D
 MIN_FOLLOWUP_WORDS words counts as new; unmatched partial or indirect statements in such an article are
 usually the article's own paraphrase of the known quote, so they stay with the matched story.
 
-The decisions (`assign`, and `normalise` / `match_score` from watchers.stories.similarity) are pure; `process_article` is the
+The decisions (`assign`, and `normalise` / `match_score` from watchers.statements.similarity) are pure; `process_article` is the
 only function here that touches the store, inside one store transaction per article.
 """
 
@@ -46,7 +46,7 @@ from datetime import datetime, timedelta
 from watchers.model import Article, Statement, StoryEvent
 from watchers.store import StoreBackend
 from watchers.stories.fingerprint import MAX_DISTANCE, simhash
-from watchers.stories.similarity import match_score, normalise
+from watchers.statements.similarity import match_score, normalise
 
 # Level-3 candidates per speaker and article: the newest distinct statements in the window. A speaker
 # rarely says more than a few dozen distinct things in three days; the cap keeps a pathological burst

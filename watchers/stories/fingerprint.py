@@ -15,7 +15,7 @@ import hashlib
 import re
 
 from watchers.store.bands import BANDS, BITS
-from watchers.stories.similarity import fold_marks
+from watchers.statements.similarity import fold_marks
 
 # Word 3-shingles: long enough that two articles sharing common phrases ("the minister said on") do not
 # look alike, short enough that one edited word disturbs only three shingles.

@@ -15,7 +15,7 @@ from watchers.model import Article
 from watchers.store.bands import BANDS, bands, from_signed, hamming, probes, to_signed
 from watchers.store.sqlite.columns import ts_req
 from watchers.store.sqlite.connection import Connection
-from watchers.stories.similarity import normalise
+from watchers.statements.similarity import normalise
 
 
 class ArticleQueries(Connection):

@@ -11,7 +11,7 @@ from watchers.model import Article, Statement
 from watchers.store.bands import BANDS, bands, to_signed
 from watchers.store.sqlite.columns import STATEMENT_COLUMNS, statement_values, ts_req
 from watchers.store.sqlite.connection import Connection
-from watchers.stories.similarity import normalise
+from watchers.statements.similarity import normalise
 
 
 class Maintenance(Connection):

@@ -60,7 +60,7 @@ def _migrate_0_to_1(db: sqlite3.Connection) -> None:
             id TEXT PRIMARY KEY,
             url TEXT NOT NULL,
             title TEXT NOT NULL,
-            norm_title TEXT NOT NULL,       -- watchers.stories.similarity.normalise(title), level-1 dedup
+            norm_title TEXT NOT NULL,       -- watchers.statements.similarity.normalise(title), level-1 dedup
             feed TEXT NOT NULL,
             outlet TEXT NOT NULL,
             published REAL NOT NULL,
