@@ -20,22 +20,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from watchers.model import Kind, Span, Statement
-from watchers.statements.attribution import (
-    ANON,
-    Entity,
-    Mention,
-    Registry,
-    classify,
-    long_title_start,
-    other_name_keys,
-    subject_left,
-    subject_right,
-    surname_key,
-)
 from watchers.statements.boilerplate import is_headline, is_noise
+from watchers.statements.classify import classify
 from watchers.statements.lang import en as lang
+from watchers.statements.mentions import Mention, other_name_keys, surname_key
+from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.quotemarks import Quote, find_quotes
+from watchers.statements.registry import ANON, Entity, Registry
 from watchers.statements.sentences import Token, paragraphs, quote_is_terminal, split_sentences, tokenize
+from watchers.statements.titles import long_title_start
 
 if TYPE_CHECKING:
     from rules.match import Matcher
