@@ -169,3 +169,25 @@ def np_word(tok: Token) -> bool:
             "defense",
         )
     )
+
+
+@dataclass
+class Phrase:
+    """The noun phrase tokens[a0:b] being classified: its determiner, and its words after it."""
+
+    tokens: Sequence[Token]
+    a0: int  # first token, determiner included
+    a: int  # first word after the determiner
+    b: int
+    det: str  # the (last) determiner, "" when none
+    long_title: bool  # an agency-style title or an organisation's full name runs through of/for
+
+    @property
+    def words(self) -> Sequence[Token]:
+        return self.tokens[self.a : self.b]
+
+    @property
+    def text(self) -> str:
+        tokens = self.tokens[self.a : self.b]
+        words = " ".join(t.text for t in tokens)
+        return self.det + " " + words if self.det else words
