@@ -8,8 +8,9 @@ and drops a verb nobody speaks for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from watchers.statements.lang import en as lang
 from watchers.statements.segment import Segments
@@ -19,7 +20,7 @@ from watchers.statements.sentences import Token
 PARTICIPLE_WINDOW = 8
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CueWord:
     """A reporting verb or "according to" at tokens[index:end]."""
 
@@ -33,11 +34,11 @@ class CueWord:
     according: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SentenceCues:
     verbs: list[CueWord]  # reporting verbs and "according to", in order
-    colons: dict[int, int]  # quote token index -> the colon right before it
-    participles: dict[int, int]  # quote token index -> the participle before it ("calling")
+    colons: Mapping[int, int]  # quote token index -> the colon right before it
+    participles: Mapping[int, int]  # quote token index -> the participle before it ("calling")
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,19 @@ class Cues:
     sentences: list[SentenceCues]
 
 
+_NONE: Mapping[int, int] = MappingProxyType({})  # a sentence without quotes has no intros
+
+
 def find_cues(segments: Segments) -> Cues:
     out: list[SentenceCues] = []
     for sent in segments.sentences:
         toks, s, e = sent.tokens, sent.s, sent.e
+        if not sent.quotes:
+            out.append(SentenceCues(_verbs(toks, s, e), _NONE, _NONE))
+            continue
         colons: dict[int, int] = {}
         participles: dict[int, int] = {}
-        for k in range(s, e):
-            if toks[k].kind != "q":
-                continue
+        for k in sent.quotes:
             if k - 1 > s and toks[k - 1].text == ":":
                 colons[k] = k - 1
             i = _participle_before(toks, s, k)

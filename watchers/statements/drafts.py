@@ -8,7 +8,7 @@ from watchers.model import Kind
 from watchers.statements.mentions import Mention
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Draft:
     """A direct, partial or indirect statement at text[start:end] and the phrase that names its
     speaker; a lone quote has none yet (resolution gives it the speaker from context)."""

@@ -36,22 +36,26 @@ def pair(segments: Segments, speakers: Speakers) -> Drafts:
     text, quotes = segments.text, segments.quotes
     return Drafts(
         [
-            _sentence(text, sent.tokens, sent.s, sent.e, quotes, sp)
+            _sentence(text, sent.tokens, sent.s, sent.e, sent.quotes, quotes, sp)
             for sent, sp in zip(segments.sentences, speakers.sentences, strict=True)
         ]
     )
 
 
 def _sentence(
-    text: str, toks: Sequence[Token], s: int, e: int, quotes: Sequence[Quote], sp: SentenceSpeakers
+    text: str,
+    toks: Sequence[Token],
+    s: int,
+    e: int,
+    qidx: list[int],
+    quotes: Sequence[Quote],
+    sp: SentenceSpeakers,
 ) -> list[Draft]:
-    cues = sp.cues
-    qidx = [k for k in range(s, e) if toks[k].kind == "q"]
     if qidx:
         found = _quoted(text, toks, s, e, quotes, qidx, sp)
         if not found:
             if toks[qidx[0]].start > toks[s].start and not any(toks[k].start == toks[s].start for k in qidx):
-                return indirect(text, toks, s, e, cues, sp.subject)  # only scare quotes or titles in it
+                return indirect(text, toks, s, e, sp)  # only scare quotes or titles in it
             return []
         if all(d.kind == "partial" for d in found):
             # 'Doe said the talks would resume, despite what she called "a step backwards"': the main
@@ -60,7 +64,7 @@ def _sentence(
             used = {d.pos for d in found}
             first_q = toks[qidx[0]].start
             last_q = toks[qidx[-1]].end
-            for d in indirect(text, toks, s, e, cues, sp.subject):
+            for d in indirect(text, toks, s, e, sp):
                 if d.start >= first_q:
                     if d.start >= last_q and d.pos >= last_q and not any(x.start == d.start for x in found):
                         found.append(d)  # '... of "Z" and said the rules protected users'
@@ -72,7 +76,7 @@ def _sentence(
                     if not any(part.start <= toks[k].start < part.end for k in qidx):
                         found.append(part)
         return sorted(found, key=lambda d: d.pos)
-    return indirect(text, toks, s, e, cues, sp.subject)
+    return indirect(text, toks, s, e, sp)
 
 
 def _content(text: str, q: Quote) -> tuple[int, int]:

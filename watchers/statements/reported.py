@@ -13,7 +13,7 @@ from watchers.statements.drafts import Draft
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
 from watchers.statements.sentences import Token
-from watchers.statements.speakers import Cue
+from watchers.statements.speakers import Cue, SentenceSpeakers
 
 # A reported clause shorter than this many words is not a statement ("Doe said so").
 MIN_CLAUSE_WORDS = 3
@@ -22,11 +22,10 @@ MAX_TELL_OBJECT_WORDS = 4
 _CLAUSE_PUNCT_END = ".!?…;:"
 
 
-def indirect(
-    text: str, toks: Sequence[Token], s: int, e: int, cues: list[Cue], subject: Mention | None
-) -> list[Draft]:
+def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeakers) -> list[Draft]:
     """Reported speech without quote marks; one record per reporting verb with its own clause
     ("X denied A after the board announced B" gives A and B)."""
+    cues = sp.cues
     end = e
     while end > s and toks[end - 1].kind == "p" and toks[end - 1].text in _CLAUSE_PUNCT_END + ')"”’':
         end -= 1
@@ -66,10 +65,11 @@ def indirect(
                 break
         return [d for d in out if d.end > d.start]
     # "Doe rejected the plan, saying it was flawed.": the sentence's narrative subject speaks
-    if subject is None:
-        return []
     for i in range(s + 1, end):
         if toks[i].low in lang.PARTICIPLE_CUES and toks[i - 1].text == ",":
+            subject = sp.subject
+            if subject is None:
+                return []
             d = participle_clause(text, toks, i, end, subject, None)
             return [d] if d else []
     return []

@@ -10,6 +10,7 @@ inside one. A short quote between a first name and a surname is a nickname and i
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from watchers.statements.sentences import Token, paragraphs, split_sentences, to
 MAX_NICKNAME_WORDS = 4
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Sentence:
     """One sentence: tokens[s:e] of its block's tokens."""
 
@@ -30,6 +31,7 @@ class Sentence:
     tokens: list[Token]  # the block's tokens, shared by its sentences
     s: int
     e: int
+    quotes: list[int]  # token indices of its quotes, in order
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,10 @@ def segment(text: str, paras: Sequence[tuple[int, int]], quotes: list[Quote]) ->
             qi += 1
         toks = _drop_nicknames(text, tokenize(text, lo, hi, inside), quotes)
         first = len(sentences)
-        sentences.extend(Sentence(len(blocks), toks, s, e) for s, e in split_sentences(text, toks, quotes))
+        qidx = [k for k, t in enumerate(toks) if t.kind == "q"]
+        for s, e in split_sentences(text, toks, quotes):
+            lo_q, hi_q = bisect_left(qidx, s), bisect_left(qidx, e)
+            sentences.append(Sentence(len(blocks), toks, s, e, qidx[lo_q:hi_q] if hi_q > lo_q else []))
         blocks.append(Block(lo, hi, toks, range(first, len(sentences))))
     return Segments(text, quotes, blocks, sentences)
 

@@ -9,15 +9,17 @@ reading itself is nounphrase.py's; this pass decides which phrase is the speaker
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
 
 from watchers.statements.cues import Cues, CueWord
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
 from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex, full_names, named_people
-from watchers.statements.segment import Segments
+from watchers.statements.segment import Segments, Sentence
 from watchers.statements.sentences import Token
 
 # A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
@@ -28,7 +30,7 @@ MAX_ISSUER_DESCRIPTION = 3
 MAX_APPOSITION_PLACES = 2
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cue:
     """A cue with its speaker: what a quote or a reported clause is attributed to."""
 
@@ -43,13 +45,20 @@ class Cue:
     coordinated: bool = False  # "... and said": the subject belongs to an earlier verb
 
 
-@dataclass(frozen=True)
+@dataclass
 class SentenceSpeakers:
+    sentence: Sentence
     cues: list[Cue]  # reporting verbs and "according to" with their speakers, in order
-    colon_cues: dict[int, Cue]  # quote token index -> its colon intro's speaker
-    participle_cues: dict[int, Cue]  # quote token index -> its participle's speaker
-    subject: Mention | None  # the narrative subject: who the sentence is about
+    colon_cues: Mapping[int, Cue]  # quote token index -> its colon intro's speaker
+    participle_cues: Mapping[int, Cue]  # quote token index -> its participle's speaker
     named: list[tuple[int, Mention]]  # people and organisations named, with where
+
+    @cached_property
+    def subject(self) -> Mention | None:
+        """The narrative subject: who the sentence is about. Read on first use: most sentences
+        with a statement of their own never need it."""
+        sent = self.sentence
+        return narrative_subject(sent.tokens, sent.s, sent.e)
 
 
 @dataclass(frozen=True)
@@ -61,24 +70,24 @@ class Speakers:
     sentences: list[SentenceSpeakers]
 
 
+_NONE: Mapping[int, Cue] = MappingProxyType({})
+
+
 def find_speakers(segments: Segments, cues: Cues) -> Speakers:
     full, others = full_names([b.tokens for b in segments.blocks])
     out: list[SentenceSpeakers] = []
     for sent, found in zip(segments.sentences, cues.sentences, strict=True):
         toks, s, e = sent.tokens, sent.s, sent.e
         verbs = _verb_speakers(toks, s, e, found.verbs)
-        colon_cues: dict[int, Cue] = {}
-        for k, colon in found.colons.items():
-            cue = _colon_cue(toks, s, colon)
-            if cue is not None:
-                colon_cues[k] = cue
-        participle_cues: dict[int, Cue] = {}
-        for k, i in found.participles.items():
-            cue = _participle_cue(toks, s, e, i, verbs)
-            if cue is not None:
-                participle_cues[k] = cue
-        subject = narrative_subject(toks, s, e)
-        out.append(SentenceSpeakers(verbs, colon_cues, participle_cues, subject, named_people(toks, s, e)))
+        colon_cues: Mapping[int, Cue] = _NONE
+        if found.colons:
+            colon_cues = {k: c for k, colon in found.colons.items() if (c := _colon_cue(toks, s, colon))}
+        participle_cues: Mapping[int, Cue] = _NONE
+        if found.participles:
+            participle_cues = {
+                k: c for k, i in found.participles.items() if (c := _participle_cue(toks, s, e, i, verbs))
+            }
+        out.append(SentenceSpeakers(sent, verbs, colon_cues, participle_cues, named_people(toks, s, e)))
     return Speakers(full, others, out)
 
 
