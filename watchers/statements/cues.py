@@ -28,7 +28,7 @@ class CueWord:
     end: int  # token index after the cue words
     word: str  # as written: "said", "pointed out", "according to"
     lemma: str  # "say", "point out", "according"
-    verb_lemma: str  # the first word's own lemma ("point" for "pointed out"): a coordinated verb's
+    verb_lemma: str  # the first word's lemma alone (what a coordinated "... and pointed out" keeps)
     phrasal: bool  # two words: "pointed out", "called for"
     bare: bool  # a base form ("say", "respond"): only a plural subject speaks with it
     according: bool = False
@@ -52,6 +52,7 @@ _NONE: Mapping[int, int] = MappingProxyType({})  # a sentence without quotes has
 
 
 def find_cues(segments: Segments) -> Cues:
+    """The cues of every sentence."""
     out: list[SentenceCues] = []
     for sent in segments.sentences:
         toks, s, e = sent.tokens, sent.s, sent.e

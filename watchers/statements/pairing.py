@@ -33,6 +33,7 @@ MAX_TITLE_WORDS = 7
 
 
 def pair(segments: Segments, speakers: Speakers) -> Drafts:
+    """Every sentence's drafts, in reading order within the sentence."""
     text, quotes = segments.text, segments.quotes
     return Drafts(
         [

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def records(text: str, resolved: Resolved, matcher: Matcher | None) -> list[Statement]:
+    """The statements as records, sorted by (start, end)."""
     return sorted((_finish(text, d, matcher) for d in resolved.statements), key=lambda s: (s.start, s.end))
 
 

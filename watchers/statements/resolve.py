@@ -58,6 +58,7 @@ class Resolved:
 
 
 def resolve(segments: Segments, speakers: Speakers, drafts: Drafts) -> Resolved:
+    """Every draft with its speaker's entity, block by block in reading order."""
     registry = Registry(speakers.full_names, speakers.other_names)
     out: list[Attributed] = []
     prev_block: list[Attributed] | None = None

@@ -47,6 +47,8 @@ class Cue:
 
 @dataclass
 class SentenceSpeakers:
+    """One sentence's speaker phrases."""
+
     sentence: Sentence
     cues: list[Cue]  # reporting verbs and "according to" with their speakers, in order
     colon_cues: Mapping[int, Cue]  # quote token index -> its colon intro's speaker
@@ -74,6 +76,7 @@ _NONE: Mapping[int, Cue] = MappingProxyType({})
 
 
 def find_speakers(segments: Segments, cues: Cues) -> Speakers:
+    """The speaker phrases of every sentence, and the article's full names."""
     full, others = full_names([b.tokens for b in segments.blocks])
     out: list[SentenceSpeakers] = []
     for sent, found in zip(segments.sentences, cues.sentences, strict=True):
