@@ -1,0 +1,193 @@
+"""The mention model: the words that stand for a speaker, and the word tests every noun-phrase
+reader shares (possessives, role nouns, occupation words, the words a speaker's phrase may hold).
+
+`surname_key` / `other_name_keys` give the words a later one-word mention of a full name may use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from watchers.statements.lang import en as lang
+from watchers.statements.sentences import Token
+
+_POSS = ("’s", "'s", "’", "'")
+
+
+@dataclass
+class Mention:
+    """The words that stand for a speaker, and what they tell about it."""
+
+    kind: str  # "name" | "org" | "pronoun" | "role" | "orgref" | "group"
+    start: int  # char offsets of the words as written
+    end: int
+    text: str
+    name: str | None = None  # person: name without honorific/title; org: name without "the"
+    gender: str = ""  # "m" | "f" | "" unknown; pronoun: "m" | "f" | "org" | "pl"
+    roles: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # (role head, modifiers)
+    head: str | None = None  # role/orgref head noun
+    modifiers: frozenset[str] = frozenset()
+    definite: bool = True
+    np_start: int = -1  # where the whole noun phrase starts (titles, determiner), for clause spans
+
+
+def surname_key(name: str) -> str:
+    """The word a later surname-only mention uses: the last one, before any "Jr." / "III"."""
+    parts = name.split()
+    while len(parts) > 1 and parts[-1].casefold().rstrip(".") in lang.NAME_SUFFIXES:
+        parts.pop()
+    return parts[-1].casefold() if parts else ""
+
+
+def other_name_keys(name: str) -> list[str]:
+    """The other words of a full name a later single-word mention may use: the family name of
+    surname-first names ("Nguyen" for Nguyen Thi Lan), a given name in informal copy. Initials,
+    particles and suffixes never stand for a person alone."""
+    sur = surname_key(name)
+    out: list[str] = []
+    for w in name.split():
+        low = w.casefold()
+        if (
+            low == sur
+            or low.rstrip(".") in lang.NAME_SUFFIXES
+            or low in lang.NAME_PARTICLES
+            or len(low.rstrip(".")) <= 1
+        ):
+            continue
+        out.append(low)
+    return out
+
+
+def is_possessive(tok: Token) -> bool:
+    return tok.kind == "w" and tok.low.endswith(("’s", "'s")) and len(tok.low) > 2
+
+
+@lru_cache(maxsize=4096)
+def strip_possessive(word: str) -> str:
+    for p in _POSS:
+        if word.endswith(p) and len(word) > len(p):
+            return word[: -len(p)]
+    return word
+
+
+def role_at(tokens: Sequence[Token], i: int, lo: int) -> tuple[str, int] | None:
+    """The role noun ending at token i ("minister", "prime minister"): (role, first token index)."""
+    tok = tokens[i]
+    if tok.kind != "w":
+        return None
+    low = strip_possessive(tok.low)
+    if i - 1 >= lo and tokens[i - 1].kind == "w":
+        two = tokens[i - 1].low + " " + low
+        if two in lang.ROLE_NOUNS:
+            return two, i - 1
+    if low in lang.ROLE_NOUNS:
+        return low, i
+    return None
+
+
+_OCCUPATION_SUFFIXES = ("ist", "er", "or", "ian", "ant", "ent", "man", "woman", "ive", "eur")
+
+
+def occupation_word(low: str) -> bool:
+    return (
+        low.endswith(_OCCUPATION_SUFFIXES)
+        and low not in lang.MALE_NAMES
+        and low not in lang.FEMALE_NAMES
+        and len(low) > 4
+    )
+
+
+def org_text(tokens: Sequence[Token], a: int, b: int) -> str:
+    """The words as written: no space where the text had none ("Students’ Union", "Jean-Luc")."""
+    out: list[str] = []
+    prev_end = -1
+    for t in tokens[a:b]:
+        if out and t.start > prev_end:
+            out.append(" ")
+        out.append(t.text)
+        prev_end = t.end
+    return "".join(out)
+
+
+def np_word(tok: Token) -> bool:
+    """Can this token be part of a speaker noun phrase (scanning leftwards from the verb)?"""
+    if tok.kind != "w":
+        return tok.text in ("-", "’", "'", "&") or (tok.kind == "p" and tok.text.endswith("."))
+    low = tok.low
+    if tok.cap:
+        return (
+            low in lang.CAP_DETERMINERS
+            or strip_possessive(low) not in lang.NOT_NAME_WORDS
+            or low in lang.HONORIFICS
+            or low.rstrip(".") in lang.HONORIFICS
+        )
+    return (
+        low in lang.DETERMINERS
+        or low in lang.NAME_PARTICLES
+        or low == "of"
+        or strip_possessive(low) in lang.ROLE_NOUNS
+        or low in lang.TITLE_WORDS
+        or strip_possessive(low) in lang.ORG_NOUNS
+        or low in lang.UNNAMED_GROUPS
+        or is_possessive(tok)
+        or low
+        in (
+            "senior",
+            "former",
+            "top",
+            "chief",
+            "deputy",
+            "local",
+            "foreign",
+            "western",
+            "european",
+            "military",
+            "security",
+            "government",
+            "company",
+            "ministry",
+            "kremlin",
+            "presidential",
+            "white",
+            "house",
+            "state",
+            "federal",
+            "regional",
+            "police",
+            "party",
+            "opposition",
+            "anonymous",
+            "unnamed",
+            "independent",
+            "leading",
+            "u.s.",
+            "un",
+            "eu",
+            "defence",
+            "defense",
+        )
+    )
+
+
+@dataclass
+class Phrase:
+    """The noun phrase tokens[a0:b] being classified: its determiner, and its words after it."""
+
+    tokens: Sequence[Token]
+    a0: int  # first token, determiner included
+    a: int  # first word after the determiner
+    b: int
+    det: str  # the (last) determiner, "" when none
+    long_title: bool  # an agency-style title or an organisation's full name runs through of/for
+
+    @property
+    def words(self) -> Sequence[Token]:
+        return self.tokens[self.a : self.b]
+
+    @property
+    def text(self) -> str:
+        tokens = self.tokens[self.a : self.b]
+        words = " ".join(t.text for t in tokens)
+        return self.det + " " + words if self.det else words

@@ -1,0 +1,252 @@
+"""Pairing pass: each quote with its cue, each cue without a quote with its reported clause.
+
+    quote + cue   → direct (the whole sentence or clause is quoted) or partial (a phrase inside the
+                    writer's own clause)
+    quote, no cue → lone direct quote (only when the sentence is the quote alone): resolution finds
+                    its speaker from context
+    cue, no quote → indirect (the reported clause; reported.py)
+
+Which cue a quote takes: one right after it ('"...," Doe said'), else one before it ('Doe said:
+"..."'), else the previous quote's cue when nothing but punctuation is between, else a colon intro,
+else a participle (', calling it "..."').
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from watchers.model import Kind
+from watchers.statements.drafts import Draft, Drafts
+from watchers.statements.lang import en as lang
+from watchers.statements.quotemarks import Quote
+from watchers.statements.reported import indirect, participle_clause, title_gap, trim_connectors
+from watchers.statements.segment import Segments
+from watchers.statements.sentences import Token
+from watchers.statements.speakers import Cue, SentenceSpeakers, Speakers
+
+# How many tokens after a quote its attribution may start ('"...," Foreign Ministry spokeswoman Jane Doe said').
+TRAILING_WINDOW = 12
+# How far before a quote a reporting verb still introduces it ('Doe said in a statement on Tuesday: "..."').
+LEADING_WINDOW = 30
+# A quoted title of a work: few words, each capitalised, no sentence punctuation.
+MAX_TITLE_WORDS = 7
+
+
+def pair(segments: Segments, speakers: Speakers) -> Drafts:
+    """Every sentence's drafts, in reading order within the sentence."""
+    text, quotes = segments.text, segments.quotes
+    return Drafts(
+        [
+            _sentence(text, sent.tokens, sent.s, sent.e, sent.quotes, quotes, sp)
+            for sent, sp in zip(segments.sentences, speakers.sentences, strict=True)
+        ]
+    )
+
+
+def _sentence(
+    text: str,
+    toks: Sequence[Token],
+    s: int,
+    e: int,
+    qidx: list[int],
+    quotes: Sequence[Quote],
+    sp: SentenceSpeakers,
+) -> list[Draft]:
+    if qidx:
+        found = _quoted(text, toks, s, e, quotes, qidx, sp)
+        if not found:
+            if toks[qidx[0]].start > toks[s].start and not any(toks[k].start == toks[s].start for k in qidx):
+                return indirect(text, toks, s, e, sp)  # only scare quotes or titles in it
+            return []
+        if all(d.kind == "partial" for d in found):
+            # 'Doe said the talks would resume, despite what she called "a step backwards"': the main
+            # clause is reported speech of its own when its verb is not the partial quote's cue;
+            # so is a coordinated that-clause with no quote in it ('... that A but that "B"').
+            used = {d.pos for d in found}
+            first_q = toks[qidx[0]].start
+            last_q = toks[qidx[-1]].end
+            for d in indirect(text, toks, s, e, sp):
+                if d.start >= first_q:
+                    if d.start >= last_q and d.pos >= last_q and not any(x.start == d.start for x in found):
+                        found.append(d)  # '... of "Z" and said the rules protected users'
+                    continue
+                if d.pos not in used:
+                    found.append(d)
+                    continue
+                for part in _that_clauses(toks, d):
+                    if not any(part.start <= toks[k].start < part.end for k in qidx):
+                        found.append(part)
+        return sorted(found, key=lambda d: d.pos)
+    return indirect(text, toks, s, e, sp)
+
+
+def _content(text: str, q: Quote) -> tuple[int, int]:
+    a, b = q.start, q.end
+    return a, b
+
+
+def _quoted(
+    text: str,
+    toks: Sequence[Token],
+    s: int,
+    e: int,
+    quotes: Sequence[Quote],
+    qidx: list[int],
+    sp: SentenceSpeakers,
+) -> list[Draft]:
+    cues = sp.cues
+    out: list[Draft] = []
+    prev_attr: Cue | None = None
+    prev_q = -1
+    for k in qidx:
+        q = quotes[toks[k].quote]
+        a, b = _content(text, q)
+        if not text[a:b].strip():
+            continue
+        trailing = _trailing(toks, k, e, cues)
+        leading = _leading(toks, k, s, cues)
+        words_before = [t for t in toks[s:k] if t.kind != "p" and t.low not in lang.OPENERS]
+        continued = (
+            prev_attr is not None
+            and prev_q >= 0
+            and all(
+                t.kind == "p" or t is toks[prev_attr.index]
+                for t in toks[max(prev_attr.subj_last, prev_attr.end, prev_q + 1) : k]
+            )
+        )
+        at_start = not words_before or (prev_q >= 0 and continued)
+        cue = trailing or leading or (prev_attr if continued else None)
+        content = text[a:b]
+        colon = False
+        if cue is None and k - 1 > s and toks[k - 1].text == ":":
+            cue = sp.colon_cues.get(k)  # 'Castagné was blunt: "..."'
+            colon = cue is not None
+        if cue is None:
+            cue = sp.participle_cues.get(k)  # 'Marr defended the levy, calling it "a lifeline"'
+        if cue is None:
+            only_quote = all(t.kind == "p" for t in toks[s:e] if t is not toks[k])
+            if not words_before and only_quote and _sentence_like(content):
+                out.append(Draft(a, b, "direct", None, None, a, lone=True))
+            continue
+        if cue.subject is not None and cue.subject.start <= q.open < cue.subject.end:
+            continue
+        if k > s and k + 1 < e and toks[k - 1].cap and toks[k + 1].cap and not at_start:
+            continue  # a nickname: Pete "the Professor" Lindsay
+        kind: Kind
+        if (
+            at_start
+            or colon
+            or leading is not None
+            and cue is leading
+            and _introduces(toks, leading, k, content)
+        ):
+            kind = "direct"
+        else:
+            kind = "partial"
+        if kind == "partial" and _title_like(content):
+            continue
+        if cue is trailing and kind == "partial" and words_before and not _sentence_like(content):
+            kind = "partial"
+        out.append(Draft(a, b, kind, cue.subject, cue.word, toks[cue.index].start))
+        prev_attr = cue
+        prev_q = k
+        if cue is trailing:
+            extra = participle_clause(text, toks, _after_cue(toks, cue, e), e, cue.subject, cue)
+            if extra is not None:
+                out.append(extra)
+        else:
+            # 'vowed to keep going "as long as it takes," adding that ...': a second statement
+            j = k + 1 if k + 1 < e and toks[k + 1].text != "," else k + 2
+            comma = toks[k + 1].text == "," if k + 1 < e else False
+            if j < e and toks[j].low in lang.PARTICIPLE_CUES and (comma or content.rstrip().endswith(",")):
+                extra = participle_clause(text, toks, j, e, cue.subject, cue)
+                if extra is not None:
+                    out.append(extra)
+    return out
+
+
+def _that_clauses(toks: Sequence[Token], d: Draft) -> list[Draft]:
+    """A clause 'A but that B' / 'A and that B' as its parts."""
+    idx = [i for i, t in enumerate(toks) if d.start <= t.start and t.end <= d.end]
+    parts: list[Draft] = []
+    a = idx[0] if idx else 0
+    for i in idx:
+        if toks[i].low == "that" and i - 1 >= a and toks[i - 1].low in ("and", "but"):
+            b = trim_connectors(toks, a, i - 1)
+            if b > a:
+                parts.append(Draft(toks[a].start, toks[b - 1].end, "indirect", d.mention, d.cue, d.pos))
+            a = i + 1
+    if parts and idx and a <= idx[-1]:
+        parts.append(Draft(toks[a].start, toks[idx[-1]].end, "indirect", d.mention, d.cue, d.pos))
+    return parts
+
+
+def _after_cue(toks: Sequence[Token], cue: Cue, e: int) -> int:
+    return max(cue.end, cue.subj_last)
+
+
+def _trailing(toks: Sequence[Token], k: int, e: int, cues: list[Cue]) -> Cue | None:
+    """'"...," Doe said' / '"...," said Doe' / '"..." — the minister told reporters'."""
+    j = k + 1
+    while j < e and toks[j].kind == "p" and toks[j].text in (",", "—", "–", "-", "’", "'"):
+        j += 1
+    if j >= e:
+        return None
+    limit = min(e, j + TRAILING_WINDOW)
+    for c in cues:
+        if c.index < j or c.index >= limit or c.lemma == "according" or c.coordinated:
+            continue  # '"..." and welcomed the verdict': a coordinated verb never attributes backwards
+        if any(t.kind == "q" or (t.kind == "p" and t.text in ".!?;:") for t in toks[j : c.index]):
+            return None
+        if c.inverted and c.index != j:
+            continue
+        if not c.inverted and c.subj_first != j and not title_gap(toks, j, c.subj_first):
+            continue
+        return c
+    for c in cues:  # "..., according to the ministry."
+        if c.lemma == "according" and c.index == j:
+            return c
+    return None
+
+
+def _leading(toks: Sequence[Token], k: int, s: int, cues: list[Cue]) -> Cue | None:
+    """'Doe said: "..."', 'Doe told reporters on Tuesday, "..."', and the cue of a partial quote
+    ('Doe said the offer was "a step backwards"')."""
+    best: Cue | None = None
+    for c in cues:
+        if c.index >= k or k - c.index > LEADING_WINDOW or c.inverted or c.lemma == "according":
+            continue
+        if any(t.kind == "q" for t in toks[c.index : k]):
+            continue
+        if any(t.kind == "p" and t.text in ".!?;" for t in toks[c.index : k]):
+            continue
+        best = c
+    if best is None:
+        for c in cues:
+            if c.lemma == "according" and c.index < k and c.subj_last < k:
+                best = c
+    return best
+
+
+def _introduces(toks: Sequence[Token], cue: Cue, k: int, content: str) -> bool:
+    """Is the quote the verb's whole complement ('said: "..."', 'told reporters, "..."')?"""
+    between = toks[max(cue.end, cue.subj_last if cue.inverted else cue.end) : k]
+    if between and between[-1].text in (":", ",", "—", "–"):
+        return "that" not in [t.low for t in between]
+    if not between:
+        return content[:1].isupper()
+    return False
+
+
+def _sentence_like(content: str) -> bool:
+    words = content.split()
+    return len(words) >= 2 or content.rstrip()[-1:] in ".!?…"
+
+
+def _title_like(content: str) -> bool:
+    words = content.split()
+    if not words or len(words) > MAX_TITLE_WORDS or content.rstrip()[-1:] in ".!?,…":
+        return False
+    caps = [w for w in words if w[:1].isupper()]
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with"}
+    return len(words) >= 2 and all(w[:1].isupper() or w in small for w in words) and len(caps) >= 2

@@ -1,0 +1,322 @@
+"""Reported speech without quote marks, for the pairing pass: the clause a cue reports.
+
+"Doe said the talks would resume" → "the talks would resume"; "The incident, Varga said, was the
+third" → the whole sentence; "CLAUSE, according to X." → CLAUSE; ", adding that B" after an
+attribution → B, a second statement of the same speaker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from watchers.statements.drafts import Draft
+from watchers.statements.lang import en as lang
+from watchers.statements.mentions import Mention
+from watchers.statements.sentences import Token
+from watchers.statements.speakers import Cue, SentenceSpeakers
+
+# A reported clause shorter than this many words is not a statement ("Doe said so").
+MIN_CLAUSE_WORDS = 3
+# How many words the object of "told"/"reminded" may run to before "that" ("the packed hall").
+MAX_TELL_OBJECT_WORDS = 4
+_CLAUSE_PUNCT_END = ".!?…;:"
+
+
+def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeakers) -> list[Draft]:
+    """Reported speech without quote marks; one record per reporting verb with its own clause
+    ("X denied A after the board announced B" gives A and B)."""
+    cues = sp.cues
+    end = e
+    while end > s and toks[end - 1].kind == "p" and toks[end - 1].text in _CLAUSE_PUNCT_END + ')"”’':
+        end -= 1
+    if end - s < MIN_CLAUSE_WORDS or toks[e - 1].text.startswith("?"):
+        return []
+    found: list[tuple[Cue, int, int]] = []  # cue, clause start, clause end (token indices)
+    according = [c for c in cues if c.lemma == "according"]
+    if according:
+        cues = according  # "X has promised A, according to Y": Y is the source
+    for c in cues:
+        if found and c.index < found[-1][2]:
+            # a verb inside an earlier clause: its own statement only with its own subject there
+            if not c.inverted and c.subj_first >= found[-1][1] or c.coordinated:
+                cut = c.subj_first if not c.coordinated else c.index
+                span = _clause(toks, s, end, c)
+                if span is not None and span[0] > c.index:
+                    prev = found[-1]
+                    found[-1] = (prev[0], prev[1], trim_connectors(toks, prev[1], cut))
+                    found.append((c, span[0], span[1]))
+            continue
+        span = _clause(toks, s, end, c)
+        if span is not None:
+            found.append((c, span[0], span[1]))
+            if span[0] == s:
+                break
+    out = [d for c, a, b in found if (d := _draft(toks, a, b, c, toks[c.index].start)) is not None]
+    if out:
+        # "..., saying the plane had stayed over neutral waters": the participle is a second statement
+        c0, a0, b0 = found[-1]
+        for i in range(a0 + 1, b0):
+            if toks[i].low in lang.PARTICIPLE_CUES and toks[i - 1].text == ",":
+                extra = participle_clause(text, toks, i, end, c0.subject, c0)
+                if extra is not None:
+                    last = out[-1]
+                    out[-1] = Draft(last.start, toks[i - 2].end, last.kind, last.mention, last.cue, last.pos)
+                    out.append(extra)
+                break
+        return [d for d in out if d.end > d.start]
+    # "Doe rejected the plan, saying it was flawed.": the sentence's narrative subject speaks
+    for i in range(s + 1, end):
+        if toks[i].low in lang.PARTICIPLE_CUES and toks[i - 1].text == ",":
+            subject = sp.subject
+            if subject is None:
+                return []
+            d = participle_clause(text, toks, i, end, subject, None)
+            return [d] if d else []
+    return []
+
+
+def title_gap(toks: Sequence[Token], a: int, b: int) -> bool:
+    """'"...," festival director Maggie Doyle said': a few lowercase title words before the subject."""
+    return 0 < b - a <= 3 and all(
+        t.kind == "w" and not t.cap and t.low not in lang.QUOTE_VERBS and t.low not in lang.OPENERS
+        for t in toks[a:b]
+    )
+
+
+def _clause_like(toks: Sequence[Token], a: int, b: int) -> bool:
+    """Does tokens[a:b] read as a clause (a subject and a finite verb), not just an object?"""
+    if a < b and toks[a].low in lang.CLAUSE_SUBJECTS:
+        return True
+    for t in toks[a : min(b, a + 10)]:
+        if t.kind == "w" and (
+            t.low in lang.FINITE
+            or (t.low.endswith("ed") and not t.cap)
+            or t.low.endswith("n't")
+            or (t.low in lang.IRREGULAR_PAST and t is not toks[a])
+        ):
+            return True
+        if (
+            t.kind == "w"
+            and not t.cap
+            and t.low.endswith("s")
+            and t is not toks[a]
+            and toks[a].low in lang.DETERMINERS
+            and t.low not in lang.UNNAMED_GROUPS
+        ):
+            return True  # "the economy grows"
+    return False
+
+
+def trim_connectors(toks: Sequence[Token], a: int, b: int) -> int:
+    """End of a clause cut before the next speaker: drop 'after', 'and', 'but', commas."""
+    while b > a and (
+        toks[b - 1].kind == "p"
+        or toks[b - 1].low
+        in (
+            "after",
+            "and",
+            "but",
+            "while",
+            "as",
+            "when",
+            "before",
+            "because",
+            "since",
+            "although",
+            "though",
+            "whereas",
+        )
+    ):
+        b -= 1
+    return b
+
+
+def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] | None:
+    """The reported clause of cue c as token indices, or None."""
+    if c.lemma == "according":
+        return _according(toks, s, end, c)
+    if c.lemma not in _CLAUSE_LEMMAS:
+        return None
+    if not c.inverted:
+        after = max(c.end, c.subj_last)
+        if (
+            (
+                c.subj_first > s
+                and toks[c.subj_first - 1].text == ","
+                and after < end
+                and toks[after].text == ","
+            )
+            and _words(toks, s, c.subj_first) >= 2
+            and not c.coordinated
+        ):
+            return s, end  # "The incident, Varga said, was the third": the whole sentence
+        start = _clause_start(toks, c, end)
+        if start is not None and toks[start - 1].text == "," and toks[start].low in lang.SUBORDINATORS:
+            start = None  # "CLAUSE, groups said on Friday, as a heatwave ...": a lede's attribution
+        if start is not None and c.lemma in lang.THAT_ONLY_LEMMAS and toks[start - 1].low != "that":
+            start = None
+        if (
+            start is not None
+            and c.lemma not in lang.OBJECT_LEMMAS
+            and toks[start - 1].low != "that"
+            and not _clause_like(toks, start, end)
+        ):
+            start = None  # "argued against the cap", "confirmed the contents of the memo"
+        if start is not None and _words(toks, start, end) >= _min_words(c.lemma):
+            if (
+                c.subj_first > s
+                and toks[c.subj_first - 1].text == ","
+                and toks[start - 1].text == ","
+                and _words(toks, s, c.subj_first) >= 2
+                and not c.coordinated
+            ):
+                return s, end  # "The talks, Doe said on Monday, will resume": the whole sentence
+            return start, end
+    # trailing: CLAUSE, SUBJ VERB (adjuncts). / CLAUSE, VERB SUBJ.
+    first = c.index if c.inverted else c.subj_first
+    if not c.inverted:
+        k = first
+        while (
+            k - 1 > s and first - k < 3 and title_gap(toks, k - 1, k) and toks[k - 1].low not in lang.FINITE
+        ):
+            k -= 1  # "..., industry groups said": modifiers the noun phrase left out
+        if toks[k - 1].text == ",":
+            first = k
+    rest = max(c.end, c.subj_last)
+    stop = next((i for i in range(rest, end) if toks[i].text == ","), end)
+    trailing = first > s and toks[first - 1].text == "," and _only_adjuncts(toks, rest, stop)
+    if trailing and _words(toks, s, first - 1) >= MIN_CLAUSE_WORDS:
+        return s, first - 1
+    return None
+
+
+_CLAUSE_LEMMAS = frozenset(lang.CLAUSE_VERBS.values()) | {
+    "point out",
+    "make clear",
+    "call for",
+    "call on",
+    "shoot back",
+    "be clear",
+}
+
+
+def participle_clause(
+    text: str, toks: Sequence[Token], i: int, e: int, subj: Mention | None, cue: Cue | None
+) -> Draft | None:
+    """', adding that the talks would resume' after an attribution: an indirect statement."""
+    while i < e and toks[i].text == ",":
+        i += 1
+    if i >= e or toks[i].low not in lang.PARTICIPLE_CUES:
+        return None
+    j = i + 1
+    while j < e and toks[j].low in ("that",):
+        j += 1
+    end = e
+    while end > j and toks[end - 1].kind == "p":
+        end -= 1
+    if subj is None or _words(toks, j, end) < MIN_CLAUSE_WORDS or any(t.kind == "q" for t in toks[j:end]):
+        return None
+    return Draft(toks[j].start, toks[end - 1].end, "indirect", subj, toks[i].text, toks[i].start)
+
+
+def _according(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] | None:
+    after = c.subj_last
+    while after < end and toks[after].text != ",":
+        after += 1
+    if c.index == s or (
+        c.index > s and all(t.kind == "p" or t.low in lang.OPENERS for t in toks[s : c.index])
+    ):
+        start = after + 1  # According to X, CLAUSE.
+        return (start, end) if _words(toks, start, end) >= MIN_CLAUSE_WORDS else None
+    if c.index > s and toks[c.index - 1].text == ",":
+        if after >= end:  # CLAUSE, according to X.
+            return (s, c.index - 1) if _words(toks, s, c.index - 1) >= MIN_CLAUSE_WORDS else None
+        return s, end  # parenthetical
+    return None
+
+
+def _draft(toks: Sequence[Token], a: int, b: int, c: Cue, pos: int) -> Draft | None:
+    while b > a and toks[b - 1].kind == "p" and toks[b - 1].text in ",;:—–-":
+        b -= 1
+    while a < b and toks[a].kind == "p" and toks[a].text in ",;:—–-":
+        a += 1
+    if b <= a:
+        return None
+    return Draft(toks[a].start, toks[b - 1].end, "indirect", c.subject, c.word, pos)
+
+
+def _min_words(lemma: str) -> int:
+    return 2 if lemma in lang.OBJECT_LEMMAS else MIN_CLAUSE_WORDS
+
+
+def _words(toks: Sequence[Token], a: int, b: int) -> int:
+    return sum(1 for t in toks[a:b] if t.kind in ("w", "n"))
+
+
+def _only_adjuncts(toks: Sequence[Token], a: int, b: int) -> bool:
+    return all(
+        t.kind == "p" or t.low in lang.ADJUNCT_WORDS or t.cap or t.kind == "n" or t.low in lang.UNNAMED_GROUPS
+        for t in toks[a:b]
+    ) and (b - a <= 12)
+
+
+def _clause_start(toks: Sequence[Token], c: Cue, end: int) -> int | None:
+    """Token index where the reported clause begins after the verb, or None when nothing follows."""
+    i = c.end
+    if c.lemma in ("call for", "call on", "point out", "make clear", "shoot back", "be clear"):
+        pass
+    elif c.lemma in lang.TELL_LEMMAS:
+        # object of "told": reporters / Reuters / the parliament / a news conference
+        if i < end and toks[i].low in lang.DETERMINERS and toks[i].low not in ("that",):
+            i += 1
+        while (
+            i < end
+            and toks[i].kind == "w"
+            and toks[i].low not in ("that",)
+            and (toks[i].cap or toks[i].low in lang.ADJUNCT_WORDS or toks[i].low in lang.UNNAMED_GROUPS)
+            and toks[i].low not in lang.DETERMINERS
+        ):
+            i += 1
+    if c.lemma in lang.TELL_LEMMAS:
+        # "reminded the public that", "told the packed hall that": a short object before "that"
+        for j in range(i, min(end, i + MAX_TELL_OBJECT_WORDS + 1)):
+            t = toks[j]
+            if t.kind != "w" or t.low in lang.FINITE or t.low in lang.QUOTE_VERBS:
+                break
+            if t.low == "that" and j > i:
+                return j + 1
+    # a "that" within the next few tokens starts the clause
+    for j in range(i, min(end, i + 14)):
+        t = toks[j]
+        if t.low == "that" and t.kind == "w":
+            if all(x.low in lang.ADJUNCT_WORDS or x.cap or x.kind in ("p", "n") for x in toks[i:j]):
+                return j + 1
+            break
+        if t.kind == "q":
+            break
+    # skip adjunct phrases: "on Tuesday", "in a statement", "at a news conference in Capitol"
+    while i < end and toks[i].kind == "w" and toks[i].low in lang.ADJUNCT_OPENERS:
+        j = i + 1
+        while (
+            j < end
+            and (toks[j].low in lang.ADJUNCT_WORDS or toks[j].cap or toks[j].kind == "n")
+            and toks[j].low not in ("the", "a", "an")
+            or (j < end and j == i + 1 and toks[j].low in ("the", "a", "an"))
+        ):
+            j += 1
+            if j - i > 8:
+                break
+        if j == i + 1:
+            break
+        i = j
+    while i < end and toks[i].text == ",":
+        i += 1
+    if i >= end:
+        return None
+    if (
+        toks[i].low in ("to",)
+        and c.lemma not in lang.OBJECT_LEMMAS
+        and c.lemma not in ("promise", "vow", "pledge", "threaten", "agree")
+    ):
+        return None  # "said to be", "told to leave"
+    return i

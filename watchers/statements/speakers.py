@@ -1,0 +1,255 @@
+"""Speaker-phrase pass: who speaks for each cue, and who each sentence is about.
+
+For every sentence: each reporting verb's subject (read left, "Doe said", or right, "said Doe"; a
+verb nobody speaks for is dropped, "... and said" takes the earlier verb's subject), the source
+after "according to", the subject of a colon intro or of a participle before a quote, the
+sentence's narrative subject (its opening noun phrase) and the people it names. The noun-phrase
+reading itself is nounphrase.py's; this pass decides which phrase is the speaker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+
+from watchers.statements.cues import Cues, CueWord
+from watchers.statements.lang import en as lang
+from watchers.statements.mentions import Mention
+from watchers.statements.nounphrase import subject_left, subject_right
+from watchers.statements.people import NameIndex, full_names, named_people
+from watchers.statements.segment import Segments, Sentence
+from watchers.statements.sentences import Token
+
+# A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
+MAX_COLON_CUE_WORDS = 4
+# Lowercase words describing a document's issuer before its name ("aviation consultancy X").
+MAX_ISSUER_DESCRIPTION = 3
+# Place names an apposition may end with ("a nurse in Leeds, England,"), one word and comma each.
+MAX_APPOSITION_PLACES = 2
+
+
+@dataclass(slots=True)
+class Cue:
+    """A cue with its speaker: what a quote or a reported clause is attributed to."""
+
+    index: int  # token index of the verb (or of "according")
+    end: int  # token index after the cue words
+    word: str
+    lemma: str
+    subject: Mention | None
+    subj_first: int  # token index where the subject starts (for clause spans)
+    subj_last: int  # token index after the subject
+    inverted: bool
+    coordinated: bool = False  # "... and said": the subject belongs to an earlier verb
+
+
+@dataclass
+class SentenceSpeakers:
+    """One sentence's speaker phrases."""
+
+    sentence: Sentence
+    cues: list[Cue]  # reporting verbs and "according to" with their speakers, in order
+    colon_cues: Mapping[int, Cue]  # quote token index -> its colon intro's speaker
+    participle_cues: Mapping[int, Cue]  # quote token index -> its participle's speaker
+    named: list[tuple[int, Mention]]  # people and organisations named, with where
+
+    @cached_property
+    def subject(self) -> Mention | None:
+        """The narrative subject: who the sentence is about. Read on first use: most sentences
+        with a statement of their own never need it."""
+        sent = self.sentence
+        return narrative_subject(sent.tokens, sent.s, sent.e)
+
+
+@dataclass(frozen=True)
+class Speakers:
+    """The speaker-phrase pass's output, one entry per sentence of Segments.sentences."""
+
+    full_names: NameIndex  # surname -> [(position, full name)]
+    other_names: NameIndex  # another word of a full name -> the same
+    sentences: list[SentenceSpeakers]
+
+
+_NONE: Mapping[int, Cue] = MappingProxyType({})
+
+
+def find_speakers(segments: Segments, cues: Cues) -> Speakers:
+    """The speaker phrases of every sentence, and the article's full names."""
+    full, others = full_names([b.tokens for b in segments.blocks])
+    out: list[SentenceSpeakers] = []
+    for sent, found in zip(segments.sentences, cues.sentences, strict=True):
+        toks, s, e = sent.tokens, sent.s, sent.e
+        verbs = _verb_speakers(toks, s, e, found.verbs)
+        colon_cues: Mapping[int, Cue] = _NONE
+        if found.colons:
+            colon_cues = {k: c for k, colon in found.colons.items() if (c := _colon_cue(toks, s, colon))}
+        participle_cues: Mapping[int, Cue] = _NONE
+        if found.participles:
+            participle_cues = {
+                k: c for k, i in found.participles.items() if (c := _participle_cue(toks, s, e, i, verbs))
+            }
+        out.append(SentenceSpeakers(sent, verbs, colon_cues, participle_cues, named_people(toks, s, e)))
+    return Speakers(full, others, out)
+
+
+def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWord]) -> list[Cue]:
+    """The sentence's reporting verbs with their subjects, in order; a verb with none is dropped."""
+    out: list[Cue] = []
+    for w in words:
+        i = w.index
+        t = toks[i]
+        low = t.low
+        if w.according:
+            subj = _according_source(toks, i + 2, e)
+            out.append(Cue(i, w.end, w.word, w.lemma, subj, i + 2, token_after(toks, subj, i + 2, e), True))
+            continue
+        subj = subject_left(toks, i, s)
+        inverted = False
+        bare = w.bare
+        if subj is not None and bare and not (subj.kind == "group" or subj.gender == "pl"):
+            subj = None  # "would respond", "Russian state flights": a base form needs a plural subject
+        if subj is not None and subj.kind == "group" and low in lang.NOUN_LIKE_FORMS and not bare:
+            subj = None
+        if (
+            subj is None
+            and low not in lang.NOUN_LIKE_FORMS
+            and not low.endswith("ing")
+            and (i == s or toks[i - 1].text in (",", "—", "–", "-") or toks[i - 1].kind == "q")
+        ):
+            subj = subject_right(toks, i + 1, e)
+            inverted = subj is not None
+        if subj is None and not bare and i - 1 >= s and toks[i - 1].low in ("and", "but") and out:
+            # "Castel ... and said ...": the subject of the sentence's earlier reporting verb
+            subj = out[-1].subject
+            if subj is not None:
+                out.append(Cue(i, i + 1, t.text, w.verb_lemma, subj, i, i, False, coordinated=True))
+            continue
+        if subj is None:
+            continue
+        first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
+        last = token_after(toks, subj, first, e)
+        out.append(Cue(i, w.end, w.word, w.lemma, subj, first, last, inverted))
+    return out
+
+
+def _according_source(toks: Sequence[Token], i: int, e: int) -> Mention | None:
+    """Who speaks after "according to": a person or body ("according to Doe"), the issuer of a
+    document ("according to figures compiled by X", "a statement from X"), null for a document
+    nobody is named as issuing ("according to the report"); "according to him" is "he"."""
+    t = toks[i] if i < e else None
+    if t is not None and t.low in lang.OBJECT_PRONOUNS and (i + 1 >= e or toks[i + 1].kind == "p"):
+        return Mention(
+            "pronoun", t.start, t.end, t.text, gender=lang.OBJECT_PRONOUNS[t.low], np_start=t.start
+        )
+    j = i
+    while (
+        j < e
+        and j - i < 4
+        and toks[j].kind == "w"
+        and not toks[j].cap
+        and toks[j].low not in lang.DOCUMENT_NOUNS
+    ):
+        j += 1  # "a joint statement", "new official figures"
+    if j >= e or toks[j].low not in lang.DOCUMENT_NOUNS or toks[j].cap:
+        return subject_right(toks, i, e)
+    k = j + 1
+    if k < e and toks[k].low in lang.ISSUER_PARTICIPLES:
+        k += 1
+    if k + 1 < e and toks[k].low in ("from", "by"):
+        issuer = subject_right(toks, k + 1, e)
+        if issuer is None:
+            # "compiled by aviation consultancy Altimeter Insight": a description before the name
+            x = k + 1
+            while x < e and x - k <= MAX_ISSUER_DESCRIPTION and toks[x].kind == "w" and not toks[x].cap:
+                x += 1
+            if x > k + 1 and x < e and toks[x].cap:
+                issuer = subject_right(toks, x, e)
+        if issuer is not None and issuer.kind in ("name", "org", "orgref"):
+            return issuer
+    return None
+
+
+def _colon_cue(toks: Sequence[Token], s: int, colon: int) -> Cue | None:
+    """A colon intro with no reporting verb ('X was blunt:', 'Its president, X, put it simply:'):
+    the sentence's subject speaks."""
+    subj = narrative_subject(toks, s, colon)
+    if subj is None or subj.kind not in ("name", "pronoun", "role", "org", "orgref"):
+        return None
+    first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, colon)
+    last = token_after(toks, subj, first, colon)
+    word = " ".join(t.text for t in toks[last:colon][:MAX_COLON_CUE_WORDS])
+    return Cue(colon, colon + 1, word or ":", "say", subj, first, last, False)
+
+
+def _participle_cue(toks: Sequence[Token], s: int, e: int, i: int, cues: Sequence[Cue]) -> Cue | None:
+    """The participle at token i before a partial quote speaks for the sentence's last reporting
+    verb's subject, else for the sentence's subject."""
+    t = toks[i]
+    before = [c for c in cues if c.index < i and c.subject is not None]
+    if before:
+        c = before[-1]
+        return Cue(i, i + 1, t.text, c.lemma, c.subject, c.subj_first, c.subj_last, c.inverted)
+    subj = narrative_subject(toks, s, i - 1)
+    if subj is None:
+        return None
+    first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
+    return Cue(i, i + 1, t.text, "call", subj, first, token_after(toks, subj, first, e), False)
+
+
+def narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
+    """The person or organisation a narrative sentence is about: its opening noun phrase, when a
+    lowercase verb-like word follows it (objects never count)."""
+    i = s
+    while i < e and toks[i].kind == "w" and toks[i].low in lang.OPENERS:
+        i += 1
+    m = subject_right(toks, i, e)
+    if m is None and i < e and toks[i].low in lang.POSSESSIVE_DETS:
+        # "His neighbour, Abena Owusu, 31, spent ...": a relation word the tables lack, then the name
+        comma = next((k for k in range(i + 1, min(e, i + 4)) if toks[k].text == ","), -1)
+        if comma > 0 and comma + 1 < e and toks[comma + 1].cap:
+            m = subject_right(toks, comma + 1, e)
+            if m is None or m.kind != "name":
+                return None
+            i = comma + 1
+    if m is None or m.kind not in ("name", "org", "pronoun", "role", "orgref"):
+        return None
+    j = i
+    while j < e and toks[j].end <= m.end:
+        j += 1
+    if j < e and toks[j].text == "," and m.np_start < m.start and j + 1 < e and _verb_like(toks[j + 1]):
+        return m  # "Its chief executive, Bradley Okafor, went further": the comma closes the apposition
+    if j < e and toks[j].text == ",":  # apposition
+        k = j + 1
+        while k < e and toks[k].text != "," and k - j < 20:
+            k += 1
+        j = k + 1
+        for _ in range(MAX_APPOSITION_PLACES):
+            # "..., a nurse in Manchester, England, had": a place after the apposition's own comma
+            if not (j + 1 < e and toks[j].cap and toks[j + 1].text == ","):
+                break
+            j += 2
+    if j < e and toks[j].kind == "w" and not toks[j].cap:
+        return m
+    return None
+
+
+def _verb_like(tok: Token) -> bool:
+    return tok.kind == "w" and not tok.cap and tok.low not in ("who", "whose", "which", "a", "an", "the")
+
+
+def token_at(toks: Sequence[Token], pos: int, s: int, e: int) -> int:
+    for i in range(s, e):
+        if toks[i].end > pos:
+            return i
+    return e
+
+
+def token_after(toks: Sequence[Token], m: Mention | None, first: int, e: int) -> int:
+    if m is None:
+        return first
+    i = first
+    while i < e and toks[i].start < m.end:
+        i += 1
+    return i
