@@ -17,11 +17,11 @@ from rules.model import Feed
 from watchers.feeds.parse import parse_feed
 from watchers.model import Article, Kind, Statement, StoryEvent
 from watchers.statements.keyquotes import key_quotes
+from watchers.statements.similarity import match_score, normalise
 from watchers.store import Store
 from watchers.store.bands import hamming
 from watchers.stories.dedup import Candidate, assign, process_article
 from watchers.stories.fingerprint import MAX_DISTANCE, simhash
-from watchers.statements.similarity import match_score, normalise
 
 WINDOW = 72 * 3600.0
 T0 = datetime(2024, 3, 12, 9, 0, tzinfo=UTC)

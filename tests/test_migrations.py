@@ -11,11 +11,11 @@ import pytest
 
 import watchers.store.sqlite.schema as store_module
 from watchers.model import Article, Statement
+from watchers.statements.similarity import normalise
 from watchers.store import SCHEMA_VERSION, Store, connect, migrate, schema_version
 from watchers.store.bands import to_signed
 from watchers.stories.dedup import process_article
 from watchers.stories.fingerprint import simhash
-from watchers.statements.similarity import normalise
 
 T0 = datetime(2024, 11, 4, 10, 0, tzinfo=UTC)
 WINDOW = 72 * 3600.0

@@ -44,9 +44,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from watchers.model import Article, Statement, StoryEvent
+from watchers.statements.similarity import match_score, normalise
 from watchers.store import StoreBackend
 from watchers.stories.fingerprint import MAX_DISTANCE, simhash
-from watchers.statements.similarity import match_score, normalise
 
 # Level-3 candidates per speaker and article: the newest distinct statements in the window. A speaker
 # rarely says more than a few dozen distinct things in three days; the cap keeps a pathological burst

@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from watchers.store.bands import BANDS, BITS
 from watchers.statements.similarity import fold_marks
+from watchers.store.bands import BANDS, BITS
 
 # Word 3-shingles: long enough that two articles sharing common phrases ("the minister said on") do not
 # look alike, short enough that one edited word disturbs only three shingles.
