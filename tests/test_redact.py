@@ -34,7 +34,7 @@ from watchers.feeds.redact import (
         ("https://x.example/a?password=p;auth=z", "https://x.example/a?password=***;auth=***"),
         ("https://x.example/a?Api%5FKey=v", "https://x.example/a?Api%5FKey=***"),  # escaped name
         ("https://x.example/cb#access_token=abc&state=1", "https://x.example/cb#access_token=***&state=1"),
-        ("https://api.example/bot123456:AAEhBP0av28lB-WpM_1234567890abcd/getMe", "https://api.example/bot123456:***/getMe"),
+        ("https://api.example/bot123456:AAEhBP0av28lB-WpM_1234567890abcd/getMe", "https://api.example/bot<token>/getMe"),
         # nothing secret: unchanged, byte for byte
         ("https://x.example/news?author=kovalenko&id=7&sort=new", "https://x.example/news?author=kovalenko&id=7&sort=new"),
         ("https://x.example/a?monkey=1&keyword=grain&token", "https://x.example/a?monkey=1&keyword=grain&token"),
