@@ -155,3 +155,15 @@ def test_quotes_caps_are_the_fetchers() -> None:
     # Kept as numbers in quotes_cli so that `quotes` does not import httpx; they must not drift apart.
     assert quotes_cli.PAGE_CAP == fetch.DEFAULT_PAGE_MAX_BODY
     assert quotes_cli.TEXT_CAP == fetch.DEFAULT_MAX_BODY
+
+
+def test_scan_output_shows_no_link_secrets_and_no_format_characters(tmp_path: Path) -> None:
+    feed = (SCAN / "meridian.xml").read_text(encoding="utf-8")
+    feed = feed.replace("veltria-grain-talks?utm_source=rss", "veltria-grain-talks?access_token=S3CRET&amp;page=1")
+    feed = feed.replace("Veltria says grain corridor", "Veltria says \u202egrain corridor")
+    (tmp_path / "meridian.xml").write_text(feed, encoding="utf-8")
+    for fmt in (["--json"], []):
+        done = quotewatch("scan", "--config", str(SCAN / "rules.toml"), "--feed", "meridian.xml", *fmt, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "S3CRET" not in done.stdout and "\u202e" not in done.stdout
+        assert "access_token=***" in done.stdout and "Veltria says grain corridor" in done.stdout
