@@ -169,6 +169,24 @@ async def publish_menu(application: Application) -> None:  # type: ignore[type-a
         log.warning("could not set the command menu: %s", scrub(str(err), application.bot.token))
 
 
+def polling_error_logger(token: str) -> Callable[[TelegramError], None]:
+    """updater.start_polling's error_callback: one warning line per failed getUpdates, without the token.
+
+    Without one, PTB logs each dropped connection with its whole chain of tracebacks (httpcore, httpx,
+    telegram: three per error). The updater retries by itself (backing off up to 30 s), so the line
+    says that; a rejected token (InvalidToken) never reaches here, PTB stops polling on it."""
+
+    def on_polling_error(error: TelegramError) -> None:
+        cause = error.__cause__ or error.__context__
+        why = f" ({type(cause).__name__})" if cause is not None and str(cause) not in str(error) else ""
+        log.warning(
+            "Telegram getUpdates failed: %s: %s%s; retrying",
+            type(error).__name__, scrub(str(error), token).rstrip("."), why,
+        )
+
+    return on_polling_error
+
+
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log first (without the token), then tell the user something short."""
     error = context.error

@@ -139,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the poll's own timeout reports the stall once.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    # Feed URLs may carry credentials (userinfo, api_key=...): no log line shows them.
+    from bot.safe_logs import install_log_redaction
+
+    install_log_redaction()
     try:
         return int(args.func(args))
     except RulesError as e:

@@ -159,8 +159,11 @@ async def start_updates(application: Application, tg: TelegramSettings, token: s
 
     if tg.mode != "webhook":
         assert application.updater is not None
+        from bot.app import polling_error_logger
+
         await application.updater.start_polling(
-            timeout=long_poll_timeout, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+            timeout=long_poll_timeout, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False,
+            error_callback=polling_error_logger(token),
         )
         return None
     if not tg.webhook_url:

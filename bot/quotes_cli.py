@@ -2,30 +2,64 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import logging
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.files import MB, InputError, read_input
 from rules.model import Rules
+from watchers.feeds.redact import safe_for_display
 from watchers.model import Statement
 from watchers.statements import extract_statements
 
 if TYPE_CHECKING:
     from rules.match import Matcher
 
+log = logging.getLogger(__name__)
+
+
+# A page is read with the cap of a fetched article page, a text file with the feed cap (an article as
+# plain text is far smaller). The same numbers as watchers.feeds.fetch's DEFAULT_PAGE_MAX_BODY and
+# DEFAULT_MAX_BODY (tests/test_cli_errors.py checks), not imported: fetch pulls in httpx, which would
+# double the start-up time of a command that never goes on the network.
+PAGE_CAP = 2 * MB
+TEXT_CAP = 10 * MB
+# NUL bytes in the first block mean binary data (an image, a PDF, a zip), as grep and git decide;
+# UTF-16 text, which has NULs too, starts with its BOM and is read as text.
+BINARY_SNIFF = 8192
+
 
 def _read(path: str) -> str:
     """The article text of a file: .txt as UTF-8, .html the way a fetched page is read (DESIGN.md).
 
-    A page's bytes go through watchers.feeds.text.decode_html — BOM, <meta charset>, UTF-8, else Windows-1252,
-    as for fetched pages (there is no HTTP header here) — then the same text extraction."""
-    raw = Path(path).read_bytes()
-    if path.lower().endswith((".html", ".htm")):
-        from watchers.feeds.text import decode_html, html_to_text
+    A page's bytes go through watchers.feeds.text.decode_html — BOM, <meta charset>, UTF-8, else
+    Windows-1252, as for fetched pages (there is no HTTP header here) — then the same text extraction.
+    Raises InputError (what is wrong with the file) or UnicodeDecodeError (a .txt that is not UTF-8)."""
+    page = path.lower().endswith((".html", ".htm"))
+    raw = read_input(path, PAGE_CAP if page else TEXT_CAP, what="page" if page else "text file")
+    if b"\0" in raw[:BINARY_SNIFF] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("binary data, not text; give an article as .txt (UTF-8) or .html")
+    if page:
+        from watchers.feeds.text import html_to_text
 
-        return html_to_text(decode_html(raw), None)
+        return html_to_text(_decode_page(raw), None)
     return raw.decode("utf-8")
+
+
+def _decode_page(raw: bytes) -> str:
+    """decode_html, and for a page that declares a codec that is no text encoding (<meta charset="rot13">,
+    "base64", "idna" on non-hostnames) the fallback for an unknown charset: UTF-8, else Windows-1252."""
+    from watchers.feeds.text import decode_html
+
+    try:
+        return decode_html(raw)
+    except (LookupError, UnicodeError, ValueError):
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("windows-1252", errors="replace")
 
 
 def _record(path: str, s: Statement) -> dict[str, object]:
@@ -66,25 +100,22 @@ def run_quotes(files: list[str], rules: Rules | None, as_json: bool) -> int:
     status = 0
     for path in files:
         try:
-            text = _read(path)
-        except FileNotFoundError:
-            print(f"{path}: no such file", file=sys.stderr)
-            status = 1
-            continue
+            statements = extract_statements(_read(path), matcher)
+        except InputError as e:
+            problem = str(e)
         except UnicodeDecodeError as e:
-            print(
-                f"{path}: not UTF-8 text (byte {e.start}); convert it to UTF-8 and try again", file=sys.stderr
-            )
-            status = 1
-            continue
-        except OSError as e:
-            print(f"{path}: cannot read: {e.strerror or e}", file=sys.stderr)
-            status = 1
-            continue
-        statements = extract_statements(text, matcher)
-        if as_json:
-            for s in statements:
-                print(json.dumps(_record(path, s), ensure_ascii=False))
+            problem = f"not UTF-8 text (byte {e.start}); convert it to UTF-8 and try again"
+        except Exception as e:
+            # A bug, not the user's mistake: still one line, and the other files are read. -v shows the trace.
+            log.debug("quotes: %s failed", path, exc_info=True)
+            problem = f"could not extract statements ({type(e).__name__}: {e})"
         else:
-            print(_listing(path, statements))
+            if as_json:
+                for s in statements:
+                    print(json.dumps(_record(path, s), ensure_ascii=False))
+            else:
+                print(_listing(path, statements))
+            continue
+        print(safe_for_display(f"{path}: {problem}"), file=sys.stderr)
+        status = 1
     return status

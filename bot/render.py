@@ -1,8 +1,8 @@
 """Alert text: a Story as Telegram HTML (`render_alert`) or as plain text for the console (`render_plain`).
 
 Pure functions. Every string that came from a feed or an article page is untrusted: it is cleaned
-(control characters and bidi overrides removed, whitespace collapsed, length capped) and then escaped
-with html.escape(quote=True); links are kept only for http(s) URLs.
+(control and format characters such as bidi overrides removed, whitespace collapsed, length capped) and
+then escaped with html.escape(quote=True); links are kept only for http(s) URLs, with secrets redacted.
 
 Layout (HTML):
     🗣 <b>Speaker</b> · <b>topic, topic</b>
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from watchers.feeds.redact import redact_url, strip_format
 from watchers.model import Source, Statement, Story
 
 TELEGRAM_MAX_TEXT = 4096  # characters after entity parsing (UTF-16 code units, which is what Telegram counts)
@@ -41,15 +42,17 @@ ELLIPSIS = "…"
 
 KIND_LABEL = {"direct": "", "partial": "partial quote", "indirect": "paraphrase"}
 
-# Bidi embedding/override/isolate controls: a title could use them to make text read backwards.
-_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 
 
 def clean(text: str, limit: int) -> str:
-    """One line of untrusted text: no control or bidi characters, single spaces, at most `limit` chars."""
-    text = text.translate(_BIDI)
+    """One line of untrusted text: no control or format characters, single spaces, at most `limit` chars.
+
+    Format characters (Unicode Cf) are removed: bidi overrides and isolates could make a title read
+    backwards, zero-width and tag characters hide text. ZWJ/ZWNJ stay, they are part of how Persian,
+    Indic scripts and emoji are spelled."""
+    text = strip_format(text, keep_joiners=True)
     # Cc: C0/C1 controls (NUL, ESC, ...); Cs: lone surrogates, which cannot even be encoded as UTF-8.
     text = "".join(ch if unicodedata.category(ch) not in ("Cc", "Cs") else " " for ch in text)
     text = _SPACE.sub(" ", text).strip()
@@ -67,8 +70,13 @@ def shorten(text: str, limit: int) -> str:
 
 
 def safe_url(url: str) -> str | None:
-    """The URL if it is a plain http(s) link we can put in an href, else None."""
-    url = url.strip()
+    """The URL as we show it, if it is a plain http(s) link we can put in an href, else None.
+
+    Format characters are removed (a U+202E in a link makes it read backwards) and secrets redacted:
+    userinfo and secret-looking parameters (api_key, token, sig ...) become "***"
+    (watchers.feeds.redact). A link whose token was redacted may not open; the secret stays out of
+    every chat the alert reaches."""
+    url = redact_url(strip_format(url.strip()))
     if len(url) > MAX_URL or any(unicodedata.category(ch) in ("Cc", "Cs", "Zs") for ch in url):
         return None
     try:

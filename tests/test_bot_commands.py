@@ -184,7 +184,9 @@ def test_every_command_is_registered_once_with_a_description() -> None:
     assert len(names) == len(set(names))
     assert all(c.handler.__name__ == f"cmd_{c.name}" for c in COMMANDS)
     assert all(c.description and c.description != c.name for c in COMMANDS)
-    assert {c.name for c in COMMANDS if c.admin} == {"reload", "track", "untrack", "alias", "watch", "unwatch", "mute"}
+    assert {c.name for c in COMMANDS if c.admin} == {
+        "status", "reload", "track", "untrack", "alias", "watch", "unwatch", "mute"
+    }
 
 
 def test_api_urls_accept_root_or_ptb_form() -> None:
@@ -224,7 +226,8 @@ def test_token_is_scrubbed_from_child_logger_records_whatever_the_handler_order(
 
 async def test_menu_start_and_help(h: Harness) -> None:
     menu = {c["command"] for c in h.fake.commands}
-    assert {"start", "help", "subscribe", "quotes", "search", "status"} <= menu and "track" not in menu
+    assert {"start", "help", "subscribe", "quotes", "search"} <= menu
+    assert "track" not in menu and "status" not in menu  # admin commands are not on everyone's menu
     assert "statements by the people you track" in await h.reply(USER, "/start")
     text = await h.reply(USER, "/help")
     assert "/quotes <speaker> [N | 24h | 7d]" in text and "/track <id>" not in text
@@ -312,7 +315,7 @@ async def test_status_reports_feeds_and_outbox(h: Harness) -> None:
 
     h.store.save_feed_state(FeedState("ledger", "https://ledger.example/feed.xml", last_poll=datetime.now(UTC),
                                       consecutive_errors=2, last_error="HTTP 503 from ledger.example"))
-    text = await h.reply(USER, "/status")
+    text = await h.reply(ADMIN, "/status")
     assert "ledger: 2 failed poll(s)" in text and "HTTP 503" in text
     assert "courier: not polled yet" in text and "Outbox: 0 pending" in text
 
@@ -353,7 +356,7 @@ async def test_hostile_and_malformed_input_gets_a_clear_answer(h: Harness) -> No
 async def test_token_is_not_logged(h: Harness, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     await h.reply(USER, "/start")
-    await h.reply(USER, "/status")
+    await h.reply(ADMIN, "/status")
     assert "bot<token>/" in caplog.text  # httpx did log the request URLs, scrubbed
     assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
 
@@ -365,7 +368,7 @@ async def test_a_failing_handler_answers_briefly_and_logs_without_the_token(
         raise RuntimeError(f"database on fire near https://api.example/bot{TOKEN}/getMe")
 
     monkeypatch.setattr(h.astore, "feed_states", broken)
-    text = await h.reply(USER, "/status")
+    text = await h.reply(ADMIN, "/status")
     assert text == SORRY and "Traceback" not in text
     assert "database on fire" in caplog.text and "Traceback" in caplog.text
     assert TOKEN not in caplog.text
@@ -434,19 +437,57 @@ async def test_admins_follow_a_rules_reload(h: Harness, rules_path: Path) -> Non
 
 
 async def test_status_shows_undeliverable_alerts_and_the_last_error(h: Harness) -> None:
-    assert "Undeliverable" not in await h.reply(USER, "/status")
+    assert "Undeliverable" not in await h.reply(ADMIN, "/status")
     seed_story(h.store, "s1")
     for chat, error in ((501, "Forbidden: bot was blocked by the user"),
                         (502, "Telegram refused the message: can't parse entities <b>")):
         h.store.mark_dead(h.store.enqueue(chat, "s1", "send"), error)
-    text = await h.reply(USER, "/status")
+    text = await h.reply(ADMIN, "/status")
     assert "Undeliverable alerts: 2" in text
     assert "last error: Telegram refused the message: can't parse entities <b>" in text  # the newest one
     assert "entities &lt;b&gt;" in h.fake.calls_to("sendMessage")[-1].params["text"]  # escaped in the HTML
 
 
+async def test_status_is_for_admins_only(h: Harness) -> None:
+    h.store.save_feed_state(FeedState("ledger", "https://ledger.example/feed.xml", consecutive_errors=1,
+                                      last_error="HTTP 503 from ledger.example"))
+    refusal = await h.reply(USER, "/status")
+    assert refusal == "Sorry, only the bot's admins can see /status."
+    assert "/status" not in await h.reply(USER, "/help")
+    assert "/status" in await h.reply(ADMIN, "/help")
+    assert "ledger" in await h.reply(ADMIN, "/status")
+
+
+async def test_status_redacts_secrets_in_feed_and_delivery_errors(h: Harness) -> None:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    h.store.save_feed_state(FeedState(
+        "ledger", "https://ledger.example/feed.xml", last_poll=now, consecutive_errors=1, last_error_at=now,
+        last_error="HTTP 401 from https://ann:hunter2@ledger.example/feed.xml?api_key=K3Y&lang=en: refused",
+    ))
+    seed_story(h.store, "s1")
+    h.store.mark_dead(h.store.enqueue(501, "s1", "send"), "fetch of https://x.example/img?token=T0K‮ failed")
+    text = await h.reply(ADMIN, "/status")
+    assert "hunter2" not in text and "K3Y" not in text and "T0K" not in text and "\u202e" not in text
+    assert "https://***@ledger.example/feed.xml?api_key=***&lang=en: refused" in text
+    assert "https://x.example/img?token=*** failed" in text
+
+
+async def test_mute_with_an_absurd_duration_gets_a_clear_answer(
+    h: Harness, rules_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = rules_path.read_text()
+    for span in ("99999999999999999999d", "9" * 250 + "w", "367d", "9" * 250):
+        answer = await h.reply(ADMIN, f"/mute voskov {span}")
+        assert "at most 366d" in answer and answer != SORRY, span
+    assert rules_path.read_text() == before
+    assert "Traceback" not in caplog.text and "handler failed" not in caplog.text
+    assert "muted for 366d" in await h.reply(ADMIN, "/mute voskov 366d")
+
+
 async def test_status_uptime_is_in_whole_seconds(h: Harness) -> None:
-    first_line = (await h.reply(USER, "/status")).splitlines()[0]
+    first_line = (await h.reply(ADMIN, "/status")).splitlines()[0]
     uptime = first_line.split(", up ")[1]
     assert uptime and "." not in uptime  # "3m12s", not "3m12.53s"
 
@@ -477,7 +518,7 @@ async def test_status_shows_last_success_next_poll_and_backoff(h: Harness) -> No
                                       last_success=now - timedelta(hours=1), consecutive_errors=3,
                                       last_error="HTTP 503 from ledger.example", last_error_at=now,
                                       next_poll=now + timedelta(minutes=40)))
-    text = await h.reply(USER, "/status")
+    text = await h.reply(ADMIN, "/status")
     assert "Outbox: 0 pending; last poll just now" in text
     assert "courier: last ok 2m ago, 7 items seen, next poll in 3m" in text
     assert "ledger: 3 failed poll(s) since just now, last ok 1h ago; backing off, next poll in 40m" in text

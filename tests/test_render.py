@@ -166,3 +166,34 @@ def test_a_quote_cut_before_its_attribution_is_shown_without_the_writers_comma()
     )
     assert "on Tuesday”" in render_plain(story)
     assert "Tuesday,”" not in render_alert(story)
+
+
+def test_links_in_alerts_carry_no_credentials_or_secret_parameters() -> None:
+    url = "https://ann:hunter2@ledger.example/news/7?api_key=K3Y&page=2&sig=abc"
+    s = story(sources=(source(1, url=url),))
+    for message in (render_alert(s, NOW), render_plain(s, NOW)):
+        assert "hunter2" not in message and "K3Y" not in message and "sig=abc" not in message
+    assert '<a href="https://***@ledger.example/news/7?api_key=***&amp;page=2&amp;sig=***">' in render_alert(s, NOW)
+    assert "<https://***@ledger.example/news/7?api_key=***&page=2&sig=***>" in render_plain(s, NOW)
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200b", "\u200e", "\ufeff", "\u00ad", "\U000e0041"])
+def test_format_characters_are_stripped_from_titles_outlets_quotes_and_links(char: str) -> None:
+    s = story(
+        (quote(f"We will not{char} tax the harvest twice."),),
+        (source(1, title=f"Levy{char} stays", outlet=f"Harbour{char} Ledger",
+                url=f"https://ledger.example/news/{char}7"),),
+        speaker=f"Marta{char} Kovalenko",
+    )
+    for message in (render_alert(s, NOW), render_plain(s, NOW)):
+        assert char not in message
+        assert "Levy stays" in message and "Harbour Ledger" in message and "Marta Kovalenko" in message
+        assert "We will not tax the harvest twice." in message
+        assert "https://ledger.example/news/7" in message  # the link is kept, cleaned
+
+
+def test_joiners_stay_in_text_where_they_are_spelling() -> None:
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    s = story(sources=(source(1, title=f"{persian} {family}"),))
+    assert f"{persian} {family}" in render_plain(s, NOW)

@@ -1,9 +1,10 @@
 """Who may use the bot and who may do what, checked before any command handler runs.
 
-  - anybody: /start /help /quotes /search /watches /status, and (un)subscribing their private chat;
+  - anybody: /start /help /quotes /search /watches, and (un)subscribing their private chat;
   - in a group, only the group's administrators (getChatMember) or the bot's admins (un)subscribe it;
   - admins only (user ids from [telegram] admins, read from the current rules, so a reload applies):
-    /reload /track /untrack /alias /watch /unwatch /mute.
+    /status (feed errors quote feed URLs) and the rule edits /reload /track /untrack /alias /watch
+    /unwatch /mute.
   - with an allowlist in the config, only those chats (and the admins anywhere) get an answer at all.
 
 `guarded` wraps every command with these checks (bot/app.py registers the wrapped handlers);
@@ -21,6 +22,10 @@ from telegram.error import TelegramError
 from bot.commands.base import Context, Handler, UserError, ctx, e, reply
 
 log = logging.getLogger("quotewatch.commands")
+
+RULES_ADMIN_ONLY = "Sorry, only the bot's admins can change the rules."
+# Refusals of the admin commands that change nothing, by handler name.
+ADMIN_ONLY = {"cmd_status": "Sorry, only the bot's admins can see /status."}
 
 
 def is_admin(update: Update, context: Context) -> bool:
@@ -62,7 +67,7 @@ def guarded(handler: Handler, *, admin: bool = False) -> Handler:
             await reply(update, "Sorry, this bot is private.")
             return
         if admin and not is_admin(update, context):
-            await reply(update, "Sorry, only the bot's admins can change the rules.")
+            await reply(update, ADMIN_ONLY.get(handler.__name__, RULES_ADMIN_ONLY))
             return
         try:
             await handler(update, context)

@@ -25,6 +25,8 @@ log = logging.getLogger("quotewatch.commands")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 TWO_OR_MORE = range(2, MAX_ARGS + 1)  # words() allows at most MAX_ARGS
+# A mute is a pause (a holiday, a noisy week), as /quotes' longest window is a year; longer is /unwatch.
+MAX_MUTE = 366 * 86400
 
 
 async def apply_edit(update: Update, context: Context, change: Callable[[Path], object], done: str) -> None:
@@ -140,6 +142,9 @@ async def cmd_mute(update: Update, context: Context) -> None:
             raise UserError(str(err)) from None
         if seconds <= 0:
             raise UserError("Give a positive duration such as 30m, 2h or 1d (or off to unmute).")
+        if seconds > MAX_MUTE:
+            # Also what keeps a 20-digit "/mute x 99999999999999999999d" from overflowing the date.
+            raise UserError(f"Mute for at most {MAX_MUTE // 86400}d; to stop a watch for good, /unwatch it.")
         until = time.time() + seconds
         done = (f"<code>{e(target)}</code> muted for {e(format_duration(seconds))}: no alerts until then "
                 "(nothing is queued for later).")

@@ -65,7 +65,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("subscriptions", "/subscriptions", cmd_subscriptions),
     Command("quotes", "/quotes <speaker> [N | 24h | 7d]", cmd_quotes),
     Command("search", "/search <words> [speaker]", cmd_search),
-    Command("status", "/status", cmd_status),
+    Command("status", "/status", cmd_status, admin=True),  # feed errors quote feed URLs: admins only
     Command("reload", "/reload", cmd_reload, admin=True),
     Command("track", '/track <id> "<Full Name>" [alias ...]', cmd_track, admin=True),
     Command("untrack", "/untrack <id>", cmd_untrack, admin=True),

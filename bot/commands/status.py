@@ -1,5 +1,9 @@
 """/status: is the bot healthy? Version and uptime, the outbox (pending and undeliverable alerts), and
-one line per configured feed (last success, failures, next poll), read from the store."""
+one line per configured feed (last success, failures, next poll), read from the store.
+
+For the bot's admins only (registered with admin=True): a feed's last error quotes its URL, and a feed
+URL can carry credentials. Errors are shown redacted all the same (userinfo and secret-looking query
+parameters as "***", watchers.feeds.redact), since an admin may share the answer in a group."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from telegram import Update
 from bot.commands.base import Context, ctx, e, fit, reply
 from bot.render import clean
 from rules.duration import format_duration
+from watchers.feeds.redact import redact_text
 
 if TYPE_CHECKING:
     from watchers.model import FeedState
@@ -19,6 +24,9 @@ if TYPE_CHECKING:
 # /status counts dead outbox items up to this many ("20+"): enough to tell one failure from a pattern,
 # and the store's dead_outbox reads no more rows than that.
 DEAD_SHOWN = 20
+# An error is one line of the answer: enough for the reason, not a wall that pushes the feeds out of the
+# 4096 characters.
+ERROR_SHOWN = 160
 
 
 async def cmd_status(update: Update, context: Context) -> None:
@@ -37,11 +45,16 @@ async def cmd_status(update: Update, context: Context) -> None:
     ]
     if dead:
         count = f"{len(dead)}+" if len(dead) >= DEAD_SHOWN else str(len(dead))
-        lines.append(f"⚠️ Undeliverable alerts: {count}; last error: {e(clean(dead[0][1] or 'unknown', 160))}")
+        lines.append(f"⚠️ Undeliverable alerts: {count}; last error: {e(shown_error(dead[0][1] or 'unknown'))}")
     lines += [feed_status(feed.id, states.get(feed.id), now) for feed in rules.feeds]
     if not rules.feeds:
         lines.append("No feeds configured.")
     await reply(update, fit(lines))
+
+
+def shown_error(error: str) -> str:
+    """An error text as /status shows it: URL secrets redacted, one clean line, at most ERROR_SHOWN chars."""
+    return clean(redact_text(error), ERROR_SHOWN)
 
 
 def ago(moment: datetime, now: datetime) -> str:
@@ -62,7 +75,7 @@ def feed_status(feed_id: str, state: FeedState | None, now: datetime) -> str:
         upcoming = f"next poll in {e(format_duration(round(wait)))}" if wait >= 1 else "next poll due"
     if state.consecutive_errors:
         since = f" since {e(ago(state.last_error_at, now))}" if state.last_error_at else ""
-        error = e(clean(state.last_error or "error", 160))
+        error = e(shown_error(state.last_error or "error"))
         backoff = f"; backing off, {upcoming}" if upcoming else ""
         return f"⚠️ {name}: {state.consecutive_errors} failed poll(s){since}, {ok}{backoff}: {error}"
     tail = f", {upcoming}" if upcoming else ""
