@@ -1,0 +1,89 @@
+"""The one PostgreSQL connection every area's queries share: its lock, reads, and write transactions.
+
+The PostgreSQL twin of watchers.store.sqlite.connection, with the same contract: one connection, calls
+serialised by a re-entrant lock, `transaction()` grouping several calls into one commit (nested blocks
+join the outer one). The connection is in autocommit mode, so a read outside a block is a transaction of
+its own, as on SQLite.
+
+Two things SQLite forgives and PostgreSQL does not are handled here, for every query:
+- NUL characters: PostgreSQL text cannot hold U+0000 (a feed can send one); they become U+FFFD.
+- A lost connection (server restarted, network blip): the next call outside a transaction reconnects
+  once; a call inside a transaction fails with the transaction (the caller's whole unit is retried by
+  its next poll, never half-applied).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+Params = Sequence[Any]
+Db = psycopg.Connection[tuple[Any, ...]]
+
+
+def clean_params(params: Params) -> Params:
+    """Parameters PostgreSQL accepts: NUL is not allowed in text (it is in SQLite)."""
+    if not any(isinstance(p, str) and "\x00" in p for p in params):
+        return params
+    return [p.replace("\x00", "\ufffd") if isinstance(p, str) else p for p in params]
+
+
+class Connection:
+    """A connection (from watchers.store.postgres.schema.connect) guarded by a re-entrant lock."""
+
+    def __init__(self, db: Db, reconnect: Callable[[], Db]) -> None:
+        self._db = db
+        self._reconnect = reconnect
+        self._lock = threading.RLock()
+        self._depth = 0  # transaction nesting: only the outermost BEGIN/COMMITs
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the lock and one transaction for the block (nested blocks join the outer one)."""
+        with self._lock:
+            if self._depth == 0:
+                self._alive()
+                self._db.execute("BEGIN")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0 and not self._db.broken:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                self._db.execute("COMMIT")
+
+    def _alive(self) -> None:
+        """Reconnect a connection the server dropped (only between transactions: never mid-block)."""
+        if self._db.broken or self._db.closed:
+            self._db = self._reconnect()  # raises StoreError, saying what to check
+
+    def _exec(self, sql: str, params: Params = ()) -> psycopg.Cursor[tuple[Any, ...]]:
+        """One statement; returns its cursor (rowcount, RETURNING rows)."""
+        with self._lock:
+            if self._depth == 0:
+                self._alive()
+            return self._db.execute(sql, clean_params(params))
+
+    def _many(self, sql: str, rows: Iterable[Params]) -> None:
+        """One statement for many rows (psycopg pipelines them: one round trip, not one per row)."""
+        with self._lock:
+            if self._depth == 0:
+                self._alive()
+            with self._db.cursor() as cur:
+                cur.executemany(sql, [clean_params(r) for r in rows])
+
+    def _all(self, sql: str, params: Params = ()) -> list[Any]:
+        with self._lock:
+            return self._exec(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Params = ()) -> Any:
+        with self._lock:
+            return self._exec(sql, params).fetchone()
