@@ -89,3 +89,9 @@ def store(backend: str, request: pytest.FixtureRequest) -> Iterator[StoreBackend
         yield s
     finally:
         s.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_quotewatch_db(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A QUOTEWATCH_DB in the developer's shell must never point a test at a real database."""
+    monkeypatch.delenv("QUOTEWATCH_DB", raising=False)

@@ -7,9 +7,9 @@ its own, as on SQLite.
 
 Two things SQLite forgives and PostgreSQL does not are handled here, for every query:
 - NUL characters: PostgreSQL text cannot hold U+0000 (a feed can send one); they become U+FFFD.
-- A lost connection (server restarted, network blip): the next call outside a transaction reconnects
-  once; a call inside a transaction fails with the transaction (the caller's whole unit is retried by
-  its next poll, never half-applied).
+- A lost connection (server restarted, network blip): a call outside a transaction reconnects and runs
+  again once; a call inside a transaction fails with the transaction (never half-applied: the caller's
+  unit, e.g. one article, is done again by its next poll), and the next call reconnects.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 
+T = TypeVar("T")
 Params = Sequence[Any]
 Db = psycopg.Connection[tuple[Any, ...]]
 
@@ -46,8 +47,7 @@ class Connection:
         """Hold the lock and one transaction for the block (nested blocks join the outer one)."""
         with self._lock:
             if self._depth == 0:
-                self._alive()
-                self._db.execute("BEGIN")
+                self._exec("BEGIN")  # reconnects first if the connection was lost
             self._depth += 1
             try:
                 yield
@@ -60,25 +60,36 @@ class Connection:
             if self._depth == 0:
                 self._db.execute("COMMIT")
 
-    def _alive(self) -> None:
-        """Reconnect a connection the server dropped (only between transactions: never mid-block)."""
-        if self._db.broken or self._db.closed:
-            self._db = self._reconnect()  # raises StoreError, saying what to check
-
     def _exec(self, sql: str, params: Params = ()) -> psycopg.Cursor[tuple[Any, ...]]:
         """One statement; returns its cursor (rowcount, RETURNING rows)."""
         with self._lock:
-            if self._depth == 0:
-                self._alive()
-            return self._db.execute(sql, clean_params(params))
+            return self._retrying(lambda: self._db.execute(sql, clean_params(params)))
 
     def _many(self, sql: str, rows: Iterable[Params]) -> None:
         """One statement for many rows (psycopg pipelines them: one round trip, not one per row)."""
-        with self._lock:
-            if self._depth == 0:
-                self._alive()
+        values = [clean_params(r) for r in rows]
+
+        def run() -> None:
             with self._db.cursor() as cur:
-                cur.executemany(sql, [clean_params(r) for r in rows])
+                cur.executemany(sql, values)
+
+        with self._lock:
+            self._retrying(run)
+
+    def _retrying(self, run: Callable[[], T]) -> T:
+        """Run on the connection; outside a transaction, a connection found dead is reopened and the
+        statement run again once (a statement of its own either ran whole or not at all)."""
+        if self._depth > 0:
+            return run()
+        if self._db.closed or self._db.broken:
+            self._db = self._reconnect()  # raises StoreError, saying what to check
+        try:
+            return run()
+        except psycopg.OperationalError:
+            if not self._db.broken:
+                raise  # the statement failed, not the connection
+            self._db = self._reconnect()
+            return run()
 
     def _all(self, sql: str, params: Params = ()) -> list[Any]:
         with self._lock:
