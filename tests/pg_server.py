@@ -110,8 +110,9 @@ def free_port() -> int:
 class PostgresServer:
     """One temporary cluster; `create_database()` hands out fresh databases by URL."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, settings: dict[str, str] | None = None) -> None:
         self.bin_dir = bin_dir
+        self.settings = {**SERVER_SETTINGS, **(settings or {})}
         self.top = Path(tempfile.mkdtemp(prefix="quotewatch-pg-"))
         self.data = self.top / "data"
         self.port = 0
@@ -133,7 +134,7 @@ class PostgresServer:
         self._watch()
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync", "--no-instructions")
-        options = " ".join(f"-c {k}={v}" for k, v in SERVER_SETTINGS.items())
+        options = " ".join(f"-c {k}={v}" for k, v in self.settings.items())
         for attempt in range(3):  # the port may be taken between free_port() and the bind
             self.port = free_port()
             try:
@@ -213,8 +214,9 @@ class PostgresServer:
             self.admin().execute(f'DROP DATABASE IF EXISTS "{self._to_drop.pop()}" WITH (FORCE)')
 
 
-def start_server() -> PostgresServer:
-    """Start a temporary server, or raise ServerUnavailable saying why not."""
+def start_server(settings: dict[str, str] | None = None) -> PostgresServer:
+    """Start a temporary server (SERVER_SETTINGS, overridden by `settings`), or raise ServerUnavailable
+    saying why not."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise ServerUnavailable(
@@ -224,7 +226,7 @@ def start_server() -> PostgresServer:
     major = _major(bin_dir)
     if major is not None and major < MIN_MAJOR:
         raise ServerUnavailable(f"PostgreSQL {major} at {bin_dir} is too old: the store needs {MIN_MAJOR} or newer")
-    server = PostgresServer(bin_dir)
+    server = PostgresServer(bin_dir, settings)
     try:
         server.start()
     except BaseException:

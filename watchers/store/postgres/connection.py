@@ -60,10 +60,12 @@ class Connection:
             if self._depth == 0:
                 self._db.execute("COMMIT")
 
-    def _exec(self, sql: str, params: Params = ()) -> psycopg.Cursor[tuple[Any, ...]]:
-        """One statement; returns its cursor (rowcount, RETURNING rows)."""
+    def _exec(self, sql: str, params: Params = (), prepare: bool | None = None) -> psycopg.Cursor[tuple[Any, ...]]:
+        """One statement; returns its cursor (rowcount, RETURNING rows). psycopg prepares a statement
+        run often (prepare=None); prepare=False keeps a plan per call, for queries whose best plan
+        depends on the values (a search word in 10 rows or in 100,000)."""
         with self._lock:
-            return self._retrying(lambda: self._db.execute(sql, clean_params(params)))
+            return self._retrying(lambda: self._db.execute(sql, clean_params(params), prepare=prepare))
 
     def _many(self, sql: str, rows: Iterable[Params]) -> None:
         """One statement for many rows (psycopg pipelines them: one round trip, not one per row)."""
@@ -91,9 +93,9 @@ class Connection:
             self._db = self._reconnect()
             return run()
 
-    def _all(self, sql: str, params: Params = ()) -> list[Any]:
+    def _all(self, sql: str, params: Params = (), prepare: bool | None = None) -> list[Any]:
         with self._lock:
-            return self._exec(sql, params).fetchall()
+            return self._exec(sql, params, prepare).fetchall()
 
     def _one(self, sql: str, params: Params = ()) -> Any:
         with self._lock:

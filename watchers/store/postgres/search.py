@@ -130,4 +130,7 @@ class SearchQueries(Connection):
                    ts_headline(quotewatch_search_config(s.text), s.text, q.q, '{_HEADLINE}'), r.rank
             FROM ranked r JOIN statements s ON s.id = r.id JOIN articles a ON a.id = s.article_id, q
             ORDER BY r.rank, s.published DESC"""
-        return [_hit(r[:9], snippet=r[9], rank=float(r[10])) for r in self._all(sql, args)]
+        # Not prepared: a generic plan cannot know how common the words are, and the wrong guess walks
+        # the whole table in id order instead of asking the GIN index (~20 ms instead of ~1 ms).
+        rows = self._all(sql, args, prepare=False)
+        return [_hit(r[:9], snippet=r[9], rank=float(r[10])) for r in rows]
