@@ -72,6 +72,19 @@ def test_integrity_check(store: StoreBackend) -> None:
     assert store.integrity_check() == "ok"
 
 
+def test_a_failed_statement_rolls_its_whole_transaction_back_and_the_store_goes_on(store: StoreBackend) -> None:
+    broken = replace(article(2), title=None)  # type: ignore[arg-type]  # NOT NULL left empty: refused
+    for failing_first in (True, False):  # the block's first statement (sent with BEGIN on PostgreSQL), or a later one
+        with pytest.raises(Exception, match="(?i)null"), store.transaction():
+            if not failing_first:
+                store.kv_set("half", "done")
+            store.add_article(broken, None, norm_title="council report number")
+        assert store.kv_get("half") is None
+    with store.transaction():
+        store.kv_set("after", "ok")
+    assert store.kv_get("after") == "ok" and not store.article_seen("a2", "")
+
+
 # -- stories
 
 

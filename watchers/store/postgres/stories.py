@@ -49,18 +49,17 @@ class StoryQueries(Connection):
         return cur.rowcount == 1
 
     def add_source(self, story_id: str, article_id: str, now: datetime) -> bool:
-        """Link an article to a story; False if it already was. Keeps the story alive for prune."""
-        with self.transaction():
-            cur = self._exec(
-                """INSERT INTO story_sources (story_id, article_id, added_at) VALUES (%s, %s, %s)
-                   ON CONFLICT (story_id, article_id) DO NOTHING""",
-                (story_id, article_id, ts_req(now)),
-            )
-            self._exec(
-                "UPDATE stories SET last_seen = %s WHERE id = %s AND last_seen < %s",
-                (ts_req(now), story_id, ts_req(now)),
-            )
-            return cur.rowcount == 1
+        """Link an article to a story; False if it already was. Keeps the story alive for prune.
+
+        One statement (the link and the story's last_seen together), where SQLite runs two."""
+        row = self._one(
+            """WITH linked AS (INSERT INTO story_sources (story_id, article_id, added_at) VALUES (%s, %s, %s)
+                               ON CONFLICT (story_id, article_id) DO NOTHING RETURNING 1),
+                    alive AS (UPDATE stories SET last_seen = %s WHERE id = %s AND last_seen < %s)
+               SELECT COUNT(*) FROM linked""",
+            (story_id, article_id, ts_req(now), ts_req(now), story_id, ts_req(now)),
+        )
+        return int(row[0]) == 1
 
     def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None:
         rows = [(story_id, t) for t in topics]
