@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import glob
 import itertools
 import os
 import pwd
@@ -79,17 +80,11 @@ def find_bin_dir() -> Path | None:
     if on_path and shutil.which("initdb"):
         return Path(on_path).resolve().parent
     candidates = sorted(
-        (p for pattern in BIN_GLOBS for p in map(Path, _glob(pattern)) if (p / "initdb").exists()),
+        (p for pattern in BIN_GLOBS for p in map(Path, glob.glob(pattern)) if (p / "initdb").exists()),
         key=lambda p: _major(p) or 0,
         reverse=True,
     )
     return candidates[0] if candidates else None
-
-
-def _glob(pattern: str) -> list[str]:
-    import glob
-
-    return glob.glob(pattern)
 
 
 def _major(bin_dir: Path) -> int | None:
