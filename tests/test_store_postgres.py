@@ -3,8 +3,8 @@
 Its migrations under concurrent start-up and a newer schema (the twins of the SQLite-only tests in
 test_store.py), what PostgreSQL refuses that SQLite takes (NUL characters), a connection the server
 drops, errors that say what to check without printing a password, Russian search, search results equal
-to SQLite's on a generated corpus, and the database setting: `scan --db postgresql://...` and
-QUOTEWATCH_DB for `quotewatch run`.
+to SQLite's on a generated corpus, and the database setting: `scan --db postgresql://...`, and
+QUOTEWATCH_DB for `quotewatch run` (the real service against the fake Bot API, on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ from typing import Any
 
 import psycopg
 import pytest
+from feedserver import FeedServer
 from pg_server import PostgresServer, free_port
 
 import watchers.store.postgres.schema as pg_schema
 from bot.service import history_db
 from rules.load import parse_rules
+from tests.fake_telegram import TOKEN
+from tests.test_service import USER, WIRE_VARGA, Telegram, alerts_in, ask, rss, running, until, write_config
 from watchers.model import Article, FeedState, Statement
 from watchers.store import SCHEMA_VERSION, StoreBackend, StoreError, is_postgres_url, open_backend
 from watchers.stories.dedup import process_article
@@ -248,3 +251,27 @@ def test_quotewatch_db_wins_over_the_config_for_run(monkeypatch: pytest.MonkeyPa
 )
 def test_a_url_is_told_from_a_sqlite_path(db: str, postgres: bool) -> None:
     assert is_postgres_url(db) is postgres
+
+
+@pytest.mark.postgresql
+async def test_run_keeps_its_history_in_the_database_quotewatch_db_names(
+    pg_url: str, tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("QUOTEWATCH_DB", pg_url)
+    wire: list[tuple[str, str, str]] = []
+    feed_server.serve("/wire", rss("Northgate Wire", "https://wire.example", wire))
+    feed_server.serve("/gazette", rss("Harbour Gazette", "https://gazette.example", []))
+    async with Telegram(max_poll_timeout=0.2) as fake:
+        config = write_config(tmp_path, fake, feed_server)  # its [settings] db is a SQLite file in tmp_path
+        async with running(config, fake):
+            assert "Subscribed to grain-watch" in await ask(fake, USER, "/subscribe grain-watch")
+            wire.append(WIRE_VARGA)
+            feed_server.serve("/wire", rss("Northgate Wire", "https://wire.example", wire))
+            quote = "The quotas stay until the spring harvest is in"
+            await until(lambda: alerts_in(fake, USER, quote), "the alert")
+            assert "result(s)" in await ask(fake, USER, "/search quotas")
+    assert not (tmp_path / "history.db").exists()  # the environment won over the config
+    assert raw(pg_url, "SELECT chat_id, watch_id FROM subscriptions") == [(str(USER), "grain-watch")]
+    assert raw(pg_url, "SELECT COUNT(*) FROM deliveries WHERE chat_id = %s", (str(USER),)) == [(1,)]
+    assert raw(pg_url, "SELECT COUNT(*) FROM statements WHERE text LIKE 'The quotas stay%%'")[0][0] >= 1
