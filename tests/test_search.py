@@ -122,9 +122,15 @@ def test_both_backends_read_the_same_terms_from_the_words(words: str) -> None:
     assert fts_query(words) == (" ".join(f'"{t}"' for t in search_terms(words)) or None)
 
 
-def test_a_very_common_search_ranks_its_newest_matches(store: StoreBackend, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("window", [1, 2, 3, 100_000])
+def test_a_very_common_search_ranks_its_newest_matches(
+    store: StoreBackend, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
     monkeypatch.setattr("watchers.store.sqlite.search.MAX_RANKED_MATCHES", 2)
     monkeypatch.setattr("watchers.store.postgres.search.MAX_RANKED_MATCHES", 2)
+    # PostgreSQL looks among the newest `window` statements first, then everywhere: the same answer
+    monkeypatch.setattr("watchers.store.postgres.search.RECENT_WINDOW", window)
     # "ferry/ferries" is in four statements; only the two newest are ranked
     hits = store.search_statements("ferries")
     assert {h.text for h in hits} == {QUOTES[3][3], QUOTES[4][3]}
+    assert {h.text for h in store.search_statements("ferries", speaker_id="keldan")} == {QUOTES[3][3], QUOTES[4][3]}
