@@ -147,6 +147,7 @@ def test_an_unreachable_server_is_a_store_error_that_hides_the_password() -> Non
     message = str(caught.value)
     assert "cannot connect to the history database" in message and "127.0.0.1" in message
     assert "hunter2" not in message and ":***@" in message
+    assert "\n" not in message  # one line, as the service and the CLI print it
 
 
 @pytest.mark.postgresql

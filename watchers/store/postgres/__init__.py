@@ -30,7 +30,7 @@ from watchers.store.postgres.chats import ChatQueries
 from watchers.store.postgres.feeds import FeedQueries
 from watchers.store.postgres.maintenance import Maintenance
 from watchers.store.postgres.outbox import OutboxQueries
-from watchers.store.postgres.schema import connect, migrate, redact, schema_version
+from watchers.store.postgres.schema import connect, migrate, one_line, redact, schema_version
 from watchers.store.postgres.search import SearchQueries
 from watchers.store.postgres.stories import StoryQueries
 
@@ -46,7 +46,7 @@ class Store(FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQuer
         except psycopg.Error as e:
             db.close()
             raise StoreError(
-                f"cannot set up the history database {redact(url)}: {str(e).strip()}; the user needs to own "
+                f"cannot set up the history database {redact(url)}: {one_line(e)}; the user needs to own "
                 "the database (CREATE DATABASE ... OWNER ...) or at least CREATE rights on its schema"
             ) from e
         except BaseException:

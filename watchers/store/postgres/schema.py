@@ -234,6 +234,11 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+def one_line(error: BaseException) -> str:
+    """libpq's message on one line (it breaks lines and indents its hints)."""
+    return " ".join(str(error).split())
+
+
 def connect(url: str) -> Db:
     """An autocommit connection to the database at `url`, or StoreError saying what to check."""
     try:
@@ -241,7 +246,7 @@ def connect(url: str) -> Db:
                                  application_name="quotewatch")
     except psycopg.Error as e:
         raise StoreError(
-            f"cannot connect to the history database {redact(url)}: {str(e).strip()}; check that PostgreSQL "
+            f"cannot connect to the history database {redact(url)}: {one_line(e)}; check that PostgreSQL "
             "runs there, and the user, password (or ~/.pgpass) and database name"
         ) from e
     db.add_notice_handler(_ignore_notice)  # e.g. "word is too long to be indexed": not the user's business
