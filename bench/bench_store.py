@@ -2,6 +2,13 @@
 
     python -m bench.bench_store           # full run: 1,000 vs 100,000 stories, 1,000,000 statements
     python -m bench.bench_store --quick   # a tenth of everything, for a smoke run
+    python -m bench.bench_store --backend postgresql [--pg-url URL]   # the same on PostgreSQL
+
+With --backend postgresql everything runs on PostgreSQL (a temporary server from tests/pg_server.py
+with durable settings, or the server of --pg-url, whose user may create databases), and the dedup cost
+per article is also measured on SQLite, interleaved chunk by chunk so that load on the machine hits
+both alike: `pg_vs_sqlite_dedup_ratio_*` is the per-article store cost PostgreSQL vs SQLite (target
+<= 2).
 
 Measures, in one run:
 - dedup cost per article (watchers.stories.dedup.process_article on a file database: level-1 check, SimHash,
@@ -35,7 +42,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from watchers.model import Article, Statement
-from watchers.store import Store
+from watchers.store import StoreBackend, open_backend
 from watchers.stories.dedup import process_article
 
 SEED = 20240611
@@ -140,29 +147,96 @@ def stream(gen: TextGen, n: int, tag: str = "s") -> list[tuple[Article, list[Sta
     return out
 
 
-def db_size(path: str) -> int:
-    return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+# The temporary server of --backend postgresql without --pg-url: durable like a real one (fsync and
+# full-page writes on), with commits not waiting for the WAL flush: what SQLite's WAL with
+# synchronous=NORMAL does (may lose the last commits at power loss, never corrupts).
+BENCH_PG_SETTINGS = {"fsync": "on", "full_page_writes": "on", "synchronous_commit": "off",
+                     "shared_buffers": "256MB", "maintenance_work_mem": "256MB"}
+# Articles per timed chunk when two backends are interleaved.
+CHUNK = 50
 
 
-def build(path: str, stories: int, seed: int) -> tuple[Store, float, int]:
-    s = Store(path)
+class Databases:
+    """Fresh databases by name: SQLite files in a directory, or databases on one PostgreSQL server."""
+
+    def __init__(self, backend: str, tmp: str, pg_url: str | None) -> None:
+        self.backend, self.tmp, self._server, self._admin_url = backend, tmp, None, pg_url
+        self._created: list[str] = []
+        if backend == "postgresql" and pg_url is None:
+            import sys
+
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+            from pg_server import start_server  # the tests' temporary server
+
+            self._server = start_server(BENCH_PG_SETTINGS)
+            self._admin_url = self._server.url("postgres")
+
+    def url(self, name: str) -> str:
+        if self.backend == "sqlite":
+            return str(Path(self.tmp) / f"{name}.db")
+        import psycopg
+
+        assert self._admin_url is not None
+        db = f"quotewatch_bench_{name}"
+        with psycopg.connect(self._admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{db}"')  # type: ignore[arg-type]
+            admin.execute(f'CREATE DATABASE "{db}"')  # type: ignore[arg-type]
+        self._created.append(db)
+        return self._admin_url.rsplit("/", 1)[0] + "/" + db
+
+    def size(self, url: str) -> int:
+        if self.backend == "sqlite":
+            return sum(os.path.getsize(p) for p in (url, url + "-wal") if os.path.exists(p))
+        import psycopg
+
+        with psycopg.connect(url) as db:
+            row = db.execute("SELECT pg_database_size(current_database())").fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            return
+        if self._admin_url is not None:
+            import psycopg
+
+            with psycopg.connect(self._admin_url, autocommit=True) as admin:
+                for db in self._created:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+def build(path: str, stories: int, seed: int) -> tuple[StoreBackend, float, int]:
+    s = open_backend(path)
     t = time.perf_counter()
     rows = s.bulk_load(history(make_gen(seed), stories), now=END)
     s.optimize()
     return s, time.perf_counter() - t, rows * STATEMENTS_PER_ARTICLE
 
 
-def dedup_cost(s: Store, articles: list[tuple[Article, list[Statement]]]) -> tuple[float, dict[str, int]]:
+def dedup_cost(s: StoreBackend, articles: list[tuple[Article, list[Statement]]]) -> tuple[float, dict[str, int]]:
     """Mean seconds per article through process_article (the stream is fed in order)."""
-    tally = {"new": 0, "update": 0, "seen": 0}
-    t = time.perf_counter()
-    for art, sts in articles:
-        events = process_article(s, art, sts, art.published + timedelta(seconds=5), WINDOW)
-        if not events:
-            tally["seen"] += 1
-        for e in events:
-            tally["new" if e.new else "update"] += 1
-    return (time.perf_counter() - t) / len(articles), tally
+    cost, tallies = interleaved([s], articles)
+    return cost[0], tallies[0]
+
+
+def interleaved(
+    stores: list[StoreBackend], articles: list[tuple[Article, list[Statement]]]
+) -> tuple[list[float], list[dict[str, int]]]:
+    """The same stream through each store in order, CHUNK articles at a time in turn (so that load on
+    the machine falls on all alike): mean seconds per article of each, and their decisions."""
+    spent = [0.0] * len(stores)
+    tallies = [{"new": 0, "update": 0, "seen": 0} for _ in stores]
+    for lo in range(0, len(articles), CHUNK):
+        for i, s in enumerate(stores):
+            t = time.perf_counter()
+            for art, sts in articles[lo:lo + CHUNK]:
+                events = process_article(s, art, sts, art.published + timedelta(seconds=5), WINDOW)
+                if not events:
+                    tallies[i]["seen"] += 1
+                for e in events:
+                    tallies[i]["new" if e.new else "update"] += 1
+            spent[i] += time.perf_counter() - t
+    return [x / len(articles) for x in spent], tallies
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -183,29 +257,47 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     ap.add_argument("--quick", action="store_true", help="a tenth of the sizes (smoke run)")
     ap.add_argument("--dir", help="where to put the benchmark databases (default: a temp dir)")
+    ap.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    ap.add_argument("--pg-url", help="postgresql://user@host/db of a server whose user may create databases "
+                                     "(default: a temporary server, as in the tests)")
     args = ap.parse_args()
     scale = 10 if args.quick else 1
     small_stories, big_stories = 1000 // scale, 100_000 // scale
     stream_len, queries = 2000 // scale, 1000 // (2 if args.quick else 1)
 
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        results: dict[str, float | int | str] = {"quick": str(args.quick).lower()}
-        small, t_small, _ = build(str(Path(tmp) / "small.db"), small_stories, SEED)
-        big_path = str(Path(tmp) / "big.db")
+        dbs = Databases(args.backend, tmp, args.pg_url)
+        results: dict[str, float | int | str] = {"quick": str(args.quick).lower(), "backend": args.backend}
+        small, t_small, _ = build(dbs.url("small"), small_stories, SEED)
+        big_path = dbs.url("big")
         big, t_big, big_statements = build(big_path, big_stories, SEED)
         results["statements"] = big_statements
         results["bulk_load_s"] = round(t_big, 1)
         results["bulk_load_statements_per_s"] = round(big_statements / t_big)
-        size = db_size(big_path)
+        size = dbs.size(big_path)
         results["db_mb_per_100k_statements"] = round(size / big_statements * 100_000 / 1e6, 1)
 
         # Dedup: the same stream (same seed) through both databases, interleaved warm-up first.
         arts = stream(make_gen(SEED + 1), stream_len)
         warm = stream(make_gen(SEED + 2), 50, tag="warm")
-        for s in (small, big):
+        against: list[StoreBackend] = []  # PostgreSQL runs: the same histories on SQLite, for the ratio
+        if args.backend == "postgresql":
+            against = [build(str(Path(tmp) / f"{name}.db"), n, SEED)[0]
+                       for name, n in (("small", small_stories), ("big", big_stories))]
+        for s in (small, big, *against):
             dedup_cost(s, warm)
-        cost_small, tally = dedup_cost(small, arts)
-        cost_big, tally_big = dedup_cost(big, arts)
+        if against:
+            (cost_small, lite_small), (tally, _) = interleaved([small, against[0]], arts)
+            (cost_big, lite_big), (tally_big, _) = interleaved([big, against[1]], arts)
+            results["sqlite_dedup_us_per_article_1k"] = round(lite_small * 1e6)
+            results["sqlite_dedup_us_per_article_100k"] = round(lite_big * 1e6)
+            results["pg_vs_sqlite_dedup_ratio_1k"] = round(cost_small / lite_small, 2)
+            results["pg_vs_sqlite_dedup_ratio_100k"] = round(cost_big / lite_big, 2)
+            for s in against:
+                s.close()
+        else:
+            cost_small, tally = dedup_cost(small, arts)
+            cost_big, tally_big = dedup_cost(big, arts)
         results["dedup_us_per_article_1k"] = round(cost_small * 1e6)
         results["dedup_us_per_article_100k"] = round(cost_big * 1e6)
         results["dedup_ratio"] = round(cost_big / cost_small, 2)
@@ -239,6 +331,7 @@ def main() -> None:
         )
         small.close()
         big.close()
+        dbs.close()
 
     rows = [
         ("statements stored (big db)", f"{results['statements']:,}"),
@@ -254,6 +347,13 @@ def main() -> None:
         ("/search commonest word p50 / p95", f"{results['search_commonest_word_p50_ms']} / {results['search_commonest_word_p95_ms']} ms"),
         ("/search queries with hits (of 100)", str(results["search_queries_with_hits_pct"])),
     ]
+    if "pg_vs_sqlite_dedup_ratio_100k" in results:
+        rows += [
+            (f"SQLite dedup per article, {small_stories:,} / {big_stories:,} stories",
+             f"{results['sqlite_dedup_us_per_article_1k']} / {results['sqlite_dedup_us_per_article_100k']} µs"),
+            ("PostgreSQL vs SQLite per article, 1k / 100k (target <= 2)",
+             f"{results['pg_vs_sqlite_dedup_ratio_1k']} / {results['pg_vs_sqlite_dedup_ratio_100k']}"),
+        ]
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
         print(f"{k:<{width}}  {v}")

@@ -84,6 +84,11 @@ class Tuning:
     prune_seconds: float = PRUNE_SECONDS  # how often old history is pruned (and once at start)
 
 
+def history_db(rules: Rules) -> str:
+    """The history database: QUOTEWATCH_DB (a SQLite path or a postgresql:// URL) wins over [settings] db."""
+    return os.environ.get("QUOTEWATCH_DB", "").strip() or rules.settings.db
+
+
 def telegram_token(rules: Rules) -> str | None:
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or rules.settings.telegram.token or None
     return token or None
@@ -157,7 +162,7 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
     reloader = Reloader(config)
     rules = reloader.rules
     token = telegram_token(rules)
-    store = open_store(rules.settings.db)
+    store = open_store(history_db(rules))
     try:
         if token is None:
             await _run(config, reloader, store, stop, tuning, None)

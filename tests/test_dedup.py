@@ -2,14 +2,15 @@
 
 Fictional world: Marta Keldan (finance ministry spokeswoman of Norvalia) and Teodor Brask (opposition
 leader), carried by the Harbour Ledger, the Valley Courier, Northgate Wire and the Civic Post.
+The tests taking `store` or `db_url` run on both store backends (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ from watchers.feeds.parse import parse_feed
 from watchers.model import Article, Kind, Statement, StoryEvent
 from watchers.statements.keyquotes import key_quotes
 from watchers.statements.similarity import match_score, normalise
-from watchers.store import Store
+from watchers.store import StoreBackend, open_backend
 from watchers.store.bands import hamming
 from watchers.stories.dedup import Candidate, assign, process_article
 from watchers.stories.fingerprint import MAX_DISTANCE, simhash
@@ -63,22 +64,17 @@ def said(text: str, speaker_id: str | None = "keldan", kind: Kind = "direct") ->
     return Statement(text=text, start=0, end=len(text), kind=kind, speaker=names[speaker_id], speaker_id=speaker_id)
 
 
-def run(store: Store, art: Article, statements: Sequence[Statement]) -> list[StoryEvent]:
+def run(store: StoreBackend, art: Article, statements: Sequence[Statement]) -> list[StoryEvent]:
     return process_article(store, art, statements, art.published + timedelta(minutes=5), WINDOW)
 
 
 TAX = "We will not raise income tax this year, and we will not balance the budget on the backs of working families"
 
 
-@pytest.fixture
-def store() -> Store:
-    return Store()
-
-
 # -- level 1: same article
 
 
-def test_same_id_or_url_or_title_is_already_seen(store: Store) -> None:
+def test_same_id_or_url_or_title_is_already_seen(store: StoreBackend) -> None:
     first = article(1, title="Keldan rules out income tax rise")
     assert [e.new for e in run(store, first, [said(TAX)])] == [True]
     # the same item through a second feed: same id
@@ -89,7 +85,7 @@ def test_same_id_or_url_or_title_is_already_seen(store: Store) -> None:
     assert run(store, article(3, title="Keldan rules out income-tax rise!"), [said(TAX)]) == []
 
 
-def test_generic_title_of_one_outlet_is_not_one_article(store: Store) -> None:
+def test_generic_title_of_one_outlet_is_not_one_article(store: StoreBackend) -> None:
     run(store, article(1, title="Live updates"), [said(TAX)])
     events = run(store, article(2, title="Live updates", hours=5), [said("The rail programme will be paid for out of the existing capital budget")])
     assert [e.new for e in events] == [True]
@@ -98,7 +94,7 @@ def test_generic_title_of_one_outlet_is_not_one_article(store: Store) -> None:
 # -- level 2: same text
 
 
-def test_wire_copy_with_a_new_headline_is_a_new_source(store: Store) -> None:
+def test_wire_copy_with_a_new_headline_is_a_new_source(store: StoreBackend) -> None:
     wire = article(1, outlet="Northgate Wire", title="Norvalia rules out income tax rise", text=WIRE_BODY)
     [first] = run(store, wire, [said(TAX)])
     # The Valley Courier runs the wire copy under its own headline; its extractor also picked up an
@@ -111,7 +107,7 @@ def test_wire_copy_with_a_new_headline_is_a_new_source(store: Store) -> None:
     assert [s.outlet for s in story.sources] == ["Northgate Wire", "Valley Courier"]
 
 
-def test_lightly_edited_wire_copy_is_a_new_source_even_without_statements(store: Store) -> None:
+def test_lightly_edited_wire_copy_is_a_new_source_even_without_statements(store: StoreBackend) -> None:
     # a sub-editor's touch: one word added, a sentence appended
     edited = WIRE_BODY.replace("on Tuesday", "on Tuesday morning") + " Markets were closed for a public holiday."
     assert hamming(simhash(WIRE_BODY) or 0, simhash(edited) or 0) <= MAX_DISTANCE
@@ -121,7 +117,7 @@ def test_lightly_edited_wire_copy_is_a_new_source_even_without_statements(store:
     assert [(e.story_id, e.new) for e in events] == [(first.story_id, False)]
 
 
-def test_near_duplicate_from_the_same_outlet_is_not_a_second_source(store: Store) -> None:
+def test_near_duplicate_from_the_same_outlet_is_not_a_second_source(store: StoreBackend) -> None:
     [first] = run(store, article(1, outlet="Northgate Wire", text=WIRE_BODY), [said(TAX)])
     moved = article(2, outlet="Northgate Wire", title="UPDATE 1-Norvalia keeps income tax unchanged", text=WIRE_BODY, hours=1)
     events = run(store, moved, [said(TAX)])
@@ -133,7 +129,7 @@ def test_near_duplicate_from_the_same_outlet_is_not_a_second_source(store: Store
 # -- level 3: same statement
 
 
-def test_rewrite_sharing_one_quote_is_a_new_source(store: Store) -> None:
+def test_rewrite_sharing_one_quote_is_a_new_source(store: StoreBackend) -> None:
     [first] = run(store, article(1, outlet="Northgate Wire", text=WIRE_BODY), [said(TAX)])
     rewrite = article(
         2, outlet="Civic Post", hours=6, title="Families first, ministry insists",
@@ -143,19 +139,19 @@ def test_rewrite_sharing_one_quote_is_a_new_source(store: Store) -> None:
     assert [(e.story_id, e.new) for e in events] == [(first.story_id, False)]
 
 
-def test_quote_trimmed_by_one_outlet_is_merged(store: Store) -> None:
+def test_quote_trimmed_by_one_outlet_is_merged(store: StoreBackend) -> None:
     [first] = run(store, article(1), [said(TAX)])
     events = run(store, article(2, outlet="Valley Courier", hours=3), [said("we will not balance the budget on the backs of working families")])
     assert [(e.story_id, e.new) for e in events] == [(first.story_id, False)]
 
 
-def test_quote_extended_by_one_outlet_is_merged(store: Store) -> None:
+def test_quote_extended_by_one_outlet_is_merged(store: StoreBackend) -> None:
     [first] = run(store, article(1), [said("We will not raise income tax this year")])
     events = run(store, article(2, outlet="Valley Courier", hours=3), [said(TAX + ", and that is final")])
     assert [(e.story_id, e.new) for e in events] == [(first.story_id, False)]
 
 
-def test_two_briefings_by_one_speaker_on_one_day_are_two_stories(store: Store) -> None:
+def test_two_briefings_by_one_speaker_on_one_day_are_two_stories(store: StoreBackend) -> None:
     morning = said("The ministry will publish the revised inflation forecast on Friday, after the cabinet meets")
     afternoon = said("We do not expect inflation to fall below four percent before the end of the year")
     [a] = run(store, article(1), [morning])
@@ -163,7 +159,7 @@ def test_two_briefings_by_one_speaker_on_one_day_are_two_stories(store: Store) -
     assert a.new and b.new and a.story_id != b.story_id
 
 
-def test_same_words_by_two_people_are_two_stories(store: Store) -> None:
+def test_same_words_by_two_people_are_two_stories(store: StoreBackend) -> None:
     [a] = run(store, article(1), [said(TAX, "keldan")])
     # Brask throws her words back at her, quoting them in full
     [b] = run(store, article(2, outlet="Civic Post", hours=2), [said(TAX, "brask")])
@@ -171,17 +167,17 @@ def test_same_words_by_two_people_are_two_stories(store: Store) -> None:
     assert b.new and a.story_id != b.story_id
 
 
-def test_same_statement_outside_the_window_is_a_new_story(store: Store) -> None:
+def test_same_statement_outside_the_window_is_a_new_story(store: StoreBackend) -> None:
     [a] = run(store, article(1), [said(TAX)])
     [b] = run(store, article(2, outlet="Civic Post", hours=WINDOW / 3600 + 1), [said(TAX)])
     assert b.new and a.story_id != b.story_id
 
 
-def test_untracked_speakers_make_no_story(store: Store) -> None:
+def test_untracked_speakers_make_no_story(store: StoreBackend) -> None:
     assert run(store, article(1), [said(TAX, speaker_id=None)]) == []
 
 
-def test_one_story_per_speaker_per_article(store: Store) -> None:
+def test_one_story_per_speaker_per_article(store: StoreBackend) -> None:
     events = run(store, article(1), [said(TAX), said("The rail programme is fully funded"), said("Nonsense from start to finish", "brask")])
     assert [(e.speaker_id, e.new, len(e.statements)) for e in events] == [("keldan", True, 2), ("brask", True, 1)]
 
@@ -189,7 +185,7 @@ def test_one_story_per_speaker_per_article(store: Store) -> None:
 # -- the follow-up rule
 
 
-def test_follow_up_with_a_new_direct_quote_is_old_source_and_new_story(store: Store) -> None:
+def test_follow_up_with_a_new_direct_quote_is_old_source_and_new_story(store: StoreBackend) -> None:
     [first] = run(store, article(1), [said(TAX)])
     follow = [said(TAX), said("The regional councils will get their share of the rail money by June")]
     events = run(store, article(2, outlet="Valley Courier", hours=20), follow)
@@ -197,7 +193,7 @@ def test_follow_up_with_a_new_direct_quote_is_old_source_and_new_story(store: St
     assert [s.text for s in events[1].statements] == [follow[1].text]
 
 
-def test_follow_up_with_only_a_paraphrase_is_just_a_new_source(store: Store) -> None:
+def test_follow_up_with_only_a_paraphrase_is_just_a_new_source(store: StoreBackend) -> None:
     [first] = run(store, article(1), [said(TAX)])
     paraphrase = said("taxes would stay where they are for now", kind="indirect")
     events = run(store, article(2, outlet="Valley Courier", hours=2), [said(TAX), paraphrase])
@@ -207,12 +203,12 @@ def test_follow_up_with_only_a_paraphrase_is_just_a_new_source(store: Store) -> 
 # -- restart
 
 
-def test_restart_does_not_realert(tmp_path: Path) -> None:
-    path = str(tmp_path / "history.db")
+def test_restart_does_not_realert(db_url: str) -> None:
+    path = db_url
     first = article(1)
-    with Store(path) as s:
+    with closing(open_backend(path)) as s:
         [event] = run(s, first, [said(TAX)])
-    with Store(path) as s:
+    with closing(open_backend(path)) as s:
         assert run(s, first, [said(TAX)]) == []
         again = run(s, article(2, outlet="Civic Post", hours=4), [said(TAX)])
         assert [(e.story_id, e.new) for e in again] == [(event.story_id, False)]
@@ -258,7 +254,7 @@ def test_key_quotes_rank_direct_first_then_longer_and_skip_trimmed_copies() -> N
     assert [q.text for q in best] == [TAX, "The rail money is already in the budget", "a cynical raid on pension funds"]
 
 
-def test_a_same_title_copy_is_recorded_as_seen_so_it_is_not_read_again(store: Store) -> None:
+def test_a_same_title_copy_is_recorded_as_seen_so_it_is_not_read_again(store: StoreBackend) -> None:
     first = article(1, title="Keldan rules out income tax rise")
     copy = article(2, title="Keldan rules out income tax rise", hours=1)  # same outlet, new URL
     process_article(store, first, [said("We will not raise income tax this year")], first.published, WINDOW)
@@ -267,7 +263,7 @@ def test_a_same_title_copy_is_recorded_as_seen_so_it_is_not_read_again(store: St
     assert store.article_stories(copy.id) == []
 
 
-def test_link_less_articles_are_not_taken_for_each_other(store: Store) -> None:
+def test_link_less_articles_are_not_taken_for_each_other(store: StoreBackend) -> None:
     one = replace(article(1, text="Brief one."), url="")  # feed items without a link
     two = replace(article(2, text="Brief two."), url="")
     [e1] = process_article(store, one, [said("We will not raise income tax this year")], one.published, WINDOW)
@@ -284,7 +280,7 @@ def _from_feed(guid: str, link: str, host: str, quote: str) -> Article:
     return art
 
 
-def test_the_same_plain_guid_from_two_outlets_is_two_articles(store: Store) -> None:
+def test_the_same_plain_guid_from_two_outlets_is_two_articles(store: StoreBackend) -> None:
     a = _from_feed("12345", "https://ledger.example/a", "ledger.example", "Keldan rules out a tax rise this year")
     b = _from_feed("12345", "https://courier.example/b", "courier.example", "Brask demands an audit of the contracts")
     assert a.id != b.id
@@ -292,7 +288,7 @@ def test_the_same_plain_guid_from_two_outlets_is_two_articles(store: Store) -> N
     assert process_article(store, b, [said("The audit must cover every contract", "brask")], T0, WINDOW)
 
 
-def test_one_article_in_two_feeds_with_plain_guids_is_still_seen_once(store: Store) -> None:
+def test_one_article_in_two_feeds_with_plain_guids_is_still_seen_once(store: StoreBackend) -> None:
     link = "https://ledger.example/a?utm_source=feed"
     a = _from_feed("12345", link, "ledger.example", "Keldan rules out a tax rise this year")
     b = _from_feed("ldg-12345", link, "aggregator.example", "Keldan rules out a tax rise this year")

@@ -1,18 +1,22 @@
 """Schema migrations: a database written by every older schema version opens, upgraded, with its data
-working (dedup, search, near-duplicates, feed state, subscriptions, deliveries)."""
+working (dedup, search, near-duplicates, feed state, subscriptions, deliveries).
+
+On both backends: PostgreSQL has the same schema versions, step for step (tests/conftest.py `db_url`)."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
+import watchers.store.postgres.schema as pg_schema
 import watchers.store.sqlite.schema as store_module
 from watchers.model import Article, Statement
 from watchers.statements.similarity import normalise
-from watchers.store import SCHEMA_VERSION, Store, connect, migrate, schema_version
+from watchers.store import SCHEMA_VERSION, is_postgres_url, open_backend
 from watchers.store.bands import to_signed
 from watchers.stories.dedup import process_article
 from watchers.stories.fingerprint import simhash
@@ -32,10 +36,23 @@ BODY = " ".join(
 )
 
 
+def schema_of(db_url: str) -> ModuleType:
+    """The backend's schema module: connect, migrate, schema_version and MIGRATIONS of SQLite or PostgreSQL."""
+    return pg_schema if is_postgres_url(db_url) else store_module
+
+
+def execute(db: Any, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    """Raw SQL on either backend's connection ('?' placeholders become psycopg's '%s')."""
+    if isinstance(db, store_module.sqlite3.Connection):
+        return db.execute(sql, params)
+    return db.execute(sql.replace("?", "%s"), params)
+
+
 def make_v1(path: str) -> None:
     """A database as quotewatch with schema 1 left it: one feed, one article with a story, a chat."""
-    db = connect(path)
-    migrate(db, upto=1)
+    schema = schema_of(path)
+    db = schema.connect(path)
+    schema.migrate(db, upto=1)
     fp = simhash(BODY)
     assert fp is not None
     ts = T0.timestamp()
@@ -52,34 +69,36 @@ def make_v1(path: str) -> None:
         ("INSERT INTO story_sources (story_id, article_id, added_at) VALUES (?, ?, ?)", ("story-1", "a1", ts)),
         ("""INSERT INTO statements (article_id, story_id, speaker_id, speaker, text, kind, start_pos, end_pos,
                                     published, is_repeat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-         ("a1", "story-1", "keldan", "Marta Keldan", QUOTE, "direct", 10, 10 + len(QUOTE), ts, 0)),
+         ("a1", "story-1", "keldan", "Marta Keldan", QUOTE, "direct", 10, 10 + len(QUOTE), ts, False)),
         ("INSERT INTO deliveries (chat_id, story_id, message_id, sent_at) VALUES (?, ?, ?, ?)", ("-100777", "story-1", 31, ts)),
-        ("INSERT INTO subscriptions (chat_id, watch_id, active) VALUES (?, ?, ?)", ("-100777", "keldan-energy", 1)),
+        ("INSERT INTO subscriptions (chat_id, watch_id, active) VALUES (?, ?, ?)", ("-100777", "keldan-energy", True)),
         ("INSERT INTO kv (key, value) VALUES (?, ?)", ("telegram.offset", "880")),
     ]
     for sql, params in rows:
-        db.execute(sql, params)
+        execute(db, sql, params)
     db.close()
 
 
 def upgrade_to(path: str, version: int) -> None:
-    db = connect(path)
-    migrate(db, upto=version)
+    schema = schema_of(path)
+    db = schema.connect(path)
+    schema.migrate(db, upto=version)
     if version >= 2:  # something only schema 2 could hold
-        db.execute("INSERT INTO outbox (chat_id, story_id, action, created) VALUES ('-100777', 'story-1', 'edit', 0)")
+        execute(db, "INSERT INTO outbox (chat_id, story_id, action, created) VALUES ('-100777', 'story-1', 'edit', 0)")
     db.close()
 
 
 @pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
-def test_upgrade_from_every_older_version(tmp_path: Path, start: int) -> None:
-    path = str(tmp_path / f"v{start}.db")
+def test_upgrade_from_every_older_version(db_url: str, start: int) -> None:
+    path = db_url
     make_v1(path)
     upgrade_to(path, start)
-    db = connect(path)
-    assert schema_version(db) == start
+    schema = schema_of(path)
+    db = schema.connect(path)
+    assert schema.schema_version(db) == start
     db.close()
 
-    with Store(path) as s:
+    with closing(open_backend(path)) as s:
         assert s.schema_version == SCHEMA_VERSION
         assert s.integrity_check() == "ok"
         # level 1 still knows the article
@@ -111,26 +130,34 @@ def test_upgrade_from_every_older_version(tmp_path: Path, start: int) -> None:
         assert s.outbox_depth() == (1 if start >= 2 else 0)
 
 
-def test_a_failed_migration_leaves_the_old_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = str(tmp_path / "broken.db")
+def test_a_failed_migration_leaves_the_old_version(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = db_url
     make_v1(path)
+    schema = schema_of(path)
 
     def broken(db: Any) -> None:
         db.execute("CREATE TABLE half_done (x INTEGER)")
         raise RuntimeError("disk full halfway through")
 
-    monkeypatch.setitem(store_module.MIGRATIONS, 1, broken)
+    monkeypatch.setitem(schema.MIGRATIONS, 1, broken)
     with pytest.raises(RuntimeError):
-        Store(path)
-    db = connect(path)
-    assert schema_version(db) == 1
-    assert db.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+        open_backend(path)
+    db = schema.connect(path)
+    assert schema.schema_version(db) == 1
+    tables = ("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'" if schema is store_module
+              else "SELECT COUNT(*) FROM pg_class WHERE relname = 'half_done'")
+    assert execute(db, tables).fetchone()[0] == 0
     db.close()
     monkeypatch.undo()
-    with Store(path) as s:
+    with closing(open_backend(path)) as s:
         assert s.schema_version == SCHEMA_VERSION
 
 
-def test_new_database_is_created_at_the_latest_version(tmp_path: Path) -> None:
-    with Store(str(tmp_path / "new.db")) as s:
+def test_new_database_is_created_at_the_latest_version(db_url: str) -> None:
+    with closing(open_backend(db_url)) as s:
         assert s.schema_version == SCHEMA_VERSION >= 2
+
+
+def test_both_backends_have_the_same_schema_versions() -> None:
+    assert pg_schema.SCHEMA_VERSION == store_module.SCHEMA_VERSION
+    assert sorted(pg_schema.MIGRATIONS) == sorted(store_module.MIGRATIONS)

@@ -1,10 +1,15 @@
-"""The history store (watchers.store): feed state, outbox, deliveries, subscriptions, prune, concurrency."""
+"""The history store (watchers.store): feed state, outbox, deliveries, subscriptions, prune, concurrency.
+
+Every test taking `store` or `db_url` runs on both backends (tests/conftest.py); the ones marked
+sqlite_only test the SQLite file itself (its PRAGMAs, its write lock); their PostgreSQL twins are in
+tests/test_store_postgres.py."""
 
 from __future__ import annotations
 
 import ast
 import sqlite3
 import threading
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +19,7 @@ import pytest
 import watchers.store
 import watchers.store.sqlite.schema as store_module
 from watchers.model import Article, FeedState, Statement
-from watchers.store import AsyncStore, Store, StoreBackend, StoreError, connect
+from watchers.store import AsyncStore, Store, StoreBackend, StoreError, connect, open_backend
 from watchers.stories.dedup import process_article
 from watchers.stories.fingerprint import MAX_DISTANCE
 
@@ -34,15 +39,10 @@ def said(text: str, speaker_id: str = "keldan") -> Statement:
     return Statement(text=text, start=0, end=len(text), kind="direct", speaker="Marta Keldan", speaker_id=speaker_id)
 
 
-@pytest.fixture
-def store() -> Store:
-    return Store()
-
-
 # -- feeds, kv
 
 
-def test_feed_state_round_trip(store: Store) -> None:
+def test_feed_state_round_trip(store: StoreBackend) -> None:
     assert store.feed_state("ledger") is None
     state = FeedState(
         feed_id="ledger", url="https://ledger.example/rss", etag='W/"77"', last_modified="Mon, 03 Jun 2024 08:00:00 GMT",
@@ -56,26 +56,39 @@ def test_feed_state_round_trip(store: Store) -> None:
     assert store.feed_states() == [moved]
 
 
-def test_kv(store: Store) -> None:
+def test_kv(store: StoreBackend) -> None:
     assert store.kv_get("telegram.offset") is None
     store.kv_set("telegram.offset", "1041")
     store.kv_set("telegram.offset", "1042")
     assert store.kv_get("telegram.offset") == "1042"
 
 
-def test_naive_datetime_is_refused_with_a_clear_message(store: Store) -> None:
+def test_naive_datetime_is_refused_with_a_clear_message(store: StoreBackend) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         store.due_outbox(datetime(2024, 6, 3, 8, 0))
 
 
-def test_integrity_check(store: Store) -> None:
+def test_integrity_check(store: StoreBackend) -> None:
     assert store.integrity_check() == "ok"
+
+
+def test_a_failed_statement_rolls_its_whole_transaction_back_and_the_store_goes_on(store: StoreBackend) -> None:
+    broken = replace(article(2), title=None)  # type: ignore[arg-type]  # NOT NULL left empty: refused
+    for failing_first in (True, False):  # the block's first statement (sent with BEGIN on PostgreSQL), or a later one
+        with pytest.raises(Exception, match="(?i)null"), store.transaction():
+            if not failing_first:
+                store.kv_set("half", "done")
+            store.add_article(broken, None, norm_title="council report number")
+        assert store.kv_get("half") is None
+    with store.transaction():
+        store.kv_set("after", "ok")
+    assert store.kv_get("after") == "ok" and not store.article_seen("a2", "")
 
 
 # -- stories
 
 
-def test_story_sources_in_published_order_and_topics(store: Store) -> None:
+def test_story_sources_in_published_order_and_topics(store: StoreBackend) -> None:
     [e] = process_article(store, article(1, hours=5), [said("The rail programme is fully funded until 2027")], T0 + timedelta(hours=6), WINDOW)
     process_article(store, article(2, hours=1, outlet="Civic Post"), [said("The rail programme is fully funded until 2027")], T0 + timedelta(hours=7), WINDOW)
     store.add_story_topics(e.story_id, ["rail", "budget", "rail"])
@@ -87,7 +100,7 @@ def test_story_sources_in_published_order_and_topics(store: Store) -> None:
     assert store.get_story("no-such-story") is None
 
 
-def test_near_duplicates_finds_every_fingerprint_within_the_distance(store: Store) -> None:
+def test_near_duplicates_finds_every_fingerprint_within_the_distance(store: StoreBackend) -> None:
     base = 0x0123_4567_89AB_CDEF
     # flips spread over the four bands: 2+2+1+1 bits apart (found), 2+2+2+2 bits apart (not found)
     close = base ^ (0b11 << 60) ^ (0b11 << 40) ^ (1 << 20) ^ 1
@@ -102,7 +115,7 @@ def test_near_duplicates_finds_every_fingerprint_within_the_distance(store: Stor
 # -- outbox and deliveries
 
 
-def test_enqueue_is_idempotent_while_pending(store: Store) -> None:
+def test_enqueue_is_idempotent_while_pending(store: StoreBackend) -> None:
     first = store.enqueue(-100200300, "s1", "send")
     assert store.enqueue(-100200300, "s1", "send") == first
     assert store.enqueue(-100200300, "s1", "edit") == first  # the pending send will carry the update
@@ -119,7 +132,7 @@ def test_enqueue_is_idempotent_while_pending(store: Store) -> None:
     assert store.enqueue(-100200300, "s1", "edit") == edit
 
 
-def test_retry_dead_and_deliveries(store: Store) -> None:
+def test_retry_dead_and_deliveries(store: StoreBackend) -> None:
     a = store.enqueue(11, "s1", "send")
     b = store.enqueue(22, "s1", "send")
     store.mark_retry(a, "429 Too Many Requests: retry after 30", T0 + timedelta(seconds=30))
@@ -137,7 +150,7 @@ def test_retry_dead_and_deliveries(store: Store) -> None:
 # -- subscriptions
 
 
-def test_subscriptions(store: Store) -> None:
+def test_subscriptions(store: StoreBackend) -> None:
     assert store.subscribe(-1001, "keldan-tax") is True
     assert store.subscribe(-1001, "keldan-tax") is False
     assert store.subscribe(-1001, "brask-rail") is True
@@ -153,7 +166,7 @@ def test_subscriptions(store: Store) -> None:
     assert store.subscriptions(-1001) == ["keldan-tax"]
 
 
-def test_migrate_chat_moves_subscriptions_deliveries_and_pending_items(store: Store) -> None:
+def test_migrate_chat_moves_subscriptions_deliveries_and_pending_items(store: StoreBackend) -> None:
     store.subscribe(-5, "keldan-tax")
     item = store.enqueue(-5, "s1", "send")
     store.mark_sent(item, 77)
@@ -167,7 +180,7 @@ def test_migrate_chat_moves_subscriptions_deliveries_and_pending_items(store: St
 # -- prune
 
 
-def test_prune_keeps_stories_inside_the_window(store: Store) -> None:
+def test_prune_keeps_stories_inside_the_window(store: StoreBackend) -> None:
     [old] = process_article(store, article(1, hours=-500), [said("The old bridge will close for repairs in May")], T0 - timedelta(hours=500), WINDOW)
     [recent] = process_article(store, article(2, hours=-2), [said("The tax-free allowance stays where it is")], T0 - timedelta(hours=2), WINDOW)
     store.add_article(article(3, hours=-600), None, seen_at=T0 - timedelta(hours=600))  # no statements
@@ -187,16 +200,16 @@ def test_prune_keeps_stories_inside_the_window(store: Store) -> None:
 # -- concurrency
 
 
-def test_readers_with_their_own_connections_while_the_writer_writes(tmp_path: Path) -> None:
-    path = str(tmp_path / "history.db")
-    writer = Store(path)
+def test_readers_with_their_own_connections_while_the_writer_writes(db_url: str) -> None:
+    path = db_url
+    writer = open_backend(path)
     errors: list[BaseException] = []
     done = threading.Event()
     counts: list[list[int]] = [[] for _ in range(3)]
 
     def read(mine: list[int]) -> None:
         try:
-            with Store(path) as reader:
+            with closing(open_backend(path)) as reader:
                 while not done.is_set():
                     mine.append(len(reader.recent_statements("keldan", None, 1000)))
                     reader.search_statements("budget")
@@ -216,13 +229,13 @@ def test_readers_with_their_own_connections_while_the_writer_writes(tmp_path: Pa
     assert errors == []
     # each reader saw whole transactions only, never losing rows it had seen
     assert all(c == sorted(c) and all(0 <= n <= 60 for n in c) for c in counts)
-    with Store(path) as check:
+    with closing(open_backend(path)) as check:
         assert len(check.recent_statements("keldan", None, 1000)) == 60
     writer.close()
 
 
-async def test_async_store_runs_on_one_worker_thread(tmp_path: Path) -> None:
-    astore = AsyncStore(Store(str(tmp_path / "history.db")))
+async def test_async_store_runs_on_one_worker_thread(db_url: str) -> None:
+    astore = AsyncStore(open_backend(db_url))
     try:
         # dedup runs on the store's thread through run(): the store itself never calls up into dedup
         events = await astore.run(process_article, astore.store, article(1), [said("The harbour levy will be cut by half in July")], T0, WINDOW)
@@ -238,6 +251,7 @@ async def test_async_store_runs_on_one_worker_thread(tmp_path: Path) -> None:
         await astore.close()
 
 
+@pytest.mark.sqlite_only
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = str(tmp_path / "future.db")
     with Store(path) as s:
@@ -246,18 +260,19 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         Store(path)
 
 
-def test_articles_without_a_link_are_not_seen_through_each_others_empty_url(store: Store) -> None:
+def test_articles_without_a_link_are_not_seen_through_each_others_empty_url(store: StoreBackend) -> None:
     store.add_article(replace(article(1), url=""), None)
     assert store.article_seen("a1", "")
     assert not store.article_seen("a2", "")
 
 
-def test_feed_state_keeps_the_configured_url(store: Store) -> None:
+def test_feed_state_keeps_the_configured_url(store: StoreBackend) -> None:
     state = FeedState(feed_id="ledger", url="https://ledger.example/moved", configured_url="https://ledger.example/rss")
     store.save_feed_state(state)
     assert store.feed_state("ledger") == state
 
 
+@pytest.mark.sqlite_only
 def test_two_processes_migrating_a_fresh_file_run_each_step_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = str(tmp_path / "fresh.db")
     other = connect(path)  # the second process: holds the write lock while it applies step 0
@@ -294,8 +309,9 @@ def test_two_processes_migrating_a_fresh_file_run_each_step_once(tmp_path: Path,
 # -- the seam
 
 
-def test_the_sqlite_store_is_a_store_backend(store: Store) -> None:
+def test_each_backend_is_a_store_backend(store: StoreBackend, backend: str) -> None:
     assert isinstance(store, StoreBackend)
+    assert type(store).__module__ == {"sqlite": "watchers.store.sqlite", "postgresql": "watchers.store.postgres"}[backend]
 
 
 def test_the_store_imports_nothing_above_it() -> None:

@@ -40,7 +40,7 @@ from watchers.feeds.schedule import apply_result, is_due
 from watchers.feeds.text import fetch_article_text
 from watchers.model import Alert, Article, FeedState, StoryEvent
 from watchers.statements import extract_statements
-from watchers.store import AsyncStore, Store, StoreBackend
+from watchers.store import AsyncStore, StoreBackend, open_backend
 from watchers.stories import dedup
 from watchers.stories.watches import ArticleAnalysis, analyse, watches_firing
 
@@ -332,8 +332,10 @@ async def run_cycle(pipeline: Pipeline, feeds: Sequence[Feed], force: bool = Fal
     return report
 
 
-def open_store(path: str | None) -> AsyncStore:
-    return AsyncStore(Store(path or ":memory:"))
+def open_store(db: str | None) -> AsyncStore:
+    """The history store for async code: None is a throwaway in-memory store (`scan` without --db); a
+    string is a SQLite path or a postgresql:// URL (watchers.store.open_backend decides which)."""
+    return AsyncStore(open_backend(db or ":memory:"))
 
 
 __all__ = ["Pipeline", "PollReport", "CycleReport", "run_cycle", "open_store", "FetchResult"]

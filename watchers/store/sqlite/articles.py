@@ -14,7 +14,7 @@ from typing import Any
 from watchers.model import Article
 from watchers.statements.similarity import normalise
 from watchers.store.bands import BANDS, bands, from_signed, hamming, probes, to_signed
-from watchers.store.sqlite.columns import ts_req
+from watchers.store.columns import ts_req
 from watchers.store.sqlite.connection import Connection
 
 

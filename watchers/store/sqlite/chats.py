@@ -5,7 +5,7 @@ supergroup)."""
 from __future__ import annotations
 
 from watchers.store.backend import ChatId
-from watchers.store.sqlite.columns import chat_in, chat_out
+from watchers.store.columns import chat_in, chat_out
 from watchers.store.sqlite.connection import Connection
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from watchers.model import FeedState
-from watchers.store.sqlite.columns import dt, ts
+from watchers.store.columns import dt, ts
 from watchers.store.sqlite.connection import Connection
 
 _FEED_COLUMNS = (

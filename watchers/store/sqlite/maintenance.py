@@ -10,7 +10,7 @@ from typing import Any
 from watchers.model import Article, Statement
 from watchers.statements.similarity import normalise
 from watchers.store.bands import BANDS, bands, to_signed
-from watchers.store.sqlite.columns import STATEMENT_COLUMNS, statement_values, ts_req
+from watchers.store.columns import STATEMENT_COLUMNS, statement_values, ts_req
 from watchers.store.sqlite.connection import Connection
 
 

@@ -12,7 +12,7 @@ from typing import Literal, cast
 
 from watchers.model import OutboxItem
 from watchers.store.backend import ChatId
-from watchers.store.sqlite.columns import chat_in, chat_out, dt, ts_req
+from watchers.store.columns import chat_in, chat_out, dt, ts_req
 from watchers.store.sqlite.connection import Connection
 
 

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from watchers.model import Kind
 from watchers.store.backend import StatementHit, StoreError
-from watchers.store.sqlite.columns import dt_req, ts
+from watchers.store.columns import dt_req, ts
 from watchers.store.sqlite.connection import Connection
 
 # At most this many search terms: a longer query is a pasted paragraph, and each term costs a lookup.

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from watchers.model import Source, Statement, Story
 from watchers.statements.keyquotes import key_quotes
-from watchers.store.sqlite.columns import (
+from watchers.store.columns import (
     STATEMENT_COLUMNS,
     dt_req,
     statement_from_row,

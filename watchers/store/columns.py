@@ -1,7 +1,9 @@
-"""How Python values are kept in SQLite columns, both ways: times, chat ids, statements.
+"""How Python values are kept in the store's columns, both ways: times, chat ids, statements.
 
-Times are timezone-aware datetimes in Python and unix seconds (REAL) in the database; chat ids are
-TEXT (Telegram's integers and '@channel' names alike); a statement is the STATEMENT_COLUMNS of its row.
+Shared by both backends, so a row means the same on SQLite and PostgreSQL: times are timezone-aware
+datetimes in Python and unix seconds in the database (SQLite REAL, PostgreSQL DOUBLE PRECISION); chat
+ids are TEXT (Telegram's integers and '@channel' names alike); a statement is the STATEMENT_COLUMNS of
+its row.
 """
 
 from __future__ import annotations

@@ -1,0 +1,157 @@
+"""Statement search on PostgreSQL: a speaker's latest statements (/quotes) and full-text search
+(/search), with the results and ranking semantics of the SQLite backend's FTS5 search.
+
+The index is the generated `statements.search` tsvector (GIN; NULL for repeats, so they are never
+found), built with our text search configurations (schema.py): unaccented, stemmed by Snowball, no stop
+words dropped, as SQLite's porter/unicode61/remove_diacritics tokenizer does. A statement is indexed with
+the configuration of its script (Cyrillic: quotewatch_russian, else quotewatch_english), so a query is
+built in both when it has Cyrillic words (a word's stem differs between them), else in English only.
+
+Semantics kept from SQLite: every word (or "quoted phrase") is required, nothing the user types is
+query syntax (phraseto_tsquery takes plain text), the snippet wraps matches in «…», rank is lower-is-
+better (minus PostgreSQL's cover-density rank, length-normalised like bm25), and a query matching more
+than MAX_RANKED_MATCHES statements ranks only the newest of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from watchers.model import Kind
+from watchers.store.backend import StatementHit
+from watchers.store.columns import dt_req, ts
+from watchers.store.postgres.connection import Connection
+
+# At most this many search terms: a longer query is a pasted paragraph, and each term costs a lookup.
+MAX_QUERY_TERMS = 12
+# Words of context in the snippet around a match (SQLite's snippet() shows 16 tokens).
+SNIPPET_WORDS = 16
+# A search matching more statements than this ranks only its newest this-many matches (as on SQLite):
+# ranking reads each match's tsvector, and a word in that many statements is better served by the
+# newest ones anyway.
+MAX_RANKED_MATCHES = 5_000
+# Where the newest MAX_RANKED_MATCHES matches are looked for first (newest statements by id): a word
+# in one statement of RECENT_WINDOW / MAX_RANKED_MATCHES = 20 or more is answered from there (~15k rows
+# read for the commonest word instead of ~150k on a 1M history).
+RECENT_WINDOW = 20 * MAX_RANKED_MATCHES
+# ts_rank_cd normalisation 1: rank / (1 + log(document length)), so a short statement about the words
+# beats a long one that mentions them (bm25's length normalisation, near enough).
+RANK_NORMALISATION = 1
+
+_TERM = re.compile(r'"([^"]*)"|(\w+)')
+_WORD = re.compile(r"\w+")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")  # the same range as quotewatch_search_config in schema.py
+_HEADLINE = (
+    f"StartSel=«, StopSel=», MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, ShortWord=0, "
+    "MaxFragments=1, FragmentDelimiter=…"
+)
+
+
+def search_terms(words: str) -> list[str]:
+    """User words -> plain-text terms (a word, or the words of a "quoted phrase"), all required.
+
+    The same terms SQLite's fts_query makes; punctuation and operators are dropped, never interpreted."""
+    terms: list[str] = []
+    for phrase, word in _TERM.findall(words):
+        tokens = _WORD.findall(phrase) if phrase else [word]
+        if tokens:
+            terms.append(" ".join(tokens))
+        if len(terms) >= MAX_QUERY_TERMS:
+            break
+    return terms
+
+
+def tsquery_sql(terms: Sequence[str]) -> tuple[str, list[str]]:
+    """The tsquery expression (SQL) that requires every term, and its parameters."""
+    configs = ["quotewatch_english"]
+    if any(_CYRILLIC.search(t) for t in terms):
+        configs.append("quotewatch_russian")
+    branches = [
+        "(" + " && ".join(f"phraseto_tsquery('{c}', %s)" for _ in terms) + ")" for c in configs
+    ]
+    return " || ".join(branches), [t for _ in configs for t in terms]
+
+
+_HIT_COLUMNS = "s.speaker_id, s.speaker, s.text, s.kind, s.published, a.url, a.title, a.outlet, s.story_id"
+
+
+def _hit(row: Sequence[Any], snippet: str = "", rank: float = 0.0) -> StatementHit:
+    return StatementHit(
+        speaker_id=row[0], speaker=row[1], text=row[2], kind=cast(Kind, row[3]), published=dt_req(row[4]),
+        url=row[5], title=row[6], outlet=row[7], story_id=row[8], snippet=snippet, rank=rank,
+    )
+
+
+class SearchQueries(Connection):
+    def recent_statements(self, speaker_id: str, since: datetime | None, limit: int) -> list[StatementHit]:
+        """The speaker's latest distinct statements, newest first (/quotes)."""
+        params: list[Any] = [speaker_id]
+        when = ""
+        if since is not None:
+            when = "AND s.published >= %s"
+            params.append(ts(since))
+        params.append(limit)
+        return [
+            _hit(r)
+            for r in self._all(
+                f"""SELECT {_HIT_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id
+                    WHERE s.speaker_id = %s AND s.is_repeat = FALSE {when}
+                    ORDER BY s.published DESC, s.id DESC LIMIT %s""",
+                params,
+            )
+        ]
+
+    def search_statements(
+        self, words: str, speaker_id: str | None = None, since: datetime | None = None, limit: int = 10
+    ) -> list[StatementHit]:
+        """Statements containing all the words (stemmed, case- and accent-blind), best first (/search).
+
+        Any input is safe (search_terms). Without `since`, only the newest MAX_RANKED_MATCHES matches are
+        ranked; with `since`, every match in the time range is (exact, slower for very common words)."""
+        terms = search_terms(words)
+        if not terms or limit <= 0:
+            return []
+        query, params = tsquery_sql(terms)
+        where = ["s.search @@ q.q"]
+        filters: list[Any] = []
+        if speaker_id is not None:
+            where.append("s.speaker_id = %s")
+            filters.append(speaker_id)
+        if since is not None:
+            where.append("s.published >= %s")
+            filters.append(ts(since))
+        cond = " AND ".join(where)
+        if since is None:
+            # The newest MAX_RANKED_MATCHES matches, looked for among the newest RECENT_WINDOW statements
+            # first: when they hold that many, those are the newest overall (the same set), and a very
+            # common word costs a window's worth of rows, not every row that has it. Else (rarer words)
+            # all matches, which are few. One statement: the second branch runs only when needed.
+            matches = f"""recent AS (SELECT s.id, s.search FROM statements s, q
+                                     WHERE {cond} AND s.id > (SELECT max(id) FROM statements) - %s
+                                     ORDER BY s.id DESC LIMIT %s),
+                matches AS (SELECT id, search FROM recent WHERE (SELECT COUNT(*) FROM recent) >= %s
+                            UNION ALL
+                            (SELECT s.id, s.search FROM statements s, q
+                             WHERE {cond} AND (SELECT COUNT(*) FROM recent) < %s ORDER BY s.id DESC LIMIT %s)),"""
+            args: list[Any] = [*params, *filters, RECENT_WINDOW, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES,
+                               *filters, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES]
+        else:
+            matches = f"matches AS (SELECT s.id, s.search FROM statements s, q WHERE {cond}),"
+            args = [*params, *filters]
+        args.append(limit)
+        sql = f"""
+            WITH q AS (SELECT {query} AS q),
+            {matches}
+            ranked AS (SELECT m.id, -ts_rank_cd(m.search, q.q, {RANK_NORMALISATION}) AS rank FROM matches m, q
+                       ORDER BY rank, m.id DESC LIMIT %s)
+            SELECT {_HIT_COLUMNS},
+                   ts_headline(quotewatch_search_config(s.text), s.text, q.q, '{_HEADLINE}'), r.rank
+            FROM ranked r JOIN statements s ON s.id = r.id JOIN articles a ON a.id = s.article_id, q
+            ORDER BY r.rank, s.published DESC"""
+        # Not prepared: a generic plan cannot know how common the words are, and the wrong guess walks
+        # the whole table in id order instead of asking the GIN index (~20 ms instead of ~1 ms).
+        rows = self._all(sql, args, prepare=False)
+        return [_hit(r[:9], snippet=r[9], rank=float(r[10])) for r in rows]

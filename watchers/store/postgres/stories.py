@@ -1,0 +1,125 @@
+"""Statement and story queries on PostgreSQL: the twin of watchers.store.sqlite.stories (level 3 of
+dedup, the stories dedup opens and extends, a story read back whole for its alert).
+
+The same SQL but for placeholders and the BOOLEAN is_repeat; the search index needs no upkeep here (a
+generated column, see schema.py), where SQLite maintains its FTS5 rows by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+from watchers.model import Source, Statement, Story
+from watchers.statements.keyquotes import key_quotes
+from watchers.store.columns import STATEMENT_COLUMNS, dt_req, statement_from_row, statement_values, ts_req
+from watchers.store.postgres.connection import Connection, Db
+
+
+class StoryQueries(Connection):
+    def __init__(self, db: Db, reconnect: Callable[[], Db]) -> None:
+        super().__init__(db, reconnect)
+        # Topic id -> its keywords, from the rules (set_topic_terms): key quotes mentioning a story's
+        # topics rank first. Empty until the rules are known; ranking then ignores topics.
+        self._topic_terms: dict[str, tuple[str, ...]] = {}
+
+    def story_candidates(
+        self, speaker_id: str, since: datetime, until: datetime, limit: int
+    ) -> list[tuple[str, str]]:
+        """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
+        since and until, newest first, at most limit (an index range scan on speaker and time)."""
+        return [
+            (r[0], r[1])
+            for r in self._all(
+                """SELECT story_id, text FROM statements
+                   WHERE speaker_id = %s AND is_repeat = FALSE AND published BETWEEN %s AND %s
+                     AND story_id IS NOT NULL
+                   ORDER BY published DESC, id DESC LIMIT %s""",
+                (speaker_id, ts_req(since), ts_req(until), limit),
+            )
+        ]
+
+    def create_story(self, story_id: str, speaker_id: str, speaker: str, now: datetime) -> bool:
+        """A new story (no-op and False if the id exists)."""
+        cur = self._exec(
+            """INSERT INTO stories (id, speaker_id, speaker, first_seen, last_seen) VALUES (%s, %s, %s, %s, %s)
+               ON CONFLICT (id) DO NOTHING""",
+            (story_id, speaker_id, speaker, ts_req(now), ts_req(now)),
+        )
+        return cur.rowcount == 1
+
+    def add_source(self, story_id: str, article_id: str, now: datetime) -> bool:
+        """Link an article to a story; False if it already was. Keeps the story alive for prune.
+
+        One statement (the link and the story's last_seen together), where SQLite runs two."""
+        row = self._one(
+            """WITH linked AS (INSERT INTO story_sources (story_id, article_id, added_at) VALUES (%s, %s, %s)
+                               ON CONFLICT (story_id, article_id) DO NOTHING RETURNING 1),
+                    alive AS (UPDATE stories SET last_seen = %s WHERE id = %s AND last_seen < %s)
+               SELECT COUNT(*) FROM linked""",
+            (story_id, article_id, ts_req(now), ts_req(now), story_id, ts_req(now)),
+        )
+        return int(row[0]) == 1
+
+    def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None:
+        rows = [(story_id, t) for t in topics]
+        if rows:
+            self._many("INSERT INTO story_topics (story_id, topic) VALUES (%s, %s) ON CONFLICT DO NOTHING", rows)
+
+    def add_statements(
+        self, article_id: str, published: datetime,
+        rows: Sequence[tuple[Statement, str | None, bool]],
+    ) -> None:
+        """Store an article's statements: (statement, story_id, is_repeat). Untracked ones are skipped."""
+        pub = ts_req(published)
+        values = [
+            (article_id, story_id, pub, repeat, *statement_values(st))
+            for st, story_id, repeat in rows
+            if st.speaker_id is not None
+        ]
+        if values:
+            self._many(
+                f"""INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                values,
+            )
+
+    def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None:
+        """The keywords of each topic id (from the rules), for ranking a story's key quotes."""
+        self._topic_terms = dict(terms)
+
+    def get_story(self, story_id: str) -> Story | None:
+        """The story with its key quotes (best first, at most 3) and all its sources by published time."""
+        with self._lock:
+            row = self._one("SELECT id, speaker_id, speaker, first_seen FROM stories WHERE id = %s", (story_id,))
+            if row is None:
+                return None
+            topics = tuple(
+                r[0] for r in self._all("SELECT topic FROM story_topics WHERE story_id = %s ORDER BY topic", (story_id,))
+            )
+            terms = [term for topic in topics for term in self._topic_terms.get(topic, ())]
+            statements = [
+                statement_from_row(r)
+                for r in self._all(
+                    f"""SELECT {STATEMENT_COLUMNS} FROM statements WHERE story_id = %s AND is_repeat = FALSE
+                        ORDER BY published, id""",
+                    (story_id,),
+                )
+            ]
+            sources = tuple(
+                Source(url=r[0], title=r[1], feed=r[2], outlet=r[3], published=dt_req(r[4]))
+                for r in self._all(
+                    """SELECT a.url, a.title, a.feed, a.outlet, a.published FROM story_sources ss
+                       JOIN articles a ON a.id = ss.article_id WHERE ss.story_id = %s
+                       ORDER BY a.published, ss.added_at, a.id""",
+                    (story_id,),
+                )
+            )
+        return Story(
+            id=row[0], speaker_id=row[1], speaker=row[2], topics=topics,
+            quotes=tuple(key_quotes(statements, None, terms, one_article=False)), sources=sources,
+            first_seen=dt_req(row[3]),
+        )
+
+    def story_count(self) -> int:
+        return int(self._one("SELECT COUNT(*) FROM stories")[0])
