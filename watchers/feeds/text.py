@@ -28,6 +28,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from rules.model import Feed
+from watchers.feeds.charset import text_codec
 from watchers.feeds.errors import FetchError
 from watchers.model import Article
 
@@ -220,13 +221,6 @@ def _charset_from_content_type(content_type: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def _known_codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
 
 
 def decode_html(content: bytes, content_type: str | None = None) -> str:
@@ -239,7 +233,7 @@ def decode_html(content: bytes, content_type: str | None = None) -> str:
         if content.startswith(bom):
             return content.decode(codec, errors="replace")
     meta = _META_CHARSET.search(content[:META_SNIFF_BYTES])
-    declared = _known_codec(_charset_from_content_type(content_type)) or _known_codec(
+    declared = text_codec(_charset_from_content_type(content_type)) or text_codec(
         meta.group(1).decode("ascii", "replace") if meta else None
     )
     if declared:
