@@ -2,8 +2,9 @@
 
 Two entry points, both pure and neither ever raises on garbage:
 
-- `html_fragment_to_text(html)`: feed entry HTML (content:encoded, Atom content, summary). Fast, stdlib
-  html.parser: block tags end a paragraph, <br> ends a line, scripts/styles are dropped, entities decoded.
+- `html_fragment_to_text(html)`: feed entry HTML (content:encoded, Atom content, summary), through
+  lxml's HTML parser (libxml2: linear on any markup, unlike html.parser): block tags end a paragraph,
+  <br> ends a line, scripts/styles are dropped, entities decoded.
 - `html_to_text(html, url)`: a whole article page. trafilatura finds the article body (precision over
   recall, no comments, no tables); when it finds nothing, or cannot be imported, the <article>/<main> of
   the page (else its <body>), minus navigation, header, footer and forms, goes through the fragment path.
@@ -22,20 +23,25 @@ import codecs
 import functools
 import logging
 import re
+import threading
 from dataclasses import replace
-from html.parser import HTMLParser
+from html import unescape
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+from lxml import etree
 
 from rules.model import Feed
 from watchers.feeds.charset import text_codec
 from watchers.feeds.errors import FetchError
+from watchers.feeds.limits import cap_text
 from watchers.model import Article
 
 if TYPE_CHECKING:  # fetch.py is the I/O edge; text.py only calls the fetcher it is given
     from watchers.feeds.fetch import Fetcher
 
 log = logging.getLogger(__name__)
+_local = threading.local()
 
 # fmt: off
 # Tags that start and end a paragraph of text.
@@ -48,15 +54,12 @@ BLOCK_TAGS = frozenset({
 SKIP_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "head",
 })
+# A fragment's <title> is text (lxml would move it into an implied <head>, which pages skip).
+FRAGMENT_SKIP_TAGS = SKIP_TAGS - {"head"}
 # On a whole page these hold site chrome, not the article: dropped by the fallback extractor.
 PAGE_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "button", "select"})
 # Tags that can contain the article itself; the fallback prefers their text over the whole <body>.
 ARTICLE_TAGS = frozenset({"article", "main"})
-# Void elements never get an end tag, so they must not change the skip depth.
-VOID_TAGS = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-    "wbr",
-})
 # fmt: on
 
 _PARA = "\x00"  # paragraph break marker while building; control characters are stripped from the input
@@ -68,66 +71,75 @@ META_SNIFF_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
-class _TextCollector(HTMLParser):
-    def __init__(self, skip: frozenset[str], track_article: bool) -> None:
-        super().__init__(convert_charrefs=True)
-        self.skip = skip
-        self.track_article = track_article
+class _Collected:
+    def __init__(self) -> None:
         self.parts: list[str] = []
         self.article_parts: list[str] = []
-        self.skip_depth = 0
-        self.article_depth = 0
-        self.pre_depth = 0
 
-    def _emit(self, piece: str) -> None:
-        self.parts.append(piece)
-        if self.article_depth:
-            self.article_parts.append(piece)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.skip:
-            if tag not in VOID_TAGS:
-                self.skip_depth += 1
-            return
-        if self.skip_depth:
-            return
-        if tag == "br":
-            self._emit(_LINE)
-        elif tag in BLOCK_TAGS:
-            self._emit(_PARA)
-        if tag == "pre":
-            self.pre_depth += 1
-        if self.track_article and tag in ARTICLE_TAGS:
-            self.article_depth += 1
+def _parser() -> etree.HTMLParser:
+    """This thread's HTML parser: lxml parsers must not be shared between threads (parse_feed and
+    html_to_text run on worker threads)."""
+    parser: etree.HTMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(
+            recover=True, no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8"
+        )
+        _local.parser = parser
+    return parser
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if not self.skip_depth and tag == "br":
-            self._emit(_LINE)
-        elif not self.skip_depth and tag in BLOCK_TAGS:
-            self._emit(_PARA)
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.skip:
-            if tag not in VOID_TAGS and self.skip_depth:
-                self.skip_depth -= 1
-            return
-        if self.skip_depth:
-            return
-        if tag in BLOCK_TAGS:
-            self._emit(_PARA)
-        if tag == "pre" and self.pre_depth:
-            self.pre_depth -= 1
-        if self.track_article and tag in ARTICLE_TAGS and self.article_depth:
-            self._emit(_PARA)
-            self.article_depth -= 1
+def _walk(html: str, skip: frozenset[str], track_article: bool) -> _Collected:
+    """Text of `html` as parts with _PARA / _LINE markers, read through libxml2's HTML parser (linear
+    time on any input; html.parser is quadratic on crafted markup, CVE-2025-6069) and walked without
+    recursion, so deep nesting costs no stack."""
+    out = _Collected()
+    data = _CONTROL.sub("", html).encode("utf-8", errors="replace")  # "replace": lone surrogates
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.LxmlError:
+        log.debug("lxml could not read the markup", exc_info=True)
+        return out
+    if root is None:  # nothing but a comment, a doctype or whitespace
+        return out
+    parts, article_parts = out.parts, out.article_parts
+    article_depth = pre_depth = 0
 
-    def handle_data(self, data: str) -> None:
-        if self.skip_depth:
-            return
-        data = _CONTROL.sub("", data)
-        if self.pre_depth:  # keep the lines of preformatted text
-            data = data.replace("\r\n", "\n").replace("\n", _LINE)
-        self._emit(data)
+    def emit(piece: str | None) -> None:
+        if piece:
+            if pre_depth:  # keep the lines of preformatted text
+                piece = piece.replace("\r\n", "\n").replace("\n", _LINE)
+            parts.append(piece)
+            if article_depth:
+                article_parts.append(piece)
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in skip:
+                walker.skip_subtree()
+                continue
+            if tag == "br":
+                emit(_LINE)
+            elif tag in BLOCK_TAGS:
+                emit(_PARA)
+            if tag == "pre":
+                pre_depth += 1
+            if track_article and tag in ARTICLE_TAGS:
+                article_depth += 1
+            emit(element.text)
+            continue
+        if tag not in skip:
+            if tag in BLOCK_TAGS:
+                emit(_PARA)
+            if tag == "pre" and pre_depth:
+                pre_depth -= 1
+            if track_article and tag in ARTICLE_TAGS and article_depth:
+                emit(_PARA)
+                article_depth -= 1
+        emit(element.tail)
+    return out
 
 
 def _assemble(parts: list[str]) -> str:
@@ -140,23 +152,13 @@ def _assemble(parts: list[str]) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _collect(html: str, skip: frozenset[str], track_article: bool) -> _TextCollector:
-    collector = _TextCollector(skip, track_article)
-    try:
-        collector.feed(html)
-        collector.close()
-    except Exception:  # html.parser gives up on some broken markup; keep what was read so far
-        log.debug("html.parser stopped early on malformed markup", exc_info=True)
-    return collector
-
-
 def html_fragment_to_text(html: str) -> str:
     """Clean text of a feed entry's HTML: paragraphs kept, markup and entities gone. Never raises."""
     if not html:
         return ""
-    if "<" not in html and "&" not in html:  # plain text (common for titles): skip the parser
-        return _assemble([_CONTROL.sub("", html)])
-    return _assemble(_collect(html, SKIP_TAGS, track_article=False).parts)
+    if "<" not in html:  # no markup (common for titles and summaries): entities only, no parser
+        return _assemble([_CONTROL.sub("", unescape(html) if "&" in html else html)])
+    return _assemble(_walk(html, FRAGMENT_SKIP_TAGS, track_article=False).parts)
 
 
 def plain_text_paragraphs(text: str) -> str:
@@ -167,9 +169,9 @@ def plain_text_paragraphs(text: str) -> str:
 
 def page_fallback_text(html: str) -> str:
     """Text of a page's <article>/<main> (else its body) without navigation, header, footer or forms."""
-    collector = _collect(html, SKIP_TAGS | PAGE_CHROME_TAGS, track_article=True)
-    article = _assemble(collector.article_parts)
-    return article or _assemble(collector.parts)
+    collected = _walk(html, SKIP_TAGS | PAGE_CHROME_TAGS, track_article=True)
+    article = _assemble(collected.article_parts)
+    return article or _assemble(collected.parts)
 
 
 @functools.cache
@@ -272,4 +274,9 @@ async def fetch_article_text(fetcher: Fetcher, article: Article, feed: Feed) -> 
             "full text extraction failed, keeping the feed's text feed=%s url=%s", feed.id, article.url
         )
         return article
+    text, cut = cap_text(text)
+    if cut:
+        log.warning(
+            "page text cut to %d characters (MAX_ARTICLE_TEXT) feed=%s url=%s", len(text), feed.id, article.url
+        )
     return replace(article, text=text) if len(text) > len(article.text) else article
