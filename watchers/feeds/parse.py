@@ -35,6 +35,7 @@ entry is dropped and `ParsedFeed.truncated` is set. feedparser would return it w
 from __future__ import annotations
 
 import calendar
+import functools
 import hashlib
 import logging
 import re
@@ -48,7 +49,7 @@ from urllib.parse import urlsplit
 import feedparser
 
 from rules.model import Feed
-from watchers.feeds import charset
+from watchers.feeds import charset, fastxml
 from watchers.feeds.entry import EMPTY, Construct, Entry
 from watchers.feeds.errors import NotAFeed
 from watchers.feeds.jsonfeed import json_item, looks_like_json_feed, parse_json_feed
@@ -160,6 +161,11 @@ def _label(doc: _Document, raw: Any, index: int) -> str:
 
 def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: bool) -> _Document:
     utf8, _encoding = charset.to_utf8(content, headers.get("content-type"))
+    if fast:
+        read = fastxml.read_feed(utf8)
+        if read is not None:
+            title = one_line(_text(read.title))
+            return _Document(title or None, read.ttl, read.entries, fastxml.read_entry, fastxml.label, fast=True)
     response_headers = {k: headers[k] for k in FEEDPARSER_HEADERS if k in headers}
     response_headers["content-type"] = charset.utf8_content_type(headers.get("content-type"))
     doc = feedparser.parse(
@@ -338,8 +344,12 @@ def scoped_guid(guid: str, feed: Feed) -> str:
     gets the feed's host in front ("ledger.example:12345") so two outlets' item 12345 never collide."""
     if _ABSOLUTE_ID.match(guid):
         return guid
-    host = urlsplit(feed.url).hostname or feed.id  # a feed read from a file has no host
-    return f"{host}:{guid}"
+    return f"{_host(feed.url) or feed.id}:{guid}"  # a feed read from a file has no host
+
+
+@functools.lru_cache(maxsize=4096)
+def _host(url: str) -> str | None:
+    return urlsplit(url).hostname
 
 
 def one_line(text: str) -> str:
