@@ -206,6 +206,11 @@ def test_duplicate_items_in_one_document_are_kept_once() -> None:
         ("https://news.test/x?b=&a=1", "https://news.test/x?a=1&b="),
         ("mailto:desk@news.test", "mailto:desk@news.test"),
         ("  https://news.test/padded  ", "https://news.test/padded"),
+        ("https://News.test/x?utm_source=a&utm_medium=b#top", "https://news.test/x"),  # all tracking
+        ("https://news.test/x?utm%5Fsource=a&Utm_Campaign=b", "https://news.test/x"),  # encoded, any case
+        ("https://news.test/x?utm_source=a&b=2+3&a=%7E", "https://news.test/x?a=~&b=2+3"),
+        ("https://user:pw@News.test:8443/x?ref=1", "https://user:pw@news.test:8443/x"),
+        ("https://[2001:DB8::1]/x?gclid=1", "https://[2001:db8::1]/x"),
     ],
 )
 def test_canonical_url(url: str, expected: str) -> None:

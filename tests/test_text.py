@@ -115,3 +115,12 @@ def test_a_meta_charset_naming_a_non_text_codec_is_ignored(codec: str) -> None:
     page = f'<meta charset="{codec}"><p>caf\u00e9</p>'.encode()
     assert decode_html(page) == page.decode("utf-8")
     assert decode_html(page, f"text/html; charset={codec}") == page.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "space", ["\t", "\r", "\n", "\f", "\v", "\u00a0", *map(chr, range(0x2000, 0x200C)), "\u202f", "\u205f", "\u3000"]
+)
+def test_every_kind_of_space_is_one_space_and_line_separators_are_kept(space: str) -> None:
+    assert html_fragment_to_text(f"<p>a{space}{space} b</p>") == "a b"
+    assert html_fragment_to_text(f"a{space} &amp; b") == "a & b"  # the parser-free path
+    assert html_fragment_to_text("<p>a\u2028b</p>") == "a\u2028b"  # not a space to us

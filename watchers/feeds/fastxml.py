@@ -79,6 +79,9 @@ _SHADOWING = frozenset({
     "links", "title_detail", "summary_detail", "published_parsed", "updated_parsed", "author_detail",
     "authors", "guidislink", "content",
 })
+# Elements an entry may hold once: feedparser keeps the first title but the last summary, and so on.
+_ONCE = frozenset({"title", "id", "guid", "description", "summary", "pubdate", "published", "updated", "dc_date",
+                   "content_encoded"})
 _SUMMARY_TYPES = {"description": "text/html", "summary": "text/plain"}
 _CONTENT_TYPES = {"content_encoded": "text/html", "content": "text/plain"}
 _DATES = {"pubdate": "published", "published": "published", "updated": "updated", "dc_date": "updated"}
@@ -213,8 +216,8 @@ def _fix(value: str) -> str:
         return value
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         value = value.encode("iso-8859-1").decode("utf-8")
-    # C1 controls are U+0080-U+009F: "\xc2\x80"-"\xc2\x9f" in UTF-8, rare; translate is slow.
-    return value.translate(CP1252) if _C1.search(value) else value
+    # C1 controls (U+0080-U+009F) are rare and translate is slow: look for their UTF-8 lead byte first.
+    return value.translate(CP1252) if b"\xc2" in value.encode("utf-8", "replace") and _C1.search(value) else value
 
 
 def _plain(element: Any) -> str:
@@ -268,10 +271,9 @@ def _entry(item: Any, version_rss: bool) -> Entry:
     seen: set[str] = set()
     for child in item:
         key = _key(child)
-        if key in ("title", "id", "guid", "description", "summary", "pubdate", "published", "updated",
-                   "dc_date", "content_encoded"):
+        if key in _ONCE:
             if key in seen:
-                raise Decline  # feedparser keeps the first title but the last summary...: do not guess
+                raise Decline
             seen.add(key)
         if key == "title":
             title = _construct(child, "text/plain", version_rss)

@@ -220,6 +220,8 @@ def html_fragment_to_text(html: str) -> str:
 
 def plain_text_paragraphs(text: str) -> str:
     """Plain text (text/plain content) normalised the same way: blank lines separate paragraphs."""
+    if "\n" not in text and "\r" not in text:  # one line (a title): one paragraph
+        return _assemble([_clean(text)])
     blocks = re.split(r"\n\s*\n", _clean(text.replace("\r\n", "\n")))
     return _assemble([_PARA.join(block.replace("\n", " ") for block in blocks)])
 

@@ -85,10 +85,19 @@ def canonical_url(url: str) -> str:
     if not host:
         return url
     query = parts.query
-    if query:
+    if query and not all(_plain_tracking(pair) for pair in query.split("&")):  # else: all tracking, drop
         params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking_param(k)]
         query = urlencode(sorted(params), doseq=True)
+    elif query:
+        query = ""
     return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+def _plain_tracking(pair: str) -> bool:
+    """A "name=value" pair whose name needs no decoding and is a tracking parameter (the common
+    "?utm_source=rss&utm_medium=feed": dropped without parsing the query)."""
+    name = pair.split("=", 1)[0]
+    return "%" not in name and "+" not in name and is_tracking_param(name)
 
 
 def _netloc(parts: SplitResult) -> str:
