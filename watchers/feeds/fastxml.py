@@ -239,11 +239,15 @@ def _map_type(kind: str) -> str:
 
 
 def _construct(element: Any, default_type: str, version_rss: bool) -> Construct:
-    attrs = _attrs(element)
-    kind = _map_type(attrs.get("type", default_type))
-    if "mode" in attrs or "src" in attrs or kind not in ("text/plain", "text/html"):
-        raise Decline  # base64, out-of-line or XHTML content
-    value = _plain(element)
+    kind = default_type
+    if element.keys():
+        attrs = _attrs(element)
+        kind = _map_type(attrs.get("type", default_type))
+        if "mode" in attrs or "src" in attrs or kind not in ("text/plain", "text/html"):
+            raise Decline  # base64, out-of-line or XHTML content
+    if len(element):
+        raise Decline  # markup inside a text element: feedparser serialises it, we do not
+    value = (element.text or "").strip()
     if version_rss and kind == "text/plain" and _looks_like_html(value):
         kind = "text/html"
     return Construct(_fix(value), html=kind != "text/plain")
@@ -270,7 +274,7 @@ def _entry(item: Any, version_rss: bool) -> Entry:
     author: str | None = None
     seen: set[str] = set()
     for child in item:
-        key = _key(child)
+        key = _KEYS.get(child.tag) or _key(child)
         if key in _ONCE:
             if key in seen:
                 raise Decline
