@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -249,3 +250,16 @@ def test_items_without_a_plausible_date_are_marked_undated() -> None:
     dated, undated, epoch = parse_feed(body, {}, Feed(id="c", url="https://c.test/rss", name="C"), NOW).articles
     assert dated.dated and not undated.dated and not epoch.dated
     assert undated.published == NOW  # first-seen time stands in
+
+
+def test_the_plain_title_shortcut_equals_the_paragraph_path() -> None:
+    from watchers.feeds.entry import Construct
+    from watchers.feeds.parse import _one_line_title, one_line
+    from watchers.feeds.text import plain_text_paragraphs
+
+    alphabet = ["a", "b", " ", "\t", "\n", "\r", "\x00", "\x01", "\x0b", "\x1f", "\x7f", "\x85", "\u00a0",
+                "\u1680", "\u2000", "\u200b", "\u2028", "\u2029", "\u202f", "\u3000", "\ue000", "\ue001", "\u00e9"]
+    rng = random.Random(7)
+    for _ in range(5000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _one_line_title(Construct(value, html=False)) == one_line(plain_text_paragraphs(value)), repr(value)

@@ -284,7 +284,7 @@ def _entry(item: Any, version_rss: bool) -> Entry:
         elif key in ("id", "guid"):
             if "guid" in seen and "id" in seen:
                 raise Decline
-            permalink = _attrs(child).get("ispermalink", "true") == "true"
+            permalink = not child.keys() or _attrs(child).get("ispermalink", "true") == "true"
             value = _plain(child)
             if permalink and value:
                 value = _uri(value)

@@ -54,7 +54,7 @@ from watchers.feeds.entry import EMPTY, Construct, Entry
 from watchers.feeds.errors import NotAFeed
 from watchers.feeds.jsonfeed import json_item, looks_like_json_feed, parse_json_feed
 from watchers.feeds.limits import MAX_ENTRY_CHARS, MAX_ITEMS_PER_FEED, cap_text
-from watchers.feeds.text import html_fragment_to_text, plain_text_paragraphs
+from watchers.feeds.text import clean_text, html_fragment_to_text, plain_text_paragraphs
 from watchers.feeds.urls import canonical_url, resolve
 from watchers.model import Article
 
@@ -261,7 +261,10 @@ def _construct(detail: Any, value: Any) -> Construct:
 
 
 def _article(entry: Entry, feed: Feed, now: datetime, base: str, index: int) -> Article:
-    title = one_line(_text(entry.title, feed, entry, index))
+    if entry.title.html or len(entry.title.value) > MAX_ENTRY_CHARS:
+        title = one_line(_text(entry.title, feed, entry, index))
+    else:
+        title = _one_line_title(entry.title)
     text = ""
     for body in entry.bodies:  # the fullest body the entry has: content:encoded / Atom content ...
         candidate = _text(body, feed, entry, index)
@@ -294,6 +297,15 @@ def _text(construct: Construct, feed: Feed | None = None, entry: Entry | None = 
             _report_cap(feed, entry, index, f"{len(value)} characters of markup, the first {MAX_ENTRY_CHARS} read (MAX_ENTRY_CHARS)")
         value = value[:MAX_ENTRY_CHARS]
     return html_fragment_to_text(value) if construct.html else plain_text_paragraphs(value)
+
+
+def _one_line_title(title: Construct) -> str:
+    """one_line(plain_text_paragraphs(value)) without the paragraph machinery: control characters and
+    our markers out, U+200B a space (the text module's spaces), then str.split's whitespace."""
+    value = title.value
+    if not (value.isascii() and value.isprintable()):
+        value = clean_text(value).replace("\u200b", " ")
+    return " ".join(value.split())
 
 
 def _report_cap(feed: Feed, entry: Entry, index: int, what: str) -> None:

@@ -111,8 +111,9 @@ def _walk(html: str, skip: frozenset[str], track_article: bool) -> _Collected:
     data = html.encode("utf-8", errors="replace")  # "replace": lone surrogates
     if b"\x00" in data or b"\xee\x80" in data:  # NUL (libxml2 reads it as U+FFFD) or our markers
         data = _clean_bytes(html)
+    parser = getattr(_local, "parser", None) or _parser()
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, parser)
     except etree.LxmlError:
         log.debug("lxml could not read the markup", exc_info=True)
         return out
@@ -185,8 +186,12 @@ def _clean_bytes(text: str) -> bytes:
     return data
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
+    """`text` without control characters (tab and newlines kept) and without our markers."""
     return _clean_bytes(text).decode("utf-8")
+
+
+_clean = clean_text
 
 
 def _squash_spaces(text: str) -> str:
