@@ -179,3 +179,16 @@ async def test_a_feed_after_5000_empty_gzip_members_is_read(feed_server: FeedSer
     async with Fetcher() as fetcher:
         result = await fetcher.fetch_feed(feed)
     assert result.content == body
+
+
+@pytest.mark.parametrize("where", ["xml", "entry html"])
+def test_deep_nesting_in_one_item_costs_nothing_else(where: str) -> None:
+    depth = 5_000  # past lxml's default depth limit and Python's recursion limit
+    if where == "xml":
+        extra = '<x:n xmlns:x="https://ext.test/">' * depth + "</x:n>" * depth
+    else:
+        extra = "<description><![CDATA[" + "<div>" * depth + "deep" + "</div>" * depth + "]]></description>"
+    body = rss(item("deep-1", extra=extra) if where == "xml" else item("deep-1").replace(
+        "<description>Boats run hourly.</description>", extra), item("good-4"))
+    ids = [a.id for a in parse_feed(body.encode(), {}, FEED, NOW).articles]
+    assert ids == ["ridgepost.test:deep-1", "ridgepost.test:good-4"]
