@@ -364,3 +364,20 @@ async def test_fetch_page_uses_the_smaller_cap(feed_server: FeedServer) -> None:
     async with Fetcher(page_max_body=1000) as fetcher:
         with pytest.raises(TooLarge):
             await fetcher.fetch_page(feed_server.url("/page"), allow_private=True)
+
+
+async def test_page_text_over_the_cap_is_cut_and_reported(
+    feed_server: FeedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    from watchers.feeds.limits import MAX_ARTICLE_TEXT
+
+    sentence = "The harbour board met again on Tuesday to discuss the berthing fees, meeting number {n}. "
+    paragraphs = "".join(f"<p>{sentence.format(n=n) * 10}</p>" for n in range(MAX_ARTICLE_TEXT // 800 + 50))
+    body = f"<html><body><article>{paragraphs}</article></body></html>"
+    feed_server.serve("/long", body, content_type="text/html; charset=utf-8")
+    feed = local_feed(feed_server, "/rss", full_text=True)
+    with caplog.at_level(logging.WARNING, logger="watchers.feeds.text"):
+        async with Fetcher() as fetcher:
+            article = await fetch_article_text(fetcher, article_for(feed_server.url("/long")), feed)
+    assert MAX_ARTICLE_TEXT // 2 < len(article.text) <= MAX_ARTICLE_TEXT
+    assert any("MAX_ARTICLE_TEXT" in r.getMessage() and "/long" in r.getMessage() for r in caplog.records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -206,6 +207,11 @@ def test_duplicate_items_in_one_document_are_kept_once() -> None:
         ("https://news.test/x?b=&a=1", "https://news.test/x?a=1&b="),
         ("mailto:desk@news.test", "mailto:desk@news.test"),
         ("  https://news.test/padded  ", "https://news.test/padded"),
+        ("https://News.test/x?utm_source=a&utm_medium=b#top", "https://news.test/x"),  # all tracking
+        ("https://news.test/x?utm%5Fsource=a&Utm_Campaign=b", "https://news.test/x"),  # encoded, any case
+        ("https://news.test/x?utm_source=a&b=2+3&a=%7E", "https://news.test/x?a=~&b=2+3"),
+        ("https://user:pw@News.test:8443/x?ref=1", "https://user:pw@news.test:8443/x"),
+        ("https://[2001:DB8::1]/x?gclid=1", "https://[2001:db8::1]/x"),
     ],
 )
 def test_canonical_url(url: str, expected: str) -> None:
@@ -244,3 +250,16 @@ def test_items_without_a_plausible_date_are_marked_undated() -> None:
     dated, undated, epoch = parse_feed(body, {}, Feed(id="c", url="https://c.test/rss", name="C"), NOW).articles
     assert dated.dated and not undated.dated and not epoch.dated
     assert undated.published == NOW  # first-seen time stands in
+
+
+def test_the_plain_title_shortcut_equals_the_paragraph_path() -> None:
+    from watchers.feeds.entry import Construct
+    from watchers.feeds.parse import _one_line_title, one_line
+    from watchers.feeds.text import plain_text_paragraphs
+
+    alphabet = ["a", "b", " ", "\t", "\n", "\r", "\x00", "\x01", "\x0b", "\x1f", "\x7f", "\x85", "\u00a0",
+                "\u1680", "\u2000", "\u200b", "\u2028", "\u2029", "\u202f", "\u3000", "\ue000", "\ue001", "\u00e9"]
+    rng = random.Random(7)
+    for _ in range(5000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _one_line_title(Construct(value, html=False)) == one_line(plain_text_paragraphs(value)), repr(value)

@@ -88,3 +88,39 @@ def test_html_to_text_falls_back_when_trafilatura_finds_nothing(monkeypatch: pyt
 )
 def test_decode_html(content: bytes, content_type: str | None, expected: str) -> None:
     assert decode_html(content, content_type) == expected
+
+
+def test_crafted_markup_that_is_quadratic_for_html_parser_reads_through() -> None:
+    # CVE-2025-6069: 180 KB of "<a " kept html.parser busy for minutes; lxml reads it in milliseconds
+    # (timed in bench/bench_parse.py, not here). What comes before the junk is kept.
+    hostile = "<p>The harbour board met on Tuesday.</p>" + "<a " * 60_000
+    assert html_fragment_to_text(hostile) == "The harbour board met on Tuesday."
+    assert "The harbour board met on Tuesday." in page_fallback_text(f"<html><body>{hostile}</body></html>")
+
+
+def test_deep_nesting_and_lone_surrogates_do_not_raise() -> None:
+    deep = "<p>Lead.</p>" + "<div>" * 100_000 + "x" + "</div>" * 100_000
+    assert html_fragment_to_text(deep).startswith("Lead.")
+    assert html_fragment_to_text("<p>half \ud800 a pair</p>").startswith("half")
+
+
+def test_a_fragment_title_element_keeps_its_text() -> None:
+    assert html_fragment_to_text("<title>Ferry news</title><p>Boats run hourly.</p>") == (
+        "Ferry news\n\nBoats run hourly."
+    )
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "zlib", "hex"])
+def test_a_meta_charset_naming_a_non_text_codec_is_ignored(codec: str) -> None:
+    page = f'<meta charset="{codec}"><p>caf\u00e9</p>'.encode()
+    assert decode_html(page) == page.decode("utf-8")
+    assert decode_html(page, f"text/html; charset={codec}") == page.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "space", ["\t", "\r", "\n", "\f", "\v", "\u00a0", *map(chr, range(0x2000, 0x200C)), "\u202f", "\u205f", "\u3000"]
+)
+def test_every_kind_of_space_is_one_space_and_line_separators_are_kept(space: str) -> None:
+    assert html_fragment_to_text(f"<p>a{space}{space} b</p>") == "a b"
+    assert html_fragment_to_text(f"a{space} &amp; b") == "a & b"  # the parser-free path
+    assert html_fragment_to_text("<p>a\u2028b</p>") == "a\u2028b"  # not a space to us

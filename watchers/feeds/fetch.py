@@ -380,12 +380,18 @@ class _Inflater:
                     zlib.MAX_WBITS if _is_zlib_header(data) else -zlib.MAX_WBITS
                 )
             out = self._decompressor.decompress(data, budget + 1)
-            if self._decompressor.unconsumed_tail or len(out) > budget:  # stopped at budget + 1: over the cap
-                return out
-            if self._decompressor.eof and self._decompressor.unused_data and self.encoding != "deflate":
-                rest = self._decompressor.unused_data  # a multi-member gzip body: start the next member
+            # A multi-member gzip body: each member starts a new decompressor. A loop, not recursion:
+            # 5,000 empty members are 100 KB on the wire and would overflow the stack.
+            while (
+                not self._decompressor.unconsumed_tail
+                and len(out) <= budget  # stopped at budget + 1: over the cap, the caller raises
+                and self._decompressor.eof
+                and self._decompressor.unused_data
+                and self.encoding != "deflate"
+            ):
+                rest = self._decompressor.unused_data
                 self._decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-                out += self.feed(rest, budget - len(out))
+                out += self._decompressor.decompress(rest, budget + 1 - len(out))
             return out
         except zlib.error as exc:
             raise ParseError(

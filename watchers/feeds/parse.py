@@ -2,8 +2,14 @@
 
     parse_feed(bytes, headers, feed, now)
       ├── JSON Feed (content type, or a body starting with "{")  -> jsonfeed.parse_json_feed
-      └── RSS 0.9x/1.0/2.0, Atom 0.3/1.0                         -> feedparser.parse(bytes, ...)
-      -> each entry: id, canonical URL, title, published, author, clean text -> Article
+      └── XML: charset.to_utf8 (encoding by evidence), then
+            ├── well-formed RSS 2.0 / Atom 1.0                   -> fastxml.read_feed (lxml)
+            └── anything fastxml declines                        -> feedparser.parse(bytes, ...)
+      -> each entry: an entry.Entry -> id, canonical URL, plausible date, clean text, caps -> Article
+
+Errors are per item: an entry that raises while it is read (a link Python cannot split, a date it
+cannot represent) is dropped with one log line naming the feed and the entry; the rest are read. The
+caps of limits.py (items per feed, entry HTML, article text) are logged the same way when hit.
 
 Article ids: the guid when it is an absolute URL or URN; a plain guid ("12345") with the feed's host in
 front (see scoped_guid); else the canonical link; else a hash of the entry. Items with no plausible date
@@ -29,10 +35,12 @@ entry is dropped and `ParsedFeed.truncated` is set. feedparser would return it w
 from __future__ import annotations
 
 import calendar
+import functools
 import hashlib
+import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,11 +49,16 @@ from urllib.parse import urlsplit
 import feedparser
 
 from rules.model import Feed
+from watchers.feeds import charset, fastxml
+from watchers.feeds.entry import EMPTY, Construct, Entry
 from watchers.feeds.errors import NotAFeed
-from watchers.feeds.jsonfeed import looks_like_json_feed, parse_json_feed
-from watchers.feeds.text import html_fragment_to_text, plain_text_paragraphs
+from watchers.feeds.jsonfeed import json_item, looks_like_json_feed, parse_json_feed
+from watchers.feeds.limits import MAX_ENTRY_CHARS, MAX_ITEMS_PER_FEED, cap_text
+from watchers.feeds.text import clean_text, html_fragment_to_text, plain_text_paragraphs
 from watchers.feeds.urls import canonical_url, resolve
 from watchers.model import Article
+
+log = logging.getLogger(__name__)
 
 # The headers feedparser uses with bytes: charset (content-type) and language. Not Content-Location: given
 # a base URI, feedparser also "resolves" RSS guids ("abc-123" -> "https://site/abc-123"), which would change
@@ -65,6 +78,8 @@ _ENTRY_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _ABSOLUTE_ID = re.compile(r"(?:[a-z][a-z0-9+.-]*://|urn:|tag:)", re.IGNORECASE)
 # Only the tail of the body is searched for the last entry's start: entries are far smaller than this.
 TAIL_BYTES = 1 << 20
+# How much of an entry's id or link a log line shows.
+LOG_LABEL_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,21 @@ class ParsedFeed:
     articles: tuple[Article, ...]
     bozo: str | None  # why the feed is malformed, when it is (its entries are still returned)
     truncated: bool = False  # the body ended inside an entry; that entry was left out (read it next time)
+    fast: bool = False  # read by the lxml fast path (fastxml), not feedparser
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A feed read by one of the readers: its raw entries, and how to read one into an Entry."""
+
+    title: str | None
+    ttl: int | None
+    entries: Sequence[Any]
+    read: Callable[[Any], Entry]
+    label: Callable[[Any], object]  # what names a raw entry in a log line
+    bozo: str | None = None
+    truncated: bool = False
+    fast: bool = False
 
 
 def parse_feed(
@@ -83,40 +113,76 @@ def parse_feed(
     now: datetime,
     *,
     base_url: str | None = None,
+    fast: bool = True,
 ) -> ParsedFeed:
-    """Read a feed document; `headers` lowercased, `base_url` the URL it was fetched from (default feed.url)."""
+    """Read a feed document; `headers` lowercased, `base_url` the URL it was fetched from (default
+    feed.url). `fast=False` skips the lxml fast path (the equivalence test and the bench use it)."""
     base = base_url or feed.url
     if looks_like_json_feed(content, headers.get("content-type")):
-        return _parse_json(content, feed, now, base)
-    return _parse_xml(content, headers, feed, now, base)
+        doc = _json_document(content)
+    else:
+        doc = _xml_document(content, headers, feed, fast)
+    articles: dict[str, Article] = {}
+    for index, raw in enumerate(doc.entries):
+        if index == MAX_ITEMS_PER_FEED:
+            log.warning(
+                "feed %s: %d items, only the first %d are read (MAX_ITEMS_PER_FEED) feed=%s",
+                feed.id, len(doc.entries), MAX_ITEMS_PER_FEED, feed.id, extra={"feed": feed.id},
+            )
+            break
+        try:
+            article = _article(doc.read(raw), feed, now, base, index)
+        except Exception as exc:  # one unreadable item must not cost the feed its other items
+            label = _label(doc, raw, index)
+            log.warning(
+                "feed %s: entry %s dropped, it cannot be read (%s: %s) feed=%s entry=%s",
+                feed.id, label, type(exc).__name__, str(exc)[:200], feed.id, label,
+                extra={"feed": feed.id, "entry": label},
+            )
+            continue
+        articles.setdefault(article.id, article)  # a feed listing an item twice: keep the first
+    return ParsedFeed(
+        title=doc.title,
+        ttl=doc.ttl,
+        articles=tuple(articles.values()),
+        bozo=doc.bozo,
+        truncated=doc.truncated,
+        fast=doc.fast,
+    )
 
 
-def _parse_xml(
-    content: bytes, headers: Mapping[str, str], feed: Feed, now: datetime, base: str
-) -> ParsedFeed:
+def _label(doc: _Document, raw: Any, index: int) -> str:
+    try:
+        named = doc.label(raw)
+    except Exception:
+        named = None
+    return repr(str(named)[:LOG_LABEL_CHARS]) if named else f"#{index + 1}"
+
+
+def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: bool) -> _Document:
+    utf8, _encoding = charset.to_utf8(content, headers.get("content-type"))
+    if fast:
+        read = fastxml.read_feed(utf8)
+        if read is not None:
+            title = one_line(_text(read.title))
+            return _Document(title or None, read.ttl, read.entries, fastxml.read_entry, fastxml.label, fast=True)
     response_headers = {k: headers[k] for k in FEEDPARSER_HEADERS if k in headers}
+    response_headers["content-type"] = charset.utf8_content_type(headers.get("content-type"))
     doc = feedparser.parse(
-        content, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
+        utf8, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
     )
     bozo = str(doc.get("bozo_exception") or "malformed feed") if doc.get("bozo") else None
     if not doc.entries and not doc.get("version"):
         raise NotAFeed(_not_a_feed_message(content, bozo), feed.url)
     info = doc.feed
-    title = _one_line(_detail_text(info.get("title_detail"), info.get("title")))
+    title = one_line(_text(_construct(info.get("title_detail"), info.get("title"))))
     entries = list(doc.entries)
-    truncated = bool(bozo) and bool(entries) and ends_inside_entry(content)
+    truncated = bool(bozo) and bool(entries) and ends_inside_entry(utf8)
     if truncated:
         entries.pop()  # document order: the last entry is the one the body ended in
-    articles: dict[str, Article] = {}
-    for entry in entries:
-        article = _entry_article(entry, feed, now, base)
-        articles.setdefault(article.id, article)  # a feed listing an item twice: keep the first
-    return ParsedFeed(
-        title=title or None,
-        ttl=_ttl(info.get("ttl")),
-        articles=tuple(articles.values()),
-        bozo=bozo,
-        truncated=truncated,
+    return _Document(
+        title or None, _ttl(info.get("ttl")), entries, _feedparser_entry,
+        lambda e: e.get("id") or e.get("link"), bozo=bozo, truncated=truncated,
     )
 
 
@@ -134,30 +200,27 @@ def ends_inside_entry(content: bytes) -> bool:
     return _ENTRY_END.search(tail, last.end()) is None
 
 
-def _parse_json(content: bytes, feed: Feed, now: datetime, base: str) -> ParsedFeed:
+def _json_document(content: bytes) -> _Document:
     doc = parse_json_feed(content)
-    articles: dict[str, Article] = {}
-    for item in doc.items:
+
+    def read(raw: dict[str, Any]) -> Entry:
+        item = json_item(raw, doc.author)
         if item.content_html:
-            text = html_fragment_to_text(item.content_html)
-        elif item.content_text:
-            text = plain_text_paragraphs(item.content_text)
+            body = Construct(item.content_html, html=True)
         else:
-            text = plain_text_paragraphs(item.summary or "")
-        raw_date = item.published.isoformat() if item.published else ""
-        article = _make_article(
-            feed,
-            now,
+            body = Construct(item.content_text or item.summary or "", html=False)
+        return Entry(
             guid=item.id,
-            link=resolve(item.url, base) if item.url else None,
-            title=_one_line(html_fragment_to_text(item.title or "")),
-            text=text,
+            link=item.url,
+            title=Construct(item.title or "", html=True),
+            bodies=(body,),
+            summary=EMPTY,
             published=item.published,
-            raw_date=raw_date,
+            raw_date=item.published.isoformat() if item.published else "",
             author=item.author,
         )
-        articles.setdefault(article.id, article)
-    return ParsedFeed(title=doc.title, ttl=None, articles=tuple(articles.values()), bozo=None)
+
+    return _Document(doc.title, None, doc.items, read, lambda raw: raw.get("id") or raw.get("url"))
 
 
 def _not_a_feed_message(content: bytes, bozo: str | None) -> str:
@@ -173,25 +236,87 @@ def _not_a_feed_message(content: bytes, bozo: str | None) -> str:
     return f"not an RSS, Atom or JSON feed{why}; check the feed URL in a browser"
 
 
-def _entry_article(entry: Any, feed: Feed, now: datetime, base: str) -> Article:
+def _feedparser_entry(entry: Any) -> Entry:
     link = entry.get("link") or next(
         (ln.get("href") for ln in entry.get("links", []) if ln.get("rel", "alternate") == "alternate"), None
     )
     parsed_date = entry.get("published_parsed") or entry.get("updated_parsed")
-    return _make_article(
-        feed,
-        now,
+    return Entry(
         guid=(entry.get("id") or "").strip() or None,
-        link=resolve(link, base) if link else None,
-        title=_one_line(_detail_text(entry.get("title_detail"), entry.get("title"))),
-        text=_entry_text(entry),
+        link=link,
+        title=_construct(entry.get("title_detail"), entry.get("title")),
+        bodies=tuple(_construct(c, c.get("value")) for c in entry.get("content") or []),
+        summary=_construct(entry.get("summary_detail"), entry.get("summary")),
         published=_struct_to_datetime(parsed_date),
         raw_date=entry.get("published") or entry.get("updated") or "",
-        author=_one_line(entry.get("author") or "") or None,
+        author=one_line(entry.get("author") or "") or None,
     )
 
 
-def _make_article(
+def _construct(detail: Any, value: Any) -> Construct:
+    """feedparser text construct -> Construct; HTML unless it says plain text."""
+    if not isinstance(value, str) or not value:
+        return EMPTY
+    return Construct(value, html=((detail or {}).get("type") or "text/html") != "text/plain")
+
+
+def _article(entry: Entry, feed: Feed, now: datetime, base: str, index: int) -> Article:
+    if entry.title.html or len(entry.title.value) > MAX_ENTRY_CHARS:
+        title = one_line(_text(entry.title, feed, entry, index))
+    else:
+        title = _one_line_title(entry.title)
+    text = ""
+    for body in entry.bodies:  # the fullest body the entry has: content:encoded / Atom content ...
+        candidate = _text(body, feed, entry, index)
+        if len(candidate) > len(text):
+            text = candidate
+    if not text:  # ... else the summary
+        text = _text(entry.summary, feed, entry, index)
+    text, cut = cap_text(text)
+    if cut:
+        _report_cap(feed, entry, index, f"text cut to {len(text)} characters (MAX_ARTICLE_TEXT)")
+    return make_article(
+        feed,
+        now,
+        guid=entry.guid,
+        link=resolve(entry.link, base) if entry.link else None,
+        title=title,
+        text=text,
+        published=entry.published,
+        raw_date=entry.raw_date,
+        author=entry.author,
+    )
+
+
+def _text(construct: Construct, feed: Feed | None = None, entry: Entry | None = None, index: int = 0) -> str:
+    value = construct.value
+    if not value:
+        return ""
+    if len(value) > MAX_ENTRY_CHARS:
+        if feed is not None and entry is not None:
+            _report_cap(feed, entry, index, f"{len(value)} characters of markup, the first {MAX_ENTRY_CHARS} read (MAX_ENTRY_CHARS)")
+        value = value[:MAX_ENTRY_CHARS]
+    return html_fragment_to_text(value) if construct.html else plain_text_paragraphs(value)
+
+
+def _one_line_title(title: Construct) -> str:
+    """one_line(plain_text_paragraphs(value)) without the paragraph machinery: control characters and
+    our markers out, U+200B a space (the text module's spaces), then str.split's whitespace."""
+    value = title.value
+    if not (value.isascii() and value.isprintable()):
+        value = clean_text(value).replace("\u200b", " ")
+    return " ".join(value.split())
+
+
+def _report_cap(feed: Feed, entry: Entry, index: int, what: str) -> None:
+    label = repr((entry.guid or entry.link or "")[:LOG_LABEL_CHARS]) if (entry.guid or entry.link) else f"#{index + 1}"
+    log.warning(
+        "feed %s: entry %s is oversized: %s feed=%s entry=%s",
+        feed.id, label, what, feed.id, label, extra={"feed": feed.id, "entry": label},
+    )
+
+
+def make_article(
     feed: Feed,
     now: datetime,
     *,
@@ -231,33 +356,15 @@ def scoped_guid(guid: str, feed: Feed) -> str:
     gets the feed's host in front ("ledger.example:12345") so two outlets' item 12345 never collide."""
     if _ABSOLUTE_ID.match(guid):
         return guid
-    host = urlsplit(feed.url).hostname or feed.id  # a feed read from a file has no host
-    return f"{host}:{guid}"
+    return f"{_host(feed.url) or feed.id}:{guid}"  # a feed read from a file has no host
 
 
-def _entry_text(entry: Any) -> str:
-    """The fullest body the entry has: content:encoded / Atom content, else the summary."""
-    best = ""
-    for content in entry.get("content") or []:
-        text = _detail_text(content, content.get("value"))
-        if len(text) > len(best):
-            best = text
-    if not best:
-        best = _detail_text(entry.get("summary_detail"), entry.get("summary"))
-    return best
+@functools.lru_cache(maxsize=4096)
+def _host(url: str) -> str | None:
+    return urlsplit(url).hostname
 
 
-def _detail_text(detail: Any, value: Any) -> str:
-    """feedparser text construct -> clean text; HTML unless it says plain text."""
-    if not isinstance(value, str) or not value:
-        return ""
-    kind = (detail or {}).get("type") or "text/html"
-    if kind == "text/plain":
-        return plain_text_paragraphs(value)
-    return html_fragment_to_text(value)
-
-
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     return " ".join(text.split())
 
 

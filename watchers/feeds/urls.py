@@ -6,7 +6,7 @@ host, no default port, no fragment, no tracking parameters, the remaining query 
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that identify a campaign or a click, never the page: dropping them lets the same
 # article shared with different tracking tags dedup to one URL.
@@ -73,12 +73,40 @@ def canonical_url(url: str) -> str:
     url = url.strip()
     try:
         parts = urlsplit(url)
-        port = parts.port
+        netloc = parts.netloc
+        if netloc and not any(c in netloc for c in ":@[%"):  # the usual "www.site.test": no parsing
+            scheme, host = parts.scheme.lower(), netloc.lower()
+            if scheme not in DEFAULT_PORTS:
+                return url
+        else:
+            scheme, host = parts.scheme.lower(), _netloc(parts)
     except ValueError:  # an invalid port or IPv6 literal: not ours to repair
         return url
+    if not host:
+        return url
+    query = parts.query
+    if query and not all(_plain_tracking(pair) for pair in query.split("&")):  # else: all tracking, drop
+        params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not is_tracking_param(k)]
+        query = urlencode(sorted(params), doseq=True)
+    elif query:
+        query = ""
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+def _plain_tracking(pair: str) -> bool:
+    """A "name=value" pair whose name needs no decoding and is a tracking parameter (the common
+    "?utm_source=rss&utm_medium=feed": dropped without parsing the query)."""
+    name = pair.split("=", 1)[0]
+    return "%" not in name and "+" not in name and is_tracking_param(name)
+
+
+def _netloc(parts: SplitResult) -> str:
+    """Lowercased host with the port unless it is the default, userinfo kept; "" when there is no host
+    or the scheme is not http(s)."""
+    port = parts.port  # raises ValueError on a bad port
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
-        return url
+        return ""
     host = parts.hostname.lower()  # .hostname drops userinfo and brackets; both are put back below
     if ":" in host:
         host = f"[{host}]"
@@ -87,6 +115,4 @@ def canonical_url(url: str) -> str:
     if parts.username is not None:
         userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
         host = f"{userinfo}@{host}"
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
-    query = urlencode(sorted(params), doseq=True)
-    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+    return host
