@@ -43,7 +43,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.connection import StartupError, WebhookServer, start_telegram, start_updates, stop_telegram
 from bot.live_rules import LiveRules
 from bot.ratelimit import Limits
 from bot.render import render_plain
@@ -60,6 +59,7 @@ from watchers.store import StoreError
 if TYPE_CHECKING:
     from telegram.ext import Application
 
+    from bot.connection import WebhookServer
     from watchers.store import AsyncStore
 
 log = logging.getLogger("quotewatch.service")
@@ -148,7 +148,7 @@ async def serve(config: Path, *, stop: asyncio.Event | None = None, tuning: Tuni
                 handled.append(sig)
     try:
         return await _serve(config, stop, tuning)
-    except (StartupError, StoreError) as err:
+    except StoreError as err:
         print(f"quotewatch: {err}", file=sys.stderr, flush=True)
         return 1
     finally:
@@ -166,26 +166,39 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
         if token is None:
             await _run(config, live, store, stop, tuning, None)
             return 0
-        from bot.app import build_application
+        return await _serve_bot(config, live, store, stop, tuning, token)
+    finally:
+        await store.close()
 
-        tg = rules.settings.telegram
 
-        async def reload_now() -> None:
-            """For /reload and the admin edits: apply the file now, or raise with its problems."""
-            if not await live.check() and reloader.last_problems:
-                raise RulesError(reloader.last_problems)
+async def _serve_bot(
+    config: Path, live: LiveRules, store: AsyncStore, stop: asyncio.Event, tuning: Tuning, token: str
+) -> int:
+    """The watchers with the Telegram bot. The Telegram stack (python-telegram-bot, its HTTP client,
+    aiohttp for webhooks) is imported here, so a token-less `run` never loads it."""
+    from bot.app import build_application
+    from bot.connection import StartupError, start_telegram, start_updates, stop_telegram
 
-        application = build_application(
-            token=token,
-            base_url=tg.base_url,
-            store=store,
-            # the rules in force, the pipeline's too: watches, allowlist and admins follow reloads
-            rules_provider=lambda: live.rules,
-            rules_path=config,
-            on_rules_changed=reload_now,
-            started=time.time(),
-        )
-        webhook: WebhookServer | None = None
+    tg = live.rules.settings.telegram
+    reloader = live.reloader
+
+    async def reload_now() -> None:
+        """For /reload and the admin edits: apply the file now, or raise with its problems."""
+        if not await live.check() and reloader.last_problems:
+            raise RulesError(reloader.last_problems)
+
+    application = build_application(
+        token=token,
+        base_url=tg.base_url,
+        store=store,
+        # the rules in force, the pipeline's too: watches, allowlist and admins follow reloads
+        rules_provider=lambda: live.rules,
+        rules_path=config,
+        on_rules_changed=reload_now,
+        started=time.time(),
+    )
+    webhook: WebhookServer | None = None
+    try:
         try:
             if not await start_telegram(application, tg, token, stop):
                 return 0  # stopped while Telegram was still unreachable
@@ -194,9 +207,10 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
             await _run(config, live, store, stop, tuning, application)
         finally:
             await stop_telegram(application, webhook)
-        return 0
-    finally:
-        await store.close()
+    except StartupError as err:
+        print(f"quotewatch: {err}", file=sys.stderr, flush=True)
+        return 1
+    return 0
 
 
 async def _run(
