@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process, utils
 
+from rules.gcpause import collector_paused
 from rules.model import Speaker
 from rules.normalize import translit_key
 
@@ -60,7 +61,11 @@ class SpeakerIndex:
     """The speakers of one rules version, indexed by their ids', names' and aliases' words."""
 
     def __init__(self, speakers: Iterable[Speaker]) -> None:
-        self.speakers: tuple[Speaker, ...] = tuple(speakers)
+        with collector_paused():  # like the matcher's compile: many containers, no cycles
+            self._build(tuple(speakers))
+
+    def _build(self, speakers: tuple[Speaker, ...]) -> None:
+        self.speakers = speakers
         # Per speaker (by position), the strings it is scored against: id, name, aliases, processed.
         self._names: list[tuple[str, ...]] = []
         self._exact: dict[str, list[int]] = {}

@@ -14,9 +14,6 @@ Nothing here runs per article: scanning is `rules.match`'s job.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any, Literal, NamedTuple
@@ -24,6 +21,7 @@ from typing import Any, Literal, NamedTuple
 import ahocorasick
 
 from rules.gaps import ABBREVIATION_MAX
+from rules.gcpause import collector_paused
 from rules.model import Rules, Topic
 from rules.normalize import translit_key, words
 
@@ -45,6 +43,9 @@ WIDE = object()
 # (a space, a hyphen), and two after an abbreviation-length word ("Mr. Peskov"). Each enumerated width
 # makes the automaton larger (two widths for every "First Last" doubled its size) and slower for every
 # article; wider gaps are rare ("Anna\r\nPeskov") and are followed from the first word.
+# Whether compiled patterns carry scan's shortcuts (plain_fields, lone_target). Always on; the tests turn
+# it off to check that the shortcuts give the hits of scan's general loop.
+SHORTCUTS = True
 _TWO_WORD_WIDTHS: tuple[int, ...] = (1,)
 _TWO_WORD_WIDTHS_AFTER_ABBREVIATION: tuple[int, ...] = (1, 2)
 
@@ -107,33 +108,10 @@ def compile_terms(rules: Rules) -> Compiled:
     Linear in the number of terms: each term is folded once, looked up in dicts and sets, and its
     patterns built once; no step compares a term with the others (the overlap groups come from one
     set of words per group, filled as the terms arrive). The cyclic garbage collector is paused
-    meanwhile (see _collector_paused).
+    meanwhile (see rules.gcpause).
     """
-    with _collector_paused():
+    with collector_paused():
         return _compile_terms(rules)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No automatic garbage collection inside the block; the young objects are collected once after.
-
-    A compile makes about ten containers per term, and all of them live on. Left running, the
-    collector visits them every few hundred allocations and traverses the whole heap each time it has
-    grown by a quarter: at 10,000 speakers that was 40% of the compile, and its share grows with the
-    rules (what made compile time grow faster than the number of terms). The compile makes no
-    reference cycles, so there is nothing for the collector to find in it. One collection of the
-    youngest generation afterwards leaves the next one, wherever it runs (the event loop), as short
-    as usual.
-    """
-    if not gc.isenabled():  # someone else's pause: leave it to them
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(0)
 
 
 def _compile_terms(rules: Rules) -> Compiled:
@@ -290,8 +268,9 @@ class Automaton:
         gap_tuples: dict[tuple[int, int, bool], tuple[tuple[int, int, bool], ...]] = {}
         for key, targets in terms.items():
             n_words = len(key)
+            plain, lone = _shortcuts(targets)
             if n_words == 1:
-                values[key[0]] = (len(key[0]), None, targets, (), plain_fields(targets), lone_target(targets))
+                values[key[0]] = (len(key[0]), None, targets, (), plain, lone)
             elif n_words == 2:
                 # The commonest multi-word term ("First Last", "Mr. Last"): the loop below, unrolled.
                 first, second = key
@@ -307,7 +286,6 @@ class Automaton:
                     by_next_word[second] = [long_term]
                 else:
                     listed.append(long_term)
-                plain, lone = plain_fields(targets), lone_target(targets)
                 for width in widths:
                     gaps = gap_tuples.get((length, width, abbreviation))
                     if gaps is None:
@@ -328,7 +306,6 @@ class Automaton:
                             gap = (len(core), len(core) + width, len(previous) <= ABBREVIATION_MAX)
                             grown.append((core + " " * width + word, (*gaps, gap)))
                     prefixes = grown
-                plain, lone = plain_fields(targets), lone_target(targets)
                 for core, gaps in prefixes:
                     values[core] = (len(core), core, targets, gaps, plain, lone)
             else:
@@ -365,6 +342,17 @@ def _longest_first(long_terms: list[LongTerm]) -> tuple[LongTerm, ...]:
     if len(long_terms) == 1:
         return (long_terms[0],)
     return tuple(sorted(long_terms, key=lambda term: -len(term[0])))
+
+
+def _shortcuts(targets: tuple[Target, ...]) -> tuple[tuple[Fields, ...] | None, Target | None]:
+    """(plain_fields, lone_target) of `targets`: for one target (nearly every term) without calling
+    them, since a compile asks for every term."""
+    if not SHORTCUTS:
+        return None, None
+    if len(targets) == 1:
+        group, fields = only = targets[0]
+        return ((fields,), None) if group is None else (None, only)
+    return plain_fields(targets), lone_target(targets)
 
 
 def plain_fields(targets: tuple[Target, ...]) -> tuple[Fields, ...] | None:

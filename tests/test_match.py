@@ -435,8 +435,7 @@ def test_fuzzy_hits_survive_the_memo_reset(monkeypatch: pytest.MonkeyPatch) -> N
 def _compile_without_shortcuts(rules: Rules, monkeypatch: pytest.MonkeyPatch) -> Matcher:
     """A matcher whose scan takes the general per-target loop for every match (no shortcuts)."""
     with monkeypatch.context() as patch:
-        patch.setattr(terms_module, "plain_fields", lambda targets: None)
-        patch.setattr(terms_module, "lone_target", lambda targets: None)
+        patch.setattr(terms_module, "SHORTCUTS", False)
         return Matcher.compile(rules)
 
 
