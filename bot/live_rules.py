@@ -20,6 +20,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from rules.gcpause import collector_paused
 from rules.lookup import speaker_index
 from rules.match import Matcher
 from rules.model import Rules
@@ -73,8 +74,16 @@ class LiveRules:
             return True
 
     def _reload(self) -> tuple[Rules, Matcher] | None:
-        """In the worker thread: the new rules and their matcher, or None when nothing changed."""
-        if not self.reloader.check():
+        """In the worker thread: the new rules and their matcher, or None when nothing changed.
+
+        A garbage collection holds the GIL throughout, so the loop waits for any that runs here. The
+        collector is paused while the file is parsed (a full collection over the heap, the old
+        matcher in it, while the file's objects piled up stalled the loop for 200 ms at 10,000
+        speakers), and the compile and the index pause it themselves (rules.gcpause): three short
+        young collections instead of one long one."""
+        with collector_paused():
+            changed = self.reloader.check()
+        if not changed:
             return None
         rules = self.reloader.rules
         return rules, build(rules)
