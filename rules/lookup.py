@@ -170,11 +170,11 @@ def _edits(word: str, letters: str) -> set[str]:
     return edits
 
 
-# One index per speakers tuple, for the last few rules versions: the service builds the new one off
+# One index per speakers tuple, for the last two rules versions: the service builds the new one off
 # the event loop when rules change (see bot.service), and the bot, still answering from the old rules
 # for a moment, keeps finding the old one. A memo, not shared state: it only ever saves work.
 _INDEXES: list[tuple[Sequence[Speaker], SpeakerIndex]] = []
-_INDEXES_KEPT = 3
+_INDEXES_KEPT = 2
 
 
 def speaker_index(speakers: Sequence[Speaker]) -> SpeakerIndex:
