@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,7 +119,7 @@ def build_application(
     store: AsyncStore,
     rules_provider: Callable[[], Rules],
     rules_path: Path,
-    on_rules_changed: Callable[[], None],
+    on_rules_changed: Callable[[], Awaitable[None]],
     started: float | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The bot's Application with every handler registered; initialize() sets the command menu.

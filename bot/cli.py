@@ -17,10 +17,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeGuard
 
 from rules.load import RulesError, check_file, load_rules
 from rules.model import Rules
-from watchers.store import StoreError
+
+if TYPE_CHECKING:
+    from watchers.store import StoreError
 
 log = logging.getLogger("quotewatch")
 
@@ -149,7 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in e.problems:
             print(problem, file=sys.stderr)
         return 1
-    except StoreError as e:  # the history database cannot be opened or used; the message says why
+    except Exception as e:
+        if not _is_store_error(e):
+            raise
+        # The history database cannot be opened or used; the message says why.
         print(f"quotewatch: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -158,6 +164,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `quotewatch quotes ... | head`: the reader went away; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _is_store_error(error: BaseException) -> TypeGuard[StoreError]:
+    """Whether `error` is the store's StoreError, without importing the store to ask: `quotes` and
+    `check-rules` never open one (the store package costs a third of their start-up), and an error
+    can only be a StoreError if its module was imported."""
+    store = sys.modules.get("watchers.store")
+    return store is not None and isinstance(error, store.StoreError)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ on one event loop.
                           -> Sender draining the outbox
             without one:  alerts print to the console (same content as the bot would post)
             -> Fetcher -> Pipeline (outbox=True with a token) -> FeedScheduler (one job per feed)
-    every few seconds: the rules file is re-checked; new rules are swapped in and the jobs re-synced
+    every few seconds: the rules file is re-checked; new rules are read, checked and compiled off the
+            event loop (bot.live_rules), then swapped in with their matcher and the jobs re-synced
             (the bot reads the current rules on every update: watches, the allowlist and the admins)
     at start and then every PRUNE_SECONDS: stories and articles older than `retention` are pruned
             (store.prune, on the store's worker thread)
@@ -42,10 +43,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.connection import StartupError, WebhookServer, start_telegram, start_updates, stop_telegram
+from bot.live_rules import LiveRules
 from bot.ratelimit import Limits
 from bot.render import render_plain
 from rules.load import RulesError
+from rules.match import Matcher
 from rules.model import Rules
 from rules.reload import Reloader
 from watchers.feeds.fetch import Fetcher
@@ -57,6 +59,7 @@ from watchers.store import StoreError
 if TYPE_CHECKING:
     from telegram.ext import Application
 
+    from bot.connection import WebhookServer
     from watchers.store import AsyncStore
 
 log = logging.getLogger("quotewatch.service")
@@ -150,7 +153,7 @@ async def serve(config: Path, *, stop: asyncio.Event | None = None, tuning: Tuni
                 handled.append(sig)
     try:
         return await _serve(config, stop, tuning)
-    except (StartupError, StoreError) as err:
+    except StoreError as err:
         print(f"quotewatch: {err}", file=sys.stderr, flush=True)
         return 1
     finally:
@@ -164,58 +167,73 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
     token = telegram_token(rules)
     store = open_store(history_db(rules))
     try:
+        live = await LiveRules.start(reloader)
         if token is None:
-            await _run(config, reloader, store, stop, tuning, None)
+            await _run(config, live, store, stop, tuning, None)
             return 0
-        from bot.app import build_application
+        return await _serve_bot(config, live, store, stop, tuning, token)
+    finally:
+        await store.close()
 
-        tg = rules.settings.telegram
 
-        def reload_now() -> None:
-            """For /reload and the admin edits: apply the file now, or raise with its problems."""
-            if not reloader.check() and reloader.last_problems:
-                raise RulesError(reloader.last_problems)
+async def _serve_bot(
+    config: Path, live: LiveRules, store: AsyncStore, stop: asyncio.Event, tuning: Tuning, token: str
+) -> int:
+    """The watchers with the Telegram bot. The Telegram stack (python-telegram-bot, its HTTP client,
+    aiohttp for webhooks) is imported here, so a token-less `run` never loads it."""
+    from bot.app import build_application
+    from bot.connection import StartupError, start_telegram, start_updates, stop_telegram
 
-        application = build_application(
-            token=token,
-            base_url=tg.base_url,
-            store=store,
-            # the last good rules, the pipeline's too: watches, allowlist and admins follow reloads
-            rules_provider=lambda: reloader.rules,
-            rules_path=config,
-            on_rules_changed=reload_now,
-            started=time.time(),
-        )
-        webhook: WebhookServer | None = None
+    tg = live.rules.settings.telegram
+    reloader = live.reloader
+
+    async def reload_now() -> None:
+        """For /reload and the admin edits: apply the file now, or raise with its problems."""
+        if not await live.check() and reloader.last_problems:
+            raise RulesError(reloader.last_problems)
+
+    application = build_application(
+        token=token,
+        base_url=tg.base_url,
+        store=store,
+        # the rules in force, the pipeline's too: watches, allowlist and admins follow reloads
+        rules_provider=lambda: live.rules,
+        rules_path=config,
+        on_rules_changed=reload_now,
+        started=time.time(),
+    )
+    webhook: WebhookServer | None = None
+    try:
         try:
             if not await start_telegram(application, tg, token, stop):
                 return 0  # stopped while Telegram was still unreachable
             webhook = await start_updates(application, tg, token, tuning.long_poll_timeout)
             log.info("Telegram bot @%s started (%s)", application.bot.username, tg.mode)
-            await _run(config, reloader, store, stop, tuning, application)
+            await _run(config, live, store, stop, tuning, application)
         finally:
             await stop_telegram(application, webhook)
-        return 0
-    finally:
-        await store.close()
+    except StartupError as err:
+        print(f"quotewatch: {err}", file=sys.stderr, flush=True)
+        return 1
+    return 0
 
 
 async def _run(
     config: Path,
-    reloader: Reloader,
+    live: LiveRules,
     store: AsyncStore,
     stop: asyncio.Event,
     tuning: Tuning,
     application: Application | None,  # type: ignore[type-arg]
 ) -> None:
     """The watchers (and the Sender when there is an application) until `stop` is set."""
-    rules = reloader.rules
+    rules = live.rules
     status = StatusLine()
     polls: set[asyncio.Task[Any]] = set()
     sender_task: asyncio.Task[None] | None = None
     async with Fetcher() as fetcher:
         sink = console_sink if application is None else log_sink
-        pipeline = Pipeline(rules, store, fetcher, sink, outbox=application is not None)
+        pipeline = Pipeline(rules, store, fetcher, sink, outbox=application is not None, matcher=live.matcher)
 
         async def poll(feed_id: str) -> None:
             feed = pipeline.rules.feed(feed_id)
@@ -231,12 +249,12 @@ async def _run(
 
         scheduler = FeedScheduler(poll, startup_spread=tuning.startup_spread)
 
-        def rules_changed(new: Rules) -> None:
-            pipeline.set_rules(new)
+        def rules_changed(new: Rules, matcher: Matcher) -> None:
+            pipeline.set_rules(new, matcher)
             scheduler.sync(new.feeds)
             log.info("rules reloaded: %d feeds, %d watches", len(new.feeds), len(new.watches))
 
-        reloader.on_change = rules_changed
+        live.on_change = rules_changed
         if application is None:
             print(
                 f"quotewatch: no Telegram token (TELEGRAM_BOT_TOKEN); printing alerts to the console. "
@@ -266,7 +284,7 @@ async def _run(
                     next_prune = time.monotonic() + tuning.prune_seconds
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), tuning.rules_check_seconds)
-                reloader.check()
+                await live.check()
                 feed_ids = {f.id for f in pipeline.rules.feeds}
                 if status.cycle_done(feed_ids) or time.monotonic() >= next_status:
                     status.flush()

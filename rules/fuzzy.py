@@ -16,8 +16,6 @@ from bisect import insort
 from functools import cache
 from operator import itemgetter
 
-from rapidfuzz.fuzz import ratio
-
 from rules.normalize import WORD_TABLE, translit_key
 from rules.terms import (
     FUZZY_EDIT_MIN_KEY,
@@ -211,6 +209,10 @@ class FuzzyFinder:
         key = translit_key(word)
         if len(key) < FUZZY_MIN_KEY:
             return ()
+        # Imported here, on the first word with a fuzzy candidate: rapidfuzz is a third of the
+        # matcher's import time, and `quotewatch quotes` on a short file often never needs it.
+        from rapidfuzz.fuzz import ratio
+
         best: dict[Entry, float] = {}
         for variant in neighbours(key):
             for candidate in self._fuzzy_index.get(variant, ()):

@@ -7,8 +7,9 @@
 `check` compares the file's (mtime_ns, size) with the last look and, only when they differ, reads it
 and compares a hash of the bytes, so touching the file or saving it unchanged reloads nothing. New text
 that fails validation is logged problem by problem (once per distinct broken content, not on every poll)
-and kept out: `rules` stays the last good set. Nothing here blocks for long (one file of at most 1 MB),
-so `run` polls from an asyncio task without threads.
+and kept out: `rules` stays the last good set. Nothing here blocks for long (one file of at most 1 MB);
+the service calls `check` from a worker thread, with the matcher compile that follows a change
+(bot.live_rules), and `run` polls from an asyncio task where a short parse on the loop is fine.
 """
 
 from __future__ import annotations

@@ -15,11 +15,13 @@ Nothing here runs per article: scanning is `rules.match`'s job.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from itertools import chain
+from typing import Any, Literal, NamedTuple
 
 import ahocorasick
 
 from rules.gaps import ABBREVIATION_MAX
+from rules.gcpause import collector_paused
 from rules.model import Rules, Topic
 from rules.normalize import translit_key, words
 
@@ -41,13 +43,19 @@ WIDE = object()
 # (a space, a hyphen), and two after an abbreviation-length word ("Mr. Peskov"). Each enumerated width
 # makes the automaton larger (two widths for every "First Last" doubled its size) and slower for every
 # article; wider gaps are rare ("Anna\r\nPeskov") and are followed from the first word.
-_TWO_WORD_WIDTHS = (1,)
-_TWO_WORD_WIDTHS_AFTER_ABBREVIATION = (1, 2)
+# Whether compiled patterns carry scan's shortcuts (plain_fields, lone_target). Always on; the tests turn
+# it off to check that the shortcuts give the hits of scan's general loop.
+SHORTCUTS = True
+_TWO_WORD_WIDTHS: tuple[int, ...] = (1,)
+_TWO_WORD_WIDTHS_AFTER_ABBREVIATION: tuple[int, ...] = (1, 2)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What a folded word tuple stands for: one speaker term, or one keyword of one topic list."""
+class Entry(NamedTuple):
+    """What a folded word tuple stands for: one speaker term, or one keyword of one topic list.
+
+    A NamedTuple, not a dataclass: a compile makes one per term (tens of thousands), and a tuple is
+    built and hashed in C.
+    """
 
     kind: Literal["speaker", "topic"]
     id: str
@@ -56,8 +64,7 @@ class Entry:
     fuzzy: float = 0.0
 
 
-@dataclass(frozen=True)
-class FuzzyTarget:
+class FuzzyTarget(NamedTuple):
     key: str
     entry: Entry
 
@@ -82,7 +89,7 @@ class Compiled:
     """Rules compiled for `rules.match.Matcher` (see the module docstring)."""
 
     automaton: Automaton
-    fuzzy_index: dict[str, tuple[FuzzyTarget, ...]]
+    fuzzy_index: dict[str, list[FuzzyTarget]]  # read only, like everything here
     # Overlap groups whose terms share a word (or repeat one): only their hits can overlap.
     overlapping: frozenset[object]
     # Every word of every term: never a fuzzy candidate (an exact hit, or part of one).
@@ -91,50 +98,112 @@ class Compiled:
     speaker_words: dict[str, frozenset[str]]
 
 
+# The overlap group of every speaker term (see _group).
+SPEAKER_GROUP = "speaker"
+
+
 def compile_terms(rules: Rules) -> Compiled:
-    """Every speaker term and topic keyword of `rules`, compiled for scanning."""
+    """Every speaker term and topic keyword of `rules`, compiled for scanning.
+
+    Linear in the number of terms: each term is folded once, looked up in dicts and sets, and its
+    patterns built once; no step compares a term with the others (the overlap groups come from one
+    set of words per group, filled as the terms arrive). The cyclic garbage collector is paused
+    meanwhile (see rules.gcpause).
+    """
+    with collector_paused():
+        return _compile_terms(rules)
+
+
+def _compile_terms(rules: Rules) -> Compiled:
     terms: dict[tuple[str, ...], list[Entry]] = {}
     fuzzy_index: dict[str, list[FuzzyTarget]] = {}
     speaker_words: dict[str, frozenset[str]] = {}
+    # The words of each overlap group's terms so far, and the groups found to overlap: those whose
+    # terms share a word (or repeat one) can produce overlapping hits.
+    group_words: dict[object, set[str]] = {}
+    overlapping: set[object] = set()
 
-    def add(key: tuple[str, ...], entry: Entry) -> None:
-        entries = terms.setdefault(key, [])
-        # One hit per speaker per span: a name and an alias folding alike are the same term.
-        if entry.kind == "speaker" and any(e.kind == "speaker" and e.id == entry.id for e in entries):
+    def add(key: tuple[str, ...], entry: Entry, group: object) -> None:
+        entries = terms.get(key)
+        if entries is None:
+            terms[key] = [entry]
+        elif entry.kind == "speaker" and any(e.kind == "speaker" and e.id == entry.id for e in entries):
+            # One hit per speaker per span: a name and an alias folding alike are the same term.
             return
-        if entry not in entries:
+        elif entry not in entries:
             entries.append(entry)
+        else:
+            return
+        if group not in overlapping:
+            seen = group_words.get(group)
+            if seen is None:
+                group_words[group] = seen = set()
+            if not seen.isdisjoint(key) or (len(key) > 1 and len(set(key)) < len(key)):
+                overlapping.add(group)
+            else:
+                seen.update(key)
 
+    # The speaker group's part of `add`, inlined: speakers are most of the terms.
+    speaker_seen: set[str] = set()
+    speaker_overlap = False
+    new_entry = tuple.__new__  # Entry(...) without namedtuple's __new__, a Python function
     for speaker in rules.speakers:
+        speaker_id, fuzzy = speaker.id, speaker.fuzzy
         all_words: set[str] = set()
         for term in speaker.terms:
             key = words(term)
             if not key:
                 continue
             all_words.update(key)
-            entry = Entry("speaker", speaker.id, term, fuzzy=speaker.fuzzy)
-            add(key, entry)
-            if speaker.fuzzy > 0 and len(key) == 1 and key[0].isalpha():
+            entry: Entry = new_entry(Entry, ("speaker", speaker_id, term, "", fuzzy))
+            entries = terms.get(key)
+            if entries is None:
+                terms[key] = [entry]
+                if speaker_overlap:
+                    pass
+                elif not speaker_seen.isdisjoint(key) or (len(key) > 1 and len(set(key)) < len(key)):
+                    speaker_overlap = True
+                else:
+                    speaker_seen.update(key)
+            elif any(e.kind == "speaker" and e.id == speaker_id for e in entries):
+                pass  # one hit per speaker per span: a name and an alias folding alike are one term
+            else:
+                entries.append(entry)
+                speaker_overlap = True  # two speakers' terms share every word
+            if fuzzy > 0 and len(key) == 1 and key[0].isalpha():
                 tkey = translit_key(key[0])
                 if len(tkey) >= FUZZY_MIN_KEY:
+                    fuzzy_target = new_entry(FuzzyTarget, (tkey, entry))
                     for variant in neighbours(tkey):
-                        fuzzy_index.setdefault(variant, []).append(FuzzyTarget(tkey, entry))
-        speaker_words[speaker.id] = frozenset(all_words)
+                        listed = fuzzy_index.get(variant)
+                        if listed is None:
+                            fuzzy_index[variant] = [fuzzy_target]
+                        else:
+                            listed.append(fuzzy_target)
+        speaker_words[speaker_id] = frozenset(all_words)
+    if speaker_overlap:
+        overlapping.add(SPEAKER_GROUP)
     for topic in rules.topics:
         for field_name, keywords in (("any", topic.any), ("all", topic.all), ("none", topic.none)):
+            group = (topic.id, field_name)
             for keyword in keywords:
                 key = words(keyword)
                 if key:
-                    add(key, Entry("topic", topic.id, keyword, field_name))
-    overlapping = _overlapping(terms)
-    targets = {
-        key: tuple(target(e, EXACT_SCORE, overlapping) for e in entries) for key, entries in terms.items()
-    }
+                    add(key, Entry("topic", topic.id, keyword, field_name), group)
+    frozen_overlapping = frozenset(overlapping)
+    targets: dict[tuple[str, ...], tuple[Target, ...]] = {}
+    speaker_group = SPEAKER_GROUP if speaker_overlap else None
+    for key, entries in terms.items():
+        if len(entries) == 1 and entries[0][0] == "speaker":  # target(), inlined for the commonest
+            _kind, id_, term, _field, _fuzzy = entries[0]
+            targets[key] = ((speaker_group, ("speaker", id_, term, EXACT_SCORE, "")),)
+        else:
+            targets[key] = tuple(target(e, EXACT_SCORE, frozen_overlapping) for e in entries)
     return Compiled(
         automaton=Automaton(targets),
-        fuzzy_index={k: tuple(v) for k, v in fuzzy_index.items()},
-        overlapping=overlapping,
-        term_words=frozenset(w for key in terms for w in key),
+        fuzzy_index=fuzzy_index,
+        overlapping=frozen_overlapping,
+        term_words=frozenset(chain.from_iterable(terms)),
         topics=tuple(rules.topics),
         speaker_words=speaker_words,
     )
@@ -142,20 +211,7 @@ def compile_terms(rules: Rules) -> Compiled:
 
 def _group(entry: Entry) -> object:
     """Hits compete on overlap within a group: all speakers together, each topic list on its own."""
-    return "speaker" if entry.kind == "speaker" else (entry.id, entry.field)
-
-
-def _overlapping(terms: dict[tuple[str, ...], list[Entry]]) -> frozenset[object]:
-    """The groups whose terms share a word (or repeat one): they can produce overlapping hits."""
-    seen_words: dict[object, set[str]] = {}
-    overlapping: set[object] = set()
-    for key, entries in terms.items():
-        for entry in entries:
-            group_words = seen_words.setdefault(_group(entry), set())
-            if len(set(key)) < len(key) or not group_words.isdisjoint(key):
-                overlapping.add(_group(entry))
-            group_words.update(key)
-    return frozenset(overlapping)
+    return SPEAKER_GROUP if entry.kind == "speaker" else (entry.id, entry.field)
 
 
 def target(entry: Entry, score: float, overlapping: frozenset[object]) -> Target:
@@ -172,10 +228,9 @@ def neighbours(key: str) -> set[str]:
     last letter is kept because a changed ending is usually another person or another word form
     ("Ivanova" is not "Ivanov").
     """
-    out = {key}
-    if len(key) >= FUZZY_EDIT_MIN_KEY:
-        out.update(key[:i] + key[i + 1 :] for i in range(len(key) - 1))
-    return out
+    if len(key) < FUZZY_EDIT_MIN_KEY:
+        return {key}
+    return {key, *[key[:i] + key[i + 1 :] for i in range(len(key) - 1)]}
 
 
 class Automaton:
@@ -208,11 +263,36 @@ class Automaton:
         # Prefix pattern (its words and narrow gaps, then one separator more than they allow) -> the
         # terms going on after it, by their next word.
         wide: dict[str, dict[str, list[LongTerm]]] = {}
+        # Tuples of gaps by (length of the words before, width, after an abbreviation): most terms
+        # have the same few, and sharing them spares the garbage collector a tuple per term.
+        gap_tuples: dict[tuple[int, int, bool], tuple[tuple[int, int, bool], ...]] = {}
         for key, targets in terms.items():
-            if len(key) == 1:
-                shortcuts = plain_fields(targets), lone_target(targets)
-                values[key[0]] = (len(key[0]), None, targets, (), *shortcuts)
-            elif len(key) <= ENUMERATED_MAX_WORDS:
+            n_words = len(key)
+            plain, lone = _shortcuts(targets)
+            if n_words == 1:
+                values[key[0]] = (len(key[0]), None, targets, (), plain, lone)
+            elif n_words == 2:
+                # The commonest multi-word term ("First Last", "Mr. Last"): the loop below, unrolled.
+                first, second = key
+                length = len(first)
+                abbreviation = length <= ABBREVIATION_MAX
+                widths = _narrow_widths(first)
+                by_next_word = wide.get(wide_core := first + " " * (widths[-1] + 1))
+                if by_next_word is None:
+                    wide[wide_core] = by_next_word = {}
+                long_term = (key, targets)
+                listed = by_next_word.get(second)
+                if listed is None:
+                    by_next_word[second] = [long_term]
+                else:
+                    listed.append(long_term)
+                for width in widths:
+                    gaps = gap_tuples.get((length, width, abbreviation))
+                    if gaps is None:
+                        gaps = gap_tuples[length, width, abbreviation] = ((length, length + width, abbreviation),)
+                    core = first + " " * width + second
+                    values[core] = (len(core), core, targets, gaps, plain, lone)
+            elif n_words <= ENUMERATED_MAX_WORDS:
                 # Every combination of narrow gaps: a pattern of the whole term, and for each gap a
                 # prefix pattern ending in a wider gap, so a term is found by exactly one pattern.
                 prefixes: list[tuple[str, tuple[tuple[int, int, bool], ...]]] = [(key[0], ())]
@@ -226,9 +306,8 @@ class Automaton:
                             gap = (len(core), len(core) + width, len(previous) <= ABBREVIATION_MAX)
                             grown.append((core + " " * width + word, (*gaps, gap)))
                     prefixes = grown
-                shortcuts = plain_fields(targets), lone_target(targets)
                 for core, gaps in prefixes:
-                    values[core] = (len(core), core, targets, gaps, *shortcuts)
+                    values[core] = (len(core), core, targets, gaps, plain, lone)
             else:
                 longs.setdefault(key[0], []).append((key, targets))
         for first, long_terms in longs.items():
@@ -242,10 +321,11 @@ class Automaton:
             prefix_length = len(wide_core.rstrip(" "))
             more = (prefix_length, {w: _longest_first(t) for w, t in by_next_word.items()})
             values[wide_core] = (len(wide_core) - 1, WIDE, (), more, None, None)
-        self._automaton = ahocorasick.Automaton()
+        automaton = self._automaton = ahocorasick.Automaton()
+        add_word = automaton.add_word
         for core, value in values.items():
-            self._automaton.add_word(f" {core} " if value[1] is not WIDE else f" {core}", value)
-        self._automaton.make_automaton()
+            add_word(" " + core + " " if value[1] is not WIDE else " " + core, value)
+        automaton.make_automaton()
 
     def matches(self, padded: str) -> list[Match]:
         """Every match in `padded` (overlapping ones included), in end order, the longest first."""
@@ -259,7 +339,20 @@ def _narrow_widths(previous: str) -> tuple[int, ...]:
 
 def _longest_first(long_terms: list[LongTerm]) -> tuple[LongTerm, ...]:
     """At one start, longer hits come first, as everywhere in scan."""
+    if len(long_terms) == 1:
+        return (long_terms[0],)
     return tuple(sorted(long_terms, key=lambda term: -len(term[0])))
+
+
+def _shortcuts(targets: tuple[Target, ...]) -> tuple[tuple[Fields, ...] | None, Target | None]:
+    """(plain_fields, lone_target) of `targets`: for one target (nearly every term) without calling
+    them, since a compile asks for every term."""
+    if not SHORTCUTS:
+        return None, None
+    if len(targets) == 1:
+        group, fields = only = targets[0]
+        return ((fields,), None) if group is None else (None, only)
+    return plain_fields(targets), lone_target(targets)
 
 
 def plain_fields(targets: tuple[Target, ...]) -> tuple[Fields, ...] | None:

@@ -96,6 +96,10 @@ class RulesHolder:
         self.rules = load_rules(self.path)
         self.reloads += 1
 
+    async def reload_now(self) -> None:
+        """The bot's on_rules_changed: the service reloads off the event loop, and is awaited."""
+        self.reload()
+
 
 class Harness:
     def __init__(self, fake: FakeTelegram, app: Application, store: Store, astore: AsyncStore,  # type: ignore[type-arg]
@@ -136,7 +140,7 @@ async def h(rules_path: Path, store: Store) -> AsyncIterator[Harness]:
     astore = AsyncStore(store)
     holder = RulesHolder(rules_path)
     async with FakeTelegram(max_poll_timeout=0.2) as fake:
-        app = build_application(TOKEN, fake.url, astore, holder, rules_path, holder.reload, started=0.0)
+        app = build_application(TOKEN, fake.url, astore, holder, rules_path, holder.reload_now, started=0.0)
         await app.initialize()
         await app.start()
         assert app.updater is not None

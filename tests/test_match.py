@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 
 import rules.fuzzy as fuzzy_module
 import rules.terms as terms_module
 from rules.match import Hit, Matcher
 from rules.model import Rules, Speaker, Topic
-from rules.normalize import normalize, translit_key, words
+from rules.normalize import WORD_TABLE, normalize, translit_key, translit_key_by_table, words
 
 SPEAKERS = (
     Speaker("peskov", "Dmitry Peskov", ("Peskov", "Kremlin spokesman", "Песков", "Mr. Peskov")),
@@ -77,6 +80,29 @@ def test_words_split_terms_like_article_text() -> None:
 )
 def test_transliteration_variants_share_a_key(a: str, b: str) -> None:
     assert translit_key(a) == translit_key(b)
+
+
+def test_translit_key_is_the_table_of_folds_in_order() -> None:
+    # translit_key skips steps whose letters are absent and does fixed strings with str.replace; the
+    # table walked step by step is what it must equal. Words from the letters the steps look at (and
+    # every letter), so runs like "tsch", "ckh", "oof" and doubles come up often.
+    rng = random.Random(7)
+    letters = ("chkstqxzwoujyfpaeb", "abcdefghijklmnopqrstuvwxyz")
+    checked = 0
+    for i in range(20_000):
+        word = "".join(rng.choice(letters[i % 2]) for _ in range(rng.randint(1, 12)))
+        assert translit_key(word) == translit_key_by_table(word), word
+        checked += translit_key_by_table(word) != word
+    assert checked > 10_000  # most words were changed by some step
+    for word in ("smirnoff", "tschaikowsky", "khrushchev", "quixote", "phoof", "zhou", "oof", "of"):
+        assert translit_key(word) == translit_key_by_table(word), word
+
+
+def test_words_of_ascii_terms_are_those_of_the_general_fold() -> None:
+    rng = random.Random(8)
+    for _ in range(5_000):
+        text = "".join(rng.choice(string.printable) for _ in range(rng.randint(0, 24)))
+        assert words(text) == tuple(normalize(text)[0].translate(WORD_TABLE).split()), repr(text)
 
 
 # -- speakers ------------------------------------------------------------------------------------
@@ -409,8 +435,7 @@ def test_fuzzy_hits_survive_the_memo_reset(monkeypatch: pytest.MonkeyPatch) -> N
 def _compile_without_shortcuts(rules: Rules, monkeypatch: pytest.MonkeyPatch) -> Matcher:
     """A matcher whose scan takes the general per-target loop for every match (no shortcuts)."""
     with monkeypatch.context() as patch:
-        patch.setattr(terms_module, "plain_fields", lambda targets: None)
-        patch.setattr(terms_module, "lone_target", lambda targets: None)
+        patch.setattr(terms_module, "SHORTCUTS", False)
         return Matcher.compile(rules)
 
 

@@ -117,6 +117,7 @@ class Pipeline:
         now: Callable[[], datetime] = utcnow,
         backfill: bool = True,
         outbox: bool = False,
+        matcher: Matcher | None = None,
     ) -> None:
         self.store = store
         self.backfill = backfill  # False for `scan`: a one-off look alerts on everything it finds
@@ -125,14 +126,15 @@ class Pipeline:
         self.fetcher = fetcher
         self.sink = sink
         self.now = now
-        self.set_rules(rules)
+        self.set_rules(rules, matcher)
         # Never two polls of one feed at once, whoever triggers them (scheduler, /reload, scan).
         self._feed_locks: dict[str, asyncio.Lock] = {}
 
-    def set_rules(self, rules: Rules) -> None:
-        """Swap in new rules (hot reload); the next article uses them."""
+    def set_rules(self, rules: Rules, matcher: Matcher | None = None) -> None:
+        """Swap in new rules (hot reload); the next article uses them. `matcher` is one compiled from
+        `rules` already (the service compiles off the event loop); without it, it is compiled here."""
         self.rules = rules
-        self.matcher = Matcher.compile(rules)
+        self.matcher = matcher if matcher is not None else Matcher.compile(rules)
         # Key quotes that mention a story's topics rank first. Swapping one dict is atomic, so this may
         # run on the event loop while the store's thread reads the old one.
         self.store.store.set_topic_terms({t.id: (*t.any, *t.all) for t in rules.topics})

@@ -45,7 +45,7 @@ async def apply_edit(update: Update, context: Context, change: Callable[[Path], 
         await reply(update, f"Not changed: {e(err)}")
         return
     try:
-        qw.on_rules_changed()
+        await qw.on_rules_changed()
     except Exception as err:  # the file changed, but the reload failed: the admin must know
         log.exception("reload after an edit failed")
         await reply(update, f"{done}, but reloading failed: {e(err)}")
@@ -72,7 +72,7 @@ async def cmd_reload(update: Update, context: Context) -> None:
     """Reload the rules file now."""
     qw = ctx(context)
     try:
-        qw.on_rules_changed()
+        await qw.on_rules_changed()
     except Exception as err:
         await reply(update, f"Reload failed; the previous rules stay in force: {e(err)}")
         return

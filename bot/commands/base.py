@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import shlex
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,7 +43,7 @@ class BotContext:
     store: AsyncStore
     rules: Callable[[], Rules]
     rules_path: Path
-    on_rules_changed: Callable[[], None]
+    on_rules_changed: Callable[[], Awaitable[None]]  # reload now (off the loop); raises RulesError
     started: float  # unix time the service started (for /status uptime)
     version: str
     # Chats whose subscriptions are known to be active since they last wrote to us, so an update from them

@@ -1,7 +1,8 @@
 """/quotes and /search: what the tracked speakers said, read from the store.
 
 A speaker is named loosely ("peskow", an alias, a surname): `find_speaker` matches exactly first, then
-fuzzily (rapidfuzz), and a name it cannot pin down gets suggestions instead of a guess. The pure parts
+fuzzily (rapidfuzz, over the candidates of the speakers' index, rules.lookup), and a name it cannot pin
+down gets suggestions instead of a guess. The pure parts
 (`find_speaker`, `parse_window`, `format_hit`) are tested without Telegram.
 """
 
@@ -18,6 +19,7 @@ from telegram import Update
 from bot.commands.base import BotContext, Context, UserError, ctx, e, fit, reply, words
 from bot.render import clean, safe_url, when
 from rules.duration import format_duration, parse_duration
+from rules.lookup import speaker_index
 from rules.model import Speaker
 
 if TYPE_CHECKING:
@@ -47,16 +49,22 @@ def score(query: str, speaker: Speaker) -> float:
 
 
 def find_speaker(query: str, speakers: Sequence[Speaker]) -> tuple[Speaker | None, list[Speaker]]:
-    """(the speaker `query` names, []) or (None, suggestions): exact id/name/alias first, then fuzzy."""
+    """(the speaker `query` names, []) or (None, suggestions): exact id/name/alias first, then fuzzy.
+
+    Through the speakers' index (rules.lookup): exact names by a dict, fuzzy scores for the few
+    speakers sharing a word, a word start or a near spelling with the query, never a scan of them all.
+    """
     wanted = utils.default_process(query)
     if not wanted:
         return None, []
-    exact = [s for s in speakers if wanted in {utils.default_process(t) for t in (s.id, *s.terms)}]
+    index = speaker_index(speakers)
+    exact = index.exact(wanted)
     if len(exact) == 1:
         return exact[0], []
     if len(exact) > 1:
         return None, exact
-    scored = sorted(((score(query, s), s) for s in speakers), key=lambda pair: -pair[0])
+    # Below SUGGEST_MIN a score changes nothing: not a match, not a suggestion, not a close runner-up.
+    scored = index.scored(wanted, cutoff=SUGGEST_MIN)
     if not scored:
         return None, []
     best_score, best = scored[0]
