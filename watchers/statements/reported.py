@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from watchers.statements.drafts import Draft
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
-from watchers.statements.sentences import Token
+from watchers.statements.sentences import Token, count_words, has_quote
 from watchers.statements.speakers import Cue, SentenceSpeakers
 
 # A reported clause shorter than this many words is not a statement ("Doe said so").
@@ -214,7 +214,7 @@ def participle_clause(
     end = e
     while end > j and toks[end - 1].kind == "p":
         end -= 1
-    if subj is None or _words(toks, j, end) < MIN_CLAUSE_WORDS or any(t.kind == "q" for t in toks[j:end]):
+    if subj is None or _words(toks, j, end) < MIN_CLAUSE_WORDS or has_quote(toks, j, end):
         return None
     return Draft(toks[j].start, toks[end - 1].end, "indirect", subj, toks[i].text, toks[i].start)
 
@@ -250,7 +250,7 @@ def _min_words(lemma: str) -> int:
 
 
 def _words(toks: Sequence[Token], a: int, b: int) -> int:
-    return sum(1 for t in toks[a:b] if t.kind in ("w", "n"))
+    return count_words(toks, a, b)
 
 
 def _only_adjuncts(toks: Sequence[Token], a: int, b: int) -> bool:

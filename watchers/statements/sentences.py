@@ -35,7 +35,7 @@ _LINE_END_PUNCT = tuple(".!?:;\"”»’')…")
 class Token:
     """One word, number, punctuation mark or whole quote ("q") of a paragraph block."""
 
-    __slots__ = ("bare", "cap", "end", "kind", "low", "quote", "start", "text")
+    __slots__ = ("bare", "cap", "end", "kind", "low", "nquotes", "nwords", "quote", "start", "text")
 
     def __init__(self, text: str, start: int, end: int, kind: str, quote: int = -1) -> None:
         self.text = text
@@ -47,6 +47,9 @@ class Token:
         self.cap = kind == "w" and text[0].isupper()
         # without a possessive ending: "ministry’s" -> "ministry" (cheap test first: most words end otherwise)
         self.bare = low[:-2] if low[-1] == "s" and low[-2:] in _POSSESSIVE_ENDS and len(low) > 2 else low
+        # words / numbers and quotes before this token in its block (count_prefixes), -1 until counted
+        self.nwords = -1
+        self.nquotes = -1
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start}, {self.kind})"
@@ -120,6 +123,46 @@ def _words(text: str, lo: int, hi: int, out: list[Token]) -> None:
             continue
         s = m.group()
         append(Token(s, a, a + len(s), _GROUP_KIND[group or "punct"]))
+
+
+def count_prefixes(toks: Sequence[Token]) -> None:
+    """Number each token by the words and quotes before it in its block, so that "how many words
+    between a and b" is a subtraction (counting them per cue was quadratic in a long sentence)."""
+    words = quotes = 0
+    for t in toks:
+        t.nwords = words
+        t.nquotes = quotes
+        kind = t.kind
+        if kind == "w" or kind == "n":
+            words += 1
+        elif kind == "q":
+            quotes += 1
+
+
+def count_words(toks: Sequence[Token], a: int, b: int) -> int:
+    """How many words and numbers tokens[a:b] holds."""
+    n = len(toks)
+    b = min(b, n)
+    if b <= a:
+        return 0
+    if a < 0 or toks[a].nwords < 0:
+        return sum(1 for t in toks[a:b] if t.kind in ("w", "n"))
+    last = toks[-1]
+    end = toks[b].nwords if b < n else last.nwords + (last.kind in ("w", "n"))
+    return end - toks[a].nwords
+
+
+def has_quote(toks: Sequence[Token], a: int, b: int) -> bool:
+    """Does tokens[a:b] hold a quote?"""
+    n = len(toks)
+    b = min(b, n)
+    if b <= a:
+        return False
+    if a < 0 or toks[a].nquotes < 0:
+        return any(t.kind == "q" for t in toks[a:b])
+    last = toks[-1]
+    end = toks[b].nquotes if b < n else last.nquotes + (last.kind == "q")
+    return end > toks[a].nquotes
 
 
 def quote_is_terminal(text: str, q: Quote) -> bool:
