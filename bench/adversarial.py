@@ -28,11 +28,11 @@ from collections.abc import Callable
 
 _FIRST = ["Marit", "Oskar", "Ilse", "Tavi", "Renske", "Bram", "Yuna", "Kasimir", "Odile", "Fenna"]
 _LAST = ["Vallin", "Thorsby", "Quell", "Marrow", "Ostrander", "Kjeld", "Pardoe", "Lisle", "Brackett", "Huld"]
-_WORDS = "the council would review the levy before the harbour vote in early spring and after talks".split()
+_WORDS = ["the", "council", "would", "review", "the", "levy", "before", "the", "harbour", "vote", "in", "early", "spring", "and", "after", "talks"]
 
 
 def _fill(unit: Callable[[random.Random, int], str], size: int, sep: str = " ") -> str:
-    rng = random.Random(size)
+    rng = random.Random(f"{size}{sep}")
     parts: list[str] = []
     n = 0
     i = 0

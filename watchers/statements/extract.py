@@ -45,18 +45,19 @@ def extract_statements(
     text: str, matcher: Matcher | None = None, budget: Budget | None = None
 ) -> list[Statement]:
     """Every statement in an article's text, sorted by start (within the budget: by default
-    MAX_ARTICLE_CHARS characters and MAX_ARTICLE_SECONDS of segmenting)."""
+    MAX_ARTICLE_CHARS characters, MAX_ARTICLE_SECONDS of segmenting, MAX_ARTICLE_STATEMENTS)."""
     budget = budget or Budget()
     with _no_collection():
         paras = budget.clip(body_paragraphs(text))
         quotes = find_quotes(text, paras)
         segments = segment(text, paras, quotes, budget.exhausted)
-        budget.report(len(text))
         cues = find_cues(segments)
         speakers = find_speakers(segments, cues)
         drafts = pair(segments, speakers)
         resolved = resolve(segments, speakers, drafts)
-        return records(text, resolved, matcher)
+        found = budget.first_statements(records(text, resolved, matcher))
+    budget.report(len(text))
+    return found
 
 
 @contextmanager

@@ -1,0 +1,203 @@
+"""Extraction off the event loop: statements and keyword hits of one article, computed in a worker
+process (or, where a pool is not wanted, a thread).
+
+Extraction is pure CPU in Python: on the event loop it stalls every poll, send and Telegram update
+for as long as an article takes (a hostile one took seconds), and in threads the GIL would
+serialise it. So the service runs it in a process pool, one worker per core:
+
+    extractor = await start_extractor(workers=2)     # a ProcessExtractor, or None: use in_thread
+    found = await extractor.run(text, title, matcher)
+    await extractor.aclose()                         # on service stop
+
+    found = await in_thread(extract_and_scan, text, title, matcher)   # the fallback
+
+How a worker gets the matcher: the compiled matcher pickles (pyahocorasick automata do), so the
+parent pickles it once per rules version into a private file (on a thread: it is the rules' size),
+each call names the version and the file, and a worker loads the file on its first article of that
+version, then keeps the matcher. Compiling in the worker instead would repeat the compile (the
+costliest step, super-linear in the rules) in every worker; sending the pickle with every call
+would copy it through the pipe once per article.
+
+The fallback, `in_thread`, keeps the loop free of the work (the loop still shares the GIL with it,
+so it gets the interpreter's switch interval, 5 ms, between slices): it is what `scan`, the tests
+and platforms without forkserver or spawn use, where starting processes costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import pickle
+import signal
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
+
+from watchers.model import Statement
+from watchers.statements.extract import extract_statements
+
+if TYPE_CHECKING:
+    from rules.match import Hit, Matcher
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# How long service stop waits for the article a worker is in the middle of (extraction is capped
+# well below this) before the workers are terminated.
+SHUTDOWN_GRACE_SECONDS = 3.0
+# How much lower the workers' CPU priority is than the service's (see _init_worker).
+WORKER_NICENESS = 10
+# Matcher versions a worker keeps: the current rules and the ones just replaced (an article taken
+# before a reload may still be in flight).
+KEPT_VERSIONS = 2
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What the pipeline needs from an article's text: its statements and its keyword hits."""
+
+    statements: list[Statement]
+    text_hits: list[Hit]
+    title_hits: list[Hit]
+
+
+def extract_and_scan(text: str, title: str, matcher: Matcher) -> Extracted:
+    """The unit of work, wherever it runs: pure."""
+    return Extracted(extract_statements(text, matcher), matcher.scan(text), matcher.scan(title))
+
+
+_thread: ThreadPoolExecutor | None = None
+
+
+async def in_thread(fn: Callable[..., T], *args: object) -> T:
+    """fn(*args) on the one extraction thread of this process (the fallback to the pool): off the
+    loop, and one article at a time, as the matcher's memo of fuzzy look-ups wants (it is reset
+    when full, which a second scan at the same moment would trip over)."""
+    global _thread
+    if _thread is None:
+        _thread = ThreadPoolExecutor(1, thread_name_prefix="extract")
+    return await asyncio.get_running_loop().run_in_executor(_thread, partial(fn, *args))
+
+
+# -- in the worker process
+_matchers: dict[int, Matcher] = {}
+
+
+def _init_worker() -> None:
+    # Ctrl-C reaches the whole process group: the parent decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Below the service's own priority: with every core busy extracting, the event loop (fetches,
+    # sends, Telegram updates) still gets the CPU the moment it has something to do.
+    with suppress(OSError, AttributeError):
+        os.nice(WORKER_NICENESS)
+
+
+def _work(version: int, path: str, text: str, title: str) -> Extracted:
+    matcher = _matchers.get(version)
+    if matcher is None:
+        with open(path, "rb") as f:
+            matcher = pickle.load(f)
+        _matchers[version] = matcher
+        for old in sorted(_matchers)[:-KEPT_VERSIONS]:
+            del _matchers[old]
+    return extract_and_scan(text, title, matcher)
+
+
+def _ready() -> bool:
+    return True
+
+
+# -- in the parent
+class ProcessExtractor:
+    """Extraction in a pool of worker processes (see the module docstring)."""
+
+    def __init__(self, workers: int, context: multiprocessing.context.BaseContext) -> None:
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+        self._dir = tempfile.TemporaryDirectory(prefix="quotewatch-matcher-")
+        self._matcher: Matcher | None = None
+        self._version = 0
+        self._saved: asyncio.Future[str] | None = None
+
+    async def start(self) -> None:
+        """Start every worker now, so the first articles do not wait for process start-up."""
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(self._pool, _ready) for _ in range(self.workers)))
+
+    async def run(self, text: str, title: str, matcher: Matcher) -> Extracted:
+        if matcher is not self._matcher:
+            self._matcher = matcher
+            self._version += 1
+            path = os.path.join(self._dir.name, f"matcher-{self._version}.pickle")
+            self._saved = asyncio.ensure_future(asyncio.to_thread(_save, matcher, path, self._version))
+        version, saved = self._version, self._saved
+        assert saved is not None
+        path = await saved
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, _work, version, path, text, title)
+
+    async def aclose(self) -> None:
+        """Stop the workers: queued articles are dropped (they stay unseen and come again on the next
+        poll), the one in progress gets SHUTDOWN_GRACE_SECONDS, then the workers are terminated."""
+        pool = self._pool
+        processes = list(getattr(pool, "_processes", {}).values())  # for terminate() only
+        pool.shutdown(wait=False, cancel_futures=True)
+        deadline = asyncio.get_running_loop().time() + SHUTDOWN_GRACE_SECONDS
+        for p in processes:
+            while p.is_alive() and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.02)
+            if p.is_alive():
+                log.warning("extraction worker %s did not stop in time; terminated", p.pid)
+                p.terminate()
+        await asyncio.to_thread(pool.shutdown, wait=True)
+        self._dir.cleanup()
+
+
+def _save(matcher: Matcher, path: str, version: int) -> str:
+    """Pickle the matcher to `path` and drop the files of versions no worker keeps any more."""
+    with open(path + ".tmp", "wb") as f:
+        pickle.dump(matcher, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(path + ".tmp", path)
+    folder = os.path.dirname(path)
+    for old in range(max(1, version - 2 * KEPT_VERSIONS), version - KEPT_VERSIONS):
+        with suppress(FileNotFoundError):
+            os.remove(os.path.join(folder, f"matcher-{old}.pickle"))
+    return path
+
+
+def pool_context() -> multiprocessing.context.BaseContext | None:
+    """forkserver where the platform has it (a fork of the running service would copy its threads'
+    locks mid-use), else spawn; None where neither works."""
+    methods = multiprocessing.get_all_start_methods()
+    for method in ("forkserver", "spawn"):
+        if method in methods:
+            ctx = multiprocessing.get_context(method)
+            if method == "forkserver":
+                ctx.set_forkserver_preload([__name__])
+            return ctx
+    return None
+
+
+async def start_extractor(workers: int) -> ProcessExtractor | None:
+    """A process pool of `workers` (started and ready); None (extract `in_thread`) when workers <= 0
+    or the platform cannot start worker processes."""
+    if workers <= 0:
+        return None
+    context = pool_context()
+    if context is None:
+        log.info("no way to start worker processes here; extracting on a thread")
+        return None
+    extractor = ProcessExtractor(workers, context)
+    try:
+        await extractor.start()
+    except Exception as e:
+        log.warning("extraction workers failed to start (%s); extracting on a thread", e)
+        await extractor.aclose()
+        return None
+    return extractor
