@@ -32,6 +32,8 @@ import os
 import pickle
 import signal
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import suppress
@@ -51,6 +53,10 @@ T = TypeVar("T")
 # How long service stop waits for the article a worker is in the middle of (extraction is capped
 # well below this) before the workers are terminated.
 SHUTDOWN_GRACE_SECONDS = 3.0
+# Worker processes at most, however many cores: each holds a copy of the matcher.
+MAX_WORKERS = 8
+# How often a worker checks that the service is still there (see _exit_with_parent).
+ORPHAN_CHECK_SECONDS = 0.5
 # How much lower the workers' CPU priority is than the service's (see _init_worker).
 WORKER_NICENESS = 10
 # Matcher versions a worker keeps: the current rules and the ones just replaced (an article taken
@@ -89,13 +95,28 @@ async def in_thread(fn: Callable[..., T], *args: object) -> T:
 _matchers: dict[int, Matcher] = {}
 
 
-def _init_worker() -> None:
+def _init_worker(service: int) -> None:
     # Ctrl-C reaches the whole process group: the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Below the service's own priority: with every core busy extracting, the event loop (fetches,
     # sends, Telegram updates) still gets the CPU the moment it has something to do.
     with suppress(OSError, AttributeError):
         os.nice(WORKER_NICENESS)
+    threading.Thread(target=_exit_with_service, args=(service,), name="orphan watch", daemon=True).start()
+
+
+def _exit_with_service(service: int) -> None:
+    """A worker whose service was killed (kill -9: no shutdown) would wait for work forever, holding
+    the service's stdout and stderr open (and so would the forkserver, which lives as long as any
+    process it forked): it exits once the service's process is gone."""
+    while True:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+        try:
+            os.kill(service, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # the pid is someone else's now
+            os._exit(0)
 
 
 def _work(version: int, path: str, text: str, title: str) -> Extracted:
@@ -119,7 +140,9 @@ class ProcessExtractor:
 
     def __init__(self, workers: int, context: multiprocessing.context.BaseContext) -> None:
         self.workers = workers
-        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+        self._pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
+        )
         self._dir = tempfile.TemporaryDirectory(prefix="quotewatch-matcher-")
         self._matcher: Matcher | None = None
         self._version = 0
@@ -182,6 +205,15 @@ def pool_context() -> multiprocessing.context.BaseContext | None:
                 ctx.set_forkserver_preload([__name__])
             return ctx
     return None
+
+
+def default_workers() -> int:
+    """One worker per core the process may use (at most MAX_WORKERS)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
 
 
 async def start_extractor(workers: int) -> ProcessExtractor | None:
