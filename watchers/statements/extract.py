@@ -40,6 +40,10 @@ from watchers.statements.speakers import find_speakers
 if TYPE_CHECKING:
     from rules.match import Matcher
 
+# Articles this long are read with the cyclic GC paused (_no_collection); shorter ones never grow
+# the heap enough for its full passes to matter, and pausing costs one collection at the end.
+PAUSE_GC_CHARS = 50_000
+
 
 def extract_statements(
     text: str, matcher: Matcher | None = None, budget: Budget | None = None
@@ -47,25 +51,33 @@ def extract_statements(
     """Every statement in an article's text, sorted by start (within the budget: by default
     MAX_ARTICLE_CHARS characters, MAX_ARTICLE_SECONDS of segmenting, MAX_ARTICLE_STATEMENTS)."""
     budget = budget or Budget()
-    with _no_collection():
-        paras = budget.clip(body_paragraphs(text))
-        quotes = find_quotes(text, paras)
-        segments = segment(text, paras, quotes, budget.exhausted)
-        cues = find_cues(segments)
-        speakers = find_speakers(segments, cues)
-        drafts = pair(segments, speakers)
-        resolved = resolve(segments, speakers, drafts)
-        found = budget.first_statements(records(text, resolved, matcher))
+    if len(text) < PAUSE_GC_CHARS:
+        found = _passes(text, matcher, budget)
+    else:
+        with _no_collection():
+            found = _passes(text, matcher, budget)
     budget.report(len(text))
     return found
 
 
+def _passes(text: str, matcher: Matcher | None, budget: Budget) -> list[Statement]:
+    paras = budget.clip(body_paragraphs(text))
+    quotes = find_quotes(text, paras)
+    segments = segment(text, paras, quotes, budget.exhausted)
+    cues = find_cues(segments)
+    speakers = find_speakers(segments, cues)
+    drafts = pair(segments, speakers)
+    resolved = resolve(segments, speakers, drafts)
+    return budget.first_statements(records(text, resolved, matcher))
+
+
 @contextmanager
 def _no_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused while one article is read: the passes build ~1 object
+    """The cyclic garbage collector paused while a long article is read: the passes build ~1 object
     per 6 characters and keep them all to the end, so the collector's full passes over a growing
     heap made a 500 KB article cost 1.5x per KB what a 5 KB one does (1.06x without them). The
-    passes make no reference cycles; whatever they leave is collected after."""
+    passes make no reference cycles; whatever they leave is collected after (the passes' objects
+    are freed by then, so that collection sees little more than the statements)."""
     if not gc.isenabled():
         yield
         return

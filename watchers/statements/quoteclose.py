@@ -27,6 +27,9 @@ _STRONG_BEFORE = set(",.!?…;:")
 _DOUBLE_CLOSERS = ("\u201d", "\u00bb")
 _DOUBLE_OPENERS = ("\u00ab", "\u201e")
 _LOW_NINE = "\u201e"  # „…“: this opener is closed by the next “ at depth 0
+# Marks a lookup walks before it asks the index (and the paragraph's later lookups go to the index
+# straight away): an ordinary quote closes within a few, and a bounded walk keeps any paragraph linear.
+WALK_MARKS = 16
 
 
 def opener_ctx(text: str, i: int, lo: int, hi: int) -> bool:
@@ -63,13 +66,17 @@ class _Singles:
 
 
 class Closers:
-    """The marks of one paragraph text[lo:hi], classified once (each position seen with the
-    paragraph's end as its right edge, as the walk saw it)."""
+    """The marks of one paragraph text[lo:hi] (each position seen with the paragraph's end as its
+    right edge). A lookup walks the next `walk` marks, which settles every ordinary quote; past
+    them it asks the index, built on first need."""
 
-    def __init__(self, text: str, lo: int, hi: int) -> None:
+    __slots__ = ("_doubles", "_singles", "hi", "lo", "text", "walk")
+
+    def __init__(self, text: str, lo: int, hi: int, walk: int = WALK_MARKS) -> None:
         self.text = text
         self.lo = lo
         self.hi = hi
+        self.walk = walk
         self._doubles: _Doubles | None = None
         self._singles: _Singles | None = None
 
@@ -133,6 +140,40 @@ class Closers:
     def double_close(self, i: int, opener: str) -> int:
         """Index of the mark closing a double quote opened by `opener` whose content starts at i,
         or -1; nested doubles skipped."""
+        if self._doubles is not None:  # a long walk here before: the index answers from now on
+            return self._double_index(i, opener)
+        text, hi = self.text, self.hi
+        depth = 0
+        left = self.walk
+        for m in _DOUBLE_RE.finditer(text, i, hi):
+            if not left:
+                return self._double_index(i, opener)
+            left -= 1
+            j = m.start()
+            c = text[j]
+            if c == lang.STRAIGHT_DOUBLE:
+                opens, closes = opener_ctx(text, j, j - 1, hi), closer_ctx(text, j, j - 1, hi)
+                if closes:
+                    if depth == 0:
+                        return j
+                    depth += 1 if opens else -1
+                elif opens:
+                    depth += 1
+            elif c == "\u201c":
+                if depth == 0 and (
+                    opener == _LOW_NINE or (closer_ctx(text, j, j - 1, hi) and not opener_ctx(text, j, j - 1, hi))
+                ):
+                    return j  # „…“, and some sites close with “ as well
+                depth += 1
+            elif c in _DOUBLE_CLOSERS:
+                if depth == 0:
+                    return j
+                depth -= 1
+            else:
+                depth += 1
+        return -1
+
+    def _double_index(self, i: int, opener: str) -> int:
         d = self._doubles or self._index_doubles()
         k = bisect_left(d.positions, i)
         if k >= len(d.positions):
@@ -147,6 +188,30 @@ class Closers:
     def single_close(self, i: int) -> int:
         """Closing single mark of a quote whose content starts at i: the first strong one, or a weak
         one when no strong one follows it before the next barrier; -1 when none."""
+        if self._singles is not None:
+            return self._single_index(i)
+        text, hi = self.text, self.hi
+        weak = -1
+        left = self.walk
+        for m in _SINGLE_RE.finditer(text, i, hi):
+            if not left:
+                return self._single_index(i)
+            left -= 1
+            j = m.start()
+            c = text[j]
+            if c in lang.SINGLE_CLOSE or c == lang.STRAIGHT_SINGLE:
+                if is_apostrophe(text, j, j - 1, hi) or not closer_ctx(text, j, j - 1, hi):
+                    continue
+                after = text[j + 1] if j + 1 < hi else " "
+                if text[j - 1] in _STRONG_BEFORE or (after in _CLOSE_AFTER and not after.isspace()) or j + 1 >= hi:
+                    return j
+                if weak < 0:
+                    weak = j
+            elif weak >= 0:  # a double opening mark, a straight double or . ! ?
+                return weak
+        return weak
+
+    def _single_index(self, i: int) -> int:
         s = self._singles or self._index_singles()
         k = bisect_left(s.closers, i)
         if k >= len(s.closers):

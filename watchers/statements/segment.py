@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.lang import en as lang
 from watchers.statements.quotemarks import Quote
-from watchers.statements.sentences import Token, count_prefixes, paragraphs, split_sentences, tokenize
+from watchers.statements.sentences import Token, paragraphs, split_sentences, tokenize
 
 # A quoted nickname between a first name and a surname is this short (Pete "the Professor" Lindsay).
 MAX_NICKNAME_WORDS = 4
@@ -89,7 +89,6 @@ def segment(
                 inside.append((qi, quotes[qi]))
             qi += 1
         toks = _drop_nicknames(text, tokenize(text, lo, hi, inside), quotes)
-        count_prefixes(toks)
         ntoks += len(toks)
         first = len(sentences)
         qidx = [k for k, t in enumerate(toks) if t.kind == "q"]

@@ -15,6 +15,8 @@ from watchers.statements.quotemarks import Quote
 
 # A line this long that ends mid-sentence was wrapped by the writer's tool: join it with the next.
 WRAPPED_LINE_CHARS = 65
+# Tokens a word count walks before it counts by the block's prefix numbers (count_prefixes).
+WALK_TOKENS = 32
 # How far after a quote to look for its attribution before deciding the quote ended a sentence.
 ATTRIBUTION_LOOKAHEAD = 7
 
@@ -126,8 +128,10 @@ def _words(text: str, lo: int, hi: int, out: list[Token]) -> None:
 
 
 def count_prefixes(toks: Sequence[Token]) -> None:
-    """Number each token by the words and quotes before it in its block, so that "how many words
-    between a and b" is a subtraction (counting them per cue was quadratic in a long sentence)."""
+    """Number each token of a block by the words and quotes before it, so that "how many words
+    between a and b" is a subtraction (counting them per cue was quadratic in a long sentence).
+    Done on first need (at_least_words, has_quote): any contiguous run of one block's tokens gives
+    the same differences, whichever run was numbered."""
     words = quotes = 0
     for t in toks:
         t.nwords = words
@@ -139,30 +143,50 @@ def count_prefixes(toks: Sequence[Token]) -> None:
             quotes += 1
 
 
-def count_words(toks: Sequence[Token], a: int, b: int) -> int:
-    """How many words and numbers tokens[a:b] holds."""
-    n = len(toks)
-    b = min(b, n)
-    if b <= a:
-        return 0
-    if a < 0 or toks[a].nwords < 0:
-        return sum(1 for t in toks[a:b] if t.kind in ("w", "n"))
-    last = toks[-1]
-    end = toks[b].nwords if b < n else last.nwords + (last.kind in ("w", "n"))
-    return end - toks[a].nwords
+def at_least_words(toks: Sequence[Token], a: int, b: int, k: int) -> bool:
+    """Does tokens[a:b] hold at least k words and numbers? A short walk settles nearly every case;
+    a long run without words is counted by the block's prefix numbers."""
+    b = min(b, len(toks))
+    a = max(a, 0)
+    if b - a < k:
+        return False
+    if toks[0].nwords >= 0:  # numbered already
+        return _counted(toks, b, "nwords", ("w", "n")) - _counted(toks, a, "nwords", ("w", "n")) >= k
+    found = 0
+    for x in range(a, min(b, a + WALK_TOKENS)):
+        if toks[x].kind in ("w", "n"):
+            found += 1
+            if found >= k:
+                return True
+    if b <= a + WALK_TOKENS:
+        return False
+    return _counted(toks, b, "nwords", ("w", "n")) - _counted(toks, a, "nwords", ("w", "n")) >= k
 
 
 def has_quote(toks: Sequence[Token], a: int, b: int) -> bool:
     """Does tokens[a:b] hold a quote?"""
-    n = len(toks)
-    b = min(b, n)
+    b = min(b, len(toks))
+    a = max(a, 0)
     if b <= a:
         return False
-    if a < 0 or toks[a].nquotes < 0:
-        return any(t.kind == "q" for t in toks[a:b])
+    if toks[0].nquotes >= 0:
+        return _counted(toks, b, "nquotes", ("q",)) > _counted(toks, a, "nquotes", ("q",))
+    for x in range(a, min(b, a + WALK_TOKENS)):
+        if toks[x].kind == "q":
+            return True
+    if b <= a + WALK_TOKENS:
+        return False
+    return _counted(toks, b, "nquotes", ("q",)) > _counted(toks, a, "nquotes", ("q",))
+
+
+def _counted(toks: Sequence[Token], i: int, field: str, kinds: tuple[str, ...]) -> int:
+    """How many tokens of `kinds` come before toks[i] in its block (i may be len(toks))."""
+    if toks[0].nwords < 0:
+        count_prefixes(toks)
+    if i < len(toks):
+        return int(getattr(toks[i], field))
     last = toks[-1]
-    end = toks[b].nquotes if b < n else last.nquotes + (last.kind == "q")
-    return end > toks[a].nquotes
+    return int(getattr(last, field)) + (last.kind in kinds)
 
 
 def quote_is_terminal(text: str, q: Quote) -> bool:
