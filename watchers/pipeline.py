@@ -10,7 +10,7 @@
             if store.article_seen(article): skip              # across restarts
             backfill = first poll and (article undated or older than the backfill window)
             article    = full_text(article) unless backfill   # feeds with full_text = true
-            statements = extract_statements(article.text)     # who said what
+            statements = extract_statements(article.text)     # who said what: in a worker process
             events     = dedup.process_article(article, statements)   # records article, statements, stories
             if backfill: skip alerts (recorded only)
             for event in events:
