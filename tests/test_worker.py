@@ -133,3 +133,22 @@ def _alive(pid: int) -> bool:
             return f.read().split(") ", 1)[1][0] != "Z"
     except OSError:
         return True
+
+
+async def test_a_dead_worker_fails_its_article_and_new_workers_take_the_next() -> None:
+    matcher = Matcher.compile(rules())
+    extractor = await started()
+    try:
+        await extractor.run(TEXT, "", matcher)
+        for p in list(extractor._pool._processes.values()):  # type: ignore[attr-defined]
+            p.kill()
+        failed = False
+        try:
+            await extractor.run(TEXT, "", matcher)
+        except Exception:
+            failed = True
+        found = await extractor.run(TEXT, "", matcher)
+    finally:
+        await extractor.aclose()
+    assert failed
+    assert {s.speaker_id for s in found.statements} == {"kovalenko", "brandt"}

@@ -36,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
@@ -55,10 +56,12 @@ T = TypeVar("T")
 SHUTDOWN_GRACE_SECONDS = 3.0
 # Worker processes at most, however many cores: each holds a copy of the matcher.
 MAX_WORKERS = 8
-# How often a worker checks that the service is still there (see _exit_with_parent).
+# How often a worker checks that the service is still there (see _exit_with_service).
 ORPHAN_CHECK_SECONDS = 0.5
 # How much lower the workers' CPU priority is than the service's (see _init_worker).
 WORKER_NICENESS = 10
+# Times the matcher is pickled before giving up (see _save).
+SAVE_ATTEMPTS = 5
 # Matcher versions a worker keeps: the current rules and the ones just replaced (an article taken
 # before a reload may still be in flight).
 KEPT_VERSIONS = 2
@@ -140,13 +143,17 @@ class ProcessExtractor:
 
     def __init__(self, workers: int, context: multiprocessing.context.BaseContext) -> None:
         self.workers = workers
-        self._pool = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
-        )
+        self._context = context
+        self._pool = self._new_pool()
         self._dir = tempfile.TemporaryDirectory(prefix="quotewatch-matcher-")
         self._matcher: Matcher | None = None
         self._version = 0
         self._saved: asyncio.Future[str] | None = None
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.workers, mp_context=self._context, initializer=_init_worker, initargs=(os.getpid(),)
+        )
 
     async def start(self) -> None:
         """Start every worker now, so the first articles do not wait for process start-up."""
@@ -162,8 +169,17 @@ class ProcessExtractor:
         version, saved = self._version, self._saved
         assert saved is not None
         path = await saved
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, _work, version, path, text, title)
+        pool = self._pool
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, _work, version, path, text, title)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): the articles it and its pool had in hand fail
+            # (they stay unseen and come again on the next poll); a new pool takes the next ones.
+            if pool is self._pool:
+                log.error("an extraction worker died; starting new workers")
+                self._pool = self._new_pool()
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
     async def aclose(self) -> None:
         """Stop the workers: queued articles are dropped (they stay unseen and come again on the next
@@ -184,8 +200,16 @@ class ProcessExtractor:
 
 def _save(matcher: Matcher, path: str, version: int) -> str:
     """Pickle the matcher to `path` and drop the files of versions no worker keeps any more."""
-    with open(path + ".tmp", "wb") as f:
-        pickle.dump(matcher, f, protocol=pickle.HIGHEST_PROTOCOL)
+    for attempt in range(SAVE_ATTEMPTS):
+        try:
+            with open(path + ".tmp", "wb") as f:
+                pickle.dump(matcher, f, protocol=pickle.HIGHEST_PROTOCOL)
+            break
+        except RuntimeError:
+            # The matcher's memo of fuzzy look-ups grew while it was being pickled (a look-up on the
+            # loop, such as /search): pickle it again.
+            if attempt + 1 == SAVE_ATTEMPTS:
+                raise
     os.replace(path + ".tmp", path)
     folder = os.path.dirname(path)
     for old in range(max(1, version - 2 * KEPT_VERSIONS), version - KEPT_VERSIONS):
