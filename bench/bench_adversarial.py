@@ -113,7 +113,7 @@ def configure(server: FeedServer, sizes: tuple[int, ...] = LOOP_SIZES) -> None:
 class Inline:
     """Extraction on the event loop itself, as before the pool (for the before figure)."""
 
-    async def run(self, text: str, title: str, matcher: Matcher) -> Extracted:
+    async def run(self, text: str, title: str, matcher: Matcher, rules: Rules) -> Extracted:
         return extract_and_scan(text, title, matcher)
 
     async def aclose(self) -> None:
@@ -123,7 +123,7 @@ class Inline:
 class Nothing:
     """No extraction at all: what fetching, parsing and the store alone do to the loop."""
 
-    async def run(self, text: str, title: str, matcher: Matcher) -> Extracted:
+    async def run(self, text: str, title: str, matcher: Matcher, rules: Rules) -> Extracted:
         return Extracted([], [], [])
 
     async def aclose(self) -> None:

@@ -41,10 +41,13 @@ async def started(workers: int = 2) -> ProcessExtractor:
 
 
 async def test_workers_find_what_the_process_finds() -> None:
-    matcher = Matcher.compile(rules())
+    full = rules()
+    matcher = Matcher.compile(full)
     extractor = await started()
     try:
-        found = await asyncio.gather(*(extractor.run(TEXT, "Kovalenko on the grain corridor", matcher) for _ in range(6)))
+        found = await asyncio.gather(
+            *(extractor.run(TEXT, "Kovalenko on the grain corridor", matcher, full) for _ in range(6))
+        )
     finally:
         await extractor.aclose()
     here = extract_and_scan(TEXT, "Kovalenko on the grain corridor", matcher)
@@ -60,9 +63,9 @@ async def test_workers_use_the_matcher_of_the_rules_in_force() -> None:
     before, after = Matcher.compile(full), Matcher.compile(without_brandt)
     extractor = await started()
     try:
-        first = await asyncio.gather(*(extractor.run(TEXT, "", before) for _ in range(4)))
-        second = await asyncio.gather(*(extractor.run(TEXT, "", after) for _ in range(4)))
-        third = await extractor.run(TEXT, "", before)  # back again: a new version, not a stale one
+        first = await asyncio.gather(*(extractor.run(TEXT, "", before, full) for _ in range(4)))
+        second = await asyncio.gather(*(extractor.run(TEXT, "", after, without_brandt) for _ in range(4)))
+        third = await extractor.run(TEXT, "", before, full)  # back again: a new version, not a stale one
     finally:
         await extractor.aclose()
     assert all({s.speaker_id for s in f.statements} == {"kovalenko", "brandt"} for f in first)
@@ -72,7 +75,7 @@ async def test_workers_use_the_matcher_of_the_rules_in_force() -> None:
 
 async def test_closing_stops_every_worker_promptly() -> None:
     extractor = await started()
-    await extractor.run(TEXT, "", Matcher.compile(rules()))
+    await extractor.run(TEXT, "", Matcher.compile(rules()), rules())
     processes = list(extractor._pool._processes.values())  # type: ignore[attr-defined]
     assert processes and all(p.is_alive() for p in processes)
     t = time.monotonic()
@@ -136,18 +139,19 @@ def _alive(pid: int) -> bool:
 
 
 async def test_a_dead_worker_fails_its_article_and_new_workers_take_the_next() -> None:
-    matcher = Matcher.compile(rules())
+    full = rules()
+    matcher = Matcher.compile(full)
     extractor = await started()
     try:
-        await extractor.run(TEXT, "", matcher)
+        await extractor.run(TEXT, "", matcher, full)
         for p in list(extractor._pool._processes.values()):  # type: ignore[attr-defined]
             p.kill()
         failed = False
         try:
-            await extractor.run(TEXT, "", matcher)
+            await extractor.run(TEXT, "", matcher, full)
         except Exception:
             failed = True
-        found = await extractor.run(TEXT, "", matcher)
+        found = await extractor.run(TEXT, "", matcher, full)
     finally:
         await extractor.aclose()
     assert failed

@@ -249,7 +249,7 @@ class Pipeline:
         if self.extractor is None:
             analysis = await in_thread(analyse_article, article, self.matcher)
         else:
-            found = await self.extractor.run(article.text, article.title, self.matcher)
+            found = await self.extractor.run(article.text, article.title, self.matcher, self.rules)
             analysis = ArticleAnalysis(
                 article, tuple(found.statements), tuple(found.text_hits), tuple(found.title_hits)
             )
