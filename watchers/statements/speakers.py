@@ -23,6 +23,8 @@ from watchers.statements.people import NameIndex, full_names, named_people
 from watchers.statements.segment import Segments, Sentence
 from watchers.statements.sentences import Token
 
+# Tokens token_after walks before it bisects.
+WALK_TOKENS = 8
 # A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
 MAX_COLON_CUE_WORDS = 4
 # Lowercase words describing a document's issuer before its name ("aviation consultancy X").
@@ -253,7 +255,12 @@ def token_at(toks: Sequence[Token], pos: int, s: int, e: int) -> int:
 def token_after(toks: Sequence[Token], m: Mention | None, first: int, e: int) -> int:
     if m is None:
         return first
-    return bisect_left(toks, m.end, first, max(first, e), key=_start)
+    i = first
+    while i < e and i - first < WALK_TOKENS and toks[i].start < m.end:
+        i += 1  # a mention is a few tokens: walked, and bisected only when it runs long
+    if i >= e or toks[i].start >= m.end:
+        return i
+    return bisect_left(toks, m.end, i, e, key=_start)
 
 
 def _index(c: Cue) -> int:
