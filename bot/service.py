@@ -54,6 +54,7 @@ from watchers.feeds.fetch import Fetcher
 from watchers.feeds.schedule import STARTUP_SPREAD, FeedScheduler
 from watchers.model import Alert
 from watchers.pipeline import CycleReport, Pipeline, PollReport, open_store
+from watchers.statements.worker import default_workers, start_extractor
 from watchers.store import StoreError
 
 if TYPE_CHECKING:
@@ -231,9 +232,13 @@ async def _run(
     status = StatusLine()
     polls: set[asyncio.Task[Any]] = set()
     sender_task: asyncio.Task[None] | None = None
+    # Extraction in worker processes, one per core: nothing CPU-heavy on this loop.
+    extractor = await start_extractor(default_workers())
     async with Fetcher() as fetcher:
         sink = console_sink if application is None else log_sink
-        pipeline = Pipeline(rules, store, fetcher, sink, outbox=application is not None, matcher=live.matcher)
+        pipeline = Pipeline(
+            rules, store, fetcher, sink, outbox=application is not None, matcher=live.matcher, extractor=extractor
+        )
 
         async def poll(feed_id: str) -> None:
             feed = pipeline.rules.feed(feed_id)
@@ -296,6 +301,8 @@ async def _run(
             stop.set()
             scheduler.shutdown()
             await _finish(polls, sender_task)
+            if extractor is not None:
+                await extractor.aclose()
             if prune_task is not None:
                 await asyncio.wait({prune_task})  # one short transaction; the store closes after it
             status.flush()

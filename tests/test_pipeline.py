@@ -413,3 +413,35 @@ def test_topics_in_scope_is_judged_once_per_speaker_and_scope(monkeypatch: pytes
     monkeypatch.setattr(alerts_module, "topics_in_scope", counting)
     assert len(watches_firing(rules, matcher, analysis, "kovalenko", NOW)) == 3
     assert calls == ["speaker"]
+
+
+# -- extraction off the event loop (watchers/statements/worker.py) ------------------------------------
+
+
+async def test_a_pipeline_extracting_in_worker_processes_alerts_as_one_extracting_on_its_thread(
+    feed_server: FeedServer,
+) -> None:
+    from watchers.statements.worker import start_extractor
+
+    serve_all(feed_server)
+    rules = served_rules(feed_server)
+    found: list[list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = []
+    for workers in (0, 2):
+        extractor = await start_extractor(workers)
+        assert (extractor is None) == (workers == 0)
+        async with Fetcher() as fetcher:
+            run = Run(rules, fetcher)
+            run.pipeline.extractor = extractor
+            for feed in rules.feeds:
+                await run.pipeline.poll(feed, force=True)
+            await run.store.close()
+        if extractor is not None:
+            await extractor.aclose()
+        found.append(
+            sorted(
+                (a.story.speaker_id, tuple(q.text for q in a.story.quotes), tuple(s.feed for s in a.story.sources))
+                for a in run.alerts
+            )
+        )
+    in_thread, in_pool = found
+    assert in_thread and in_pool == in_thread

@@ -10,7 +10,7 @@
             if store.article_seen(article): skip              # across restarts
             backfill = first poll and (article undated or older than the backfill window)
             article    = full_text(article) unless backfill   # feeds with full_text = true
-            statements = extract_statements(article.text)     # who said what
+            statements = extract_statements(article.text)     # who said what: in a worker process
             events     = dedup.process_article(article, statements)   # records article, statements, stories
             if backfill: skip alerts (recorded only)
             for event in events:
@@ -40,6 +40,7 @@ from watchers.feeds.schedule import apply_result, is_due
 from watchers.feeds.text import fetch_article_text
 from watchers.model import Alert, Article, FeedState, StoryEvent
 from watchers.statements import extract_statements
+from watchers.statements.worker import ProcessExtractor, in_thread
 from watchers.store import AsyncStore, StoreBackend, open_backend
 from watchers.stories import dedup
 from watchers.stories.watches import ArticleAnalysis, analyse, watches_firing
@@ -118,8 +119,12 @@ class Pipeline:
         backfill: bool = True,
         outbox: bool = False,
         matcher: Matcher | None = None,
+        extractor: ProcessExtractor | None = None,
     ) -> None:
         self.store = store
+        # Extraction runs off the event loop: in the service's worker processes, else (scan, tests)
+        # on the process's one extraction thread.
+        self.extractor = extractor
         self.backfill = backfill  # False for `scan`: a one-off look alerts on everything it finds
         # True in bot mode: alerts are queued for Telegram in the same transaction that records the article
         self.outbox = outbox
@@ -243,14 +248,24 @@ class Pipeline:
         alert = not (self.backfill and is_backfill(article, state, now, self.rules.settings.backfill))
         if alert and feed.full_text and self.fetcher is not None:
             article = await fetch_article_text(self.fetcher, article, feed)
-        statements = extract_statements(article.text, self.matcher)
-        analysis = analyse(article, self.matcher, statements)
+        if self.extractor is None:
+            analysis = await in_thread(analyse_article, article, self.matcher)
+        else:
+            found = await self.extractor.run(article.text, article.title, self.matcher, self.rules)
+            analysis = ArticleAnalysis(
+                article, tuple(found.statements), tuple(found.text_hits), tuple(found.title_hits)
+            )
         alerts = await self.store.run(
             record_article, self.store.store, self.rules, self.matcher, analysis, now, alert, self.outbox
         )
         for a in alerts:
             await self.sink(a)
         return alerts
+
+
+def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
+    """Statements and keyword hits of one article, in this process (pure, CPU-heavy: off the loop)."""
+    return analyse(article, matcher, extract_statements(article.text, matcher))
 
 
 def record_article(

@@ -12,6 +12,10 @@ MAX_BOILERPLATE_CHARS = 300
 # Headlines are short single lines; anything longer is a lead paragraph that lost its punctuation.
 MAX_HEADLINE_CHARS = 200
 MAX_HEADLINE_WORDS = 20
+# A caption is a line or two under a picture (the longest in our fixtures and the annotated corpus is
+# ~160 characters). A longer paragraph with a photo credit in it is prose - often a whole article
+# scraped as one paragraph, credits and all - and dropping it lost every statement in it.
+MAX_CAPTION_CHARS = 300
 _FINAL_PUNCT = ".!?:;\"”»’'…)\u201c\u2018\u00ab\u203a"
 
 
@@ -27,7 +31,7 @@ def is_noise(line: str) -> bool:
         return True
     if len(s) <= MAX_BOILERPLATE_CHARS and (lang.BYLINE_RE.match(s) or lang.COOKIE_RE.search(s)):
         return True
-    if _may_be_caption(low) and lang.CAPTION_CREDIT_RE.search(s) and not _is_dateline(s):
+    if len(s) <= MAX_CAPTION_CHARS and _may_be_caption(low) and lang.CAPTION_CREDIT_RE.search(s) and not _is_dateline(s):
         return True
     # A lone short line of words with no sentence punctuation and no verb-like lowercase run is a
     # menu or tag list ("World | Europe | Politics", "Share  Tweet  Email").

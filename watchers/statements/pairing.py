@@ -13,6 +13,7 @@ else a participle (', calling it "..."').
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from watchers.model import Kind
@@ -94,7 +95,8 @@ def _quoted(
     qidx: list[int],
     sp: SentenceSpeakers,
 ) -> list[Draft]:
-    cues = sp.cues
+    index = _CueIndex(sp.cues)
+    first_word = next((i for i in range(s, e) if toks[i].kind != "p" and toks[i].low not in lang.OPENERS), e)
     out: list[Draft] = []
     prev_attr: Cue | None = None
     prev_q = -1
@@ -103,9 +105,9 @@ def _quoted(
         a, b = _content(text, q)
         if not text[a:b].strip():
             continue
-        trailing = _trailing(toks, k, e, cues)
-        leading = _leading(toks, k, s, cues)
-        words_before = [t for t in toks[s:k] if t.kind != "p" and t.low not in lang.OPENERS]
+        trailing = _trailing(toks, k, e, index)
+        leading = _leading(toks, k, s, index)
+        words_before = first_word < k  # any word before the quote but an opener ("But", "And")
         continued = (
             prev_attr is not None
             and prev_q >= 0
@@ -124,7 +126,7 @@ def _quoted(
         if cue is None:
             cue = sp.participle_cues.get(k)  # 'Marr defended the levy, calling it "a lifeline"'
         if cue is None:
-            only_quote = all(t.kind == "p" for t in toks[s:e] if t is not toks[k])
+            only_quote = all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
             if not words_before and only_quote and _sentence_like(content):
                 out.append(Draft(a, b, "direct", None, None, a, lone=True))
             continue
@@ -185,7 +187,21 @@ def _after_cue(toks: Sequence[Token], cue: Cue, e: int) -> int:
     return max(cue.end, cue.subj_last)
 
 
-def _trailing(toks: Sequence[Token], k: int, e: int, cues: list[Cue]) -> Cue | None:
+class _CueIndex:
+    """A sentence's cues by token index (they are in order), so that each quote looks only at the
+    cues inside its window: scanning every cue for every quote was quadratic in a sentence without a
+    full stop."""
+
+    __slots__ = ("according", "according_at", "at", "cues")
+
+    def __init__(self, cues: list[Cue]) -> None:
+        self.cues = cues
+        self.at = [c.index for c in cues]
+        self.according = [c for c in cues if c.lemma == "according"]
+        self.according_at = [c.index for c in self.according]
+
+
+def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | None:
     """'"...," Doe said' / '"...," said Doe' / '"..." — the minister told reporters'."""
     j = k + 1
     while j < e and toks[j].kind == "p" and toks[j].text in (",", "—", "–", "-", "’", "'"):
@@ -193,8 +209,13 @@ def _trailing(toks: Sequence[Token], k: int, e: int, cues: list[Cue]) -> Cue | N
     if j >= e:
         return None
     limit = min(e, j + TRAILING_WINDOW)
-    for c in cues:
-        if c.index < j or c.index >= limit or c.lemma == "according" or c.coordinated:
+    cues = index.cues
+    first = bisect_left(index.at, j)
+    for x in range(first, len(cues)):
+        c = cues[x]
+        if c.index >= limit:
+            break
+        if c.lemma == "according" or c.coordinated:
             continue  # '"..." and welcomed the verdict': a coordinated verb never attributes backwards
         if any(t.kind == "q" or (t.kind == "p" and t.text in ".!?;:") for t in toks[j : c.index]):
             return None
@@ -203,18 +224,19 @@ def _trailing(toks: Sequence[Token], k: int, e: int, cues: list[Cue]) -> Cue | N
         if not c.inverted and c.subj_first != j and not title_gap(toks, j, c.subj_first):
             continue
         return c
-    for c in cues:  # "..., according to the ministry."
-        if c.lemma == "according" and c.index == j:
-            return c
+    if first < len(cues) and cues[first].index == j and cues[first].lemma == "according":
+        return cues[first]  # "..., according to the ministry."
     return None
 
 
-def _leading(toks: Sequence[Token], k: int, s: int, cues: list[Cue]) -> Cue | None:
+def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | None:
     """'Doe said: "..."', 'Doe told reporters on Tuesday, "..."', and the cue of a partial quote
     ('Doe said the offer was "a step backwards"')."""
     best: Cue | None = None
-    for c in cues:
-        if c.index >= k or k - c.index > LEADING_WINDOW or c.inverted or c.lemma == "according":
+    cues = index.cues
+    for x in range(bisect_left(index.at, k - LEADING_WINDOW), bisect_left(index.at, k)):
+        c = cues[x]
+        if c.inverted or c.lemma == "according":
             continue
         if any(t.kind == "q" for t in toks[c.index : k]):
             continue
@@ -222,9 +244,10 @@ def _leading(toks: Sequence[Token], k: int, s: int, cues: list[Cue]) -> Cue | No
             continue
         best = c
     if best is None:
-        for c in cues:
-            if c.lemma == "according" and c.index < k and c.subj_last < k:
-                best = c
+        for x in range(bisect_left(index.according_at, k) - 1, -1, -1):
+            c = index.according[x]
+            if c.subj_last < k:
+                return c
     return best
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from watchers.statements.lang import en as lang
+from watchers.statements.quoteclose import Closers, closer_ctx, is_apostrophe, opener_ctx
 
 # An unclosed quote longer than this is a stray mark in scraped text, not a quote.
 MAX_UNCLOSED_CHARS = 1200
@@ -22,10 +23,7 @@ MAX_CONTINUED_PARAGRAPHS = 12
 # A single-quoted span this short is an elision ('n'), not a quote.
 MIN_SINGLE_CONTENT = 3
 
-_OPEN_BEFORE = set(" \t\n\r([{—–-/\u00a0") | set(lang.ALL_MARKS)
-_CLOSE_AFTER = set(" \t\n\r,.;:!?)]}—–-/…\u00a0") | set(lang.ALL_MARKS)
 _SENTENCE_END = set(".!?:…")
-_STRONG_BEFORE = set(",.!?…;:")
 _MARK_RE = re.compile("[" + re.escape(lang.ALL_MARKS) + "]")
 
 
@@ -38,33 +36,16 @@ class Quote:
     paragraphs: int = 1  # how many paragraphs it runs over
 
 
-def _opener_ctx(text: str, i: int, lo: int, hi: int) -> bool:
-    before = text[i - 1] if i > lo else " "
-    after = text[i + 1] if i + 1 < hi else " "
-    return before in _OPEN_BEFORE and not after.isspace()
-
-
-def _closer_ctx(text: str, i: int, lo: int, hi: int) -> bool:
-    before = text[i - 1] if i > lo else " "
-    after = text[i + 1] if i + 1 < hi else " "
-    return not before.isspace() and (after in _CLOSE_AFTER)
-
-
-def _is_apostrophe(text: str, i: int, lo: int, hi: int) -> bool:
-    before = text[i - 1] if i > lo else " "
-    after = text[i + 1] if i + 1 < hi else " "
-    return (before.isalnum() and after.isalnum()) or after.isdigit()
-
-
 def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
     """Every outer quote in the text, in order. `paragraphs` are (start, end) spans in order."""
     quotes: list[Quote] = []
     k = 0
     while k < len(paragraphs):
         lo, hi = paragraphs[k]
+        closers = Closers(text, lo, hi)
         i = lo
         while i < hi:
-            q, nxt = _scan_one(text, i, lo, hi)
+            q, nxt = _scan_one(text, i, lo, hi, closers)
             if q is None:
                 break
             if q.close >= 0:
@@ -78,6 +59,7 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
                 quotes.append(cont[0])
                 k = cont[1]
                 lo, hi = paragraphs[k]
+                closers = Closers(text, lo, hi)
                 i = cont[0].close
                 continue
             end = hi
@@ -109,13 +91,13 @@ def _continue(text: str, q: Quote, paragraphs: list[tuple[int, int]], k: int) ->
         if j >= hi or not (text[j] in lang.DOUBLE_OPEN or text[j] == lang.STRAIGHT_DOUBLE):
             return None
         n += 1
-        inner, _ = _scan_close(text, j + 1, hi, text[j])
+        inner = Closers(text, lo, hi).double_close(j + 1, text[j])
         if inner >= 0:
             return Quote(q.open, q.start, inner, inner + 1, n - k + 1), n
     return None
 
 
-def _scan_one(text: str, i: int, lo: int, hi: int) -> tuple[Quote | None, int]:
+def _scan_one(text: str, i: int, lo: int, hi: int, closers: Closers) -> tuple[Quote | None, int]:
     """The next quote opening at or after i in paragraph [lo, hi): (quote, index after it);
     close == -1 when it is left open."""
     while i < hi:
@@ -126,80 +108,23 @@ def _scan_one(text: str, i: int, lo: int, hi: int) -> tuple[Quote | None, int]:
         c = text[i]
         if c in lang.DOUBLE_OPEN or c == lang.STRAIGHT_DOUBLE or c == "\u201d":
             if c == lang.STRAIGHT_DOUBLE or c == "\u201d":
-                if not _opener_ctx(text, i, lo, hi):
+                if not opener_ctx(text, i, lo, hi):
                     i += 1
                     continue
-            elif c == "\u201c" and _closer_ctx(text, i, lo, hi) and not _opener_ctx(text, i, lo, hi):
+            elif c == "\u201c" and closer_ctx(text, i, lo, hi) and not opener_ctx(text, i, lo, hi):
                 i += 1  # a closing “ of „…“ style with no opener: stray
                 continue
-            close, _ = _scan_close(text, i + 1, hi, c)
+            close = closers.double_close(i + 1, c)
             if close < 0:
                 return Quote(i, i + 1, hi, -1), hi
             return Quote(i, i + 1, close, close + 1), close + 1
         if (
             (c in lang.SINGLE_OPEN or c == lang.STRAIGHT_SINGLE)
-            and _opener_ctx(text, i, lo, hi)
-            and not (_is_apostrophe(text, i, lo, hi))
+            and opener_ctx(text, i, lo, hi)
+            and not (is_apostrophe(text, i, lo, hi))
         ):
-            close = _scan_single_close(text, i + 1, hi)
+            close = closers.single_close(i + 1)
             if close >= 0 and close - (i + 1) >= MIN_SINGLE_CONTENT:
                 return Quote(i, i + 1, close, close + 1), close + 1
         i += 1
     return None, hi
-
-
-def _scan_close(text: str, i: int, hi: int, opener: str) -> tuple[int, int]:
-    """Index of the mark closing a double quote opened by `opener`, or -1; nested doubles skipped."""
-    depth = 0
-    lo = i - 1
-    while i < hi:
-        c = text[i]
-        if c == lang.STRAIGHT_DOUBLE:
-            opens = _opener_ctx(text, i, lo, hi)
-            closes = _closer_ctx(text, i, lo, hi)
-            if closes and (not opens or depth == 0):
-                if depth == 0:
-                    return i, i + 1
-                depth -= 1
-            elif opens:
-                depth += 1
-        elif c == "\u201c":
-            if opener == "\u201e" and depth == 0:
-                return i, i + 1
-            if _closer_ctx(text, i, lo, hi) and not _opener_ctx(text, i, lo, hi) and depth == 0:
-                return i, i + 1  # some sites close with “ as well
-            depth += 1
-        elif c in ("\u201d", "\u00bb"):
-            if depth == 0:
-                return i, i + 1
-            depth -= 1
-        elif c in ("\u00ab", "\u201e"):
-            depth += 1
-        i += 1
-    return -1, hi
-
-
-def _scan_single_close(text: str, i: int, hi: int) -> int:
-    """Closing single mark: the first strong one (after , . ! ? or before punctuation); a weak one
-    (students’ union) only when nothing better follows before the next opener or the paragraph's end."""
-    lo = i - 1
-    weak = -1
-    while i < hi:
-        c = text[i]
-        if c in lang.SINGLE_CLOSE or c == lang.STRAIGHT_SINGLE:
-            if _is_apostrophe(text, i, lo, hi):
-                i += 1
-                continue
-            if _closer_ctx(text, i, lo, hi):
-                before = text[i - 1]
-                after = text[i + 1] if i + 1 < hi else " "
-                if before in _STRONG_BEFORE or (after in _CLOSE_AFTER and not after.isspace()) or i + 1 >= hi:
-                    return i
-                if weak < 0:
-                    weak = i
-            elif c in lang.SINGLE_OPEN and weak >= 0:
-                return weak
-        elif (c in lang.DOUBLE_OPEN or c == lang.STRAIGHT_DOUBLE or c in ".!?") and weak >= 0:
-            return weak
-        i += 1
-    return weak

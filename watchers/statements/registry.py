@@ -7,6 +7,7 @@ and resolves pronouns, role nouns and surnames to one `Entity` each.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from watchers.statements.lang import en as lang
@@ -47,6 +48,22 @@ class Entity:
     last: int = -1  # position of the latest mention (organisations: "the agency" is the latest agency)
 
 
+class _Forms:
+    """The full names one surname stands for, indexed: picking among them per mention by scanning
+    every occurrence was quadratic in a long article about few people."""
+
+    __slots__ = ("firsts", "longest", "positions")
+
+    def __init__(self, cands: list[tuple[int, str]]) -> None:
+        self.positions = [p for p, _ in cands]  # in reading order
+        self.firsts = [n.split()[0] for _, n in cands]
+        self.longest: dict[str, str] = {}  # first word -> the longest full name with it (first on ties)
+        for (_, name), first in zip(cands, self.firsts, strict=True):
+            best = self.longest.get(first)
+            if best is None or len(name) > len(best):
+                self.longest[first] = name
+
+
 class Registry:
     """The people and organisations of one article, learnt in reading order."""
 
@@ -62,6 +79,7 @@ class Registry:
         self.persons: dict[str, Entity] = {}  # casefolded canonical -> entity
         self.orgs: list[Entity] = []
         self.salient: list[tuple[int, Entity | None, str]] = []  # (pos, entity, kind) speakers and subjects
+        self._forms: dict[str, _Forms | None] = {}  # surname -> its full names, indexed on first use
 
     # -- learning
     def person(self, m: Mention, pos: int) -> Entity:
@@ -98,14 +116,17 @@ class Registry:
         return ent
 
     def _fullest(self, surname: str, pos: int) -> str | None:
-        cands = self.full_names.get(surname.casefold()) or self.other_names.get(surname.casefold())
-        if not cands:
+        key = surname.casefold()
+        forms = self._forms.get(key)
+        if forms is None:
+            cands = self.full_names.get(key) or self.other_names.get(key)
+            forms = self._forms[key] = _Forms(cands) if cands else None
+        if forms is None:
             return None
-        before = [c for c in cands if c[0] <= pos]
-        pick = before[-1] if before else cands[0]
-        # the longest form of the same person (same first word) is the canonical name
-        same = [n for _, n in cands if n.split()[0] == pick[1].split()[0]]
-        return max(same, key=len)
+        # the name written last before pos (else the first); its longest form (same first word) is
+        # the canonical name
+        k = bisect_right(forms.positions, pos) - 1
+        return forms.longest[forms.firsts[k if k >= 0 else 0]]
 
     def org(self, m: Mention, pos: int = -1) -> Entity:
         name = m.name or m.text

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from watchers.statements.drafts import Draft
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
-from watchers.statements.sentences import Token
+from watchers.statements.sentences import Token, at_least_words, has_quote
 from watchers.statements.speakers import Cue, SentenceSpeakers
 
 # A reported clause shorter than this many words is not a statement ("Doe said so").
@@ -146,7 +146,7 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
                 and after < end
                 and toks[after].text == ","
             )
-            and _words(toks, s, c.subj_first) >= 2
+            and _words(toks, s, c.subj_first, 2)
             and not c.coordinated
         ):
             return s, end  # "The incident, Varga said, was the third": the whole sentence
@@ -162,12 +162,12 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
             and not _clause_like(toks, start, end)
         ):
             start = None  # "argued against the cap", "confirmed the contents of the memo"
-        if start is not None and _words(toks, start, end) >= _min_words(c.lemma):
+        if start is not None and _words(toks, start, end, _min_words(c.lemma)):
             if (
                 c.subj_first > s
                 and toks[c.subj_first - 1].text == ","
                 and toks[start - 1].text == ","
-                and _words(toks, s, c.subj_first) >= 2
+                and _words(toks, s, c.subj_first, 2)
                 and not c.coordinated
             ):
                 return s, end  # "The talks, Doe said on Monday, will resume": the whole sentence
@@ -185,7 +185,7 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
     rest = max(c.end, c.subj_last)
     stop = next((i for i in range(rest, end) if toks[i].text == ","), end)
     trailing = first > s and toks[first - 1].text == "," and _only_adjuncts(toks, rest, stop)
-    if trailing and _words(toks, s, first - 1) >= MIN_CLAUSE_WORDS:
+    if trailing and _words(toks, s, first - 1, MIN_CLAUSE_WORDS):
         return s, first - 1
     return None
 
@@ -214,7 +214,7 @@ def participle_clause(
     end = e
     while end > j and toks[end - 1].kind == "p":
         end -= 1
-    if subj is None or _words(toks, j, end) < MIN_CLAUSE_WORDS or any(t.kind == "q" for t in toks[j:end]):
+    if subj is None or not _words(toks, j, end, MIN_CLAUSE_WORDS) or has_quote(toks, j, end):
         return None
     return Draft(toks[j].start, toks[end - 1].end, "indirect", subj, toks[i].text, toks[i].start)
 
@@ -227,10 +227,10 @@ def _according(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, in
         c.index > s and all(t.kind == "p" or t.low in lang.OPENERS for t in toks[s : c.index])
     ):
         start = after + 1  # According to X, CLAUSE.
-        return (start, end) if _words(toks, start, end) >= MIN_CLAUSE_WORDS else None
+        return (start, end) if _words(toks, start, end, MIN_CLAUSE_WORDS) else None
     if c.index > s and toks[c.index - 1].text == ",":
         if after >= end:  # CLAUSE, according to X.
-            return (s, c.index - 1) if _words(toks, s, c.index - 1) >= MIN_CLAUSE_WORDS else None
+            return (s, c.index - 1) if _words(toks, s, c.index - 1, MIN_CLAUSE_WORDS) else None
         return s, end  # parenthetical
     return None
 
@@ -249,8 +249,9 @@ def _min_words(lemma: str) -> int:
     return 2 if lemma in lang.OBJECT_LEMMAS else MIN_CLAUSE_WORDS
 
 
-def _words(toks: Sequence[Token], a: int, b: int) -> int:
-    return sum(1 for t in toks[a:b] if t.kind in ("w", "n"))
+def _words(toks: Sequence[Token], a: int, b: int, k: int) -> bool:
+    """At least k words and numbers in tokens[a:b]?"""
+    return at_least_words(toks, a, b, k)
 
 
 def _only_adjuncts(toks: Sequence[Token], a: int, b: int) -> bool:

@@ -11,7 +11,7 @@ inside one. A short quote between a first name and a surname is a nickname and i
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from watchers.statements.boilerplate import is_headline, is_noise
@@ -68,18 +68,28 @@ def body_paragraphs(text: str) -> list[tuple[int, int]]:
     return kept
 
 
-def segment(text: str, paras: Sequence[tuple[int, int]], quotes: list[Quote]) -> Segments:
-    """Blocks of tokens and their sentences, from the body paragraphs and the quote spans in them."""
+def segment(
+    text: str,
+    paras: Sequence[tuple[int, int]],
+    quotes: list[Quote],
+    exhausted: Callable[[int, int], bool] | None = None,
+) -> Segments:
+    """Blocks of tokens and their sentences, from the body paragraphs and the quote spans in them.
+    `exhausted(position, tokens so far)` is asked after each block: True leaves the rest unread."""
     blocks: list[Block] = []
     sentences: list[Sentence] = []
     qi = 0
+    ntoks = 0
     for lo, hi in _blocks(paras, quotes):
+        if exhausted is not None and blocks and exhausted(lo, ntoks):
+            break
         inside: list[tuple[int, Quote]] = []
         while qi < len(quotes) and quotes[qi].open < hi:
             if quotes[qi].open >= lo:
                 inside.append((qi, quotes[qi]))
             qi += 1
         toks = _drop_nicknames(text, tokenize(text, lo, hi, inside), quotes)
+        ntoks += len(toks)
         first = len(sentences)
         qidx = [k for k, t in enumerate(toks) if t.kind == "q"]
         for s, e in split_sentences(text, toks, quotes):

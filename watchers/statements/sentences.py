@@ -15,6 +15,8 @@ from watchers.statements.quotemarks import Quote
 
 # A line this long that ends mid-sentence was wrapped by the writer's tool: join it with the next.
 WRAPPED_LINE_CHARS = 65
+# Tokens a word count walks before it counts by the block's prefix numbers (count_prefixes).
+WALK_TOKENS = 32
 # How far after a quote to look for its attribution before deciding the quote ended a sentence.
 ATTRIBUTION_LOOKAHEAD = 7
 
@@ -35,7 +37,7 @@ _LINE_END_PUNCT = tuple(".!?:;\"”»’')…")
 class Token:
     """One word, number, punctuation mark or whole quote ("q") of a paragraph block."""
 
-    __slots__ = ("bare", "cap", "end", "kind", "low", "quote", "start", "text")
+    __slots__ = ("bare", "cap", "end", "kind", "low", "nquotes", "nwords", "quote", "start", "text")
 
     def __init__(self, text: str, start: int, end: int, kind: str, quote: int = -1) -> None:
         self.text = text
@@ -47,6 +49,9 @@ class Token:
         self.cap = kind == "w" and text[0].isupper()
         # without a possessive ending: "ministry’s" -> "ministry" (cheap test first: most words end otherwise)
         self.bare = low[:-2] if low[-1] == "s" and low[-2:] in _POSSESSIVE_ENDS and len(low) > 2 else low
+        # words / numbers and quotes before this token in its block (count_prefixes), -1 until counted
+        self.nwords = -1
+        self.nquotes = -1
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start}, {self.kind})"
@@ -120,6 +125,68 @@ def _words(text: str, lo: int, hi: int, out: list[Token]) -> None:
             continue
         s = m.group()
         append(Token(s, a, a + len(s), _GROUP_KIND[group or "punct"]))
+
+
+def count_prefixes(toks: Sequence[Token]) -> None:
+    """Number each token of a block by the words and quotes before it, so that "how many words
+    between a and b" is a subtraction (counting them per cue was quadratic in a long sentence).
+    Done on first need (at_least_words, has_quote): any contiguous run of one block's tokens gives
+    the same differences, whichever run was numbered."""
+    words = quotes = 0
+    for t in toks:
+        t.nwords = words
+        t.nquotes = quotes
+        kind = t.kind
+        if kind == "w" or kind == "n":
+            words += 1
+        elif kind == "q":
+            quotes += 1
+
+
+def at_least_words(toks: Sequence[Token], a: int, b: int, k: int) -> bool:
+    """Does tokens[a:b] hold at least k words and numbers? A short walk settles nearly every case;
+    a long run without words is counted by the block's prefix numbers."""
+    b = min(b, len(toks))
+    a = max(a, 0)
+    if b - a < k:
+        return False
+    if toks[0].nwords >= 0:  # numbered already
+        return _counted(toks, b, "nwords", ("w", "n")) - _counted(toks, a, "nwords", ("w", "n")) >= k
+    found = 0
+    for x in range(a, min(b, a + WALK_TOKENS)):
+        if toks[x].kind in ("w", "n"):
+            found += 1
+            if found >= k:
+                return True
+    if b <= a + WALK_TOKENS:
+        return False
+    return _counted(toks, b, "nwords", ("w", "n")) - _counted(toks, a, "nwords", ("w", "n")) >= k
+
+
+def has_quote(toks: Sequence[Token], a: int, b: int) -> bool:
+    """Does tokens[a:b] hold a quote?"""
+    b = min(b, len(toks))
+    a = max(a, 0)
+    if b <= a:
+        return False
+    if toks[0].nquotes >= 0:
+        return _counted(toks, b, "nquotes", ("q",)) > _counted(toks, a, "nquotes", ("q",))
+    for x in range(a, min(b, a + WALK_TOKENS)):
+        if toks[x].kind == "q":
+            return True
+    if b <= a + WALK_TOKENS:
+        return False
+    return _counted(toks, b, "nquotes", ("q",)) > _counted(toks, a, "nquotes", ("q",))
+
+
+def _counted(toks: Sequence[Token], i: int, field: str, kinds: tuple[str, ...]) -> int:
+    """How many tokens of `kinds` come before toks[i] in its block (i may be len(toks))."""
+    if toks[0].nwords < 0:
+        count_prefixes(toks)
+    if i < len(toks):
+        return int(getattr(toks[i], field))
+    last = toks[-1]
+    return int(getattr(last, field)) + (last.kind in kinds)
 
 
 def quote_is_terminal(text: str, q: Quote) -> bool:

@@ -9,6 +9,7 @@ reading itself is nounphrase.py's; this pass decides which phrase is the speaker
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +23,8 @@ from watchers.statements.people import NameIndex, full_names, named_people
 from watchers.statements.segment import Segments, Sentence
 from watchers.statements.sentences import Token
 
+# Tokens token_after walks before it bisects.
+WALK_TOKENS = 8
 # A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
 MAX_COLON_CUE_WORDS = 4
 # Lowercase words describing a document's issuer before its name ("aviation consultancy X").
@@ -179,7 +182,7 @@ def _colon_cue(toks: Sequence[Token], s: int, colon: int) -> Cue | None:
         return None
     first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, colon)
     last = token_after(toks, subj, first, colon)
-    word = " ".join(t.text for t in toks[last:colon][:MAX_COLON_CUE_WORDS])
+    word = " ".join(t.text for t in toks[last : min(colon, last + MAX_COLON_CUE_WORDS)])
     return Cue(colon, colon + 1, word or ":", "say", subj, first, last, False)
 
 
@@ -187,9 +190,11 @@ def _participle_cue(toks: Sequence[Token], s: int, e: int, i: int, cues: Sequenc
     """The participle at token i before a partial quote speaks for the sentence's last reporting
     verb's subject, else for the sentence's subject."""
     t = toks[i]
-    before = [c for c in cues if c.index < i and c.subject is not None]
-    if before:
-        c = before[-1]
+    x = bisect_left(cues, i, key=_index) - 1  # cues are in order: the last one before i with a speaker
+    while x >= 0 and cues[x].subject is None:
+        x -= 1
+    if x >= 0:
+        c = cues[x]
         return Cue(i, i + 1, t.text, c.lemma, c.subject, c.subj_first, c.subj_last, c.inverted)
     subj = narrative_subject(toks, s, i - 1)
     if subj is None:
@@ -240,16 +245,31 @@ def _verb_like(tok: Token) -> bool:
 
 
 def token_at(toks: Sequence[Token], pos: int, s: int, e: int) -> int:
-    for i in range(s, e):
-        if toks[i].end > pos:
-            return i
-    return e
+    """The first token of tokens[s:e] that ends after `pos` (e when none): a bisect, since a walk
+    from the sentence's start for every cue was quadratic in a sentence without a full stop."""
+    if e <= s:
+        return e
+    return bisect_right(toks, pos, s, e, key=_end)
 
 
 def token_after(toks: Sequence[Token], m: Mention | None, first: int, e: int) -> int:
     if m is None:
         return first
     i = first
-    while i < e and toks[i].start < m.end:
-        i += 1
-    return i
+    while i < e and i - first < WALK_TOKENS and toks[i].start < m.end:
+        i += 1  # a mention is a few tokens: walked, and bisected only when it runs long
+    if i >= e or toks[i].start >= m.end:
+        return i
+    return bisect_left(toks, m.end, i, e, key=_start)
+
+
+def _index(c: Cue) -> int:
+    return c.index
+
+
+def _end(t: Token) -> int:
+    return t.end
+
+
+def _start(t: Token) -> int:
+    return t.start
