@@ -14,6 +14,7 @@ from watchers.model import Source, Statement, Story
 from watchers.statements.keyquotes import key_quotes
 from watchers.store.columns import STATEMENT_COLUMNS, dt_req, statement_from_row, statement_values, ts_req
 from watchers.store.postgres.connection import Connection, Db
+from watchers.store.shingles import key_rows, query_keys
 
 
 class StoryQueries(Connection):
@@ -24,18 +25,23 @@ class StoryQueries(Connection):
         self._topic_terms: dict[str, tuple[str, ...]] = {}
 
     def story_candidates(
-        self, speaker_id: str, since: datetime, until: datetime, limit: int
+        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
     ) -> list[tuple[str, str]]:
         """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
-        since and until, newest first, at most limit (an index range scan on speaker and time)."""
+        since and until that share a word-shingle key with one of texts (watchers.store.shingles),
+        newest first. One index range per key, however many statements the speaker has."""
+        keys = query_keys(speaker_id, texts)
+        if not keys:
+            return []
         return [
             (r[0], r[1])
             for r in self._all(
                 """SELECT story_id, text FROM statements
-                   WHERE speaker_id = %s AND is_repeat = FALSE AND published BETWEEN %s AND %s
-                     AND story_id IS NOT NULL
-                   ORDER BY published DESC, id DESC LIMIT %s""",
-                (speaker_id, ts_req(since), ts_req(until), limit),
+                   WHERE id IN (SELECT statement_id FROM statement_keys
+                                WHERE key = ANY(%s) AND published BETWEEN %s AND %s)
+                     AND speaker_id = %s AND is_repeat = FALSE AND story_id IS NOT NULL
+                   ORDER BY published DESC, id DESC""",
+                (keys, ts_req(since), ts_req(until), speaker_id),
             )
         ]
 
@@ -77,12 +83,18 @@ class StoryQueries(Connection):
             for st, story_id, repeat in rows
             if st.speaker_id is not None
         ]
-        if values:
-            self._many(
+        if not values:
+            return
+        marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
+        with self._lock:
+            stored = self._all(
                 f"""INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})
-                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-                values,
+                    VALUES {marks} RETURNING id, speaker_id, text, published, story_id IS NOT NULL AND NOT is_repeat""",
+                [v for row in values for v in row],
             )
+            keys = key_rows((r[0], r[1], r[2], r[3]) for r in stored if r[4])  # what dedup compares with
+            if keys:
+                self._many("INSERT INTO statement_keys (key, published, statement_id) VALUES (%s, %s, %s)", keys)
 
     def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None:
         """The keywords of each topic id (from the rules), for ranking a story's key quotes."""
