@@ -6,7 +6,7 @@ days); comparing with the newest N leaves older repeats unseen. Instead each sto
 keys in an indexed table, and the candidates of a new quote are the statements sharing a key with it:
 the few that could match. The fuzzy rules (watchers.statements.similarity.match_score) still decide.
 
-A key is the 64-bit hash of (speaker id, a shingle of consecutive words of the normalised text), each
+A key is the 32-bit hash of (speaker id, a shingle of consecutive words of the normalised text), each
 word cut to its first PREFIX letters, so that "councils" / "council" or "programme" / "program" keep
 their shingles. Stored side: a text of more than 6 words by its 3-word shingles -- all of them up to
 ALL_KEYS_UP_TO, else the winnowed ones (in each window of WINNOW consecutive shingles, the one with the
@@ -21,17 +21,18 @@ words: the shortest that may match by alignment), changed punctuation, a word or
 rewrites of that kind of 4,233 real news quotes (bench.busy_speaker's, 71,884 pairs the fuzzy rules
 call the same statement), all but one shared a key (a trimmed and edited quote left a 4-word run).
 
-Changing any constant here changes the keys of stored rows: it needs a migration that rebuilds the
+Keys are 32-bit (half the index of 64-bit ones): a chance collision only adds a candidate of another
+speaker, which the lookup drops. Changing any constant here changes the keys of stored rows: it needs a migration that rebuilds the
 statement_keys table. Pure functions, no I/O.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable
 
 from watchers.statements.similarity import normalise
-from watchers.store.bands import to_signed
 
 # Words per key: 3 words in common are rarely chance within one speaker's statements (2 would be: "we
 # will", "of the"), and an edited word disturbs only three keys.
@@ -57,33 +58,36 @@ def _hashes(speaker_id: str, words: list[str], size: int) -> list[int]:
     """Hashes of the word shingles of `size` words (the whole text when it is shorter)."""
     grams = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))]
     prefix = speaker_id + "\x1f"
-    return [int.from_bytes(hashlib.blake2b((prefix + g).encode(), digest_size=8).digest(), "big") for g in grams]
+    return [int.from_bytes(hashlib.blake2b((prefix + g).encode(), digest_size=4).digest(), "big", signed=True)
+            for g in grams]
 
 
 def query_keys(speaker_id: str, texts: Iterable[str]) -> list[int]:
-    """Every key of the texts (signed 64-bit, distinct, sorted): what to look up for new quotes. The
+    """Every key of the texts (signed 32-bit, distinct, sorted): what to look up for new quotes. The
     single words and pairs too: short stored texts have those (they find nothing else, so each costs
     an index probe, not candidates)."""
     out: set[int] = set()
     sizes = (SHINGLE, *(size for _, size in SHORT_SHINGLES))
     for text in texts:
         words = _words(text)
-        out.update(to_signed(h) for size in sizes for h in _hashes(speaker_id, words, size))
+        out.update(h for size in sizes for h in _hashes(speaker_id, words, size))
     return sorted(out)
 
 
 def stored_keys(speaker_id: str, text: str) -> list[int]:
-    """The keys a stored statement is indexed under (signed 64-bit, distinct)."""
+    """The keys a stored statement is indexed under (signed 32-bit, distinct)."""
     words = _words(text)
     for most, size in SHORT_SHINGLES:
         if len(words) <= most:
-            return sorted({to_signed(h) for h in _hashes(speaker_id, words, size)})
+            return sorted({h for h in _hashes(speaker_id, words, size)})
     hs = _hashes(speaker_id, words, SHINGLE)
     if len(hs) <= ALL_KEYS_UP_TO:
-        return sorted({to_signed(h) for h in hs})
-    return sorted({to_signed(min(hs[i:i + WINNOW])) for i in range(len(hs) - WINNOW + 1)})
+        return sorted({h for h in hs})
+    return sorted({min(hs[i:i + WINNOW]) for i in range(len(hs) - WINNOW + 1)})
 
 
-def key_rows(rows: Iterable[tuple[int, str, str, float]]) -> list[tuple[int, float, int]]:
-    """(key, published, statement id) rows of stored statements given as (id, speaker_id, text, published)."""
-    return [(k, pub, sid) for sid, speaker, text, pub in rows for k in stored_keys(speaker, text)]
+def key_rows(rows: Iterable[tuple[int, str, str, float]]) -> list[tuple[int, int, int]]:
+    """(key, published second, statement id) rows of stored statements given as (id, speaker_id, text,
+    published). The second is the published time rounded down: a smaller index than the exact time,
+    and a range on it holds the exact range (the lookup checks the exact time on the statement)."""
+    return [(k, math.floor(pub), sid) for sid, speaker, text, pub in rows for k in stored_keys(speaker, text)]

@@ -218,8 +218,8 @@ def _migrate_4_to_5(db: Db) -> None:
     _script(db,
         """
         CREATE TABLE statement_keys (
-            key BIGINT NOT NULL,
-            published DOUBLE PRECISION NOT NULL,
+            key INTEGER NOT NULL,
+            published BIGINT NOT NULL,
             statement_id BIGINT NOT NULL,
             PRIMARY KEY (key, published, statement_id)
         );

@@ -7,6 +7,7 @@ generated column, see schema.py), where SQLite maintains its FTS5 rows by hand.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
@@ -39,9 +40,9 @@ class StoryQueries(Connection):
                 """SELECT story_id, text FROM statements
                    WHERE id IN (SELECT statement_id FROM statement_keys
                                 WHERE key = ANY(%s) AND published BETWEEN %s AND %s)
-                     AND speaker_id = %s AND is_repeat = FALSE AND story_id IS NOT NULL
+                     AND speaker_id = %s AND is_repeat = FALSE AND story_id IS NOT NULL AND published BETWEEN %s AND %s
                    ORDER BY published DESC, id DESC""",
-                (keys, ts_req(since), ts_req(until), speaker_id),
+                (keys, math.floor(ts_req(since)), ts_req(until), speaker_id, ts_req(since), ts_req(until)),
             )
         ]
 

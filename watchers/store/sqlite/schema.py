@@ -214,8 +214,8 @@ def _migrate_4_to_5(db: sqlite3.Connection) -> None:
     _script(db,
         """
         CREATE TABLE statement_keys (
-            key INTEGER NOT NULL,
-            published REAL NOT NULL,
+            key INTEGER NOT NULL,             -- 32-bit shingle hash
+            published INTEGER NOT NULL,       -- the statement's published time, rounded down to the second
             statement_id INTEGER NOT NULL,
             PRIMARY KEY (key, published, statement_id)
         ) WITHOUT ROWID;

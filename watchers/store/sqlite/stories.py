@@ -8,6 +8,7 @@ The others are keyed in statement_keys (watchers.store.shingles), which is how c
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -48,9 +49,9 @@ class StoryQueries(Connection):
                 f"""SELECT story_id, text FROM statements
                     WHERE id IN (SELECT statement_id FROM statement_keys
                                  WHERE key IN ({marks}) AND published BETWEEN ? AND ?)
-                      AND speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL
+                      AND speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL AND published BETWEEN ? AND ?
                     ORDER BY published DESC, id DESC""",
-                (*keys, ts_req(since), ts_req(until), speaker_id),
+                (*keys, math.floor(ts_req(since)), ts_req(until), speaker_id, ts_req(since), ts_req(until)),
             )
         ]
 
