@@ -42,7 +42,7 @@ class StoryQueries(Connection):
                                 WHERE key = ANY(%s) AND published BETWEEN %s AND %s)
                      AND speaker_id = %s AND is_repeat = FALSE AND story_id IS NOT NULL AND published BETWEEN %s AND %s
                    ORDER BY published DESC, id DESC""",
-                (keys, math.floor(ts_req(since)), ts_req(until), speaker_id, ts_req(since), ts_req(until)),
+                (keys, math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
             )
         ]
 

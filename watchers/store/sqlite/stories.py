@@ -43,15 +43,18 @@ class StoryQueries(Connection):
         if not keys:
             return []
         marks = ", ".join("?" * len(keys))
+        # SQLITE-ONLY: "+speaker_id" keeps the planner off the (speaker, time) index, which it prefers
+        # (a range scan of ALL the speaker's statements, each checked against the key list): the key
+        # ranges drive, and the statements are fetched by id.
         return [
             (r[0], r[1])
             for r in self._all(
                 f"""SELECT story_id, text FROM statements
                     WHERE id IN (SELECT statement_id FROM statement_keys
                                  WHERE key IN ({marks}) AND published BETWEEN ? AND ?)
-                      AND speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL AND published BETWEEN ? AND ?
+                      AND +speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL AND published BETWEEN ? AND ?
                     ORDER BY published DESC, id DESC""",
-                (*keys, math.floor(ts_req(since)), ts_req(until), speaker_id, ts_req(since), ts_req(until)),
+                (*keys, math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
             )
         ]
 
