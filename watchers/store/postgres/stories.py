@@ -15,7 +15,7 @@ from watchers.model import Source, Statement, Story
 from watchers.statements.keyquotes import key_quotes
 from watchers.store.columns import STATEMENT_COLUMNS, dt_req, statement_from_row, statement_values, ts_req
 from watchers.store.postgres.connection import Connection, Db
-from watchers.store.shingles import key_rows, query_keys
+from watchers.store.shingles import query_keys, stored_keys
 
 
 class StoryQueries(Connection):
@@ -86,16 +86,25 @@ class StoryQueries(Connection):
         ]
         if not values:
             return
+        # The dedup keys (watchers.store.shingles) of the rows dedup compares with, inserted by the same
+        # statement (one round trip): joined to the new rows by speaker and text, their ids unknown here.
+        keyed = [(st.speaker_id, st.text.replace("\x00", "\ufffd"), k) for st, story_id, repeat in rows
+                 if st.speaker_id is not None and story_id is not None and not repeat
+                 for k in stored_keys(st.speaker_id, st.text)]
         marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
-        with self._lock:
-            stored = self._all(
-                f"""INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})
-                    VALUES {marks} RETURNING id, speaker_id, text, published, story_id IS NOT NULL AND NOT is_repeat""",
-                [v for row in values for v in row],
-            )
-            keys = key_rows((r[0], r[1], r[2], r[3]) for r in stored if r[4])  # what dedup compares with
-            if keys:
-                self._many("INSERT INTO statement_keys (key, published, statement_id) VALUES (%s, %s, %s)", keys)
+        self._exec(
+            f"""WITH ins AS (INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})
+                             VALUES {marks}
+                             RETURNING id, speaker_id, text, story_id IS NOT NULL AND NOT is_repeat AS keyed)
+                INSERT INTO statement_keys (key, published, statement_id)
+                SELECT DISTINCT k.key, %s::bigint, ins.id FROM ins
+                JOIN unnest(%s::text[], %s::text[], %s::integer[]) AS k (speaker_id, text, key)
+                  ON k.speaker_id = ins.speaker_id AND k.text = ins.text
+                WHERE ins.keyed
+                ON CONFLICT DO NOTHING""",
+            [*(v for row in values for v in row), math.floor(pub),
+             [r[0] for r in keyed], [r[1] for r in keyed], [r[2] for r in keyed]],
+        )
 
     def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None:
         """The keywords of each topic id (from the rules), for ranking a story's key quotes."""
