@@ -351,6 +351,15 @@ def test_candidates_are_the_statements_that_could_match_inside_the_window(store:
     assert store.story_candidates("keldan", ["Bridge tolls stay frozen until the spring"], lo, T0 - timedelta(hours=8.5)) == []
 
 
+def test_a_quote_longer_than_the_parameter_limit_is_looked_up(store: StoreBackend, backend: str) -> None:
+    if backend == "sqlite":  # as built with SQLite's default before 3.32 (this build may allow more)
+        store._db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # type: ignore[attr-defined]
+    words = [f"w{i}x" for i in range(2000)]  # 6,000 keys
+    [first] = process_article(store, article(1, hours=-1), [said(" ".join(words))], T0, WINDOW)
+    lo, hi = T0 - timedelta(seconds=WINDOW), T0 + timedelta(seconds=WINDOW)
+    assert [sid for sid, _ in store.story_candidates("keldan", [" ".join(words[:1500])], lo, hi)] == [first.story_id]
+
+
 def test_prune_takes_the_keys_of_the_statements_it_removes(store: StoreBackend) -> None:
     def keys() -> int:
         return int(store._one("SELECT COUNT(*) FROM statement_keys")[0])  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ The others are keyed in statement_keys (watchers.store.shingles), which is how c
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -42,19 +43,19 @@ class StoryQueries(Connection):
         keys = query_keys(speaker_id, texts)
         if not keys:
             return []
-        marks = ", ".join("?" * len(keys))
-        # SQLITE-ONLY: "+speaker_id" keeps the planner off the (speaker, time) index, which it prefers
-        # (a range scan of ALL the speaker's statements, each checked against the key list): the key
-        # ranges drive, and the statements are fetched by id.
+        # SQLITE-ONLY: the keys as one JSON parameter (a long quote has more keys than some builds allow
+        # parameters). "+speaker_id" keeps the planner off the (speaker, time) index, which it prefers (a
+        # range scan of ALL the speaker's statements, each checked against the key list): the key ranges
+        # drive, and the statements are fetched by id.
         return [
             (r[0], r[1])
             for r in self._all(
-                f"""SELECT story_id, text FROM statements
+                """SELECT story_id, text FROM statements
                     WHERE id IN (SELECT statement_id FROM statement_keys
-                                 WHERE key IN ({marks}) AND published BETWEEN ? AND ?)
+                                 WHERE key IN (SELECT value FROM json_each(?)) AND published BETWEEN ? AND ?)
                       AND +speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL AND published BETWEEN ? AND ?
                     ORDER BY published DESC, id DESC""",
-                (*keys, math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
+                (json.dumps(keys), math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
             )
         ]
 
