@@ -7,6 +7,7 @@ The tests taking `store` or `db_url` run on both store backends (tests/conftest.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import replace
@@ -295,3 +296,38 @@ def test_one_article_in_two_feeds_with_plain_guids_is_still_seen_once(store: Sto
     assert process_article(store, a, [said("We will not raise income tax this year")], T0, WINDOW)
     assert store.article_seen(b.id, b.url)  # through the canonical URL
     assert process_article(store, b, [said("We will not raise income tax this year")], T0, WINDOW) == []
+
+
+# -- a busy speaker: no blind spot
+
+
+def _distinct_statements(n: int) -> list[str]:
+    """n statements that no two of the fuzzy rules call the same: made-up words from a seeded generator."""
+    rng = random.Random(12)
+    syllables = ["ka", "lo", "ven", "ri", "sa", "mor", "tel", "an", "bu", "dra", "fe", "gi", "hol", "ist"]
+    common = ["the", "ministry", "will", "not", "and", "we", "have", "a", "of", "to", "in", "for"]
+    out: list[str] = []
+    while len(out) < n:
+        words = [rng.choice(common) if rng.random() < 0.3 else "".join(rng.choices(syllables, k=3))
+                 for _ in range(rng.randint(9, 16))]
+        text = " ".join(words).capitalize()
+        if all(not match_score(normalise(text), normalise(o)) for o in out[-50:]):
+            out.append(text)
+    return out
+
+
+def test_a_repeat_of_the_oldest_statement_is_found_however_many_came_after(store: StoreBackend) -> None:
+    texts = _distinct_statements(401)  # more than the 300 candidates dedup used to compare with
+    [oldest] = run(store, article(0, hours=-60), [said(TAX)])
+    for i, text in enumerate(texts, 1):
+        assert [e.new for e in run(store, article(i, hours=-60 + i * 0.1), [said(text)])] == [True]
+    # Another outlet carries the oldest quote trimmed, re-punctuated and with a word changed.
+    rewrite = "We won't raise income tax this year - and we will not balance the budget on the backs of families!"
+    assert match_score(normalise(rewrite), normalise(TAX))  # the rules call it the same statement
+    events = run(store, article(1000, outlet="Civic Post"), [said(rewrite)])
+    assert [(e.story_id, e.new) for e in events] == [(oldest.story_id, False)]
+    # and a trimmed copy of one in the middle, by its story
+    middle = texts[150].split()
+    [mid_event] = store.article_stories(f"art-{151}")
+    events = run(store, article(1001, outlet="Valley Courier"), [said(" ".join(middle[2:]) + ".")])
+    assert [(e.story_id, e.new) for e in events] == [(mid_event[1], False)]

@@ -20,6 +20,7 @@ import watchers.store
 import watchers.store.sqlite.schema as store_module
 from watchers.model import Article, FeedState, Statement
 from watchers.store import AsyncStore, Store, StoreBackend, StoreError, connect, open_backend
+from watchers.store.shingles import query_keys, stored_keys
 from watchers.stories.dedup import process_article
 from watchers.stories.fingerprint import MAX_DISTANCE
 
@@ -329,3 +330,65 @@ def test_the_store_imports_nothing_above_it() -> None:
                 continue
             found += [f"{path.name}: {n}" for n in names if any(n == m or n.startswith(m + ".") for m in above)]
     assert found == []
+
+
+# -- level-3 candidates: statement keys
+
+
+LONG = "The regional councils will get their share of the rail money by June, and not a week later"
+
+
+def test_candidates_are_the_statements_that_could_match_inside_the_window(store: StoreBackend) -> None:
+    [long_] = process_article(store, article(1, hours=-10), [said(LONG)], T0, WINDOW)
+    [short] = process_article(store, article(2, hours=-9), [said("Nonsense from start to finish")], T0, WINDOW)
+    process_article(store, article(3, hours=-8), [said("Bridge tolls stay frozen until the spring")], T0, WINDOW)
+    process_article(store, article(4, hours=-200), [said("The rail money arrives by June for the regional councils")], T0, WINDOW)
+    lo, hi = T0 - timedelta(seconds=WINDOW), T0 + timedelta(seconds=WINDOW)
+    # a five-word run of the long text, and the short one with a word changed
+    found = store.story_candidates("keldan", ["their share of the rail", "Nonsense from beginning to finish"], lo, hi)
+    assert sorted(found) == sorted([(long_.story_id, LONG), (short.story_id, "Nonsense from start to finish")])
+    assert store.story_candidates("brask", [LONG], lo, hi) == []  # another speaker's words
+    assert store.story_candidates("keldan", ["Bridge tolls stay frozen until the spring"], lo, T0 - timedelta(hours=8.5)) == []
+
+
+def test_a_quote_longer_than_the_parameter_limit_is_looked_up(store: StoreBackend, backend: str) -> None:
+    if backend == "sqlite":  # as built with SQLite's default before 3.32 (this build may allow more)
+        store._db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # type: ignore[attr-defined]
+    words = [f"w{i}x" for i in range(2000)]  # 6,000 keys
+    [first] = process_article(store, article(1, hours=-1), [said(" ".join(words))], T0, WINDOW)
+    lo, hi = T0 - timedelta(seconds=WINDOW), T0 + timedelta(seconds=WINDOW)
+    assert [sid for sid, _ in store.story_candidates("keldan", [" ".join(words[:1500])], lo, hi)] == [first.story_id]
+
+
+def test_prune_takes_the_keys_of_the_statements_it_removes(store: StoreBackend) -> None:
+    def keys() -> int:
+        return int(store._one("SELECT COUNT(*) FROM statement_keys")[0])  # type: ignore[attr-defined]
+
+    process_article(store, article(1, hours=-500), [said(LONG)], T0 - timedelta(hours=500), WINDOW)
+    old_keys = keys()
+    [kept] = process_article(store, article(2, hours=-2), [said("Bridge tolls stay frozen until the spring")], T0 - timedelta(hours=2), WINDOW)
+    total = keys()
+    assert 0 < old_keys < total
+    assert store.prune(T0, retention=1 * HOUR, window=WINDOW) == 2  # the old story and its article
+    assert keys() == total - old_keys
+    lo, hi = T0 - timedelta(seconds=WINDOW), T0 + timedelta(seconds=WINDOW)
+    assert store.story_candidates("keldan", ["Bridge tolls stay frozen until spring"], lo, hi) == [
+        (kept.story_id, "Bridge tolls stay frozen until the spring")]
+
+
+def test_statement_keys_find_what_outlets_keep_of_a_quote() -> None:
+    stored = set(stored_keys("keldan", LONG))
+    assert len(stored) < len(LONG.split()) - 2  # a long text keeps only its winnowed keys
+
+    def shares(text: str, speaker: str = "keldan") -> bool:
+        return bool(stored & set(query_keys(speaker, [text])))
+
+    words = LONG.split()
+    # every run of five words, wherever it starts (winnowing guarantees it), and re-punctuated
+    assert all(shares(" ".join(words[i:i + 5]).upper() + "!") for i in range(len(words) - 4))
+    assert shares(LONG.replace("councils", "council").replace("June,", "July -"))  # inflection, a word changed
+    assert not shares(LONG, "brask")  # keys are per speaker
+    assert not shares("The rail programme is fully funded for the councils")  # no three words in a row in common
+    # short texts: pairs for four to six words, single words below
+    assert set(stored_keys("keldan", "in the home stretch")) & set(query_keys("keldan", ["in the final stretch"]))
+    assert set(stored_keys("keldan", "honest and trustworthy")) & set(query_keys("keldan", ["honest, trustworthy"]))

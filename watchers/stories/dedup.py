@@ -13,7 +13,9 @@ this order (the first level that applies wins):
    (extraction may differ slightly between two copies). From the same outlet it is that outlet's own
    article again (moved, retitled): new_source=False and it is not added as a second source.
 3. Same statement: per tracked speaker, each statement is compared with that speaker's statements
-   published within the window (an indexed range on speaker and time, newest MAX_CANDIDATES only).
+   published within the window that could match it: those sharing a word-shingle key with it
+   (watchers.store.shingles: any run of five words in common, or three with a short text). However
+   many statements the speaker has in the window, a repeat of the oldest is found.
    Texts are normalised (case, accents, punctuation, apostrophes) and match when they are the same text
    lightly edited (`fuzz.ratio` >= LIGHT_EDIT_RATIO) or one is the other trimmed or extended
    (`fuzz.partial_ratio` >= TRIM_PARTIAL_RATIO, shorter side at least MIN_TRIM_WORDS words). A match
@@ -48,10 +50,6 @@ from watchers.statements.similarity import match_score, normalise
 from watchers.store import StoreBackend
 from watchers.stories.fingerprint import MAX_DISTANCE, simhash
 
-# Level-3 candidates per speaker and article: the newest distinct statements in the window. A speaker
-# rarely says more than a few dozen distinct things in three days; the cap keeps a pathological burst
-# from making dedup cost grow with history.
-MAX_CANDIDATES = 300
 # A follow-up opens a new story only with a new direct quote at least this long (see module docstring).
 MIN_FOLLOWUP_WORDS = 4
 # Level 1 by title only for titles of at least this many words: "Live updates" or "Morning briefing"
@@ -187,10 +185,10 @@ def process_article(
         events: list[StoryEvent] = []
         rows: list[tuple[Statement, str | None, bool]] = []
         for speaker_id in [*by_speaker, *(s for s in near_stories if s not in by_speaker)]:
+            texts = [st.text for st in by_speaker.get(speaker_id, ())]
             candidates = [
-                Candidate(sid, normalise(text))
-                for sid, text in store.story_candidates(speaker_id, lo, hi, MAX_CANDIDATES)
-            ]
+                Candidate(sid, normalise(text)) for sid, text in store.story_candidates(speaker_id, texts, lo, hi)
+            ] if texts else []
             for a in assign(by_speaker.get(speaker_id, ()), candidates, near_stories.get(speaker_id, ())):
                 new = a.story_id is None
                 story_id = story_id_for(article.id, speaker_id) if a.story_id is None else a.story_id

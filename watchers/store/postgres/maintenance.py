@@ -13,6 +13,8 @@ from watchers.statements.similarity import normalise
 from watchers.store.bands import BANDS, bands, to_signed
 from watchers.store.columns import STATEMENT_COLUMNS, statement_values, ts_req
 from watchers.store.postgres.connection import Connection, clean_params
+from watchers.store.postgres.schema import index_statements
+from watchers.store.shingles import key_rows
 
 _ARTICLE_COLUMNS = "id, url, title, norm_title, feed, outlet, published, seen_at, fingerprint, fp0, fp1, fp2, fp3"
 # Tables whose rows a bulk load may already hold (a re-run, a restore over a partial copy): loaded
@@ -33,6 +35,12 @@ class Maintenance(Connection):
         cutoff = ts_req(now) - max(retention, window)
         old = "SELECT id FROM stories WHERE last_seen < %s"
         with self.transaction():
+            self._many(  # the dedup keys of the statements about to go (computed, not indexed by id)
+                "DELETE FROM statement_keys WHERE key = %s AND published = %s AND statement_id = %s",
+                key_rows(self._all(
+                    f"""SELECT id, speaker_id, text, published FROM statements
+                        WHERE is_repeat = FALSE AND story_id IN ({old})""", (cutoff,))),
+            )
             for table in ("statements", "story_sources", "story_topics", "deliveries", "outbox"):
                 self._exec(f"DELETE FROM {table} WHERE story_id IN ({old})", (cutoff,))
             stories = self._exec("DELETE FROM stories WHERE last_seen < %s", (cutoff,)).rowcount
@@ -82,6 +90,7 @@ class Maintenance(Connection):
         rows: dict[str, list[Sequence[Any]]] = {"articles": [], "stories": [], "story_sources": [], "statements": []}
         created: set[str] = set()  # the first row of a story creates it (DO NOTHING keeps no order within a batch)
         with self.transaction():
+            first_id = int(self._one("SELECT COALESCE(MAX(id), 0) FROM statements")[0])
             for table, (columns, _) in _MERGED.items():
                 self._exec(f"CREATE TEMP TABLE load_{table} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
 
@@ -116,6 +125,8 @@ class Maintenance(Connection):
             flush()
             for table, (columns, key) in _MERGED.items():
                 self._exec(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM load_{table} ON CONFLICT ({key}) DO NOTHING")
+            with self._lock:
+                index_statements(self._db, first_id)  # their dedup keys (watchers.store.shingles)
         return count
 
     def optimize(self) -> None:

@@ -26,6 +26,7 @@ import psycopg
 from watchers.store.backend import StoreError
 from watchers.store.bands import BANDS
 from watchers.store.postgres.connection import Db
+from watchers.store.shingles import key_rows
 
 # Give up connecting after this long: a server that is down should be reported, not waited for.
 CONNECT_TIMEOUT_S = 10
@@ -211,11 +212,42 @@ def _migrate_3_to_4(db: Db) -> None:
     _script(db, "ALTER TABLE feeds ADD COLUMN configured_url TEXT;")
 
 
+def _migrate_4_to_5(db: Db) -> None:
+    # The twin of SQLite's step 5: (key, published, statement_id) as the primary key, so a key's
+    # lookup is an index range inside the dedup window; keys computed in Python (watchers.store.shingles).
+    _script(db,
+        """
+        CREATE TABLE statement_keys (
+            key INTEGER NOT NULL,
+            published BIGINT NOT NULL,
+            statement_id BIGINT NOT NULL,
+            PRIMARY KEY (key, published, statement_id)
+        );
+        """
+    )
+    index_statements(db, 0)
+
+
+def index_statements(db: Db, after_id: int) -> None:
+    """Key the statements with ids above after_id that dedup compares with (not repeats, in a story)."""
+    with db.cursor(name="quotewatch_index_statements") as rows:  # server-side: any number of rows
+        rows.execute(
+            """SELECT id, speaker_id, text, published FROM statements
+               WHERE id > %s AND is_repeat = FALSE AND story_id IS NOT NULL""",
+            (after_id,),
+        )
+        keys = key_rows(rows)
+    with db.cursor() as cur, cur.copy("COPY statement_keys (key, published, statement_id) FROM STDIN") as copy:
+        for row in keys:
+            copy.write_row(row)
+
+
 MIGRATIONS: dict[int, Callable[[Db], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

@@ -7,6 +7,7 @@ generated column, see schema.py), where SQLite maintains its FTS5 rows by hand.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from watchers.model import Source, Statement, Story
 from watchers.statements.keyquotes import key_quotes
 from watchers.store.columns import STATEMENT_COLUMNS, dt_req, statement_from_row, statement_values, ts_req
 from watchers.store.postgres.connection import Connection, Db
+from watchers.store.shingles import query_keys, stored_keys
 
 
 class StoryQueries(Connection):
@@ -24,18 +26,23 @@ class StoryQueries(Connection):
         self._topic_terms: dict[str, tuple[str, ...]] = {}
 
     def story_candidates(
-        self, speaker_id: str, since: datetime, until: datetime, limit: int
+        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
     ) -> list[tuple[str, str]]:
         """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
-        since and until, newest first, at most limit (an index range scan on speaker and time)."""
+        since and until that share a word-shingle key with one of texts (watchers.store.shingles),
+        newest first. One index range per key, however many statements the speaker has."""
+        keys = query_keys(speaker_id, texts)
+        if not keys:
+            return []
         return [
             (r[0], r[1])
             for r in self._all(
                 """SELECT story_id, text FROM statements
-                   WHERE speaker_id = %s AND is_repeat = FALSE AND published BETWEEN %s AND %s
-                     AND story_id IS NOT NULL
-                   ORDER BY published DESC, id DESC LIMIT %s""",
-                (speaker_id, ts_req(since), ts_req(until), limit),
+                   WHERE id IN (SELECT statement_id FROM statement_keys
+                                WHERE key = ANY(%s) AND published BETWEEN %s AND %s)
+                     AND speaker_id = %s AND is_repeat = FALSE AND story_id IS NOT NULL AND published BETWEEN %s AND %s
+                   ORDER BY published DESC, id DESC""",
+                (keys, math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
             )
         ]
 
@@ -77,12 +84,27 @@ class StoryQueries(Connection):
             for st, story_id, repeat in rows
             if st.speaker_id is not None
         ]
-        if values:
-            self._many(
-                f"""INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})
-                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-                values,
-            )
+        if not values:
+            return
+        # The dedup keys (watchers.store.shingles) of the rows dedup compares with, inserted by the same
+        # statement (one round trip): joined to the new rows by speaker and text, their ids unknown here.
+        keyed = [(st.speaker_id, st.text.replace("\x00", "\ufffd"), k) for st, story_id, repeat in rows
+                 if st.speaker_id is not None and story_id is not None and not repeat
+                 for k in stored_keys(st.speaker_id, st.text)]
+        marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
+        self._exec(
+            f"""WITH ins AS (INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})
+                             VALUES {marks}
+                             RETURNING id, speaker_id, text, story_id IS NOT NULL AND NOT is_repeat AS keyed)
+                INSERT INTO statement_keys (key, published, statement_id)
+                SELECT DISTINCT k.key, %s::bigint, ins.id FROM ins
+                JOIN unnest(%s::text[], %s::text[], %s::integer[]) AS k (speaker_id, text, key)
+                  ON k.speaker_id = ins.speaker_id AND k.text = ins.text
+                WHERE ins.keyed
+                ON CONFLICT DO NOTHING""",
+            [*(v for row in values for v in row), math.floor(pub),
+             [r[0] for r in keyed], [r[1] for r in keyed], [r[2] for r in keyed]],
+        )
 
     def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None:
         """The keywords of each topic id (from the rules), for ranking a story's key quotes."""

@@ -11,7 +11,9 @@ from watchers.model import Article, Statement
 from watchers.statements.similarity import normalise
 from watchers.store.bands import BANDS, bands, to_signed
 from watchers.store.columns import STATEMENT_COLUMNS, statement_values, ts_req
+from watchers.store.shingles import key_rows
 from watchers.store.sqlite.connection import Connection
+from watchers.store.sqlite.schema import index_statements
 
 
 class Maintenance(Connection):
@@ -24,6 +26,12 @@ class Maintenance(Connection):
         cutoff = ts_req(now) - max(retention, window)
         old = "SELECT id FROM stories WHERE last_seen < ?"
         with self.transaction():
+            self._db.executemany(  # the dedup keys of the statements about to go (computed, not indexed by id)
+                "DELETE FROM statement_keys WHERE key = ? AND published = ? AND statement_id = ?",
+                key_rows(self._all(
+                    f"""SELECT id, speaker_id, text, published FROM statements
+                        WHERE is_repeat = 0 AND story_id IN ({old})""", (cutoff,))),
+            )
             # SQLITE-ONLY: external-content FTS5 rows are removed with the 'delete' command and old values.
             self._db.execute(
                 f"""INSERT INTO statements_fts (statements_fts, rowid, text, speaker_id)
@@ -132,6 +140,7 @@ class Maintenance(Connection):
                    SELECT id, text, speaker_id FROM statements WHERE id > ? AND is_repeat = 0""",
                 (first_id,),
             )
+            index_statements(self._db, first_id)  # their dedup keys (watchers.store.shingles)
         return count
 
     def optimize(self) -> None:

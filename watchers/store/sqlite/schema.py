@@ -8,6 +8,8 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
      near-duplicate lookup an index lookup (see watchers.store.bands)
   4  feeds.configured_url: the rules URL the stored url was last reset from (an edit of the rules URL
      resets url and validators; a permanent redirect changes url only)
+  5  statement_keys: word-shingle keys of the statements dedup compares with (watchers.store.shingles),
+     so that level 3 looks up the few statements that could match a new quote, not the newest N
 
 A database file of any earlier version is upgraded step by step when a Store opens it; a newer one is
 refused with a message (an older quotewatch must not write a schema it does not know).
@@ -20,6 +22,7 @@ from collections.abc import Callable
 
 from watchers.store.backend import StoreError
 from watchers.store.bands import BANDS
+from watchers.store.shingles import key_rows
 
 # Wait this long for a lock held by another connection (a reader checkpointing, a second process)
 # before failing: long enough to ride out a checkpoint, short enough to surface a stuck peer.
@@ -205,11 +208,40 @@ def _migrate_3_to_4(db: sqlite3.Connection) -> None:
     _script(db, "ALTER TABLE feeds ADD COLUMN configured_url TEXT;")
 
 
+def _migrate_4_to_5(db: sqlite3.Connection) -> None:
+    # (key, published, statement_id): a key's lookup is an index range inside the dedup window. Only
+    # the rows dedup compares with (not repeats, in a story) are keyed; the keys are computed in Python.
+    _script(db,
+        """
+        CREATE TABLE statement_keys (
+            key INTEGER NOT NULL,             -- 32-bit shingle hash
+            published INTEGER NOT NULL,       -- the statement's published time, rounded down to the second
+            statement_id INTEGER NOT NULL,
+            PRIMARY KEY (key, published, statement_id)
+        ) WITHOUT ROWID;
+        """
+    )
+    index_statements(db, 0)
+
+
+def index_statements(db: sqlite3.Connection, after_id: int) -> None:
+    """Key the statements with ids above after_id that dedup compares with (see _migrate_4_to_5)."""
+    rows = db.execute(
+        """SELECT id, speaker_id, text, published FROM statements
+           WHERE id > ? AND is_repeat = 0 AND story_id IS NOT NULL""",
+        (after_id,),
+    )
+    while batch := rows.fetchmany(5000):
+        db.executemany("INSERT OR IGNORE INTO statement_keys (key, published, statement_id) VALUES (?, ?, ?)",
+                       key_rows(batch))
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

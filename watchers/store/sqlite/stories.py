@@ -3,10 +3,13 @@ dedup opens and extends, and a story read back whole for its alert.
 
 The decisions are watchers.stories.dedup's; this module only stores them. A statement whose text the
 story already holds is kept as a repeat (is_repeat = 1): on record, but out of search and candidates.
+The others are keyed in statement_keys (watchers.store.shingles), which is how candidates are found.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -20,6 +23,7 @@ from watchers.store.columns import (
     statement_values,
     ts_req,
 )
+from watchers.store.shingles import key_rows, query_keys
 from watchers.store.sqlite.connection import Connection
 
 
@@ -31,18 +35,27 @@ class StoryQueries(Connection):
         self._topic_terms: dict[str, tuple[str, ...]] = {}
 
     def story_candidates(
-        self, speaker_id: str, since: datetime, until: datetime, limit: int
+        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
     ) -> list[tuple[str, str]]:
         """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
-        since and until, newest first, at most limit (an index range scan on speaker and time)."""
+        since and until that share a word-shingle key with one of texts (watchers.store.shingles),
+        newest first. One index range per key, however many statements the speaker has."""
+        keys = query_keys(speaker_id, texts)
+        if not keys:
+            return []
+        # SQLITE-ONLY: the keys as one JSON parameter (a long quote has more keys than some builds allow
+        # parameters). "+speaker_id" keeps the planner off the (speaker, time) index, which it prefers (a
+        # range scan of ALL the speaker's statements, each checked against the key list): the key ranges
+        # drive, and the statements are fetched by id.
         return [
             (r[0], r[1])
             for r in self._all(
                 """SELECT story_id, text FROM statements
-                   WHERE speaker_id = ? AND is_repeat = 0 AND published BETWEEN ? AND ?
-                     AND story_id IS NOT NULL
-                   ORDER BY published DESC, id DESC LIMIT ?""",
-                (speaker_id, ts_req(since), ts_req(until), limit),
+                    WHERE id IN (SELECT statement_id FROM statement_keys
+                                 WHERE key IN (SELECT value FROM json_each(?)) AND published BETWEEN ? AND ?)
+                      AND +speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL AND published BETWEEN ? AND ?
+                    ORDER BY published DESC, id DESC""",
+                (json.dumps(keys), math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
             )
         ]
 
@@ -96,6 +109,12 @@ class StoryQueries(Connection):
                     self._db.execute(
                         "INSERT INTO statements_fts (rowid, text, speaker_id) VALUES (?, ?, ?)",
                         (cur.lastrowid, st.text, st.speaker_id),
+                    )
+                if not repeat and story_id is not None:  # what dedup compares with: keyed
+                    assert cur.lastrowid is not None
+                    self._db.executemany(
+                        "INSERT OR IGNORE INTO statement_keys (key, published, statement_id) VALUES (?, ?, ?)",
+                        key_rows([(cur.lastrowid, st.speaker_id, st.text, pub)]),
                     )
 
     def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None:
