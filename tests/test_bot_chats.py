@@ -210,3 +210,27 @@ async def test_the_fakes_chat_members_are_chat_members_of_the_spec(h: Harness) -
     channel.bot_status = None
     got = await h.app.bot.get_chat_member("@harbour_desk", h.app.bot.id)
     assert got.status == "administrator" and got.can_post_messages  # type: ignore[attr-defined]
+
+
+def test_a_listed_quote_keeps_no_writers_comma_and_names_each_outlet_once() -> None:
+    from datetime import UTC, datetime
+
+    from bot.commands.queries import format_hit, group_hits
+    from watchers.store import StatementHit
+
+    now = datetime(2026, 3, 14, 16, 0, tzinfo=UTC)
+
+    def hit(outlet: str, text: str, story: str | None = "s1") -> StatementHit:
+        return StatementHit("kovalenko", "Marta Kovalenko", text, "direct", now, f"https://{outlet}.example/1",
+                            "Title", outlet, story)
+
+    hits = [hit("ledger", "We will not tax the harvest twice,"), hit("courier", "We will not tax the harvest twice."),
+            hit("ledger", "We will not tax the harvest twice"), hit("courier", "Prices will hold all winter,"),
+            hit("times", "We will not tax the harvest twice.", story=None)]
+    groups = group_hits(hits, 10)
+    assert [[h.outlet for h in g] for g in groups] == [["ledger", "courier"], ["courier"], ["times"]]
+    text = format_hit(groups[0], now)
+    assert text.startswith("“We will not tax the harvest twice”") and text.count(">ledger</a>") == 1
+    assert '<a href="https://courier.example/1">courier</a>' in text
+    assert format_hit(groups[1], now).startswith("“Prices will hold all winter”")
+    assert len(group_hits(hits, 2)) == 2

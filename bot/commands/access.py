@@ -95,6 +95,9 @@ async def remote_chat(update: Update, context: Context, target: str) -> Chat:
             member = None
         if member is None or member.status not in MANAGERS:
             raise UserError(f"Only the administrators of {title} can change its subscriptions.")
+    allowlist = ctx(context).rules().settings.telegram.allowlist
+    if allowlist and chat.id not in allowlist and not is_admin(update, context):
+        raise UserError(f"Sorry, this bot is private: {title} is not on its list of chats.")
     if not bot_may_post(chat, me):
         raise UserError(f"I cannot post in {title}: make the bot an administrator allowed to post messages.")
     return chat

@@ -54,7 +54,7 @@ async def cmd_watches(update: Update, context: Context) -> None:
 
 
 async def cmd_subscribe(update: Update, context: Context) -> None:
-    """Subscribe this chat to watches (no argument: choose from a list)."""
+    """Subscribe this chat (or a channel you run) to watches; alone, a list to tap."""
     names = words(update)
     if not names:
         await send_picker(update, context)
@@ -66,7 +66,7 @@ async def cmd_subscribe(update: Update, context: Context) -> None:
 
 
 async def cmd_unsubscribe(update: Update, context: Context) -> None:
-    """Unsubscribe this chat from watches (no argument: from all of them)."""
+    """Unsubscribe this chat (or a channel you run); alone, from everything."""
     names = words(update)
     chat = update.effective_chat
     if names and _OTHER_CHAT.fullmatch(names[0]):
