@@ -234,3 +234,18 @@ def test_a_listed_quote_keeps_no_writers_comma_and_names_each_outlet_once() -> N
     assert '<a href="https://courier.example/1">courier</a>' in text
     assert format_hit(groups[1], now).startswith("“Prices will hold all winter”")
     assert len(group_hits(hits, 2)) == 2
+
+
+async def test_a_channel_reader_cannot_toggle_the_channels_subscriptions_with_a_button(h: Harness) -> None:
+    h.fake.chat(CHANNEL, "channel", "Harbour Desk", admins={USER}, username="harbour_desk")
+    h.fake.channel_posts(CHANNEL, "/subscriptions")
+    await settle(h, CHANNEL, 1)
+    [picker] = h.fake.messages(CHANNEL)
+    reader = 4242
+    h.fake.user_presses(CHANNEL, picker.message_id, "tog:grain-watch", user_id=reader)
+    h.fake.user_presses(CHANNEL, picker.message_id, "tog:port-watch", user_id=USER)
+    for _ in range(300):
+        if h.store.subscriptions(CHANNEL):
+            break
+        await asyncio.sleep(0.01)
+    assert h.store.subscriptions(CHANNEL) == ["port-watch"]  # the admin's tap, not the reader's

@@ -43,8 +43,8 @@ async def may_manage_chat(update: Update, context: Context) -> bool:
         return False
     if chat.type == ChatType.PRIVATE or is_admin(update, context):
         return True
-    if chat.type == ChatType.CHANNEL:
-        return True  # only a channel's admins can post in it
+    if chat.type == ChatType.CHANNEL and update.channel_post is not None:
+        return True  # only a channel's admins can post in it (a button under a post is tapped by readers)
     message = update.effective_message
     if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
         return True  # an anonymous administrator: only administrators can post as the group itself
