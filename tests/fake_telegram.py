@@ -549,6 +549,17 @@ class FakeTelegram:
         message["date"], message["edit_date"] = old.date, int(time.time())
         return self._push({"edited_message": message})
 
+    def bot_membership_changes(self, chat_id: int | str, status: str, *, user_id: int = 1) -> dict[str, Any]:
+        """A chat's administrator adds the bot to it (status "member"/"administrator") or removes it ("left",
+        "kicked"): the my_chat_member update Telegram sends the bot."""
+        chat = self.chat(chat_id)
+        old = self._bot_member(chat)
+        chat.bot_status = status
+        return self._push({"my_chat_member": {
+            "chat": chat.as_json(), "from": {"id": user_id, "is_bot": False, "first_name": "Dana"},
+            "date": int(time.time()), "old_chat_member": old, "new_chat_member": self._bot_member(chat),
+        }})
+
     def _incoming(self, chat: FakeChat, text: str, sender: dict[str, Any] | None,
                   message_id: int | None = None) -> dict[str, Any]:
         """The Message JSON of a user's message (recorded in the chat when new)."""

@@ -119,9 +119,9 @@ async def test_a_rules_chat_that_removed_the_bot_is_reported_to_the_admins_once(
     await h.reply(USER, "/help")
     assert len(h.fake.messages(ADMIN)) == 1  # once, not once per alert
     assert caplog.text.count("a chat named in the rules blocked or removed the bot") == 1
-    # back in the group, then removed again: that is news again
-    h.fake.chat(GROUP).bot_status = None
-    await h.reply(GROUP, "/watches", user_id=77)
+    # added back to the group, then removed again: that is news again
+    h.fake.bot_membership_changes(GROUP, "member", user_id=77)
+    await h.reply(USER, "/help")  # handled after the membership update
     h.fake.chat(GROUP).bot_status = "kicked"
     seed_story(h.store, "s9", speaker_id="voskov", speaker="Dmitri Voskov")
     h.store.enqueue(GROUP, "s9", "send")

@@ -134,8 +134,15 @@ async def on_any_update(update: Update, context: Context) -> None:
     """A chat that talks to the bot again (after blocking it, say) gets its subscriptions back.
 
     Runs before the commands (app.py registers it in an earlier group). Only what a person does counts:
-    a message or a button; membership updates (the bot removed from a group) do not."""
+    a message or a button; membership updates (the bot removed from a group) do not, though the bot
+    added back to a chat makes a later removal worth reporting again (BotContext.chat_back)."""
     chat = update.effective_chat
+    joined = update.my_chat_member
+    if chat is not None and joined is not None and joined.new_chat_member.status in MANAGERS + (
+        ChatMemberStatus.MEMBER,
+    ):
+        ctx(context).chat_back(chat.id)  # the bot is back in the chat: losing it again is news again
+        return
     person = update.effective_user is not None or update.channel_post is not None  # a channel post has no user
     if chat is None or not person or update.my_chat_member or update.chat_member:
         return
