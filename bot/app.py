@@ -3,9 +3,11 @@
 The service (bot/service.py) owns the life cycle: it calls build_application, then initialize(),
 start(), then long polling or its webhook server, and runs the outbox Sender (bot/delivery.py) beside it.
 
-Order of registration matters in one place: the CallbackQueryHandler for subscription buttons is
-separate from the commands, and every command goes through `commands.guarded` (allowlist, admin check,
-UserError -> polite reply) before its handler.
+Order of registration matters: the commands come first in group 0, then (in the same group, so only when
+no command matched) the pointers to /help for unknown commands and plain text in private chats. Commands
+are read from new messages and channel posts only (`NEW_POSTS`): editing an old message must not run its
+command again. The CallbackQueryHandler for subscription buttons is separate from the commands, and every
+command goes through `commands.guarded` (allowlist, admin check, UserError -> polite reply) first.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    MessageHandler,
     TypeHandler,
+    filters,
 )
 
 from bot import commands
@@ -40,6 +44,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("quotewatch.bot")
 
 SORRY = "Sorry, that failed on our side. The admins can find the details in the log."
+# New messages and channel posts; not their edits (an edit of "/unsubscribe" is not a second request).
+NEW_POSTS = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 
 
 def scrub_record(record: logging.LogRecord, tokens: Iterable[str]) -> None:
@@ -143,10 +149,32 @@ def build_application(
     # Group -1 runs before the commands (group 0) and does not stop them.
     application.add_handler(TypeHandler(Update, commands.on_any_update), group=-1)
     for command in commands.COMMANDS:
-        application.add_handler(CommandHandler(command.name, commands.guarded(command.handler, admin=command.admin)))
+        handler = commands.guarded(command.handler, admin=command.admin)
+        application.add_handler(CommandHandler(command.name, handler, filters=NEW_POSTS))
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(private & filters.COMMAND, commands.guarded(commands.on_unknown_command)))
+    application.add_handler(MessageHandler(private & filters.TEXT, commands.guarded(commands.on_plain_text)))
     application.add_handler(CallbackQueryHandler(commands.on_button, pattern=r"^tog:"))
+    application.bot_data[commands.BOT_DATA_KEY].notify_admins = admin_notifier(application, rules_provider)
     application.add_error_handler(_on_error)
     return application
+
+
+def admin_notifier(application: Application, rules: Callable[[], Rules]) -> Callable[[str], None]:  # type: ignore[type-arg]
+    """BotContext.notify_admins: send an HTML line to each of the bot's admins, in the background (it is
+    called from the Sender's round, which must not wait on it); a failure is logged, never raised."""
+
+    async def send(admin: int, text: str) -> None:
+        try:
+            await application.bot.send_message(admin, text, parse_mode="HTML")
+        except TelegramError as err:
+            log.warning("could not tell admin %s: %s", admin, scrub(str(err), application.bot.token))
+
+    def notify(text: str) -> None:
+        for admin in rules().settings.telegram.admins:
+            application.create_task(send(admin, text))
+
+    return notify
 
 
 class QuotewatchApplication(Application):  # type: ignore[type-arg]

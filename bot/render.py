@@ -9,12 +9,13 @@ Layout (HTML):
     <blockquote>“direct quote”</blockquote>
     <blockquote>“partial quote” <i>(partial quote)</i></blockquote>
     <blockquote><i>paraphrase:</i> indirect speech</blockquote>
-    📰 <a href="…">Outlet</a> 14:05 UTC — title
-    +N more
+    📰 <a href="…">Outlet</a> 14:05 UTC — title          one line per source, up to FULL_SOURCES of them;
+    📰 Also <a>Outlet B</a>, <a>Outlet C</a> and 26 more outlets     beyond that, the first source's
+                                                          line and the other outlets on one line
 
 Telegram refuses a message over 4096 characters after entity parsing, so when the story is too big the
-least important quotes go first (the last ones: quotes are best first), then sources from the end
-(replaced by "+N more"), and only then is the first quote itself shortened. Cuts are made on the
+least important quotes go first (the last ones: quotes are best first), then linked outlets from the
+end of the "Also" line (counted in "N more outlets"), and only then is the first quote itself shortened. Cuts are made on the
 plain text before escaping, so no tag or entity is ever cut in half.
 """
 
@@ -37,6 +38,11 @@ MAX_NAME = 120
 MAX_TITLE = 200
 MAX_QUOTE = 1000
 MAX_URL = 2000  # longer links are almost always tracking junk; the outlet name stays, unlinked
+# Up to this many sources each get their own line (outlet, time, title); a story carried more widely gets
+# one line for its first source and one "Also ..." line naming the other outlets, since 14 lines of
+# near-identical titles say less than the list of who carried it.
+FULL_SOURCES = 4
+LINKED_OUTLETS = 6  # outlets named (and linked) on the "Also" line before "and N more outlets"
 MIN_QUOTE = 80  # when even one quote does not fit, it is shortened, but not below this
 ELLIPSIS = "…"
 
@@ -179,35 +185,51 @@ def _html_source(s: _Link) -> str:
     return f"📰 {name} {_e(s.time)}{title}"
 
 
-def _html(c: _Content, n_quotes: int, n_sources: int) -> str:
+def _also(c: _Content, linked: int) -> str:
+    """The "Also ..." line: the outlets of the sources after the first, each once, the first `linked`
+    of them named with their first link, the rest counted."""
+    outlets: dict[str, str | None] = {}
+    for s in c.sources[1:]:
+        outlets.setdefault(s.outlet, s.url)
+    names = [f'<a href="{_e(url)}">{_e(name)}</a>' if url else _e(name) for name, url in list(outlets.items())[:linked]]
+    rest = len(outlets) - len(names)
+    more = f"{rest} more outlet{'s' if rest != 1 else ''}"
+    if not names:
+        return f"📰 Also {more}"
+    return "📰 Also " + (", ".join(names[:-1]) + " and " + names[-1] if not rest and len(names) > 1
+                        else ", ".join(names) + (f" and {more}" if rest else ""))
+
+
+def _html(c: _Content, n_quotes: int, linked: int) -> str:
     header = f"🗣 <b>{_e(c.speaker)}</b>"
     if c.topics:
         header += f" · <b>{_e(c.topics)}</b>"
     lines = [header, *(_html_quote(q) for q in c.quotes[:n_quotes])]
-    lines += [_html_source(s) for s in c.sources[:n_sources]]
-    if len(c.sources) > n_sources:
-        lines.append(f"+{len(c.sources) - n_sources} more")
+    if len(c.sources) <= FULL_SOURCES:
+        lines += [_html_source(s) for s in c.sources]
+    else:
+        lines += [_html_source(c.sources[0]), _also(c, linked)]
     return "\n".join(lines)
 
 
 def render_alert(story: Story, now: datetime | None = None) -> str:
     """The story as Telegram HTML, at most 4096 characters after entity parsing."""
     c = _content(story, now)
-    n_quotes, n_sources = len(c.quotes), len(c.sources)
-    text = _html(c, n_quotes, n_sources)
+    n_quotes, linked = len(c.quotes), LINKED_OUTLETS
+    text = _html(c, n_quotes, linked)
     while visible_length(text) > TELEGRAM_MAX_TEXT and n_quotes > 1:
         n_quotes -= 1
-        text = _html(c, n_quotes, n_sources)
-    while visible_length(text) > TELEGRAM_MAX_TEXT and n_sources > 1:
-        n_sources -= 1
-        text = _html(c, n_quotes, n_sources)
+        text = _html(c, n_quotes, linked)
+    while visible_length(text) > TELEGRAM_MAX_TEXT and linked > 0 and len(c.sources) > FULL_SOURCES:
+        linked -= 1
+        text = _html(c, n_quotes, linked)
     if visible_length(text) > TELEGRAM_MAX_TEXT and c.quotes:
-        # One quote and one source still too long (only possible with caps raised): shorten the quote.
+        # One quote and the sources still too long (only possible with caps raised): shorten the quote.
         over = visible_length(text) - TELEGRAM_MAX_TEXT
         first = c.quotes[0]
         short = _Quote(shorten(first.text, max(len(first.text) - over - 1, MIN_QUOTE)), first.kind, first.speaker)
         c = _Content(c.speaker, c.topics, (short,), c.sources)
-        text = _html(c, 1, n_sources)
+        text = _html(c, 1, linked)
     return text
 
 

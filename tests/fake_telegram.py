@@ -14,8 +14,12 @@ What it does, in the order a request goes through it:
   text   -> 400 can't parse entities (Telegram's HTML subset), message is too long, not modified
   then it does the thing, records the call (fake.calls) and the chat's messages (fake.messages(chat)).
 
-A test feeds the bot with fake.user_says(chat_id, "/subscribe x", user_id=...) and
-fake.user_presses(chat_id, message_id, data, user_id=...); getUpdates long-polls for them.
+A test feeds the bot with fake.user_says(chat_id, "/subscribe x", user_id=...) (anonymous=True: an
+anonymous group administrator, posting as the group), fake.channel_posts(chat_id, text),
+fake.user_edits(chat_id, message_id, text) and fake.user_presses(chat_id, message_id, data, user_id=...);
+getUpdates long-polls for them. A chat with a username (fake.chat(id, "channel", username="harbour_desk"))
+is found by "@harbour_desk" wherever a chat_id goes, as on Telegram; getChatMember answers a ChatMember
+of the spec, for users (admins, owner, members) and for the bot itself (FakeChat.bot_status).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from aiohttp import web
 
 TOKEN = "123456:TEST-token-never-shown"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Quotewatch", "username": "quotewatch_test_bot"}
+# Who a message from an anonymous group administrator is "from" (the group itself is its sender_chat).
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
 
 # The spec travels with the tests (copied from the shared spec with its licence: telegram-bot-api/README.md),
 # so a fresh clone needs nothing outside the repository.
@@ -373,6 +379,10 @@ class FakeChat:
     title: str | None = None
     admins: set[int] = field(default_factory=set)  # user ids getChatMember reports as administrators
     owner: int | None = None
+    username: str | None = None  # without the "@"
+    # The bot's own membership: "member" / "administrator" (in a channel: may post) / "left" / "kicked".
+    # None: what a working setup has (an administrator in a channel, a member elsewhere).
+    bot_status: str | None = None
     messages: dict[int, FakeMessage] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -382,6 +392,8 @@ class FakeChat:
             chat["first_name"] = self.title or f"User {self.id}"
         else:
             chat["title"] = self.title or f"Chat {self.id}"
+        if self.username:
+            chat["username"] = self.username
         return chat
 
 
@@ -454,15 +466,24 @@ class FakeTelegram:
     # -- chats and what a test looks at --
 
     def chat(self, chat_id: int | str, type: str | None = None, title: str | None = None,
-             admins: set[int] | None = None) -> FakeChat:
-        """The chat, created on first use: positive ids are private chats, negative ones groups."""
-        chat = self.chats.get(chat_id)
+             admins: set[int] | None = None, *, username: str | None = None) -> FakeChat:
+        """The chat, created on first use: positive ids are private chats, negative ones groups; "@name"
+        is the chat with that username when there is one."""
+        chat = self.chats.get(chat_id) or self._by_username(chat_id)
         if chat is None:
             kind = type or _default_type(chat_id)
             chat = self.chats[chat_id] = FakeChat(chat_id, kind, title)  # type: ignore[arg-type]
         if admins is not None:
             chat.admins = set(admins)
+        if username is not None:
+            chat.username = username
         return chat
+
+    def _by_username(self, chat_id: int | str) -> FakeChat | None:
+        if not isinstance(chat_id, str) or not chat_id.startswith("@"):
+            return None
+        name = chat_id[1:].lower()
+        return next((c for c in self.chats.values() if c.username and c.username.lower() == name), None)
 
     def messages(self, chat_id: int | str) -> list[FakeMessage]:
         """The bot's messages in a chat, oldest first."""
@@ -500,27 +521,66 @@ class FakeTelegram:
     # -- updates a test injects --
 
     def user_says(self, chat_id: int, text: str, *, user_id: int | None = None, chat_type: str | None = None,
-                  first_name: str = "Dana") -> dict[str, Any]:
-        """A user posts `text` in a chat (a private chat by default: chat id = user id)."""
+                  first_name: str = "Dana", anonymous: bool = False) -> dict[str, Any]:
+        """A user posts `text` in a chat (a private chat by default: chat id = user id). `anonymous`: an
+        anonymous administrator of a group, whose message comes from GroupAnonymousBot as the group."""
         chat = self.chat(chat_id, chat_type)
         user_id = user_id if user_id is not None else int(chat_id)
-        message_id = next(chat.ids)
+        sender = ANONYMOUS_ADMIN if anonymous else {"id": user_id, "is_bot": False, "first_name": first_name}
+        message = self._incoming(chat, text, sender)
+        if anonymous:
+            message["sender_chat"] = chat.as_json()
+        return self._push({"message": message})
+
+    def channel_posts(self, chat_id: int | str, text: str) -> dict[str, Any]:
+        """An administrator posts `text` in a channel: a channel_post, from nobody, sent as the channel."""
+        chat = self.chat(chat_id, "channel")
+        message = self._incoming(chat, text, None)
+        message["sender_chat"] = chat.as_json()
+        return self._push({"channel_post": message})
+
+    def user_edits(self, chat_id: int, message_id: int, text: str, *, user_id: int | None = None) -> dict[str, Any]:
+        """A user edits one of their earlier messages to `text`: an edited_message update."""
+        chat = self.chat(chat_id)
+        old = chat.messages[message_id]
+        old.text, old.edits = text, old.edits + 1
+        user_id = user_id if user_id is not None else int(chat_id)
+        message = self._incoming(chat, text, {"id": user_id, "is_bot": False, "first_name": "Dana"}, message_id)
+        message["date"], message["edit_date"] = old.date, int(time.time())
+        return self._push({"edited_message": message})
+
+    def bot_membership_changes(self, chat_id: int | str, status: str, *, user_id: int = 1) -> dict[str, Any]:
+        """A chat's administrator adds the bot to it (status "member"/"administrator") or removes it ("left",
+        "kicked"): the my_chat_member update Telegram sends the bot."""
+        chat = self.chat(chat_id)
+        old = self._bot_member(chat)
+        chat.bot_status = status
+        return self._push({"my_chat_member": {
+            "chat": chat.as_json(), "from": {"id": user_id, "is_bot": False, "first_name": "Dana"},
+            "date": int(time.time()), "old_chat_member": old, "new_chat_member": self._bot_member(chat),
+        }})
+
+    def _incoming(self, chat: FakeChat, text: str, sender: dict[str, Any] | None,
+                  message_id: int | None = None) -> dict[str, Any]:
+        """The Message JSON of a user's message (recorded in the chat when new)."""
         entities = []
         if text.startswith("/"):
             command = text.split()[0]
             entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command)})
         message: dict[str, Any] = {
-            "message_id": message_id,
-            "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+            "message_id": message_id if message_id is not None else next(chat.ids),
             "chat": chat.as_json(),
             "date": int(time.time()),
             "text": text,
         }
+        if sender is not None:
+            message["from"] = sender
         if entities:
             message["entities"] = entities
-        chat.messages[message_id] = FakeMessage(message_id, chat_id, text, None, entities, message["date"],
-                                                from_bot=False)
-        return self._push({"message": message})
+        if message_id is None:
+            chat.messages[message["message_id"]] = FakeMessage(message["message_id"], chat.id, text, None, entities,
+                                                               message["date"], from_bot=False)
+        return message
 
     def user_presses(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None) -> dict[str, Any]:
         """A user taps an inline keyboard button under the bot's message."""
@@ -585,6 +645,8 @@ class FakeTelegram:
 
     def _target(self, chat_id: int | str, counts: bool) -> FakeChat:
         """The chat a message goes to, after the fault checks and (when `counts`) the flood limits."""
+        named = self._by_username(chat_id)
+        chat_id = named.id if named is not None else chat_id
         if chat_id in self.unknown:
             raise ApiError(400, "Bad Request: chat not found")
         if chat_id in self.migrated:
@@ -595,6 +657,9 @@ class FakeTelegram:
         if chat_id in self.kicked:
             raise ApiError(403, "Forbidden: bot was kicked from the group chat")
         chat = self.chat(chat_id)
+        if chat.bot_status in ("left", "kicked"):
+            raise ApiError(403, "Forbidden: bot is not a member of the channel chat" if chat.type == "channel"
+                           else "Forbidden: bot was kicked from the group chat")
         if counts and self.enforce_limits:
             wait = self.flood.admit(chat_id, chat.type != "private", time.monotonic())
             if wait > 0:
@@ -722,15 +787,22 @@ class FakeTelegram:
     async def _m_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         return True
 
+    def _known(self, chat_id: int | str) -> int | str:
+        """A chat the fake has heard of: a "@name" nobody has is "chat not found", as on Telegram (sending
+        to one creates it, for the tests that only deliver to a "@channel" of the rules)."""
+        if isinstance(chat_id, str) and chat_id not in self.chats and self._by_username(chat_id) is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        return chat_id
+
     async def _m_getChat(self, params: dict[str, Any]) -> Any:
-        chat = self._target(params["chat_id"], counts=False)
+        chat = self._target(self._known(params["chat_id"]), counts=False)
         return {**chat.as_json(), "accent_color_id": 0, "max_reaction_count": 11,
                 "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
                                         "unique_gifts": False, "premium_subscription": False,
                                         "gifts_from_channels": False}}
 
     async def _m_getChatMember(self, params: dict[str, Any]) -> Any:
-        chat = self._target(params["chat_id"], counts=False)
+        chat = self._target(self._known(params["chat_id"]), counts=False)
         return self._member(chat, params["user_id"])
 
     async def _m_getChatAdministrators(self, params: dict[str, Any]) -> Any:
@@ -739,15 +811,32 @@ class FakeTelegram:
         return [self._member(chat, u) for u in users]
 
     def _member(self, chat: FakeChat, user_id: int) -> dict[str, Any]:
+        if user_id == BOT_USER["id"]:
+            return self._bot_member(chat)
         user = {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
         if chat.type == "private" and user_id == chat.id or chat.owner == user_id:
             return {"status": "creator", "user": user, "is_anonymous": False}
         if user_id in chat.admins:
-            rights = [f["name"] for f in self.spec.types["ChatMemberAdministrator"]["fields"]
-                      if f["required"] and f["name"] not in ("status", "user")]
-            return {"status": "administrator", "user": user, **dict.fromkeys(rights, False),
-                    "can_manage_chat": True}
+            return self._administrator(user, chat.type == "channel")
+        if chat.type == "channel":
+            return {"status": "left", "user": user}  # a channel's readers are not members to the API
         return {"status": "member", "user": user}
+
+    def _administrator(self, user: dict[str, Any], channel: bool) -> dict[str, Any]:
+        rights = [f["name"] for f in self.spec.types["ChatMemberAdministrator"]["fields"]
+                  if f["required"] and f["name"] not in ("status", "user")]
+        member = {"status": "administrator", "user": user, **dict.fromkeys(rights, False), "can_manage_chat": True}
+        if channel:
+            member["can_post_messages"] = True
+        return member
+
+    def _bot_member(self, chat: FakeChat) -> dict[str, Any]:
+        status = chat.bot_status or ("administrator" if chat.type == "channel" else "member")
+        if status == "administrator":
+            return self._administrator(BOT_USER, chat.type == "channel")
+        if status == "kicked":
+            return {"status": "kicked", "user": BOT_USER, "until_date": 0}
+        return {"status": status, "user": BOT_USER}
 
 
 def _default_type(chat_id: int | str) -> str:

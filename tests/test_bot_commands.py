@@ -320,8 +320,11 @@ async def test_status_reports_feeds_and_outbox(h: Harness) -> None:
     h.store.save_feed_state(FeedState("ledger", "https://ledger.example/feed.xml", last_poll=datetime.now(UTC),
                                       consecutive_errors=2, last_error="HTTP 503 from ledger.example"))
     text = await h.reply(ADMIN, "/status")
-    assert "ledger: 2 failed poll(s)" in text and "HTTP 503" in text
-    assert "courier: not polled yet" in text and "Outbox: 0 pending" in text
+    assert "ledger: 2 failed poll(s)" in text and "HTTP 503" in text and "Outbox: 0 pending" in text
+    # compact: counts and the feeds in error only; /status feeds lists every feed
+    assert "Feeds: 2 (0 ok, 1 in error, 1 not polled yet)" in text and "courier" not in text
+    full = await h.reply(ADMIN, "/status feeds")
+    assert "courier: not polled yet" in full and "ledger: 2 failed poll(s)" in full
 
 
 async def test_admin_commands_are_refused_to_others(h: Harness, rules_path: Path) -> None:
@@ -522,7 +525,7 @@ async def test_status_shows_last_success_next_poll_and_backoff(h: Harness) -> No
                                       last_success=now - timedelta(hours=1), consecutive_errors=3,
                                       last_error="HTTP 503 from ledger.example", last_error_at=now,
                                       next_poll=now + timedelta(minutes=40)))
-    text = await h.reply(ADMIN, "/status")
+    text = await h.reply(ADMIN, "/status FEEDS")
     assert "Outbox: 0 pending; last poll just now" in text
     assert "courier: last ok 2m ago, 7 items seen, next poll in 3m" in text
     assert "ledger: 3 failed poll(s) since just now, last ok 1h ago; backing off, next poll in 40m" in text

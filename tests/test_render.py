@@ -109,25 +109,44 @@ def test_a_100_kb_title_is_capped() -> None:
 
 
 def test_many_sources_are_cut_with_a_count_of_the_rest() -> None:
-    sources = tuple(source(i, title=f"Report number {i} on the harvest levy " * 3) for i in range(300))
+    # 300 outlets with long names: the "Also" line names as many as fit and counts the rest
+    sources = tuple(source(i, outlet=f"Outlet {i} " + "of the islands " * 8, title=f"Report number {i} " * 9)
+                    for i in range(300))
     message = render_alert(story(sources=sources), NOW)
     text = plain(message)
     assert utf16_len(text) <= TELEGRAM_MAX_TEXT
-    shown = text.count("📰")
-    assert 1 <= shown < 300
-    assert f"+{300 - shown} more" in text
+    also = text.splitlines()[-1]
+    named = message.splitlines()[-1].count("<a href=")
+    assert 1 <= named < 299 and also.endswith(f"and {299 - named} more outlets")
+    assert text.count("📰") == 2
+
+
+def test_a_long_source_list_collapses_to_the_outlets_with_their_first_links() -> None:
+    names = [f"Outlet {chr(65 + i % 26)}{i // 26 or ''}" for i in range(40)]
+    sources = tuple(source(i, outlet=names[i], title="Ministry rules out new grain levy") for i in range(40))
+    message = render_alert(story(sources=sources), NOW)
+    lines = plain(message).splitlines()
+    assert lines[-2] == "📰 Outlet A 14:30 UTC — Ministry rules out new grain levy"
+    assert lines[-1] == "📰 Also Outlet B, Outlet C, Outlet D, Outlet E, Outlet F, Outlet G and 33 more outlets"
+    assert '<a href="https://ledger.example/news/1">Outlet B</a>' in message
+    # the same outlet twice is named once; a few sources keep one line each
+    twice = tuple(source(i, outlet=["Outlet A", "Outlet B"][i % 2]) for i in range(6))
+    assert plain(render_alert(story(sources=twice), NOW)).splitlines()[-1] == "📰 Also Outlet B and Outlet A"
+    four = plain(render_alert(story(sources=sources[:4]), NOW))
+    assert four.count("📰") == 4 and "Also" not in four
 
 
 def test_long_quotes_go_before_sources() -> None:
     quotes = tuple(quote(f"Quote {i}: " + "the harvest is safe and prices will hold " * 60) for i in range(3))
-    sources = tuple(source(i, title="Harvest levy: what the ministry said and what it means " * 3) for i in range(8))
-    whole = story(quotes, sources)
-    assert sum(len(q.text) for q in quotes) + sum(len(s.title) for s in sources) > TELEGRAM_MAX_TEXT
+    sources = tuple(source(i, outlet=f"Outlet {i} " + "of the northern islands " * 5,
+                           title="Harvest levy: what the ministry said and what it means " * 4) for i in range(7))
+    whole = story(quotes, sources, speaker="Marta Kovalenko, " + "minister of agriculture " * 5,
+                  topics=("grain-exports", "harvest-levy", "ferry-tariffs", "island-ports"))
     text = plain(render_alert(whole, NOW))
     assert utf16_len(text) <= TELEGRAM_MAX_TEXT
     assert "Quote 0:" in text  # the best quote stays
-    assert "Quote 2:" not in text  # the least important went first
-    assert text.count("📰") == 8  # sources were not touched while quotes could go
+    assert "Quote 2:" not in text and "Quote 1:" in text  # the least important went first, and only it
+    assert all(f"Outlet {i} " in text for i in range(7))  # sources were not touched while quotes could go
 
 
 def test_limit_counts_entities_and_astral_characters_as_telegram_does() -> None:
@@ -141,11 +160,11 @@ def test_limit_counts_entities_and_astral_characters_as_telegram_does() -> None:
 
 
 def test_never_cuts_inside_an_entity() -> None:
-    quotes = (quote("&<>\"'" * 400),)
-    sources = tuple(source(i, title="<&>" * 80) for i in range(60))
+    quotes = tuple(quote("&<>\"'" * 400) for _ in range(3))
+    sources = tuple(source(i, outlet=f"{i} " + "<&>" * 40, title="<&>" * 80) for i in range(60))
     message = render_alert(story(quotes, sources), NOW)
     text = plain(message)  # a cut entity or tag would be refused here
-    assert utf16_len(text) <= TELEGRAM_MAX_TEXT and "+" in text  # it really had to be cut
+    assert utf16_len(text) <= TELEGRAM_MAX_TEXT and "more outlets" in text  # it really had to be cut
 
 
 def test_plain_text_has_everything_and_no_markup() -> None:

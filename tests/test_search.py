@@ -13,6 +13,7 @@ import pytest
 from watchers.model import Article, Kind, Statement
 from watchers.store import StoreBackend, fts_query
 from watchers.store.postgres.search import search_terms
+from watchers.store.query import parse_query, query_hint
 from watchers.stories.dedup import process_article
 
 T0 = datetime(2024, 9, 2, 7, 30, tzinfo=UTC)
@@ -134,3 +135,83 @@ def test_a_very_common_search_ranks_its_newest_matches(
     hits = store.search_statements("ferries")
     assert {h.text for h in hits} == {QUOTES[3][3], QUOTES[4][3]}
     assert {h.text for h in store.search_statements("ferries", speaker_id="keldan")} == {QUOTES[3][3], QUOTES[4][3]}
+
+
+# -- what people type: apostrophes, possessives, OR, -word, phrases (the same answers on both backends)
+
+
+@pytest.fixture
+def typed(store: StoreBackend) -> StoreBackend:
+    """The QUOTES store plus statements with apostrophes and possessives, as outlets print them."""
+    extra = [
+        (40, "brask", "direct", "Velmora's fleet will not dock here, and we don't need it to"),
+        (41, "keldan", "direct", "The Velmora fleet is welcome in every harbour"),
+        (42, "brask", "direct", "Ostrand’s minister says the ferries won’t run on Sundays"),
+    ]
+    for n, (hours, speaker_id, kind, text) in enumerate(extra):
+        published = T0 + timedelta(hours=hours)
+        art = Article(id=f"t{n}", url=f"https://coastwatch.example/{n}", title=f"Coastwatch {n}", text="Short.",
+                      feed="coastwatch", outlet="Coastwatch", published=published)
+        name = {"keldan": "Marta Keldan", "brask": "Teodor Brask"}[speaker_id]
+        st = Statement(text=text, start=0, end=len(text), kind=cast(Kind, kind), speaker=name, speaker_id=speaker_id)
+        process_article(store, art, [st], published, WINDOW)
+    return store
+
+
+def texts(hits: list) -> set[str]:  # type: ignore[type-arg]
+    return {h.text for h in hits}
+
+
+@pytest.mark.parametrize("words", ["Velmora's", "Velmora’s", "velmora"])
+def test_a_possessive_finds_the_name_with_and_without_it(typed: StoreBackend, words: str) -> None:
+    found = texts(typed.search_statements(words))
+    assert len(found) == 2 and all("Velmora" in t for t in found)
+
+
+@pytest.mark.parametrize("words", ["don't", "don’t", "won’t run", "Ostrand's"])
+def test_apostrophes_straight_and_curly_find_the_word(typed: StoreBackend, words: str) -> None:
+    found = typed.search_statements(words)
+    assert len(found) == 1
+    assert "don't" in found[0].text or "won’t" in found[0].text
+
+
+def test_or_finds_either_word(typed: StoreBackend) -> None:
+    privatising, ruinous = texts(typed.search_statements("privatising")), texts(typed.search_statements("ruinous"))
+    assert len(privatising) == len(ruinous) == 1
+    assert texts(typed.search_statements("privatising OR ruinous")) == privatising | ruinous
+    assert texts(typed.search_statements("ruinous OR privatising")) == privatising | ruinous
+    # OR binds the terms either side; the other words stay required
+    assert texts(typed.search_statements("harbour levy OR velmora")) == texts(typed.search_statements("harbour levy")) | {
+        t for t in texts(typed.search_statements("harbour velmora"))}
+
+
+def test_minus_word_excludes(typed: StoreBackend) -> None:
+    levy = texts(typed.search_statements("levy"))
+    without = texts(typed.search_statements("levy -ferries"))
+    assert without and without < levy
+    assert all("ferr" not in t.lower() for t in without)
+    assert texts(typed.search_statements("levy NOT ferries")) == without
+    assert texts(typed.search_statements('harbour -"harbour levy"')) == texts(typed.search_statements("harbour")) - {
+        t for t in levy if "harbour levy" in t}
+
+
+def test_exact_phrase_with_curly_quotes(typed: StoreBackend) -> None:
+    assert texts(typed.search_statements("“harbour levy will fall”")) == {QUOTES[0][3]}
+
+
+@pytest.mark.parametrize("words", ["-levy", "NOT levy", '"', "- * (", "OR", ""])
+def test_a_query_with_nothing_to_look_for_gets_a_hint_not_an_error(typed: StoreBackend, words: str) -> None:
+    assert typed.search_statements(words) == []
+    hint = query_hint(words)
+    assert hint is not None and "\n" not in hint and "syntax" not in hint.lower() and "quotation" not in hint
+
+
+def test_a_usable_query_has_no_hint() -> None:
+    assert query_hint("levy -ferry") is None and query_hint("Russia's") is None
+
+
+def test_parse_query_reads_operators_only_where_they_are_operators() -> None:
+    q = parse_query('NATO OR Russia "harbour levy" -ferry AND or')
+    assert q.clauses == ((("NATO",), ("Russia",)), (("harbour", "levy"),), (("or",),))
+    assert q.excluded == (("ferry",),)
+    assert parse_query("OR levy").clauses == ((("levy",),),)

@@ -21,7 +21,7 @@ Telegram's 4096 characters by `fit`.
 from bot.commands.access import guarded, on_any_update
 from bot.commands.base import BOT_DATA_KEY, BotContext, UserError, split_args
 from bot.commands.queries import find_speaker, parse_window
-from bot.commands.registry import COMMANDS, Command
+from bot.commands.registry import COMMANDS, Command, on_plain_text, on_unknown_command
 from bot.commands.subscriptions import on_button
 
 __all__ = [
@@ -34,6 +34,8 @@ __all__ = [
     "guarded",
     "on_any_update",
     "on_button",
+    "on_plain_text",
+    "on_unknown_command",
     "parse_window",
     "split_args",
 ]

@@ -1,7 +1,10 @@
 """Who may use the bot and who may do what, checked before any command handler runs.
 
   - anybody: /start /help /quotes /search /watches, and (un)subscribing their private chat;
-  - in a group, only the group's administrators (getChatMember) or the bot's admins (un)subscribe it;
+  - in a group, only the group's administrators (getChatMember; an anonymous administrator posts as the
+    group itself, `sender_chat`) or the bot's admins (un)subscribe it; in a channel, whoever may post
+    (its administrators); from a private chat, `/subscribe @channel` is for that chat's administrators
+    (getChatMember), and only where the bot itself may post (`remote_chat`);
   - admins only (user ids from [telegram] admins, read from the current rules, so a reload applies):
     /status (feed errors quote feed URLs) and the rule edits /reload /track /untrack /alias /watch
     /unwatch /mute.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Chat, ChatMember, ChatMemberAdministrator, ChatMemberRestricted, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
@@ -40,8 +43,11 @@ async def may_manage_chat(update: Update, context: Context) -> bool:
         return False
     if chat.type == ChatType.PRIVATE or is_admin(update, context):
         return True
-    if chat.type == ChatType.CHANNEL:
-        return True  # only a channel's admins can post in it
+    if chat.type == ChatType.CHANNEL and update.channel_post is not None:
+        return True  # only a channel's admins can post in it (a button under a post is tapped by readers)
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True  # an anonymous administrator: only administrators can post as the group itself
     if user is None:
         return False
     try:
@@ -50,6 +56,51 @@ async def may_manage_chat(update: Update, context: Context) -> bool:
         log.warning("getChatMember failed: chat=%s error=%s", chat.id, err)
         return False
     return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+def bot_may_post(chat: Chat, me: ChatMember) -> bool:
+    """Whether the bot, as this member of `chat`, can post alerts there."""
+    if chat.type == ChatType.CHANNEL:
+        return isinstance(me, ChatMemberAdministrator) and bool(me.can_post_messages)
+    if isinstance(me, ChatMemberRestricted):
+        return me.is_member and me.can_send_messages
+    return me.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER)
+
+
+async def remote_chat(update: Update, context: Context, target: str) -> Chat:
+    """The chat `target` (@username or id) names, when the user may change its subscriptions from here.
+
+    Checked with Telegram, as the chat's own commands are: the user administers it (getChatMember; the
+    bot's admins may too), and the bot is in it and may post (for a channel: an administrator with
+    can_post_messages). Refusals say what to fix, as a UserError."""
+    user = update.effective_user
+    try:
+        chat = await context.bot.get_chat(int(target) if target.lstrip("-").isdigit() else target)
+        me = await context.bot.get_chat_member(chat.id, context.bot.id)
+    except TelegramError as err:
+        log.info("remote chat lookup failed: target=%s error=%s", target, err)
+        raise UserError(f"I cannot find {target} or am not in it: add the bot to it first "
+                        "(in a channel, as an administrator who may post messages).") from None
+    title = chat.title or chat.username or str(chat.id)
+    if chat.type == ChatType.PRIVATE:
+        raise UserError(f"{target} is a person, not a group or channel.")
+    if not is_admin(update, context):
+        try:
+            member = await context.bot.get_chat_member(chat.id, user.id) if user else None
+        except TelegramError as err:
+            log.info("getChatMember failed: chat=%s error=%s", chat.id, err)
+            member = None
+        if member is None or member.status not in MANAGERS:
+            raise UserError(f"Only the administrators of {title} can change its subscriptions.")
+    allowlist = ctx(context).rules().settings.telegram.allowlist
+    if allowlist and chat.id not in allowlist and not is_admin(update, context):
+        raise UserError(f"Sorry, this bot is private: {title} is not on its list of chats.")
+    if not bot_may_post(chat, me):
+        raise UserError(f"I cannot post in {title}: make the bot an administrator allowed to post messages.")
+    return chat
 
 
 def allowed_chat(update: Update, context: Context) -> bool:
@@ -83,13 +134,22 @@ async def on_any_update(update: Update, context: Context) -> None:
     """A chat that talks to the bot again (after blocking it, say) gets its subscriptions back.
 
     Runs before the commands (app.py registers it in an earlier group). Only what a person does counts:
-    a message or a button; membership updates (the bot removed from a group) do not."""
+    a message or a button; membership updates (the bot removed from a group) do not, though the bot
+    added back to a chat makes a later removal worth reporting again (BotContext.chat_back)."""
     chat = update.effective_chat
-    if chat is None or update.effective_user is None or update.my_chat_member or update.chat_member:
+    joined = update.my_chat_member
+    if chat is not None and joined is not None and joined.new_chat_member.status in MANAGERS + (
+        ChatMemberStatus.MEMBER,
+    ):
+        ctx(context).chat_back(chat.id)  # the bot is back in the chat: losing it again is news again
+        return
+    person = update.effective_user is not None or update.channel_post is not None  # a channel post has no user
+    if chat is None or not person or update.my_chat_member or update.chat_member:
         return
     if not allowed_chat(update, context):
         return
     qw = ctx(context)
+    qw.chat_back(chat.id)
     if chat.id in qw.active_chats:
         return  # nothing to reactivate: no write transaction for every message
     # Remembered before the write: a deactivation by the Sender after it forgets the chat again.

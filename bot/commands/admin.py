@@ -62,6 +62,8 @@ def admin_args(update: Update, counts: range, usage: str) -> list[str]:
 
 
 def check_id(value: str, what: str = "speaker id") -> str:
+    """The id, lower-cased (ids in the rules are lowercase, and people type Kovalenko), or UserError."""
+    value = value.lower()
     if not _ID.match(value):
         raise UserError(f"{what} {value[:40]!r} is not valid: use lowercase letters, digits, - and _ "
                         "(at most 40 characters), e.g. kovalenko.")
@@ -82,7 +84,7 @@ async def cmd_reload(update: Update, context: Context) -> None:
 
 
 async def cmd_track(update: Update, context: Context) -> None:
-    """Track a new speaker: /track <id> "<Full Name>" [alias ...]."""
+    """Track a new speaker."""
     args = admin_args(update, TWO_OR_MORE, 'Write /track <id> "<Full Name>" [alias ...], e.g. '
                                            '/track kovalenko "Marta Kovalenko" Kovalenko.')
     speaker_id, name, aliases = check_id(args[0]), args[1], tuple(args[2:])
@@ -91,15 +93,15 @@ async def cmd_track(update: Update, context: Context) -> None:
 
 
 async def cmd_untrack(update: Update, context: Context) -> None:
-    """Stop tracking a speaker: /untrack <id>."""
+    """Stop tracking a speaker."""
     [speaker_id] = admin_args(update, range(1, 2), "Write /untrack <id>, e.g. /untrack kovalenko.")
-    check_id(speaker_id)
+    speaker_id = check_id(speaker_id)
     await apply_edit(update, context, lambda path: rules_edit.remove_speaker(path, speaker_id),
                      f"No longer tracking <code>{e(speaker_id)}</code>.")
 
 
 async def cmd_alias(update: Update, context: Context) -> None:
-    """Add another name for a speaker: /alias <id> <alias>."""
+    """Add another name for a speaker."""
     args = admin_args(update, TWO_OR_MORE,
                       'Write /alias <id> <alias>, e.g. /alias kovalenko "the agriculture minister".')
     speaker_id, alias = check_id(args[0]), " ".join(args[1:])
@@ -108,7 +110,7 @@ async def cmd_alias(update: Update, context: Context) -> None:
 
 
 async def cmd_watch(update: Update, context: Context) -> None:
-    """Add a watch chats can subscribe to: /watch <id> <speaker,...> [topic,...]."""
+    """Add a watch chats can subscribe to."""
     args = admin_args(update, range(2, 4), "Write /watch <id> <speaker,...> [topic,...], e.g. /watch grain-desk "
                                            "kovalenko,tamm grain (no topics: anything they say).")
     watch_id = check_id(args[0], "watch id")
@@ -121,18 +123,18 @@ async def cmd_watch(update: Update, context: Context) -> None:
 
 
 async def cmd_unwatch(update: Update, context: Context) -> None:
-    """Remove a watch: /unwatch <id>."""
+    """Remove a watch."""
     [watch_id] = admin_args(update, range(1, 2), "Write /unwatch <id>, e.g. /unwatch grain-desk.")
-    check_id(watch_id, "watch id")
+    watch_id = check_id(watch_id, "watch id")
     await apply_edit(update, context, lambda path: rules_edit.remove_watch(path, watch_id),
                      f"Watch <code>{e(watch_id)}</code> removed.")
 
 
 async def cmd_mute(update: Update, context: Context) -> None:
-    """Silence a watch, or every watch naming a speaker: /mute <speaker|watch> <duration | off>."""
+    """Silence a watch, or every watch naming a speaker, for a while."""
     target, span = admin_args(update, range(2, 3), "Write /mute <speaker|watch> <duration>, e.g. /mute kovalenko "
                                                    "2h (or off to unmute).")
-    check_id(target, "speaker or watch id")
+    target = check_id(target, "speaker or watch id")
     if span.lower() in ("off", "0", "none"):
         until, done = None, f"<code>{e(target)}</code> unmuted."
     else:

@@ -11,6 +11,7 @@ under Telegram's 4096 characters by `fit`.
 from __future__ import annotations
 
 import html
+import logging
 import shlex
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context], Coroutine[object, object, None]]
+
+log = logging.getLogger("quotewatch.commands")
 
 BOT_DATA_KEY = "quotewatch"
 MAX_ARG_CHARS = 300  # longer arguments are a paste accident; refuse them rather than echo them back
@@ -49,10 +52,36 @@ class BotContext:
     # Chats whose subscriptions are known to be active since they last wrote to us, so an update from them
     # needs no write to reactivate anything. The Sender forgets a chat here when it deactivates it.
     active_chats: set[int | str] = field(default_factory=set)
+    # Sends one message to every admin of the bot (bot/app.py sets it; None: log only).
+    notify_admins: Callable[[str], None] | None = None
+    # Chats named in the rules that blocked or removed the bot, already reported to the admins: reported
+    # once, until the chat is reachable again (it writes to the bot, or is subscribed anew).
+    reported_gone: set[int | str] = field(default_factory=set)
 
     def chat_gone(self, chat_id: int | str) -> None:
-        """The Sender deactivated this chat: its next update must reactivate it."""
+        """The Sender deactivated this chat: its next update must reactivate it. A chat the rules name
+        (a watch's `chats`) cannot be unsubscribed that way, so the admins are told, once."""
         self.active_chats.discard(chat_id)
+        if chat_id in self.reported_gone or chat_id not in rules_chats(self.rules()):
+            return
+        self.reported_gone.add(chat_id)
+        watches = ", ".join(w.id for w in self.rules().watches if chat_id in w.chats)
+        log.warning("a chat named in the rules blocked or removed the bot: chat=%s watches=%s; alerts to it "
+                    "fail until the bot is back in it (or it is taken out of the rules)", chat_id, watches)
+        if self.notify_admins is not None:
+            self.notify_admins(
+                f"⚠️ Chat <code>{html.escape(str(chat_id))}</code>, named in the rules for "
+                f"{html.escape(watches)}, blocked or removed the bot: its alerts are not delivered. "
+                "Add the bot back, or take the chat out of the rules file."
+            )
+
+    def chat_back(self, chat_id: int | str) -> None:
+        """The chat is reachable again (it wrote to the bot, or was subscribed): report it again next time."""
+        self.reported_gone.discard(chat_id)
+
+
+def rules_chats(rules: Rules) -> set[int | str]:
+    return {c for w in rules.watches for c in w.chats}
 
 
 class UserError(Exception):
@@ -87,6 +116,15 @@ def arg_text(update: Update) -> str:
     if len(rest) > MAX_ARG_CHARS:
         raise UserError(f"That is {len(rest)} characters of arguments; keep it under {MAX_ARG_CHARS}.")
     return rest
+
+
+def loose_words(update: Update) -> list[str]:
+    """The words after the command, split on spaces only: for /quotes and /search, where an apostrophe
+    (Russia's, don’t) is part of a word, not the start of a quotation."""
+    parts = arg_text(update).translate(_CURLY).split()
+    if len(parts) > MAX_ARGS:
+        raise UserError(f"Too many words ({len(parts)}); at most {MAX_ARGS}.")
+    return parts
 
 
 def words(update: Update) -> list[str]:

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, utils
 from telegram import Update
 
-from bot.commands.base import BotContext, Context, UserError, ctx, e, fit, reply, words
+from bot.commands.base import BotContext, Context, UserError, ctx, e, fit, loose_words, reply
 from bot.render import clean, safe_url, when
 from rules.duration import format_duration, parse_duration
 from rules.lookup import speaker_index
 from rules.model import Speaker
+from watchers.store.query import query_hint, strip_possessive
 
 if TYPE_CHECKING:
     from watchers.store import StatementHit
@@ -36,6 +37,12 @@ FUZZY_GAP = 5.0
 SUGGEST_MIN = 55.0
 SUGGEST_SPREAD = 10.0  # suggestions are the near-best matches, not everything above SUGGEST_MIN
 SEARCH_SPEAKER_MIN = 90.0  # "/search levy kovalenko": stricter, since the last word may just be a word
+# Two hits of one story are one statement (carried by two outlets) when their texts score this much
+# (rapidfuzz token_set_ratio, 0-100): outlets trim and punctuate a quote differently, and a story's
+# *other* statements (two things said at one briefing) score far lower.
+SAME_STATEMENT = 85.0
+OUTLETS_SHOWN = 3  # outlets named (linked) under one hit, then "and N more"
+FETCHED_PER_SHOWN = 4  # hits fetched per entry shown, so grouping outlets still fills the list
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -95,15 +102,43 @@ def speaker_list(speakers: Sequence[Speaker]) -> str:
     return ", ".join(f"{e(s.name)} (<code>{e(s.id)}</code>)" for s in speakers)
 
 
-def format_hit(hit: StatementHit, now: datetime, snippet: bool = False) -> str:
-    text = clean(hit.snippet if snippet and hit.snippet else hit.text, SHOWN_TEXT)
+def same_statement(a: StatementHit, b: StatementHit) -> bool:
+    if a.story_id is None or a.story_id != b.story_id:
+        return False
+    return fuzz.token_set_ratio(utils.default_process(a.text), utils.default_process(b.text)) >= SAME_STATEMENT
+
+
+def group_hits(hits: Sequence[StatementHit], limit: int) -> list[list[StatementHit]]:
+    """One entry per statement, in the hits' order: a statement carried by several outlets is one entry
+    with each outlet once (the first, best-ranked hit leads)."""
+    groups: list[list[StatementHit]] = []
+    for hit in hits:
+        group = next((g for g in groups if same_statement(g[0], hit)), None)
+        if group is None:
+            groups.append([hit])
+        elif all(h.outlet != hit.outlet for h in group):
+            group.append(hit)
+    return groups[:limit]
+
+
+def outlet_link(hit: StatementHit) -> str:
+    outlet = e(clean(hit.outlet, 80) or "source")
+    url = safe_url(hit.url)
+    return f'<a href="{e(url)}">{outlet}</a>' if url else outlet
+
+
+def format_hit(group: Sequence[StatementHit], now: datetime, snippet: bool = False) -> str:
+    """One entry of /quotes or /search: the statement, who said it, the outlets that carried it, when."""
+    hit = group[0]
+    # As in alerts: a quote cut before its attribution ends in the writer's comma; shown alone, it is noise.
+    text = clean(hit.snippet if snippet and hit.snippet else hit.text, SHOWN_TEXT).rstrip(",;: ")
     body = f"“{e(text)}”" if hit.kind != "indirect" else f"<i>paraphrase:</i> {e(text)}"
     if hit.kind == "partial":
         body += " <i>(partial)</i>"
-    outlet = e(clean(hit.outlet, 80) or "source")
-    url = safe_url(hit.url)
-    link = f'<a href="{e(url)}">{outlet}</a>' if url else outlet
-    return f"{body}\n   — {e(clean(hit.speaker, 80))}, {link}, {e(when(hit.published, now))}"
+    links = ", ".join(outlet_link(h) for h in group[:OUTLETS_SHOWN])
+    if len(group) > OUTLETS_SHOWN:
+        links += f" and {len(group) - OUTLETS_SHOWN} more"
+    return f"{body}\n   — {e(clean(hit.speaker, 80))}, {links}, {e(when(hit.published, now))}"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -111,9 +146,9 @@ def format_hit(hit: StatementHit, now: datetime, snippet: bool = False) -> str:
 
 
 async def cmd_quotes(update: Update, context: Context) -> None:
-    """Latest statements of a speaker: /quotes <speaker> [N | 24h | 7d]."""
+    """Latest statements of a speaker."""
     qw = ctx(context)
-    args = words(update)
+    args = [strip_possessive(a) for a in loose_words(update)]
     if not args:
         raise UserError("Whose quotes? Write /quotes <speaker> [N | 24h | 7d], e.g. /quotes kovalenko 7d.")
     limit, span = DEFAULT_QUOTES, None
@@ -125,7 +160,7 @@ async def cmd_quotes(update: Update, context: Context) -> None:
         return
     now = datetime.now(UTC)
     since = now - timedelta(seconds=span) if span else None
-    hits = await qw.store.recent_statements(speaker.id, since, limit)
+    hits = group_hits(await qw.store.recent_statements(speaker.id, since, limit * FETCHED_PER_SHOWN), limit)
     if not hits:
         within = f" in the last {e(format_duration(span))}" if span else ""
         await reply(update, f"No statements by {e(speaker.name)}{within} yet.")
@@ -150,18 +185,27 @@ async def resolve_speaker(update: Update, qw: BotContext, query: str) -> Speaker
 
 
 async def cmd_search(update: Update, context: Context) -> None:
-    """Search stored statements: /search <words> [speaker]."""
+    """Search what was said: words, "a phrase", OR, -word."""
     qw = ctx(context)
-    args = words(update)
+    args = loose_words(update)
     if not args:
-        raise UserError("Search for what? Write /search <words> [speaker], e.g. /search grain levy kovalenko.")
+        raise UserError('Search for what? Write /search <words> [speaker], e.g. /search grain levy kovalenko, '
+                        '"an exact phrase", NATO OR Russia, levy -ferry.')
     speaker = None
     if len(args) > 1:  # the last word names a speaker only when it clearly does
-        candidate, _ = find_speaker(args[-1], qw.rules().speakers)
-        if candidate is not None and score(args[-1], candidate) >= SEARCH_SPEAKER_MIN:
+        last = strip_possessive(args[-1])
+        candidate, _ = find_speaker(last, qw.rules().speakers)
+        if candidate is not None and score(last, candidate) >= SEARCH_SPEAKER_MIN and query_hint(
+            " ".join(args[:-1])
+        ) is None:
             speaker, args = candidate, args[:-1]
     query = " ".join(args)
-    hits = await qw.store.search_statements(query, speaker.id if speaker else None, None, SEARCH_LIMIT)
+    hint = query_hint(query)
+    if hint is not None:
+        raise UserError(hint)
+    found = await qw.store.search_statements(query, speaker.id if speaker else None, None,
+                                             SEARCH_LIMIT * FETCHED_PER_SHOWN)
+    hits = group_hits(found, SEARCH_LIMIT)
     who = f" by {e(speaker.name)}" if speaker else ""
     if not hits:
         await reply(update, f"Nothing found for “{e(clean(query, 80))}”{who}.")

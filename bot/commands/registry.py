@@ -44,6 +44,21 @@ async def cmd_help(update: Update, context: Context) -> None:
     await reply(update, fit(lines))
 
 
+HELP_POINTER = "Send /help for the list of commands."
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """A command the bot does not have (in a private chat): one line pointing to /help."""
+    message = update.effective_message
+    command = (message.text or "").split()[0].partition("@")[0] if message and message.text else ""
+    await reply(update, f"I don't know {e(command[:40]) or 'that command'}. {HELP_POINTER}")
+
+
+async def on_plain_text(update: Update, context: Context) -> None:
+    """Plain text in a private chat: the bot answers commands only, so say which."""
+    await reply(update, f"I answer commands, such as /search harbour levy. {HELP_POINTER}")
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -60,12 +75,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", "/start", cmd_start),
     Command("help", "/help", cmd_help),
     Command("watches", "/watches", cmd_watches),
-    Command("subscribe", "/subscribe [watch ...]", cmd_subscribe),
-    Command("unsubscribe", "/unsubscribe [watch ...]", cmd_unsubscribe),
+    Command("subscribe", "/subscribe [@channel] [watch ...]", cmd_subscribe),
+    Command("unsubscribe", "/unsubscribe [@channel] [watch ...]", cmd_unsubscribe),
     Command("subscriptions", "/subscriptions", cmd_subscriptions),
     Command("quotes", "/quotes <speaker> [N | 24h | 7d]", cmd_quotes),
     Command("search", "/search <words> [speaker]", cmd_search),
-    Command("status", "/status", cmd_status, admin=True),  # feed errors quote feed URLs: admins only
+    Command("status", "/status [feeds]", cmd_status, admin=True),  # feed errors quote feed URLs: admins only
     Command("reload", "/reload", cmd_reload, admin=True),
     Command("track", '/track <id> "<Full Name>" [alias ...]', cmd_track, admin=True),
     Command("untrack", "/untrack <id>", cmd_untrack, admin=True),

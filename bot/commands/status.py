@@ -1,5 +1,6 @@
-"""/status: is the bot healthy? Version and uptime, the outbox (pending and undeliverable alerts), and
-one line per configured feed (last success, failures, next poll), read from the store.
+"""/status: is the bot healthy? Version and uptime, the outbox (pending and undeliverable alerts), feed
+counts and one line per feed in error, read from the store; `/status feeds` lists every configured feed
+(last success, failures, next poll).
 
 For the bot's admins only (registered with admin=True): a feed's last error quotes its URL, and a feed
 URL can carry credentials. Errors are shown redacted all the same (userinfo and secret-looking query
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from bot.commands.base import Context, ctx, e, fit, reply
+from bot.commands.base import Context, UserError, ctx, e, fit, reply, words
 from bot.render import clean
 from rules.duration import format_duration
 from watchers.feeds.redact import redact_text
@@ -30,8 +31,11 @@ ERROR_SHOWN = 160
 
 
 async def cmd_status(update: Update, context: Context) -> None:
-    """Feed health, outbox depth, version and uptime."""
+    """Health: counts, the feeds in error, the outbox; "feeds" lists every feed."""
     qw = ctx(context)
+    args = [a.lower() for a in words(update)]
+    if args not in ([], ["feeds"]):
+        raise UserError("Write /status, or /status feeds for every feed.")
     rules = qw.rules()
     states = {s.feed_id: s for s in await qw.store.feed_states()}
     now = datetime.now(UTC)
@@ -46,9 +50,19 @@ async def cmd_status(update: Update, context: Context) -> None:
     if dead:
         count = f"{len(dead)}+" if len(dead) >= DEAD_SHOWN else str(len(dead))
         lines.append(f"⚠️ Undeliverable alerts: {count}; last error: {e(shown_error(dead[0][1] or 'unknown'))}")
-    lines += [feed_status(feed.id, states.get(feed.id), now) for feed in rules.feeds]
     if not rules.feeds:
         lines.append("No feeds configured.")
+    elif args:
+        lines += [feed_status(feed.id, states.get(feed.id), now) for feed in rules.feeds]
+    else:
+        failing = [f for f in rules.feeds if (st := states.get(f.id)) is not None and st.consecutive_errors]
+        waiting = sum(1 for f in rules.feeds if f not in failing
+                      and ((st := states.get(f.id)) is None or st.last_poll is None))
+        counts = [f"{len(rules.feeds) - len(failing) - waiting} ok", f"{len(failing)} in error"]
+        if waiting:
+            counts.append(f"{waiting} not polled yet")
+        lines.append(f"Feeds: {len(rules.feeds)} ({', '.join(counts)}); /status feeds lists them all")
+        lines += [feed_status(f.id, states.get(f.id), now) for f in failing]
     await reply(update, fit(lines))
 
 
@@ -79,4 +93,5 @@ def feed_status(feed_id: str, state: FeedState | None, now: datetime) -> str:
         backoff = f"; backing off, {upcoming}" if upcoming else ""
         return f"⚠️ {name}: {state.consecutive_errors} failed poll(s){since}, {ok}{backoff}: {error}"
     tail = f", {upcoming}" if upcoming else ""
-    return f"✅ {name}: {ok}, {state.items_seen} items seen{tail}"
+    seen = f"{state.items_seen} item{'s' if state.items_seen != 1 else ''} seen"
+    return f"✅ {name}: {ok}, {seen}{tail}"

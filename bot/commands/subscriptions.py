@@ -2,23 +2,28 @@
 subscription buttons (`picker`; a tap arrives at `on_button`, registered by bot/app.py for "tog:" data).
 
 Anybody may (un)subscribe their private chat; a group's subscriptions are changed only by its
-administrators or the bot's admins (`access.may_manage_chat`).
+administrators or the bot's admins (`access.may_manage_chat`). `/subscribe @channel watch` (or a group's
+@username or id) changes another chat's subscriptions from a private chat, for that chat's
+administrators (`access.remote_chat`). Watch ids match case-insensitively.
 """
 
 from __future__ import annotations
 
+import re
 import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.commands.access import allowed_chat, may_manage_chat
+from bot.commands.access import allowed_chat, may_manage_chat, remote_chat
 from bot.commands.base import Context, UserError, ctx, e, fit, reply, words
 from rules.duration import format_duration
 from rules.model import Rules
 
 CALLBACK_MAX = 64  # Telegram's limit on callback_data, in bytes
 PICKER_TEXT = "Tap a watch to subscribe this chat (✅) or unsubscribe it (➕)."
+# Another chat named in /subscribe: a public @username (Telegram's rule: 5-32 characters) or a chat id.
+_OTHER_CHAT = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-\d{1,20}")
 
 
 def display_name(rules: Rules, speaker_id: str) -> str:
@@ -49,18 +54,24 @@ async def cmd_watches(update: Update, context: Context) -> None:
 
 
 async def cmd_subscribe(update: Update, context: Context) -> None:
-    """Subscribe this chat to watches (no argument: choose from a list)."""
+    """Subscribe this chat (or a channel you run) to watches; alone, a list to tap."""
     names = words(update)
     if not names:
         await send_picker(update, context)
+        return
+    if _OTHER_CHAT.fullmatch(names[0]):
+        await change_other_chat(update, context, names[0], names[1:], subscribe=True)
         return
     await change_subscriptions(update, context, names, subscribe=True)
 
 
 async def cmd_unsubscribe(update: Update, context: Context) -> None:
-    """Unsubscribe this chat from watches (no argument: from all of them)."""
+    """Unsubscribe this chat (or a channel you run); alone, from everything."""
     names = words(update)
     chat = update.effective_chat
+    if names and _OTHER_CHAT.fullmatch(names[0]):
+        await change_other_chat(update, context, names[0], names[1:], subscribe=False)
+        return
     if not names and chat is not None:
         names = await ctx(context).store.subscriptions(chat.id)
         if not names:
@@ -69,30 +80,52 @@ async def cmd_unsubscribe(update: Update, context: Context) -> None:
     await change_subscriptions(update, context, names, subscribe=False)
 
 
+async def change_other_chat(update: Update, context: Context, target: str, names: list[str], *,
+                            subscribe: bool) -> None:
+    """/subscribe @channel watch ...: the same change, for a chat this user administers."""
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        raise UserError(f"Change {target}'s subscriptions from your private chat with the bot.")
+    other = await remote_chat(update, context, target)
+    if not names:
+        names = await ctx(context).store.subscriptions(other.id) if not subscribe else []
+        if not names:
+            raise UserError(f"Name the watches, e.g. /subscribe {target} grain-watch (/watches lists them)."
+                            if subscribe else f"{target} has no subscriptions.")
+    await apply_change(update, context, other.id, names, subscribe=subscribe,
+                       where=f" {e(other.title or target)}")
+
+
 async def change_subscriptions(update: Update, context: Context, names: list[str], *, subscribe: bool) -> None:
-    qw = ctx(context)
     chat = update.effective_chat
     if chat is None:
         return
     if not await may_manage_chat(update, context):
         await reply(update, "Sorry, only this group's administrators can change its subscriptions.")
         return
-    known = {w.id for w in qw.rules().watches}
-    unknown = [n for n in names if n not in known]
+    await apply_change(update, context, chat.id, names, subscribe=subscribe)
+
+
+async def apply_change(update: Update, context: Context, chat_id: int | str, names: list[str], *,
+                       subscribe: bool, where: str = "") -> None:
+    qw = ctx(context)
+    known = {w.id.lower(): w.id for w in qw.rules().watches}
+    unknown = [n for n in names if n.lower() not in known]
     if unknown:
-        hint = ", ".join(f"<code>{e(w)}</code>" for w in sorted(known)) or "none yet"
+        hint = ", ".join(f"<code>{e(w)}</code>" for w in sorted(known.values())) or "none yet"
         await reply(update, f"No watch called {', '.join(e(n) for n in unknown)}. Watches: {hint}.")
         return
     changed = []
-    for name in dict.fromkeys(names):
+    for name in dict.fromkeys(known[n.lower()] for n in names):
         if subscribe:
-            if await qw.store.subscribe(chat.id, name):
+            if await qw.store.subscribe(chat_id, name):
                 changed.append(name)
-        elif await qw.store.unsubscribe(chat.id, name):
+        elif await qw.store.unsubscribe(chat_id, name):
             changed.append(name)
     if subscribe:
-        await qw.store.reactivate_chat(chat.id)
-    verb = "Subscribed to" if subscribe else "Unsubscribed from"
+        await qw.store.reactivate_chat(chat_id)
+        qw.chat_back(chat_id)
+    verb = "Subscribed" + where + " to" if subscribe else "Unsubscribed" + where + " from"
     if changed:
         text = f"{verb} {', '.join(f'<code>{e(n)}</code>' for n in changed)}."
     else:

@@ -7,8 +7,8 @@ words dropped, as SQLite's porter/unicode61/remove_diacritics tokenizer does. A 
 the configuration of its script (Cyrillic: quotewatch_russian, else quotewatch_english), so a query is
 built in both when it has Cyrillic words (a word's stem differs between them), else in English only.
 
-Semantics kept from SQLite: every word (or "quoted phrase") is required, nothing the user types is
-query syntax (phraseto_tsquery takes plain text), the snippet wraps matches in «…», rank is lower-is-
+Semantics kept from SQLite: the query is read by watchers.store.query (words and "phrases" required,
+OR, -word), nothing the user types is query syntax (phraseto_tsquery takes plain text), the snippet wraps matches in «…», rank is lower-is-
 better (minus PostgreSQL's cover-density rank, length-normalised like bm25), and a query matching more
 than MAX_RANKED_MATCHES statements ranks only the newest of them.
 """
@@ -24,9 +24,8 @@ from watchers.model import Kind
 from watchers.store.backend import StatementHit
 from watchers.store.columns import dt_req, ts
 from watchers.store.postgres.connection import Connection
+from watchers.store.query import Phrase, SearchQuery, parse_query
 
-# At most this many search terms: a longer query is a pasted paragraph, and each term costs a lookup.
-MAX_QUERY_TERMS = 12
 # Words of context in the snippet around a match (SQLite's snippet() shows 16 tokens).
 SNIPPET_WORDS = 16
 # A search matching more statements than this ranks only its newest this-many matches (as on SQLite):
@@ -41,8 +40,6 @@ RECENT_WINDOW = 20 * MAX_RANKED_MATCHES
 # beats a long one that mentions them (bm25's length normalisation, near enough).
 RANK_NORMALISATION = 1
 
-_TERM = re.compile(r'"([^"]*)"|(\w+)')
-_WORD = re.compile(r"\w+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")  # the same range as quotewatch_search_config in schema.py
 _HEADLINE = (
     f"StartSel=«, StopSel=», MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, ShortWord=0, "
@@ -51,28 +48,35 @@ _HEADLINE = (
 
 
 def search_terms(words: str) -> list[str]:
-    """User words -> plain-text terms (a word, or the words of a "quoted phrase"), all required.
-
-    The same terms SQLite's fts_query makes; punctuation and operators are dropped, never interpreted."""
-    terms: list[str] = []
-    for phrase, word in _TERM.findall(words):
-        tokens = _WORD.findall(phrase) if phrase else [word]
-        if tokens:
-            terms.append(" ".join(tokens))
-        if len(terms) >= MAX_QUERY_TERMS:
-            break
-    return terms
+    """The phrases of the user's query as plain text (watchers.store.query reads them), in order."""
+    query = parse_query(words)
+    return [" ".join(p) for clause in query.clauses for p in clause]
 
 
-def tsquery_sql(terms: Sequence[str]) -> tuple[str, list[str]]:
-    """The tsquery expression (SQL) that requires every term, and its parameters."""
+def tsquery_sql(query: SearchQuery) -> tuple[str, list[str]]:
+    """The tsquery expression (SQL) of a parsed query, and its parameters (plain text: never syntax).
+
+    A statement is indexed in the configuration of its script, so the whole query is built once per
+    configuration and the branches ORed (as before); an excluded phrase is left out in either."""
+    texts = [" ".join(p) for clause in query.clauses for p in clause] + [" ".join(p) for p in query.excluded]
     configs = ["quotewatch_english"]
-    if any(_CYRILLIC.search(t) for t in terms):
+    if any(_CYRILLIC.search(t) for t in texts):
         configs.append("quotewatch_russian")
-    branches = [
-        "(" + " && ".join(f"phraseto_tsquery('{c}', %s)" for _ in terms) + ")" for c in configs
-    ]
-    return " || ".join(branches), [t for _ in configs for t in terms]
+    params: list[str] = []
+
+    def phrase(config: str, p: Phrase) -> str:
+        params.append(" ".join(p))
+        return f"phraseto_tsquery('{config}', %s)"
+
+    branches = []
+    for c in configs:
+        clauses = ["(" + " || ".join(phrase(c, p) for p in clause) + ")" for clause in query.clauses]
+        branches.append("(" + " && ".join(clauses) + ")")
+    sql = "(" + " || ".join(branches) + ")"
+    for c in configs:
+        for p in query.excluded:
+            sql += f" && !!{phrase(c, p)}"
+    return sql, params
 
 
 _HIT_COLUMNS = "s.speaker_id, s.speaker, s.text, s.kind, s.published, a.url, a.title, a.outlet, s.story_id"
@@ -111,10 +115,10 @@ class SearchQueries(Connection):
 
         Any input is safe (search_terms). Without `since`, only the newest MAX_RANKED_MATCHES matches are
         ranked; with `since`, every match in the time range is (exact, slower for very common words)."""
-        terms = search_terms(words)
-        if not terms or limit <= 0:
+        parsed = parse_query(words)
+        if not parsed or limit <= 0:
             return []
-        query, params = tsquery_sql(terms)
+        query, params = tsquery_sql(parsed)
         where = ["s.search @@ q.q"]
         filters: list[Any] = []
         if speaker_id is not None:

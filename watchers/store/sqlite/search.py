@@ -15,10 +15,9 @@ from typing import Any, cast
 from watchers.model import Kind
 from watchers.store.backend import StatementHit, StoreError
 from watchers.store.columns import dt_req, ts
+from watchers.store.query import Phrase, parse_query
 from watchers.store.sqlite.connection import Connection
 
-# At most this many search terms: a longer query is a pasted paragraph, and each term costs a lookup.
-MAX_QUERY_TERMS = 12
 # Words of context either side of a search match in the snippet.
 SNIPPET_TOKENS = 16
 # A search matching more statements than this ranks only its newest this-many matches: bm25 costs about
@@ -26,24 +25,31 @@ SNIPPET_TOKENS = 16
 # and a word in that many statements is better served by the newest ones anyway.
 MAX_RANKED_MATCHES = 5_000
 
-_FTS_TERM = re.compile(r'"([^"]*)"|(\w+)')
 _WORD = re.compile(r"\w+")
 
 
-def fts_query(words: str) -> str | None:
-    """User words -> a safe FTS5 query: every word (or "quoted phrase") a quoted string, all required.
+def _fts_phrase(phrase: Phrase) -> str:
+    return '"' + " ".join(phrase) + '"'  # words are \w+ only: no quote to escape
 
-    Nothing the user types is FTS syntax: NEAR, AND, OR, *, ^, column filters and stray quotes all become
-    plain words (or vanish, for punctuation). None when no word is left.
-    """
-    terms: list[str] = []
-    for phrase, word in _FTS_TERM.findall(words):
-        tokens = _WORD.findall(phrase) if phrase else [word]
-        if tokens:
-            terms.append('"' + " ".join(tokens) + '"')  # tokens are \w+ only: no quote to escape
-        if len(terms) >= MAX_QUERY_TERMS:
-            break
-    return " ".join(terms) if terms else None
+
+def fts_query(words: str) -> str | None:
+    """User words -> a safe FTS5 query (watchers.store.query reads them): phrases quoted, clauses ANDed,
+    alternatives ORed, exclusions after NOT. None when no word is left to look for.
+
+    Nothing the user types is FTS syntax: NEAR, *, ^, column filters and stray quotes all become plain
+    words (or vanish, for punctuation); only the operators of watchers.store.query are read."""
+    query = parse_query(words)
+    if not query:
+        return None
+    parts = []
+    for clause in query.clauses:
+        alternatives = " OR ".join(_fts_phrase(p) for p in clause)
+        parts.append(f"({alternatives})" if len(clause) > 1 else alternatives)
+    # Plain phrases side by side (FTS5's implicit AND); AND spelt out next to a group, which FTS5 requires.
+    out = " AND ".join(parts) if any(len(c) > 1 for c in query.clauses) else " ".join(parts)
+    if query.excluded:
+        out = f"({out}) NOT (" + " OR ".join(_fts_phrase(p) for p in query.excluded) + ")"
+    return out
 
 
 _HIT_COLUMNS = "s.speaker_id, s.speaker, s.text, s.kind, s.published, a.url, a.title, a.outlet, s.story_id"
