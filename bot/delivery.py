@@ -24,12 +24,9 @@ of an "edit" for a new source merges into that row (store.enqueue). The message 
 new source and no edit is left queued. Once the round's rows are marked sent, later enqueues make new rows,
 so one re-read per story after the round closes the gap.
 
-Sent means recorded, or stop sending. When the store cannot record an outcome (the disk is full, the
-database read-only), the item would stay pending and go out again every round: one alert, a message a
-second. So an outcome the store refused is kept in memory (`_kept`), sending stops (that chat at once,
-every chat from the next item on), the admins are told once, and each round first writes the kept
-outcomes again; sending resumes when all of them are in. Only a hard kill while outcomes are kept can
-send those again at the next start (at most one per chat: a chat stops at its first unrecorded send).
+Sent means recorded, or stop sending (bot.outcomes): an outcome the store refuses (disk full, read-only)
+is kept in memory and nothing more is sent (that chat at once, every chat from its next item on) until
+the kept outcomes are written; the admins are told once. A chat never gets an alert twice for a full disk.
 
 The bot token is never logged: every error text that leaves this module goes through `scrub`.
 """
@@ -43,7 +40,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -57,6 +54,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.outcomes import Ledger, Outcome
 from bot.ratelimit import FloodScheduler, Limits
 from watchers.model import OutboxItem, Story
 
@@ -139,10 +137,7 @@ class Sender:
         self.stats = Stats()
         self.on_chat_gone = on_chat_gone  # told after a chat is deactivated (the bot's active-chat memo)
         self.admins = admins  # user ids told once when the store stops recording (rules [telegram] admins)
-        # Outcomes the store refused to record, by outbox id, written again before anything else is sent.
-        self._kept: dict[int, _Outcome] = {}
-        self._trouble: str | None = None  # why the store refused; set while sending is paused
-        self._tell_admins = False
+        self.ledger = Ledger(store, lambda text: scrub(text, self._token))  # outcomes, kept while refused
         self._gone: set[int | str] = set()  # chats deactivated in this round
         # Per round: story id -> (story, rendered text, number of sources rendered), loaded once and shared by
         # every chat's item of that story; and the chats each story was delivered to (for _follow_up).
@@ -173,18 +168,22 @@ class Sender:
             if handled == 0:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.poll_seconds)
-        if self._kept and not await self._write_kept():
-            log.error("stopping with %d sent alert(s) the history database never recorded: they will be "
-                      "sent again at the next start", len(self._kept))
+        if self.ledger.kept and await self.ledger.flush() is None:
+            log.error("stopping with %d outcome(s) the history database never recorded: those alerts will "
+                      "be sent again at the next start", len(self.ledger.kept))
 
     async def drain_once(self) -> int:
         """One round over the due outbox; returns how many items were settled (sent, retried or dead)."""
         self._gone.clear()  # per round: a chat that subscribes again is reactivated by the store
         self._rendered.clear()
-        self._delivered.clear()
-        if (self._kept or self._trouble) and not await self._write_kept():
-            return 0  # the store still refuses: send nothing that could not be recorded either
-        items = [i for i in await self.store.due_outbox(self.clock(), self.batch) if i.id not in self._kept]
+        if self.ledger.kept or self.ledger.trouble:
+            written = await self.ledger.flush()
+            if written is None:
+                return 0  # the store still refuses: send nothing that could not be recorded either
+            for outcome in written:
+                self._sent(outcome)
+        kept = self.ledger.kept
+        items = [i for i in await self.store.due_outbox(self.clock(), self.batch) if i.id not in kept]
         by_chat: dict[int | str, list[OutboxItem]] = {}
         for item in items:
             by_chat.setdefault(item.chat_id, []).append(item)
@@ -193,14 +192,14 @@ class Sender:
             *(self._drain_chat(chat, queue) for chat, queue in by_chat.items()), return_exceptions=True
         )
         try:
-            if self._tell_admins:
-                self._tell_admins = False
+            if self.ledger.new_trouble:
+                self.ledger.new_trouble = False
                 await self._notify_admins()
-            if self._trouble is None:  # queueing follow-up edits needs a store that writes
+            if self.ledger.trouble is None:  # queueing edits needs a store that writes; else next time
                 await self._follow_up()
+                self._delivered.clear()
         finally:
             self._rendered.clear()
-            self._delivered.clear()
         for result in results:
             if isinstance(result, BaseException):
                 raise result
@@ -239,10 +238,10 @@ class Sender:
         for item in queue:
             if self._stop is not None and self._stop.is_set():
                 break  # shutting down: the rest stays pending for the next start
-            if self._trouble is not None:
+            if self.ledger.trouble is not None:
                 break  # the store does not record: what went out now could go out again
             if chat_id in self._gone:  # the chat went away earlier in this queue: no more requests
-                await self._record(_Outcome(item, "dead", error="chat deactivated"))
+                await self._record(Outcome(item, "dead", error="chat deactivated"))
                 self.stats.dead += 1
                 settled += 1
                 continue
@@ -262,7 +261,7 @@ class Sender:
         chat = item.chat_id if chat_id is None else chat_id
         rendered = await self._story(item.story_id)
         if rendered is None:
-            await self._record(_Outcome(item, "dead", error="story no longer in the store"))
+            await self._record(Outcome(item, "dead", error="story no longer in the store"))
             self.stats.dead += 1
             log.warning("outbox item for a missing story: story=%s chat=%s", item.story_id, chat)
             return False
@@ -300,7 +299,7 @@ class Sender:
                 return await self._chat_gone(item, chat, e)
             # Our request was wrong (bad HTML, too long): the same request will fail again.
             error = scrub(e.message, self._token)
-            await self._record(_Outcome(item, "dead", error=f"Telegram refused the message: {error}"))
+            await self._record(Outcome(item, "dead", error=f"Telegram refused the message: {error}"))
             self.stats.dead += 1
             log.error("telegram refused an alert: story=%s chat=%s error=%s", item.story_id, chat, error)
             return False
@@ -316,7 +315,7 @@ class Sender:
                         delay, chat, scrub(str(e), self._token))
             return False
         # Outside the try: a store that cannot record this is not a Telegram error to retry the send on.
-        return await self._record(_Outcome(item, "sent", message_id=message_id, chat=chat, shown=shown))
+        return await self._record(Outcome(item, "sent", message_id=message_id, chat=chat, shown=shown))
 
     async def _edit(self, chat: int | str, item: OutboxItem, text: str) -> int | None:
         """Edit the message that carried the story in this chat; None when there is none to edit."""
@@ -339,7 +338,7 @@ class Sender:
         await self.store.deactivate_chat(chat, reason)
         if self.on_chat_gone is not None:
             self.on_chat_gone(chat)
-        await self._record(_Outcome(item, "dead", error=reason))
+        await self._record(Outcome(item, "dead", error=reason))
         self._gone.add(chat)
         self.flood.forget(chat)
         self.stats.deactivated += 1
@@ -350,56 +349,26 @@ class Sender:
     async def _retry(self, item: OutboxItem, error: str, seconds: float) -> None:
         self.stats.retried += 1
         await self._record(
-            _Outcome(item, "retry", error=error, not_before=self.clock() + timedelta(seconds=seconds))
+            Outcome(item, "retry", error=error, not_before=self.clock() + timedelta(seconds=seconds))
         )
 
     # -- recording outcomes, or keeping them while the store refuses
 
-    async def _record(self, outcome: _Outcome) -> bool:
-        """Write what happened to the item; True if it was delivered. A refusal keeps it and pauses."""
-        try:
-            await self._write(outcome)
-        except Exception as e:  # full, read-only, I/O error: whatever the backend raises
-            self._kept[outcome.item.id] = outcome
-            if self._trouble is None:
-                self._trouble = scrub(" ".join(str(e).split()) or type(e).__name__, self._token)
-                self._tell_admins = True
-                log.error("the history database cannot record deliveries (%s): sending is paused, the "
-                          "outcome is kept in memory and written when the database accepts it", self._trouble)
+    async def _record(self, outcome: Outcome) -> bool:
+        """Write the outcome (or have the ledger keep it); True if the item was delivered and recorded."""
+        if not await self.ledger.record(outcome):
             return False
-        if outcome.kind == "sent":
-            self._delivered.setdefault(outcome.item.story_id, []).append((outcome.chat, outcome.shown))
+        self._sent(outcome)
         return outcome.kind == "sent"
 
-    async def _write(self, outcome: _Outcome) -> None:
-        item = outcome.item
-        if outcome.kind == "sent":
-            await self.store.mark_sent(item.id, outcome.message_id)
-        elif outcome.kind == "retry":
-            assert outcome.not_before is not None
-            await self.store.mark_retry(item.id, outcome.error, outcome.not_before)
-        else:
-            await self.store.mark_dead(item.id, outcome.error)
-
-    async def _write_kept(self) -> bool:
-        """Write the kept outcomes, oldest first; True (and sending resumes) once all are in."""
-        for item_id, outcome in list(self._kept.items()):
-            try:
-                await self._write(outcome)
-            except Exception:
-                return False  # still refused: quiet, it was said once
-            del self._kept[item_id]
-            if outcome.kind == "sent":
-                self._delivered.setdefault(outcome.item.story_id, []).append((outcome.chat, outcome.shown))
-        if self._trouble is not None:
-            log.warning("the history database records again: kept outcomes written, sending resumes")
-            self._trouble = None
-        return True
+    def _sent(self, outcome: Outcome) -> None:
+        if outcome.kind == "sent":  # recorded: see whether the story outgrew the text (_follow_up)
+            self._delivered.setdefault(outcome.item.story_id, []).append((outcome.chat, outcome.shown))
 
     async def _notify_admins(self) -> None:
         """Tell each admin once per episode, by a direct message (the outbox is the store: it cannot)."""
         text = ("quotewatch: the history database cannot record deliveries "
-                f"({self._trouble}). Alerts are paused and will go out once it can; nothing is sent twice. "
+                f"({self.ledger.trouble}). Alerts are paused and will go out once it can; nothing is sent twice. "
                 "Free disk space or fix the database's permissions.")
         for admin in list(self.admins() if self.admins is not None else ()):
             try:
@@ -407,19 +376,6 @@ class Sender:
                     await self.bot.send_message(admin, text[:4000])
             except TelegramError as e:  # an admin who never started the bot: the log line stands
                 log.warning("could not tell admin %s about the database: %s", admin, scrub(str(e), self._token))
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """What became of an outbox item, as the store is to record it."""
-
-    item: OutboxItem
-    kind: Literal["sent", "retry", "dead"]
-    message_id: int | None = None  # sent: the message, for later edits
-    chat: int | str = 0  # sent: where it went (after a migration, not item.chat_id)
-    shown: int = 0  # sent: sources the text showed (see _follow_up)
-    error: str = ""  # retry, dead
-    not_before: datetime | None = None  # retry
 
 
 @dataclass(frozen=True)
