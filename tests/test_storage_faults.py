@@ -25,7 +25,7 @@ from bot.service import serve
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.test_delivery import Clock, seed_story
 from tests.test_service import FAST, Telegram, until, write_config
-from watchers.store import AsyncStore, Store, StoreError
+from watchers.store import AsyncStore, Store, StoreBackend, StoreError, open_backend
 from watchers.store.sqlite.guard import MARKER_SUFFIX, NEW_DB_ENV
 
 ADMIN = 1000
@@ -179,6 +179,14 @@ def test_deleted_and_replaced_files_are_reported(tmp_path: Path) -> None:
         os.replace(other, db)
         problem = store.health()
         assert problem is not None and "replaced" in problem
+
+
+def test_every_backend_answers_the_health_check(db_url: str) -> None:
+    backend = open_backend(db_url)  # SQLite file or PostgreSQL (conftest's db_url runs both)
+    try:
+        assert isinstance(backend, StoreBackend) and backend.health() is None
+    finally:
+        backend.close()
 
 
 def test_a_missing_database_is_not_silently_started_empty(
