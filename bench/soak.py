@@ -7,7 +7,9 @@ Throughout: stories published at a steady rate over five outlets (rewrites of on
 apart), five fault outlets (500, 429 + Retry-After, truncated bodies, garbage bytes, a stall past the
 fetcher's deadline), transient faults on the healthy feeds, the fake Telegram's flood limits set tighter
 than Telegram's, Telegram answering 503 for a full minute once and dropping connections a few times,
-kill -9 at seeded random moments (plus one SIGTERM restart), and hostile sources (markup, entity syntax,
+kill -9 at seeded random moments (plus one SIGTERM restart), the disk full for DISK_FULL_SECONDS midway
+(the service's RLIMIT_FSIZE set to 1 byte with prlimit: every write to the database fails, reads work;
+lifted after, and a process started meanwhile is not limited, as if space was freed), and hostile sources (markup, entity syntax,
 bidi overrides, zero-width joiners, control characters, a 100 KB title) on every fourth story. Then the
 harness waits for the outbox to drain and counts.
 
@@ -21,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -34,6 +38,18 @@ STORIES_PER_MINUTE = 8
 TELEGRAM_OUTAGE_SECONDS = 60.0
 DRAIN_SECONDS = 300.0  # after a 1-minute outage the sender's backoff can be 80-160 s per item
 RSS_SAMPLE_SECONDS = 1.0
+# Long enough for the sender to meet the full disk on many rounds (before issue #15: one copy of the
+# first unrecorded alert per second), short enough to leave the run most of its time healthy.
+DISK_FULL_SECONDS = 45.0
+
+
+def disk_full(pid: int | None, full: bool) -> None:
+    """Every write of `pid` past byte 1 of any file fails with EFBIG (CPython ignores SIGXFSZ), or no limit."""
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):  # killed in between: the new process starts unlimited
+        hard = resource.prlimit(pid, resource.RLIMIT_FSIZE)[1]
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (1 if full else hard, hard))
 
 
 async def soak(minutes: float, kills: int, seed: int, workdir: Path) -> dict[str, object]:
@@ -43,7 +59,8 @@ async def soak(minutes: float, kills: int, seed: int, workdir: Path) -> dict[str
     rng = random.Random(seed)
     events: list[tuple[float, str]] = [(rng.uniform(5.0, span), "kill") for _ in range(kills)]
     events += [(span * 0.4, "tg-503-60"), (span * 0.15, "tg-drop-5"), (span * 0.75, "tg-drop-5"),
-               (span * 0.6, "sigterm")]
+               (span * 0.6, "sigterm"), (span * 0.2, "disk-full"),
+               (span * 0.2 + DISK_FULL_SECONDS, "disk-freed")]
     samples: list[tuple[int, int]] = []  # (process start number, RSS kB)
     started = time.monotonic()
     async with Harness(config, workdir) as h:
@@ -63,12 +80,16 @@ async def soak(minutes: float, kills: int, seed: int, workdir: Path) -> dict[str
         sampler = asyncio.create_task(sample())
         h.start_publishing()
         sigterm_codes = []
+        full_pid: int | None = None
         for at, what in sorted(events):
             await asyncio.sleep(max(0.0, at - h.newsroom.now()))
             if what == "kill":
                 await h.kill9()
             elif what == "sigterm":
                 sigterm_codes.append(await h.sigterm_restart())
+            elif what in ("disk-full", "disk-freed"):
+                full_pid = service.pid if what == "disk-full" else full_pid
+                disk_full(full_pid, what == "disk-full")
             else:
                 _, mode, seconds = what.split("-")
                 h.telegram_fault(mode, float(seconds))
@@ -90,6 +111,7 @@ async def soak(minutes: float, kills: int, seed: int, workdir: Path) -> dict[str
     print(f"{'peak RSS, first process':<28} {first / 1024:.1f} MB")
     print(f"{'peak RSS, last process':<28} {last / 1024:.1f} MB")
     print(f"{'drained':<28} {drained}")
+    print(f"{'disk full':<28} {DISK_FULL_SECONDS:.0f} s (duplicates allowed: 1 per kill = {kills})")
     print(f"{'wall time':<28} {time.monotonic() - started:.0f} s")
     hostile = {
         "titles_tried": h.hostile_sent,
@@ -103,7 +125,8 @@ async def soak(minutes: float, kills: int, seed: int, workdir: Path) -> dict[str
         **summary.as_json(),
         "sigterm_exit_codes": [*sigterm_codes, final_code],
         "peak_rss_mb_first": round(first / 1024, 1), "peak_rss_mb_last": round(last / 1024, 1),
-        "drained": drained, "hostile": hostile,
+        "drained": drained, "hostile": hostile, "disk_full_seconds": DISK_FULL_SECONDS,
+        "duplicates_within_kill_budget": summary.duplicated <= kills,
     }
     return result
 

@@ -24,6 +24,10 @@ of an "edit" for a new source merges into that row (store.enqueue). The message 
 new source and no edit is left queued. Once the round's rows are marked sent, later enqueues make new rows,
 so one re-read per story after the round closes the gap.
 
+Sent means recorded, or stop sending (bot.outcomes): an outcome the store refuses (disk full, read-only)
+is kept in memory and nothing more is sent (that chat at once, every chat from its next item on) until
+the kept outcomes are written; the admins are told once. A chat never gets an alert twice for a full disk.
+
 The bot token is never logged: every error text that leaves this module goes through `scrub`.
 """
 
@@ -32,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -50,6 +54,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.outcomes import Ledger, Outcome
 from bot.ratelimit import FloodScheduler, Limits
 from watchers.model import OutboxItem, Story
 
@@ -120,6 +125,7 @@ class Sender:
         poll_seconds: float = POLL_SECONDS,
         batch: int = BATCH,
         on_chat_gone: Callable[[int | str], None] | None = None,
+        admins: Callable[[], Iterable[int]] | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -130,6 +136,8 @@ class Sender:
         self.batch = batch
         self.stats = Stats()
         self.on_chat_gone = on_chat_gone  # told after a chat is deactivated (the bot's active-chat memo)
+        self.admins = admins  # user ids told once when the store stops recording (rules [telegram] admins)
+        self.ledger = Ledger(store, lambda text: scrub(text, self._token))  # outcomes, kept while refused
         self._gone: set[int | str] = set()  # chats deactivated in this round
         # Per round: story id -> (story, rendered text, number of sources rendered), loaded once and shared by
         # every chat's item of that story; and the chats each story was delivered to (for _follow_up).
@@ -146,22 +154,36 @@ class Sender:
     async def run(self, stop: asyncio.Event) -> None:
         """Drain until `stop` is set; an error in one round is logged and the next round goes on."""
         self._stop = stop
+        last_error = ""
         while not stop.is_set():
             try:
                 handled = await self.drain_once()
+                last_error = ""
             except Exception as e:  # a store hiccup must not kill delivery for good
-                log.error("outbox round failed: %s", scrub(repr(e), self._token))
+                error = scrub(repr(e), self._token)
+                if error != last_error:  # once per episode, not once a second
+                    log.error("outbox round failed: %s (not repeated while it keeps failing)", error)
+                last_error = error
                 handled = 0
             if handled == 0:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.poll_seconds)
+        if self.ledger.kept and await self.ledger.flush() is None:
+            log.error("stopping with %d outcome(s) the history database never recorded: those alerts will "
+                      "be sent again at the next start", len(self.ledger.kept))
 
     async def drain_once(self) -> int:
         """One round over the due outbox; returns how many items were settled (sent, retried or dead)."""
-        items = await self.store.due_outbox(self.clock(), self.batch)
         self._gone.clear()  # per round: a chat that subscribes again is reactivated by the store
         self._rendered.clear()
-        self._delivered.clear()
+        if self.ledger.kept or self.ledger.trouble:
+            written = await self.ledger.flush()
+            if written is None:
+                return 0  # the store still refuses: send nothing that could not be recorded either
+            for outcome in written:
+                self._sent(outcome)
+        kept = self.ledger.kept
+        items = [i for i in await self.store.due_outbox(self.clock(), self.batch) if i.id not in kept]
         by_chat: dict[int | str, list[OutboxItem]] = {}
         for item in items:
             by_chat.setdefault(item.chat_id, []).append(item)
@@ -170,10 +192,14 @@ class Sender:
             *(self._drain_chat(chat, queue) for chat, queue in by_chat.items()), return_exceptions=True
         )
         try:
-            await self._follow_up()
+            if self.ledger.new_trouble:
+                self.ledger.new_trouble = False
+                await self._notify_admins()
+            if self.ledger.trouble is None:  # queueing edits needs a store that writes; else next time
+                await self._follow_up()
+                self._delivered.clear()
         finally:
             self._rendered.clear()
-            self._delivered.clear()
         for result in results:
             if isinstance(result, BaseException):
                 raise result
@@ -212,8 +238,10 @@ class Sender:
         for item in queue:
             if self._stop is not None and self._stop.is_set():
                 break  # shutting down: the rest stays pending for the next start
+            if self.ledger.trouble is not None:
+                break  # the store does not record: what went out now could go out again
             if chat_id in self._gone:  # the chat went away earlier in this queue: no more requests
-                await self.store.mark_dead(item.id, "chat deactivated")
+                await self._record(Outcome(item, "dead", error="chat deactivated"))
                 self.stats.dead += 1
                 settled += 1
                 continue
@@ -233,7 +261,7 @@ class Sender:
         chat = item.chat_id if chat_id is None else chat_id
         rendered = await self._story(item.story_id)
         if rendered is None:
-            await self.store.mark_dead(item.id, "story no longer in the store")
+            await self._record(Outcome(item, "dead", error="story no longer in the store"))
             self.stats.dead += 1
             log.warning("outbox item for a missing story: story=%s chat=%s", item.story_id, chat)
             return False
@@ -246,9 +274,6 @@ class Sender:
                 self.stats.sent += 1
             else:
                 self.stats.edited += 1
-            await self.store.mark_sent(item.id, message_id)
-            self._delivered.setdefault(item.story_id, []).append((chat, shown))
-            return True
         except RetryAfter as e:
             seconds = _retry_after(e)
             self.flood.pause(chat, seconds)
@@ -274,7 +299,7 @@ class Sender:
                 return await self._chat_gone(item, chat, e)
             # Our request was wrong (bad HTML, too long): the same request will fail again.
             error = scrub(e.message, self._token)
-            await self.store.mark_dead(item.id, f"Telegram refused the message: {error}")
+            await self._record(Outcome(item, "dead", error=f"Telegram refused the message: {error}"))
             self.stats.dead += 1
             log.error("telegram refused an alert: story=%s chat=%s error=%s", item.story_id, chat, error)
             return False
@@ -289,6 +314,8 @@ class Sender:
             log.warning("telegram unreachable, retrying in %.0f s: chat=%s error=%s",
                         delay, chat, scrub(str(e), self._token))
             return False
+        # Outside the try: a store that cannot record this is not a Telegram error to retry the send on.
+        return await self._record(Outcome(item, "sent", message_id=message_id, chat=chat, shown=shown))
 
     async def _edit(self, chat: int | str, item: OutboxItem, text: str) -> int | None:
         """Edit the message that carried the story in this chat; None when there is none to edit."""
@@ -311,7 +338,7 @@ class Sender:
         await self.store.deactivate_chat(chat, reason)
         if self.on_chat_gone is not None:
             self.on_chat_gone(chat)
-        await self.store.mark_dead(item.id, reason)
+        await self._record(Outcome(item, "dead", error=reason))
         self._gone.add(chat)
         self.flood.forget(chat)
         self.stats.deactivated += 1
@@ -321,7 +348,34 @@ class Sender:
 
     async def _retry(self, item: OutboxItem, error: str, seconds: float) -> None:
         self.stats.retried += 1
-        await self.store.mark_retry(item.id, error, self.clock() + timedelta(seconds=seconds))
+        await self._record(
+            Outcome(item, "retry", error=error, not_before=self.clock() + timedelta(seconds=seconds))
+        )
+
+    # -- recording outcomes, or keeping them while the store refuses
+
+    async def _record(self, outcome: Outcome) -> bool:
+        """Write the outcome (or have the ledger keep it); True if the item was delivered and recorded."""
+        if not await self.ledger.record(outcome):
+            return False
+        self._sent(outcome)
+        return outcome.kind == "sent"
+
+    def _sent(self, outcome: Outcome) -> None:
+        if outcome.kind == "sent":  # recorded: see whether the story outgrew the text (_follow_up)
+            self._delivered.setdefault(outcome.item.story_id, []).append((outcome.chat, outcome.shown))
+
+    async def _notify_admins(self) -> None:
+        """Tell each admin once per episode, by a direct message (the outbox is the store: it cannot)."""
+        text = ("quotewatch: the history database cannot record deliveries "
+                f"({self.ledger.trouble}). Alerts are paused and will go out once it can; nothing is sent twice. "
+                "Free disk space or fix the database's permissions.")
+        for admin in list(self.admins() if self.admins is not None else ()):
+            try:
+                async with self.flood.slot(admin):
+                    await self.bot.send_message(admin, text[:4000])
+            except TelegramError as e:  # an admin who never started the bot: the log line stands
+                log.warning("could not tell admin %s about the database: %s", admin, scrub(str(e), self._token))
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("quotewatch.service")
 
+# How often the store is asked whether its database is still the one opened (a stat for SQLite): a file
+# deleted or replaced while running stops the service within this long (watchers.store.sqlite.guard).
+STORE_CHECK_SECONDS = 1.0
 RULES_CHECK_SECONDS = 2.0  # how often the rules file is looked at for changes (a stat, cheap)
 STATUS_SECONDS = 60.0  # one status line per this many seconds when anything was polled
 # On shutdown, polls still running get this long to finish before they are cancelled. Cancelling one is
@@ -166,7 +169,8 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
     reloader = Reloader(config)
     rules = reloader.rules
     token = telegram_token(rules)
-    store = open_store(history_db(rules))
+    store = open_store(history_db(rules))  # a database missing where it was: StoreError, exit code 1
+    watch = asyncio.create_task(watch_store(store, stop), name="store check")
     try:
         live = await LiveRules.start(reloader)
         if token is None:
@@ -174,7 +178,34 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
             return 0
         return await _serve_bot(config, live, store, stop, tuning, token)
     finally:
-        await store.close()
+        await _close_store(store, stop, watch)
+
+
+async def watch_store(store: AsyncStore, stop: asyncio.Event) -> str | None:
+    """Ask the store's health every STORE_CHECK_SECONDS until `stop`; a problem stops the service."""
+    while not stop.is_set():
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), STORE_CHECK_SECONDS)
+        try:
+            problem = await store.health()
+        except Exception as e:  # the check itself failing says nothing about the file
+            log.debug("store health check failed: %r", e)
+            continue
+        if problem is not None:
+            stop.set()
+            return problem
+    return None
+
+
+async def _close_store(store: AsyncStore, stop: asyncio.Event, watch: asyncio.Task[str | None]) -> None:
+    """Close the store; if its check stopped the service, raise that (serve prints it, exit code 1)."""
+    if not watch.done():
+        watch.cancel()
+    await asyncio.wait({watch})
+    problem = None if watch.cancelled() else watch.result()
+    await store.close()
+    if problem is not None:
+        raise StoreError(problem)
 
 
 async def _serve_bot(
@@ -274,7 +305,8 @@ async def _run(
 
             bot_context = application.bot_data[BOT_DATA_KEY]
             sender = Sender(application.bot, store, render_alert, limits=tuning.limits,
-                            poll_seconds=tuning.sender_poll_seconds, on_chat_gone=bot_context.chat_gone)
+                            poll_seconds=tuning.sender_poll_seconds, on_chat_gone=bot_context.chat_gone,
+                            admins=lambda: live.rules.settings.telegram.admins)
             sender_task = asyncio.create_task(sender.run(stop), name="outbox sender")
         scheduler.start()
         scheduler.sync(rules.feeds)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import ssl
 import tracemalloc
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import httpcore
 import pytest
 from aiohttp import web
 from feedserver import FeedServer
@@ -34,6 +37,23 @@ from watchers.model import Article, FeedState
 
 NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Local Desk</title><item><guid>g1</guid><title>One</title><description>Body.</description></item></channel></rss>'
+
+
+PUBLIC_IP = "93.184.215.14"  # what the made-up resolvers answer for names that should look public
+TLS_DIR = Path(__file__).parent / "data" / "tls"
+
+
+class Routes(httpcore.AnyIOBackend):
+    """The network under the Fetcher: records every address dialled, and routes PUBLIC_IP to loopback
+    (standing in for the internet, which tests cannot reach)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dialled: list[str] = []
+
+    async def connect_tcp(self, host: str, port: int, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+        self.dialled.append(host)
+        return await super().connect_tcp("127.0.0.1" if host == PUBLIC_IP else host, port, **kwargs)
 
 
 def local_feed(server: FeedServer, path: str, **kwargs: object) -> Feed:
@@ -220,17 +240,103 @@ async def test_loopback_is_blocked_unless_the_feed_allows_private(feed_server: F
 
 async def test_redirect_from_a_public_host_to_loopback_is_refused(feed_server: FeedServer) -> None:
     async def pretend_localhost_is_public(host: str, port: int) -> Sequence[str]:
-        # The guard sees a public address for "localhost"; the connection still goes to the loopback server.
-        return ["93.184.215.14"] if host == "localhost" else await system_resolver(host, port)
+        # The guard sees a public address for "localhost"; Routes takes that address to the loopback server.
+        return [PUBLIC_IP] if host == "localhost" else await system_resolver(host, port)
 
     feed_server.redirect("/go", feed_server.url("/rss"), 302)
     feed_server.serve("/rss", RSS)
     feed = Feed(id="p", url=feed_server.url("/go", host="localhost"), name="P", allow_private=False)
-    async with Fetcher(resolver=pretend_localhost_is_public) as fetcher:
+    async with Fetcher(resolver=pretend_localhost_is_public, network=Routes()) as fetcher:
         with pytest.raises(Blocked, match="127.0.0.1"):
             await fetcher.fetch_feed(feed)
     assert feed_server.hits("/go") == 1  # the first hop was allowed and answered
     assert feed_server.hits("/rss") == 0  # the private hop was never requested
+
+
+class Rebinding:
+    """A hostile DNS server: each lookup of a name gets the next answer of `answers` (the last repeats)."""
+
+    def __init__(self, *answers: str) -> None:
+        self.answers = list(answers)
+        self.lookups: list[str] = []
+
+    async def __call__(self, host: str, port: int) -> Sequence[str]:
+        self.lookups.append(host)
+        return [self.answers[min(len(self.lookups), len(self.answers)) - 1]]
+
+
+@pytest.mark.parametrize(
+    ("answers", "reached"),
+    [
+        ((PUBLIC_IP, "127.0.0.1"), True),  # public to the check, private to the connection
+        (("127.0.0.1", PUBLIC_IP), False),  # the other way round
+        (("127.0.0.1",), False),
+    ],
+)
+async def test_dns_rebinding_never_reaches_a_private_address(
+    feed_server: FeedServer, answers: tuple[str, ...], reached: bool
+) -> None:
+    feed_server.serve("/rss", RSS)
+    resolver, network = Rebinding(*answers), Routes()
+    feed = Feed(id="p", url=feed_server.url("/rss", host="rebind.test"), name="P")
+    async with Fetcher(resolver=resolver, network=network) as fetcher:
+        if reached:
+            result = await fetcher.fetch_feed(feed)
+            assert result.content == RSS
+        else:
+            with pytest.raises(Blocked, match="127.0.0.1"):
+                await fetcher.fetch_feed(feed)
+    # One lookup, and the connection went to the address that lookup gave and the check passed.
+    assert resolver.lookups == ["rebind.test"]
+    assert network.dialled == ([PUBLIC_IP] if reached else [])
+    assert feed_server.hits("/rss") == (1 if reached else 0)
+
+
+async def test_pinned_connection_keeps_the_host_header_and_follows_redirects(feed_server: FeedServer) -> None:
+    feed_server.redirect("/old", "/new", 301)
+    feed_server.serve("/new", RSS)
+    network = Routes()
+
+    async def public(host: str, port: int) -> Sequence[str]:
+        return [PUBLIC_IP]
+
+    feed = Feed(id="p", url=feed_server.url("/old", host="desk.test"), name="P")
+    async with Fetcher(resolver=public, network=network) as fetcher:
+        result = await fetcher.fetch_feed(feed)
+    assert result.content == RSS and result.url == feed_server.url("/new", host="desk.test")
+    assert {r.headers["host"] for r in feed_server.requests} == {f"desk.test:{feed_server.port}"}
+    assert network.dialled and set(network.dialled) == {PUBLIC_IP}
+
+
+async def test_allow_private_feed_by_name_reaches_loopback(feed_server: FeedServer) -> None:
+    feed_server.serve("/rss", RSS)
+    feed = Feed(id="l", url=feed_server.url("/rss", host="localhost"), name="L", allow_private=True)
+    async with Fetcher(network=Routes()) as fetcher:
+        assert (await fetcher.fetch_feed(feed)).content == RSS
+
+
+async def test_https_through_the_pinned_address_sends_sni_for_the_name() -> None:
+    seen: list[str | None] = []
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(TLS_DIR / "feeds.test.pem", TLS_DIR / "feeds.test.key")
+    context.sni_callback = lambda sock, name, ctx: seen.append(name)  # type: ignore[assignment,misc,func-returns-value]
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=context)
+    port = server.sockets[0].getsockname()[1]
+    network = Routes()
+
+    async def public(host: str, port: int) -> Sequence[str]:
+        return [PUBLIC_IP]
+
+    async with server, Fetcher(resolver=public, network=network) as fetcher:
+        # The test certificate is self-signed, so the client refuses it after the handshake began:
+        # what matters is the name it asked for, on a connection to the checked address.
+        with pytest.raises(ConnectionFailed):
+            await fetcher.fetch_page(f"https://feeds.test:{port}/feed")
+    assert seen == ["feeds.test"] and network.dialled == [PUBLIC_IP]
 
 
 @pytest.mark.parametrize(

@@ -19,15 +19,14 @@ One shared httpx.AsyncClient (connection pooling, keep-alive) per Fetcher. Every
   stops AT the cap: httpx's own decoder inflates each network chunk whole (a 64 KB chunk of a bomb is
   64 MB) before the caller could count anything.
 
-SSRF guard: only http and https; the host is resolved (loop.getaddrinfo, or the injected `resolver`) and
-the request is refused if ANY address is loopback, private, link-local, multicast, reserved, unspecified,
-not globally routable, or an IPv4-mapped / 6to4 form of one of those — unless the feed has
-`allow_private = true`.
-Residual risk (DNS rebinding): httpx resolves the name again when it connects, so a hostile DNS server
-answering a public address to the guard and a private one a moment later could still reach a private
-host. Closing that needs the connection pinned to the checked address (connect to the IP, keep Host and
-TLS SNI on the name) in a custom httpcore network backend; not done yet. A deployment that needs the
-guarantee should also firewall the bot's egress to private ranges.
+SSRF guard: only http and https; unless the feed has `allow_private = true`, the connection is refused
+if ANY address of the host is loopback, private, link-local, multicast, reserved, unspecified, not
+globally routable, or an IPv4-mapped / 6to4 form of one of those. The host is resolved ONCE per
+connection (loop.getaddrinfo, or the injected `resolver`) by watchers.feeds.pinning.PinnedNetwork, and
+the connection dials the address that passed the check (TLS SNI, certificate and Host header stay on
+the name), so DNS rebinding cannot swap in a private address between the check and the connection.
+Feeds with `allow_private` use a second client without the check, so the two never share a connection.
+Proxies from the environment (HTTP(S)_PROXY) are not used: pinning needs the connection to be ours.
 """
 
 from __future__ import annotations
@@ -35,16 +34,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
-import socket
 import time
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from rules.model import Feed
@@ -58,6 +57,14 @@ from watchers.feeds.errors import (
     TooLarge,
     TooManyRedirects,
     error_for_status,
+)
+from watchers.feeds.pinning import (
+    AddressRefused,
+    PinnedNetwork,
+    ResolveFailed,
+    Resolver,
+    is_public_address,
+    system_resolver,
 )
 from watchers.model import FeedState
 
@@ -90,37 +97,6 @@ FEED_ACCEPT = (
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 # Only what _Inflater can decode with a size bound; brotli/zstd would need their own bounded decoders.
 ACCEPT_ENCODING = "gzip, deflate"
-
-# host, port -> IP addresses. Injectable so that tests can make a name look public (see tests/test_fetch.py).
-Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
-
-
-async def system_resolver(host: str, port: int) -> list[str]:
-    """Every address the system resolver gives for `host` (both families)."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
-
-
-def is_public_address(address: str) -> bool:
-    """False for any address a feed must not make us reach (see the module docstring)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone ("fe80::1%eth0")
-    except ValueError:
-        return False
-    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
-    if isinstance(ip, ipaddress.IPv6Address):
-        candidates += [v4 for v4 in (ip.ipv4_mapped, ip.sixtofour) if v4 is not None]
-    return not any(
-        a.is_loopback
-        or a.is_private
-        or a.is_link_local
-        or a.is_multicast
-        or a.is_reserved
-        or a.is_unspecified
-        or not a.is_global  # shared address space (100.64/10), documentation ranges, ...
-        for a in candidates
-    )
-
 
 @dataclass(frozen=True)
 class FetchResult:
@@ -156,6 +132,7 @@ class Fetcher:
         global_limit: int = DEFAULT_GLOBAL_LIMIT,
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
         resolver: Resolver = system_resolver,
+        network: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         self.user_agent = user_agent
         self.max_body = max_body
@@ -165,21 +142,27 @@ class Fetcher:
         self.per_host = per_host
         self.max_redirects = max_redirects
         self.resolver = resolver
+        self.network = network  # what dials (httpcore's default when None); tests route addresses with it
         self._global = asyncio.Semaphore(global_limit)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._client: httpx.AsyncClient | None = None
+        self._client: httpx.AsyncClient | None = None  # guarded: dials only checked public addresses
+        self._private_client: httpx.AsyncClient | None = None  # for allow_private feeds
         self._global_limit = global_limit
 
     async def __aenter__(self) -> Fetcher:
-        self._client = httpx.AsyncClient(
+        pinned = PinnedNetwork(self.resolver, resolve_timeout=self.connect_timeout, inner=self.network)
+        self._client = self._new_client(pinned)
+        self._private_client = self._new_client(self.network)
+        return self
+
+    def _new_client(self, network: httpcore.AsyncNetworkBackend | None) -> httpx.AsyncClient:
+        limits = httpx.Limits(max_connections=self._global_limit, max_keepalive_connections=self._global_limit)
+        return httpx.AsyncClient(
             headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(self.total_timeout, connect=self.connect_timeout),
-            limits=httpx.Limits(
-                max_connections=self._global_limit, max_keepalive_connections=self._global_limit
-            ),
+            transport=_Transport(limits, network),
             follow_redirects=False,  # _follow does it, guarding every hop
         )
-        return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -187,9 +170,10 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        for client in (self._client, self._private_client):
+            if client is not None:
+                await client.aclose()
+        self._client = self._private_client = None
 
     async def fetch_feed(
         self, feed: Feed, state: FeedState | None = None, now: datetime | None = None
@@ -240,7 +224,7 @@ class Fetcher:
                 async with self._slots(host):
                     if deadline.when() is None:  # start the clock once we may actually talk to the site
                         deadline.reschedule(loop.time() + self.total_timeout)
-                    hop = await self._request(current, headers, max_body)
+                    hop = await self._request(current, headers, max_body, allow_private)
                 location = hop.headers.get("location")
                 if hop.status in REDIRECT_STATUSES and location:
                     target = urljoin(current, location.strip())
@@ -285,10 +269,10 @@ class Fetcher:
             yield
 
     async def _guard(self, url: str, allow_private: bool) -> None:
-        """Refuse non-http(s) URLs and, unless allowed, hosts that resolve to any non-public address."""
+        """Refuse non-http(s) URLs and, unless allowed, private IP literals (names: PinnedNetwork)."""
         try:
             parts = urlsplit(url)
-            port = parts.port
+            parts.port  # noqa: B018 -- raises ValueError on a bad port
         except ValueError as exc:
             raise Blocked(f"{url} is not a valid URL ({exc}); fix it in the rules", url) from exc
         scheme = parts.scheme.lower()
@@ -299,37 +283,18 @@ class Fetcher:
         host = parts.hostname
         if not host:
             raise Blocked(f"{url} has no host name; fix the URL in the rules", url)
-        if allow_private:
-            return
-        try:
-            addresses: Sequence[str] = [str(ipaddress.ip_address(host))]
-        except ValueError:
-            try:
-                async with asyncio.timeout(self.connect_timeout):  # a hung resolver must not hang the poll
-                    addresses = await self.resolver(host, port or (443 if scheme == "https" else 80))
-            except TimeoutError as exc:
-                raise Timeout(
-                    f"resolving {host!r} of {url} took over {self.connect_timeout:g} s; DNS trouble", url
-                ) from exc
-            except OSError as exc:
-                raise ConnectionFailed(
-                    f"cannot resolve host {host!r} of {url} ({exc}); check the spelling of the URL", url
-                ) from exc
-        for address in addresses:
-            if not is_public_address(address):
-                raise Blocked(
-                    f"{url} leads to the private or local address {address}; quotewatch refuses those "
-                    "(SSRF guard). If this is your own internal feed, set allow_private = true on it",
-                    url,
-                )
-        if not addresses:
-            raise ConnectionFailed(f"host {host!r} of {url} has no address; check the URL", url)
+        # An IP literal is refused here, before a concurrency slot is taken; a name is resolved, checked
+        # and dialled in one step when the connection is made (watchers.feeds.pinning).
+        with contextlib.suppress(ValueError):
+            if not allow_private and not is_public_address(str(ipaddress.ip_address(host))):
+                raise _blocked(url, host)
 
-    async def _request(self, url: str, headers: dict[str, str], max_body: int) -> _Hop:
-        if self._client is None:
+    async def _request(self, url: str, headers: dict[str, str], max_body: int, allow_private: bool) -> _Hop:
+        client = self._private_client if allow_private else self._client
+        if client is None:
             raise RuntimeError("Fetcher used outside `async with Fetcher() as fetcher`")
         try:
-            async with self._client.stream("GET", url, headers=headers) as response:
+            async with client.stream("GET", url, headers=headers) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
                 status = response.status_code
                 if (
@@ -340,6 +305,19 @@ class Fetcher:
                     return _Hop(status, response_headers, None)  # nothing in the body we need
                 content = await _read_body(response, url, max_body)
                 return _Hop(status, response_headers, content)
+        except AddressRefused as exc:
+            raise _blocked(url, exc.address) from exc
+        except ResolveFailed as exc:
+            host = exc.host
+            if isinstance(exc.cause, TimeoutError):
+                raise Timeout(
+                    f"resolving {host!r} of {url} took over {self.connect_timeout:g} s; DNS trouble", url
+                ) from exc
+            if exc.cause is None:
+                raise ConnectionFailed(f"host {host!r} of {url} has no address; check the URL", url) from exc
+            raise ConnectionFailed(
+                f"cannot resolve host {host!r} of {url} ({exc.cause}); check the spelling of the URL", url
+            ) from exc
         except httpx.TimeoutException as exc:
             raise Timeout(
                 f"{url} timed out ({type(exc).__name__}); the site is down or very slow (quotewatch retries)",
@@ -352,6 +330,30 @@ class Fetcher:
                 f"could not fetch {url}: {exc or type(exc).__name__}; check the URL, or whether the site is up",
                 url,
             ) from exc
+
+
+def _blocked(url: str, address: str) -> Blocked:
+    return Blocked(
+        f"{url} leads to the private or local address {address}; quotewatch refuses those "
+        "(SSRF guard). If this is your own internal feed, set allow_private = true on it",
+        url,
+    )
+
+
+class _Transport(httpx.AsyncHTTPTransport):
+    """httpx's transport on a connection pool that dials through `network` (PinnedNetwork, or None for
+    httpcore's default). httpx has no public switch for the network backend, so the pool is rebuilt
+    with the same settings httpx would use, plus it."""
+
+    def __init__(self, limits: httpx.Limits, network: httpcore.AsyncNetworkBackend | None) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=network,
+        )
 
 
 class _Inflater:

@@ -125,6 +125,9 @@ class AsyncStore:
     async def integrity_check(self) -> str:
         return await self.run(self.store.integrity_check)
 
+    async def health(self) -> str | None:
+        return await self.run(self.store.health)
+
     async def kv_get(self, key: str) -> str | None:
         return await self.run(self.store.kv_get, key)
 

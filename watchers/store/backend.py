@@ -129,6 +129,9 @@ class StoreBackend(Protocol):
     def prune(self, now: datetime, retention: float, window: float) -> int: ...
     def integrity_check(self) -> str:
         """'ok', or the database's list of problems."""
+    def health(self) -> str | None:
+        """Cheap, asked every few seconds: None while the database is the one opened; else one line
+        saying what happened (SQLite: the file was deleted or replaced). Servers have no such file."""
     def kv_get(self, key: str) -> str | None: ...
     def kv_set(self, key: str, value: str) -> None: ...
     def bulk_load(

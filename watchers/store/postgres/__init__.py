@@ -69,5 +69,9 @@ class Store(FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQuer
         with self._lock:
             return schema_version(self._db)
 
+    def health(self) -> str | None:
+        """Nothing to watch: a server database has no file that can vanish under the connection."""
+        return None
+
 
 __all__ = ["Store"]

@@ -26,6 +26,7 @@ from __future__ import annotations
 from watchers.store.sqlite.articles import ArticleQueries
 from watchers.store.sqlite.chats import ChatQueries
 from watchers.store.sqlite.feeds import FeedQueries
+from watchers.store.sqlite.guard import FileGuard, is_file
 from watchers.store.sqlite.maintenance import Maintenance
 from watchers.store.sqlite.outbox import OutboxQueries
 from watchers.store.sqlite.schema import connect, migrate, schema_version
@@ -36,14 +37,25 @@ from watchers.store.sqlite.stories import StoryQueries
 class Store(FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, Maintenance):
     """The synchronous SQLite store (a watchers.store.StoreBackend). One connection, guarded by a lock."""
 
-    def __init__(self, path: str = ":memory:") -> None:
+    def __init__(self, path: str = ":memory:", *, allow_new: bool | None = None) -> None:
+        """Open (or create) the database. A file missing where its marker says one was is refused
+        (StoreError) unless `allow_new`; None reads QUOTEWATCH_NEW_DB (watchers.store.sqlite.guard)."""
         self.path = path
+        self._guard = FileGuard(path) if is_file(path) else None
+        if self._guard is not None:
+            self._guard.before_open(allow_new)
         super().__init__(connect(path))
         try:
             migrate(self._db)
+            if self._guard is not None:
+                self._guard.after_open(self)
         except BaseException:
             self._db.close()
             raise
+
+    def health(self) -> str | None:
+        """None while the file is the one opened; else one line: it was deleted or replaced."""
+        return None if self._guard is None else self._guard.problem()
 
     def close(self) -> None:
         with self._lock:
