@@ -7,6 +7,7 @@ store is a real SQLite database.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -445,3 +446,45 @@ async def test_a_pipeline_extracting_in_worker_processes_alerts_as_one_extractin
         )
     in_thread, in_pool = found
     assert in_thread and in_pool == in_thread
+
+
+def test_a_repeated_failure_is_logged_once_with_its_traceback_then_counted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = [0.0]
+    errors = pipeline_module.RepeatedErrors(clock=lambda: clock[0])
+    full = OSError("database or disk is full")
+    with caplog.at_level(logging.ERROR, logger="watchers.pipeline"):
+        for n in range(40):
+            clock[0] = n  # all within REPEAT_LOG_SECONDS of the first
+            errors.log(full, "feed %s: poll crashed", f"f{n}", extra={"feed": f"f{n}"})
+        errors.log(ValueError("another bug"), "feed %s: poll crashed", "g", extra={"feed": "g"})
+        clock[0] = pipeline_module.REPEAT_LOG_SECONDS + 1
+        errors.log(full, "feed %s: poll crashed", "late", extra={"feed": "late"})
+    lines = [(r.getMessage(), r.exc_info is not None) for r in caplog.records]
+    assert lines == [
+        ("feed f0: poll crashed", True),
+        ("feed g: poll crashed", True),  # a different failure gets its own traceback
+        (f"OSError: database or disk is full (again; 40 more times in the last "
+         f"{pipeline_module.REPEAT_LOG_SECONDS + 1:.0f} s, tracebacks left out)", False),
+    ]
+
+
+async def test_every_article_failing_alike_logs_one_traceback_not_one_per_article(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    feed_server.serve("/wire", rss(*(rss_item(n) for n in range(5))))
+    feed = local_feed(feed_server, "/wire")
+
+    def disk_full(text: str, matcher: object) -> object:
+        raise OSError("database or disk is full")
+
+    monkeypatch.setattr(pipeline_module, "extract_statements", disk_full)
+    async with Fetcher() as fetcher:
+        run = Run(scan_rules_with(feed), fetcher)
+        with caplog.at_level(logging.ERROR, logger="watchers.pipeline"):
+            first = await run.pipeline.poll(feed, force=True)
+            second = await run.pipeline.poll(feed, force=True)
+        await run.store.close()
+    assert first.failed == 5 and second.failed == 5  # nothing lost: every article stays unseen
+    assert sum(1 for r in caplog.records if r.exc_info is not None) == 1

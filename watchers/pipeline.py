@@ -83,6 +83,35 @@ class CycleReport:
         return f"poll cycle: {len(self.polls)} feeds ({parts}); {new} new articles; {alerts} alerts"
 
 
+# A broken store (disk full, read-only) fails every poll and every article the same way: the first
+# failure is logged with its traceback, repeats of it only as one count line per this many seconds.
+REPEAT_LOG_SECONDS = 60.0
+
+
+class RepeatedErrors:
+    """Which failures were logged with their traceback, and how often each came back since."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._seen: dict[str, tuple[float, int]] = {}  # failure -> (when its last line was logged, repeats)
+
+    def log(self, error: BaseException, message: str, *args: object, extra: dict[str, object]) -> None:
+        key = f"{type(error).__name__}: {error}"
+        now = self.clock()
+        seen = self._seen.get(key)
+        if seen is None:
+            self._seen[key] = (now, 0)
+            log.error(message, *args, exc_info=error, extra=extra)
+            return
+        since, repeats = seen
+        if now - since < REPEAT_LOG_SECONDS:
+            self._seen[key] = (since, repeats + 1)
+            return
+        self._seen[key] = (now, 0)
+        log.error("%s (again; %d more times in the last %.0f s, tracebacks left out)",
+                  key, repeats + 1, now - since, extra=extra)
+
+
 def is_backfill(article: Article, state: FeedState, now: datetime, backfill: float) -> bool:
     """On a feed's first successful poll, items older than the backfill window are recorded, not alerted.
 
@@ -134,6 +163,7 @@ class Pipeline:
         self.set_rules(rules, matcher)
         # Never two polls of one feed at once, whoever triggers them (scheduler, /reload, scan).
         self._feed_locks: dict[str, asyncio.Lock] = {}
+        self.errors = RepeatedErrors()
 
     def set_rules(self, rules: Rules, matcher: Matcher | None = None) -> None:
         """Swap in new rules (hot reload); the next article uses them. `matcher` is one compiled from
@@ -188,8 +218,8 @@ class Pipeline:
             # shows up in /status with the error instead of silently never being polled right again.
             report.status, report.error = "error", f"{type(e).__name__}: {e}"
             state = apply_result(state, e, now, feed.interval, None)
-            log.exception(
-                "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
+            self.errors.log(
+                e, "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
             )
         await self.store.save_feed_state(state)
         report.seconds = time.monotonic() - started
@@ -227,8 +257,8 @@ class Pipeline:
                 report.failed += 1
                 if report.error is None:
                     report.error = f"article {article.id}: {type(e).__name__}: {e}"
-                log.exception(
-                    "feed %s: article failed, skipped feed=%s article=%s",
+                self.errors.log(
+                    e, "feed %s: article failed, skipped feed=%s article=%s",
                     feed.id, feed.id, article.id,
                     extra={"feed": feed.id, "article": article.id},
                 )
