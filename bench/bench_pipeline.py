@@ -33,14 +33,17 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bench.loopback import ETAG, FeedHosts, GcTimes, StallProbe, TreeMemory, bench_rules, feed_url
-from rules.model import Feed
-from watchers.feeds.fetch import Fetcher
-from watchers.model import Alert, FeedState
-from watchers.pipeline import CycleReport, Pipeline, open_store, run_cycle
-from watchers.statements.worker import default_workers, start_extractor
+if TYPE_CHECKING:
+    from bench.loopback import TreeMemory
+    from rules.model import Feed
+    from watchers.model import Alert
+
+# Everything else is imported inside the functions: the extraction workers import this module as
+# their __main__ (multiprocessing does so for `python -m`), and the service's workers import only the
+# light bot.cli; top-level imports here would load aiohttp, httpx, feedparser and lxml into every
+# worker and inflate the memory measured.
 
 FEEDS = 5000
 QUICK_FEEDS = 500
@@ -58,6 +61,12 @@ async def no_sink(alert: Alert) -> None:
 async def cycle(
     feeds: list[Feed], db: Path, workers: int, memory: TreeMemory, freeze: bool = False
 ) -> dict[str, Any]:
+    from bench.loopback import ETAG, GcTimes, StallProbe, bench_rules
+    from watchers.feeds.fetch import Fetcher
+    from watchers.model import FeedState
+    from watchers.pipeline import CycleReport, Pipeline, open_store, run_cycle
+    from watchers.statements.worker import start_extractor
+
     rules = bench_rules(feeds)
     store = open_store(str(db))
     now = datetime.now(UTC)
@@ -120,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() before the cycle (an experiment)")
     parser.add_argument("--workers", type=int, default=None, help="extraction processes (default: one per core)")
     args = parser.parse_args(argv)
+    from bench.loopback import FeedHosts, TreeMemory, feed_url
+    from rules.model import Feed
+    from watchers.statements.worker import default_workers
+
     n_feeds = args.feeds or (QUICK_FEEDS if args.quick else FEEDS)
     workers = default_workers() if args.workers is None else args.workers
     with FeedHosts(n_feeds, args.items) as server, tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:

@@ -70,7 +70,7 @@ class Person:
 def people(n: int = SPEAKERS) -> list[Person]:
     rng = random.Random(4242)
     taken: set[str] = set()
-    out = []
+    out: list[Person] = []
     while len(out) < n:
         last = "".join(rng.choice(_SYL) for _ in range(rng.randint(2, 3))).capitalize()
         if last in taken or len(last) < 5:
