@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import json
 import os
@@ -129,13 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() before the cycle (an experiment)")
     parser.add_argument("--workers", type=int, default=None, help="extraction processes (default: one per core)")
     args = parser.parse_args(argv)
-    from bench.loopback import FeedHosts, TreeMemory, feed_url
+    from bench.loopback import FeedHosts, TreeMemory, feed_url, newsroom_bodies
     from rules.model import Feed
     from watchers.statements.worker import default_workers
 
     n_feeds = args.feeds or (QUICK_FEEDS if args.quick else FEEDS)
     workers = default_workers() if args.workers is None else args.workers
-    with FeedHosts(n_feeds, args.items) as server, tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+    with FeedHosts(n_feeds, functools.partial(newsroom_bodies, items=args.items)) as server, tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         feeds = [
             Feed(id=f"f{n}", url=feed_url(n, server.port), name=f"Outlet {n}", allow_private=True)
             for n in range(n_feeds)

@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -82,14 +82,19 @@ def bench_rules(feeds: list[Feed]) -> Rules:
 # -- the server, in its own process (its CPU is not ours; it still shares the machine's cores)
 
 
-def _serve(feeds: int, items: int, conn: Any) -> None:
+def newsroom_bodies(feeds: int, items: int) -> dict[str, bytes]:
+    """The fresh feeds' bodies by path: `items` new newsroom articles each (the other feeds are quiet)."""
     now = datetime.now(UTC)
-    quiet = unchanged_feed()
     fresh = [n for n in range(feeds) if is_fresh(n)]
     articles = corpus(len(fresh) * items)
-    bodies = {
+    return {
         f"/feed/{n}": newsroom_feed(n, articles[k * items : (k + 1) * items], now) for k, n in enumerate(fresh)
     }
+
+
+def _serve(make_bodies: Callable[[int], dict[str, bytes]], feeds: int, conn: Any) -> None:
+    quiet = unchanged_feed()
+    bodies = make_bodies(feeds)
 
     async def handler(request: web.Request) -> web.StreamResponse:
         body = bodies.get(request.path)
@@ -117,10 +122,14 @@ def _serve(feeds: int, items: int, conn: Any) -> None:
 
 
 class FeedHosts:
-    """`with FeedHosts(feeds, items) as server: server.port`; the server's pid is `server.pid`."""
+    """`with FeedHosts(feeds, make_bodies) as server: server.port`; the server's pid is `server.pid`.
 
-    def __init__(self, feeds: int, items: int) -> None:
-        self.feeds, self.items = feeds, items
+    `make_bodies(feeds)` (module-level, or a partial of one: it is sent to the server's process) gives
+    the fresh feeds' bodies by path, served 200 without validators; every other /feed/<n> is quiet:
+    304 to If-None-Match: ETAG."""
+
+    def __init__(self, feeds: int, make_bodies: Callable[[int], dict[str, bytes]]) -> None:
+        self.feeds, self.make_bodies = feeds, make_bodies
         self.port = 0
         self.pid: int | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
@@ -129,7 +138,7 @@ class FeedHosts:
     def __enter__(self) -> FeedHosts:
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(self.feeds, self.items, child), daemon=True)
+        self._process = context.Process(target=_serve, args=(self.make_bodies, self.feeds, child), daemon=True)
         self._process.start()
         self._conn = parent
         self.pid = self._process.pid
