@@ -3,12 +3,13 @@
     python -m bench.bench_poll             # 2,000 feeds: 90% answer 304, 10% serve 50 fresh items
     python -m bench.bench_poll --feeds 200 # smaller
 
-The server (tests/feedserver.py) runs in a SEPARATE process, so its CPU is not counted as ours: CPU
-seconds and peak RSS are this process's own (resource.getrusage RUSAGE_SELF). Every feed already has a
-FeedState with an ETag, as after a first poll; the 304 feeds match it, the fresh ones always send a full
-50-item content-heavy feed (bench.bench_parse.make_feed). All feeds are on one host (127.0.0.1), so the
-per-host limit is raised to the global limit here; with real feeds spread over many hosts the default
-per-host limit of 2 is not the bottleneck.
+The floor of a cycle: fetch and parse only, no matching, extraction or store (bench_pipeline runs the
+whole pipeline). The server (bench/loopback.py) runs in a SEPARATE process, so its CPU is not counted
+as ours: CPU seconds and peak RSS are this process's own (resource.getrusage RUSAGE_SELF). Every feed
+already has a FeedState with an ETag, as after a first poll; the 304 feeds match it, the fresh ones
+always send a full 50-item content-heavy feed (bench.bench_parse.make_feed). The feeds are spread over
+64 loopback addresses, so the fetcher runs with its DEFAULT limits (2 per host, 20 in all) as it does
+on real feeds spread over many outlets.
 
 Targets: whole cycle < 60 s, peak RSS < 300 MB. Prints a table, then one JSON line.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import json
 import resource
 import time
@@ -25,44 +25,32 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from bench.bench_parse import make_feed
+from bench.loopback import ETAG, FeedHosts, feed_url, is_fresh
 from rules.model import Feed
-from tests.feedserver import FeedServer, ServerProcess
 from watchers.feeds.errors import FetchError
 from watchers.feeds.fetch import Fetcher
 from watchers.feeds.parse import parse_feed
 from watchers.model import FeedState
 
 FEEDS = 2000
-FRESH_EVERY = 10  # one feed in ten has new items: 10%
-ETAG = '"v1"'
 TARGET_SECONDS = 60.0
 TARGET_RSS_MB = 300.0
-CONCURRENCY = 20
 
 
-def is_fresh(n: int) -> bool:
-    return n % FRESH_EVERY == 0
+def content_bodies(feeds: int) -> dict[str, bytes]:
+    """The fresh feeds' bodies by path (runs in the server process)."""
+    return {f"/feed/{n}": make_feed(n, fresh=n) for n in range(feeds) if is_fresh(n)}
 
 
-def configure(server: FeedServer, feeds: int = FEEDS) -> None:
-    """Routes /feed/<n>; runs in the server process."""
-    unchanged = make_feed(1)
-    for n in range(feeds):
-        if is_fresh(n):
-            server.serve(f"/feed/{n}", make_feed(n, fresh=n), content_type="application/rss+xml")
-        else:
-            server.serve(f"/feed/{n}", unchanged, content_type="application/rss+xml", etag=ETAG)
-
-
-async def poll_cycle(base_url: str, feeds: int) -> tuple[Counter[str], int]:
+async def poll_cycle(port: int, feeds: int) -> tuple[Counter[str], int]:
     now = datetime.now(UTC)
     outcomes: Counter[str] = Counter()
     articles = 0
-    async with Fetcher(per_host=CONCURRENCY, global_limit=CONCURRENCY) as fetcher:
+    async with Fetcher() as fetcher:
 
         async def poll(n: int) -> None:
             nonlocal articles
-            feed = Feed(id=f"f{n}", url=f"{base_url}/feed/{n}", name=f"Outlet {n}", allow_private=True)
+            feed = Feed(id=f"f{n}", url=feed_url(n, port), name=f"Outlet {n}", allow_private=True)
             state = FeedState(feed.id, feed.url, etag=ETAG)
             try:
                 result = await fetcher.fetch_feed(feed, state, now)
@@ -84,10 +72,10 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=FEEDS)
     args = parser.parse_args()
     feeds = args.feeds
-    with ServerProcess(functools.partial(configure, feeds=feeds)) as base_url:
+    with FeedHosts(feeds, content_bodies) as server:
         before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
-        outcomes, articles = asyncio.run(poll_cycle(base_url, feeds))
+        outcomes, articles = asyncio.run(poll_cycle(server.port, feeds))
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
