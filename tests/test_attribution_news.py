@@ -1,0 +1,32 @@
+"""Constructions of real news copy that attribution must read (issue #13), each in sentences of our own."""
+
+from __future__ import annotations
+
+from watchers.statements import extract_statements
+from watchers.statements.quotemarks import doubled_as_double
+
+
+def _by_text(text: str) -> dict[str, tuple[str, str | None]]:
+    return {s.text: (s.kind, s.speaker) for s in extract_statements(text)}
+
+
+def test_doubled_apostrophes_are_double_quotes() -> None:
+    text = (
+        "Prices rose again in May.\n\n"
+        "''We are watching it closely,'' said Mara Venn, an analyst at Torvik Bank. ''It's not over.''\n\n"
+        "Ms. Venn called the plan ''a costly detour.''"
+    )
+    found = _by_text(text)
+    assert found["We are watching it closely,"] == ("direct", "Mara Venn")
+    assert found["It's not over."] == ("direct", "Mara Venn")
+    assert found["a costly detour."] == ("partial", "Mara Venn")
+    for s in extract_statements(text):
+        assert text[s.start : s.end] == s.text  # offsets into the text as written
+
+
+def test_doubled_apostrophes_keep_offsets_and_leave_apostrophes() -> None:
+    text = "The union met.\n''Yes,'' he said. Rock 'n' roll isn't a quote."
+    out = doubled_as_double(text)
+    assert len(out) == len(text)
+    assert out[15:18] == ' "Y' and out[21:24] == '"  '
+    assert "'n'" in out and "isn't" in out
