@@ -30,3 +30,34 @@ def test_doubled_apostrophes_keep_offsets_and_leave_apostrophes() -> None:
     assert len(out) == len(text)
     assert out[15:18] == ' "Y' and out[21:24] == '"  '
     assert "'n'" in out and "isn't" in out
+
+
+def test_people_named_by_what_they_are_speak() -> None:
+    text = (
+        "The ferry service ended in March.\n\n"
+        '"We used to cross every morning," one voter said.\n\n'
+        '"It was the only way to the clinic," said a nurse who works on the island.\n\n'
+        '"Nobody asked us," the radio host said.'
+    )
+    found = {s.text: s.mention.text if s.mention else None for s in extract_statements(text)}
+    assert found["We used to cross every morning,"] == "one voter"
+    assert found["It was the only way to the clinic,"] == "a nurse"
+    assert found["Nobody asked us,"] == "the radio host"
+
+
+def test_manner_of_speaking_verbs_attribute_quotes() -> None:
+    text = (
+        "Dora Pell runs the bakery on Quay Street.\n\n"
+        '"We have never sold so much bread," Pell exclaimed.\n\n'
+        '"The oven is older than I am," she grumbled.\n\n'
+        '"Come back on Friday!" beamed Alvar Ruud, her partner.'
+    )
+    found = _by_text(text)
+    assert found["We have never sold so much bread,"] == ("direct", "Dora Pell")
+    assert found["The oven is older than I am,"] == ("direct", "Dora Pell")
+    assert found["Come back on Friday!"] == ("direct", "Alvar Ruud")
+
+
+def test_a_chanted_slogan_is_not_a_statement() -> None:
+    text = 'Outside, a group of supporters chanted the campaign slogan, "A harbour for all."'
+    assert extract_statements(text) == []
