@@ -61,3 +61,14 @@ def test_manner_of_speaking_verbs_attribute_quotes() -> None:
 def test_a_chanted_slogan_is_not_a_statement() -> None:
     text = 'Outside, a group of supporters chanted the campaign slogan, "A harbour for all."'
     assert extract_statements(text) == []
+
+
+def test_role_noun_with_free_modifiers_speaks() -> None:
+    text = (
+        "The count went on past midnight.\n\n"
+        '"It is going to be close," said a longtime Torvik data expert who advised two campaigns.\n\n'
+        '"We expected more," a veteran harbour union organiser said.'
+    )
+    found = {s.text: s.mention.text if s.mention else None for s in extract_statements(text)}
+    assert found["It is going to be close,"] == "a longtime Torvik data expert"
+    assert found["We expected more,"] == "a veteran harbour union organiser"
