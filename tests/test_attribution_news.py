@@ -72,3 +72,17 @@ def test_role_noun_with_free_modifiers_speaks() -> None:
     found = {s.text: s.mention.text if s.mention else None for s in extract_statements(text)}
     assert found["It is going to be close,"] == "a longtime Torvik data expert"
     assert found["We expected more,"] == "a veteran harbour union organiser"
+
+
+def test_second_quoted_phrase_in_the_clause_shares_the_speaker() -> None:
+    text = 'Dora Pell called the levy "a lifeline" for small towns and "long overdue" in her speech.'
+    found = _by_text(text)
+    assert found["a lifeline"] == ("partial", "Dora Pell")
+    assert found["long overdue"] == ("partial", "Dora Pell")
+
+
+def test_a_quote_after_another_reporting_verb_does_not_inherit() -> None:
+    text = 'Dora Pell called the levy "a lifeline," but Alvar Ruud said it was "a tax on bread."'
+    found = _by_text(text)
+    assert found["a lifeline,"] == ("partial", "Dora Pell")
+    assert found["a tax on bread."] == ("partial", "Alvar Ruud")

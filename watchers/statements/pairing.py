@@ -29,6 +29,9 @@ from watchers.statements.speakers import Cue, SentenceSpeakers, Speakers
 TRAILING_WINDOW = 12
 # How far before a quote a reporting verb still introduces it ('Doe said in a statement on Tuesday: "..."').
 LEADING_WINDOW = 30
+# How many tokens a second quoted phrase may follow the first one of its clause and share its speaker
+# ('called the levy "a lifeline" for the towns and "overdue"').
+SAME_CLAUSE_TOKENS = 12
 # A quoted title of a work: few words, each capitalised, no sentence punctuation.
 MAX_TITLE_WORDS = 7
 
@@ -125,6 +128,8 @@ def _quoted(
             colon = cue is not None
         if cue is None:
             cue = sp.participle_cues.get(k)  # 'Marr defended the levy, calling it "a lifeline"'
+        if cue is None and prev_attr is not None and _same_clause(toks, prev_q, k, index):
+            cue = prev_attr  # 'Doe called it "cheating" and "a betrayal"': the same speaker's words
         if cue is None:
             only_quote = all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
             if not words_before and only_quote and _sentence_like(content):
@@ -165,6 +170,18 @@ def _quoted(
                 if extra is not None:
                     out.append(extra)
     return out
+
+
+def _same_clause(toks: Sequence[Token], prev: int, k: int, index: _CueIndex) -> bool:
+    """Is the quote at token k in the clause of the attributed quote at token prev: near it, with no
+    sentence punctuation, no other quote and no reporting verb between?"""
+    if prev < 0 or k - prev > SAME_CLAUSE_TOKENS:
+        return False
+    between = toks[prev + 1 : k]
+    if any(t.kind == "q" or (t.kind == "p" and t.text in ".!?;:") for t in between):
+        return False
+    x = bisect_left(index.at, prev + 1)
+    return x >= len(index.at) or index.at[x] >= k
 
 
 def _that_clauses(toks: Sequence[Token], d: Draft) -> list[Draft]:
