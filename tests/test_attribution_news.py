@@ -75,14 +75,14 @@ def test_role_noun_with_free_modifiers_speaks() -> None:
 
 
 def test_second_quoted_phrase_in_the_clause_shares_the_speaker() -> None:
-    text = 'Dora Pell called the levy "a lifeline" for small towns and "long overdue" in her speech.'
+    text = 'The council met on Monday.\n\nDora Pell called the levy "a lifeline" for small towns and "long overdue."'
     found = _by_text(text)
     assert found["a lifeline"] == ("partial", "Dora Pell")
-    assert found["long overdue"] == ("partial", "Dora Pell")
+    assert found["long overdue."] == ("partial", "Dora Pell")
 
 
 def test_a_quote_after_another_reporting_verb_does_not_inherit() -> None:
-    text = 'Dora Pell called the levy "a lifeline," but Alvar Ruud said it was "a tax on bread."'
+    text = 'The council met on Monday.\n\nDora Pell called the levy "a lifeline," but Alvar Ruud said it was "a tax on bread."'
     found = _by_text(text)
     assert found["a lifeline,"] == ("partial", "Dora Pell")
     assert found["a tax on bread."] == ("partial", "Alvar Ruud")
