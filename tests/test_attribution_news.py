@@ -59,8 +59,11 @@ def test_manner_of_speaking_verbs_attribute_quotes() -> None:
 
 
 def test_a_chanted_slogan_is_not_a_statement() -> None:
-    text = 'Outside, a group of supporters chanted the campaign slogan, "A harbour for all."'
-    assert extract_statements(text) == []
+    lead = "The debate ran late.\n\n"
+    chanted = 'Outside, Dora Pell chanted the campaign slogan, "A harbour for all."'
+    assert extract_statements(lead + chanted) == []
+    said = lead + chanted.replace("chanted the campaign slogan", "said")
+    assert [s.text for s in extract_statements(said)] == ["A harbour for all."]  # the same shape, a cue
 
 
 def test_role_noun_with_free_modifiers_speaks() -> None:
