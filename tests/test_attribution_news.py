@@ -89,3 +89,23 @@ def test_a_quote_after_another_reporting_verb_does_not_inherit() -> None:
     found = _by_text(text)
     assert found["a lifeline,"] == ("partial", "Dora Pell")
     assert found["a tax on bread."] == ("partial", "Alvar Ruud")
+
+
+def test_a_document_speaks_when_its_issuer_is_not_named() -> None:
+    text = (
+        "The party said the guest would not come.\n\n"
+        '"The campaign has told us she is not coming," the release said. "We regret it."\n\n'
+        '"The agency acted in bad faith," the suit reads.'
+    )
+    found = {s.text: (s.speaker, s.mention.text if s.mention else None) for s in extract_statements(text)}
+    assert found["The campaign has told us she is not coming,"] == (None, "the release")
+    assert found["We regret it."] == (None, "the release")
+    assert found["The agency acted in bad faith,"] == (None, "the suit")
+
+
+def test_a_banner_reading_a_slogan_is_not_a_statement() -> None:
+    lead = "The talks ran late.\n\n"
+    banner = 'Outside, activists unfurled a banner reading "Keep the harbour open."'
+    assert extract_statements(lead + banner) == []
+    said = lead + 'Outside, Dora Pell said "Keep the harbour open."'
+    assert [s.text for s in extract_statements(said)] == ["Keep the harbour open."]
