@@ -109,3 +109,12 @@ def test_a_banner_reading_a_slogan_is_not_a_statement() -> None:
     assert extract_statements(lead + banner) == []
     said = lead + 'Outside, Dora Pell said "Keep the harbour open."'
     assert [s.text for s in extract_statements(said)] == ["Keep the harbour open."]
+
+
+def test_a_long_apposition_between_name_and_verb() -> None:
+    text = (
+        "The plant closed in May.\n\n"
+        '"Working our way up will help me," Dora Pell, who has worked at the heating plant on Quay'
+        " Street in Lyme since 1998, said."
+    )
+    assert _by_text(text)["Working our way up will help me,"] == ("direct", "Dora Pell")

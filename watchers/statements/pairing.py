@@ -27,6 +27,9 @@ from watchers.statements.speakers import Cue, SentenceSpeakers, Speakers
 
 # How many tokens after a quote its attribution may start ('"...," Foreign Ministry spokeswoman Jane Doe said').
 TRAILING_WINDOW = 12
+# ... and how far when the verb's subject opens right after the quote: a long apposition between the
+# name and the verb ('"...," Jo Bray, who has run the bakery on Quay Street since 1998, said').
+APPOSITION_WINDOW = 40
 # How far before a quote a reporting verb still introduces it ('Doe said in a statement on Tuesday: "..."').
 LEADING_WINDOW = 30
 # How many tokens a second quoted phrase may follow the first one of its clause and share its speaker
@@ -226,11 +229,12 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
     if j >= e:
         return None
     limit = min(e, j + TRAILING_WINDOW)
+    far = min(e, j + APPOSITION_WINDOW)
     cues = index.cues
     first = bisect_left(index.at, j)
     for x in range(first, len(cues)):
         c = cues[x]
-        if c.index >= limit:
+        if c.index >= far or (c.index >= limit and c.subj_first != j):
             break
         if c.lemma == "according" or c.coordinated:
             continue  # '"..." and welcomed the verdict': a coordinated verb never attributes backwards
