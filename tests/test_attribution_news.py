@@ -118,3 +118,23 @@ def test_a_long_apposition_between_name_and_verb() -> None:
         " Street in Lyme since 1998, said."
     )
     assert _by_text(text)["Working our way up will help me,"] == ("direct", "Dora Pell")
+
+
+def test_party_labels_after_the_name() -> None:
+    text = (
+        "The hearing ran late.\n\n"
+        '"It is a witch hunt," Sen. Jim Marr (D-Wash.) said. "We want answers," Rep. Ana Ruiz, R-Ky., said.'
+        ' "It is over," said Rep. Jo Bray (I).'
+    )
+    found = _by_text(text)
+    assert found["It is a witch hunt,"] == ("direct", "Jim Marr")
+    assert found["We want answers,"] == ("direct", "Ana Ruiz")
+    assert found["It is over,"] == ("direct", "Jo Bray")
+
+
+def test_a_title_with_its_comma_inside_the_marks_is_not_a_quote() -> None:
+    lead = "The book sold well.\n\n"
+    titled = 'In his 2002 book, "Make Your Kid a Millionaire," Ben Lowe suggested.'
+    assert extract_statements(lead + titled) == []
+    said = lead + titled.replace("Make Your Kid a Millionaire", "make your kid a millionaire")
+    assert [s.kind for s in extract_statements(said)] == ["partial"]  # the same words, not a title

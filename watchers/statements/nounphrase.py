@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from watchers.statements.classify import classify
+from watchers.statements.labels import before_label
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import (
     Mention,
@@ -57,6 +58,9 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
         and tokens[i - 3].cap
     ):
         i -= 3  # "Northern Grid Corporation (NGC) said": the acronym repeats the name
+    label = before_label(tokens, i, lo)
+    if label >= 0:
+        i = label  # "Sen. Jo Bray (D-Ohio) said", "Jo Bray, R-Texas, said"
     if i < lo:
         return None
     if tokens[i].text == ",":

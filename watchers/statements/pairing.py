@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from watchers.model import Kind
 from watchers.statements.drafts import Draft, Drafts
+from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
 from watchers.statements.quotemarks import Quote
 from watchers.statements.reported import indirect, participle_clause, title_gap, trim_connectors
@@ -238,7 +239,10 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
             break
         if c.lemma == "according" or c.coordinated:
             continue  # '"..." and welcomed the verdict': a coordinated verb never attributes backwards
-        if any(t.kind == "q" or (t.kind == "p" and t.text in ".!?;:") for t in toks[j : c.index]):
+        if any(
+            t.kind == "q" or (t.kind == "p" and t.text in ".!?;:" and not label_dot(toks, x))
+            for x, t in enumerate(toks[j : c.index], j)
+        ):
             return None
         if c.inverted and c.index != j:
             continue
@@ -288,8 +292,10 @@ def _sentence_like(content: str) -> bool:
 
 
 def _title_like(content: str) -> bool:
+    # US style puts the comma after a title inside the marks: 'his book "Make Your Kid a Millionaire,"'
+    content = content.rstrip().removesuffix(",")
     words = content.split()
-    if not words or len(words) > MAX_TITLE_WORDS or content.rstrip()[-1:] in ".!?,…":
+    if not words or len(words) > MAX_TITLE_WORDS or content[-1:] in ".!?,…":
         return False
     caps = [w for w in words if w[:1].isupper()]
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with"}
