@@ -138,3 +138,14 @@ def test_a_title_with_its_comma_inside_the_marks_is_not_a_quote() -> None:
     assert extract_statements(lead + titled) == []
     said = lead + titled.replace("Make Your Kid a Millionaire", "make your kid a millionaire")
     assert [s.kind for s in extract_statements(said)] == ["partial"]  # the same words, not a title
+
+
+def test_inverted_verb_and_name_before_a_colon() -> None:
+    text = (
+        "The plant closed in May.\n\n"
+        'Continued Pell: "So I think it is a real problem."\n\n'
+        'In other words, explained moderator Nancy Corde: "What does that have to do with it?"'
+    )
+    found = _by_text(text)
+    assert found["So I think it is a real problem."] == ("direct", "Pell")
+    assert found["What does that have to do with it?"] == ("direct", "Nancy Corde")

@@ -261,6 +261,9 @@ def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | N
     cues = index.cues
     for x in range(bisect_left(index.at, k - LEADING_WINDOW), bisect_left(index.at, k)):
         c = cues[x]
+        if c.inverted and c.lemma != "according" and _intro_after(toks, c, k):
+            best = c  # 'Continued Pell: "..."', 'explained moderator Nancy Corde: "..."'
+            continue
         if c.inverted or c.lemma == "according":
             continue
         if any(t.kind == "q" for t in toks[c.index : k]):
@@ -274,6 +277,11 @@ def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | N
             if c.subj_last < k:
                 return c
     return best
+
+
+def _intro_after(toks: Sequence[Token], cue: Cue, k: int) -> bool:
+    """Does the inverted cue's subject end right before the quote at k, with a colon between?"""
+    return cue.subj_last > cue.index and cue.subj_last + 1 == k and toks[cue.subj_last].text == ":"
 
 
 def _introduces(toks: Sequence[Token], cue: Cue, k: int, content: str) -> bool:
