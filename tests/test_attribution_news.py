@@ -149,3 +149,13 @@ def test_inverted_verb_and_name_before_a_colon() -> None:
     found = _by_text(text)
     assert found["So I think it is a real problem."] == ("direct", "Pell")
     assert found["What does that have to do with it?"] == ("direct", "Nancy Corde")
+
+
+def test_a_quoted_predicate_between_two_names_is_not_a_nickname() -> None:
+    text = (
+        "The union endorsed her in May.\n\n"
+        'Teachers "get why the union endorsed her," Ana Ruiz said. Pete "the Professor" Lindsay said he would run.'
+    )
+    found = _by_text(text)
+    assert found["get why the union endorsed her,"] == ("partial", "Ana Ruiz")
+    assert "the Professor" not in found

@@ -36,6 +36,8 @@ LEADING_WINDOW = 30
 # How many tokens a second quoted phrase may follow the first one of its clause and share its speaker
 # ('called the levy "a lifeline" for the towns and "overdue"').
 SAME_CLAUSE_TOKENS = 12
+# A nickname between a first name and a surname is a few words.
+MAX_NICKNAME_WORDS = 4
 # A quoted title of a work: few words, each capitalised, no sentence punctuation.
 MAX_TITLE_WORDS = 7
 
@@ -141,7 +143,7 @@ def _quoted(
             continue
         if cue.subject is not None and cue.subject.start <= q.open < cue.subject.end:
             continue
-        if k > s and k + 1 < e and toks[k - 1].cap and toks[k + 1].cap and not at_start:
+        if k > s and k + 1 < e and toks[k - 1].cap and toks[k + 1].cap and not at_start and _nickname(content):
             continue  # a nickname: Pete "the Professor" Lindsay
         kind: Kind
         if (
@@ -292,6 +294,15 @@ def _introduces(toks: Sequence[Token], cue: Cue, k: int, content: str) -> bool:
     if not between:
         return content[:1].isupper()
     return False
+
+
+def _nickname(content: str) -> bool:
+    """Pete "the Professor" Lindsay (or a show between names: on Fox's "Hannity," Jo Bray said); not
+    Rubio "apologized numerous times," Hannity said."""
+    words = content.split()
+    if len(words) > MAX_NICKNAME_WORDS:
+        return False
+    return content.rstrip()[-1:] not in ",.!?…" or all(w[:1].isupper() for w in words)
 
 
 def _sentence_like(content: str) -> bool:
