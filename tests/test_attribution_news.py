@@ -159,3 +159,16 @@ def test_a_quoted_predicate_between_two_names_is_not_a_nickname() -> None:
     found = _by_text(text)
     assert found["get why the union endorsed her,"] == ("partial", "Ana Ruiz")
     assert "the Professor" not in found
+
+
+def test_a_participle_introduces_a_quote() -> None:
+    text = (
+        "The vote was close.\n\n"
+        'Dora Pell emailed supporters on Monday, telling them, "I am proud of this town."\n\n'
+        'Alvar Ruud also issued a statement, saying: "We will win this."\n\n'
+        'Ana Ruiz defended the levy, calling it "a lifeline" for towns.'
+    )
+    found = _by_text(text)
+    assert found["I am proud of this town."] == ("direct", "Dora Pell")
+    assert found["We will win this."] == ("direct", "Alvar Ruud")
+    assert found["a lifeline"] == ("partial", "Ana Ruiz")

@@ -132,8 +132,10 @@ def _quoted(
         if cue is None and k - 1 > s and toks[k - 1].text == ":":
             cue = sp.colon_cues.get(k)  # 'Castagné was blunt: "..."'
             colon = cue is not None
+        participle = False
         if cue is None:
             cue = sp.participle_cues.get(k)  # 'Marr defended the levy, calling it "a lifeline"'
+            participle = cue is not None
         if cue is None and prev_attr is not None and _same_clause(toks, prev_q, k, index):
             cue = prev_attr  # 'Doe called it "cheating" and "a betrayal"': the same speaker's words
         if cue is None:
@@ -149,6 +151,7 @@ def _quoted(
         if (
             at_start
             or colon
+            or (participle and cue is not None and _introduces(toks, cue, k, content))
             or leading is not None
             and cue is leading
             and _introduces(toks, leading, k, content)
