@@ -231,6 +231,11 @@ def _common_noun_phrase(ph: Phrase) -> Mention | None:
         )
     if low in lang.ORG_NOUNS or low == "police":
         return _org_noun_phrase(ph, low)
+    if low in lang.SPEAKING_DOCUMENTS and det and det not in lang.INDEFINITE:
+        # '"...," the release said', '"...," the suit reads': the document speaks for whoever issued
+        # it; unnamed here, so that resolution keeps it apart from the people ("issued a report charging
+        # ...": the issuer, not "a report")
+        return Mention("group", start, end, ph.text, head=low, definite=False)
     if det in lang.ONE_PERSON_DETS and _person_noun(low):
         # "one senior nurse", "a resident": an unnamed person
         return Mention("group", start, end, ph.text, head=low, definite=False)

@@ -114,8 +114,12 @@ def _participle_before(toks: Sequence[Token], s: int, k: int) -> int | None:
         t = toks[i]
         if t.kind == "q" or (t.kind == "p" and t.text in ".!?;:"):
             return None
-        if t.low in lang.PARTIAL_PARTICIPLES and i - 1 >= s and toks[i - 1].text == ",":
-            return i
+        if (
+            (t.low in lang.PARTIAL_PARTICIPLES or t.low in lang.PARTICIPLE_CUES)
+            and i - 1 >= s
+            and toks[i - 1].text == ","
+        ):
+            return i  # also ', saying, "..."', ', telling reporters, "..."'
     return None
 
 

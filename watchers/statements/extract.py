@@ -32,7 +32,7 @@ from watchers.statements.budget import Budget
 from watchers.statements.cues import find_cues
 from watchers.statements.drafts import Drafts
 from watchers.statements.pairing import pair
-from watchers.statements.quotemarks import find_quotes
+from watchers.statements.quotemarks import doubled_as_double, find_quotes
 from watchers.statements.records import records
 from watchers.statements.resolve import resolve
 from watchers.statements.segment import Segments, body_paragraphs, segment
@@ -65,7 +65,8 @@ def extract_statements(
     return found
 
 
-def _passes(text: str, matcher: Matcher | None, budget: Budget) -> list[Statement]:
+def _passes(original: str, matcher: Matcher | None, budget: Budget) -> list[Statement]:
+    text = doubled_as_double(original)  # same offsets: the records quote the original text
     paras = budget.clip(body_paragraphs(text))
     quotes = find_quotes(text, paras)
     segments = segment(text, paras, quotes, budget.exhausted)
@@ -73,7 +74,7 @@ def _passes(text: str, matcher: Matcher | None, budget: Budget) -> list[Statemen
     speakers = find_speakers(segments, cues)
     drafts = pair(segments, speakers)
     resolved = resolve(_enough(segments, drafts, DRAFTS_PER_STATEMENT * budget.max_statements), speakers, drafts)
-    return budget.first_statements(records(text, resolved, matcher))
+    return budget.first_statements(records(original, resolved, matcher))
 
 
 def _enough(segments: Segments, drafts: Drafts, limit: int) -> Segments:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from watchers.statements.classify import classify
+from watchers.statements.labels import before_label
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import (
     Mention,
@@ -19,6 +20,7 @@ from watchers.statements.mentions import (
     role_at,
     strip_possessive,
 )
+from watchers.statements.rolephrase import role_phrase_left, role_phrase_right
 from watchers.statements.sentences import Token
 from watchers.statements.titles import long_title_end, long_title_start
 
@@ -56,6 +58,9 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
         and tokens[i - 3].cap
     ):
         i -= 3  # "Northern Grid Corporation (NGC) said": the acronym repeats the name
+    label = before_label(tokens, i, lo)
+    if label >= 0:
+        i = label  # "Sen. Jo Bray (D-Ohio) said", "Jo Bray, R-Texas, said"
     if i < lo:
         return None
     if tokens[i].text == ",":
@@ -65,7 +70,13 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
         return anon
     if tokens[i].low in ("who", "which") and i - 2 >= lo and tokens[i - 1].text == ",":
         return _np_ending(tokens, i - 2, lo)  # "Tesar, who described ..."
-    return _np_ending(tokens, i, lo)
+    np = _np_ending(tokens, i, lo)
+    if np is None or (np.kind == "role" and np.text.split(" ", 1)[0].casefold() not in lang.DETERMINERS):
+        # nothing, or a role noun without its determiner: "a longtime party data expert said"
+        longer = role_phrase_left(tokens, i, lo)
+        if longer is not None and (np is None or longer.np_start < np.np_start):
+            return longer
+    return np
 
 
 def _anonymous_source(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
@@ -251,6 +262,10 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
 def subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
     """The subject after an inverted verb ('..., said Doe', 'said regional fire chief Bruno Alvarez',
     'said the minister, Jane Doe')."""
+    return _subject_right(tokens, i, hi) or role_phrase_right(tokens, i, hi)
+
+
+def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
     if i >= hi or tokens[i].kind != "w":
         return None
     if tokens[i].low in lang.SUBJECT_PRONOUNS:

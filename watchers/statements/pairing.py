@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from watchers.model import Kind
 from watchers.statements.drafts import Draft, Drafts
+from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
 from watchers.statements.quotemarks import Quote
 from watchers.statements.reported import indirect, participle_clause, title_gap, trim_connectors
@@ -27,8 +28,16 @@ from watchers.statements.speakers import Cue, SentenceSpeakers, Speakers
 
 # How many tokens after a quote its attribution may start ('"...," Foreign Ministry spokeswoman Jane Doe said').
 TRAILING_WINDOW = 12
+# ... and how far when the verb's subject opens right after the quote: a long apposition between the
+# name and the verb ('"...," Jo Bray, who has run the bakery on Quay Street since 1998, said').
+APPOSITION_WINDOW = 40
 # How far before a quote a reporting verb still introduces it ('Doe said in a statement on Tuesday: "..."').
 LEADING_WINDOW = 30
+# How many tokens a second quoted phrase may follow the first one of its clause and share its speaker
+# ('called the levy "a lifeline" for the towns and "overdue"').
+SAME_CLAUSE_TOKENS = 12
+# A nickname between a first name and a surname is a few words.
+MAX_NICKNAME_WORDS = 4
 # A quoted title of a work: few words, each capitalised, no sentence punctuation.
 MAX_TITLE_WORDS = 7
 
@@ -123,8 +132,12 @@ def _quoted(
         if cue is None and k - 1 > s and toks[k - 1].text == ":":
             cue = sp.colon_cues.get(k)  # 'Castagné was blunt: "..."'
             colon = cue is not None
+        participle = False
         if cue is None:
             cue = sp.participle_cues.get(k)  # 'Marr defended the levy, calling it "a lifeline"'
+            participle = cue is not None
+        if cue is None and prev_attr is not None and _same_clause(toks, prev_q, k, index):
+            cue = prev_attr  # 'Doe called it "cheating" and "a betrayal"': the same speaker's words
         if cue is None:
             only_quote = all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
             if not words_before and only_quote and _sentence_like(content):
@@ -132,12 +145,13 @@ def _quoted(
             continue
         if cue.subject is not None and cue.subject.start <= q.open < cue.subject.end:
             continue
-        if k > s and k + 1 < e and toks[k - 1].cap and toks[k + 1].cap and not at_start:
+        if k > s and k + 1 < e and toks[k - 1].cap and toks[k + 1].cap and not at_start and _nickname(content):
             continue  # a nickname: Pete "the Professor" Lindsay
         kind: Kind
         if (
             at_start
             or colon
+            or (participle and cue is not None and _introduces(toks, cue, k, content))
             or leading is not None
             and cue is leading
             and _introduces(toks, leading, k, content)
@@ -165,6 +179,18 @@ def _quoted(
                 if extra is not None:
                     out.append(extra)
     return out
+
+
+def _same_clause(toks: Sequence[Token], prev: int, k: int, index: _CueIndex) -> bool:
+    """Is the quote at token k in the clause of the attributed quote at token prev: near it, with no
+    sentence punctuation, no other quote and no reporting verb between?"""
+    if prev < 0 or k - prev > SAME_CLAUSE_TOKENS:
+        return False
+    between = toks[prev + 1 : k]
+    if any(t.kind == "q" or (t.kind == "p" and t.text in ".!?;:") for t in between):
+        return False
+    x = bisect_left(index.at, prev + 1)
+    return x >= len(index.at) or index.at[x] >= k
 
 
 def _that_clauses(toks: Sequence[Token], d: Draft) -> list[Draft]:
@@ -209,15 +235,19 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
     if j >= e:
         return None
     limit = min(e, j + TRAILING_WINDOW)
+    far = min(e, j + APPOSITION_WINDOW)
     cues = index.cues
     first = bisect_left(index.at, j)
     for x in range(first, len(cues)):
         c = cues[x]
-        if c.index >= limit:
+        if c.index >= far or (c.index >= limit and c.subj_first != j):
             break
         if c.lemma == "according" or c.coordinated:
             continue  # '"..." and welcomed the verdict': a coordinated verb never attributes backwards
-        if any(t.kind == "q" or (t.kind == "p" and t.text in ".!?;:") for t in toks[j : c.index]):
+        if any(
+            t.kind == "q" or (t.kind == "p" and t.text in ".!?;:" and not label_dot(toks, x))
+            for x, t in enumerate(toks[j : c.index], j)
+        ):
             return None
         if c.inverted and c.index != j:
             continue
@@ -236,6 +266,9 @@ def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | N
     cues = index.cues
     for x in range(bisect_left(index.at, k - LEADING_WINDOW), bisect_left(index.at, k)):
         c = cues[x]
+        if c.inverted and c.lemma != "according" and _intro_after(toks, c, k):
+            best = c  # 'Continued Pell: "..."', 'explained moderator Nancy Corde: "..."'
+            continue
         if c.inverted or c.lemma == "according":
             continue
         if any(t.kind == "q" for t in toks[c.index : k]):
@@ -251,6 +284,11 @@ def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | N
     return best
 
 
+def _intro_after(toks: Sequence[Token], cue: Cue, k: int) -> bool:
+    """Does the inverted cue's subject end right before the quote at k, with a colon between?"""
+    return cue.subj_last > cue.index and cue.subj_last + 1 == k and toks[cue.subj_last].text == ":"
+
+
 def _introduces(toks: Sequence[Token], cue: Cue, k: int, content: str) -> bool:
     """Is the quote the verb's whole complement ('said: "..."', 'told reporters, "..."')?"""
     between = toks[max(cue.end, cue.subj_last if cue.inverted else cue.end) : k]
@@ -261,14 +299,25 @@ def _introduces(toks: Sequence[Token], cue: Cue, k: int, content: str) -> bool:
     return False
 
 
+def _nickname(content: str) -> bool:
+    """Pete "the Professor" Lindsay (or a show between names: on Fox's "Hannity," Jo Bray said); not
+    Rubio "apologized numerous times," Hannity said."""
+    words = content.split()
+    if len(words) > MAX_NICKNAME_WORDS:
+        return False
+    return content.rstrip()[-1:] not in ",.!?…" or all(w[:1].isupper() for w in words)
+
+
 def _sentence_like(content: str) -> bool:
     words = content.split()
     return len(words) >= 2 or content.rstrip()[-1:] in ".!?…"
 
 
 def _title_like(content: str) -> bool:
+    # US style puts the comma after a title inside the marks: 'his book "Make Your Kid a Millionaire,"'
+    content = content.rstrip().removesuffix(",")
     words = content.split()
-    if not words or len(words) > MAX_TITLE_WORDS or content.rstrip()[-1:] in ".!?,…":
+    if not words or len(words) > MAX_TITLE_WORDS or content[-1:] in ".!?,…":
         return False
     caps = [w for w in words if w[:1].isupper()]
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with"}

@@ -35,8 +35,8 @@ def full_names(
                 toks[a - 1].cap or (toks[a - 1].low in lang.NAME_PARTICLES and a - 2 >= 0 and toks[a - 2].cap)
             ):
                 a -= 1
-            while a < i and toks[a].low in lang.NOT_NAME_WORDS:
-                a += 1  # "In Hanoi", "The Kremlin": a sentence's first word
+            while a < i and (toks[a].low in lang.NOT_NAME_WORDS or toks[a].low in lang.QUOTE_VERBS):
+                a += 1  # "In Hanoi", "The Kremlin", "Continued Pell:": a sentence's first word
             a = long_title_start(toks, a, 0)  # "Minister of Transport and Communications Petra Lind"
             if a - 2 >= 0 and toks[a - 1].low == "of" and toks[a - 2].cap:
                 a -= 2  # "Minister of Fisheries Tomasz Wielgo": classify sees where the title ends

@@ -197,10 +197,20 @@ def _participle_cue(toks: Sequence[Token], s: int, e: int, i: int, cues: Sequenc
         c = cues[x]
         return Cue(i, i + 1, t.text, c.lemma, c.subject, c.subj_first, c.subj_last, c.inverted)
     subj = narrative_subject(toks, s, i - 1)
-    if subj is None:
+    if subj is None or _stray_first_word(toks, s, subj):
         return None
     first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
     return Cue(i, i + 1, t.text, "call", subj, first, token_after(toks, subj, first, e), False)
+
+
+def _stray_first_word(toks: Sequence[Token], s: int, m: Mention) -> bool:
+    """A one-word "name" that is only the sentence's capitalised first word ("Amid ...", "I'm ..."):
+    nobody to attribute a participle's quote to."""
+    t = toks[s]
+    if m.kind != "name" or m.start != t.start or m.end != t.end:
+        return False
+    low = t.low
+    return low in lang.SUBORDINATORS or low in lang.NOT_NAME_WORDS or "'" in low or "’" in low
 
 
 def narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:

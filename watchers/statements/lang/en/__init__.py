@@ -106,6 +106,7 @@ POSSESSIVE_DETS: frozenset[str] = _words("possessive_dets")
 
 # --- people: honorifics, titles, roles, names ------------------------------------------------------
 HONORIFICS: dict[str, str] = _mapping("honorifics")  # -> gender, "" when unknown
+SPEAKING_DOCUMENTS: frozenset[str] = _words("speaking_documents")
 ROLE_NOUNS: dict[str, str] = _mapping("role_nouns")  # -> gender, "" when unknown
 GENERIC_ROLE_NOUNS: dict[str, frozenset[str]] = _groups("generic_role_nouns")
 ROLE_SYNONYMS: dict[str, str] = _mapping("role_synonyms")

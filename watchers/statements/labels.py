@@ -1,0 +1,42 @@
+"""Party-and-state labels after a politician's name: "Sen. Jo Bray (D-Ohio) said", "Jo Bray,
+R-Texas, said", "(I-Vt.)", "(D)". The label belongs to the name before it, never to the verb's
+subject phrase, and its abbreviation dot does not end the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from watchers.statements.sentences import Token
+
+# "D", "R", "I", "D-Ohio", "R-Ky", "D-N.Y" (the tokenizer splits a final dot off).
+_LABEL_RE = re.compile(r"^[DRI](?:-[A-Z][A-Za-z.]{0,12})?$")
+
+
+def is_label(tok: Token) -> bool:
+    return tok.kind == "w" and _LABEL_RE.match(tok.text) is not None
+
+
+def label_dot(tokens: Sequence[Token], k: int) -> bool:
+    """Is token k the dot of a label's abbreviation ("R-Ky.")?"""
+    return tokens[k].text == "." and k > 0 and is_label(tokens[k - 1]) and "-" in tokens[k - 1].text
+
+
+def before_label(tokens: Sequence[Token], i: int, lo: int) -> int:
+    """When tokens ending at i are a label ("(D-Ohio)" or ", R-Texas,"), the index of the token
+    before it; else -1."""
+    if i - 2 < lo:
+        return -1
+    close = tokens[i].text
+    if close not in (")", ","):
+        return -1
+    k = i - 1
+    if tokens[k].text == "." and k - 1 >= lo:
+        k -= 1
+    if not is_label(tokens[k]) or k - 1 < lo:
+        return -1
+    opener = tokens[k - 1].text
+    if (close == ")" and opener == "(") or (close == "," and opener == ","):
+        return k - 2 if k - 2 >= lo and tokens[k - 2].cap else -1
+    return -1

@@ -1,0 +1,79 @@
+"""A role noun with free modifiers as the speaker: "a longtime party data expert said", "said the
+Florida senator", "the gambling tycoon told". The noun-phrase reader (nounphrase.py) walks only
+words it knows can be part of a speaker phrase; these are the phrases it gives up on: the head is a
+role noun, the words between it and the determiner are anything but a boundary (a verb, a
+conjunction, a pronoun, punctuation). Both readers are bounded walks: constant work per cue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from watchers.statements.classify import classify
+from watchers.statements.lang import en as lang
+from watchers.statements.mentions import Mention, is_possessive, strip_possessive
+from watchers.statements.sentences import Token
+
+# Modifiers between the determiner and the role noun ("a longtime GOP data expert": three). Longer
+# runs are a clause whose last word happens to be a role noun.
+MAX_ROLE_MODIFIERS = 4
+# Words that end a speaker phrase: what comes before or after one in a clause, never inside it.
+_BOUNDARY = frozenset({"and", "or", "but", "nor", "who", "whom", "whose", "which", "that", "as", "than", "if"})
+# Determiners that open a phrase naming one person or group by role (possessives included).
+_OPENERS = frozenset({"the", "a", "an", "one", "another", "his", "her", "its", "their", "this", "that"})
+
+
+def role_phrase_left(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
+    """The role phrase ending at token i (just before the verb), or None."""
+    if not _role_head(tokens[i]):
+        return None
+    for k in range(i - 1, max(lo, i - 1 - MAX_ROLE_MODIFIERS) - 1, -1):
+        t = tokens[k]
+        if t.kind != "w":
+            return None
+        if t.low in _OPENERS and not t.cap or (t.cap and t.low in ("the", "a", "an", "one", "another")):
+            return _role(tokens, k, i + 1)
+        if not _modifier(t):
+            return None
+    return None
+
+
+def role_phrase_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
+    """The role phrase opening at token i (just after an inverted verb), or None: its head is the
+    last role noun before the phrase's boundary ("said a Torvik data expert who ...")."""
+    if i >= hi or tokens[i].kind != "w" or tokens[i].low not in _OPENERS:
+        return None
+    head = -1
+    for k in range(i + 1, min(hi, i + 2 + MAX_ROLE_MODIFIERS)):
+        t = tokens[k]
+        if _role_head(t):
+            head = k
+            if is_possessive(t):
+                break
+            continue
+        if t.kind != "w" or not _modifier(t) or head >= 0:
+            break
+    return _role(tokens, i, head + 1) if head > i else None
+
+
+def _role(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
+    m = classify(tokens, a, b)
+    return m if m is not None and m.kind == "role" else None
+
+
+def _role_head(t: Token) -> bool:
+    return t.kind == "w" and not t.cap and strip_possessive(t.low) in lang.ROLE_NOUNS
+
+
+def _modifier(t: Token) -> bool:
+    low = t.low
+    return (
+        t.kind == "w"
+        and low not in _BOUNDARY
+        and low not in lang.QUOTE_VERBS
+        and low not in lang.SUBJECT_PRONOUNS
+        and low not in lang.PP_HEADS
+        and low not in lang.BE_FORMS
+        and low not in lang.MODALS
+        and low not in lang.DETERMINERS
+    )
