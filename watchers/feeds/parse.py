@@ -105,7 +105,8 @@ class _Document:
     bozo: str | None = None
     truncated: bool = False
     fast: bool = False
-    lang: str | None = None  # the feed's language tag (RSS <language>, root xml:lang, Content-Language)
+    lang: str | None = None  # the feed's language tag (RSS <language>, root xml:lang)
+    header_lang: str | None = None  # the Content-Language header
 
 
 def parse_feed(
@@ -133,7 +134,7 @@ def parse_feed(
             )
             break
         try:
-            article = _article(doc.read(raw), feed, now, base, index, doc.lang)
+            article = _article(doc.read(raw), feed, now, base, index, _declared(doc))
         except Exception as exc:  # one unreadable item must not cost the feed its other items
             label = _label(doc, raw, index)
             log.warning(
@@ -167,14 +168,9 @@ def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: 
         read = fastxml.read_feed(utf8)
         if read is not None:
             title = one_line(_text(read.title))
-            header = headers.get("content-language")
-            if header:  # feedparser starts from the header's language where no xml:lang is in force
-                for entry in read.entries:
-                    if entry.lang is None:
-                        entry.lang = header
             return _Document(
                 title or None, read.ttl, read.entries, fastxml.read_entry, fastxml.label, fast=True,
-                lang=read.lang or header,
+                lang=read.lang, header_lang=headers.get("content-language"),
             )
     response_headers = {k: headers[k] for k in FEEDPARSER_HEADERS if k in headers}
     response_headers["content-type"] = charset.utf8_content_type(headers.get("content-type"))
@@ -193,6 +189,7 @@ def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: 
     return _Document(
         title or None, _ttl(info.get("ttl")), entries, _feedparser_entry,
         lambda e: e.get("id") or e.get("link"), bozo=bozo, truncated=truncated, lang=info.get("language"),
+        header_lang=headers.get("content-language"),
     )
 
 
@@ -233,7 +230,7 @@ def _json_document(content: bytes, header_lang: str | None) -> _Document:
 
     return _Document(
         doc.title, None, doc.items, read, lambda raw: raw.get("id") or raw.get("url"),
-        lang=doc.language or header_lang,
+        lang=doc.language, header_lang=header_lang,
     )
 
 
@@ -278,7 +275,22 @@ def _construct(detail: Any, value: Any) -> Construct:
     return Construct(value, html=((detail or {}).get("type") or "text/html") != "text/plain")
 
 
-def _article(entry: Entry, feed: Feed, now: datetime, base: str, index: int, feed_lang: str | None) -> Article:
+def _declared(doc: _Document) -> Callable[[Entry], str | None]:
+    """The language tag an entry declares: its own (xml:lang in force on its text), else the feed's,
+    else the Content-Language header. feedparser starts its xml:lang tracking from the header, so an
+    entry language equal to the header's is read as the header's: last, after the feed's <language>."""
+    header = doc.header_lang
+
+    def declared(entry: Entry) -> str | None:
+        own = None if entry.lang == header else entry.lang
+        return first_tag(own, None if doc.lang == header else doc.lang, header)
+
+    return declared
+
+
+def _article(
+    entry: Entry, feed: Feed, now: datetime, base: str, index: int, declared: Callable[[Entry], str | None]
+) -> Article:
     if entry.title.html or len(entry.title.value) > MAX_ENTRY_CHARS:
         title = one_line(_text(entry.title, feed, entry, index))
     else:
@@ -303,7 +315,7 @@ def _article(entry: Entry, feed: Feed, now: datetime, base: str, index: int, fee
         published=entry.published,
         raw_date=entry.raw_date,
         author=entry.author,
-        declared_lang=first_tag(entry.lang, feed_lang),
+        declared_lang=declared(entry),
     )
 
 
