@@ -49,6 +49,10 @@ from rules.model import Rules
 from rules.normalize import (
     ASCII_CASED_WORD_BYTES,
     ASCII_SOFT_BYTES,
+    CYRILLIC_CODEC,
+    CYRILLIC_FIT_BYTES,
+    CYRILLIC_SOFT_BYTES,
+    CYRILLIC_WORD_BYTES,
     SOFT_TABLE,
     WORD_TABLE,
     fold,
@@ -296,6 +300,8 @@ _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff][\w-]*")
 
 def _capitalised(written: str) -> bool:
     """Every Cyrillic word of a hit as written starts with a capital ("Пескова", "Д. Песков")."""
+    if written.istitle() or written.isupper():  # nearly every hit: "Пескова", "Марии Захаровой", "ПЕСКОВ"
+        return True
     return all(word[0].isupper() for word in _CYRILLIC_WORD.findall(written))
 
 
@@ -326,6 +332,13 @@ def _views(folded: str) -> tuple[str, str, bytes | None]:
         cased = raw.translate(ASCII_CASED_WORD_BYTES)
         padded = f" {cased.lower().decode('ascii')} "
         return padded, raw.translate(ASCII_SOFT_BYTES).decode("ascii"), b" " + cased
+    try:  # Russian text, through its single-byte code page (see rules.normalize.CYRILLIC_CODEC)
+        page = folded.encode(CYRILLIC_CODEC)
+    except UnicodeEncodeError:
+        page = b"\x98"  # a byte no Cyrillic text has: the general road below
+    if not page.translate(None, CYRILLIC_FIT_BYTES):
+        padded = f" {page.translate(CYRILLIC_WORD_BYTES).decode(CYRILLIC_CODEC)} "
+        return padded, page.translate(CYRILLIC_SOFT_BYTES).decode(CYRILLIC_CODEC), None
     return f" {folded.translate(WORD_TABLE)} ", folded.translate(SOFT_TABLE), None
 
 
