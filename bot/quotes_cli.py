@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.files import MB, InputError, read_input
 from rules.model import Rules
+from watchers.feeds.lang import article_lang, html_lang
 from watchers.feeds.redact import safe_for_display
 from watchers.model import Statement
 from watchers.statements import extract_statements
@@ -31,8 +32,9 @@ TEXT_CAP = 10 * MB
 BINARY_SNIFF = 8192
 
 
-def _read(path: str) -> str:
-    """The article text of a file: .txt as UTF-8, .html the way a fetched page is read (DESIGN.md).
+def _read(path: str) -> tuple[str, str]:
+    """The article text of a file and its language: .txt as UTF-8, .html the way a fetched page is read
+    (DESIGN.md). The language is the page's <html lang>, else the script of the text (watchers.feeds.lang).
 
     A page's bytes go through watchers.feeds.text.decode_html — BOM, <meta charset>, UTF-8, else
     Windows-1252, as for fetched pages (there is no HTTP header here) — then the same text extraction.
@@ -44,8 +46,11 @@ def _read(path: str) -> str:
     if page:
         from watchers.feeds.text import html_to_text
 
-        return html_to_text(_decode_page(raw), None)
-    return raw.decode("utf-8")
+        html = _decode_page(raw)
+        text = html_to_text(html, None)
+        return text, article_lang(None, html_lang(html), text)[0]
+    text = raw.decode("utf-8")
+    return text, article_lang(None, None, text)[0]
 
 
 def _decode_page(raw: bytes) -> str:
@@ -62,7 +67,7 @@ def _decode_page(raw: bytes) -> str:
             return raw.decode("windows-1252", errors="replace")
 
 
-def _record(path: str, s: Statement) -> dict[str, object]:
+def _record(path: str, s: Statement, lang: str) -> dict[str, object]:
     return {
         "file": path,
         "text": s.text,
@@ -75,6 +80,7 @@ def _record(path: str, s: Statement) -> dict[str, object]:
         if s.mention is None
         else {"text": s.mention.text, "start": s.mention.start, "end": s.mention.end},
         "cue": s.cue,
+        "lang": lang,
     }
 
 
@@ -100,7 +106,8 @@ def run_quotes(files: list[str], rules: Rules | None, as_json: bool) -> int:
     status = 0
     for path in files:
         try:
-            statements = extract_statements(_read(path), matcher)
+            text, lang = _read(path)
+            statements = extract_statements(text, matcher)
         except InputError as e:
             problem = str(e)
         except UnicodeDecodeError as e:
@@ -112,7 +119,7 @@ def run_quotes(files: list[str], rules: Rules | None, as_json: bool) -> int:
         else:
             if as_json:
                 for s in statements:
-                    print(json.dumps(_record(path, s), ensure_ascii=False))
+                    print(json.dumps(_record(path, s, lang), ensure_ascii=False))
             else:
                 print(_listing(path, statements))
             continue

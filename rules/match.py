@@ -10,8 +10,10 @@ Evaluation order (how speakers, topics and watches combine):
    runs one Aho-Corasick automaton (pyahocorasick, in C) over a view of it where every non-word
    character is a space. Every speaker term (name + aliases) and topic keyword (`any`, `all`, `none`)
    is a pattern " its words ", so matching is whole-word and its cost per character does not grow with
-   the number of terms: "Rutte" never matches "Ruttenberg", and an inflected form ("Пескова" for
-   "Песков") is a different word: list inflected forms as aliases if articles use them. Between the
+   the number of terms: "Rutte" never matches "Ruttenberg". A Russian term is written once, in the
+   nominative: its other cases are patterns too (`rules.inflect`: "Пескова", "Пескову" for "Песков";
+   "расширения НАТО" for "расширение НАТО"), and a hit of a Cyrillic alias written with capitals must be
+   capitalised in the text ("барханы песков" is sand, not Peskov). Between the
    words of a multi-word term the text may have 1-4 soft separators (spaces, line breaks, hyphens,
    dashes, apostrophes), or a full stop after an abbreviation ("Mr. Peskov"); Python looks only at the
    matches, never at every word.
@@ -36,6 +38,7 @@ A Matcher is immutable apart from its memo of fuzzy look-ups, which only ever ca
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Literal, NamedTuple
@@ -46,6 +49,10 @@ from rules.model import Rules
 from rules.normalize import (
     ASCII_CASED_WORD_BYTES,
     ASCII_SOFT_BYTES,
+    CYRILLIC_CODEC,
+    CYRILLIC_FIT_BYTES,
+    CYRILLIC_SOFT_BYTES,
+    CYRILLIC_WORD_BYTES,
     SOFT_TABLE,
     WORD_TABLE,
     fold,
@@ -125,6 +132,7 @@ class Matcher:
         self._fuzzy = FuzzyFinder(compiled) if compiled.fuzzy_index else None
         self._topics = compiled.topics
         self._speaker_words = compiled.speaker_words
+        self._cased = compiled.cased_terms
 
     @classmethod
     def compile(cls, rules: Rules) -> Matcher:
@@ -135,6 +143,13 @@ class Matcher:
 
     def scan(self, text: str) -> list[Hit]:
         """Every speaker and topic hit in `text`, sorted by start; longest match wins on overlap."""
+        hits = self._scan(text)
+        cased = self._cased
+        if cased and hits:
+            return [hit for hit in hits if hit.term not in cased or _capitalised(hit.text)]
+        return hits
+
+    def _scan(self, text: str) -> list[Hit]:
         folded, index_map = fold(text)
         # Same length as `folded`, padding aside (see _views): the automaton reads `padded`; `softed`
         # shows what the gaps inside multi-word matches are.
@@ -280,6 +295,16 @@ class Matcher:
         return holding
 
 
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff][\w-]*")
+
+
+def _capitalised(written: str) -> bool:
+    """Every Cyrillic word of a hit as written starts with a capital ("Пескова", "Д. Песков")."""
+    if written.istitle() or written.isupper():  # nearly every hit: "Пескова", "Марии Захаровой", "ПЕСКОВ"
+        return True
+    return all(word[0].isupper() for word in _CYRILLIC_WORD.findall(written))
+
+
 def hits_within(hits: Iterable[Hit], spans: Sequence[tuple[int, int]]) -> list[Hit]:
     """The hits that lie entirely inside one of `spans` ((start, end) offsets of the hits' text)."""
     return [hit for hit in hits if any(s <= hit.start and hit.end <= e for s, e in spans)]
@@ -307,6 +332,13 @@ def _views(folded: str) -> tuple[str, str, bytes | None]:
         cased = raw.translate(ASCII_CASED_WORD_BYTES)
         padded = f" {cased.lower().decode('ascii')} "
         return padded, raw.translate(ASCII_SOFT_BYTES).decode("ascii"), b" " + cased
+    try:  # Russian text, through its single-byte code page (see rules.normalize.CYRILLIC_CODEC)
+        page = folded.encode(CYRILLIC_CODEC)
+    except UnicodeEncodeError:
+        page = b"\x98"  # a byte no Cyrillic text has: the general road below
+    if not page.translate(None, CYRILLIC_FIT_BYTES):
+        padded = f" {page.translate(CYRILLIC_WORD_BYTES).decode(CYRILLIC_CODEC)} "
+        return padded, page.translate(CYRILLIC_SOFT_BYTES).decode(CYRILLIC_CODEC), None
     return f" {folded.translate(WORD_TABLE)} ", folded.translate(SOFT_TABLE), None
 
 

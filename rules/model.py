@@ -24,6 +24,9 @@ DEFAULT_FUZZY = 88.0
 #   speaker    - in the watched speaker's statements, or in the article's title (default)
 #   statements - only in the watched speaker's statements
 #   article    - anywhere in the article
+# Languages quotewatch reads (an article's `lang`, a feed's `lang` override). Any other language an
+# article declares is read by its script, else as English.
+LANGS: tuple[str, ...] = ("en", "ru")
 Scope = Literal["speaker", "statements", "article"]
 SCOPES: tuple[str, ...] = ("speaker", "statements", "article")
 
@@ -36,6 +39,7 @@ class Feed:
     interval: float = DEFAULT_INTERVAL
     full_text: bool = False
     allow_private: bool = False
+    lang: str | None = None  # one of LANGS: overrides what the feed and its pages declare
 
 
 @dataclass(frozen=True)

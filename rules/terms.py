@@ -22,6 +22,7 @@ import ahocorasick
 
 from rules.gaps import ABBREVIATION_MAX
 from rules.gcpause import collector_paused
+from rules.inflect import cased, forms, has_cyrillic
 from rules.model import Rules, Topic
 from rules.normalize import translit_key, words
 
@@ -96,6 +97,8 @@ class Compiled:
     term_words: frozenset[str]
     topics: tuple[Topic, ...]
     speaker_words: dict[str, frozenset[str]]
+    # Speaker terms written with capitals in Cyrillic: their hits must be capitalised (rules.inflect.cased).
+    cased_terms: frozenset[str] = frozenset()
 
 
 # The overlap group of every speaker term (see _group).
@@ -146,15 +149,26 @@ def _compile_terms(rules: Rules) -> Compiled:
     # The speaker group's part of `add`, inlined: speakers are most of the terms.
     speaker_seen: set[str] = set()
     speaker_overlap = False
+    cased_terms: set[str] = set()
     new_entry = tuple.__new__  # Entry(...) without namedtuple's __new__, a Python function
     for speaker in rules.speakers:
         speaker_id, fuzzy = speaker.id, speaker.fuzzy
         all_words: set[str] = set()
+        # Each term, and for a Russian one its other cases (rules.inflect): one key each, one entry.
+        expanded: list[tuple[str, str, bool]] = []
         for term in speaker.terms:
-            key = words(term)
+            if has_cyrillic(term):
+                if cased(term):
+                    cased_terms.add(term)
+                expanded += [(term, form, i == 0) for i, form in enumerate(forms(term, "speaker"))]
+            else:
+                expanded.append((term, term, True))
+        for term, form, as_written in expanded:
+            key = words(form)
             if not key:
                 continue
             all_words.update(key)
+            fuzzy_key = as_written and fuzzy > 0 and len(key) == 1 and key[0].isalpha()
             entry: Entry = new_entry(Entry, ("speaker", speaker_id, term, "", fuzzy))
             entries = terms.get(key)
             if entries is None:
@@ -170,7 +184,7 @@ def _compile_terms(rules: Rules) -> Compiled:
             else:
                 entries.append(entry)
                 speaker_overlap = True  # two speakers' terms share every word
-            if fuzzy > 0 and len(key) == 1 and key[0].isalpha():
+            if fuzzy_key:  # the term as written; its inflected forms are exact patterns already
                 tkey = translit_key(key[0])
                 if len(tkey) >= FUZZY_MIN_KEY:
                     fuzzy_target = new_entry(FuzzyTarget, (tkey, entry))
@@ -187,9 +201,10 @@ def _compile_terms(rules: Rules) -> Compiled:
         for field_name, keywords in (("any", topic.any), ("all", topic.all), ("none", topic.none)):
             group = (topic.id, field_name)
             for keyword in keywords:
-                key = words(keyword)
-                if key:
-                    add(key, Entry("topic", topic.id, keyword, field_name), group)
+                for form in forms(keyword, "topic") if has_cyrillic(keyword) else (keyword,):
+                    key = words(form)
+                    if key:
+                        add(key, Entry("topic", topic.id, keyword, field_name), group)
     frozen_overlapping = frozenset(overlapping)
     targets: dict[tuple[str, ...], tuple[Target, ...]] = {}
     speaker_group = SPEAKER_GROUP if speaker_overlap else None
@@ -206,6 +221,7 @@ def _compile_terms(rules: Rules) -> Compiled:
         term_words=frozenset(chain.from_iterable(terms)),
         topics=tuple(rules.topics),
         speaker_words=speaker_words,
+        cased_terms=frozenset(cased_terms),
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeVar, cast
 from rules.locate import KeyPath
 from rules.model import (
     DEFAULT_FUZZY,
+    LANGS,
     SCOPES,
     Feed,
     Problem,
@@ -42,7 +43,7 @@ SETTINGS_KEYS = ("db", "retention", "backfill", "dedup_window", "default_interva
 TELEGRAM_KEYS = (
     "token", "base_url", "admins", "allowlist", "mode", "webhook_listen", "webhook_url", "webhook_secret",
 )  # fmt: skip
-FEED_KEYS = ("id", "url", "name", "interval", "full_text", "allow_private")
+FEED_KEYS = ("id", "url", "name", "interval", "full_text", "allow_private", "lang")
 SPEAKER_KEYS = ("id", "name", "aliases", "fuzzy")
 TOPIC_KEYS = ("id", "any", "all", "none")
 WATCH_KEYS = ("id", "speakers", "topics", "feeds", "chats", "scope", "muted_until")
@@ -215,9 +216,10 @@ class _FileChecker(Checker):
         interval = self.duration(table, where, "interval", settings.default_interval)
         full_text = self.boolean(table, where, "full_text", False)
         allow_private = self.boolean(table, where, "allow_private", False)
+        lang = self.choice(table, where, "lang", LANGS, "") if "lang" in table else None
         if ident is None or url is None:
             return None
-        return Feed(ident, url.strip(), name or ident, interval, full_text, allow_private)
+        return Feed(ident, url.strip(), name or ident, interval, full_text, allow_private, lang or None)
 
     def speaker(self, table: Mapping[str, Any], where: KeyPath) -> Speaker | None:
         self.keys(table, where, SPEAKER_KEYS)

@@ -128,6 +128,15 @@ def test_upgrade_from_every_older_version(db_url: str, start: int) -> None:
         assert s.delivery(-100777, "story-1") == 31
         assert s.kv_get("telegram.offset") == "880"
         assert s.outbox_depth() == (1 if start >= 2 else 0)
+        # schema 6: an article recorded from now on keeps its language
+        russian = Article(id="r1", url="https://vestnik.example/toplivo", title="Выплаты перенесли",
+                          text=BODY, feed="vestnik", outlet="Vestnik", published=T0, lang="ru", lang_source="declared")
+        s.add_article(russian, None)
+    db = schema.connect(path)
+    langs = dict(execute(db, "SELECT id, lang FROM articles ORDER BY id").fetchall())
+    db.close()
+    # ... and one recorded before it has none: its language was never determined
+    assert langs == {"a1": None, "b1": "en", "c1": "en", "r1": "ru"}
 
 
 def test_a_failed_migration_leaves_the_old_version(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

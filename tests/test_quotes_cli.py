@@ -12,7 +12,7 @@ from bot.quotes_cli import run_quotes
 ARTICLE = (
     'Talks resumed.\n\n"We are ready," Foreign Minister Jane Doe said. "Nothing has changed," she added.\n'
 )
-KEYS = {"file", "text", "start", "end", "kind", "speaker", "speaker_id", "mention", "cue"}
+KEYS = {"file", "text", "start", "end", "kind", "speaker", "speaker_id", "mention", "cue", "lang"}
 
 
 def test_json_lines_follow_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

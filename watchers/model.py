@@ -11,6 +11,9 @@ from datetime import datetime
 from typing import Literal
 
 Kind = Literal["direct", "partial", "indirect"]
+# Where an article's language came from: the feed's `lang` in the rules, a tag the feed or page declared,
+# the script of its text, or nothing (too little text to tell: read as English).
+LangSource = Literal["rules", "declared", "script", "default"]
 KINDS: tuple[str, ...] = ("direct", "partial", "indirect")
 
 
@@ -25,6 +28,8 @@ class Article:
     published: datetime  # timezone-aware; first-seen time when the feed gave none
     author: str | None = None
     dated: bool = True  # False: the feed gave no (plausible) date; `published` is the first-seen time
+    lang: str = "en"  # one of rules.model.LANGS (see watchers.feeds.lang); selects the language's tables
+    lang_source: LangSource = "default"
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,6 @@ class Entry:
     published: datetime | None  # timezone-aware; published, else updated
     raw_date: str  # the date as written (part of the fallback id of an item with no guid or link)
     author: str | None
+    # The language tag in force on the entry's text (xml:lang of its first body, else summary, else
+    # title, inherited from the feed, else the Content-Language header), as given; None when none is.
+    lang: str | None = None

@@ -96,6 +96,7 @@ class FastFeed:
     title: Construct
     ttl: int | None
     entries: Sequence[Entry]
+    lang: str | None = None  # RSS <language> / <dc:language>, else the root's xml:lang, as feedparser's feed.language
 
 
 def read_feed(content: bytes) -> FastFeed | None:
@@ -143,6 +144,8 @@ def _read(root: Any) -> FastFeed:
     entry_key = "item" if version_rss else "entry"
     title: Construct | None = None
     ttl: int | None = None
+    declared: str | None = None
+    scope = _lang(container, _lang(root, None)) if version_rss else _lang(root, None)
     items = []
     for child in container:
         key = _key(child)
@@ -154,11 +157,23 @@ def _read(root: Any) -> FastFeed:
             title = _construct(child, "text/plain", version_rss)
         elif key == "ttl":
             ttl = _ttl(_plain(child))
+        elif key in ("language", "dc_language"):
+            declared = _plain(child) or declared
         elif key in ("dc_title", "media_title", "item", "entry", "channel", "rdf"):
             raise Decline
     if sum(1 for _ in root.iter("item", f"{{{ATOM}}}entry", "entry")) != len(items):
         raise Decline  # entries outside the container: a layout feedparser reads its own way
-    return FastFeed(title or EMPTY, ttl, tuple(_entry(item, version_rss) for item in items))
+    feed_lang = declared or root.get(XML_LANG) or None
+    return FastFeed(title or EMPTY, ttl, tuple(_entry(item, version_rss, scope) for item in items), feed_lang)
+
+
+def _lang(element: Any, inherited: str | None) -> str | None:
+    """The xml:lang in force on an element, as feedparser tracks it: its own, else its parent's; an
+    explicit xml:lang="" is "" (no language, and no header fallback)."""
+    own = element.get(XML_LANG)
+    if own is None:
+        return inherited
+    return str(own).strip()
 
 
 # Element tag -> feedparser key, for tags whose key does not depend on the document's prefix.
@@ -261,7 +276,7 @@ def _looks_like_html(value: str) -> bool:
     return not any(e not in entitydefs for e in _NAMED_ENTITY.findall(value))
 
 
-def _entry(item: Any, version_rss: bool) -> Entry:
+def _entry(item: Any, version_rss: bool, scope: str | None) -> Entry:
     if item.keys():
         raise Decline  # rdf:about, CDF's lastmod and href set fields
     guid: str | None = None
@@ -272,6 +287,7 @@ def _entry(item: Any, version_rss: bool) -> Entry:
     bodies: list[Construct] = []
     dates: dict[str, str] = {}
     author: str | None = None
+    langs: dict[str, str | None] = {}  # "body" / "summary" / "title" -> the xml:lang on its first element
     seen: set[str] = set()
     for child in item:
         key = _KEYS.get(child.tag) or _key(child)
@@ -281,6 +297,7 @@ def _entry(item: Any, version_rss: bool) -> Entry:
             seen.add(key)
         if key == "title":
             title = _construct(child, "text/plain", version_rss)
+            langs.setdefault("title", _lang(child, scope))
         elif key in ("id", "guid"):
             if "guid" in seen and "id" in seen:
                 raise Decline
@@ -315,9 +332,11 @@ def _entry(item: Any, version_rss: bool) -> Entry:
             if summary is not None and not bodies:
                 raise Decline  # a second summary becomes content in feedparser
             summary = _construct(child, _SUMMARY_TYPES[key], version_rss)
+            langs["summary"] = _lang(child, scope)  # feedparser keeps the last summary
         elif key in _CONTENT_TYPES:
             body = _construct(child, _CONTENT_TYPES[key], version_rss)
             bodies.append(body)
+            langs.setdefault("body", _lang(child, scope))
             if summary is None:
                 summary = Construct(body.value, html=True)  # copied without its type: read as HTML
         elif key in _DATES:
@@ -347,6 +366,7 @@ def _entry(item: Any, version_rss: bool) -> Entry:
         published=when,
         raw_date=published or updated,
         author=" ".join((author or "").split()) or None,
+        lang=next((langs[k] for k in ("body", "summary", "title") if k in langs), scope),
     )
 
 

@@ -31,6 +31,7 @@ class JsonItem:
     summary: str | None
     published: datetime | None  # date_published, else date_modified; timezone-aware
     author: str | None
+    language: str | None = None  # the item's own "language" (JSON Feed 1.1), as given
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class JsonFeed:
     feed_url: str | None
     items: tuple[dict[str, Any], ...]  # raw item objects: read each with json_item(raw, author)
     author: str | None  # the feed's author, for items without one
+    language: str | None = None  # the feed's "language" (JSON Feed 1.1), as given
 
 
 # Python refuses to convert longer digit strings (CVE-2020-10735); such a number is kept as its digits.
@@ -115,6 +117,7 @@ def parse_json_feed(content: bytes) -> JsonFeed:
         feed_url=_str(data.get("feed_url")),
         items=tuple(raw for raw in data["items"] if isinstance(raw, dict)),
         author=_author(data),
+        language=_str(data.get("language")),
     )
 
 
@@ -129,4 +132,5 @@ def json_item(raw: dict[str, Any], feed_author: str | None) -> JsonItem:
         summary=_str(raw.get("summary")),
         published=_date(raw.get("date_published")) or _date(raw.get("date_modified")),
         author=_author(raw) or feed_author,
+        language=_str(raw.get("language")),
     )

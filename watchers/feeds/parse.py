@@ -53,6 +53,7 @@ from watchers.feeds import charset, fastxml
 from watchers.feeds.entry import EMPTY, Construct, Entry
 from watchers.feeds.errors import NotAFeed
 from watchers.feeds.jsonfeed import json_item, looks_like_json_feed, parse_json_feed
+from watchers.feeds.lang import article_lang, first_tag
 from watchers.feeds.limits import MAX_ENTRY_CHARS, MAX_ITEMS_PER_FEED, cap_text
 from watchers.feeds.text import clean_text, html_fragment_to_text, plain_text_paragraphs
 from watchers.feeds.urls import canonical_url, resolve
@@ -104,6 +105,8 @@ class _Document:
     bozo: str | None = None
     truncated: bool = False
     fast: bool = False
+    lang: str | None = None  # the feed's language tag (RSS <language>, root xml:lang)
+    header_lang: str | None = None  # the Content-Language header
 
 
 def parse_feed(
@@ -119,7 +122,7 @@ def parse_feed(
     feed.url). `fast=False` skips the lxml fast path (the equivalence test and the bench use it)."""
     base = base_url or feed.url
     if looks_like_json_feed(content, headers.get("content-type")):
-        doc = _json_document(content)
+        doc = _json_document(content, headers.get("content-language"))
     else:
         doc = _xml_document(content, headers, feed, fast)
     articles: dict[str, Article] = {}
@@ -131,7 +134,7 @@ def parse_feed(
             )
             break
         try:
-            article = _article(doc.read(raw), feed, now, base, index)
+            article = _article(doc.read(raw), feed, now, base, index, _declared(doc))
         except Exception as exc:  # one unreadable item must not cost the feed its other items
             label = _label(doc, raw, index)
             log.warning(
@@ -165,7 +168,10 @@ def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: 
         read = fastxml.read_feed(utf8)
         if read is not None:
             title = one_line(_text(read.title))
-            return _Document(title or None, read.ttl, read.entries, fastxml.read_entry, fastxml.label, fast=True)
+            return _Document(
+                title or None, read.ttl, read.entries, fastxml.read_entry, fastxml.label, fast=True,
+                lang=read.lang, header_lang=headers.get("content-language"),
+            )
     response_headers = {k: headers[k] for k in FEEDPARSER_HEADERS if k in headers}
     response_headers["content-type"] = charset.utf8_content_type(headers.get("content-type"))
     doc = feedparser.parse(
@@ -182,7 +188,8 @@ def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: 
         entries.pop()  # document order: the last entry is the one the body ended in
     return _Document(
         title or None, _ttl(info.get("ttl")), entries, _feedparser_entry,
-        lambda e: e.get("id") or e.get("link"), bozo=bozo, truncated=truncated,
+        lambda e: e.get("id") or e.get("link"), bozo=bozo, truncated=truncated, lang=info.get("language"),
+        header_lang=headers.get("content-language"),
     )
 
 
@@ -200,7 +207,7 @@ def ends_inside_entry(content: bytes) -> bool:
     return _ENTRY_END.search(tail, last.end()) is None
 
 
-def _json_document(content: bytes) -> _Document:
+def _json_document(content: bytes, header_lang: str | None) -> _Document:
     doc = parse_json_feed(content)
 
     def read(raw: dict[str, Any]) -> Entry:
@@ -218,9 +225,13 @@ def _json_document(content: bytes) -> _Document:
             published=item.published,
             raw_date=item.published.isoformat() if item.published else "",
             author=item.author,
+            lang=item.language,
         )
 
-    return _Document(doc.title, None, doc.items, read, lambda raw: raw.get("id") or raw.get("url"))
+    return _Document(
+        doc.title, None, doc.items, read, lambda raw: raw.get("id") or raw.get("url"),
+        lang=doc.language, header_lang=header_lang,
+    )
 
 
 def _not_a_feed_message(content: bytes, bozo: str | None) -> str:
@@ -241,6 +252,9 @@ def _feedparser_entry(entry: Any) -> Entry:
         (ln.get("href") for ln in entry.get("links", []) if ln.get("rel", "alternate") == "alternate"), None
     )
     parsed_date = entry.get("published_parsed") or entry.get("updated_parsed")
+    contents = entry.get("content") or []
+    # The language in force on the entry's text, as fastxml reads it: first body, else summary, else title.
+    detail = contents[0] if contents else entry.get("summary_detail") or entry.get("title_detail") or {}
     return Entry(
         guid=(entry.get("id") or "").strip() or None,
         link=link,
@@ -250,6 +264,7 @@ def _feedparser_entry(entry: Any) -> Entry:
         published=_struct_to_datetime(parsed_date),
         raw_date=entry.get("published") or entry.get("updated") or "",
         author=one_line(entry.get("author") or "") or None,
+        lang=detail.get("language"),
     )
 
 
@@ -260,7 +275,22 @@ def _construct(detail: Any, value: Any) -> Construct:
     return Construct(value, html=((detail or {}).get("type") or "text/html") != "text/plain")
 
 
-def _article(entry: Entry, feed: Feed, now: datetime, base: str, index: int) -> Article:
+def _declared(doc: _Document) -> Callable[[Entry], str | None]:
+    """The language tag an entry declares: its own (xml:lang in force on its text), else the feed's,
+    else the Content-Language header. feedparser starts its xml:lang tracking from the header, so an
+    entry language equal to the header's is read as the header's: last, after the feed's <language>."""
+    header = doc.header_lang
+
+    def declared(entry: Entry) -> str | None:
+        own = None if entry.lang == header else entry.lang
+        return first_tag(own, None if doc.lang == header else doc.lang, header)
+
+    return declared
+
+
+def _article(
+    entry: Entry, feed: Feed, now: datetime, base: str, index: int, declared: Callable[[Entry], str | None]
+) -> Article:
     if entry.title.html or len(entry.title.value) > MAX_ENTRY_CHARS:
         title = one_line(_text(entry.title, feed, entry, index))
     else:
@@ -285,6 +315,7 @@ def _article(entry: Entry, feed: Feed, now: datetime, base: str, index: int) -> 
         published=entry.published,
         raw_date=entry.raw_date,
         author=entry.author,
+        declared_lang=declared(entry),
     )
 
 
@@ -327,6 +358,7 @@ def make_article(
     published: datetime | None,
     raw_date: str,
     author: str | None,
+    declared_lang: str | None = None,
 ) -> Article:
     url = canonical_url(link) if link else ""
     # The id is the same whichever feed carries the article (the store dedups on it): the publisher's
@@ -337,6 +369,7 @@ def make_article(
         else url or "sha1:" + hashlib.sha1(f"{title}\n{raw_date}\n{text}".encode()).hexdigest()
     )
     plausible = _plausible(published, now)
+    lang, lang_source = article_lang(feed.lang, declared_lang, f"{title}\n{text}")
     return Article(
         id=article_id,
         url=url,
@@ -347,6 +380,8 @@ def make_article(
         published=plausible or now.astimezone(UTC),
         author=author,
         dated=plausible is not None,
+        lang=lang,
+        lang_source=lang_source,
     )
 
 

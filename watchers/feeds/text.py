@@ -34,6 +34,7 @@ from lxml import etree
 from rules.model import Feed
 from watchers.feeds.charset import text_codec
 from watchers.feeds.errors import FetchError
+from watchers.feeds.lang import with_page_lang
 from watchers.feeds.limits import cap_text
 from watchers.model import Article
 
@@ -343,4 +344,4 @@ async def fetch_article_text(fetcher: Fetcher, article: Article, feed: Feed) -> 
         log.warning(
             "page text cut to %d characters (MAX_ARTICLE_TEXT) feed=%s url=%s", len(text), feed.id, article.url
         )
-    return replace(article, text=text) if len(text) > len(article.text) else article
+    return with_page_lang(replace(article, text=text) if len(text) > len(article.text) else article, html)

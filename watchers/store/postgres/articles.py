@@ -46,10 +46,10 @@ class ArticleQueries(Connection):
         fp_bands: Sequence[int | None] = (None,) * BANDS if fingerprint is None else bands(fingerprint)
         self._exec(
             """INSERT INTO articles (id, url, title, norm_title, feed, outlet, published, seen_at,
-                                     fingerprint, fp0, fp1, fp2, fp3)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING""",
+                                     fingerprint, fp0, fp1, fp2, fp3, lang)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING""",
             (article.id, article.url, article.title, norm_title, article.feed, article.outlet,
-             ts_req(article.published), ts_req(seen_at or datetime.now(UTC)), fp, *fp_bands),
+             ts_req(article.published), ts_req(seen_at or datetime.now(UTC)), fp, *fp_bands, article.lang),
         )
 
     def near_duplicates(

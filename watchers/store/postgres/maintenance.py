@@ -16,7 +16,7 @@ from watchers.store.postgres.connection import Connection, clean_params
 from watchers.store.postgres.schema import index_statements
 from watchers.store.shingles import key_rows
 
-_ARTICLE_COLUMNS = "id, url, title, norm_title, feed, outlet, published, seen_at, fingerprint, fp0, fp1, fp2, fp3"
+_ARTICLE_COLUMNS = "id, url, title, norm_title, feed, outlet, published, seen_at, fingerprint, fp0, fp1, fp2, fp3, lang"
 # Tables whose rows a bulk load may already hold (a re-run, a restore over a partial copy): loaded
 # through a staging table and merged with ON CONFLICT DO NOTHING, as SQLite's INSERTs do.
 _MERGED = {
@@ -109,7 +109,8 @@ class Maintenance(Connection):
                 fp_bands: Sequence[int | None] = (None,) * BANDS if fingerprint is None else bands(fingerprint)
                 rows["articles"].append((article.id, article.url, article.title, normalise(article.title),
                                          article.feed, article.outlet, pub, ts_now,
-                                         None if fingerprint is None else to_signed(fingerprint), *fp_bands))
+                                         None if fingerprint is None else to_signed(fingerprint), *fp_bands,
+                                         article.lang))
                 tracked = [s for s in statements if s.speaker_id is not None]
                 if tracked:
                     first = tracked[0]

@@ -242,12 +242,18 @@ def index_statements(db: Db, after_id: int) -> None:
             copy.write_row(row)
 
 
+def _migrate_5_to_6(db: Db) -> None:
+    # The twin of SQLite's step 6: NULL for the articles recorded before (their language is unknown).
+    _script(db, "ALTER TABLE articles ADD COLUMN lang TEXT;")
+
+
 MIGRATIONS: dict[int, Callable[[Db], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
+    5: _migrate_5_to_6,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

@@ -51,10 +51,11 @@ class ArticleQueries(Connection):
         with self.transaction():
             self._db.execute(
                 """INSERT INTO articles (id, url, title, norm_title, feed, outlet, published, seen_at,
-                                         fingerprint, fp0, fp1, fp2, fp3)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
+                                         fingerprint, fp0, fp1, fp2, fp3, lang)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
                 (article.id, article.url, article.title, norm_title, article.feed, article.outlet,
-                 ts_req(article.published), ts_req(seen_at or datetime.now(UTC)), fp, *fp_bands),
+                 ts_req(article.published), ts_req(seen_at or datetime.now(UTC)), fp, *fp_bands,
+                 article.lang),
             )
 
     def near_duplicates(

@@ -95,8 +95,8 @@ class Maintenance(Connection):
             def flush() -> None:
                 self._db.executemany(
                     """INSERT INTO articles (id, url, title, norm_title, feed, outlet, published, seen_at,
-                                             fingerprint, fp0, fp1, fp2, fp3)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
+                                             fingerprint, fp0, fp1, fp2, fp3, lang)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
                     arts,
                 )
                 self._db.executemany(
@@ -122,7 +122,7 @@ class Maintenance(Connection):
                 fp_bands: Sequence[int | None] = (None,) * BANDS if fingerprint is None else bands(fingerprint)
                 arts.append((article.id, article.url, article.title, normalise(article.title), article.feed,
                              article.outlet, pub, ts_now,
-                             None if fingerprint is None else to_signed(fingerprint), *fp_bands))
+                             None if fingerprint is None else to_signed(fingerprint), *fp_bands, article.lang))
                 tracked = [s for s in statements if s.speaker_id is not None]
                 if tracked:
                     first = tracked[0]

@@ -10,6 +10,8 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
      resets url and validators; a permanent redirect changes url only)
   5  statement_keys: word-shingle keys of the statements dedup compares with (watchers.store.shingles),
      so that level 3 looks up the few statements that could match a new quote, not the newest N
+  6  articles.lang: the article's language (watchers.feeds.lang); NULL for an article recorded before
+     version 6, whose language was never determined
 
 A database file of any earlier version is upgraded step by step when a Store opens it; a newer one is
 refused with a message (an older quotewatch must not write a schema it does not know).
@@ -236,12 +238,19 @@ def index_statements(db: sqlite3.Connection, after_id: int) -> None:
                        key_rows(batch))
 
 
+def _migrate_5_to_6(db: sqlite3.Connection) -> None:
+    # Left NULL for the articles already recorded: their language was never determined (all were read
+    # as English), and a language guessed now from a title alone would be a guess stored as a fact.
+    _script(db, "ALTER TABLE articles ADD COLUMN lang TEXT;")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
+    5: _migrate_5_to_6,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

@@ -1,0 +1,97 @@
+"""Inflected forms of Russian aliases and keywords, so that a term written once matches in every case.
+
+    forms(term, kind) -> the term in each grammatical case (itself first), or (term,) if not Russian
+
+Aliases and keywords are written once, in the nominative ("Песков", "Мария Захарова", "расширение
+НАТО"); articles write "Пескова", "Захаровой", "расширению НАТО". At compile time (rules.terms) each
+Cyrillic term gets one automaton pattern per case, so the scan stays one pass of the automaton.
+
+The forms come from pymorphy3's OpenCorpora dictionary, not from hand-written endings. Each Cyrillic word
+of a term is read in the nominative: for a speaker the parse tagged as a surname, given name or
+patronymic first (Surn/Name/Patr: "Песков" the surname, not the genitive plural of "песок"), for a topic
+the likeliest nominative parse. A word that has no nominative reading ("президента" in "пресс-секретарь
+президента", an indeclinable "НАТО") is a dependent or fixed word and keeps its form; the others are
+inflected together, case by case (and, for topics, in both numbers), so the words of a form agree.
+Which speaker forms are real (a lower-case "песков" is sand, not the spokesman) is decided at scan
+time: see `cased`.
+
+pymorphy3 is imported on the first Cyrillic term only: rules without one never load its dictionary.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, Literal
+
+# The six cases of Russian; the second genitive and locative ("чаю", "в лесу") are left out: names
+# and the nouns of topic keywords rarely have them, and pymorphy3 gives the main form otherwise.
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+# Tags that mark a personal name: the speaker reading of an ambiguous word is the one with these.
+NAME_TAGS = frozenset({"Surn", "Name", "Patr"})
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# A term as words (letters, digits and inner hyphens: "пресс-секретарь" is one word to pymorphy3) and
+# the separators between them, kept as written.
+_TOKENS = re.compile(r"[\w-]+|[^\w-]+")
+
+
+def has_cyrillic(term: str) -> bool:
+    return _CYRILLIC.search(term) is not None
+
+
+@functools.cache
+def _analyzer() -> Any:
+    import pymorphy3  # lazily: its dictionary takes ~0.1 s and ~15 MB, needed only for Cyrillic terms
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _nominative(word: str, kind: Literal["speaker", "topic"]) -> Any:
+    """The word's nominative reading (see the module docstring), or None: keep the word as it is."""
+    parses = [p for p in _analyzer().parse(word) if "nomn" in p.tag]
+    if kind == "speaker":
+        named = [p for p in parses if NAME_TAGS & p.tag.grammemes]
+        parses = named or parses
+    return parses[0] if parses else None
+
+
+@functools.lru_cache(maxsize=65536)
+def forms(term: str, kind: Literal["speaker", "topic"]) -> tuple[str, ...]:
+    """The term in every case (for topics in both numbers), the term itself first; (term,) when it has
+    no Cyrillic word to inflect. Pure: the same term always gives the same forms."""
+    if not has_cyrillic(term):
+        return (term,)
+    tokens = _TOKENS.findall(term)
+    readings = [_nominative(t, kind) if has_cyrillic(t) and t[0].isalnum() else None for t in tokens]
+    if not any(readings):
+        return (term,)
+    numbers: tuple[str | None, ...] = (None,) if kind == "speaker" else ("sing", "plur")
+    found = {term: None}
+    for case in CASES:
+        for number in numbers:
+            wanted = {case} if number is None else {case, number}
+            words = []
+            for token, reading in zip(tokens, readings, strict=True):
+                inflected = reading.inflect(wanted) if reading is not None else None
+                words.append(token if inflected is None else _as_written(token, inflected.word))
+            found.setdefault("".join(words), None)
+    return tuple(found)
+
+
+def _as_written(token: str, form: str) -> str:
+    """pymorphy3's lower-case form with the token's capitalisation ("Песков" -> "Пескова")."""
+    if token.isupper() and len(token) > 1:
+        return form.upper()
+    if token[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form
+
+
+def cased(term: str) -> bool:
+    """True when every Cyrillic word of the term is written with a capital: then a hit must be too.
+
+    A name in running Russian text is always capitalised; the same letters in lower case are another
+    word ("барханы песков": the genitive plural of "песок", not Peskov). A term written in lower case
+    ("пресс-секретарь") matches in any case, as every Latin term does."""
+    cyrillic = [t for t in _TOKENS.findall(term) if has_cyrillic(t) and t[0].isalnum()]
+    return bool(cyrillic) and all(t[0].isupper() for t in cyrillic)
