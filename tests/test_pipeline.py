@@ -542,3 +542,20 @@ async def test_run_cycle_cancelled_while_starting_cancels_the_started_polls() ->
     await asyncio.sleep(0)
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert pending == []
+
+
+async def test_a_story_first_carried_by_an_outlet_no_watch_fires_on_gets_a_new_alert_not_an_update(
+    feed_server: FeedServer,
+) -> None:
+    # In this fixture only meridian's wording puts the watch's topic in the speaker's statement: polled
+    # after the others, it joins their story as a source, and that first alert is still a new alert.
+    serve_all(feed_server)
+    rules = served_rules(feed_server)
+    async with Fetcher() as fetcher:
+        run = Run(rules, fetcher)
+        for feed_id in ("ledger", "harbor", "meridian", "harbor"):
+            await run.pipeline.poll(rules.feed(feed_id), force=True)  # type: ignore[arg-type]
+        await run.store.close()
+    assert [(a.update, a.story.speaker_id, len(a.story.sources)) for a in run.alerts] == [
+        (False, "kovalenko", 3)
+    ]

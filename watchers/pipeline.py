@@ -118,6 +118,31 @@ class RepeatedErrors:
                   key, repeats + 1, now - since, extra=extra)
 
 
+# How many stories this process remembers having alerted (for `Alert.update`): a day's worth and more.
+ALERTED_MEMORY = 50_000
+
+
+class AlertedStories:
+    """The stories this process has alerted on, newest last, at most ALERTED_MEMORY of them.
+
+    A story can exist before any alert: the outlet that carried it first may not match a watch (the
+    topic only in another outlet's wording). Its first alert is then a new alert, not an update. Only
+    the event loop adds; the store's thread only asks."""
+
+    def __init__(self, limit: int = ALERTED_MEMORY) -> None:
+        self.limit = limit
+        self._ids: dict[str, None] = {}
+
+    def __contains__(self, story_id: object) -> bool:
+        return story_id in self._ids
+
+    def add(self, story_id: str) -> None:
+        self._ids.pop(story_id, None)
+        self._ids[story_id] = None
+        if len(self._ids) > self.limit:
+            del self._ids[next(iter(self._ids))]
+
+
 def is_backfill(article: Article, state: FeedState, now: datetime, backfill: float) -> bool:
     """On a feed's first successful poll, items older than the backfill window are recorded, not alerted.
 
@@ -170,6 +195,7 @@ class Pipeline:
         # Never two polls of one feed at once, whoever triggers them (scheduler, /reload, scan).
         self._feed_locks: dict[str, asyncio.Lock] = {}
         self.errors = RepeatedErrors()
+        self.alerted = AlertedStories()
 
     def set_rules(self, rules: Rules, matcher: Matcher | None = None) -> None:
         """Swap in new rules (hot reload); the next article uses them. `matcher` is one compiled from
@@ -292,9 +318,11 @@ class Pipeline:
                 article, tuple(found.statements), tuple(found.text_hits), tuple(found.title_hits)
             )
         alerts = await self.store.run(
-            record_article, self.store.store, self.rules, self.matcher, analysis, now, alert, self.outbox
+            record_article, self.store.store, self.rules, self.matcher, analysis, now, alert, self.outbox,
+            self.alerted,
         )
         for a in alerts:
+            self.alerted.add(a.story.id)
             await self.sink(a)
         return alerts
 
@@ -312,6 +340,7 @@ def record_article(
     now: datetime,
     alert: bool,
     outbox: bool,
+    alerted: AlertedStories | None = None,
 ) -> list[Alert]:
     """Record one article (dedup) and queue its alerts in ONE transaction, on the store's thread.
 
@@ -326,7 +355,7 @@ def record_article(
             return []  # backfill: recorded for dedup and search, too old to alert
         alerts = []
         for event in events:
-            decided = alert_for(store, rules, matcher, analysis, event, now)
+            decided = alert_for(store, rules, matcher, analysis, event, now, alerted)
             if decided is None:
                 continue
             alerts.append(decided)
@@ -344,6 +373,7 @@ def alert_for(
     analysis: ArticleAnalysis,
     event: StoryEvent,
     now: datetime,
+    alerted: AlertedStories | None = None,
 ) -> Alert | None:
     """The alert for one story event: new stories go to the chats of the watches that fire; a new source
     of a story edits the alert in every chat that already has it (and goes to newly firing chats)."""
@@ -367,7 +397,8 @@ def alert_for(
         story=story,
         watch_ids=tuple(f.watch.id for f in firings),
         chats=tuple(dict.fromkeys(chats)),
-        update=not event.new,
+        # an update only of an alert already made: sent to a chat, or (console, scan) emitted here
+        update=not event.new and (bool(delivered) or (alerted is not None and event.story_id in alerted)),
     )
 
 
