@@ -1,5 +1,5 @@
-"""Building large acyclic structures (the matcher's automaton, the speaker index) without the cyclic
-garbage collector running over them again and again.
+"""Building large acyclic structures (the matcher's automaton, the speaker index, the passes over
+one long article) without the cyclic garbage collector running over them again and again.
 
 A compile makes about ten containers per term, and all of them live on. Left running, the collector
 visits them every few hundred allocations and traverses the whole heap each time it has grown by a

@@ -21,12 +21,10 @@ the cap the rest of the article is left unread, and the statements found so far 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from rules.gcpause import collector_paused
 from watchers.model import Statement
 from watchers.statements.budget import Budget
 from watchers.statements.cues import find_cues
@@ -45,8 +43,10 @@ if TYPE_CHECKING:
 # Drafts resolved per statement kept under the cap: resolution drops some drafts (a lone quote nobody
 # said, an interviewer's question), so the cut leaves room for the cap to be met by the first ones.
 DRAFTS_PER_STATEMENT = 2
-# Articles this long are read with the cyclic GC paused (_no_collection); shorter ones never grow
-# the heap enough for its full passes to matter, and pausing costs one collection at the end.
+# Articles this long are read with the cyclic GC paused: the passes build ~1 object per 6 characters
+# and keep them all to the end, and the collector's full passes over that growing heap made a 500 KB
+# article cost 1.5x per KB what a 5 KB one does (1.06x without them). The passes make no reference
+# cycles. Shorter articles never grow the heap enough for this to matter.
 PAUSE_GC_CHARS = 50_000
 
 
@@ -59,7 +59,7 @@ def extract_statements(
     if len(text) < PAUSE_GC_CHARS:
         found = _passes(text, matcher, budget)
     else:
-        with _no_collection():
+        with collector_paused():
             found = _passes(text, matcher, budget)
     budget.report(len(text))
     return found
@@ -92,23 +92,6 @@ def _enough(segments: Segments, drafts: Drafts, limit: int) -> Segments:
     last = blocks[-1]
     blocks[-1] = replace(last, sentences=range(last.sentences.start, min(last.sentences.stop, k + 1)))
     return replace(segments, blocks=blocks)
-
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused while a long article is read: the passes build ~1 object
-    per 6 characters and keep them all to the end, so the collector's full passes over a growing
-    heap made a 500 KB article cost 1.5x per KB what a 5 KB one does (1.06x without them). The
-    passes make no reference cycles; whatever they leave is collected after (the passes' objects
-    are freed by then, so that collection sees little more than the statements)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 __all__ = ["extract_statements", "quote_is_terminal"]
