@@ -12,12 +12,17 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from fake_telegram import TOKEN, FakeTelegram
 from feedserver import DATA_DIR, FeedServer
 from pg_server import PostgresServer, ServerUnavailable, start_server
 
 from watchers.store import StoreBackend, open_backend
+
+if TYPE_CHECKING:
+    from telegram import Bot
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -95,3 +100,19 @@ def store(backend: str, request: pytest.FixtureRequest) -> Iterator[StoreBackend
 def _no_quotewatch_db(monkeypatch: pytest.MonkeyPatch) -> None:
     """A QUOTEWATCH_DB in the developer's shell must never point a test at a real database."""
     monkeypatch.delenv("QUOTEWATCH_DB", raising=False)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API on loopback (a module may override it, e.g. for a longer poll timeout)."""
+    async with FakeTelegram(max_poll_timeout=0.2) as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
+    """A python-telegram-bot Bot talking to `fake`."""
+    from telegram import Bot  # only the tests that ask for it pay for the Telegram stack
+
+    async with Bot(TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as b:
+        yield b

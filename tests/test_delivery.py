@@ -84,18 +84,6 @@ async def astore(store: Store) -> AsyncIterator[AsyncStore]:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(max_poll_timeout=0.2) as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as b:
-        yield b
-
-
-@pytest.fixture
 def clock() -> Clock:
     return Clock()
 

@@ -26,12 +26,6 @@ async def fake() -> AsyncIterator[FakeTelegram]:
         yield server
 
 
-@pytest.fixture
-async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as b:
-        yield b
-
-
 async def test_get_me_and_send_message_are_recorded(fake: FakeTelegram, bot: Bot) -> None:
     assert bot.username == "quotewatch_test_bot"
     message = await bot.send_message(

@@ -46,18 +46,6 @@ async def astore(store: Store) -> AsyncIterator[AsyncStore]:
     a._pool.shutdown(wait=True)
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram(max_poll_timeout=0.2) as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as b:
-        yield b
-
-
 def queue_alerts(store: Store) -> None:
     for story in STORIES:
         seed_story(store, story)
