@@ -36,6 +36,7 @@ from telegram.ext import (
 
 from bot import commands
 from bot.delivery import scrub
+from bot.safe_logs import rewrite_record
 from rules.model import Rules
 
 if TYPE_CHECKING:
@@ -59,20 +60,7 @@ def scrub_record(record: logging.LogRecord, tokens: Iterable[str]) -> None:
             text = scrub(text, token)
         return text
 
-    try:
-        message = record.getMessage()
-    except Exception:  # a bad format string: logging reports that itself when the record is emitted
-        return
-    cleaned = clean(message)
-    if cleaned != message:
-        record.msg, record.args = cleaned, None
-    if record.exc_info and not record.exc_text:
-        # Formatters reuse exc_text when it is set, so the traceback is printed scrubbed too.
-        record.exc_text = clean(logging.Formatter().formatException(record.exc_info))
-    elif record.exc_text:
-        record.exc_text = clean(record.exc_text)
-    if record.stack_info:
-        record.stack_info = clean(record.stack_info)
+    rewrite_record(record, clean)
 
 
 _TOKENS: set[str] = set()  # every bot token this process was given; records are scrubbed of all of them

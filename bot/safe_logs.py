@@ -10,6 +10,7 @@ and format characters are written out ("<U+202E>") so a bidi override cannot mak
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from watchers.feeds.redact import safe_for_display
@@ -17,22 +18,27 @@ from watchers.feeds.redact import safe_for_display
 _installed = False
 
 
-def redact_record(record: logging.LogRecord) -> None:
-    """Redact a record's message, traceback and stack in place."""
+def rewrite_record(record: logging.LogRecord, clean: Callable[[str], str]) -> None:
+    """Pass a record's message, traceback and stack through `clean`, in place."""
     try:
         message = record.getMessage()
     except Exception:  # a bad format string: logging reports that itself when the record is emitted
         return
-    cleaned = safe_for_display(message)
+    cleaned = clean(message)
     if cleaned != message:
         record.msg, record.args = cleaned, None
     if record.exc_info and not record.exc_text:
-        # Formatters reuse exc_text when it is set, so the traceback is printed redacted too.
-        record.exc_text = safe_for_display(logging.Formatter().formatException(record.exc_info))
+        # Formatters reuse exc_text when it is set, so the traceback is printed cleaned too.
+        record.exc_text = clean(logging.Formatter().formatException(record.exc_info))
     elif record.exc_text:
-        record.exc_text = safe_for_display(record.exc_text)
+        record.exc_text = clean(record.exc_text)
     if record.stack_info:
-        record.stack_info = safe_for_display(record.stack_info)
+        record.stack_info = clean(record.stack_info)
+
+
+def redact_record(record: logging.LogRecord) -> None:
+    """Redact a record's message, traceback and stack in place."""
+    rewrite_record(record, safe_for_display)
 
 
 def install_log_redaction() -> None:
