@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Chat, ChatMember, ChatMemberAdministrator, ChatMemberRestricted, Update
+from telegram import Chat, ChatFullInfo, ChatMember, ChatMemberAdministrator, ChatMemberRestricted, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
@@ -61,7 +61,7 @@ async def may_manage_chat(update: Update, context: Context) -> bool:
 MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
-def bot_may_post(chat: Chat, me: ChatMember) -> bool:
+def bot_may_post(chat: Chat | ChatFullInfo, me: ChatMember) -> bool:
     """Whether the bot, as this member of `chat`, can post alerts there."""
     if chat.type == ChatType.CHANNEL:
         return isinstance(me, ChatMemberAdministrator) and bool(me.can_post_messages)
@@ -70,7 +70,7 @@ def bot_may_post(chat: Chat, me: ChatMember) -> bool:
     return me.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER)
 
 
-async def remote_chat(update: Update, context: Context, target: str) -> Chat:
+async def remote_chat(update: Update, context: Context, target: str) -> ChatFullInfo:
     """The chat `target` (@username or id) names, when the user may change its subscriptions from here.
 
     Checked with Telegram, as the chat's own commands are: the user administers it (getChatMember; the
