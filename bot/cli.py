@@ -142,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the poll's own timeout reports the stall once.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # "Loading dictionaries from …" on every start
     # Feed URLs may carry credentials (userinfo, api_key=...): no log line shows them.
     from bot.safe_logs import install_log_redaction
 
