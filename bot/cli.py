@@ -62,6 +62,10 @@ def cmd_check_rules(args: argparse.Namespace) -> int:
         f"{args.path}: OK — {len(rules.feeds)} feeds, {len(rules.speakers)} speakers, "
         f"{len(rules.topics)} topics, {len(rules.watches)} watches"
     )
+    from rules.termnotes import term_notes
+
+    for note in term_notes(rules):  # valid, but worth a look: Cyrillic terms read without certainty
+        print(f"note: {note}")
     return 0
 
 

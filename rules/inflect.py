@@ -78,6 +78,40 @@ def forms(term: str, kind: Literal["speaker", "topic"]) -> tuple[str, ...]:
     return tuple(found)
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def notes(term: str, kind: Literal["speaker", "topic"]) -> list[str]:
+    """What a user should check about how a Cyrillic term is matched (check-rules prints these):
+    words that mix Latin and Cyrillic letters (a Latin "e" or "o" typed for the Cyrillic one: such a
+    word matches nothing a Russian outlet writes), words the dictionary does not know (their cases are
+    guessed from the ending, shown so they can be checked), and terms with no word that has a
+    nominative reading (matched only as written). Empty for a Latin term or one read with certainty."""
+    if not has_cyrillic(term):
+        return []
+    out: list[str] = []
+    words = [t for t in _TOKENS.findall(term) if t[0].isalnum()]
+    for word in words:
+        if has_cyrillic(word) and _LATIN.search(word):
+            latin = "".join(sorted(set(_LATIN.findall(word))))
+            out.append(f"{word!r} mixes Latin letters ({latin}) with Cyrillic ones: retype them in Cyrillic")
+    if out:
+        return out
+    cyrillic = [w for w in words if has_cyrillic(w)]
+    readings = [_nominative(w, kind) for w in cyrillic]
+    unknown = [w for w, r in zip(cyrillic, readings, strict=True) if r is not None and not r.is_known]
+    found = forms(term, kind)
+    if unknown and len(found) > 1:
+        listed = ", ".join(found[1:])
+        verb = "is" if len(unknown) == 1 else "are"
+        out.append(f"{', '.join(map(repr, unknown))} {verb} not in the Russian dictionary: the cases are "
+                   f"guessed from the ending ({listed}); add an alias for any form that is wrong")
+    elif not any(readings):
+        out.append("no word of it reads as a nominative: it matches only as written, in no other case; "
+                   "write the alias in the nominative")
+    return out
+
+
 def _as_written(token: str, form: str) -> str:
     """pymorphy3's lower-case form with the token's capitalisation ("Песков" -> "Пескова")."""
     if token.isupper() and len(token) > 1:
