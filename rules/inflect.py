@@ -79,6 +79,30 @@ def forms(term: str, kind: Literal["speaker", "topic"]) -> tuple[str, ...]:
 
 
 _LATIN = re.compile(r"[A-Za-z]")
+_WORDS = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=100_000)
+def lemma(word: str) -> str:
+    """The dictionary form of one word, lower case: for a Cyrillic word pymorphy3's likeliest reading
+    ("расширения" -> "расширение"), except that a capitalised word read as a name is that name
+    ("Песков" -> "песков", the surname; "песков" -> "песок", sand); other words lower-cased."""
+    if not has_cyrillic(word):
+        return word.lower()
+    parses = _analyzer().parse(word)
+    if word[:1].isupper():
+        for parse in parses:
+            if NAME_TAGS & parse.tag.grammemes:
+                return str(parse.normal_form)
+    return str(parses[0].normal_form)
+
+
+def lemmas(text: str) -> str | None:
+    """The words of `text`, each as its lemma, in order and space-separated, for a search index that
+    finds every form of a Russian word; None when the text has no Cyrillic (nothing to gain)."""
+    if not has_cyrillic(text):
+        return None
+    return " ".join(lemma(w) for w in _WORDS.findall(text))
 
 
 def notes(term: str, kind: Literal["speaker", "topic"]) -> list[str]:
