@@ -3,7 +3,7 @@
     quotewatch run [--config PATH]
     quotewatch scan [--config PATH] [--feed URL_OR_FILE ...] [--db PATH] [--json]
     quotewatch quotes FILE ... [--config PATH] [--json]
-    quotewatch check-rules PATH
+    quotewatch check-rules PATH [--forms]
 
 Exit codes: 0 success, 1 a problem the user can fix (bad rules, unreadable file, a database that
 cannot be opened), 2 usage errors.
@@ -62,10 +62,13 @@ def cmd_check_rules(args: argparse.Namespace) -> int:
         f"{args.path}: OK — {len(rules.feeds)} feeds, {len(rules.speakers)} speakers, "
         f"{len(rules.topics)} topics, {len(rules.watches)} watches"
     )
-    from rules.termnotes import term_notes
+    from rules.termnotes import term_forms, term_notes
 
-    for note in term_notes(rules):  # valid, but worth a look: Cyrillic terms read without certainty
+    for note in term_notes(rules):  # valid, but a Cyrillic term is written so that it matches less
         print(f"note: {note}")
+    if args.forms:
+        for line in term_forms(rules):
+            print(f"forms: {line}")
     return 0
 
 
@@ -131,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check-rules", help="validate a rules file")
     p.add_argument("path")
+    p.add_argument("--forms", action="store_true",
+                   help="also list the other cases each Cyrillic name, alias and keyword matches")
     p.set_defaults(func=cmd_check_rules)
     return parser
 
@@ -157,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in e.problems:
             print(problem, file=sys.stderr)
         return 1
+    except BrokenPipeError:  # before Exception, which it is
+        # `quotewatch quotes ... | head`: the reader went away; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as e:
         if not _is_store_error(e):
             raise
@@ -165,10 +174,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # `quotewatch quotes ... | head`: the reader went away; that is not an error.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 def _is_store_error(error: BaseException) -> TypeGuard[StoreError]:
