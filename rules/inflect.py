@@ -62,7 +62,7 @@ def forms(term: str, kind: Literal["speaker", "topic"]) -> tuple[str, ...]:
     if not has_cyrillic(term):
         return (term,)
     tokens = _TOKENS.findall(term)
-    readings = [_nominative(t, kind) if has_cyrillic(t) and t[0].isalnum() else None for t in tokens]
+    readings = [_nominative(t, kind) if _inflectable(t) else None for t in tokens]
     if not any(readings):
         return (term,)
     numbers: tuple[str | None, ...] = (None,) if kind == "speaker" else ("sing", "plur")
@@ -106,34 +106,38 @@ def lemmas(text: str) -> str | None:
 
 
 def notes(term: str, kind: Literal["speaker", "topic"]) -> list[str]:
-    """What a user should check about how a Cyrillic term is matched (check-rules prints these):
-    words that mix Latin and Cyrillic letters (a Latin "e" or "o" typed for the Cyrillic one: such a
-    word matches nothing a Russian outlet writes), words the dictionary does not know (their cases are
-    guessed from the ending, shown so they can be checked), and terms with no word that has a
-    nominative reading (matched only as written). Empty for a Latin term or one read with certainty."""
+    """Mistakes in how a Cyrillic term is written that make it match less than meant (check-rules
+    prints these): words that mix Latin and Cyrillic letters (a Latin "e" or "o" typed for the
+    Cyrillic one: such a word matches nothing a Russian outlet writes), and a term with no word that
+    has a nominative reading (written in another case: matched only as written). Empty for a Latin
+    term or a well-formed one."""
     if not has_cyrillic(term):
         return []
     out: list[str] = []
-    words = [t for t in _TOKENS.findall(term) if t[0].isalnum()]
-    for word in words:
-        if has_cyrillic(word) and _LATIN.search(word):
+    for word in _cyrillic_words(term):
+        if _LATIN.search(word):
             latin = "".join(sorted(set(_LATIN.findall(word))))
             out.append(f"{word!r} mixes Latin letters ({latin}) with Cyrillic ones: retype them in Cyrillic")
-    if out:
-        return out
-    cyrillic = [w for w in words if has_cyrillic(w)]
-    readings = [_nominative(w, kind) for w in cyrillic]
-    unknown = [w for w, r in zip(cyrillic, readings, strict=True) if r is not None and not r.is_known]
-    found = forms(term, kind)
-    if unknown and len(found) > 1:
-        listed = ", ".join(found[1:])
-        verb = "is" if len(unknown) == 1 else "are"
-        out.append(f"{', '.join(map(repr, unknown))} {verb} not in the Russian dictionary: the cases are "
-                   f"guessed from the ending ({listed}); add an alias for any form that is wrong")
-    elif not any(readings):
+    if not out and not any(_nominative(w, kind) for w in _cyrillic_words(term)):
         out.append("no word of it reads as a nominative: it matches only as written, in no other case; "
-                   "write the alias in the nominative")
+                   "write it in the nominative")
     return out
+
+
+def guessed(term: str, kind: Literal["speaker", "topic"]) -> list[str]:
+    """The words of a Cyrillic term that the dictionary does not know: their cases are guessed from
+    their endings (usually right for surnames: "Гутерриш" -> "Гутерриша"), so worth a look."""
+    return [w for w in _cyrillic_words(term) if (r := _nominative(w, kind)) is not None and not r.is_known]
+
+
+def _inflectable(token: str) -> bool:
+    """A Cyrillic word, not an abbreviation in capitals ("МИД", "ООН": written as they are in
+    every case; the dictionary would give "МИДА" for the colloquial "МИДа")."""
+    return has_cyrillic(token) and token[0].isalnum() and not (token.isupper() and len(token) > 1)
+
+
+def _cyrillic_words(term: str) -> list[str]:
+    return [t for t in _TOKENS.findall(term) if t[0].isalnum() and has_cyrillic(t)]
 
 
 def _as_written(token: str, form: str) -> str:
