@@ -62,20 +62,36 @@ def forms(term: str, kind: Literal["speaker", "topic"]) -> tuple[str, ...]:
     if not has_cyrillic(term):
         return (term,)
     tokens = _TOKENS.findall(term)
-    readings = [_nominative(t, kind) if _inflectable(t) else None for t in tokens]
-    if not any(readings):
+    inflected = [_word_forms(t, kind) if _inflectable(t) else None for t in tokens]
+    if not any(inflected):
         return (term,)
-    numbers: tuple[str | None, ...] = (None,) if kind == "speaker" else ("sing", "plur")
     found = {term: None}
-    for case in CASES:
-        for number in numbers:
-            wanted = {case} if number is None else {case, number}
-            words = []
-            for token, reading in zip(tokens, readings, strict=True):
-                inflected = reading.inflect(wanted) if reading is not None else None
-                words.append(token if inflected is None else _as_written(token, inflected.word))
-            found.setdefault("".join(words), None)
+    for i in range(len(_WANTED[kind])):
+        found.setdefault("".join(t if f is None else f[i] for t, f in zip(tokens, inflected, strict=True)), None)
     return tuple(found)
+
+
+# The forms asked for, in order: for a speaker each case; for a topic each case in both numbers.
+_WANTED: dict[str, tuple[frozenset[str], ...]] = {
+    "speaker": tuple(frozenset({case}) for case in CASES),
+    "topic": tuple(frozenset({case, number}) for case in CASES for number in ("sing", "plur")),
+}
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_forms(token: str, kind: Literal["speaker", "topic"]) -> tuple[str, ...] | None:
+    """One word in each wanted form (_WANTED[kind], the word as written where it has none), or None
+    when it has no nominative reading (a dependent or fixed word: it keeps its form). Per word, not
+    per term: a surname recurs in several aliases ("Песков", "Дмитрий Песков", "пресс-секретарь
+    Песков"), and its forms cost a dictionary walk each."""
+    reading = _nominative(token, kind)
+    if reading is None:
+        return None
+    out = []
+    for wanted in _WANTED[kind]:
+        form = reading.inflect(set(wanted))
+        out.append(token if form is None else _as_written(token, form.word))
+    return tuple(out)
 
 
 _LATIN = re.compile(r"[A-Za-z]")
