@@ -1,0 +1,156 @@
+"""Statement extraction for languages read by lemma (Russian): the passes in order, over one article.
+
+    text
+      ─► segment.body_paragraphs(grammar)   paragraphs; the language's noise lines and the headline set aside
+      ─► quotepairs.find_pairs              quote spans from the language's quote-mark pairs
+      ─► grammar.sentences                  razdel's sentences, joined where a quote or a "— сказал" runs on
+      ─► lemmacues.find                     per sentence: statements and their speaker phrases (Found)
+      ─► lemmaspeakers.People               speaker phrases → one Entity per person, in reading order
+      ─► resolve.Attributed                 the same records the English passes produce, so the shared
+                                            records pass (records.py) builds the Statements and finds
+                                            the tracked speaker through the matcher
+
+Context, after each paragraph: a lone quote takes the speaker of the paragraph's nearest attributed
+statement, else (opening the paragraph) the previous paragraph's last speaker, else it is dropped;
+"Об этом заявил X" makes the previous sentence X's. A headline "Имя: слова" is X's indirect statement.
+"""
+
+from __future__ import annotations
+
+import re
+from types import ModuleType
+
+from watchers.statements.boilerplate import is_headline
+from watchers.statements.budget import Budget
+from watchers.statements.lang.types import Word
+from watchers.statements.lemmacues import NOMN, Found, find
+from watchers.statements.lemmaspeakers import People, names_in, phrase
+from watchers.statements.quotemarks import Quote
+from watchers.statements.quotepairs import find_pairs
+from watchers.statements.registry import Entity
+from watchers.statements.resolve import Attributed, Resolved
+from watchers.statements.segment import body_paragraphs
+from watchers.statements.sentences import paragraphs
+
+_HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
+_RUN_ON_RE = re.compile(r"\s*[—–]\s*[а-яё]")
+
+
+def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
+    """Every attributed statement of the article, in reading order."""
+    paras = budget.clip(body_paragraphs(text, g))
+    quotes = find_pairs(text, paras, g.QUOTE_PAIRS, g.STRAIGHT_DOUBLE)
+    people = People(g)
+    out: list[Attributed] = []
+    last: Entity | None = None
+    prev: tuple[int, int] | None = None
+    prev_taken = False
+    qi = 0
+    ntoks = 0
+    for lo, hi in paras:
+        if out and budget.exhausted(lo, ntoks):
+            break
+        while qi < len(quotes) and quotes[qi].open < lo:
+            qi += 1
+        inside = [q for q in quotes[qi:] if q.open < hi]
+        block: list[Attributed] = []
+        for slo, shi in _sentences(g, text, lo, hi, inside):
+            qs = [q for q in inside if slo <= q.open < shi]
+            ws = [w for w in g.words(text, slo, shi) if not _in_quote(w, qs)]
+            ntoks += len(ws)
+            for m in names_in(g, text, ws):
+                people.person(m, m.start)
+            taken = False
+            main: Entity | None = None
+            for f in sorted(find(g, text, slo, shi, ws, qs), key=lambda f: f.follows):
+                ent = people.resolve(f.mention, f.pos)
+                if f.follows:
+                    ent = main or last
+                if f.previous:
+                    if prev is None or prev_taken:
+                        continue
+                    f.start, f.end = prev
+                if ent is not None:
+                    people.touch(ent, f.pos, f.hint)
+                    main = main or ent
+                    last = ent
+                block.append(_attributed(f, ent))
+                taken = taken or not f.previous
+            prev, prev_taken = (slo, _trim(text, slo, shi)), taken
+        last = _context(block, last)
+        out.extend(a for a in block if a.entity is not None or not a.lone)
+    headline = _headline(g, text, people)
+    if headline is not None:
+        out.insert(0, headline)
+    return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
+
+
+def _in_quote(w: Word, qs: list[Quote]) -> bool:
+    return any(q.open <= w.start < q.close for q in qs)
+
+
+def _attributed(f: Found, ent: Entity | None) -> Attributed:
+    return Attributed(f.start, f.end, f.kind, f.mention, f.cue, f.pos, f.lone, ent, ent is not None)
+
+
+def _context(block: list[Attributed], last: Entity | None) -> Entity | None:
+    """Lone quotes of a paragraph get the nearest attributed speaker in it (the one before first),
+    or, opening the paragraph, the speaker carried over; returns the paragraph's last speaker."""
+    said = [a for a in block if a.entity is not None and not a.lone]
+    for k, a in enumerate(block):
+        if not a.lone or a.entity is not None:
+            continue
+        before = [b for b in block[:k] if b.entity is not None]
+        after = [b for b in block[k + 1 :] if b in said]
+        if before:
+            a.entity = before[-1].entity
+        elif after:
+            a.entity = after[0].entity
+        elif k == 0:
+            a.entity = last
+        a.resolved = a.entity is not None
+    for a in reversed(block):
+        if a.entity is not None:
+            return a.entity
+    return last
+
+
+def _sentences(g: ModuleType, text: str, lo: int, hi: int, quotes: list[Quote]) -> list[tuple[int, int]]:
+    """razdel's sentences, joined where a boundary falls inside a quote or before "— сказал он"."""
+    out: list[tuple[int, int]] = []
+    for a, b in g.sentences(text, lo, hi):
+        if out and (any(q.open < a < q.close for q in quotes) or _RUN_ON_RE.match(text, a)):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _trim(text: str, lo: int, hi: int) -> int:
+    while hi > lo and text[hi - 1] in " \t\n.!…":
+        hi -= 1
+    return hi
+
+
+def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
+    """ "Веснин: Кремль рад итогам встречи" as the headline: the part after the colon is the speaker's."""
+    paras = paragraphs(text)
+    if not paras:
+        return None
+    lo, hi = paras[0]
+    line = text[lo:hi]
+    m = _HEADLINE_RE.match(line)
+    if m is None or not is_headline(line, True):
+        return None
+    ws = g.words(text, lo, lo + m.end(1))
+    who = phrase(g, text, ws, 0, len(ws), NOMN, "", True)
+    if who is None or who.start != lo or who.end != lo + m.end(1) or who.kind not in ("name", "role"):
+        return None
+    a, b = lo + m.start(2), lo + m.end(2)
+    kind = "indirect"
+    if text[a] in g.QUOTE_PAIRS and text[b - 1] == g.QUOTE_PAIRS[text[a]]:
+        a, b, kind = a + 1, b - 1, "direct"
+    ent = people.resolve(who, lo)
+    if ent is None:
+        return None
+    return Attributed(a, b, kind, who, None, lo, False, ent, True)  # type: ignore[arg-type]
