@@ -33,7 +33,9 @@ from watchers.statements.lang.types import Word
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
 
-MAX_ROLE_WORDS = 5  # "официальный представитель министерства иностранных дел"
+MAX_ROLE_WORDS = 5
+# A name reading this unlikely is the dictionary's every-letter-is-an-initial entry ("В" as a name).
+MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
 
 
 def _name_word(g: ModuleType, w: Word) -> tuple[frozenset[str], str] | None:
@@ -43,8 +45,10 @@ def _name_word(g: ModuleType, w: Word) -> tuple[frozenset[str], str] | None:
         return None
     if len(text) == 2 and text.endswith("."):
         return frozenset(), ""
+    if len(text) < 2:
+        return None  # "В", "С": a preposition opening the sentence
     rs = g.parses(text)
-    named = [r for r in rs if r.name]
+    named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
     if named:
         cases: set[str] = set()
         for r in named:
@@ -122,8 +126,8 @@ def phrase(
             cands.append(name_m)
             i = _after(words, name_m.end, hi)
             continue
-        if w.cap or low in g.ORG_WORDS:
-            orgs = [r for r in g.parses(w.text) if r.org]
+        if (w.cap and len(w.text) > 1) or low in g.ORG_WORDS:
+            orgs = [r for r in g.parses(w.text) if r.org and r.pos == "NOUN"]
             if orgs and (not orgs[0].cases or any(r.cases & want for r in orgs)):
                 end = w.end
                 nxt = i + 1
@@ -178,7 +182,7 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
         if not any("gent" in r.cases or (not r.cases and r.org) for r in rs) and not (in_name and w.cap):
             break
         named = [r for r in rs if r.name]
-        if named and not in_name and (comp or any(head_cases & r.cases for r in named)):
+        if named and not in_name and (comp or _name_run(g, text, words, j, hi, head_cases or ANY_CASE, "")):
             break  # an apposition: "президента Дмитрий Песков", "министра Олега Тарасова"
         in_name = bool(named) or (in_name and w.cap)  # "Владимира Путина": a name's words share its case
         comp.append(rs[0].lemma if not named else named[0].lemma)
@@ -240,7 +244,7 @@ class People:
     def person(self, m: Mention, pos: int) -> Entity:
         assert m.name is not None
         parts = [p for p in m.name.split() if not (len(p) == 2 and p.endswith("."))]
-        key = (parts or m.name.split())[-1].casefold()
+        key = _surname_key(self.g, (parts or m.name.split())[-1])
         ent = self.by_surname.get(key)
         if ent is None and len(parts) == 1:  # a first name alone: the person with it
             ent = self._latest(lambda e: e.kind == "person" and e.name.split()[0].casefold() == key)
@@ -248,8 +252,8 @@ class People:
             ent = Entity("person", m.name, m.gender)
             self.entities.append(ent)
             self.by_surname[key] = ent
-        elif _fuller(m.name, ent.name):
-            ent.name = m.name
+        elif _fuller(m.name, ent.name) or (m.gender and not ent.gender and not _fuller(ent.name, m.name)):
+            ent.name = m.name  # the fullest form; of two as full, the one whose gender the text showed
         if m.gender and not ent.gender:
             ent.gender = m.gender
         for role, mods in m.roles:
@@ -310,6 +314,12 @@ class People:
                 if best is None or rank > best:
                     best, found = rank, e
         return found
+
+
+def _surname_key(g: ModuleType, word: str) -> str:
+    """One key for a surname in every case and both genders (Корнилова, Корниловой -> корнилов)."""
+    named = [r for r in g.parses(word) if r.name == "Surn"]
+    return named[0].lemma if named else word.casefold().replace("ё", "е")
 
 
 def _fuller(new: str, old: str) -> bool:
