@@ -34,6 +34,7 @@ from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
 
 MAX_ROLE_WORDS = 5
+SUBJECT_CASES = frozenset({"nomn"})
 # A name reading this unlikely is the dictionary's every-letter-is-an-initial entry ("В" as a name).
 MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
 
@@ -123,7 +124,8 @@ def phrase(
             continue
         name_m = _name_run(g, text, words, i, hi, want, hint)
         if name_m is not None:
-            cands.append(name_m)
+            if i == 0 or words[i - 1].low not in g.PREPOSITIONS or want - SUBJECT_CASES:
+                cands.append(name_m)  # after a preposition a name is no subject ("в Заречинске")
             i = _after(words, name_m.end, hi)
             continue
         if (w.cap and len(w.text) > 1) or low in g.ORG_WORDS:

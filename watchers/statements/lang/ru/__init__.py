@@ -64,6 +64,8 @@ PRONOUNS: dict[str, tuple[str, str]] = {
     form: (value.split()[0], value.split()[1]) for form, value in _mapping("pronouns").items()
 }
 NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+# A name right after one of these is in an oblique case, whatever its ending: "в Заречинске", "с Рютте".
+PREPOSITIONS: frozenset[str] = _words("prepositions")
 
 # --- quote marks -----------------------------------------------------------------------------------
 # «…» outside, „…“ inside (and the reverse in some copy); straight "…" pair by position.
@@ -97,10 +99,16 @@ def words(text: str, lo: int, hi: int) -> list[Word]:
     out: list[Word] = []
     for m in _WORD_RE.finditer(text, lo, hi):
         w = m.group()
-        if w.endswith(".") and len(w) > 2:  # a word before a sentence's period, not an initial
+        if w[-1] == "." and len(w) > 2:  # a word before a sentence's period, not an initial
             w = w[:-1]
-        out.append(Word(w, m.start(), m.start() + len(w), w.casefold().replace("ё", "е"), w[:1].isupper()))
+        a = m.start()
+        out.append(Word(w, a, a + len(w), _low(w), w[0].isupper()))
     return out
+
+
+@functools.lru_cache(maxsize=100_000)
+def _low(w: str) -> str:
+    return w.casefold().replace("ё", "е")
 
 
 def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
