@@ -34,14 +34,32 @@ def is_noise(line: str, grammar: ModuleType = lang) -> bool:
         return True
     if len(s) <= MAX_BOILERPLATE_CHARS and (grammar.BYLINE_RE.match(s) or grammar.COOKIE_RE.search(s)):
         return True
-    if len(s) <= MAX_CAPTION_CHARS and _may_be_caption(low) and grammar.CAPTION_CREDIT_RE.search(s) and not _is_dateline(s):
+    if (
+        len(s) <= MAX_CAPTION_CHARS
+        and _may_be_caption(low)
+        and grammar.CAPTION_CREDIT_RE.search(s)
+        and not _is_dateline(s)
+    ):
         return True
     # A lone short line of words with no sentence punctuation and no verb-like lowercase run is a
     # menu or tag list ("World | Europe | Politics", "Share  Tweet  Email").
     return bool("|" in s and len(s) <= MAX_BOILERPLATE_CHARS and s.count("|") >= 2)
 
 
-_CAPTION_HINTS = ("/", "photo", "image", "picture", "credit", "getty", "shutterstock", "epa", "foto", "video", "фото", "кадр")
+_CAPTION_HINTS = (
+    "/",
+    "photo",
+    "image",
+    "picture",
+    "credit",
+    "getty",
+    "shutterstock",
+    "epa",
+    "foto",
+    "video",
+    "фото",
+    "кадр",
+)
 
 
 def _may_be_caption(low: str) -> bool:

@@ -94,7 +94,9 @@ def _passes(original: str, matcher: Matcher | None, budget: Budget) -> list[Stat
     cues = find_cues(segments)
     speakers = find_speakers(segments, cues)
     drafts = pair(segments, speakers)
-    resolved = resolve(_enough(segments, drafts, DRAFTS_PER_STATEMENT * budget.max_statements), speakers, drafts)
+    resolved = resolve(
+        _enough(segments, drafts, DRAFTS_PER_STATEMENT * budget.max_statements), speakers, drafts
+    )
     return budget.first_statements(records(original, resolved, matcher))
 
 

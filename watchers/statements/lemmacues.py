@@ -43,7 +43,8 @@ CUE_POS = frozenset({"VERB", "GRND", "PRTS", "ADJS"})
 # The words after a dash that may hold the cue: "— сказал", "— заявил в понедельник", "— Песков сказал".
 CUE_AFTER_DASH = 3
 MAX_SUBJECT_WORDS = 12  # how far before a cue its subject may stand
-MAX_THAT_GAP = 8  # words between a cue and its "что" ("заявил журналистам в понедельник, что")
+MAX_THAT_GAP = 8
+MAX_TITLE_WORDS = 4  # «Резюме обсуждения ключевой ставки»  # words between a cue and its "что" ("заявил журналистам в понедельник, что")
 # "«Q1, — отметил X. — Q2»": the attribution inside a quote, between two dashes.
 _SPLIT_RE = re.compile(r"([,.!?…])\s+[—–]\s+([^—–«»\"„“]{3,150}?)([.,:])\s+[—–]\s+(?=\S)")
 _DASH_AFTER_RE = re.compile(r"\s*[,.!?…]?\s*[—–]\s")
@@ -79,7 +80,7 @@ def cues(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
     for i, w in enumerate(words):
         if w.low[: g.CUE_PREFIX_LEN] not in g.CUE_PREFIXES:
             continue
-        rs = [r for r in g.parses(w.text) if r.lemma in g.CUE_LEMMAS and r.pos in CUE_POS]
+        rs = [r for r in g.parses(w.text) if r.lemma in g.CUE_LEMMAS and r.pos in CUE_POS and not r.writer]
         if not rs or (i > 0 and words[i - 1].low == "не"):
             continue
         r = rs[0]
@@ -110,8 +111,8 @@ def find(
             out.append(Found(q.start, q.end, "direct", None, None, q.start, lone=True))
             continue
         before = [w for w in words if w.end <= q.open]
-        if before and g.lemma(before[-1].text) in g.TITLE_NOUNS:
-            continue  # газета «Заря»: a name
+        if (before and g.lemma(before[-1].text) in g.TITLE_NOUNS) or is_title(text, q):
+            continue  # газета «Заря», «Северный курьер»: a name
         cue = _nearest(cs, words, q.open)
         if cue is not None:
             m, hint = _subject(g, text, words, cs, cue, quotes)
@@ -271,8 +272,14 @@ def _reported(
             )
     low_text = text[lo:hi].casefold()
     for opener in g.ANAPHORIC_OPENERS:
-        if low_text.startswith(opener + " ") and cs and cs[0].index <= 4 and cs[0].pos != "GRND":
-            c = cs[0]
+        anaphoric = cs or _anaphoric_verb(g, words)
+        if (
+            low_text.startswith(opener + " ")
+            and anaphoric
+            and anaphoric[0].index <= 4
+            and anaphoric[0].pos != "GRND"
+        ):
+            c = anaphoric[0]
             m = _after_cue(g, text, words, c, len(words)) or phrase(
                 g, text, words, 0, c.index, NOMN, c.gender, True
             )
@@ -340,6 +347,15 @@ def _reported(
     return out
 
 
+def _anaphoric_verb(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
+    """ "Такое заявление сделал X": a verb that reports only after an anaphoric opener."""
+    for i, w in enumerate(words[:5]):
+        for r in g.parses(w.text):
+            if r.lemma in g.ANAPHORIC_VERBS and r.pos == "VERB" and not r.writer:
+                return [Cue(i, r.lemma, r.pos, r.gender if r.gender in ("m", "f", "pl") else "", w.text)]
+    return []
+
+
 def _clause(
     g: ModuleType,
     text: str,
@@ -356,7 +372,11 @@ def _clause(
     """A reported clause text[a:b] as one indirect record, or its quotes as partials."""
     while a < b and text[a] in " \t—–-":
         a += 1
-    inside = [(qi, q) for qi, q in enumerate(quotes) if a <= q.open and q.close <= b + 1 and qi not in done]
+    inside = [
+        (qi, q)
+        for qi, q in enumerate(quotes)
+        if a <= q.open and q.close <= b + 1 and qi not in done and not is_title(text, q)
+    ]
     if inside:
         for qi, _q in inside:
             done.add(qi)
@@ -364,6 +384,14 @@ def _clause(
     if b - a < 3:
         return []
     return [Found(a, b, "indirect", m, cue, pos, hint, follows=follows)]
+
+
+def is_title(text: str, q: Quote) -> bool:
+    """A short quote that opens with a capital inside the writer's sentence names something (a channel,
+    an outlet, an operation: «Северный курьер», "Федорищев. Официально"); a quoted phrase of someone's
+    words runs on in lower case («сознательно обостряют ситуацию»)."""
+    content = text[q.start : q.end].strip()
+    return bool(content) and content[0].isupper() and len(content.split()) <= MAX_TITLE_WORDS
 
 
 def _trim_end(text: str, lo: int, hi: int) -> int:

@@ -215,7 +215,8 @@ def _name_run(
         if not _fits(cases, gd if gd else gender, want, hint):
             return None
     first, last = run[0][0], run[-1][0]
-    name = " ".join(g.nominative(w.text, gender) for w, _, _ in run)
+    oblique = "nomn" not in want
+    name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
     start, end = first.start, last.end
     return Mention("name", start, end, text[start:end], name=name, gender=gender)
 

@@ -174,7 +174,9 @@ class ProcessExtractor:
         path = await saved
         pool = self._pool
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, _work, version, path, text, title, lang)
+            return await asyncio.get_running_loop().run_in_executor(
+                pool, _work, version, path, text, title, lang
+            )
         except BrokenProcessPool:
             # A worker died (killed, out of memory): the articles it and its pool had in hand fail
             # (they stay unseen and come again on the next poll); a new pool takes the next ones.

@@ -25,3 +25,4 @@ class Reading:
     org: bool  # an organisation (tagged so, or in the language's organisation table)
     score: float
     known: bool = True  # in the dictionary, not guessed from the word's ending
+    writer: bool = False  # a first- or second-person or imperative verb form: "Отметим", "Напомним"

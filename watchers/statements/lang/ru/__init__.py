@@ -46,6 +46,7 @@ OBJECT_SPEAKER_LEMMAS: frozenset[str] = _words("object_speaker_lemmas")
 PARTIAL_ONLY_LEMMAS: frozenset[str] = _words("partial_only_lemmas")
 SOURCE_OPENERS: tuple[str, ...] = _data.entries(_LANG, "source_openers")
 ANAPHORIC_OPENERS: tuple[str, ...] = _data.entries(_LANG, "anaphoric_openers")
+ANAPHORIC_VERBS: frozenset[str] = _words("anaphoric_verbs")
 # The first four letters of every cue lemma and of its other stem ("заяв", "сказ", "гово"): a word is
 # parsed for a cue only when it starts with one, so most words of an article are never parsed.
 CUE_PREFIX_LEN = 4
@@ -91,6 +92,7 @@ CAPTION_CREDIT_RE = re.compile(
 # --- grammar ---------------------------------------------------------------------------------------
 _WORD_RE = re.compile(r"[^\W\d_](?:[\w\u0301]|-(?=\w))*\.?|\d+")
 _GENDERS = {"masc": "m", "femn": "f", "neut": "n", "plur": "pl"}
+_WRITER = frozenset({"1per", "2per", "impr"})  # the writer's own verb ("Напомним, что"), not a report
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
 
 
@@ -131,6 +133,7 @@ def parses(word: str) -> tuple[Reading, ...]:
     if len(word) == 2 and word.endswith("."):
         return (Reading(word, "INIT", frozenset(), "", "Init", False, 1.0),)
     out = []
+    known = _analyzer().word_is_known(word.casefold())
     for p in _analyzer().parse(word):
         g = p.tag.grammemes
         gender = next((_GENDERS[k] for k in ("masc", "femn", "neut", "plur") if k in g), "")
@@ -145,7 +148,8 @@ def parses(word: str) -> tuple[Reading, ...]:
                 name,
                 "Orgn" in g or lemma in ORG_WORDS,
                 p.score,
-                _analyzer().word_is_known(word.casefold()),
+                known,
+                bool(g & _WRITER),
             )
         )
     return tuple(out)
@@ -158,20 +162,26 @@ def lemma(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=50_000)
-def nominative(word: str, gender: str) -> str:
+def nominative(word: str, gender: str, oblique: bool = False) -> str:
     """A name word in the nominative, keeping the gender the text shows (Захаровой -> Захарова) and
-    the capitals as written; a word with no such reading stays as written (Рютте, НАТО)."""
+    the capitals as written. `oblique`: the syntax says the word is not in the nominative (after "по
+    словам", the object of "цитирует"), so a reading in another case is taken even when a nominative one
+    exists (Симоняна). Otherwise a word the dictionary does not know stays as written (its guesses for
+    foreign and rare surnames are unreliable: Черчесов, Рютте), as does a word with a nominative reading."""
     if len(word) <= 2 or word.isupper():
         return word
-    cands = [p for p in _analyzer().parse(word) if NAME_TAGS & p.tag.grammemes] or list(
-        _analyzer().parse(word)
-    )
+    parses = _analyzer().parse(word)
+    if not oblique and not _analyzer().word_is_known(word.casefold()):
+        return word
+    cands = [p for p in parses if NAME_TAGS & p.tag.grammemes] or list(parses)
     if gender in ("m", "f"):
         want = "masc" if gender == "m" else "femn"
         cands = [p for p in cands if want in p.tag.grammemes] or cands
+    if oblique:
+        cands = [p for p in cands if "nomn" not in p.tag.grammemes] or cands
+    elif any("nomn" in p.tag.grammemes for p in cands):
+        return word
     for p in cands:
-        if "nomn" in p.tag.grammemes and p.word == word.casefold():
-            return word
         inflected = p.inflect({"nomn"})
         if inflected is not None:
             return "-".join(part[:1].upper() + part[1:] for part in inflected.word.split("-"))
