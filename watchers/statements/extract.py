@@ -14,7 +14,7 @@ Passes, each run once over the article, in this order (module: output):
                                      lone quotes carried over; interview questions skipped
       ─► records.records             list[Statement], sorted by start
 
-Languages: `lang` picks the passes. English ("en", and any language without a package) runs the passes
+Languages: `lang` picks the passes (text in Latin script is read as English whatever its tag says). English ("en", and any language without a package) runs the passes
 above with `lang.en`'s tables. A language read by lemma (Russian, "ru": see `LEMMA_LANGS`) runs
 `lemmaextract.extract` with its package (`lang.ru`: data tables plus razdel / pymorphy3 grammar),
 which produces the same `Resolved` records; both end in the shared records pass, so every language
@@ -32,6 +32,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rules.gcpause import collector_paused
+from watchers.feeds.lang import article_lang as script_lang
 from watchers.model import Statement
 from watchers.statements.budget import Budget
 from watchers.statements.cues import find_cues
@@ -76,7 +77,7 @@ def extract_statements(
 
 
 def _run(text: str, matcher: Matcher | None, budget: Budget, lang: str) -> list[Statement]:
-    if lang not in LEMMA_LANGS:
+    if lang not in LEMMA_LANGS or _latin_text(text):
         return _passes(text, matcher, budget)
     from watchers.statements.lemmaextract import (
         extract,  # loads razdel / pymorphy3 for the first such article
@@ -84,6 +85,13 @@ def _run(text: str, matcher: Matcher | None, budget: Budget, lang: str) -> list[
 
     grammar = importlib.import_module(f"watchers.statements.lang.{lang}")
     return budget.first_statements(records(text, extract(text, grammar, budget), matcher))
+
+
+def _latin_text(text: str) -> bool:
+    """A page declared Russian whose text is in Latin script (an English page with a wrong tag): its
+    words are read by the English passes, whatever the tag says (the article keeps its `lang`)."""
+    found, source = script_lang(None, None, text)
+    return source == "script" and found == "en"
 
 
 def _passes(original: str, matcher: Matcher | None, budget: Budget) -> list[Statement]:

@@ -44,6 +44,8 @@ CUE_POS = frozenset({"VERB", "GRND", "PRTS", "ADJS"})
 CUE_AFTER_DASH = 3
 MAX_SUBJECT_WORDS = 12  # how far before a cue its subject may stand
 MAX_THAT_GAP = 8
+# "Об этом на заседании исполкома сообщил X": the cue within this many words of the opener.
+MAX_ANAPHORIC_WORDS = 7
 MAX_TITLE_WORDS = 4  # «Резюме обсуждения ключевой ставки»  # words between a cue and its "что" ("заявил журналистам в понедельник, что")
 # "«Q1, — отметил X. — Q2»": the attribution inside a quote, between two dashes.
 _SPLIT_RE = re.compile(r"([,.!?…])\s+[—–]\s+([^—–«»\"„“]{3,150}?)([.,:])\s+[—–]\s+(?=\S)")
@@ -153,7 +155,7 @@ def _quote(
     if _DASH_AFTER_RE.match(text, q.close):
         after = [i for i, w in enumerate(words) if q.close <= w.start < nxt]
         stop = _clause_stop(text, words, after)
-        for c in cs:
+        for c in [*cs, *_dash_verb(g, words, after)]:
             if after and after[0] <= c.index < after[0] + CUE_AFTER_DASH and c.index < stop:
                 m = _after_cue(g, text, words, c, stop)
                 if m is None and c.index > after[0]:
@@ -174,6 +176,18 @@ def _quote(
                         q.start, q.end, "direct", m, cue.word if cue else None, q.open, hint, lone=m is None
                     )
                 ]
+    return []
+
+
+def _dash_verb(g: ModuleType, words: Sequence[Word], after: Sequence[int]) -> list[Cue]:
+    """«Q», — похвастался мэр: any past or present verb right after the dash attributes the quote."""
+    if not after:
+        return []
+    w = words[after[0]]
+    for r in g.parses(w.text):
+        if r.pos == "VERB" and not r.writer:
+            return [Cue(after[0], r.lemma, r.pos, r.gender if r.gender in ("m", "f", "pl") else "", w.text)]
+        break
     return []
 
 
@@ -227,12 +241,15 @@ def _subject(
     return m, c.gender
 
 
-def _comma_after(text: str, words: Sequence[Word], i: int) -> int:
-    """The first word index after word i that follows a comma, or len(words)."""
+def _comma_after(text: str, words: Sequence[Word], i: int, hi: int) -> tuple[int, int]:
+    """(the first word index after word i that follows a comma, the position after that comma); the
+    words may end before the comma when the clause after it is a quote ("Как отметил X, «…»")."""
     for k in range(i + 1, len(words)):
-        if "," in text[words[k - 1].end : words[k].start]:
-            return k
-    return len(words)
+        gap_at = text.find(",", words[k - 1].end, words[k].start)
+        if gap_at >= 0:
+            return k, gap_at + 1
+    comma = text.find(",", words[i].end, hi) if i < len(words) else -1
+    return len(words), (comma + 1 if comma >= 0 else -1)
 
 
 def _reported(
@@ -257,26 +274,24 @@ def _reported(
         parts = opener.split()
         poss = len(lows) > 2 and lows[0] == parts[0] and lows[1] in g.PRONOUNS and lows[2] == parts[1]
         if head.startswith(opener + " ") or poss:
-            k = _comma_after(text, words, 1)
-            if k < len(words):
+            k, at = _comma_after(text, words, 1, hi)
+            if at >= 0:
                 m = phrase(g, text, words, 1 if poss else 2, k, GENT, "", False)
-                return _clause(g, text, words[k].start, end, quotes, done, m, opener, words[0].start, "")
+                return _clause(g, text, at, end, quotes, done, m, opener, words[0].start, "")
     if lows[0] == "как" and cs and cs[0].index <= 2:
         c = cs[0]
-        k = _comma_after(text, words, c.index)
-        if k < len(words):
+        k, at = _comma_after(text, words, c.index, hi)
+        if at >= 0:
             m = _after_cue(g, text, words, c, k)
             used.add(c.index)
-            return _clause(
-                g, text, words[k].start, end, quotes, done, m, c.word, words[c.index].start, c.gender
-            )
+            return _clause(g, text, at, end, quotes, done, m, c.word, words[c.index].start, c.gender)
     low_text = text[lo:hi].casefold()
     for opener in g.ANAPHORIC_OPENERS:
         anaphoric = cs or _anaphoric_verb(g, words)
         if (
             low_text.startswith(opener + " ")
             and anaphoric
-            and anaphoric[0].index <= 4
+            and anaphoric[0].index <= MAX_ANAPHORIC_WORDS
             and anaphoric[0].pos != "GRND"
         ):
             c = anaphoric[0]
@@ -349,7 +364,7 @@ def _reported(
 
 def _anaphoric_verb(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
     """ "Такое заявление сделал X": a verb that reports only after an anaphoric opener."""
-    for i, w in enumerate(words[:5]):
+    for i, w in enumerate(words[: MAX_ANAPHORIC_WORDS + 1]):
         for r in g.parses(w.text):
             if r.lemma in g.ANAPHORIC_VERBS and r.pos == "VERB" and not r.writer:
                 return [Cue(i, r.lemma, r.pos, r.gender if r.gender in ("m", "f", "pl") else "", w.text)]
@@ -380,7 +395,9 @@ def _clause(
     if inside:
         for qi, _q in inside:
             done.add(qi)
-        return [Found(q.start, q.end, "partial", m, cue, pos, hint, follows=follows) for _, q in inside]
+        whole = len(inside) == 1 and inside[0][1].open <= a and inside[0][1].close >= b - 1
+        kind: Kind = "direct" if whole else "partial"  # "Как отметил X, «…»": the clause is the quote
+        return [Found(q.start, q.end, kind, m, cue, pos, hint, follows=follows) for _, q in inside]
     if b - a < 3:
         return []
     return [Found(a, b, "indirect", m, cue, pos, hint, follows=follows)]

@@ -241,7 +241,7 @@ class People:
                 lambda e: e.kind == "person" and (m.gender == "pl" or e.gender in (m.gender, ""))
             )
         if m.kind == "role" and m.roles:
-            return self._by_role(m.roles[0][0], m.roles[0][1], pos)
+            return self._by_role(m.roles[0][0], m.roles[0][1], m.head or "")
         return None
 
     def person(self, m: Mention, pos: int) -> Entity:
@@ -288,11 +288,15 @@ class People:
                 best = e
         return best
 
-    def _by_role(self, key: str, comp: frozenset[str], pos: int) -> Entity | None:
+    def _by_role(self, key: str, comp: frozenset[str], head: str) -> Entity | None:
+        """The latest person named with this role: the same phrase or a synonym (3), one inside the
+        other ("городской голова" / "одесский городской голова") or the same noun with a shared
+        complement (2), the same noun or a generic role's words (1). Never a person named in `comp`."""
         g = self.g
-        keys = {key, g.ROLE_SYNONYMS.get(key, key)}
-        head = key.split()[0] if key else ""
-        generic = g.GENERIC_ROLES.get(key.split()[-1] if key else "", frozenset())
+        keys = {key, g.ROLE_SYNONYMS.get(key, key)} | {k for k, v in g.ROLE_SYNONYMS.items() if v == key}
+        generic: frozenset[str] = frozenset().union(
+            *(g.GENERIC_ROLES.get(w, frozenset()) for w in key.split())
+        )
         best: tuple[int, int] | None = None
         found = None
         for e in self.entities:
@@ -300,16 +304,12 @@ class People:
                 continue
             for role, _mods, _p in e.roles:
                 words = set(role.split())
+                noun = next((w for w in role.split() if w in g.ROLE_NOUNS), "")
                 if role in keys:
                     score = 3
-                elif (
-                    any(role.startswith(k) or k.startswith(role) for k in keys)
-                    or head
-                    and role.split()[0] == head
-                    and (not comp or comp & words)
-                ):
+                elif any(k in role or role in k for k in keys) or (noun == head and comp & words):
                     score = 2
-                elif head and role.split()[0] == head or generic & words:
+                elif noun == head or generic & words:
                     score = 1
                 else:
                     continue
