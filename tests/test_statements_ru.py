@@ -100,6 +100,21 @@ def one(text: str) -> Statement:
             "Аркадий Веснин",
         ),
         ("Д. Веснин уверен, что ответ будет дан.", "indirect", "ответ будет дан", "Аркадий Веснин"),
+        ('"Ответ будет дан", - добавил Веснин.', "direct", "Ответ будет дан", "Аркадий Веснин"),
+        ("«Ответ будет дан», ― пошутил Веснин.", "direct", "Ответ будет дан", "Аркадий Веснин"),
+        (
+            "Как отметил Веснин, «ответ будет дан в срок».",
+            "direct",
+            "ответ будет дан в срок",
+            "Аркадий Веснин",
+        ),
+        ("«Ответ будет дан», — заверил пресс-секретарь.", "direct", "Ответ будет дан", "Аркадий Веснин"),
+        (
+            "«Ответ будет дан», — цитирует Веснина агентство «Вестник».",
+            "direct",
+            "Ответ будет дан",
+            "Аркадий Веснин",
+        ),
     ],
 )
 def test_russian_constructions(body: str, kind: str, said: str, speaker: str) -> None:
@@ -123,6 +138,28 @@ def test_about_this_said_x_makes_the_previous_sentence_his() -> None:
         "Аркадий Веснин",
         "заявил",
     )
+
+
+def test_about_this_may_stand_far_from_its_verb() -> None:
+    s = one(
+        INTRO + "Визит состоится в январе. Об этом на встрече с журналистами в Кремле в среду сообщил Веснин."
+    )
+    assert (s.text, s.speaker) == ("Визит состоится в январе", "Аркадий Веснин")
+
+
+def test_the_writers_own_reminders_are_no_statements() -> None:
+    assert ru(INTRO + "Напомним, что визит уже переносили. Отметим, что дата пока не объявлена.") == []
+
+
+def test_a_role_noun_nobody_holds_is_the_person_just_quoted() -> None:
+    text = "Мэр Заречинска Игорь Дёмин открыл мост.\n\n«Мост простоит сто лет», — сказал Дёмин. «Денег хватит», - добавил градоначальник."
+    assert [s.speaker for s in ru(text)] == ["Игорь Дёмин", "Игорь Дёмин"]
+
+
+def test_a_page_tagged_russian_in_latin_script_is_read_as_english() -> None:
+    text = 'The minister spoke on Monday.\n\n"We are ready to talk," Jane Doe told reporters in the capital on Monday.'
+    assert extract_statements(text, lang="ru") == extract_statements(text)
+    assert extract_statements(text)
 
 
 def test_a_gerund_clause_is_a_second_statement_of_the_same_speaker() -> None:

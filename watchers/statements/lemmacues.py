@@ -45,11 +45,12 @@ CUE_AFTER_DASH = 3
 MAX_SUBJECT_WORDS = 12  # how far before a cue its subject may stand
 MAX_THAT_GAP = 8
 # "Об этом на заседании исполкома сообщил X": the cue within this many words of the opener.
-MAX_ANAPHORIC_WORDS = 7
+MAX_ANAPHORIC_WORDS = 10
 MAX_TITLE_WORDS = 4  # «Резюме обсуждения ключевой ставки»  # words between a cue and its "что" ("заявил журналистам в понедельник, что")
 # "«Q1, — отметил X. — Q2»": the attribution inside a quote, between two dashes.
-_SPLIT_RE = re.compile(r"([,.!?…])\s+[—–]\s+([^—–«»\"„“]{3,150}?)([.,:])\s+[—–]\s+(?=\S)")
-_DASH_AFTER_RE = re.compile(r"\s*[,.!?…]?\s*[—–]\s")
+_SPLIT_RE = re.compile(r"([,.!?…])\s+[—–―-]\s+([^—–―«»\"„“]{3,150}?)([.,:])\s+[—–―-]\s+(?=\S)")
+# The dash after a quote: an em or en dash or a horizontal bar, or a hyphen standing for one (" - ").
+_DASH_AFTER_RE = re.compile(r"\s*[,.!?…]?\s*(?:[—–―]|(?<=\s)-)\s")
 _END_PUNCT = " \t\n.;…"
 
 

@@ -41,6 +41,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     paras = budget.clip(body_paragraphs(text, g))
     quotes = find_pairs(text, paras, g.QUOTE_PAIRS, g.STRAIGHT_DOUBLE)
     people = People(g)
+    _learn_headline(g, text, people)
     out: list[Attributed] = []
     last: Entity | None = None
     prev: tuple[int, int] | None = None
@@ -64,6 +65,9 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             main: Entity | None = None
             for f in sorted(find(g, text, slo, shi, ws, qs), key=lambda f: f.follows):
                 ent = people.resolve(f.mention, f.pos)
+                if ent is None and f.mention is not None and f.mention.kind == "role":
+                    # "…», — подчеркнул градоначальник" after Дёмин's words, or the one person named so far
+                    ent = _same_speaker(last or people.sole_person(), f.hint)
                 if f.follows:
                     ent = main or last
                 if f.previous:
@@ -83,6 +87,14 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     if headline is not None:
         out.insert(0, headline)
     return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
+
+
+def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
+    """The last speaker for a role noun that names no one the article introduced with that role: a
+    person of the gender the verb shows (a role noun in Russian copy stands for the person just quoted)."""
+    if last is None or last.kind != "person":
+        return None
+    return last if hint not in ("m", "f") or last.gender in ("", hint) else None
 
 
 def _in_quote(w: Word, qs: list[Quote]) -> bool:
@@ -130,6 +142,14 @@ def _trim(text: str, lo: int, hi: int) -> int:
     while hi > lo and text[hi - 1] in " \t\n.!…":
         hi -= 1
     return hi
+
+
+def _learn_headline(g: ModuleType, text: str, people: People) -> None:
+    """The people the headline names ("Набиуллина раскрыла ..."): the body may name them by role only."""
+    paras = paragraphs(text)
+    if paras and is_headline(text[paras[0][0] : paras[0][1]], True):
+        for m in names_in(g, text, g.words(text, *paras[0])):
+            people.person(m, -1)
 
 
 def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:

@@ -266,6 +266,11 @@ class People:
         ent.last = pos
         return ent
 
+    def sole_person(self) -> Entity | None:
+        """The one person the article has named so far, if there is exactly one."""
+        persons = [e for e in self.entities if e.kind == "person"]
+        return persons[0] if len(persons) == 1 else None
+
     def _org(self, name: str, pos: int) -> Entity:
         for e in self.entities:
             if e.kind == "org" and e.name.casefold() == name.casefold():
@@ -293,7 +298,12 @@ class People:
         other ("городской голова" / "одесский городской голова") or the same noun with a shared
         complement (2), the same noun or a generic role's words (1). Never a person named in `comp`."""
         g = self.g
-        keys = {key, g.ROLE_SYNONYMS.get(key, key)} | {k for k, v in g.ROLE_SYNONYMS.items() if v == key}
+        keys = {key}
+        for k, v in g.ROLE_SYNONYMS.items():  # both ways, for the phrase and for its noun alone
+            if k in (key, head):
+                keys.add(v)
+            if v in (key, head):
+                keys.add(k)
         generic: frozenset[str] = frozenset().union(
             *(g.GENERIC_ROLES.get(w, frozenset()) for w in key.split())
         )
@@ -361,7 +371,7 @@ def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[Mention]:
                 continue
         if w.cap:
             m = _name_run(g, text, words, i, n, ANY_CASE, "")
-            if m is not None and (len(m.text.split()) > 1 or i > 0):
+            if m is not None and (len(m.text.split()) > 1 or i > 0 or any(r.name for r in g.parses(w.text))):
                 out.append(m)
                 i = _after(words, m.end, n)
                 continue
