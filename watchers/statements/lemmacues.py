@@ -44,6 +44,8 @@ CUE_POS = frozenset({"VERB", "GRND", "PRTS", "ADJS"})
 CUE_AFTER_DASH = 3
 MAX_SUBJECT_WORDS = 12  # how far before a cue its subject may stand
 MAX_THAT_GAP = 8
+WORDS_OF_GAP = 3  # "приводит (ТАСС) слова X": how far after the cue "слова" may stand
+MAX_CONNECTIVE_WORDS = 2  # "При этом, по его словам, …": words before the opener
 # "Об этом на заседании исполкома сообщил X": the cue within this many words of the opener.
 MAX_ANAPHORIC_WORDS = 10
 MAX_TITLE_WORDS = 4  # «Резюме обсуждения ключевой ставки»  # words between a cue and its "что" ("заявил журналистам в понедельник, что")
@@ -202,6 +204,11 @@ def _clause_stop(text: str, words: Sequence[Word], after: Sequence[int]) -> int:
 
 
 def _after_cue(g: ModuleType, text: str, words: Sequence[Word], c: Cue, stop: int) -> Mention | None:
+    for k in range(c.index + 1, min(stop, c.index + 1 + WORDS_OF_GAP)):
+        if (
+            words[k].low in g.WORDS_OF
+        ):  # "приводит ТАСС слова господина Улюкаева": the genitive is the speaker
+            return phrase(g, text, words, k + 1, min(stop, k + 1 + MAX_SUBJECT_WORDS), GENT, "", False)
     want = ACCS if c.lemma in g.OBJECT_SPEAKER_LEMMAS else NOMN
     return phrase(
         g, text, words, c.index + 1, min(stop, c.index + 1 + MAX_SUBJECT_WORDS), want, c.gender, False
@@ -269,16 +276,14 @@ def _reported(
         return []
     out: list[Found] = []
     lows = [w.low for w in words]
-    head = " ".join(lows[:3])
     end = _trim_end(text, lo, hi)
-    for opener in g.SOURCE_OPENERS:
-        parts = opener.split()
-        poss = len(lows) > 2 and lows[0] == parts[0] and lows[1] in g.PRONOUNS and lows[2] == parts[1]
-        if head.startswith(opener + " ") or poss:
-            k, at = _comma_after(text, words, 1, hi)
-            if at >= 0:
-                m = phrase(g, text, words, 1 if poss else 2, k, GENT, "", False)
-                return _clause(g, text, at, end, quotes, done, m, opener, words[0].start, "")
+    # "По словам X, …", also after a connective and its comma: "Так, по словам X, …", "При этом, по его словам, …"
+    for j in range(min(MAX_CONNECTIVE_WORDS + 1, len(words))):
+        if j and "," not in text[words[j - 1].end : words[j].start]:
+            continue
+        found = _source_opener(g, text, hi, words, j, end, quotes, done)
+        if found is not None:
+            return found
     if lows[0] == "как" and cs and cs[0].index <= 2:
         c = cs[0]
         k, at = _comma_after(text, words, c.index, hi)
@@ -361,6 +366,30 @@ def _reported(
                 used.add(c.index)
                 main = main or m
     return out
+
+
+def _source_opener(
+    g: ModuleType,
+    text: str,
+    hi: int,
+    words: Sequence[Word],
+    j: int,
+    end: int,
+    quotes: Sequence[Quote],
+    done: set[int],
+) -> list[Found] | None:
+    """ "По словам X, C" / "По его словам, C" from word j: C as indirect (or its quotes), else None."""
+    lows = [w.low for w in words[j : j + 3]]
+    head = " ".join(lows)
+    for opener in g.SOURCE_OPENERS:
+        parts = opener.split()
+        poss = len(lows) > 2 and lows[0] == parts[0] and lows[1] in g.PRONOUNS and lows[2] == parts[1]
+        if head.startswith(opener + " ") or poss:
+            k, at = _comma_after(text, words, j + 1, hi)
+            if at >= 0:
+                m = phrase(g, text, words, j + (1 if poss else 2), k, GENT, "", False)
+                return _clause(g, text, at, end, quotes, done, m, opener, words[j].start, "")
+    return None
 
 
 def _anaphoric_verb(g: ModuleType, words: Sequence[Word]) -> list[Cue]:

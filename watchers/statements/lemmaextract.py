@@ -40,12 +40,15 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     """Every attributed statement of the article, in reading order."""
     paras = budget.clip(body_paragraphs(text, g))
     quotes = find_pairs(text, paras, g.QUOTE_PAIRS, g.STRAIGHT_DOUBLE)
+    quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
     people = People(g)
     _learn_headline(g, text, people)
     out: list[Attributed] = []
     last: Entity | None = None
     prev: tuple[int, int] | None = None
     prev_taken = False
+    roles: list[tuple[Attributed, str]] = []  # said by a role noun no one held yet: the next name's
+    lone: list[Attributed] = []  # a paragraph of quote with no speaker yet: the next paragraph's
     qi = 0
     ntoks = 0
     for lo, hi in paras:
@@ -65,7 +68,8 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             main: Entity | None = None
             for f in sorted(find(g, text, slo, shi, ws, qs), key=lambda f: f.follows):
                 ent = people.resolve(f.mention, f.pos)
-                if ent is None and f.mention is not None and f.mention.kind == "role":
+                unheld = ent is None and f.mention is not None and f.mention.kind == "role"
+                if unheld:
                     # "…», — подчеркнул градоначальник" after Дёмин's words, or the one person named so far
                     ent = _same_speaker(last or people.sole_person(), f.hint)
                 if f.follows:
@@ -78,15 +82,62 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                     people.touch(ent, f.pos, f.hint)
                     main = main or ent
                     last = ent
-                block.append(_attributed(f, ent))
+                    if f.mention is not None and f.mention.kind == "name":
+                        _settle(roles, ent)
+                a = _attributed(f, ent)
+                if unheld and ent is None:
+                    roles.append((a, f.hint))
+                block.append(a)
                 taken = taken or not f.previous
             prev, prev_taken = (slo, _trim(text, slo, shi)), taken
+        first = next((a.entity for a in block if a.entity is not None and not a.lone), None)
+        for a in lone:  # "— …" then "…, — заявил Морозов": the dialogue's speaker
+            a.entity, a.resolved = first, first is not None
+        out.extend(a for a in lone if a.entity is not None)
         last = _context(block, last)
+        lone = [a for a in block if a.lone and a.entity is None]
         out.extend(a for a in block if a.entity is not None or not a.lone)
     headline = _headline(g, text, people)
     if headline is not None:
         out.insert(0, headline)
     return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
+
+
+def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
+    """ "Министр финансов отметил, что …" before "…, отметил Силуанов": the role was his."""
+    if ent.kind != "person":
+        return
+    for a, hint in roles:
+        if a.entity is None and (hint not in ("m", "f") or ent.gender in ("", hint)):
+            a.entity, a.resolved = ent, True
+            if a.mention is not None and a.mention.roles:
+                role, mods = a.mention.roles[0]
+                ent.roles.append((role, mods, a.pos))
+    roles.clear()
+
+
+_DIALOGUE_RE = re.compile(r"[—–-] (?=\S)")
+_DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+[—–]\s+(?=[а-яё])")
+
+
+def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
+    """A paragraph opening with a dash is direct speech without marks (interviews, sports copy):
+    "— Решение еще не принято, — заявил Морозов." is a quote up to the attribution's dash, or to the
+    paragraph's end. A question with no attribution is the interviewer's and left out."""
+    out: list[Quote] = []
+    opened = {q.open for q in quotes}
+    for lo, hi in paras:
+        if not _DIALOGUE_RE.match(text, lo) or lo + 2 in opened:
+            continue
+        m = _DIALOGUE_END_RE.search(text, lo + 2, hi)
+        if m is not None:
+            end = m.start() + (1 if text[m.start()] in "?!…" else 0)
+            out.append(Quote(lo, lo + 2, end, end))
+            continue
+        end = _trim(text, lo + 2, hi)
+        if text[end : end + 1] != "?" and text[end - 1 : end] != "?":
+            out.append(Quote(lo, lo + 2, end, hi))
+    return out
 
 
 def _same_speaker(last: Entity | None, hint: str) -> Entity | None:

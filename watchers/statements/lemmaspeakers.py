@@ -54,12 +54,14 @@ def _name_word(g: ModuleType, w: Word) -> tuple[frozenset[str], str] | None:
         cases: set[str] = set()
         for r in named:
             cases |= r.cases
+        if not named[0].known and not text.casefold().endswith(g.OBLIQUE_ENDINGS):
+            cases.add("nomn")  # a guessed reading of an unknown surname (Силуанов read as Силуан's)
         return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
     if any(r.org for r in rs) or text.isupper():
         return None
     if rs and rs[0].known:
         return None  # a dictionary word (Министр, Кремль, Однако) is not a name
-    return (frozenset(), "") if rs and rs[0].pos in ("NOUN", "") else None
+    return (frozenset(), "") if rs and rs[0].pos in ("NOUN", "ADJS", "") else None
 
 
 def _fits(cases: frozenset[str], gender: str, want: frozenset[str], hint: str) -> bool:
@@ -178,9 +180,13 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
     for r in g.parses(words[j - 1].text):
         if r.lemma in g.ROLE_NOUNS:
             head_cases |= r.cases
-    while j < hi and len(comp) < MAX_ROLE_WORDS and not _gap(text, words, j).strip():
+    while j < hi and len(comp) < MAX_ROLE_WORDS and _gap(text, words, j).strip() in ("", "(", ")"):
         w = words[j]
         rs = g.parses(w.text)
+        if w.text.isupper() and len(w.text) > 1:
+            comp.append(w.low)  # an abbreviation, also in brackets: "лиги (КХЛ)"
+            j += 1
+            continue
         if not any("gent" in r.cases or (not r.cases and r.org) for r in rs) and not (in_name and w.cap):
             break
         named = [r for r in rs if r.name]

@@ -53,6 +53,8 @@ CUE_PREFIX_LEN = 4
 _EXTRA_STEMS = ("скаж", "пише", "напи", "убеж", "увер", "отве", "пояс", "сооб", "счит", "счёл", "счел")
 CUE_PREFIXES: frozenset[str] = frozenset({lemma[:CUE_PREFIX_LEN] for lemma in CUE_LEMMAS} | set(_EXTRA_STEMS))
 THAT = "что"
+# "приводит ТАСС слова X", "цитирует слова X": the speaker is the genitive after one of these.
+WORDS_OF: frozenset[str] = frozenset({"слова", "высказывание", "заявление"})
 
 # --- people and organisations ----------------------------------------------------------------------
 ROLE_NOUNS: frozenset[str] = _words("role_nouns")
@@ -65,6 +67,26 @@ PRONOUNS: dict[str, tuple[str, str]] = {
     form: (value.split()[0], value.split()[1]) for form, value in _mapping("pronouns").items()
 }
 NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+# Endings of a name in an oblique case (Силуанова, Силуанову, Силуановым, Громовой): an unknown
+# surname without one may be in the nominative, whatever pymorphy3 guesses for it.
+OBLIQUE_ENDINGS = (
+    "а",
+    "я",
+    "у",
+    "ю",
+    "ом",
+    "ем",
+    "ым",
+    "им",
+    "ой",
+    "ей",
+    "ого",
+    "его",
+    "ому",
+    "ему",
+    "ых",
+    "их",
+)
 # A name right after one of these is in an oblique case, whatever its ending: "в Заречинске", "с Рютте".
 PREPOSITIONS: frozenset[str] = _words("prepositions")
 
