@@ -162,6 +162,32 @@ def test_a_page_tagged_russian_in_latin_script_is_read_as_english() -> None:
     assert extract_statements(text)
 
 
+def test_dialogue_paragraphs_are_direct_speech_of_the_speaker_named_after_them() -> None:
+    text = (
+        "Президент лиги Геннадий Звягин ответил на вопросы журналистов.\n\n"
+        "— Как вы оцените сезон?\n\n"
+        "— Сезон был трудным. Мы многое поняли.\n\n"
+        "— Лимит останется прежним, — заявил Звягин."
+    )
+    assert [(s.kind, s.text, s.speaker) for s in ru(text)] == [
+        ("direct", "Сезон был трудным. Мы многое поняли", "Геннадий Звягин"),
+        ("direct", "Лимит останется прежним", "Геннадий Звягин"),
+    ]
+
+
+def test_a_role_said_before_the_name_is_the_next_named_speaker() -> None:
+    text = "Министр финансов отметил, что бюджет сбалансирован. Дефицит будет небольшим, добавил Тарасов."
+    assert [(s.text, s.speaker) for s in ru(text)] == [
+        ("бюджет сбалансирован", "Тарасов"),
+        ("Дефицит будет небольшим", "Тарасов"),
+    ]
+
+
+def test_the_words_of_x_quoted_by_an_agency_are_xs() -> None:
+    s = one(INTRO + "«Ответ будет дан», — приводит агентство «Вестник» слова господина Веснина.")
+    assert (s.kind, s.speaker) == ("direct", "Аркадий Веснин")
+
+
 def test_a_gerund_clause_is_a_second_statement_of_the_same_speaker() -> None:
     found = ru(INTRO + "Веснин заявил, что визит состоится, отметив, что дата пока не определена.")
     assert [(s.text, s.speaker, s.cue) for s in found] == [

@@ -4,7 +4,8 @@
       ─► segment.body_paragraphs(grammar)   paragraphs; the language's noise lines and the headline set aside
       ─► quotepairs.find_pairs              quote spans from the language's quote-mark pairs
       ─► grammar.sentences                  razdel's sentences, joined where a quote or a "— сказал" runs on
-      ─► lemmacues.find                     per sentence: statements and their speaker phrases (Found)
+      ─► lemmaquotes.find                   per sentence: statements and their speaker phrases (Found),
+                                            with lemmacues (cues) and lemmareported (reported speech)
       ─► lemmaspeakers.People               speaker phrases → one Entity per person, in reading order
       ─► resolve.Attributed                 the same records the English passes produce, so the shared
                                             records pass (records.py) builds the Statements and finds
@@ -23,7 +24,8 @@ from types import ModuleType
 from watchers.statements.boilerplate import is_headline
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmacues import NOMN, Found, find
+from watchers.statements.lemmacues import NOMN, Found
+from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaspeakers import People, names_in, phrase
 from watchers.statements.quotemarks import Quote
 from watchers.statements.quotepairs import find_pairs
