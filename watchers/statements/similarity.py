@@ -6,13 +6,14 @@ quote a trimmed copy of one already chosen?), so both agree on what "the same wo
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from watchers.statements.lang import data
+from rules.model import LANGS
 
 # Whole-text similarity at or above which two quotes are one quote lightly edited: re-punctuated,
 # "will not" / "won't", a word changed by a sub-editor. Two different sentences of one speaker on one
@@ -26,7 +27,9 @@ TRIM_PARTIAL_RATIO = 95.0
 MIN_TRIM_WORDS = 5
 
 # Words that turn a statement into its opposite, in every language read (their scripts differ).
-POLARITY_WORDS: frozenset[str] = frozenset(data.words("en", "polarity_words"))
+POLARITY_WORDS: frozenset[str] = frozenset().union(
+    *(importlib.import_module(f"watchers.statements.lang.{lang}").POLARITY_WORDS for lang in LANGS)
+)
 
 _NON_WORD = re.compile(r"[^\w]+")
 _APOSTROPHES = re.compile(r"['’ʼ`´]")

@@ -56,6 +56,9 @@ THAT = "что"
 # "приводит ТАСС слова X", "цитирует слова X": the speaker is the genitive after one of these.
 WORDS_OF: frozenset[str] = frozenset({"слова", "высказывание", "заявление"})
 
+# --- dedup -----------------------------------------------------------------------------------------
+POLARITY_WORDS: frozenset[str] = _words("polarity_words")  # "не" makes it another statement
+
 # --- people and organisations ----------------------------------------------------------------------
 ROLE_NOUNS: frozenset[str] = _words("role_nouns")
 ROLE_PREFIXES: frozenset[str] = frozenset(r[:CUE_PREFIX_LEN] for r in ROLE_NOUNS)
