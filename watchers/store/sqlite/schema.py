@@ -12,6 +12,9 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
      so that level 3 looks up the few statements that could match a new quote, not the newest N
   6  articles.lang: the article's language (watchers.feeds.lang); NULL for an article recorded before
      version 6, whose language was never determined
+  7  chat_settings (a chat's own settings: silent, paused, quiet hours, digest, language; key/value
+     rows, read by bot.settings) and held_stories (stories a chat will get later, as a digest: paused,
+     quiet hours, digest mode)
 
 A database file of any earlier version is upgraded step by step when a Store opens it; a newer one is
 refused with a message (an older quotewatch must not write a schema it does not know).
@@ -244,6 +247,27 @@ def _migrate_5_to_6(db: sqlite3.Connection) -> None:
     _script(db, "ALTER TABLE articles ADD COLUMN lang TEXT;")
 
 
+def _migrate_6_to_7(db: sqlite3.Connection) -> None:
+    # Key/value rows: a new setting needs no migration, and an older quotewatch ignores keys it does not
+    # know. held_at orders a digest (the order the stories reached the chat's outbox).
+    _script(db,
+        """
+        CREATE TABLE chat_settings (
+            chat_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (chat_id, key)
+        );
+        CREATE TABLE held_stories (
+            chat_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            held_at REAL NOT NULL,
+            PRIMARY KEY (chat_id, story_id)
+        );
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -251,6 +275,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"
