@@ -6,7 +6,7 @@ start(), then long polling or its webhook server, and runs the outbox Sender (bo
 Order of registration matters: the commands come first in group 0, then (in the same group, so only when
 no command matched) the pointers to /help for unknown commands and plain text in private chats. Commands
 are read from new messages and channel posts only (`NEW_POSTS`): editing an old message must not run its
-command again. The CallbackQueryHandler for subscription buttons is separate from the commands, and every
+command again. The CallbackQueryHandlers for subscription and settings buttons are separate from the commands, and every
 command goes through `commands.guarded` (allowlist, admin check, UserError -> polite reply) first.
 """
 
@@ -35,8 +35,10 @@ from telegram.ext import (
 )
 
 from bot import commands
+from bot.commands.settings import BUTTON_PREFIX, on_settings_button
 from bot.delivery import scrub
 from bot.safe_logs import rewrite_record
+from bot.settings_book import SETTINGS_KEY, SettingsBook
 from rules.model import Rules
 
 if TYPE_CHECKING:
@@ -134,6 +136,7 @@ def build_application(
         started=started if started is not None else time.time(),
         version=version(),
     )
+    application.bot_data[SETTINGS_KEY] = SettingsBook(store)  # shared with the sender's gate (service.py)
     # Group -1 runs before the commands (group 0) and does not stop them.
     application.add_handler(TypeHandler(Update, commands.on_any_update), group=-1)
     for command in commands.COMMANDS:
@@ -143,6 +146,7 @@ def build_application(
     application.add_handler(MessageHandler(private & filters.COMMAND, commands.guarded(commands.on_unknown_command)))
     application.add_handler(MessageHandler(private & filters.TEXT, commands.guarded(commands.on_plain_text)))
     application.add_handler(CallbackQueryHandler(commands.on_button, pattern=r"^tog:"))
+    application.add_handler(CallbackQueryHandler(on_settings_button, pattern=f"^{BUTTON_PREFIX}"))
     application.bot_data[commands.BOT_DATA_KEY].notify_admins = admin_notifier(application, rules_provider)
     application.add_error_handler(_on_error)
     return application

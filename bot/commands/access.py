@@ -23,12 +23,15 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot.commands.base import Context, Handler, UserError, ctx, e, reply
+from bot.commands.settings_lang import chat_language
+from bot.i18n import N_, _
 
 log = logging.getLogger("quotewatch.commands")
 
-RULES_ADMIN_ONLY = "Sorry, only the bot's admins can change the rules."
+RULES_ADMIN_ONLY = N_("Sorry, only the bot's admins can change the rules.")
 # Refusals of the admin commands that change nothing, by handler name.
-ADMIN_ONLY = {"cmd_status": "Sorry, only the bot's admins can see /status."}
+ADMIN_ONLY = {"cmd_status": N_("Sorry, only the bot's admins can see /status.")}
+PRIVATE = N_("Sorry, this bot is private.")
 
 
 def is_admin(update: Update, context: Context) -> bool:
@@ -114,11 +117,12 @@ def guarded(handler: Handler, *, admin: bool = False) -> Handler:
     """Allowlist and admin checks, and UserError turned into a polite reply, around a handler."""
 
     async def wrapper(update: Update, context: Context) -> None:
+        await chat_language(update, context)  # every reply to this update in the chat's language
         if not allowed_chat(update, context):
-            await reply(update, "Sorry, this bot is private.")
+            await reply(update, e(_(PRIVATE)))
             return
         if admin and not is_admin(update, context):
-            await reply(update, ADMIN_ONLY.get(handler.__name__, RULES_ADMIN_ONLY))
+            await reply(update, e(_(ADMIN_ONLY.get(handler.__name__, RULES_ADMIN_ONLY))))
             return
         try:
             await handler(update, context)
