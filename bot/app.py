@@ -37,6 +37,7 @@ from telegram.ext import (
 from bot import commands
 from bot.commands.settings import BUTTON_PREFIX, on_settings_button
 from bot.delivery import scrub
+from bot.i18n import LANGUAGES, N_, SOURCE, _, language
 from bot.safe_logs import rewrite_record
 from bot.settings_book import SETTINGS_KEY, SettingsBook
 from rules.model import Rules
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("quotewatch.bot")
 
-SORRY = "Sorry, that failed on our side. The admins can find the details in the log."
+SORRY = N_("Sorry, that failed on our side. The admins can find the details in the log.")
 # New messages and channel posts; not their edits (an edit of "/unsubscribe" is not a second request).
 NEW_POSTS = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 
@@ -181,12 +182,15 @@ class QuotewatchApplication(Application):  # type: ignore[type-arg]
 
 
 async def publish_menu(application: Application) -> None:  # type: ignore[type-arg]
-    """setMyCommands with the public commands. A failure is logged, not fatal: commands work without it."""
-    menu = [BotCommand(c.name, c.description[:256]) for c in commands.COMMANDS if not c.admin]
-    try:
-        await application.bot.set_my_commands(menu)
-    except TelegramError as err:
-        log.warning("could not set the command menu: %s", scrub(str(err), application.bot.token))
+    """setMyCommands with the public commands: the English menu for everyone, and one per translation for
+    users whose Telegram speaks that language. A failure is logged, not fatal: commands work without it."""
+    for lang in LANGUAGES:
+        with language(lang):
+            menu = [BotCommand(c.name, _(c.description)[:256]) for c in commands.COMMANDS if not c.admin]
+        try:
+            await application.bot.set_my_commands(menu, language_code=None if lang == SOURCE else lang)
+        except TelegramError as err:
+            log.warning("could not set the command menu: %s", scrub(str(err), application.bot.token))
 
 
 def polling_error_logger(token: str) -> Callable[[TelegramError], None]:
@@ -215,4 +219,4 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("handler failed: %s", scrub(trace, token))
     if isinstance(update, Update) and update.effective_message is not None:
         with contextlib.suppress(TelegramError):
-            await update.effective_message.reply_text(SORRY)
+            await update.effective_message.reply_text(_(SORRY))  # in the language guarded set for the update

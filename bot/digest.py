@@ -43,9 +43,9 @@ def entry(story: Story) -> str:
     if quote is None or not text:
         said = _("(no quote kept)")
     elif quote.kind == "indirect":
-        said = f"<i>{_e(_('paraphrase'))}:</i> {_e(text)}"
+        said = "<i>" + _e(_("paraphrase")) + f":</i> {_e(text)}"
     elif quote.kind == "partial":
-        said = f"“{_e(text)}” <i>({_e(_('partial quote'))})</i>"
+        said = f"“{_e(text)}” <i>(" + _e(_("partial quote")) + ")</i>"
     else:
         said = f"“{_e(text)}”"
     sources = sorted(story.sources, key=lambda s: s.published)

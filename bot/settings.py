@@ -25,6 +25,8 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.i18n import N_
+
 if TYPE_CHECKING:
     from telegram import Bot
 
@@ -114,7 +116,7 @@ class ChatSettings:
 def parse_clock(text: str) -> time:
     m = _CLOCK.match(text.strip())
     if not m:
-        raise SettingError("{value} is not a time of day: write it as 23:00 or 7.", value=text)
+        raise SettingError(N_("{value} is not a time of day: write it as 23:00 or 7."), value=text)
     return time(int(m.group(1)), int(m.group(2) or 0))
 
 
@@ -122,10 +124,10 @@ def parse_quiet(text: str) -> tuple[time, time]:
     """'23:00-07:00' (or '23-7'): quiet from 23:00 to 07:00 in the chat's time zone."""
     start, sep, end = text.replace("–", "-").partition("-")
     if not sep:
-        raise SettingError("Write quiet hours as start-end, such as 23:00-07:00.")
+        raise SettingError(N_("Write quiet hours as start-end, such as 23:00-07:00."))
     first, last = parse_clock(start), parse_clock(end)
     if first == last:
-        raise SettingError("Quiet hours must start and end at different times.")
+        raise SettingError(N_("Quiet hours must start and end at different times."))
     return first, last
 
 
@@ -145,7 +147,7 @@ def parse_tz(text: str) -> str:
         by_case = {z.lower(): z for z in available_timezones()}
         if name.lower() in by_case:
             return by_case[name.lower()]
-    raise SettingError("{value} is not a time zone: write one such as Europe/Riga or America/New_York.",
+    raise SettingError(N_("{value} is not a time zone: write one such as Europe/Riga or America/New_York."),
                        value=text)
 
 
@@ -157,7 +159,7 @@ def parse_digest(words: list[str]) -> tuple[DigestMode, int | None]:
     """['daily', '7'] -> ('daily', 7); ['hourly'] -> ('hourly', None); ['off']."""
     mode = words[0].lower() if words else ""
     if mode not in DIGEST_MODES:
-        raise SettingError("Write the digest as off, hourly or daily (with an hour: daily 7).")
+        raise SettingError(N_("Write the digest as off, hourly or daily (with an hour: daily 7)."))
     hour = parse_hour(words[1]) if len(words) > 1 and mode == "daily" else None
     return mode, hour
 
@@ -168,11 +170,11 @@ def parse_urgent(words: Iterable[str], known: Iterable[str]) -> tuple[str, ...]:
     out: list[str] = []
     for word in (w for part in words for w in part.split(",") if w):
         if word.lower() not in ids:
-            raise SettingError("{value} is not a tracked speaker id.", value=word)
+            raise SettingError(N_("{value} is not a tracked speaker id."), value=word)
         if ids[word.lower()] not in out:
             out.append(ids[word.lower()])
     if len(out) > MAX_URGENT:
-        raise SettingError("At most {n} urgent speakers.", n=str(MAX_URGENT))
+        raise SettingError(N_("At most {n} urgent speakers."), n=str(MAX_URGENT))
     return tuple(out)
 
 

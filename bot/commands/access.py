@@ -85,11 +85,11 @@ async def remote_chat(update: Update, context: Context, target: str) -> ChatFull
         me = await context.bot.get_chat_member(chat.id, context.bot.id)
     except TelegramError as err:
         log.info("remote chat lookup failed: target=%s error=%s", target, err)
-        raise UserError(f"I cannot find {target} or am not in it: add the bot to it first "
-                        "(in a channel, as an administrator who may post messages).") from None
+        raise UserError(_("I cannot find {target} or am not in it: add the bot to it first "
+                          "(in a channel, as an administrator who may post messages).").format(target=target)) from None
     title = chat.title or chat.username or str(chat.id)
     if chat.type == ChatType.PRIVATE:
-        raise UserError(f"{target} is a person, not a group or channel.")
+        raise UserError(_("{target} is a person, not a group or channel.").format(target=target))
     if not is_admin(update, context):
         try:
             member = await context.bot.get_chat_member(chat.id, user.id) if user else None
@@ -97,12 +97,13 @@ async def remote_chat(update: Update, context: Context, target: str) -> ChatFull
             log.info("getChatMember failed: chat=%s error=%s", chat.id, err)
             member = None
         if member is None or member.status not in MANAGERS:
-            raise UserError(f"Only the administrators of {title} can change its subscriptions.")
+            raise UserError(_("Only the administrators of {title} can change its subscriptions.").format(title=title))
     allowlist = ctx(context).rules().settings.telegram.allowlist
     if allowlist and chat.id not in allowlist and not is_admin(update, context):
-        raise UserError(f"Sorry, this bot is private: {title} is not on its list of chats.")
+        raise UserError(_("Sorry, this bot is private: {title} is not on its list of chats.").format(title=title))
     if not bot_may_post(chat, me):
-        raise UserError(f"I cannot post in {title}: make the bot an administrator allowed to post messages.")
+        raise UserError(_("I cannot post in {title}: make the bot an administrator allowed to post messages.")
+                        .format(title=title))
     return chat
 
 

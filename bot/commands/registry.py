@@ -36,7 +36,7 @@ async def cmd_start(update: Update, context: Context) -> None:
 
 async def cmd_help(update: Update, context: Context) -> None:
     """List the commands."""
-    lines = [f"<b>{e(_('Commands'))}</b>"]
+    lines = ["<b>" + e(_("Commands")) + "</b>"]
     admin = is_admin(update, context)
     for command in COMMANDS:
         if command.admin and not admin:

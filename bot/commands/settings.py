@@ -52,7 +52,7 @@ def describe(s: ChatSettings, held: int) -> str:
     digest = _(DIGEST_NAMES[s.digest]).format(hour=f"{s.digest_hour:02d}:00")
     state = _("⏸ Paused: alerts are held until /resume") if s.paused else _("▶ Alerts on")
     lines = [
-        f"<b>{e(_('Settings of this chat'))}</b>",
+        "<b>" + e(_("Settings of this chat")) + "</b>",
         e(state) + (" · " + e(ngettext("{n} held", "{n} held", held).format(n=held)) if held else ""),
         e(_("🔕 Silent: alerts make no sound") if s.silent else _("🔔 Sound: on")),
         e(_("🌙 Quiet hours: {hours} ({tz})").format(hours=format_quiet(s.quiet), tz=s.tz) if s.quiet
@@ -130,9 +130,9 @@ def _changes(context: Context, key: str, values: list[str]) -> dict[str, object]
         return {"digest": mode} | ({"digest_hour": hour} if hour is not None else {})
     if key == "lang" and first in LANGUAGES:
         return {"lang": first}
-    raise SettingError("Write /settings silent on|off, /settings tz <zone>, /settings quiet 23:00-07:00|off, "
-                       "/settings urgent <speaker,...>|off, /settings digest off|hourly|daily <hour> "
-                       "or /settings lang en|ru.")
+    raise SettingError(N_("Write /settings silent on|off, /settings tz <zone>, /settings quiet 23:00-07:00|off, "
+                          "/settings urgent <speaker,...>|off, /settings digest off|hourly|daily <hour> "
+                          "or /settings lang en|ru."))
 
 
 async def _set(update: Update, context: Context, key: str) -> None:
