@@ -13,8 +13,9 @@
                 part's stories are released once it is sent (a crash repeats at most that part)
 
 A chat that blocked the bot while stories were held is deactivated and its held stories dropped; a
-network error or 5xx retries the chat's digest after a backoff; a 429 pauses the chat in the sender's
-flood scheduler, as for alerts.
+group that became a supergroup takes its held stories and settings to the new id; a network error or 5xx
+retries the chat's digest after a backoff; a 429 pauses the chat in the sender's flood scheduler, as for
+alerts.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.delivery import CHAT_GONE, MAX_SLOT_WAIT, backoff
 from bot.digest import render_digest
@@ -117,6 +118,12 @@ class DigestGate:
                     )
             except RetryAfter as e:
                 flood.pause(chat, _seconds(e.retry_after))
+                break
+            except ChatMigrated as e:  # the held stories and settings move with it; sent there next round
+                await self.store.migrate_chat(chat, e.new_chat_id)
+                flood.forget(chat)
+                self.book.forget(e.new_chat_id)
+                log.info("group became a supergroup: chat=%s new_chat=%s", chat, e.new_chat_id)
                 break
             except (Forbidden, BadRequest) as e:
                 if isinstance(e, BadRequest) and not any(r in e.message.lower() for r in CHAT_GONE):

@@ -267,3 +267,36 @@ async def test_a_silent_digest_chat_gets_its_digest_silently(h: Harness) -> None
     await send.drain_once()
     [digest] = alerts(h, USER)
     assert digest.params["disable_notification"] is True
+
+
+async def test_a_digest_chat_that_blocked_the_bot_is_deactivated_and_its_held_stories_dropped(h: Harness) -> None:
+    clock = Clock(T0.replace(minute=30))
+    send = sender(h, clock)
+    await h.reply(USER, "/subscribe grain-watch")
+    await h.reply(USER, "/digest hourly")
+    queue(h, USER, "s1")
+    await send.drain_once()
+    h.fake.block(USER)
+    clock.set(11)
+    await send.drain_once()
+    assert h.store.held_stories(USER) == [] and h.store.subscriptions(USER) == []
+    await send.drain_once()  # and no retry at every round: one attempt, refused
+    assert len(alerts(h, USER)) == 1 and h.fake.messages(USER)[-1].text.startswith("Digest: hourly") is False
+
+
+async def test_a_digest_follows_a_group_that_became_a_supergroup(h: Harness) -> None:
+    clock = Clock(T0.replace(minute=30))
+    send = sender(h, clock)
+    old, new = -4242, -1004242
+    h.fake.chat(old, "group", "Quay Talk", admins={77})
+    assert "Digest: hourly" in await h.reply(old, "/digest hourly", user_id=77)
+    queue(h, old, "s1")
+    await send.drain_once()
+    h.fake.migrate(old, new)
+    clock.set(11)
+    await send.drain_once()
+    assert h.store.held_stories(new) == ["s1"] and h.store.chat_settings(new) == {"digest": "hourly"}
+    await send.drain_once()
+    [digest] = alerts(h, new)
+    assert "We will not tax the harvest twice." in digest.params["text"]
+    assert h.store.held_stories(new) == []

@@ -118,8 +118,9 @@ def guarded(handler: Handler, *, admin: bool = False) -> Handler:
     """Allowlist and admin checks, and UserError turned into a polite reply, around a handler."""
 
     async def wrapper(update: Update, context: Context) -> None:
-        await chat_language(update, context)  # every reply to this update in the chat's language
-        if not allowed_chat(update, context):
+        allowed = allowed_chat(update, context)
+        await chat_language(update, context, remember=allowed)  # every reply to this update in its language
+        if not allowed:
             await reply(update, e(_(PRIVATE)))
             return
         if admin and not is_admin(update, context):

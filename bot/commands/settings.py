@@ -202,8 +202,9 @@ async def on_settings_button(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if query is None or not query.data or chat is None:
         return
-    await chat_language(update, context)
-    if not allowed_chat(update, context):
+    allowed = allowed_chat(update, context)
+    await chat_language(update, context, remember=allowed)
+    if not allowed:
         await query.answer(_("Sorry, this bot is private."))
         return
     if not await may_manage_chat(update, context):

@@ -22,14 +22,15 @@ def book(context: Context) -> SettingsBook:
     return value
 
 
-async def chat_language(update: Update, context: Context) -> str:
-    """Set (and return) the language of the replies to this update."""
+async def chat_language(update: Update, context: Context, *, remember: bool = True) -> str:
+    """Set (and return) the language of the replies to this update. `remember`: a private chat that never
+    chose keeps its user's language (False for a chat the bot does not serve: nothing is stored for it)."""
     chat, user = update.effective_chat, update.effective_user
     code = user.language_code if user is not None else None
     lang = None
     if chat is not None and SETTINGS_KEY in context.bot_data:
         lang = (await book(context).get(chat.id)).lang
-        if lang is None and chat.type == ChatType.PRIVATE and code:
+        if lang is None and remember and chat.type == ChatType.PRIVATE and code:
             lang = from_telegram(code)
             await book(context).update(chat.id, lang=lang)
     set_language(lang or from_telegram(code))

@@ -190,8 +190,9 @@ async def on_button(update: Update, context: Context) -> None:
     qw = ctx(context)
     chat = update.effective_chat
     watch = query.data.partition(":")[2]
-    await chat_language(update, context)
-    if chat is None or not allowed_chat(update, context):
+    allowed = chat is not None and allowed_chat(update, context)
+    await chat_language(update, context, remember=allowed)
+    if chat is None or not allowed:
         await query.answer(_("Sorry, this bot is private."))
         return
     if not await may_manage_chat(update, context):
