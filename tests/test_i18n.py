@@ -131,3 +131,14 @@ async def test_the_menu_is_published_in_each_language(h: Harness) -> None:
     russian = {c["command"]: c["description"] for c in menus["ru"]}
     assert english.keys() == russian.keys() and "settings" in english and "lang" in english
     assert english["quotes"] == "Latest statements of a speaker." and russian["quotes"] == "Последние заявления автора."
+
+
+def test_the_search_hints_of_the_store_layer_are_translated() -> None:
+    from bot.i18n import _, language
+    from watchers.store.query import query_hint
+
+    for query in ("-ferry", "OR"):
+        hint = query_hint(query)
+        assert hint is not None
+        with language("ru"):
+            assert _(hint) != hint

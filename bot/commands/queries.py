@@ -17,12 +17,19 @@ from rapidfuzz import fuzz, utils
 from telegram import Update
 
 from bot.commands.base import BotContext, Context, UserError, ctx, e, fit, loose_words, reply
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
 from bot.render import clean, kind_label, safe_url, when
 from rules.duration import format_duration, parse_duration
 from rules.lookup import speaker_index
 from rules.model import Speaker
 from watchers.store.query import query_hint, strip_possessive
+
+# The hints watchers.store.query.query_hint gives (the store layer writes English); here for the catalog,
+# so `_(hint)` finds their translations (tests/test_i18n.py checks that it does).
+SEARCH_HINTS = (
+    N_("Add a word to look for: -word only leaves out what has it, e.g. /search levy -ferry."),
+    N_('Search for words, e.g. /search harbour levy, "an exact phrase", NATO OR Russia, levy -ferry.'),
+)
 
 if TYPE_CHECKING:
     from watchers.store import StatementHit
@@ -206,7 +213,7 @@ async def cmd_search(update: Update, context: Context) -> None:
     query = " ".join(args)
     hint = query_hint(query)
     if hint is not None:
-        raise UserError(hint)
+        raise UserError(_(hint))
     found = await qw.store.search_statements(query, speaker.id if speaker else None, None,
                                              SEARCH_LIMIT * FETCHED_PER_SHOWN)
     hits = group_hits(found, SEARCH_LIMIT)
