@@ -40,6 +40,12 @@ class SettingsBook:
         self._cache[chat_id] = new
         return new
 
+    async def put(self, chat_id: ChatId, new: ChatSettings) -> None:
+        """Make the chat's settings exactly `new` (a chat's alias in the rules: the same as the chat)."""
+        before, after = (await self.get(chat_id)).to_store(), new.to_store()
+        await self.store.set_chat_settings(chat_id, {k: v for k, v in after.items() if before.get(k) != v})
+        self._cache[chat_id] = new
+
     def forget(self, chat_id: ChatId) -> None:
         """Read the chat's settings from the store again next time (a group moved to a new id)."""
         self._cache.pop(chat_id, None)

@@ -15,7 +15,7 @@ from bot.ratelimit import Limits
 from bot.render import TELEGRAM_MAX_TEXT, render_alert
 from bot.settings_book import SETTINGS_KEY, SettingsBook
 from tests import test_bot_commands as harness
-from tests.test_bot_commands import ADMIN, USER, Harness
+from tests.test_bot_commands import ADMIN, RULES, USER, Harness
 from tests.test_delivery import add_source, seed_story
 
 h, rules_path, store = harness.h, harness.rules_path, harness.store
@@ -300,3 +300,25 @@ async def test_a_digest_follows_a_group_that_became_a_supergroup(h: Harness) -> 
     [digest] = alerts(h, new)
     assert "We will not tax the harvest twice." in digest.params["text"]
     assert h.store.held_stories(new) == []
+
+
+async def test_a_channel_named_in_the_rules_by_its_username_follows_the_settings_set_inside_it(
+    h: Harness, rules_path: Any
+) -> None:
+    channel = -1001234567099
+    rules_path.write_text(RULES.replace('id = "port-watch"', 'id = "port-watch"\nchats = ["@Harbour_Desk"]'),
+                          encoding="utf-8")
+    h.holder.reload()
+    h.fake.chat(channel, "channel", "Harbour Desk", admins={USER}, username="harbour_desk")
+    clock = Clock(T0)
+    send = sender(h, clock)
+    h.fake.channel_posts(channel, "/pause")
+    await wait_for(lambda: any("Alerts paused" in m.text for m in h.fake.messages(channel)), "no answer to /pause")
+    assert h.store.chat_settings("@Harbour_Desk") == {"paused": "1"} == h.store.chat_settings(channel)
+    queue(h, "@Harbour_Desk", "s1", speaker_id="voskov", speaker="Dmitri Voskov")  # type: ignore[arg-type]
+    await send.drain_once()
+    assert h.store.held_stories("@Harbour_Desk") == ["s1"]
+    h.fake.channel_posts(channel, "/resume skip")
+    await wait_for(lambda: any("1 held statement skipped" in m.text for m in h.fake.messages(channel)),
+                   "no answer to /resume skip")
+    assert h.store.held_stories("@Harbour_Desk") == [] and h.store.chat_settings("@Harbour_Desk") == {}

@@ -10,11 +10,13 @@ The language of every reply is picked per update by settings_lang.chat_language.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from typing import TYPE_CHECKING, Any
+
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.commands.access import allowed_chat, may_manage_chat
-from bot.commands.base import Context, UserError, ctx, e, reply, words
+from bot.commands.base import Context, UserError, ctx, e, reply, rules_chats, words
 from bot.commands.settings_lang import book, chat_language
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, ngettext, set_language
 from bot.settings import (
@@ -28,6 +30,9 @@ from bot.settings import (
     parse_urgent,
 )
 
+if TYPE_CHECKING:
+    from watchers.store.backend import ChatId
+
 BUTTON_PREFIX = "set:"
 MANAGERS_ONLY = N_("Only this chat's administrators can change its settings.")
 DIGEST_NAMES = {"off": N_("off"), "hourly": N_("hourly"), "daily": N_("daily at {hour}")}
@@ -37,14 +42,37 @@ def _error(err: SettingError) -> UserError:
     return UserError(_(err.msgid).format(**err.args_))
 
 
-async def _manager(update: Update, context: Context) -> int | str:
-    """The chat's id, when the user may change its settings; else a UserError."""
+async def _manager(update: Update, context: Context) -> Chat:
+    """The chat, when the user may change its settings; else a UserError."""
     chat = update.effective_chat
     if chat is None:
         raise UserError(_(MANAGERS_ONLY))
     if not await may_manage_chat(update, context):
         raise UserError(_(MANAGERS_ONLY))
-    return chat.id
+    return chat
+
+
+def aliases(context: Context, chat: Chat) -> list[ChatId]:
+    """The names the rules give this chat besides its id (a watch's `chats = ["@harbour_desk"]`): alerts
+    to that name follow the chat's settings too, so they are stored under both."""
+    if not chat.username:
+        return []
+    name = f"@{chat.username}".lower()
+    return [c for c in rules_chats(ctx(context).rules()) if isinstance(c, str) and c.lower() == name]
+
+
+async def apply(context: Context, chat: Chat, **changes: Any) -> ChatSettings:
+    """Change the chat's settings (and its aliases' to the same)."""
+    s = await book(context).update(chat.id, **changes)
+    for alias in aliases(context, chat):
+        await book(context).put(alias, s)
+    return s
+
+
+async def held(context: Context, chat: Chat) -> dict[ChatId, list[str]]:
+    """The stories held for the chat, under its id and its aliases."""
+    store = ctx(context).store
+    return {c: await store.held_stories(c) for c in [chat.id, *aliases(context, chat)]}
 
 
 def describe(s: ChatSettings, held: int) -> str:
@@ -87,8 +115,8 @@ def keyboard(s: ChatSettings) -> InlineKeyboardMarkup:
 
 async def _show(update: Update, context: Context, s: ChatSettings, note: str = "") -> None:
     chat = update.effective_chat
-    held = len(await ctx(context).store.held_stories(chat.id)) if chat is not None else 0
-    text = (e(note) + "\n\n" if note else "") + describe(s, held)
+    count = sum(map(len, (await held(context, chat)).values())) if chat is not None else 0
+    text = (e(note) + "\n\n" if note else "") + describe(s, count)
     await reply(update, text, keyboard(s))
 
 
@@ -101,7 +129,7 @@ async def cmd_settings(update: Update, context: Context) -> None:
     if not args:
         await _show(update, context, await book(context).get(chat.id))
         return
-    chat_id = await _manager(update, context)
+    target = await _manager(update, context)
     key, values = args[0].lower(), args[1:]
     try:
         changes = _changes(context, key, values)
@@ -109,8 +137,7 @@ async def cmd_settings(update: Update, context: Context) -> None:
         raise _error(err) from None
     if key == "lang":
         set_language(str(changes["lang"]))
-    s = await book(context).update(chat_id, **changes)
-    await _show(update, context, s, _("Saved."))
+    await _show(update, context, await apply(context, target, **changes), _("Saved."))
 
 
 def _changes(context: Context, key: str, values: list[str]) -> dict[str, object]:
@@ -136,7 +163,7 @@ def _changes(context: Context, key: str, values: list[str]) -> dict[str, object]
 
 
 async def _set(update: Update, context: Context, key: str) -> None:
-    chat_id = await _manager(update, context)
+    target = await _manager(update, context)
     values = words(update)
     if not values:
         raise UserError(_("Write /{command} with a value; /settings shows them all.").format(command=key))
@@ -146,8 +173,7 @@ async def _set(update: Update, context: Context, key: str) -> None:
         raise _error(err) from None
     if key == "lang":
         set_language(str(changes["lang"]))
-    s = await book(context).update(chat_id, **changes)
-    await _show(update, context, s, _("Saved."))
+    await _show(update, context, await apply(context, target, **changes), _("Saved."))
 
 
 async def cmd_quiet(update: Update, context: Context) -> None:
@@ -167,30 +193,29 @@ async def cmd_lang(update: Update, context: Context) -> None:
 
 async def cmd_pause(update: Update, context: Context) -> None:
     """Pause this chat's alerts; they are held and come on /resume."""
-    chat_id = await _manager(update, context)
-    await book(context).update(chat_id, paused=True)
+    await apply(context, await _manager(update, context), paused=True)
     await reply(update, e(_("Alerts paused. What comes meanwhile is held; /resume delivers it, "
                             "/resume skip drops it.")))
 
 
 async def cmd_resume(update: Update, context: Context) -> None:
     """Resume this chat's alerts: what was held comes now (/resume skip drops it)."""
-    chat_id = await _manager(update, context)
+    target = await _manager(update, context)
     store = ctx(context).store
-    held = await store.held_stories(chat_id)
-    message = update.effective_message
-    skip = message is not None and (message.text or "").split()[1:2] == ["skip"]
-    s = await book(context).update(chat_id, paused=False)
-    if skip and held:
-        dropped = await store.release_held(chat_id, held)
+    waiting = await held(context, target)
+    count = sum(map(len, waiting.values()))
+    skip = [w.lower() for w in words(update)] == ["skip"]
+    s = await apply(context, target, paused=False)
+    if skip and count:
+        dropped = sum([await store.release_held(c, ids) for c, ids in waiting.items()])
         text = ngettext("Alerts resumed; {n} held statement skipped.",
                         "Alerts resumed; {n} held statements skipped.", dropped).format(n=dropped)
-    elif held and s.digest != "off":
+    elif count and s.digest != "off":
         text = ngettext("Alerts resumed; {n} held statement comes with the next digest.",
-                        "Alerts resumed; {n} held statements come with the next digest.", len(held)).format(n=len(held))
-    elif held:
+                        "Alerts resumed; {n} held statements come with the next digest.", count).format(n=count)
+    elif count:
         text = ngettext("Alerts resumed; {n} held statement follows now.",
-                        "Alerts resumed; {n} held statements follow now.", len(held)).format(n=len(held))
+                        "Alerts resumed; {n} held statements follow now.", count).format(n=count)
     else:
         text = _("Alerts resumed.")
     await reply(update, e(text))
@@ -213,22 +238,21 @@ async def on_settings_button(update: Update, context: Context) -> None:
     s = await book(context).get(chat.id)
     what = query.data.removeprefix(BUTTON_PREFIX)
     if what == "silent":
-        s = await book(context).update(chat.id, silent=not s.silent)
+        s = await apply(context, chat, silent=not s.silent)
     elif what == "pause":
-        s = await book(context).update(chat.id, paused=not s.paused)
+        s = await apply(context, chat, paused=not s.paused)
     elif what == "digest":
-        mode = DIGEST_MODES[(DIGEST_MODES.index(s.digest) + 1) % len(DIGEST_MODES)]
-        s = await book(context).update(chat.id, digest=mode)
+        s = await apply(context, chat, digest=DIGEST_MODES[(DIGEST_MODES.index(s.digest) + 1) % len(DIGEST_MODES)])
     elif what == "lang":
-        s = await book(context).update(chat.id, lang="ru" if (s.lang or "en") == "en" else "en")
+        s = await apply(context, chat, lang="ru" if (s.lang or "en") == "en" else "en")
         set_language(s.lang or "en")
     else:
         await query.answer()
         return
     await query.answer(_("Saved."))
-    held = len(await ctx(context).store.held_stories(chat.id))
+    count = sum(map(len, (await held(context, chat)).values()))
     try:
-        await query.edit_message_text(describe(s, held), parse_mode="HTML", reply_markup=keyboard(s))
+        await query.edit_message_text(describe(s, count), parse_mode="HTML", reply_markup=keyboard(s))
     except BadRequest as err:
         if "not modified" not in err.message.lower():
             raise
