@@ -107,7 +107,7 @@ def keyboard(s: ChatSettings) -> InlineKeyboardMarkup:
             InlineKeyboardButton(_("▶ Resume") if s.paused else _("⏸ Pause"), callback_data="set:pause"),
         ],
         [
-            InlineKeyboardButton(_("🗞 Digest: {mode}").format(mode=digest), callback_data="set:digest"),
+            InlineKeyboardButton(_("🗞 Digest → {mode}").format(mode=digest), callback_data="set:digest"),
             InlineKeyboardButton(f"🌐 {LANGUAGE_NAMES[other]}", callback_data="set:lang"),
         ],
     ])
