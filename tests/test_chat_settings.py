@@ -322,3 +322,17 @@ async def test_a_channel_named_in_the_rules_by_its_username_follows_the_settings
     await wait_for(lambda: any("1 held statement skipped" in m.text for m in h.fake.messages(channel)),
                    "no answer to /resume skip")
     assert h.store.held_stories("@Harbour_Desk") == [] and h.store.chat_settings("@Harbour_Desk") == {}
+
+
+async def test_the_digest_and_pause_buttons_cycle_and_say_so(h: Harness) -> None:
+    [shown] = await h.ask(USER, "/settings")
+    labels = [b["text"] for row in shown.reply_markup["inline_keyboard"] for b in row]  # type: ignore[index]
+    assert labels[1:3] == ["⏸ Pause", "🗞 Digest → hourly"]
+    for tap, want in (("set:digest", {"digest": "hourly"}), ("set:digest", {"digest": "daily"}),
+                      ("set:pause", {"digest": "daily", "paused": "1"}), ("set:digest", {"paused": "1"})):
+        edits = len(h.fake.calls_to("editMessageText"))
+        h.fake.user_presses(USER, shown.message_id, tap)
+        await wait_for(lambda e=edits: len(h.fake.calls_to("editMessageText")) > e, f"no edit after {tap}")
+        assert h.store.chat_settings(USER) == want
+    text = h.fake.chat(USER).messages[shown.message_id].text
+    assert "⏸ Paused" in text and "🗞 Digest: off" in text
