@@ -15,6 +15,9 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
   7  statements.lemmas: the words of a Cyrillic statement as lemmas (rules.inflect.lemmas), a third
      column of statements_fts, so that /search finds every form of a Russian word (FTS5's stemmer is
      English only); NULL for a statement without Cyrillic
+  8  chat_settings (a chat's own settings: silent, paused, quiet hours, digest, language; key/value
+     rows, read by bot.settings) and held_stories (stories a chat will get later, as a digest: paused,
+     quiet hours, digest mode)
 
 A database file of any earlier version is upgraded step by step when a Store opens it; a newer one is
 refused with a message (an older quotewatch must not write a schema it does not know).
@@ -266,6 +269,27 @@ def _migrate_6_to_7(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_7_to_8(db: sqlite3.Connection) -> None:
+    # Key/value rows: a new setting needs no migration, and an older quotewatch ignores keys it does not
+    # know. held_at orders a digest (the order the stories reached the chat's outbox).
+    _script(db,
+        """
+        CREATE TABLE chat_settings (
+            chat_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (chat_id, key)
+        );
+        CREATE TABLE held_stories (
+            chat_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            held_at REAL NOT NULL,
+            PRIMARY KEY (chat_id, story_id)
+        );
+        """
+    )
+
+
 def fill_lemmas(db: sqlite3.Connection, after_id: int = 0) -> None:
     """statements.lemmas of the statements with ids above after_id (Cyrillic ones only get a value)."""
     rows = db.execute("SELECT id, text FROM statements WHERE id > ? AND lemmas IS NULL", (after_id,))
@@ -282,6 +306,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
     6: _migrate_6_to_7,
+    7: _migrate_7_to_8,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"
