@@ -4,13 +4,16 @@
         items = store.due_outbox(now)                       oldest first
         each story is read and rendered once per round (a story to 50 chats is not built 50 times), again
         only when the rendering is older than RENDER_MAX_AGE (a round that waits on flood limits is long)
-        per chat, in order, chats side by side:
-            wait for the chat's slot (bot.ratelimit)         a chat that would wait long is left for later
+        per chat, in order, chats side by side (the store returns no item behind a chat's earlier one that
+        is waiting to be retried, so a chat's alerts keep their order across retries and restarts):
+            a chat that would wait long for its slot, or where replies to commands wait, is left for later
+            every request goes through the bot's one limiter (bot.limiter: the same FloodScheduler the
+            command replies use), with NO_RETRY: a 429 comes back here and is recorded
             "send"  -> sendMessage                     -> store.mark_sent(item, message id)
             "edit"  -> editMessageText of store.delivery(chat, story)
                        ("not modified" is success; no earlier message, or it is gone: send instead)
         what Telegram answered decides the rest (`_deliver`):
-            429 RetryAfter          -> pause the chat, mark_retry(not_before = now + retry_after)
+            429 RetryAfter          -> the chat is paused, mark_retry(not_before = now + retry_after)
             network error, 5xx      -> mark_retry with exponential backoff (nothing is lost while it is down)
             403 blocked / kicked,
             400 chat not found      -> store.deactivate_chat + mark_dead
@@ -35,8 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -54,6 +56,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.limiter import NO_RETRY, TelegramLimiter, retry_seconds
 from bot.outcomes import Ledger, Outcome
 from bot.ratelimit import FloodScheduler, Limits
 from watchers.model import OutboxItem, Story
@@ -130,7 +133,13 @@ class Sender:
         self.bot = bot
         self.store = store
         self.render = render
-        self.flood = scheduler or FloodScheduler(limits)
+        # The one limiter: the bot's own when it has one (the Application's bot, so replies and alerts share
+        # the windows), else one of ours around a plain Bot.
+        own = getattr(bot, "rate_limiter", None)
+        self._bot_paced = isinstance(own, TelegramLimiter)
+        self.limiter = own if isinstance(own, TelegramLimiter) else TelegramLimiter(
+            scheduler or FloodScheduler(limits))
+        self.flood = self.limiter.scheduler
         self.clock = clock
         self.poll_seconds = poll_seconds
         self.batch = batch
@@ -155,9 +164,11 @@ class Sender:
         """Drain until `stop` is set; an error in one round is logged and the next round goes on."""
         self._stop = stop
         last_error = ""
+        await self.limiter.load(self.store)
         while not stop.is_set():
             try:
                 handled = await self.drain_once()
+                await self.limiter.save(self.store)
                 last_error = ""
             except Exception as e:  # a store hiccup must not kill delivery for good
                 error = scrub(repr(e), self._token)
@@ -168,6 +179,7 @@ class Sender:
             if handled == 0:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.poll_seconds)
+        await self.limiter.save(self.store, force=True)
         if self.ledger.kept and await self.ledger.flush() is None:
             log.error("stopping with %d outcome(s) the history database never recorded: those alerts will "
                       "be sent again at the next start", len(self.ledger.kept))
@@ -245,12 +257,9 @@ class Sender:
                 self.stats.dead += 1
                 settled += 1
                 continue
-            if self.flood.chat_wait(chat_id) > MAX_SLOT_WAIT:
-                break  # the rest of this chat waits for a later round, in order
-            async with self.flood.slot(chat_id):
-                if self._stop is not None and self._stop.is_set():
-                    break  # stopped while waiting for the slot
-                ok = await self._deliver(item)
+            if self.flood.chat_wait(chat_id) > MAX_SLOT_WAIT or self.flood.waiting(chat_id):
+                break  # the rest of this chat waits for a later round, in order; replies go first
+            ok = await self._deliver(item)
             settled += 1
             if not ok and chat_id not in self._gone:
                 break  # retry later: do not hammer a chat (or a Telegram) that just failed
@@ -269,14 +278,14 @@ class Sender:
         try:
             message_id = await self._edit(chat, item, text) if item.action == "edit" else None
             if message_id is None:
-                message = await self.bot.send_message(chat, text, **_OPTIONS)
+                message = await self._call("sendMessage", chat, self.bot.send_message, chat, text, **_OPTIONS)
                 message_id = message.message_id
                 self.stats.sent += 1
             else:
                 self.stats.edited += 1
         except RetryAfter as e:
-            seconds = _retry_after(e)
-            self.flood.pause(chat, seconds)
+            seconds = retry_seconds(e)
+            self.flood.pause(chat, seconds)  # the limiter did too; a plain Bot's 429 has no limiter
             self.stats.rate_limited += 1
             await self._retry(item, f"rate limited by Telegram for {seconds:.0f} s", seconds)
             log.warning("telegram rate limit: chat=%s retry_after=%.0f", chat, seconds)
@@ -290,8 +299,7 @@ class Sender:
             await self.store.migrate_chat(chat, new_chat)
             self.flood.forget(chat)
             self.stats.migrated += 1
-            async with self.flood.slot(new_chat):
-                return await self._deliver(item, new_chat)
+            return await self._deliver(item, new_chat)
         except Forbidden as e:
             return await self._chat_gone(item, chat, e)
         except BadRequest as e:
@@ -323,7 +331,8 @@ class Sender:
         if message_id is None:
             return None
         try:
-            await self.bot.edit_message_text(text, chat_id=chat, message_id=message_id, **_OPTIONS)
+            await self._call("editMessageText", chat, self.bot.edit_message_text, text, chat_id=chat,
+                             message_id=message_id, **_OPTIONS)
         except BadRequest as e:
             message = e.message.lower()
             if "message is not modified" in message:
@@ -332,6 +341,13 @@ class Sender:
                 return None  # deleted by a chat admin, or too old to edit: post it again
             raise
         return message_id
+
+    async def _call(self, endpoint: str, chat: int | str, method: Callable[..., Awaitable[Any]], *args: Any,
+                    **kwargs: Any) -> Any:
+        """One Bot API request through the one limiter: the bot's (rate_limit_args), or ours around a plain Bot."""
+        if self._bot_paced:
+            return await method(*args, rate_limit_args=NO_RETRY, **kwargs)
+        return await self.limiter.paced(chat, endpoint, lambda: method(*args, **kwargs), retry=False)
 
     async def _chat_gone(self, item: OutboxItem, chat: int | str, e: TelegramError) -> bool:
         reason = scrub(e.message, self._token)
@@ -372,8 +388,7 @@ class Sender:
                 "Free disk space or fix the database's permissions.")
         for admin in list(self.admins() if self.admins is not None else ()):
             try:
-                async with self.flood.slot(admin):
-                    await self.bot.send_message(admin, text[:4000])
+                await self._call("sendMessage", admin, self.bot.send_message, admin, text[:4000])
             except TelegramError as e:  # an admin who never started the bot: the log line stands
                 log.warning("could not tell admin %s about the database: %s", admin, scrub(str(e), self._token))
 
@@ -391,8 +406,4 @@ _OPTIONS: dict[str, Any] = {
 }
 
 
-def _retry_after(e: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22 warns that the attribute will become a timedelta
-        warnings.simplefilter("ignore")
-        value = e.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+

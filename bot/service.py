@@ -233,7 +233,13 @@ async def _serve_bot(
         rules_path=config,
         on_rules_changed=reload_now,
         started=time.time(),
+        limits=tuning.limits,
     )
+    from bot.limiter import TelegramLimiter
+
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, TelegramLimiter):  # the last run's pacing, before any request goes out
+        await limiter.load(store)
     webhook: WebhookServer | None = None
     try:
         try:

@@ -140,7 +140,9 @@ async def h(rules_path: Path, store: Store) -> AsyncIterator[Harness]:
     astore = AsyncStore(store)
     holder = RulesHolder(rules_path)
     async with FakeTelegram(max_poll_timeout=0.2) as fake:
-        app = build_application(TOKEN, fake.url, astore, holder, rules_path, holder.reload_now, started=0.0)
+        # Not about flood limits: unpaced (tests/test_pacing.py is; the default is Telegram's limits).
+        app = build_application(TOKEN, fake.url, astore, holder, rules_path, holder.reload_now, started=0.0,
+                                limits=Limits.unlimited())
         await app.initialize()
         await app.start()
         assert app.updater is not None
