@@ -16,7 +16,9 @@
             429 RetryAfter          -> the chat is paused, mark_retry(not_before = now + retry_after)
             network error, 5xx      -> mark_retry with exponential backoff (nothing is lost while it is down)
             403 blocked / kicked,
-            400 chat not found      -> store.deactivate_chat + mark_dead
+            400 chat not found      -> store.deactivate_chat + mark_dead, and the chat is marked gone
+                                       (bot.gone): its later items are given up without a request until
+                                       it is reachable again (it writes, the bot is added back, a probe)
             400 group migrated      -> store.migrate_chat, then the same item to the new chat id
             other 400s              -> mark_dead (retrying the same request cannot help), logged loudly
         after the round: a story that gained sources since it was rendered gets an "edit" queued for the
@@ -56,6 +58,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.gone import GoneChats
 from bot.limiter import NO_RETRY, TelegramLimiter, retry_seconds
 from bot.outcomes import Ledger, Outcome
 from bot.ratelimit import FloodScheduler, Limits
@@ -129,6 +132,8 @@ class Sender:
         batch: int = BATCH,
         on_chat_gone: Callable[[int | str], None] | None = None,
         admins: Callable[[], Iterable[int]] | None = None,
+        gone: GoneChats | None = None,
+        on_chat_back: Callable[[int | str], None] | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -147,7 +152,10 @@ class Sender:
         self.on_chat_gone = on_chat_gone  # told after a chat is deactivated (the bot's active-chat memo)
         self.admins = admins  # user ids told once when the store stops recording (rules [telegram] admins)
         self.ledger = Ledger(store, lambda text: scrub(text, self._token))  # outcomes, kept while refused
-        self._gone: set[int | str] = set()  # chats deactivated in this round
+        # Chats that blocked or removed the bot (shared with BotContext, which clears a mark when the chat
+        # is back); on_chat_back: told when the probe finds the bot back in one.
+        self.gone = gone if gone is not None else GoneChats()
+        self.on_chat_back = on_chat_back
         # Per round: story id -> (story, rendered text, number of sources rendered), loaded once and shared by
         # every chat's item of that story; and the chats each story was delivered to (for _follow_up).
         self._rendered: dict[str, tuple[datetime, asyncio.Future[_Rendered | None]]] = {}
@@ -165,10 +173,12 @@ class Sender:
         self._stop = stop
         last_error = ""
         await self.limiter.load(self.store)
+        await self.gone.load(self.store)
         while not stop.is_set():
             try:
                 handled = await self.drain_once()
                 await self.limiter.save(self.store)
+                await self.gone.save(self.store)
                 last_error = ""
             except Exception as e:  # a store hiccup must not kill delivery for good
                 error = scrub(repr(e), self._token)
@@ -186,7 +196,7 @@ class Sender:
 
     async def drain_once(self) -> int:
         """One round over the due outbox; returns how many items were settled (sent, retried or dead)."""
-        self._gone.clear()  # per round: a chat that subscribes again is reactivated by the store
+        await self._probe_gone()
         self._rendered.clear()
         if self.ledger.kept or self.ledger.trouble:
             written = await self.ledger.flush()
@@ -252,8 +262,9 @@ class Sender:
                 break  # shutting down: the rest stays pending for the next start
             if self.ledger.trouble is not None:
                 break  # the store does not record: what went out now could go out again
-            if chat_id in self._gone:  # the chat went away earlier in this queue: no more requests
-                await self._record(Outcome(item, "dead", error="chat deactivated"))
+            if chat_id in self.gone:  # blocked or removed the bot: no request until it is reachable again
+                reason = self.gone.reasons.get(chat_id, "")
+                await self._record(Outcome(item, "dead", error=f"chat deactivated: {reason}"))
                 self.stats.dead += 1
                 settled += 1
                 continue
@@ -261,7 +272,7 @@ class Sender:
                 break  # the rest of this chat waits for a later round, in order; replies go first
             ok = await self._deliver(item)
             settled += 1
-            if not ok and chat_id not in self._gone:
+            if not ok and chat_id not in self.gone:
                 break  # retry later: do not hammer a chat (or a Telegram) that just failed
         return settled
 
@@ -342,6 +353,17 @@ class Sender:
             raise
         return message_id
 
+    async def _probe_gone(self) -> None:
+        """Ask about the gone groups and channels whose probe is due; one the bot is back in resumes."""
+        for chat in self.gone.due_probes():
+            if self._stop is not None and self._stop.is_set() or not await self.gone.probe(self.bot, chat):
+                continue
+            self.gone.back(chat)
+            resumed = await self.store.reactivate_chat(chat)
+            if self.on_chat_back is not None:
+                self.on_chat_back(chat)
+            log.info("chat reachable again: chat=%s subscriptions=%d", chat, resumed)
+
     async def _call(self, endpoint: str, chat: int | str, method: Callable[..., Awaitable[Any]], *args: Any,
                     **kwargs: Any) -> Any:
         """One Bot API request through the one limiter: the bot's (rate_limit_args), or ours around a plain Bot."""
@@ -355,7 +377,7 @@ class Sender:
         if self.on_chat_gone is not None:
             self.on_chat_gone(chat)
         await self._record(Outcome(item, "dead", error=reason))
-        self._gone.add(chat)
+        self.gone.mark(chat, reason)
         self.flood.forget(chat)
         self.stats.deactivated += 1
         self.stats.dead += 1

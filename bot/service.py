@@ -312,7 +312,8 @@ async def _run(
             bot_context = application.bot_data[BOT_DATA_KEY]
             sender = Sender(application.bot, store, render_alert, limits=tuning.limits,
                             poll_seconds=tuning.sender_poll_seconds, on_chat_gone=bot_context.chat_gone,
-                            admins=lambda: live.rules.settings.telegram.admins)
+                            admins=lambda: live.rules.settings.telegram.admins, gone=bot_context.gone,
+                            on_chat_back=bot_context.chat_back)
             sender_task = asyncio.create_task(sender.run(stop), name="outbox sender")
         scheduler.start()
         scheduler.sync(rules.feeds)

@@ -120,8 +120,9 @@ async def test_a_rules_chat_that_removed_the_bot_is_reported_to_the_admins_once(
                           encoding="utf-8")
     h.holder.reload()
     h.fake.chat(GROUP, "supergroup", "Quay Talk").bot_status = "kicked"
-    sender = Sender(h.app.bot, h.astore, render_alert, limits=Limits.unlimited(),
-                    on_chat_gone=bot_context(h).chat_gone)
+    sender = Sender(h.app.bot, h.astore, render_alert, limits=Limits.unlimited(),  # wired as the service does
+                    on_chat_gone=bot_context(h).chat_gone, gone=bot_context(h).gone,
+                    on_chat_back=bot_context(h).chat_back)
     for n in range(3):
         seed_story(h.store, f"s{n}", speaker_id="voskov", speaker="Dmitri Voskov")
         h.store.enqueue(GROUP, f"s{n}", "send")
