@@ -156,6 +156,7 @@ def build_application(
     application.add_handler(MessageHandler(private & filters.COMMAND, commands.guarded(commands.on_unknown_command)))
     application.add_handler(MessageHandler(private & filters.TEXT, commands.guarded(commands.on_plain_text)))
     application.add_handler(CallbackQueryHandler(commands.on_button, pattern=r"^tog:"))
+    application.add_handler(CallbackQueryHandler(commands.on_admin_button, pattern=r"^(untrack|cancel):"))
     application.bot_data[commands.BOT_DATA_KEY].notify_admins = admin_notifier(application, rules_provider)
     application.add_error_handler(_on_error)
     return application

@@ -19,6 +19,7 @@ Telegram's 4096 characters by `fit`.
 """
 
 from bot.commands.access import guarded, on_any_update
+from bot.commands.admin import on_admin_button
 from bot.commands.base import BOT_DATA_KEY, BotContext, UserError, split_args
 from bot.commands.queries import find_speaker, parse_window
 from bot.commands.registry import COMMANDS, Command, on_plain_text, on_unknown_command
@@ -32,6 +33,7 @@ __all__ = [
     "UserError",
     "find_speaker",
     "guarded",
+    "on_admin_button",
     "on_any_update",
     "on_button",
     "on_plain_text",

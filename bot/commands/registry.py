@@ -86,6 +86,6 @@ COMMANDS: tuple[Command, ...] = (
     Command("untrack", "/untrack <id>", cmd_untrack, admin=True),
     Command("alias", "/alias <id> <alias>", cmd_alias, admin=True),
     Command("watch", "/watch <id> <speaker,...> [topic,...]", cmd_watch, admin=True),
-    Command("unwatch", "/unwatch <id>", cmd_unwatch, admin=True),
+    Command("unwatch", "/unwatch <id> [speaker,...]", cmd_unwatch, admin=True),
     Command("mute", "/mute <speaker|watch> <duration | off>", cmd_mute, admin=True),
 )
