@@ -191,7 +191,7 @@ def test_every_command_is_registered_once_with_a_description() -> None:
     assert all(c.handler.__name__ == f"cmd_{c.name}" for c in COMMANDS)
     assert all(c.description and c.description != c.name for c in COMMANDS)
     assert {c.name for c in COMMANDS if c.admin} == {
-        "status", "reload", "track", "untrack", "alias", "watch", "unwatch", "mute"
+        "status", "reload", "track", "untrack", "alias", "watch", "unwatch", "mute", "addfeed", "removefeed"
     }
 
 

@@ -7,7 +7,9 @@ bot/app.py, which registers `COMMANDS` (each wrapped in `guarded`), `on_any_upda
     subscriptions.py  /watches /subscribe /unsubscribe /subscriptions and the subscription buttons
     queries.py        /quotes /search, and finding a speaker from a loose name
     status.py         /status
-    admin.py          /reload and the rule edits: /track /untrack /alias /watch /unwatch /mute
+    admin.py          /reload and the rule edits: /track /untrack /alias /watch /unwatch /mute, and the
+                      confirmation buttons (`on_admin_button`, "untrack:" / "cancel:" data)
+    feeds.py          /addfeed /removefeed (a new feed fetched once through the service's fetcher)
 
 Every handler: `async def cmd_x(update, context) -> None` with a one-line docstring, which is also the
 command's description in Telegram's menu and in /help. Shared objects come from `context.bot_data`
