@@ -8,6 +8,10 @@ no command matched) the pointers to /help for unknown commands and plain text in
 are read from new messages and channel posts only (`NEW_POSTS`): editing an old message must not run its
 command again. The CallbackQueryHandlers for subscription and settings buttons are separate from the commands, and every
 command goes through `commands.guarded` (allowlist, admin check, UserError -> polite reply) first.
+
+Every request the bot makes goes through one limiter (bot/limiter.py: Telegram's flood limits, 429s
+waited out), and updates of different chats are handled side by side, each chat's in order
+(bot/updates.py), so a busy group's replies waiting for their slots hold up no other chat.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -38,6 +42,8 @@ from bot import commands
 from bot.commands.settings import BUTTON_PREFIX, on_settings_button
 from bot.delivery import scrub
 from bot.i18n import LANGUAGES, N_, SOURCE, _, language
+from bot.limiter import TelegramLimiter
+from bot.ratelimit import Limits
 from bot.safe_logs import rewrite_record
 from bot.settings_book import SETTINGS_KEY, SettingsBook
 from rules.model import Rules
@@ -118,13 +124,20 @@ def build_application(
     rules_path: Path,
     on_rules_changed: Callable[[], Awaitable[None]],
     started: float | None = None,
+    limits: Limits | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The bot's Application with every handler registered; initialize() sets the command menu.
+
+    `limits`: Telegram's flood limits the one limiter keeps (None: Telegram's published ones); the
+    Sender finds the limiter on `application.bot.rate_limiter`.
 
     The admins and the allowlist are read from `rules_provider()` on every update, so an edit to
     [telegram] admins or allowlist applies as soon as the rules file is reloaded."""
     install_token_filter(token)
-    builder = ApplicationBuilder().token(token).application_class(QuotewatchApplication)
+    from bot.updates import ChatOrderedUpdates
+
+    builder = (ApplicationBuilder().token(token).application_class(QuotewatchApplication)
+               .rate_limiter(TelegramLimiter(limits=limits)).concurrent_updates(ChatOrderedUpdates()))
     if base_url:
         api, files = api_urls(base_url)
         builder = builder.base_url(api).base_file_url(files)
@@ -148,6 +161,7 @@ def build_application(
     application.add_handler(MessageHandler(private & filters.TEXT, commands.guarded(commands.on_plain_text)))
     application.add_handler(CallbackQueryHandler(commands.on_button, pattern=r"^tog:"))
     application.add_handler(CallbackQueryHandler(on_settings_button, pattern=f"^{BUTTON_PREFIX}"))
+    application.add_handler(CallbackQueryHandler(commands.on_admin_button, pattern=r"^(untrack|cancel):"))
     application.bot_data[commands.BOT_DATA_KEY].notify_admins = admin_notifier(application, rules_provider)
     application.add_error_handler(_on_error)
     return application
@@ -215,6 +229,11 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log first (without the token), then tell the user something short."""
     error = context.error
     token = context.bot.token if context.bot else None
+    if isinstance(error, (RetryAfter, NetworkError)):
+        # Telegram flood-banned the bot past the limiter's patience, or could not be reached: one line, and
+        # no "Sorry" (it would meet the same fate).
+        log.warning("a reply could not be sent: %s", scrub(str(error), token))
+        return
     trace = "".join(traceback.format_exception(error)) if error else "no exception"
     log.error("handler failed: %s", scrub(trace, token))
     if isinstance(update, Update) and update.effective_message is not None:

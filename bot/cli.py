@@ -4,6 +4,8 @@
     quotewatch scan [--config PATH] [--feed URL_OR_FILE ...] [--db PATH] [--json]
     quotewatch quotes FILE ... [--config PATH] [--json]
     quotewatch check-rules PATH [--forms]
+    quotewatch feeds import FILE.opml [--config PATH]
+    quotewatch feeds export [--config PATH] [--output FILE]
 
 Exit codes: 0 success, 1 a problem the user can fix (bad rules, unreadable file, a database that
 cannot be opened), 2 usage errors.
@@ -110,6 +112,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_service(config)
 
 
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from bot.feeds_cli import run_export, run_import
+
+    if args.action == "export":
+        return run_export(Path(args.config) if args.config else default_config_path(), args.output)
+    # An import writes the rules file: only the one named, or ./config.toml, never the bundled example.
+    path = Path(args.config or "config.toml")
+    if not path.is_file():
+        print(f"quotewatch: no rules file at {path} to add the feeds to (copy config.example.toml to "
+              "config.toml, or pass --config)", file=sys.stderr)
+        return 1
+    return run_import(path, args.file)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quotewatch", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -137,6 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--forms", action="store_true",
                    help="also list the other cases each Cyrillic name, alias and keyword matches")
     p.set_defaults(func=cmd_check_rules)
+
+    p = sub.add_parser("feeds", help="import feeds from an OPML file, or export them as OPML")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("import", help="add the feeds of an OPML file to the rules file")
+    a.add_argument("file", metavar="FILE.opml")
+    a.add_argument("--config", help="rules file to add them to (default ./config.toml)")
+    a.set_defaults(func=cmd_feeds)
+    a = actions.add_parser("export", help="print the rules' feeds as OPML 2.0")
+    a.add_argument("--config", help="rules file (default ./config.toml, else config.example.toml)")
+    a.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    a.set_defaults(func=cmd_feeds)
     return parser
 
 

@@ -3,17 +3,22 @@
     every round (drain_once):
         items = store.due_outbox(now)                       oldest first
         each story is read and rendered once per round (a story to 50 chats is not built 50 times), again
-        only when the rendering is older than RENDER_MAX_AGE (a round that waits on flood limits is long)
-        per chat, in order, chats side by side:
-            wait for the chat's slot (bot.ratelimit)         a chat that would wait long is left for later
+        only when the rendering is older than bot.rendered.RENDER_MAX_AGE (a round that waits on flood limits is long)
+        per chat, in order, chats side by side (the store returns no item behind a chat's earlier one that
+        is waiting to be retried, so a chat's alerts keep their order across retries and restarts):
+            a chat that would wait long for its slot, or where replies to commands wait, is left for later
+            every request goes through the bot's one limiter (bot.limiter: the same FloodScheduler the
+            command replies use), with NO_RETRY: a 429 comes back here and is recorded
             "send"  -> sendMessage                     -> store.mark_sent(item, message id)
             "edit"  -> editMessageText of store.delivery(chat, story)
                        ("not modified" is success; no earlier message, or it is gone: send instead)
         what Telegram answered decides the rest (`_deliver`):
-            429 RetryAfter          -> pause the chat, mark_retry(not_before = now + retry_after)
+            429 RetryAfter          -> the chat is paused, mark_retry(not_before = now + retry_after)
             network error, 5xx      -> mark_retry with exponential backoff (nothing is lost while it is down)
             403 blocked / kicked,
-            400 chat not found      -> store.deactivate_chat + mark_dead
+            400 chat not found      -> store.deactivate_chat + mark_dead, and the chat is marked gone
+                                       (bot.gone): its later items are given up without a request until
+                                       it is reachable again (it writes, the bot is added back, a probe)
             400 group migrated      -> store.migrate_chat, then the same item to the new chat id
             other 400s              -> mark_dead (retrying the same request cannot help), logged loudly
         after the round: a story that gained sources since it was rendered gets an "edit" queued for the
@@ -38,8 +43,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -57,9 +61,11 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.i18n import language
+from bot.gone import GoneChats
+from bot.limiter import NO_RETRY, TelegramLimiter, retry_seconds
 from bot.outcomes import Ledger, Outcome
 from bot.ratelimit import FloodScheduler, Limits
+from bot.rendered import Renderings
 from bot.settings import SEND, Gate, Verdict
 from watchers.model import OutboxItem, Story
 
@@ -76,10 +82,6 @@ BACKOFF_CAP = 600.0
 # (20/min) never holds up the other chats' alerts.
 MAX_SLOT_WAIT = 5.0
 BATCH = 500  # outbox rows read per round
-# A story's rendering is shared by the round's items for at most this long; older, it is read again, so a
-# round stretched by flood-limit waits does not post text that a new source has long made stale (each
-# stale message costs a follow-up edit, and groups only get 20 messages a minute).
-RENDER_MAX_AGE = timedelta(seconds=1)
 POLL_SECONDS = 1.0  # how often an idle sender looks at the outbox
 # 400 answers that mean the chat is gone for good: stop sending there.
 CHAT_GONE = ("chat not found", "have no rights to send", "not enough rights", "chat_write_forbidden",
@@ -132,11 +134,19 @@ class Sender:
         on_chat_gone: Callable[[int | str], None] | None = None,
         admins: Callable[[], Iterable[int]] | None = None,
         gate: Gate | None = None,
+        gone: GoneChats | None = None,
+        on_chat_back: Callable[[int | str], None] | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
         self.render = render
-        self.flood = scheduler or FloodScheduler(limits)
+        # The one limiter: the bot's own when it has one (the Application's bot, so replies and alerts share
+        # the windows), else one of ours around a plain Bot.
+        own = getattr(bot, "rate_limiter", None)
+        self._bot_paced = isinstance(own, TelegramLimiter)
+        self.limiter = own if isinstance(own, TelegramLimiter) else TelegramLimiter(
+            scheduler or FloodScheduler(limits))
+        self.flood = self.limiter.scheduler
         self.clock = clock
         self.poll_seconds = poll_seconds
         self.batch = batch
@@ -145,10 +155,13 @@ class Sender:
         self.admins = admins  # user ids told once when the store stops recording (rules [telegram] admins)
         self.gate = gate  # each chat's settings (silent, paused, quiet hours, digest, language); None: none
         self.ledger = Ledger(store, lambda text: scrub(text, self._token))  # outcomes, kept while refused
-        self._gone: set[int | str] = set()  # chats deactivated in this round
-        # Per round: story id -> (story, rendered text, number of sources rendered), loaded once and shared by
-        # every chat's item of that story; and the chats each story was delivered to (for _follow_up).
-        self._rendered: dict[tuple[str, str], tuple[datetime, asyncio.Future[_Rendered | None]]] = {}
+        # Chats that blocked or removed the bot (shared with BotContext, which clears a mark when the chat
+        # is back); on_chat_back: told when the probe finds the bot back in one.
+        self.gone = gone if gone is not None else GoneChats()
+        self.on_chat_back = on_chat_back
+        # Per round: each story rendered once for every chat's item of it (bot.rendered; through self, so a
+        # test's clock or render set later is the one used); and the chats each story went to (_follow_up).
+        self._rendered = Renderings(store, lambda story: self.render(story), lambda: self.clock())
         self._delivered: dict[str, list[tuple[int | str, int]]] = {}  # story -> (chat, sources shown)
         # Set by run(): once it is set no new request starts; the ones in flight finish and are recorded,
         # so a graceful stop sends nothing twice and loses nothing (the rest stays pending).
@@ -162,9 +175,13 @@ class Sender:
         """Drain until `stop` is set; an error in one round is logged and the next round goes on."""
         self._stop = stop
         last_error = ""
+        await self.limiter.load(self.store)
+        await self.gone.load(self.store)
         while not stop.is_set():
             try:
                 handled = await self.drain_once()
+                await self.limiter.save(self.store)
+                await self.gone.save(self.store)
                 last_error = ""
             except Exception as e:  # a store hiccup must not kill delivery for good
                 error = scrub(repr(e), self._token)
@@ -175,13 +192,14 @@ class Sender:
             if handled == 0:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.poll_seconds)
+        await self.limiter.save(self.store, force=True)
         if self.ledger.kept and await self.ledger.flush() is None:
             log.error("stopping with %d outcome(s) the history database never recorded: those alerts will "
                       "be sent again at the next start", len(self.ledger.kept))
 
     async def drain_once(self) -> int:
         """One round over the due outbox; returns how many items were settled (sent, retried or dead)."""
-        self._gone.clear()  # per round: a chat that subscribes again is reactivated by the store
+        await self._probe_gone()
         self._rendered.clear()
         if self.ledger.kept or self.ledger.trouble:
             written = await self.ledger.flush()
@@ -215,24 +233,6 @@ class Sender:
                 raise result
         return sum(r for r in results if isinstance(r, int)) + released
 
-    async def _story(self, story_id: str, lang: str = "en") -> _Rendered | None:
-        """The story and its rendering (in `lang`), loaded once per round however many chats it goes to."""
-        now = self.clock()
-        cached = self._rendered.get((story_id, lang))
-        if cached is None or (cached[1].done() and now - cached[0] > RENDER_MAX_AGE):
-            cached = (now, asyncio.ensure_future(self._load(story_id, lang)))
-            self._rendered[story_id, lang] = cached
-        pending = cached[1]
-        # shield: one chat's cancellation must not cancel the load the other chats are waiting on
-        return await asyncio.shield(pending)
-
-    async def _load(self, story_id: str, lang: str) -> _Rendered | None:
-        story = await self.store.get_story(story_id)
-        if story is None:
-            return None
-        with language(lang):
-            return _Rendered(story, self.render(story), len(story.sources))
-
     async def _follow_up(self) -> None:
         """Queue an edit where a story gained sources after it was rendered for this round's messages."""
         for story_id, shown in self._delivered.items():
@@ -253,8 +253,9 @@ class Sender:
                 break  # shutting down: the rest stays pending for the next start
             if self.ledger.trouble is not None:
                 break  # the store does not record: what went out now could go out again
-            if chat_id in self._gone:  # the chat went away earlier in this queue: no more requests
-                await self._record(Outcome(item, "dead", error="chat deactivated"))
+            if chat_id in self.gone:  # blocked or removed the bot: no request until it is reachable again
+                reason = self.gone.reasons.get(chat_id, "")
+                await self._record(Outcome(item, "dead", error=f"chat deactivated: {reason}"))
                 self.stats.dead += 1
                 settled += 1
                 continue
@@ -266,21 +267,18 @@ class Sender:
                     await self.store.mark_sent(item.id, None)
                 settled += 1
                 continue
-            if self.flood.chat_wait(chat_id) > MAX_SLOT_WAIT:
-                break  # the rest of this chat waits for a later round, in order
-            async with self.flood.slot(chat_id):
-                if self._stop is not None and self._stop.is_set():
-                    break  # stopped while waiting for the slot
-                ok = await self._deliver(item, verdict=verdict)
+            if self.flood.chat_wait(chat_id) > MAX_SLOT_WAIT or self.flood.waiting(chat_id):
+                break  # the rest of this chat waits for a later round, in order; replies go first
+            ok = await self._deliver(item, verdict=verdict)
             settled += 1
-            if not ok and chat_id not in self._gone:
+            if not ok and chat_id not in self.gone:
                 break  # retry later: do not hammer a chat (or a Telegram) that just failed
         return settled
 
     async def _deliver(self, item: OutboxItem, chat_id: int | str | None = None, verdict: Verdict = SEND) -> bool:
         """Send or edit one item; record the outcome in the store. True if delivered."""
         chat = item.chat_id if chat_id is None else chat_id
-        rendered = await self._story(item.story_id, verdict.lang)
+        rendered = await self._rendered.get(item.story_id, verdict.lang)
         if rendered is None:
             await self._record(Outcome(item, "dead", error="story no longer in the store"))
             self.stats.dead += 1
@@ -291,14 +289,15 @@ class Sender:
             message_id = await self._edit(chat, item, text) if item.action == "edit" else None
             if message_id is None:
                 silent: dict[str, Any] = {"disable_notification": True} if verdict.silent else {}
-                message = await self.bot.send_message(chat, text, **_OPTIONS, **silent)
+                message = await self._call("sendMessage", chat, self.bot.send_message, chat, text, **_OPTIONS,
+                                           **silent)
                 message_id = message.message_id
                 self.stats.sent += 1
             else:
                 self.stats.edited += 1
         except RetryAfter as e:
-            seconds = _retry_after(e)
-            self.flood.pause(chat, seconds)
+            seconds = retry_seconds(e)
+            self.flood.pause(chat, seconds)  # the limiter did too; a plain Bot's 429 has no limiter
             self.stats.rate_limited += 1
             await self._retry(item, f"rate limited by Telegram for {seconds:.0f} s", seconds)
             log.warning("telegram rate limit: chat=%s retry_after=%.0f", chat, seconds)
@@ -312,8 +311,7 @@ class Sender:
             await self.store.migrate_chat(chat, new_chat)
             self.flood.forget(chat)
             self.stats.migrated += 1
-            async with self.flood.slot(new_chat):
-                return await self._deliver(item, new_chat, verdict)
+            return await self._deliver(item, new_chat, verdict)
         except Forbidden as e:
             return await self._chat_gone(item, chat, e)
         except BadRequest as e:
@@ -345,7 +343,8 @@ class Sender:
         if message_id is None:
             return None
         try:
-            await self.bot.edit_message_text(text, chat_id=chat, message_id=message_id, **_OPTIONS)
+            await self._call("editMessageText", chat, self.bot.edit_message_text, text, chat_id=chat,
+                             message_id=message_id, **_OPTIONS)
         except BadRequest as e:
             message = e.message.lower()
             if "message is not modified" in message:
@@ -355,13 +354,31 @@ class Sender:
             raise
         return message_id
 
+    async def _probe_gone(self) -> None:
+        """Ask about the gone groups and channels whose probe is due; one the bot is back in resumes."""
+        for chat in self.gone.due_probes():
+            if self._stop is not None and self._stop.is_set() or not await self.gone.probe(self.bot, chat):
+                continue
+            self.gone.back(chat)
+            resumed = await self.store.reactivate_chat(chat)
+            if self.on_chat_back is not None:
+                self.on_chat_back(chat)
+            log.info("chat reachable again: chat=%s subscriptions=%d", chat, resumed)
+
+    async def _call(self, endpoint: str, chat: int | str, method: Callable[..., Awaitable[Any]], *args: Any,
+                    **kwargs: Any) -> Any:
+        """One Bot API request through the one limiter: the bot's (rate_limit_args), or ours around a plain Bot."""
+        if self._bot_paced:
+            return await method(*args, rate_limit_args=NO_RETRY, **kwargs)
+        return await self.limiter.paced(chat, endpoint, lambda: method(*args, **kwargs), retry=False)
+
     async def _chat_gone(self, item: OutboxItem, chat: int | str, e: TelegramError) -> bool:
         reason = scrub(e.message, self._token)
         await self.store.deactivate_chat(chat, reason)
         if self.on_chat_gone is not None:
             self.on_chat_gone(chat)
         await self._record(Outcome(item, "dead", error=reason))
-        self._gone.add(chat)
+        self.gone.mark(chat, reason)
         self.flood.forget(chat)
         self.stats.deactivated += 1
         self.stats.dead += 1
@@ -394,17 +411,9 @@ class Sender:
                 "Free disk space or fix the database's permissions.")
         for admin in list(self.admins() if self.admins is not None else ()):
             try:
-                async with self.flood.slot(admin):
-                    await self.bot.send_message(admin, text[:4000])
+                await self._call("sendMessage", admin, self.bot.send_message, admin, text[:4000])
             except TelegramError as e:  # an admin who never started the bot: the log line stands
                 log.warning("could not tell admin %s about the database: %s", admin, scrub(str(e), self._token))
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    story: Story
-    text: str
-    sources: int  # how many sources the text shows; more in the store later means an edit is due
 
 
 _OPTIONS: dict[str, Any] = {
@@ -413,8 +422,4 @@ _OPTIONS: dict[str, Any] = {
 }
 
 
-def _retry_after(e: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22 warns that the attribute will become a timedelta
-        warnings.simplefilter("ignore")
-        value = e.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+

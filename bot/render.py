@@ -8,7 +8,8 @@ Layout (HTML):
     🗣 <b>Speaker</b> · <b>topic, topic</b>
     <blockquote>“direct quote”</blockquote>
     <blockquote>“partial quote” <i>(partial quote)</i></blockquote>
-    <blockquote><i>paraphrase:</i> indirect speech</blockquote>
+    <blockquote><i>paraphrase:</i> indirect speech</blockquote>      a whole clause with its subject
+                                                          (keyquotes.paraphrase_clause), or left out
     📰 <a href="…">Outlet</a> 14:05 UTC — title          one line per source, up to FULL_SOURCES of them;
     📰 Also <a>Outlet B</a>, <a>Outlet C</a> and 26 more outlets     beyond that, the first source's
                                                           line and the other outlets on one line
@@ -31,6 +32,7 @@ from urllib.parse import urlsplit
 from bot.i18n import N_, _, ngettext
 from watchers.feeds.redact import redact_url, strip_format
 from watchers.model import Source, Statement, Story
+from watchers.statements.keyquotes import paraphrase_clause
 
 TELEGRAM_MAX_TEXT = 4096  # characters after entity parsing (UTF-16 code units, which is what Telegram counts)
 MAX_QUOTES = 3  # the story carries 1-3 key quotes, best first
@@ -153,16 +155,25 @@ class _Content:
 def _content(story: Story, now: datetime | None) -> _Content:
     speaker = clean(story.speaker, MAX_NAME) or clean(story.speaker_id, MAX_NAME) or _("Unknown speaker")
     topics = clean(", ".join(story.topics), MAX_NAME)
-    quotes = tuple(_quote(q, speaker) for q in story.quotes[:MAX_QUOTES] if clean(q.text, MAX_QUOTE))
+    shown = (_quote(q, speaker) for q in story.quotes[:MAX_QUOTES] if clean(q.text, MAX_QUOTE))
+    quotes = tuple(q for q in shown if q is not None)
     sources = tuple(_link(s, now) for s in sorted(story.sources, key=lambda s: s.published))
     return _Content(speaker, topics, quotes, sources)
 
 
-def _quote(q: Statement, story_speaker: str) -> _Quote:
+def _quote(q: Statement, story_speaker: str) -> _Quote | None:
+    """The quote as shown; None for a paraphrase that cannot be a whole clause with its subject."""
     other = clean(q.speaker, MAX_NAME) if q.speaker else None
     # A quote cut before its attribution ends in the writer's comma ("... on Tuesday," she said):
     # shown on its own, the comma is noise.
     text = clean(q.text, MAX_QUOTE).rstrip(",;: ")
+    if q.kind == "indirect":
+        clause = paraphrase_clause(Statement(text, q.start, q.end, q.kind, q.speaker, q.speaker_id, cue=q.cue),
+                                   other or story_speaker)
+        if clause is None:
+            return None
+        if clause != text:  # the speaker is the clause's subject now: no "— name" after it
+            return _Quote(clean(clause, MAX_QUOTE), q.kind, None)
     return _Quote(text, q.kind, other if other and other != story_speaker else None)
 
 

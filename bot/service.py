@@ -233,7 +233,13 @@ async def _serve_bot(
         rules_path=config,
         on_rules_changed=reload_now,
         started=time.time(),
+        limits=tuning.limits,
     )
+    from bot.limiter import TelegramLimiter
+
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, TelegramLimiter):  # the last run's pacing, before any request goes out
+        await limiter.load(store)
     webhook: WebhookServer | None = None
     try:
         try:
@@ -309,7 +315,8 @@ async def _run(
             gate = DigestGate(store, application.bot_data[SETTINGS_KEY], on_chat_gone=bot_context.chat_gone)
             sender = Sender(application.bot, store, render_alert, limits=tuning.limits,
                             poll_seconds=tuning.sender_poll_seconds, on_chat_gone=bot_context.chat_gone,
-                            admins=lambda: live.rules.settings.telegram.admins, gate=gate)
+                            admins=lambda: live.rules.settings.telegram.admins, gone=bot_context.gone,
+                            on_chat_back=bot_context.chat_back, gate=gate)
             sender_task = asyncio.create_task(sender.run(stop), name="outbox sender")
         scheduler.start()
         scheduler.sync(rules.feeds)

@@ -193,6 +193,38 @@ def remove_watch(path: Path | str, id: str) -> Rules:
     return _edit(path, change)
 
 
+def add_to_watch(path: Path | str, id: str, speakers: Sequence[str], topics: Sequence[str] = ()) -> Rules:
+    """Put speakers (and topics) into an existing watch (what /watch does for a known id: undoes /untrack)."""
+
+    def change(doc: TOMLDocument, rules: Rules, fail: _Fail) -> None:
+        index = _require(rules.watches, id, "watch", fail)
+        watch, table = rules.watches[index], _tables(doc, "watches")[index]
+        added = [("speakers", s) for s in speakers if s not in watch.speakers]
+        added += [("topics", t) for t in topics if t not in watch.topics]
+        if not added:
+            fail(("watches", index), f"watch '{id}' has those speakers and topics already")
+        for key, value in dict.fromkeys(added):
+            _add_value(table, key, value)
+
+    return _edit(path, change)
+
+
+def remove_from_watch(path: Path | str, id: str, speakers: Sequence[str]) -> Rules:
+    """Take speakers out of a watch; refused if none would be left (that is removing the watch)."""
+
+    def change(doc: TOMLDocument, rules: Rules, fail: _Fail) -> None:
+        index = _require(rules.watches, id, "watch", fail)
+        watch = rules.watches[index]
+        missing = [s for s in speakers if s not in watch.speakers]
+        if missing:
+            fail(("watches", index, "speakers"), f"speaker '{missing[0]}' is not in watch '{id}'")
+        if set(watch.speakers) <= set(speakers):
+            fail(("watches", index, "speakers"), f"watch '{id}' would have no speakers left — remove the watch")
+        _remove_values(_tables(doc, "watches")[index]["speakers"], list(speakers))
+
+    return _edit(path, change)
+
+
 def set_mute(path: Path | str, target_id: str, until: float | None) -> Rules:
     """Mute a watch (by its id) or every watch of a speaker (by speaker id) until unix time `until`.
 

@@ -307,6 +307,7 @@ class FloodLimits:
     private_per_second: float = 1.0  # "avoid sending more than one message per second" in one chat
     private_burst: int = 3  # short bursts go through; sustained rate above 1/s does not
     group_per_minute: int = 20  # "not able to send more than 20 messages per minute" to one group
+    group_window: float = 60.0  # the "minute" of group_per_minute (tests scale it down)
 
 
 class FloodControl:
@@ -323,7 +324,7 @@ class FloodControl:
         wait = _window_wait(self.overall, self.limits.overall_per_second, 1.0, now)
         if group:
             window = self.groups.setdefault(chat_id, deque())
-            wait = max(wait, _window_wait(window, self.limits.group_per_minute, 60.0, now))
+            wait = max(wait, _window_wait(window, self.limits.group_per_minute, self.limits.group_window, now))
         else:
             tokens, at = self.buckets.get(chat_id, (float(self.limits.private_burst), now))
             tokens = min(float(self.limits.private_burst), tokens + (now - at) * self.limits.private_per_second)

@@ -140,7 +140,9 @@ async def h(rules_path: Path, store: Store) -> AsyncIterator[Harness]:
     astore = AsyncStore(store)
     holder = RulesHolder(rules_path)
     async with FakeTelegram(max_poll_timeout=0.2) as fake:
-        app = build_application(TOKEN, fake.url, astore, holder, rules_path, holder.reload_now, started=0.0)
+        # Not about flood limits: unpaced (tests/test_pacing.py is; the default is Telegram's limits).
+        app = build_application(TOKEN, fake.url, astore, holder, rules_path, holder.reload_now, started=0.0,
+                                limits=Limits.unlimited())
         await app.initialize()
         await app.start()
         assert app.updater is not None
@@ -189,7 +191,7 @@ def test_every_command_is_registered_once_with_a_description() -> None:
     assert all(c.handler.__name__ == f"cmd_{c.name}" for c in COMMANDS)
     assert all(c.description and c.description != c.name for c in COMMANDS)
     assert {c.name for c in COMMANDS if c.admin} == {
-        "status", "reload", "track", "untrack", "alias", "watch", "unwatch", "mute"
+        "status", "reload", "track", "untrack", "alias", "watch", "unwatch", "mute", "addfeed", "removefeed"
     }
 
 

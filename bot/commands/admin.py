@@ -2,7 +2,14 @@
 
 An edit changes the rules file in place through rules.edit (comments and layout kept), off the event
 loop; `on_rules_changed` then makes the service reload it, so it applies at once. A refused edit leaves
-the file as it was and tells the admin why. Only admins get here (`guarded(..., admin=True)`).
+the file as it was and tells the admin why. Only admins get here (`guarded(..., admin=True)`; the
+confirmation buttons check again in `on_admin_button`).
+
+Every change says what it changes and how to undo it, and is logged with who made it (user id and name):
+    /untrack id          lists the watches and chats it affects and asks first (buttons "untrack:<id>" /
+                         "cancel:"), then replies with the commands that put the speaker back
+    /watch id spk [top]  a new watch, or more speakers (and topics) in an existing one (undoes /untrack)
+    /unwatch id [spk]    the whole watch, or only those speakers out of it
 """
 
 from __future__ import annotations
@@ -14,12 +21,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 
+from bot.commands.access import RULES_ADMIN_ONLY, is_admin
 from bot.commands.base import MAX_ARGS, Context, UserError, ctx, e, reply, words
 from rules import edit as rules_edit
 from rules.duration import format_duration, parse_duration
 from rules.load import RulesError
+from rules.model import Rules
 
 log = logging.getLogger("quotewatch.commands")
 
@@ -29,28 +39,65 @@ TWO_OR_MORE = range(2, MAX_ARGS + 1)  # words() allows at most MAX_ARGS
 MAX_MUTE = 366 * 86400
 
 
-async def apply_edit(update: Update, context: Context, change: Callable[[Path], object], done: str) -> None:
-    """Run `change(rules_path)` (a rules.edit function) off the event loop, then reload.
+def who(update: Update) -> str:
+    """The person behind an update, for the log: "user 1000 (Dana Lind @dana)"; an anonymous admin as its chat."""
+    user, message = update.effective_user, update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return f"chat {message.sender_chat.id} ({message.sender_chat.title or message.sender_chat.username or ''})"
+    if user is None:
+        return "unknown"
+    handle = f" @{user.username}" if user.username else ""
+    return f"user {user.id} ({user.full_name}{handle})"
 
-    Refusals (RulesError: an unknown id, a file the bot cannot edit) are shown with their reasons; the
-    file is left as it was."""
+
+def command_text(update: Update) -> str:
+    message = update.effective_message
+    return (message.text or "")[:200] if message is not None else ""
+
+
+async def run_edit(update: Update, context: Context, change: Callable[[Path], object], done: str,
+                   what: str | None = None) -> str:
+    """Run `change(rules_path)` (a rules.edit function) off the event loop, then reload; the answer.
+
+    Refusals (RulesError: an unknown id, a file the bot cannot edit) are answered with their reasons; the
+    file is left as it was. Each change, and each refusal, is logged with who asked (`what`: the command)."""
     qw = ctx(context)
+    what = what if what is not None else command_text(update)
     try:
         await asyncio.to_thread(change, qw.rules_path)
     except RulesError as err:
-        problems = [e(p.message) for p in err.problems[:3]]
-        await reply(update, "Not changed: " + "; ".join(problems or [e(str(err))]))
-        return
+        problems = [p.message for p in err.problems[:3]] or [str(err)]
+        log.info("rules edit refused: %s by %s: %s", what, who(update), "; ".join(problems))
+        return "Not changed: " + "; ".join(e(p) for p in problems)
     except (OSError, ValueError) as err:
-        await reply(update, f"Not changed: {e(err)}")
-        return
+        log.info("rules edit refused: %s by %s: %s", what, who(update), err)
+        return f"Not changed: {e(err)}"
+    log.warning("rules changed: %s by %s", what, who(update))
     try:
         await qw.on_rules_changed()
     except Exception as err:  # the file changed, but the reload failed: the admin must know
         log.exception("reload after an edit failed")
-        await reply(update, f"{done}, but reloading failed: {e(err)}")
-        return
-    await reply(update, done)
+        return f"{done}, but reloading failed: {e(err)}"
+    return done
+
+
+async def apply_edit(update: Update, context: Context, change: Callable[[Path], object], done: str) -> None:
+    """`run_edit`, answered in the chat."""
+    await reply(update, await run_edit(update, context, change, done))
+
+
+def quoted(word: str) -> str:
+    return f'"{word}"' if any(c.isspace() for c in word) else word
+
+
+def track_again(rules: Rules, speaker_id: str) -> str:
+    """The commands that put a speaker back as it is now: /track with its name and aliases, /watch for its watches."""
+    speaker = rules.speaker(speaker_id)
+    if speaker is None:
+        return ""
+    lines = [" ".join(["/track", speaker_id, f'"{speaker.name}"', *(quoted(a) for a in speaker.aliases)])]
+    lines += [f"/watch {w.id} {speaker_id}" for w in rules.watches if speaker_id in w.speakers]
+    return "\n".join(f"<code>{e(line)}</code>" for line in lines)
 
 
 def admin_args(update: Update, counts: range, usage: str) -> list[str]:
@@ -93,11 +140,54 @@ async def cmd_track(update: Update, context: Context) -> None:
 
 
 async def cmd_untrack(update: Update, context: Context) -> None:
-    """Stop tracking a speaker."""
+    """Stop tracking a speaker (asks first when watches follow them)."""
     [speaker_id] = admin_args(update, range(1, 2), "Write /untrack <id>, e.g. /untrack kovalenko.")
     speaker_id = check_id(speaker_id)
-    await apply_edit(update, context, lambda path: rules_edit.remove_speaker(path, speaker_id),
-                     f"No longer tracking <code>{e(speaker_id)}</code>.")
+    qw = ctx(context)
+    rules = qw.rules()
+    watches = [w for w in rules.watches if speaker_id in w.speakers]
+    speaker = rules.speaker(speaker_id)
+    if speaker is None or not watches or any(w.speakers == (speaker_id,) for w in watches):
+        # Nothing follows them (nothing to confirm), or the edit will be refused with the reason.
+        await apply_edit(update, context, lambda path: rules_edit.remove_speaker(path, speaker_id),
+                         untracked(rules, speaker_id))
+        return
+    lines = [f"Untrack {e(speaker.name)} (<code>{e(speaker_id)}</code>)? Their statements stop alerting in:"]
+    for w in watches:
+        chats = list(dict.fromkeys([*w.chats, *await qw.store.subscribers(w.id)]))
+        shown = ", ".join(f"<code>{e(c)}</code>" for c in chats[:10]) + (f" and {len(chats) - 10} more"
+                                                                         if len(chats) > 10 else "")
+        lines.append(f"• watch <code>{e(w.id)}</code>: {len(chats)} chat(s){': ' + shown if chats else ''}")
+    buttons = InlineKeyboardMarkup([[
+        InlineKeyboardButton(f"Untrack {speaker_id}", callback_data=f"untrack:{speaker_id}"),
+        InlineKeyboardButton("Cancel", callback_data="cancel:untrack"),
+    ]])
+    await reply(update, "\n".join(lines), buttons)
+
+
+def untracked(rules: Rules, speaker_id: str) -> str:
+    undo = track_again(rules, speaker_id)
+    return f"No longer tracking <code>{e(speaker_id)}</code>." + (f" To undo:\n{undo}" if undo else "")
+
+
+async def on_admin_button(update: Update, context: Context) -> None:
+    """A tap on an admin confirmation button ("untrack:<id>", "cancel:...")."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return
+    if not is_admin(update, context):
+        await query.answer(RULES_ADMIN_ONLY, show_alert=True)
+        return
+    action, _, target = query.data.partition(":")
+    if action == "untrack":
+        rules = ctx(context).rules()
+        text = await run_edit(update, context, lambda path: rules_edit.remove_speaker(path, target),
+                              untracked(rules, target), what=f"/untrack {target} (confirmed)")
+    else:
+        text = "Cancelled: nothing changed."
+        log.info("admin change cancelled: %s by %s", target, who(update))
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
 
 
 async def cmd_alias(update: Update, context: Context) -> None:
@@ -110,7 +200,7 @@ async def cmd_alias(update: Update, context: Context) -> None:
 
 
 async def cmd_watch(update: Update, context: Context) -> None:
-    """Add a watch chats can subscribe to."""
+    """Add a watch chats can subscribe to, or speakers to a watch."""
     args = admin_args(update, range(2, 4), "Write /watch <id> <speaker,...> [topic,...], e.g. /watch grain-desk "
                                            "kovalenko,tamm grain (no topics: anything they say).")
     watch_id = check_id(args[0], "watch id")
@@ -118,16 +208,37 @@ async def cmd_watch(update: Update, context: Context) -> None:
     topics = [check_id(x, "topic id") for x in args[2].split(",") if x] if len(args) == 3 else []
     if not speakers:
         raise UserError("Name at least one speaker id, e.g. /watch grain-desk kovalenko grain.")
+    if any(w.id == watch_id for w in ctx(context).rules().watches):
+        named = ", ".join(f"<code>{e(x)}</code>" for x in [*speakers, *topics])
+        await apply_edit(update, context, lambda path: rules_edit.add_to_watch(path, watch_id, speakers, topics),
+                         f"Watch <code>{e(watch_id)}</code> now has {named} too; /unwatch {e(watch_id)} "
+                         f"{e(','.join(speakers))} takes them out again.")
+        return
     await apply_edit(update, context, lambda path: rules_edit.add_watch(path, watch_id, speakers, topics),
                      f"Watch <code>{e(watch_id)}</code> added; /subscribe {e(watch_id)} to get its alerts.")
 
 
 async def cmd_unwatch(update: Update, context: Context) -> None:
-    """Remove a watch."""
-    [watch_id] = admin_args(update, range(1, 2), "Write /unwatch <id>, e.g. /unwatch grain-desk.")
-    watch_id = check_id(watch_id, "watch id")
-    await apply_edit(update, context, lambda path: rules_edit.remove_watch(path, watch_id),
-                     f"Watch <code>{e(watch_id)}</code> removed.")
+    """Remove a watch, or speakers from it."""
+    args = admin_args(update, range(1, 3), "Write /unwatch <id> [speaker,...], e.g. /unwatch grain-desk (the "
+                                           "whole watch) or /unwatch grain-desk tamm (only that speaker).")
+    watch_id = check_id(args[0], "watch id")
+    if len(args) == 2:
+        speakers = [check_id(x) for x in args[1].split(",") if x]
+        names = e(",".join(speakers))
+        await apply_edit(update, context, lambda path: rules_edit.remove_from_watch(path, watch_id, speakers),
+                         f"Took {names} out of watch <code>{e(watch_id)}</code>; /watch {e(watch_id)} {names} "
+                         "puts them back.")
+        return
+    qw = ctx(context)
+    watch = next((w for w in qw.rules().watches if w.id == watch_id), None)
+    done = f"Watch <code>{e(watch_id)}</code> removed."
+    if watch is not None:
+        subscribers = len(await qw.store.subscribers(watch_id))
+        undo = " ".join(["/watch", watch.id, ",".join(watch.speakers), *([",".join(watch.topics)] if watch.topics else [])])
+        done += (f" {subscribers} subscribed chat(s) and {len(watch.chats)} chat(s) of the rules no longer get its "
+                 f"alerts. To undo: <code>{e(undo)}</code> (then /subscribe {e(watch.id)} in those chats).")
+    await apply_edit(update, context, lambda path: rules_edit.remove_watch(path, watch_id), done)
 
 
 async def cmd_mute(update: Update, context: Context) -> None:

@@ -22,6 +22,7 @@ from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.gone import GoneChats
 from bot.i18n import _
 from bot.render import TELEGRAM_MAX_TEXT, visible_length
 from rules.model import Rules
@@ -58,6 +59,8 @@ class BotContext:
     # Chats named in the rules that blocked or removed the bot, already reported to the admins: reported
     # once, until the chat is reachable again (it writes to the bot, or is subscribed anew).
     reported_gone: set[int | str] = field(default_factory=set)
+    # Chats the Sender gave up on (bot/gone.py), shared with it: a chat that is back is tried again.
+    gone: GoneChats = field(default_factory=GoneChats)
 
     def chat_gone(self, chat_id: int | str) -> None:
         """The Sender deactivated this chat: its next update must reactivate it. A chat the rules name
@@ -77,8 +80,10 @@ class BotContext:
             )
 
     def chat_back(self, chat_id: int | str) -> None:
-        """The chat is reachable again (it wrote to the bot, or was subscribed): report it again next time."""
+        """The chat is reachable again (it wrote to the bot, or was subscribed): alerts are tried again, and
+        a later loss is reported again."""
         self.reported_gone.discard(chat_id)
+        self.gone.back(chat_id)
 
 
 def rules_chats(rules: Rules) -> set[int | str]:

@@ -13,6 +13,7 @@ from telegram import Update
 from bot.commands.access import is_admin
 from bot.commands.admin import cmd_alias, cmd_mute, cmd_reload, cmd_track, cmd_untrack, cmd_unwatch, cmd_watch
 from bot.commands.base import Context, Handler, ctx, e, fit, reply
+from bot.commands.feeds import cmd_addfeed, cmd_removefeed
 from bot.commands.queries import cmd_quotes, cmd_search
 from bot.commands.settings import cmd_digest, cmd_lang, cmd_pause, cmd_quiet, cmd_resume, cmd_settings
 from bot.commands.status import cmd_status
@@ -96,6 +97,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("untrack", "/untrack <id>", cmd_untrack, admin=True),
     Command("alias", "/alias <id> <alias>", cmd_alias, admin=True),
     Command("watch", "/watch <id> <speaker,...> [topic,...]", cmd_watch, admin=True),
-    Command("unwatch", "/unwatch <id>", cmd_unwatch, admin=True),
+    Command("unwatch", "/unwatch <id> [speaker,...]", cmd_unwatch, admin=True),
     Command("mute", "/mute <speaker|watch> <duration | off>", cmd_mute, admin=True),
+    Command("addfeed", "/addfeed <url> [name]", cmd_addfeed, admin=True),
+    Command("removefeed", "/removefeed <id>", cmd_removefeed, admin=True),
 )

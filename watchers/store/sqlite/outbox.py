@@ -42,16 +42,20 @@ class OutboxQueries(Connection):
             return cur.lastrowid
 
     def due_outbox(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
-        """Pending items whose not_before has passed, oldest first."""
+        """Pending items whose not_before has passed, oldest first; none behind an earlier pending item of
+        its chat that still waits to be retried (a 429 on one alert must not let the next ones overtake it)."""
         return [
             OutboxItem(
                 id=r[0], chat_id=chat_out(r[1]), story_id=r[2], action=cast(Literal["send", "edit"], r[3]),
                 attempts=r[4], not_before=dt(r[5]),
             )
             for r in self._all(
-                """SELECT id, chat_id, story_id, action, attempts, not_before FROM outbox
-                   WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?""",
-                (ts_req(now), limit),
+                """SELECT id, chat_id, story_id, action, attempts, not_before FROM outbox o
+                   WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?)
+                     AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.status = 'pending'
+                                       AND e.id < o.id AND e.not_before > ?)
+                   ORDER BY id LIMIT ?""",
+                (ts_req(now), ts_req(now), limit),
             )
         ]
 

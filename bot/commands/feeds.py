@@ -1,0 +1,99 @@
+"""The admins' feed commands: /addfeed URL [name] and /removefeed id.
+
+/addfeed fetches the URL once through the service's own fetcher (watchers.feeds.fetch: limits, redirects,
+SSRF guard) and reads it with the normal parser, so a feed that is added is one the service can poll: a
+private address, a page that is not a feed, a 404 are refused with the fetcher's own message. The answer
+shows the outlet name and the latest three items found; the rules file gets a [[feeds]] table
+(rules.feed_edits, comments kept) and the reload starts polling it. Both commands answer with the
+command that undoes them, and are logged with who made them (admin.run_edit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from bot.commands.admin import admin_args, apply_edit, check_id
+from bot.commands.base import MAX_ARGS, Context, UserError, ctx, e
+from bot.render import when
+from rules.duration import format_duration
+from rules.feed_edits import NewFeed, add_feeds, feed_id, remove_feed
+from rules.model import Feed
+from watchers.feeds.errors import FetchError
+from watchers.feeds.fetch import Fetcher
+from watchers.feeds.parse import ParsedFeed, parse_feed
+from watchers.feeds.redact import redact_url, safe_for_display
+
+# bot_data key of a callable that makes the Fetcher /addfeed uses (tests route their loopback server
+# through it; the default is the service's fetcher with its default limits and the SSRF guard).
+FETCHER_KEY = "quotewatch.fetcher"
+SHOWN_ITEMS = 3
+
+
+async def fetch_once(context: Context, feed: Feed) -> ParsedFeed:
+    """The feed fetched and parsed as a poll would (FetchError with the reason otherwise)."""
+    make: Callable[[], Any] = context.bot_data.get(FETCHER_KEY, Fetcher)
+    async with make() as fetcher:
+        result = await fetcher.fetch_feed(feed)
+    now = datetime.now(UTC)
+    return await asyncio.to_thread(parse_feed, result.content or b"", result.headers, feed, now, base_url=result.url)
+
+
+def latest(parsed: ParsedFeed, count: int = SHOWN_ITEMS) -> list[str]:
+    """The newest `count` items as reply lines (the undated ones after, in feed order)."""
+    now = datetime.now(UTC)
+    dated = sorted((a for a in parsed.articles if a.published), key=lambda a: a.published or now, reverse=True)
+    undated = [a for a in parsed.articles if not a.published]
+    lines = []
+    for article in (dated + undated)[:count]:
+        title = safe_for_display(article.title or article.url)[:120]
+        date = f" ({when(article.published, now)})" if article.published else ""
+        lines.append(f"• {e(title)}{date}")
+    return lines
+
+
+async def cmd_addfeed(update: Update, context: Context) -> None:
+    """Add a feed (fetched once to check it); polled from then on."""
+    args = admin_args(update, range(1, MAX_ARGS + 1), "Write /addfeed <url> [name], e.g. /addfeed "
+                                            "https://ledger.example/rss The Harbour Ledger.")
+    url, name = args[0], " ".join(args[1:]).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError("Give the feed's full address, starting with https:// or http://.")
+    rules = ctx(context).rules()
+    same = next((f for f in rules.feeds if f.url == url), None)
+    if same is not None:
+        raise UserError(f"That is feed {same.id} already.")
+    host = parts.hostname.removeprefix("www.")
+    try:
+        parsed = await fetch_once(context, Feed(id="new-feed", url=url, name=name or host))
+    except FetchError as err:
+        raise UserError(f"Not added: {redact_url(str(err))}") from None
+    outlet = " ".join((name or safe_for_display(parsed.title or "") or host).split())[:100]
+    ident = feed_id(outlet, [f.id for f in rules.feeds])
+    items = latest(parsed) or ["(no items in it yet)"]
+    done = "\n".join([
+        f"Added feed <code>{e(ident)}</code>: <b>{e(outlet)}</b>, {e(redact_url(url))}",
+        f"Latest of {len(parsed.articles)} item(s):", *items,
+        f"Polled every {e(format_duration(rules.settings.default_interval))} from now on; "
+        f"/removefeed {e(ident)} takes it out again.",
+    ])
+    await apply_edit(update, context, lambda path: add_feeds(path, [NewFeed(ident, url, outlet)]), done)
+
+
+async def cmd_removefeed(update: Update, context: Context) -> None:
+    """Remove a feed."""
+    [ident] = admin_args(update, range(1, 2), "Write /removefeed <id>, e.g. /removefeed ledger (/status feeds "
+                                              "lists them).")
+    ident = check_id(ident, "feed id")
+    feed = ctx(context).rules().feed(ident)
+    done = f"Feed <code>{e(ident)}</code> removed."
+    if feed is not None:
+        done += f" To undo: <code>/addfeed {e(redact_url(feed.url))} {e(feed.name)}</code>"
+    await apply_edit(update, context, lambda path: remove_feed(path, ident), done)
+
