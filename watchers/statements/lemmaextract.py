@@ -62,7 +62,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
         block: list[Attributed] = []
         for slo, shi in _sentences(g, text, lo, hi, inside):
             qs = [q for q in inside if slo <= q.open < shi]
-            ws = [w for w in g.words(text, slo, shi) if not _in_quote(w, qs)]
+            ws = _outside(g, text, slo, shi, qs)
             ntoks += len(ws)
             for m in names_in(g, text, ws):
                 people.person(m, m.start)
@@ -150,8 +150,14 @@ def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
     return last if hint not in ("m", "f") or last.gender in ("", hint) else None
 
 
-def _in_quote(w: Word, qs: list[Quote]) -> bool:
-    return any(q.open <= w.start < q.close for q in qs)
+def _outside(g: ModuleType, text: str, lo: int, hi: int, qs: list[Quote]) -> list[Word]:
+    """The words of text[lo:hi] outside its quotes (a quote's words are never cue or speaker)."""
+    out: list[Word] = []
+    for q in qs:
+        out.extend(g.words(text, lo, q.open))
+        lo = max(lo, q.close)
+    out.extend(g.words(text, lo, hi))
+    return out
 
 
 def _attributed(f: Found, ent: Entity | None) -> Attributed:

@@ -67,7 +67,7 @@ def reported(
     end = trim_end(text, lo, hi)
     # "По словам X, …", also after a connective and its comma: "Так, по словам X, …", "При этом, по его словам, …"
     for j in range(min(MAX_CONNECTIVE_WORDS + 1, len(words))):
-        if j and "," not in text[words[j - 1].end : words[j].start]:
+        if lows[j] != "по" or (j and "," not in text[words[j - 1].end : words[j].start]):
             continue
         found = _source_opener(g, text, hi, words, j, end, quotes, done)
         if found is not None:
