@@ -24,7 +24,7 @@ from types import ModuleType
 from watchers.statements.boilerplate import is_headline
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmacues import NOMN, Found
+from watchers.statements.lemmacues import GENT, NOMN, Found
 from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaspeakers import People, names_in, phrase
 from watchers.statements.quotemarks import Quote
@@ -64,8 +64,8 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             qs = [q for q in inside if slo <= q.open < shi]
             ws = _outside(g, text, slo, shi, qs)
             ntoks += len(ws)
-            for m in names_in(g, text, ws):
-                people.person(m, m.start)
+            for m, subject in names_in(g, text, ws):
+                people.person(m, m.start, subject)
             taken = False
             main: Entity | None = None
             for f in sorted(find(g, text, slo, shi, ws, qs), key=lambda f: f.follows):
@@ -97,12 +97,20 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             a.entity, a.resolved = first, first is not None
         out.extend(a for a in lone if a.entity is not None)
         last = _context(block, last)
+        if not block and text[hi - 1] == ":":  # "В его обращении говорится:" over the quote below it
+            last = _introducer(g, text, people, lo, hi) or last
         lone = [a for a in block if a.lone and a.entity is None]
         out.extend(a for a in block if a.entity is not None or not a.lone)
     headline = _headline(g, text, people)
     if headline is not None:
         out.insert(0, headline)
     return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
+
+
+def _introducer(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entity | None:
+    """Who a paragraph ending in a colon introduces: its last name, role or pronoun (also "его")."""
+    ws = g.words(text, lo, hi)
+    return people.resolve(phrase(g, text, ws, 0, len(ws), NOMN | GENT, "", True), lo)
 
 
 def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
@@ -207,7 +215,7 @@ def _learn_headline(g: ModuleType, text: str, people: People) -> None:
     """The people the headline names ("Набиуллина раскрыла ..."): the body may name them by role only."""
     paras = paragraphs(text)
     if paras and is_headline(text[paras[0][0] : paras[0][1]], True):
-        for m in names_in(g, text, g.words(text, *paras[0])):
+        for m, _ in names_in(g, text, g.words(text, *paras[0])):
             people.person(m, -1)
 
 
@@ -227,7 +235,9 @@ def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
         return None
     a, b = lo + m.start(2), lo + m.end(2)
     kind = "indirect"
-    if text[a] in g.QUOTE_PAIRS and text[b - 1] == g.QUOTE_PAIRS[text[a]]:
+    if (text[a] in g.QUOTE_PAIRS and text[b - 1] == g.QUOTE_PAIRS[text[a]]) or (
+        text[a] == text[b - 1] == g.STRAIGHT_DOUBLE and b - a > 2
+    ):
         a, b, kind = a + 1, b - 1, "direct"
     ent = people.resolve(who, lo)
     if ent is None:

@@ -179,6 +179,7 @@ def parses(word: str) -> tuple[Reading, ...]:
                 p.score,
                 known,
                 bool(g & _WRITER),
+                "anim" in g,
             )
         )
     return tuple(out)
