@@ -221,6 +221,27 @@ def test_a_role_separated_from_its_name_by_a_modifier_still_teaches_it() -> None
     assert [s.speaker for s in ru(text)] == ["Степан Мальцев"]
 
 
+def test_latin_words_are_no_person_and_data_are_no_statement() -> None:
+    text = (
+        "Экономист Тимур Галеев заявил, что цены вырастут, сообщает корреспондент The Harbour Ledger.\n\n"
+        "По его словам, нужно «смотреть на середину».\n\n"
+        "По данным Росстата, цены выросли на 2%. Об этом говорят «рекордные» показатели."
+    )
+    assert [(s.kind, s.text, s.speaker) for s in ru(text)] == [
+        ("indirect", "цены вырастут", "Тимур Галеев"),
+        ("partial", "смотреть на середину", "Тимур Галеев"),
+    ]
+
+
+def test_a_quote_after_partials_and_a_colon_is_direct() -> None:
+    text = INTRO + 'Итоги встречи Веснин назвал "хорошими" и "полезными": "Мы довольны".'
+    assert [(s.kind, s.text) for s in ru(text)] == [
+        ("partial", "хорошими"),
+        ("partial", "полезными"),
+        ("direct", "Мы довольны"),
+    ]
+
+
 def test_a_gerund_clause_is_a_second_statement_of_the_same_speaker() -> None:
     found = ru(INTRO + "Веснин заявил, что визит состоится, отметив, что дата пока не определена.")
     assert [(s.text, s.speaker, s.cue) for s in found] == [

@@ -53,6 +53,10 @@ def _name_word(g: ModuleType, w: Word, inner: bool = False) -> tuple[frozenset[s
         return frozenset(), ""
     if len(text) < 2:
         return None  # "В", "С": a preposition opening the sentence
+    if text.isascii():
+        return (
+            None  # Russian copy writes people's names in Cyrillic; Latin words are brands (The Moscow Post)
+        )
     rs = g.parses(text)
     named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
     if named:
