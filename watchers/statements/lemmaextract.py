@@ -13,7 +13,10 @@
 
 Context, after each paragraph: a lone quote takes the speaker of the paragraph's nearest attributed
 statement, else (opening the paragraph) the previous paragraph's last speaker, else it is dropped;
-"Об этом заявил X" makes the previous sentence X's. A headline "Имя: слова" is X's indirect statement.
+"Об этом заявил X" makes the previous sentence X's; a paragraph ending in a colon ("В его обращении
+говорится:") introduces the quote below it; a role noun no one was named with yet ("Министр финансов
+отметил, что …") takes the next person named as a speaker; a paragraph opening with a dash is
+direct speech (`_dialogue`). A headline "Имя: слова" is X's indirect statement.
 """
 
 from __future__ import annotations
