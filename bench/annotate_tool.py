@@ -34,6 +34,9 @@ KINDS = ("direct", "partial", "indirect")
 # guillemets, German low-high quotes, and single quotes (used for nested quotes and headlines).
 OPENING_MARKS = frozenset("\"“„«‘'")
 CLOSING_MARKS = frozenset("\"”“»’'")
+# Around the attribution inside a Russian split quote: an em or en dash, a bar, or a hyphen for one.
+SPLIT_OPENS = frozenset(f"{d} " for d in "—–―-")
+SPLIT_CLOSES = frozenset(f" {d}" for d in "—–―-")
 
 
 class AnnotationError(ValueError):
@@ -115,8 +118,8 @@ def check_marks(article: str, start: int, end: int, kind: str, where: str) -> No
         after = article[end] if end < len(article) else ""
         # A Russian split quote is one pair of marks around both parts: «A, — сказал X. — B». Its parts
         # end before " — " and start after "— " (the attribution between the dashes).
-        opens = before in OPENING_MARKS or article[max(0, start - 2) : start] == "— "
-        closes = after in CLOSING_MARKS or article[end : end + 2] == " —"
+        opens = before in OPENING_MARKS or article[max(0, start - 2) : start] in SPLIT_OPENS
+        closes = after in CLOSING_MARKS or article[end : end + 2] in SPLIT_CLOSES
         if not (opens and closes):
             raise AnnotationError(
                 f"{where}: a {kind} span must be exactly the text between quotation marks: "

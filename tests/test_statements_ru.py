@@ -188,6 +188,60 @@ def test_the_words_of_x_quoted_by_an_agency_are_xs() -> None:
     assert (s.kind, s.speaker) == ("direct", "Аркадий Веснин")
 
 
+def test_a_surname_that_is_also_a_word_is_a_name() -> None:
+    text = "«Мост откроют в мае», - заявил Павел Скворец. Работы идут по графику, сообщил Скворец."
+    assert [(s.text, s.speaker) for s in ru(text)] == [
+        ("Мост откроют в мае", "Павел Скворец"),
+        ("Работы идут по графику", "Павел Скворец"),
+    ]
+
+
+def test_a_pronoun_stands_for_the_subject_not_for_a_name_in_an_oblique_case() -> None:
+    text = (
+        "Губернатор Степан Мальцев доложил министру Олегу Тарасову о паводке. "
+        "Однако, по его словам, ситуация под контролем."
+    )
+    assert [(s.text, s.speaker) for s in ru(text)] == [("ситуация под контролем", "Степан Мальцев")]
+
+
+def test_a_paragraph_ending_in_a_colon_introduces_the_quote_below_it() -> None:
+    text = (
+        "Губернатор Степан Мальцев обратился к жителям области.\n\n"
+        "В его обращении говорится:\n\n"
+        "«Вода уходит. Все службы работают круглосуточно»."
+    )
+    assert [(s.kind, s.speaker) for s in ru(text)] == [("direct", "Степан Мальцев")]
+
+
+def test_a_role_separated_from_its_name_by_a_modifier_still_teaches_it() -> None:
+    text = (
+        "Губернатор граничащей с Заречьем Северной области Степан Мальцев выступил в думе.\n\n"
+        "«Паники нет», — сказал политик."
+    )
+    assert [s.speaker for s in ru(text)] == ["Степан Мальцев"]
+
+
+def test_latin_words_are_no_person_and_data_are_no_statement() -> None:
+    text = (
+        "Экономист Тимур Галеев заявил, что цены вырастут, сообщает корреспондент The Harbour Ledger.\n\n"
+        "По его словам, нужно «смотреть на середину».\n\n"
+        "По данным Росстата, цены выросли на 2%. Об этом говорят «рекордные» показатели."
+    )
+    assert [(s.kind, s.text, s.speaker) for s in ru(text)] == [
+        ("indirect", "цены вырастут", "Тимур Галеев"),
+        ("partial", "смотреть на середину", "Тимур Галеев"),
+    ]
+
+
+def test_a_quote_after_partials_and_a_colon_is_direct() -> None:
+    text = INTRO + 'Итоги встречи Веснин назвал "хорошими" и "полезными": "Мы довольны".'
+    assert [(s.kind, s.text) for s in ru(text)] == [
+        ("partial", "хорошими"),
+        ("partial", "полезными"),
+        ("direct", "Мы довольны"),
+    ]
+
+
 def test_a_gerund_clause_is_a_second_statement_of_the_same_speaker() -> None:
     found = ru(INTRO + "Веснин заявил, что визит состоится, отметив, что дата пока не определена.")
     assert [(s.text, s.speaker, s.cue) for s in found] == [

@@ -13,7 +13,10 @@
 
 Context, after each paragraph: a lone quote takes the speaker of the paragraph's nearest attributed
 statement, else (opening the paragraph) the previous paragraph's last speaker, else it is dropped;
-"Об этом заявил X" makes the previous sentence X's. A headline "Имя: слова" is X's indirect statement.
+"Об этом заявил X" makes the previous sentence X's; a paragraph ending in a colon ("В его обращении
+говорится:") introduces the quote below it; a role noun no one was named with yet ("Министр финансов
+отметил, что …") takes the next person named as a speaker; a paragraph opening with a dash is
+direct speech (`_dialogue`). A headline "Имя: слова" is X's indirect statement.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from types import ModuleType
 from watchers.statements.boilerplate import is_headline
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmacues import NOMN, Found
+from watchers.statements.lemmacues import GENT, NOMN, Found
 from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaspeakers import People, names_in, phrase
 from watchers.statements.quotemarks import Quote
@@ -62,10 +65,10 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
         block: list[Attributed] = []
         for slo, shi in _sentences(g, text, lo, hi, inside):
             qs = [q for q in inside if slo <= q.open < shi]
-            ws = [w for w in g.words(text, slo, shi) if not _in_quote(w, qs)]
+            ws = _outside(g, text, slo, shi, qs)
             ntoks += len(ws)
-            for m in names_in(g, text, ws):
-                people.person(m, m.start)
+            for m, subject in names_in(g, text, ws):
+                people.person(m, m.start, subject)
             taken = False
             main: Entity | None = None
             for f in sorted(find(g, text, slo, shi, ws, qs), key=lambda f: f.follows):
@@ -97,12 +100,20 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             a.entity, a.resolved = first, first is not None
         out.extend(a for a in lone if a.entity is not None)
         last = _context(block, last)
+        if not block and text[hi - 1] == ":":  # "В его обращении говорится:" over the quote below it
+            last = _introducer(g, text, people, lo, hi) or last
         lone = [a for a in block if a.lone and a.entity is None]
         out.extend(a for a in block if a.entity is not None or not a.lone)
     headline = _headline(g, text, people)
     if headline is not None:
         out.insert(0, headline)
     return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
+
+
+def _introducer(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entity | None:
+    """Who a paragraph ending in a colon introduces: its last name, role or pronoun (also "его")."""
+    ws = g.words(text, lo, hi)
+    return people.resolve(phrase(g, text, ws, 0, len(ws), NOMN | GENT, "", True), lo)
 
 
 def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
@@ -150,8 +161,14 @@ def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
     return last if hint not in ("m", "f") or last.gender in ("", hint) else None
 
 
-def _in_quote(w: Word, qs: list[Quote]) -> bool:
-    return any(q.open <= w.start < q.close for q in qs)
+def _outside(g: ModuleType, text: str, lo: int, hi: int, qs: list[Quote]) -> list[Word]:
+    """The words of text[lo:hi] outside its quotes (a quote's words are never cue or speaker)."""
+    out: list[Word] = []
+    for q in qs:
+        out.extend(g.words(text, lo, q.open))
+        lo = max(lo, q.close)
+    out.extend(g.words(text, lo, hi))
+    return out
 
 
 def _attributed(f: Found, ent: Entity | None) -> Attributed:
@@ -201,7 +218,7 @@ def _learn_headline(g: ModuleType, text: str, people: People) -> None:
     """The people the headline names ("Набиуллина раскрыла ..."): the body may name them by role only."""
     paras = paragraphs(text)
     if paras and is_headline(text[paras[0][0] : paras[0][1]], True):
-        for m in names_in(g, text, g.words(text, *paras[0])):
+        for m, _ in names_in(g, text, g.words(text, *paras[0])):
             people.person(m, -1)
 
 
@@ -221,7 +238,9 @@ def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
         return None
     a, b = lo + m.start(2), lo + m.end(2)
     kind = "indirect"
-    if text[a] in g.QUOTE_PAIRS and text[b - 1] == g.QUOTE_PAIRS[text[a]]:
+    if (text[a] in g.QUOTE_PAIRS and text[b - 1] == g.QUOTE_PAIRS[text[a]]) or (
+        text[a] == text[b - 1] == g.STRAIGHT_DOUBLE and b - a > 2
+    ):
         a, b, kind = a + 1, b - 1, "direct"
     ent = people.resolve(who, lo)
     if ent is None:

@@ -80,7 +80,8 @@ def find(
         cue = nearest(cs, words, q.open)
         if cue is not None:
             m, hint = subject(g, text, words, cs, cue, quotes)
-            out.append(Found(q.start, q.end, "partial", m, cue.word, words[cue.index].start, hint))
+            if m is not None:  # "Об этом говорят «рекордно низкие» показатели": nobody's words
+                out.append(Found(q.start, q.end, "partial", m, cue.word, words[cue.index].start, hint))
     return out
 
 
@@ -107,7 +108,7 @@ def _quote(
     split = _SPLIT_RE.search(text, q.start, q.end)
     if split is not None:
         mid = g.words(text, split.start(2), split.end(2))
-        c = next((c for c in cues(g, mid) if c.index < CUE_AFTER_DASH), None)
+        c = next((c for c in [*cues(g, mid), *_dash_verb(g, mid, [0])] if c.index < CUE_AFTER_DASH), None)
         if c is not None:
             m = after_cue(g, text, mid, c, len(mid))
             pos = mid[c.index].start
@@ -128,6 +129,11 @@ def _quote(
     head = text[max(prev_end, 0) : q.open].rstrip()
     if head.endswith(":"):
         before = [i for i, w in enumerate(words) if prev_end <= w.start and w.end <= q.open]
+        if not before and qi > 0:  # 'назвал "великолепным" и "отличным": "…"': the sentence's speaker
+            cue = nearest(cs, words, q.open)
+            if cue is not None:
+                m, hint = subject(g, text, words, cs, cue, quotes)
+                return [Found(q.start, q.end, "direct", m, cue.word, q.open, hint, lone=m is None)]
         if before:
             a, b = before[0], before[-1] + 1
             cue = next((c for c in reversed(cs) if a <= c.index < b), None)

@@ -67,7 +67,7 @@ def reported(
     end = trim_end(text, lo, hi)
     # "По словам X, …", also after a connective and its comma: "Так, по словам X, …", "При этом, по его словам, …"
     for j in range(min(MAX_CONNECTIVE_WORDS + 1, len(words))):
-        if j and "," not in text[words[j - 1].end : words[j].start]:
+        if lows[j] != "по" or (j and "," not in text[words[j - 1].end : words[j].start]):
             continue
         found = _source_opener(g, text, hi, words, j, end, quotes, done)
         if found is not None:
@@ -93,6 +93,8 @@ def reported(
                 g, text, words, 0, c.index, NOMN, c.gender, True
             )
             used.add(c.index)
+            if m is None:  # "Об этом говорят показатели": no one said it
+                return []
             return [Found(lo, lo, "indirect", m, c.word, words[c.index].start, c.gender, previous=True)]
     main: Mention | None = None
     for c in cs:
@@ -107,7 +109,16 @@ def reported(
             None,
         )
         if that is not None and not any(x.index in range(c.index + 1, that) for x in cs):
-            stop = next((x for x in cs if x.index > that and x.pos == "GRND"), None)
+            # the clause ends before a gerund cue (", добавив, что") or an outlet's (", сообщает Вестник")
+            stop = next(
+                (
+                    x
+                    for x in cs
+                    if x.index > that
+                    and (x.pos == "GRND" or "," in text[words[x.index - 1].end : words[x.index].start])
+                ),
+                None,
+            )
             cut = trim_end(text, lo, words[stop.index].start) if stop else end
             cut = cut if stop is None else trim_comma(text, words[that].end, cut)
             if c.pos == "GRND":
@@ -140,7 +151,9 @@ def reported(
         if c.index >= 2 and "," in gap and c.pos != "GRND" and not out:
             start = words[0].start
             if any(
-                q.close <= words[c.index].start and q.close >= text.rfind(",", lo, words[c.index].start) - 2
+                q.close <= words[c.index].start
+                and q.close >= text.rfind(",", lo, words[c.index].start) - 2
+                and not is_title(text, q)
                 for q in quotes
             ):
                 continue  # «Q», — сказал X: a direct quote, done

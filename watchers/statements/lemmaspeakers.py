@@ -35,12 +35,17 @@ from watchers.statements.registry import Entity
 
 MAX_ROLE_WORDS = 5
 SUBJECT_CASES = frozenset({"nomn"})
+MAX_APPOSITION_GAP = (
+    6  # words between a role and its name ("губернатор граничащей с Украиной Брянской области")
+)
 # A name reading this unlikely is the dictionary's every-letter-is-an-initial entry ("В" as a name).
 MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
 
 
-def _name_word(g: ModuleType, w: Word) -> tuple[frozenset[str], str] | None:
-    """(cases, gender) when the word can be part of a personal name, else None. Empty cases: any."""
+def _name_word(g: ModuleType, w: Word, inner: bool = False) -> tuple[frozenset[str], str] | None:
+    """(cases, gender) when the word can be part of a personal name, else None. Empty cases: any.
+    `inner`: not the sentence's first word, or after a given name: a capitalised animate noun there is a
+    surname that is also a word (Андрей Чибис, сообщил Чибис, Богомаз)."""
     text = w.text
     if not text[:1].isupper():
         return None
@@ -48,6 +53,10 @@ def _name_word(g: ModuleType, w: Word) -> tuple[frozenset[str], str] | None:
         return frozenset(), ""
     if len(text) < 2:
         return None  # "В", "С": a preposition opening the sentence
+    if text.isascii():
+        return (
+            None  # Russian copy writes people's names in Cyrillic; Latin words are brands (The Moscow Post)
+        )
     rs = g.parses(text)
     named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
     if named:
@@ -60,6 +69,12 @@ def _name_word(g: ModuleType, w: Word) -> tuple[frozenset[str], str] | None:
     if any(r.org for r in rs) or text.isupper():
         return None
     if rs and rs[0].known:
+        animate = [r for r in rs if r.anim and r.pos == "NOUN" and r.gender in ("m", "f")]
+        if inner and animate and animate[0].lemma not in g.ROLE_NOUNS:
+            cases = set()
+            for r in animate:
+                cases |= r.cases
+            return frozenset(cases), animate[0].gender
         return None  # a dictionary word (Министр, Кремль, Однако) is not a name
     return (frozenset(), "") if rs and rs[0].pos in ("NOUN", "ADJS", "") else None
 
@@ -207,7 +222,7 @@ def _name_run(
     while j < hi and len(run) < 4:
         if run and _gap(text, words, j).strip():
             break
-        found = _name_word(g, words[j])
+        found = _name_word(g, words[j], j > 0 or bool(run))
         if found is None:
             break
         run.append((words[j], found[0], found[1]))
@@ -250,7 +265,7 @@ class People:
             return self._by_role(m.roles[0][0], m.roles[0][1], m.head or "")
         return None
 
-    def person(self, m: Mention, pos: int) -> Entity:
+    def person(self, m: Mention, pos: int, salient: bool = True) -> Entity:
         assert m.name is not None
         parts = [p for p in m.name.split() if not (len(p) == 2 and p.endswith("."))]
         key = _surname_key(self.g, (parts or m.name.split())[-1])
@@ -258,7 +273,7 @@ class People:
         if ent is None and len(parts) == 1:  # a first name alone: the person with it
             ent = self._latest(lambda e: e.kind == "person" and e.name.split()[0].casefold() == key)
         if ent is None:
-            ent = Entity("person", m.name, m.gender)
+            ent = Entity("person", m.name, m.gender)  # last = -1 until named as a subject or a speaker
             self.entities.append(ent)
             self.by_surname[key] = ent
         elif _fuller(m.name, ent.name) or (m.gender and not ent.gender and not _fuller(ent.name, m.name)):
@@ -269,7 +284,8 @@ class People:
             ent.roles.append((role, mods, pos))
         ent.names.add(m.name)
         ent.names.add(m.text)
-        ent.last = pos
+        if salient:  # a name in an oblique case ("доложил Путину") does not make its person the latest
+            ent.last = max(ent.last, pos)
         return ent
 
     def sole_person(self) -> Entity | None:
@@ -354,11 +370,11 @@ def _fuller(new: str, old: str) -> bool:
 ANY_CASE = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
 
 
-def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[Mention]:
+def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[tuple[Mention, bool]]:
     """The people a sentence names, with the role before a name ("глава МИД Ирина Громова"), in any
     case: they teach the article's People full names, genders and roles. Only capitalised words and
     words that may open a role are parsed."""
-    out: list[Mention] = []
+    out: list[tuple[Mention, bool]] = []
     i, n = 0, len(words)
     while i < n:
         w = words[i]
@@ -366,11 +382,11 @@ def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[Mention]:
             end = _role(g, text, words, i, n)
             if end > i:
                 comp, j = _complement(g, text, words, end, n)
-                m = _name_run(g, text, words, j, n, ANY_CASE, "")
+                m = _name_run(g, text, words, j, n, ANY_CASE, "") or _apposition(g, text, words, j, n)
                 if m is not None:
                     key = " ".join([*(g.lemma(x.text) for x in words[i:end]), *comp])
                     m.roles.append((key, frozenset(comp)))
-                    out.append(m)
+                    out.append((m, _subject_case(g, text, words, j, n)))
                     i = _after(words, m.end, n)
                     continue
                 i = max(j, i + 1)
@@ -378,8 +394,31 @@ def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[Mention]:
         if w.cap:
             m = _name_run(g, text, words, i, n, ANY_CASE, "")
             if m is not None and (len(m.text.split()) > 1 or i > 0 or any(r.name for r in g.parses(w.text))):
-                out.append(m)
+                out.append((m, _subject_case(g, text, words, i, n)))
                 i = _after(words, m.end, n)
                 continue
         i += 1
     return out
+
+
+def _apposition(g: ModuleType, text: str, words: Sequence[Word], j: int, n: int) -> Mention | None:
+    """The name a few words after a role that a modifier separates from it: "Губернатор граничащей с
+    Украиной Брянской области Александр Богомаз". No verb and no punctuation in between."""
+    for k in range(j, min(n, j + MAX_APPOSITION_GAP)):
+        if k > j and _gap(text, words, k).strip():
+            return None
+        if words[k].cap and k > j:
+            m = _name_run(g, text, words, k, n, ANY_CASE, "")
+            if m is not None:
+                return m
+        if any(r.pos in ("VERB", "GRND", "INFN", "PRTS") for r in g.parses(words[k].text)[:1]):
+            return None
+    return None
+
+
+def _subject_case(g: ModuleType, text: str, words: Sequence[Word], i: int, n: int) -> bool:
+    """Whether the name at word i may be in the nominative: a subject, whom a pronoun may stand for
+    ("Богомаз доложил Путину ... по его словам": his words are Богомаз's, not Путин's)."""
+    return (i == 0 or words[i - 1].low not in g.PREPOSITIONS) and _name_run(
+        g, text, words, i, n, SUBJECT_CASES, ""
+    ) is not None

@@ -13,6 +13,7 @@ apostrophes, which this scanner does not try to tell apart. Linear in the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from watchers.statements.quotemarks import Quote
@@ -22,15 +23,14 @@ def find_pairs(
     text: str, paragraphs: Sequence[tuple[int, int]], pairs: Mapping[str, str], straight: str
 ) -> list[Quote]:
     """Every outer quote of the paragraphs, in reading order."""
-    marks = set(pairs) | set(pairs.values()) | {straight}
+    marks = re.compile("[" + re.escape("".join({*pairs, *pairs.values(), straight})) + "]")
     out: list[Quote] = []
     for lo, hi in paragraphs:
         stack: list[str] = []  # the closing mark each open level expects
         opened = -1
-        for i in range(lo, hi):
+        for found in marks.finditer(text, lo, hi):
+            i = found.start()
             ch = text[i]
-            if ch not in marks:
-                continue
             if stack and ch == stack[-1]:
                 stack.pop()
             elif stack and ch in stack:

@@ -26,3 +26,4 @@ class Reading:
     score: float
     known: bool = True  # in the dictionary, not guessed from the word's ending
     writer: bool = False  # a first- or second-person or imperative verb form: "Отметим", "Напомним"
+    anim: bool = False  # an animate noun: a person or an animal (a surname may be one: Чибис, Богомаз)

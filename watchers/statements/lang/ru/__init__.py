@@ -138,8 +138,15 @@ def _low(w: str) -> str:
     return w.casefold().replace("ё", "е")
 
 
+# Where a sentence may end inside a paragraph: a stop, then space, then anything but a lower-case letter.
+# A paragraph without one is one sentence, and razdel (a quarter of the extraction time) is not asked.
+_MAY_END = re.compile(r"[.!?…][»\"“”)]*\s+[^\sа-яёa-z]")
+
+
 def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """razdel's sentences of text[lo:hi] as absolute (start, end) spans."""
+    if _MAY_END.search(text, lo, hi) is None:
+        return [(lo, hi)]
     from razdel import sentenize
 
     return [(lo + s.start, lo + s.stop) for s in sentenize(text[lo:hi])]
@@ -175,6 +182,7 @@ def parses(word: str) -> tuple[Reading, ...]:
                 p.score,
                 known,
                 bool(g & _WRITER),
+                "anim" in g,
             )
         )
     return tuple(out)
