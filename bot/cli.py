@@ -1,9 +1,10 @@
-"""quotewatch command line: run, scan, quotes, check-rules (contracts in DESIGN.md).
+"""quotewatch command line: run, scan, quotes, check-rules (contracts in DESIGN.md), migrate-db.
 
     quotewatch run [--config PATH]
     quotewatch scan [--config PATH] [--feed URL_OR_FILE ...] [--db PATH] [--json]
     quotewatch quotes FILE ... [--config PATH] [--json]
     quotewatch check-rules PATH
+    quotewatch migrate-db --to postgresql://... [--from PATH] [--config PATH] [--force]
 
 Exit codes: 0 success, 1 a problem the user can fix (bad rules, unreadable file, a database that
 cannot be opened), 2 usage errors.
@@ -103,6 +104,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_service(config)
 
 
+def cmd_migrate_db(args: argparse.Namespace) -> int:
+    from bot.migrate_cli import run_migrate, source_path
+
+    try:
+        source = source_path(None if args.source else _load(args.config), args.source)
+    except ValueError as e:
+        print(f"quotewatch migrate-db: {e}", file=sys.stderr)
+        return 1
+    return run_migrate(source, args.to, force=args.force)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quotewatch", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -128,6 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-rules", help="validate a rules file")
     p.add_argument("path")
     p.set_defaults(func=cmd_check_rules)
+
+    p = sub.add_parser("migrate-db", help="copy a SQLite history into PostgreSQL (resumable)")
+    p.add_argument("--to", required=True, metavar="URL", help="the PostgreSQL database (postgresql://...)")
+    p.add_argument("--from", dest="source", metavar="PATH",
+                   help="the SQLite file (default: the configured database, QUOTEWATCH_DB or [settings] db)")
+    p.add_argument("--config", help="rules file, for [settings] db")
+    p.add_argument("--force", action="store_true",
+                   help="copy even into a database holding other quotewatch data (its tables are emptied first)")
+    p.set_defaults(func=cmd_migrate_db)
     return parser
 
 

@@ -12,6 +12,8 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
      so that level 3 looks up the few statements that could match a new quote, not the newest N
   6  articles.lang: the article's language (watchers.feeds.lang); NULL for an article recorded before
      version 6, whose language was never determined
+  7  rules_versions: the rules text published for a fleet of workers (bot.fleet_rules; used on
+     PostgreSQL only, kept here so a version number means the same tables on both backends)
 
 A database file of any earlier version is upgraded step by step when a Store opens it; a newer one is
 refused with a message (an older quotewatch must not write a schema it does not know).
@@ -244,6 +246,22 @@ def _migrate_5_to_6(db: sqlite3.Connection) -> None:
     _script(db, "ALTER TABLE articles ADD COLUMN lang TEXT;")
 
 
+def _migrate_6_to_7(db: sqlite3.Connection) -> None:
+    # One process per SQLite file reads its rules from its file; the table exists so that the schema is
+    # PostgreSQL's step for step (and `migrate-db` copies it like any other).
+    _script(db,
+        """
+        CREATE TABLE rules_versions (
+            version INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            sha TEXT NOT NULL,
+            published_at REAL NOT NULL,
+            published_by TEXT NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -251,6 +269,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"
