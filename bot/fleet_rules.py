@@ -187,6 +187,8 @@ class FleetRules:
 
     def _apply(self, newest: RulesVersion) -> bool:
         """Validate the fleet's newest version, write it to the file, swap it in; False if invalid here."""
+        if f"version:{newest.version}" in self._said:
+            return False  # found invalid here before: not parsed again every check
         rules, problems = parse_rules(newest.text, str(self.path))
         if rules is None:
             if self._once(f"version:{newest.version}"):

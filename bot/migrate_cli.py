@@ -78,8 +78,10 @@ def run_migrate(source: str, target: str, *, force: bool) -> int:
     print(count_table(counts))
     wrong = [c.table for c in counts if not c.ok]
     if wrong:
-        print(f"migrate-db: the counts differ for {', '.join(wrong)}: was the SQLite database written to "
-              "meanwhile? Stop quotewatch and run the command again", file=sys.stderr)
+        print(f"migrate-db: the counts differ for {', '.join(wrong)}: the SQLite database was written to "
+              "during the copy, or quotewatch has run on the PostgreSQL one since an earlier copy. Stop "
+              "quotewatch and run the command again (with --force to copy into a database used since)",
+              file=sys.stderr)
         return 1
     print(f"migrate-db: done, {sum(c.source for c in counts):,} rows in {len(counts)} tables; now run "
           f"quotewatch with QUOTEWATCH_DB={redact(target)}", file=sys.stderr)

@@ -182,6 +182,21 @@ async def test_an_admin_edit_that_loses_the_race_is_refused_with_the_reason(tmp_
         assert b_path.read_text(encoding="utf-8") == EDITED and fleet.version == 2
 
 
+def test_an_edit_the_database_could_not_take_is_published_at_the_next_check(tmp_path: Path, pg_url: str) -> None:
+    path = host(tmp_path, "a")
+    with closing(RulesTable(pg_url)) as table:
+        fleet = FleetRules.open(Reloader(path), table, by="host-a", check_seconds=NEVER)
+        with psycopg.connect(pg_url, autocommit=True) as db:  # the server drops the publishing connection
+            db.execute("SELECT pg_terminate_backend(%s)", (table._db.info.backend_pid,))
+        path.write_text(EDITED, encoding="utf-8")
+        assert fleet.check() is False
+        [problem] = fleet.last_problems
+        assert "not applied: cannot publish the edit" in problem.message  # what an admin's command answers
+        assert "Minister Brekke" not in aliases(fleet.rules)
+        assert fleet.check() is True  # reconnected: the same edit goes out
+        assert fleet.version == 2 and [t for _, t, _ in versions(pg_url)] == [BASE, EDITED]
+
+
 def test_at_start_the_file_and_the_fleet_are_brought_in_step(
     tmp_path: Path, pg_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -141,7 +141,7 @@ class RulesListener:
         self.url = url
         self.retry_first = retry_first
         self.retry_max = retry_max
-        self.connected = asyncio.Event()  # set while LISTENing (tests wait for it)
+        self.connected = asyncio.Event()  # set while LISTENing, once caught up (tests wait for it)
         self.backend_pid: int | None = None  # the listening connection's server process
 
     async def run(self, on_new: Callable[[], Awaitable[None]], stop: asyncio.Event) -> None:
@@ -165,12 +165,12 @@ class RulesListener:
             try:
                 await conn.execute(f"LISTEN {CHANNEL}")
                 self.backend_pid = conn.info.backend_pid
-                self.connected.set()
                 if lost_once:
                     log.info("listening for rules changes again")
                     lost_once = False
                 delay = self.retry_first
                 await _call(on_new)  # whatever was published while no one listened here
+                self.connected.set()
                 while not stop.is_set():
                     async for _ in conn.notifies(timeout=WAIT_S):
                         await _call(on_new)
