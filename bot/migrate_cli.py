@@ -40,7 +40,7 @@ def source_path(rules: Rules | None, given: str | None) -> str:
 class ProgressLines:
     """'migrate-db: articles 15,000 / 48,210' on stderr, throttled per table."""
 
-    def __init__(self, out: TextIO = sys.stderr) -> None:
+    def __init__(self, out: TextIO | None = None) -> None:
         self.out = out
         self._shown: dict[str, tuple[float, int]] = {}  # table -> (when, rows) of its last line
 
@@ -51,7 +51,7 @@ class ProgressLines:
             return
         self._shown[table] = (now, done)
         note = " (going on from an earlier run)" if last is None and done else ""
-        print(f"migrate-db: {table} {done:,} / {total:,}{note}", file=self.out, flush=True)
+        print(f"migrate-db: {table} {done:,} / {total:,}{note}", file=self.out or sys.stderr, flush=True)
 
 
 def count_table(counts: Sequence[TableCount]) -> str:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager, closing
 from datetime import UTC, datetime
@@ -23,7 +26,8 @@ from rules import edit as rules_edit
 from rules.load import RulesError
 from rules.model import Rules
 from rules.reload import Reloader
-from tests.test_service import until
+from tests.fake_telegram import TOKEN
+from tests.test_service import ADMIN, Telegram, ask, running, until, write_config
 from watchers.store.postgres.rules_pub import LISTENER_NAME, RulesTable
 
 pytestmark = pytest.mark.postgresql
@@ -303,3 +307,41 @@ async def _stop_all(tasks: list[asyncio.Task[int]], stops: list[asyncio.Event]) 
         s.set()
     assert [await asyncio.wait_for(t, 20) for t in tasks] == [0, 0]
 
+
+
+async def test_an_admin_edit_from_chat_reaches_a_worker_on_another_host(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/track on the bot's host; the other host is a separate `quotewatch run` process (no token: it
+    prints alerts) with its own copy of the rules file. The edit reaches its file and its rules."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("QUOTEWATCH_DB", pg_url)
+    async with Telegram(max_poll_timeout=0.2) as fake:
+        (tmp_path / "a").mkdir()
+        config_a = write_config(tmp_path / "a", fake)  # no feeds: only the rules matter here
+        config_b = host(tmp_path, "b", config_a.read_text(encoding="utf-8"))
+        env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+        with open(tmp_path / "b.log", "wb") as log_b:
+            other = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", "--config", str(config_b), env=env, cwd=tmp_path / "b",
+                stdout=log_b, stderr=asyncio.subprocess.STDOUT)
+            try:
+                await until(lambda: config_b.with_name("config.toml" + MARKER_SUFFIX).exists(),
+                            "the other host to join the fleet", 30)
+                async with running(config_a, fake):
+                    reply = await ask(fake, ADMIN, '/track halvorsen "Lene Halvorsen" Halvorsen', user_id=ADMIN)
+                    assert "Now tracking Lene Halvorsen" in reply
+                    await until(lambda: 'id = "halvorsen"' in config_b.read_text(encoding="utf-8"),
+                                "the edit on the other host")
+                    assert "rules version 2 from" in await _log_line(tmp_path / "b.log", "rules version 2 from")
+                    reply = await ask(fake, ADMIN, "/watch bad-watch nobody", user_id=ADMIN)
+                    assert reply.startswith("Not changed")  # refused on the bot's host: published nowhere
+                assert [v for v, _, _ in versions(pg_url)] == [1, 2]
+            finally:
+                other.send_signal(signal.SIGTERM)
+                assert await asyncio.wait_for(other.wait(), 30) == 0
+
+
+async def _log_line(path: Path, needle: str) -> str:
+    await until(lambda: needle in path.read_text(encoding="utf-8", errors="replace"), f"{needle!r} in {path}")
+    return next(line for line in path.read_text(encoding="utf-8").splitlines() if needle in line)

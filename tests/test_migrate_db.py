@@ -4,6 +4,7 @@ feed state); an interrupted copy resumed; a target holding another install's dat
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from pg_server import PostgresServer
 
+from bot import migrate_cli
 from bot.cli import main
 from watchers.model import Article, FeedState, Statement
 from watchers.store import StoreBackend, open_backend
@@ -254,3 +256,27 @@ def test_cli_errors_say_what_to_do(tmp_path: Path, pg_url: str, capsys: pytest.C
     assert main(["migrate-db", "--config", str(config), "--to", pg_url]) == 1
     assert "PostgreSQL already" in capsys.readouterr().err
 
+
+
+def test_cli_interrupted_then_run_again_goes_on(
+    history: tuple[Path, list[str]], pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = history
+    real = migrate_cli.ProgressLines.__call__
+
+    def ctrl_c_in_statements(self: migrate_cli.ProgressLines, table: str, done: int, total: int) -> None:
+        real(self, table, done, total)
+        if table == "statements" and done:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(migrate_cli.ProgressLines, "__call__", ctrl_c_in_statements)
+    monkeypatch.setattr("watchers.store.migrate.BATCH_ROWS", 10)
+    monkeypatch.setattr(migrate_cli, "open_copy", functools.partial(migrate_cli.open_copy, batch=10))
+    assert main(["migrate-db", "--from", str(path), "--to", pg_url]) == 130
+    out, err = capsys.readouterr()
+    assert "run the same command again" in err and out == ""
+    monkeypatch.setattr(migrate_cli.ProgressLines, "__call__", real)
+    assert main(["migrate-db", "--from", str(path), "--to", pg_url]) == 0
+    out, err = capsys.readouterr()
+    assert "migrate-db: statements 10 / " in err and "(going on from an earlier run)" in err
+    assert "differs" not in out

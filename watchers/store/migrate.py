@@ -23,6 +23,7 @@ unless `force`, which empties the tables to be copied first.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -92,9 +93,17 @@ def open_copy(source: str, target: str, *, force: bool = False, batch: int = BAT
             raise StoreError(f"another migrate-db is copying into {redact(target)} right now; wait for it to end")
         return Copy(src, db, source, target, force=force, batch=batch)
     except BaseException:
-        db.close()
+        _release(db)
         src.close()
         raise
+
+
+def _release(db: Db) -> None:
+    """Unlock, then close: left to the server, the lock would outlive the connection for a moment (its
+    session ends after the close), and a run started right after this one would find it taken."""
+    with contextlib.suppress(psycopg.Error):
+        db.execute("SELECT pg_advisory_unlock_all()")
+    db.close()
 
 
 class Copy:
@@ -114,7 +123,7 @@ class Copy:
         self.resumed = self._claim(force)
 
     def close(self) -> None:
-        self.db.close()
+        _release(self.db)
         self.src.close()
 
     def __enter__(self) -> Copy:
