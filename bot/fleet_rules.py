@@ -85,6 +85,7 @@ class FleetRules:
         self._next_db = 0.0
         self._said: set[str] = set()  # what was logged once (a broken text, a bad version)
         self._aside: str | None = None  # sha of the text last kept at <file>.conflict
+        self._db_error: str | None = None  # the database trouble last logged
 
     @property
     def rules(self) -> Rules:
@@ -101,22 +102,24 @@ class FleetRules:
         is not valid here, StoreError when the database cannot be used."""
         self = cls(reloader.path, table, reloader.rules, by=by or worker_name(), check_seconds=check_seconds)
         found = self._read_file()
-        text, sha = found if found is not None else ("", "")
+        if found is None:  # gone or unreadable since the Reloader read it a moment ago
+            raise RulesError([Problem(str(self.path), 1, 1, "cannot read the rules file")])
+        text, sha = found
         self._sha = sha  # the file's rules are the ones loaded so far
         marker = self._read_marker()
         newest = table.latest()
         if newest is not None and (newest.sha == sha or (marker is not None and marker[1] == sha)):
             self._adopt_or_fail(newest)  # in step, or unedited since: the fleet's version
             return self
-        rules = parse_rules(text, str(self.path))[0] if found is not None else None
-        if rules is not None:
-            published, ours = table.publish(text, self.by, None if marker is None else marker[0], _now())
-            if ours:
-                self._in_force(rules, published)
-                log.info("rules version %d published from %s", published.version, self.path)
-                return self
-            newest = published
-        assert newest is not None
+        rules, problems = parse_rules(text, str(self.path))
+        if rules is None:
+            raise RulesError(problems)
+        published, ours = table.publish(text, self.by, None if marker is None else marker[0], _now())
+        if ours:
+            self._in_force(rules, published)
+            log.info("rules version %d published from %s", published.version, self.path)
+            return self
+        newest = published
         aside = self._keep_aside(text)
         log.warning("the rules file %s differs from the fleet's rules (version %d, published by %s); the "
                     "fleet's version is in force and written to the file%s", self.path, newest.version,
@@ -151,10 +154,12 @@ class FleetRules:
         try:
             newest = self.table.latest()
         except StoreError as e:
-            if self._once(f"db:{e}"):
-                log.warning("cannot check for new rules versions (%s); trying again", e)
+            self._db_trouble(f"cannot check for new rules versions ({e}); trying again")
             return False
-        return newest is not None and newest.version > self._version and self._apply(newest)
+        self._db_error = None
+        # Another version than the one in force: normally a newer one; an older one only when the
+        # database was restored from a backup, and then the database is still what the fleet follows.
+        return newest is not None and newest.version != self._version and self._apply(newest)
 
     def close(self) -> None:
         self.table.close()
@@ -167,9 +172,9 @@ class FleetRules:
         except StoreError as e:
             self._stat = self._file_sha = None  # look again (and try again) at the next check
             self.last_problems = [Problem(str(self.path), 1, 1, f"not applied: cannot publish the edit ({e})")]
-            if self._once(f"db:{e}"):
-                log.error("cannot publish the edit of %s to the fleet (%s); not applied, trying again", self.path, e)
+            self._db_trouble(f"cannot publish the edit of {self.path} to the fleet ({e}); not applied, trying again")
             return False
+        self._db_error = None
         if ours:
             self._in_force(rules, newest)
             log.info("rules version %d published from %s: %d feeds, %d speakers, %d topics, %d watches",
@@ -283,6 +288,12 @@ class FleetRules:
             if self._once(f"marker:{e}"):
                 log.warning("cannot write %s (%s): at the next start this host's file is taken for the "
                             "fleet's only if it is equal to it", marker, e)
+
+    def _db_trouble(self, message: str) -> None:
+        """Log the database's trouble once until it changes or passes (checks run every few seconds)."""
+        if message != self._db_error:
+            log.warning("%s", message)
+        self._db_error = message
 
     def _once(self, key: str) -> bool:
         if key in self._said:
