@@ -201,10 +201,12 @@ class FleetRules:
                           "version %d stays in force. First: %s", newest.version, newest.published_by,
                           len(problems), self._version, problems[0] if problems else "?")
             return False
-        if self._file_sha is not None and self._file_sha != self._sha and self._file_sha != newest.sha:
-            text = self._current_text()  # an unpublished (broken) edit in progress
-            if text and rules_sha(text) != self._aside and (aside := self._keep_aside(text)):
-                log.warning("the rules file %s held an edit that was not published; kept at %s", self.path, aside)
+        # Read now, not as last looked at: a save a moment ago (a broken one, not published) is kept.
+        text = self._current_text()
+        sha = rules_sha(text) if text else None
+        if sha not in (None, self._sha, newest.sha, self._aside) and (aside := self._keep_aside(text)):
+            log.warning("the rules file %s held an edit that was not published; kept at %s", self.path, aside)
+        self._file_sha = sha
         self._write_file(newest)
         self._in_force(rules, newest)
         log.info("rules version %d from %s in force", newest.version, newest.published_by)

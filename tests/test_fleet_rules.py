@@ -297,8 +297,15 @@ async def test_two_services_on_one_database_share_one_set_of_rules(tmp_path: Pat
         paths[0].write_text(edited, encoding="utf-8")
         await until(lambda: paths[1].read_text(encoding="utf-8") == edited, "the edit on the second host")
         assert [t for _, t, _ in versions(pg_url)] == [text, edited]
-        paths[1].write_text(edited.replace('"Oduya"]', '"Oduya", "port chief"]'), encoding="utf-8")
-        await until(lambda: "port chief" in paths[0].read_text(encoding="utf-8"), "the edit back on the first host")
+        # A broken save on the first host is published nowhere; the second host's next edit wins over
+        # it there too (the broken text is kept aside, not lost).
+        broken = edited.replace('id = "brekke"', 'id = "Brekke"')
+        paths[0].write_text(broken, encoding="utf-8")
+        third = edited.replace('"Oduya"]', '"Oduya", "port chief"]')
+        paths[1].write_text(third, encoding="utf-8")
+        await until(lambda: paths[0].read_text(encoding="utf-8") == third, "the edit back on the first host")
+        assert [t for _, t, _ in versions(pg_url)] == [text, edited, third]
+        assert paths[0].with_name("config.toml" + CONFLICT_SUFFIX).read_text(encoding="utf-8") == broken
         assert not any(t.done() for t in tasks)
 
 

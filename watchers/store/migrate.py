@@ -91,6 +91,9 @@ def open_copy(source: str, target: str, *, force: bool = False, batch: int = BAT
         row = db.execute("SELECT pg_try_advisory_lock(%s)", (COPY_LOCK,)).fetchone()
         if row is None or not row[0]:
             raise StoreError(f"another migrate-db is copying into {redact(target)} right now; wait for it to end")
+        # A batch lost with a server crash is simply copied again (its progress row went with it), so
+        # its commit need not wait for the WAL flush.
+        db.execute("SET synchronous_commit = off")
         return Copy(src, db, source, target, force=force, batch=batch)
     except BaseException:
         _release(db)
