@@ -95,9 +95,12 @@ def open_copy(source: str, target: str, *, force: bool = False, batch: int = BAT
         # its commit need not wait for the WAL flush.
         db.execute("SET synchronous_commit = off")
         return Copy(src, db, source, target, force=force, batch=batch)
-    except BaseException:
+    except BaseException as e:
         _release(db)
         src.close()
+        if isinstance(e, psycopg.Error | sqlite3.Error):
+            raise StoreError(f"cannot prepare the copy into {redact(target)}: {one_line(e)}; the user needs to "
+                             "own the database (or have CREATE rights on its schema)") from e
         raise
 
 
@@ -198,6 +201,9 @@ class Copy:
         except psycopg.Error as e:
             raise StoreError(f"copying into {redact(self.target)} failed: {one_line(e)}; run the same "
                              "command again to go on from the last batch copied") from e
+        except sqlite3.Error as e:
+            raise StoreError(f"reading {self.source} failed: {e}; check the file (quotewatch run's "
+                             "integrity check), then run the same command again") from e
         return self.verify()
 
     def verify(self) -> list[TableCount]:
