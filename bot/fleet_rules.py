@@ -152,13 +152,14 @@ class FleetRules:
             return False
         self._next_db = time.monotonic() + self.check_seconds
         try:
-            newest = self.table.latest()
+            # Another version than the one in force: normally a newer one; an older one only when the
+            # database was restored from a backup, and then the database is still what the fleet follows.
+            version = self.table.newest_version()
+            newest = self.table.latest() if version is not None and version != self._version else None
         except StoreError as e:
             self._db_trouble(f"cannot check for new rules versions ({e}); trying again")
             return False
         self._db_error = None
-        # Another version than the one in force: normally a newer one; an older one only when the
-        # database was restored from a backup, and then the database is still what the fleet follows.
         return newest is not None and newest.version != self._version and self._apply(newest)
 
     def close(self) -> None:

@@ -238,6 +238,24 @@ def test_a_fleet_version_this_worker_cannot_validate_stops_its_start(tmp_path: P
         assert a_path.read_text(encoding="utf-8") == BASE  # the file was not touched
 
 
+def test_a_running_worker_keeps_its_rules_when_the_fleets_newest_is_invalid_here(
+    tmp_path: Path, pg_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = host(tmp_path, "a")
+    with closing(RulesTable(pg_url)) as table:
+        fleet = FleetRules.open(Reloader(path), table, by="host-a")
+        before = fleet.rules
+        newer = BASE + '\n[[speakers]]\nid = "x"\nname = "X"\nrank = 3\n'  # a key this release does not know
+        table.publish(newer, "host-new", 1, datetime.now(UTC))
+        with caplog.at_level(logging.ERROR, logger="quotewatch.rules"):
+            assert fleet.check() is False
+            fleet.wake()
+            assert fleet.check() is False  # and not parsed and logged again at every check
+        assert fleet.rules is before and fleet.version == 1
+        assert path.read_text(encoding="utf-8") == BASE
+        assert caplog.text.count("rules version 2 (published by host-new) is not valid for this quotewatch") == 1
+
+
 async def test_a_lost_channel_is_reconnected_and_catches_up(tmp_path: Path, pg_url: str) -> None:
     a_path, b_path = host(tmp_path, "a"), host(tmp_path, "b")
     async with worker(a_path, pg_url, "host-a") as a, worker(b_path, pg_url, "host-b") as b:

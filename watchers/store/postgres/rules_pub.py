@@ -3,6 +3,7 @@
     table = RulesTable(url)                         # its own connection (not the store's)
     newest, ours = table.publish(text, by, base)    # base: the version the text was edited from
     table.latest()                                  # the newest RulesVersion, or None before the first
+    table.newest_version()                          # its number only (the cheap periodic check)
     await RulesListener(url).run(on_new, stop)      # LISTEN; on_new() on each NOTIFY and after a reconnect
 
 `rules_versions` (schema step 7) keeps every text published, with its sha256, when and by which worker;
@@ -100,6 +101,15 @@ class RulesTable:
             except psycopg.Error as e:
                 raise StoreError(f"cannot read the fleet's rules from {redact(self.url)}: {one_line(e)}") from e
         return None if row is None else _version(row)
+
+    def newest_version(self) -> int | None:
+        """The newest version's number only: what the periodic check asks (a text may be a megabyte)."""
+        with self._lock:
+            try:
+                row = self._connection().execute("SELECT max(version) FROM rules_versions").fetchone()
+            except psycopg.Error as e:
+                raise StoreError(f"cannot read the fleet's rules from {redact(self.url)}: {one_line(e)}") from e
+        return None if row is None or row[0] is None else int(row[0])
 
     def publish(self, text: str, by: str, base: int | None, now: datetime) -> tuple[RulesVersion, bool]:
         """Publish `text`, edited from version `base` (None: from no version); returns the newest
