@@ -18,6 +18,9 @@
             other 400s              -> mark_dead (retrying the same request cannot help), logged loudly
         after the round: a story that gained sources since it was rendered gets an "edit" queued for the
         chats it just went to (`_follow_up`).
+        with a gate (bot.digest_gate: each chat's settings), asked before each item: send (silent or
+        not, in the chat's language), hold the story for the chat's digest, or drop an edit; after the
+        round the gate sends the digests that are due (`gate.release`).
 
 Why the follow-up: while a send is in flight its outbox row is still pending, and the pipeline's enqueue
 of an "edit" for a new source merges into that row (store.enqueue). The message then goes out without the
@@ -54,8 +57,10 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.i18n import language
 from bot.outcomes import Ledger, Outcome
 from bot.ratelimit import FloodScheduler, Limits
+from bot.settings import SEND, Gate, Verdict
 from watchers.model import OutboxItem, Story
 
 if TYPE_CHECKING:
@@ -126,6 +131,7 @@ class Sender:
         batch: int = BATCH,
         on_chat_gone: Callable[[int | str], None] | None = None,
         admins: Callable[[], Iterable[int]] | None = None,
+        gate: Gate | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -137,11 +143,12 @@ class Sender:
         self.stats = Stats()
         self.on_chat_gone = on_chat_gone  # told after a chat is deactivated (the bot's active-chat memo)
         self.admins = admins  # user ids told once when the store stops recording (rules [telegram] admins)
+        self.gate = gate  # each chat's settings (silent, paused, quiet hours, digest, language); None: none
         self.ledger = Ledger(store, lambda text: scrub(text, self._token))  # outcomes, kept while refused
         self._gone: set[int | str] = set()  # chats deactivated in this round
         # Per round: story id -> (story, rendered text, number of sources rendered), loaded once and shared by
         # every chat's item of that story; and the chats each story was delivered to (for _follow_up).
-        self._rendered: dict[str, tuple[datetime, asyncio.Future[_Rendered | None]]] = {}
+        self._rendered: dict[tuple[str, str], tuple[datetime, asyncio.Future[_Rendered | None]]] = {}
         self._delivered: dict[str, list[tuple[int | str, int]]] = {}  # story -> (chat, sources shown)
         # Set by run(): once it is set no new request starts; the ones in flight finish and are recorded,
         # so a graceful stop sends nothing twice and loses nothing (the rest stays pending).
@@ -198,27 +205,33 @@ class Sender:
             if self.ledger.trouble is None:  # queueing edits needs a store that writes; else next time
                 await self._follow_up()
                 self._delivered.clear()
+            released = 0
+            if self.gate is not None and self.ledger.trouble is None and not (self._stop and self._stop.is_set()):
+                released = await self.gate.release(self.bot, self.flood, self.clock())
         finally:
             self._rendered.clear()
         for result in results:
             if isinstance(result, BaseException):
                 raise result
-        return sum(r for r in results if isinstance(r, int))
+        return sum(r for r in results if isinstance(r, int)) + released
 
-    async def _story(self, story_id: str) -> _Rendered | None:
-        """The story and its rendering, loaded once per round however many chats it goes to."""
+    async def _story(self, story_id: str, lang: str = "en") -> _Rendered | None:
+        """The story and its rendering (in `lang`), loaded once per round however many chats it goes to."""
         now = self.clock()
-        cached = self._rendered.get(story_id)
+        cached = self._rendered.get((story_id, lang))
         if cached is None or (cached[1].done() and now - cached[0] > RENDER_MAX_AGE):
-            cached = (now, asyncio.ensure_future(self._load(story_id)))
-            self._rendered[story_id] = cached
+            cached = (now, asyncio.ensure_future(self._load(story_id, lang)))
+            self._rendered[story_id, lang] = cached
         pending = cached[1]
         # shield: one chat's cancellation must not cancel the load the other chats are waiting on
         return await asyncio.shield(pending)
 
-    async def _load(self, story_id: str) -> _Rendered | None:
+    async def _load(self, story_id: str, lang: str) -> _Rendered | None:
         story = await self.store.get_story(story_id)
-        return None if story is None else _Rendered(story, self.render(story), len(story.sources))
+        if story is None:
+            return None
+        with language(lang):
+            return _Rendered(story, self.render(story), len(story.sources))
 
     async def _follow_up(self) -> None:
         """Queue an edit where a story gained sources after it was rendered for this round's messages."""
@@ -245,21 +258,29 @@ class Sender:
                 self.stats.dead += 1
                 settled += 1
                 continue
+            verdict = SEND if self.gate is None else await self.gate.decide(item, self.clock())
+            if verdict.hold or verdict.drop:  # the chat's settings: for its digest, or not at all
+                if verdict.hold:
+                    await self.store.hold_story(item.id, chat_id, item.story_id, self.clock())
+                else:
+                    await self.store.mark_sent(item.id, None)
+                settled += 1
+                continue
             if self.flood.chat_wait(chat_id) > MAX_SLOT_WAIT:
                 break  # the rest of this chat waits for a later round, in order
             async with self.flood.slot(chat_id):
                 if self._stop is not None and self._stop.is_set():
                     break  # stopped while waiting for the slot
-                ok = await self._deliver(item)
+                ok = await self._deliver(item, verdict=verdict)
             settled += 1
             if not ok and chat_id not in self._gone:
                 break  # retry later: do not hammer a chat (or a Telegram) that just failed
         return settled
 
-    async def _deliver(self, item: OutboxItem, chat_id: int | str | None = None) -> bool:
+    async def _deliver(self, item: OutboxItem, chat_id: int | str | None = None, verdict: Verdict = SEND) -> bool:
         """Send or edit one item; record the outcome in the store. True if delivered."""
         chat = item.chat_id if chat_id is None else chat_id
-        rendered = await self._story(item.story_id)
+        rendered = await self._story(item.story_id, verdict.lang)
         if rendered is None:
             await self._record(Outcome(item, "dead", error="story no longer in the store"))
             self.stats.dead += 1
@@ -269,7 +290,8 @@ class Sender:
         try:
             message_id = await self._edit(chat, item, text) if item.action == "edit" else None
             if message_id is None:
-                message = await self.bot.send_message(chat, text, **_OPTIONS)
+                silent: dict[str, Any] = {"disable_notification": True} if verdict.silent else {}
+                message = await self.bot.send_message(chat, text, **_OPTIONS, **silent)
                 message_id = message.message_id
                 self.stats.sent += 1
             else:
@@ -291,7 +313,7 @@ class Sender:
             self.flood.forget(chat)
             self.stats.migrated += 1
             async with self.flood.slot(new_chat):
-                return await self._deliver(item, new_chat)
+                return await self._deliver(item, new_chat, verdict)
         except Forbidden as e:
             return await self._chat_gone(item, chat, e)
         except BadRequest as e:

@@ -84,6 +84,9 @@ def populate(store: StoreBackend, rounds: int = 4) -> list[str]:
     store.mark_retry(ids[4], "429: too many requests", T0 + timedelta(seconds=30))
     store.mark_dead(ids[5], "403: bot was kicked")
     store.enqueue(1001, stories[0], "edit")
+    store.set_chat_settings(1001, {"lang": "ru", "digest": "daily"})
+    held = store.enqueue("@harbourdesk", stories[6], "send")
+    store.hold_story(held, "@harbourdesk", stories[6], T0 + timedelta(hours=2))
     store.kv_set("notes.last_admin_report", "2025-03-03")
     return stories
 
@@ -109,6 +112,9 @@ def same_history(a: StoreBackend, b: StoreBackend, stories: list[str]) -> None:
         assert a.subscriptions(chat) == b.subscriptions(chat)
     for watch in ("harbour", "ferries"):
         assert sorted(map(str, a.subscribers(watch))) == sorted(map(str, b.subscribers(watch)))
+    assert a.chat_settings(1001) == b.chat_settings(1001) == {"lang": "ru", "digest": "daily"}
+    assert a.held_chats() == b.held_chats() and a.held_chats()
+    assert a.held_stories("@harbourdesk") == b.held_stories("@harbourdesk") == [stories[6]]
     assert a.kv_get("notes.last_admin_report") == b.kv_get("notes.last_admin_report") == "2025-03-03"
 
 
@@ -127,7 +133,7 @@ def test_a_migrated_history_answers_like_the_sqlite_one(history: tuple[Path, lis
         counts = copy.run()
     assert all(c.ok for c in counts) and {c.table for c in counts if c.source} >= {
         "articles", "stories", "story_sources", "story_topics", "statements", "statement_keys", "feeds",
-        "subscriptions", "outbox", "deliveries", "kv"}
+        "subscriptions", "outbox", "deliveries", "kv", "chat_settings", "held_stories"}
     assert "statements_fts" not in {c.table for c in counts}  # PostgreSQL's index is a generated column
     with closing(open_backend(str(path))) as sqlite, closing(open_backend(pg_url)) as pg:
         same_history(sqlite, pg, stories)

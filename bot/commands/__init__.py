@@ -8,6 +8,8 @@ bot/app.py, which registers `COMMANDS` (each wrapped in `guarded`), `on_any_upda
     queries.py        /quotes /search, and finding a speaker from a loose name
     status.py         /status
     admin.py          /reload and the rule edits: /track /untrack /alias /watch /unwatch /mute
+    settings.py       a chat's own settings: /settings (and its buttons) /pause /resume /quiet /digest /lang
+    settings_lang.py  the language of the replies to an update (the chat's, else the user's)
 
 Every handler: `async def cmd_x(update, context) -> None` with a one-line docstring, which is also the
 command's description in Telegram's menu and in /help. Shared objects come from `context.bot_data`
