@@ -1,4 +1,4 @@
-"""quotewatch command line: run, scan, quotes, check-rules (contracts in DESIGN.md).
+"""quotewatch command line: run, scan, quotes, check-rules (contracts in DESIGN.md), migrate-db.
 
     quotewatch run [--config PATH]
     quotewatch scan [--config PATH] [--feed URL_OR_FILE ...] [--db PATH] [--json]
@@ -6,6 +6,7 @@
     quotewatch check-rules PATH [--forms]
     quotewatch feeds import FILE.opml [--config PATH]
     quotewatch feeds export [--config PATH] [--output FILE]
+    quotewatch migrate-db --to postgresql://... [--from PATH] [--config PATH] [--force]
 
 Exit codes: 0 success, 1 a problem the user can fix (bad rules, unreadable file, a database that
 cannot be opened), 2 usage errors.
@@ -126,6 +127,17 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return run_import(path, args.file)
 
 
+def cmd_migrate_db(args: argparse.Namespace) -> int:
+    from bot.migrate_cli import run_migrate, source_path
+
+    try:
+        source = source_path(None if args.source else _load(args.config), args.source)
+    except ValueError as e:
+        print(f"quotewatch migrate-db: {e}", file=sys.stderr)
+        return 1
+    return run_migrate(source, args.to, force=args.force)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quotewatch", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -164,6 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--config", help="rules file (default ./config.toml, else config.example.toml)")
     a.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     a.set_defaults(func=cmd_feeds)
+    p = sub.add_parser("migrate-db", help="copy a SQLite history into PostgreSQL (resumable)")
+    p.add_argument("--to", required=True, metavar="URL", help="the PostgreSQL database (postgresql://...)")
+    p.add_argument("--from", dest="source", metavar="PATH",
+                   help="the SQLite file (default: the configured database, QUOTEWATCH_DB or [settings] db)")
+    p.add_argument("--config", help="rules file, for [settings] db")
+    p.add_argument("--force", action="store_true",
+                   help="copy even into a database holding other quotewatch data (its tables are emptied first)")
+    p.set_defaults(func=cmd_migrate_db)
     return parser
 
 

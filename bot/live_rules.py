@@ -1,12 +1,14 @@
 """The rules in force in the running service and the matcher compiled from them, rebuilt off the event
 loop and swapped in as one.
 
-    live = await LiveRules.start(reloader)   # the first compile, in a worker thread
+    live = await LiveRules.start(source)     # the first compile, in a worker thread
     live.rules, live.matcher                 # what the bot and the pipeline use now
     live.on_change = apply                   # called on the loop with (rules, matcher) after each swap
     await live.check()                       # the file changed? read, check, compile off the loop, swap
 
-Reading and validating the file (rules.reload), compiling the matcher (rules.match: ~0.3 s at 10,000
+The rules come from a source: rules.reload's Reloader (the file), or on PostgreSQL bot.fleet_rules'
+FleetRules (the fleet's published version, which the file follows); either has `rules`,
+`last_problems` and a blocking `check()`. Reading and validating the file (rules.reload), compiling the matcher (rules.match: ~0.3 s at 10,000
 speakers) and indexing the speakers for /quotes and /search (rules.lookup) all run in one worker
 thread, so the loop keeps taking updates, sending and polling meanwhile. Until the new version is
 complete the old one serves, whole: `rules` and `matcher` change together, in one assignment on the
@@ -19,27 +21,38 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Protocol
 
 from rules.gcpause import collector_paused
 from rules.lookup import speaker_index
 from rules.match import Matcher
-from rules.model import Rules
-from rules.reload import Reloader
+from rules.model import Problem, Rules
 
 log = logging.getLogger("quotewatch.rules")
+
+
+class RulesSource(Protocol):
+    """Where the rules in force come from (rules.reload.Reloader, bot.fleet_rules.FleetRules)."""
+
+    @property
+    def rules(self) -> Rules: ...
+    @property
+    def last_problems(self) -> list[Problem]: ...
+    def check(self) -> bool:
+        """Blocking (run in a worker thread): True once `rules` changed into a new valid version."""
 
 
 class LiveRules:
     """The current (rules, matcher) of a service; see the module docstring."""
 
-    def __init__(self, reloader: Reloader, matcher: Matcher) -> None:
+    def __init__(self, reloader: RulesSource, matcher: Matcher) -> None:
         self.reloader = reloader
         self._current = (reloader.rules, matcher)
         self.on_change: Callable[[Rules, Matcher], None] | None = None
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def start(cls, reloader: Reloader) -> LiveRules:
+    async def start(cls, reloader: RulesSource) -> LiveRules:
         """The reloader's rules with their matcher, compiled off the loop."""
         return cls(reloader, await asyncio.to_thread(build, reloader.rules))
 

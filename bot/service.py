@@ -12,7 +12,9 @@ on one event loop.
             -> Fetcher -> Pipeline (outbox=True with a token) -> FeedScheduler (one job per feed)
     every few seconds: the rules file is re-checked; new rules are read, checked and compiled off the
             event loop (bot.live_rules), then swapped in with their matcher and the jobs re-synced
-            (the bot reads the current rules on every update: watches, the allowlist and the admins)
+            (the bot reads the current rules on every update: watches, the allowlist and the admins);
+            on PostgreSQL a valid edit is published to the fleet first, and versions other workers
+            publish arrive by LISTEN/NOTIFY (bot.fleet_rules)
     at start and then every PRUNE_SECONDS: stories and articles older than `retention` are pruned
             (store.prune, on the store's worker thread)
     SIGINT / SIGTERM (or the `stop` event, or cancelling the task): stop taking updates, let the send in
@@ -43,6 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.fleet_rules import live_rules
 from bot.live_rules import LiveRules
 from bot.ratelimit import Limits
 from bot.render import render_plain
@@ -172,11 +175,12 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
     store = open_store(history_db(rules))  # a database missing where it was: StoreError, exit code 1
     watch = asyncio.create_task(watch_store(store, stop), name="store check")
     try:
-        live = await LiveRules.start(reloader)
-        if token is None:
-            await _run(config, live, store, stop, tuning, None)
-            return 0
-        return await _serve_bot(config, live, store, stop, tuning, token)
+        # On PostgreSQL the fleet's rules (published in the database, followed by the file); else the file's.
+        async with live_rules(reloader, history_db(rules), stop) as live:
+            if token is None:
+                await _run(config, live, store, stop, tuning, None)
+                return 0
+            return await _serve_bot(config, live, store, stop, tuning, token)
     finally:
         await _close_store(store, stop, watch)
 

@@ -273,6 +273,22 @@ def _migrate_7_to_8(db: Db) -> None:
     )
 
 
+def _migrate_8_to_9(db: Db) -> None:
+    # The fleet's rules (watchers.store.postgres.rules_pub): each validated text a worker published, the
+    # newest in force on every worker. Versions only grow; old ones stay as the history of edits.
+    _script(db,
+        """
+        CREATE TABLE rules_versions (
+            version INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            sha TEXT NOT NULL,
+            published_at DOUBLE PRECISION NOT NULL,
+            published_by TEXT NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[Db], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -282,6 +298,7 @@ MIGRATIONS: dict[int, Callable[[Db], None]] = {
     5: _migrate_5_to_6,
     6: _migrate_6_to_7,
     7: _migrate_7_to_8,
+    8: _migrate_8_to_9,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

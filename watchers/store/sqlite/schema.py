@@ -18,6 +18,8 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
   8  chat_settings (a chat's own settings: silent, paused, quiet hours, digest, language; key/value
      rows, read by bot.settings) and held_stories (stories a chat will get later, as a digest: paused,
      quiet hours, digest mode)
+  9  rules_versions: the rules text published for a fleet of workers (bot.fleet_rules; used on
+     PostgreSQL only, kept here so a version number means the same tables on both backends)
 
 A database file of any earlier version is upgraded step by step when a Store opens it; a newer one is
 refused with a message (an older quotewatch must not write a schema it does not know).
@@ -298,6 +300,22 @@ def fill_lemmas(db: sqlite3.Connection, after_id: int = 0) -> None:
         db.executemany("UPDATE statements SET lemmas = ? WHERE id = ?", found)
 
 
+def _migrate_8_to_9(db: sqlite3.Connection) -> None:
+    # One process per SQLite file reads its rules from its file; the table exists so that the schema is
+    # PostgreSQL's step for step (and `migrate-db` copies it like any other).
+    _script(db,
+        """
+        CREATE TABLE rules_versions (
+            version INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            sha TEXT NOT NULL,
+            published_at REAL NOT NULL,
+            published_by TEXT NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -307,6 +325,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _migrate_5_to_6,
     6: _migrate_6_to_7,
     7: _migrate_7_to_8,
+    8: _migrate_8_to_9,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"
