@@ -12,7 +12,7 @@ from bot.files import MB, InputError, read_input
 from rules.model import Rules
 from watchers.feeds.lang import article_lang, html_lang
 from watchers.feeds.redact import safe_for_display
-from watchers.model import Statement
+from watchers.model import LangSource, Statement
 from watchers.statements import extract_statements
 
 if TYPE_CHECKING:
@@ -32,12 +32,14 @@ TEXT_CAP = 10 * MB
 BINARY_SNIFF = 8192
 
 
-def _read(path: str) -> tuple[str, str]:
-    """The article text of a file and its language: .txt as UTF-8, .html the way a fetched page is read
-    (DESIGN.md). The language is the page's <html lang>, else the script of the text (watchers.feeds.lang).
+def _read(path: str) -> tuple[str, tuple[str, LangSource]]:
+    """The article text of a file and its language with where that came from: .txt as UTF-8, .html the
+    way a fetched page is read (DESIGN.md). The language is the page's <html lang>, else the script of
+    the text, else English, said so ("default": watchers.feeds.lang).
 
-    A page's bytes go through watchers.feeds.text.decode_html — BOM, <meta charset>, UTF-8, else
-    Windows-1252, as for fetched pages (there is no HTTP header here) — then the same text extraction.
+    A page's bytes go through watchers.feeds.text.decode_html — BOM, <meta charset>, UTF-8, else the
+    legacy code page its letters fit (Windows-1251, KOI8-R, Windows-1252), as for fetched pages (there
+    is no HTTP header here) — then the same text extraction.
     Raises InputError (what is wrong with the file) or UnicodeDecodeError (a .txt that is not UTF-8)."""
     page = path.lower().endswith((".html", ".htm"))
     raw = read_input(path, PAGE_CAP if page else TEXT_CAP, what="page" if page else "text file")
@@ -48,14 +50,14 @@ def _read(path: str) -> tuple[str, str]:
 
         html = _decode_page(raw)
         text = html_to_text(html, None)
-        return text, article_lang(None, html_lang(html), text)[0]
+        return text, article_lang(None, html_lang(html), text)
     text = raw.decode("utf-8")
-    return text, article_lang(None, None, text)[0]
+    return text, article_lang(None, None, text)
 
 
 def _decode_page(raw: bytes) -> str:
     """decode_html, and for a page that declares a codec that is no text encoding (<meta charset="rot13">,
-    "base64", "idna" on non-hostnames) the fallback for an unknown charset: UTF-8, else Windows-1252."""
+    "base64", "idna" on non-hostnames) the fallback for an unknown charset: UTF-8, else a legacy guess."""
     from watchers.feeds.text import decode_html
 
     try:
@@ -64,10 +66,12 @@ def _decode_page(raw: bytes) -> str:
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
-            return raw.decode("windows-1252", errors="replace")
+            from watchers.feeds.legacy import guess_legacy
+
+            return raw.decode(guess_legacy(raw), errors="replace")
 
 
-def _record(path: str, s: Statement, lang: str) -> dict[str, object]:
+def _record(path: str, s: Statement, lang: tuple[str, LangSource]) -> dict[str, object]:
     return {
         "file": path,
         "text": s.text,
@@ -80,7 +84,10 @@ def _record(path: str, s: Statement, lang: str) -> dict[str, object]:
         if s.mention is None
         else {"text": s.mention.text, "start": s.mention.start, "end": s.mention.end},
         "cue": s.cue,
-        "lang": lang,
+        "lang": lang[0],
+        # where the language came from: "declared" (<html lang>), "script" (the letters of the text),
+        # "default" (neither told: read as English)
+        "lang_source": lang[1],
     }
 
 
@@ -107,7 +114,7 @@ def run_quotes(files: list[str], rules: Rules | None, as_json: bool) -> int:
     for path in files:
         try:
             text, lang = _read(path)
-            statements = extract_statements(text, matcher, lang=lang)
+            statements = extract_statements(text, matcher, lang=lang[0])
         except InputError as e:
             problem = str(e)
         except UnicodeDecodeError as e:

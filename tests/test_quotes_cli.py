@@ -12,7 +12,8 @@ from bot.quotes_cli import run_quotes
 ARTICLE = (
     'Talks resumed.\n\n"We are ready," Foreign Minister Jane Doe said. "Nothing has changed," she added.\n'
 )
-KEYS = {"file", "text", "start", "end", "kind", "speaker", "speaker_id", "mention", "cue", "lang"}
+# DESIGN.md's contract, and "lang_source" (issue 14: an article whose language nothing told says so).
+KEYS = {"file", "text", "start", "end", "kind", "speaker", "speaker_id", "mention", "cue", "lang", "lang_source"}
 
 
 def test_json_lines_follow_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -25,6 +26,7 @@ def test_json_lines_follow_the_contract(tmp_path: Path, capsys: pytest.CaptureFi
         assert set(row) == KEYS
         assert ARTICLE[row["start"] : row["end"]] == row["text"]
         assert row["kind"] == "direct" and row["speaker"] == "Jane Doe"
+        assert (row["lang"], row["lang_source"]) == ("en", "script")
         m = row["mention"]
         assert ARTICLE[m["start"] : m["end"]] == m["text"]
     assert rows[1]["mention"]["text"] == "she" and rows[1]["cue"] == "added"

@@ -1,5 +1,5 @@
 """Which encoding a feed document is in, by evidence: BOM, then the XML declaration, then the HTTP
-header's charset, then a guess (UTF-8, else Windows-1252). A source of evidence counts only when the
+header's charset, then a guess (UTF-8, else the legacy code page its letters fit: watchers.feeds.legacy). A source of evidence counts only when the
 body actually decodes with it into something that starts like XML ("<"), so a wrong header or
 declaration (a server that says charset=utf-16 for a UTF-8 body) never loses a feed another source reads.
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import codecs
 import re
+
+from watchers.feeds.legacy import guess_legacy
 
 # Longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
 BOMS = (
@@ -30,7 +32,6 @@ _DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:
 _DECLARATION_TEXT = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[A-Za-z0-9._:-]+\2""")
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 GUESSES = ("utf-8",)
-LAST_RESORT = "cp1252"  # Windows-1252, the usual legacy charset of news sites; decodes almost any byte
 
 
 def text_codec(name: str | None) -> str | None:
@@ -86,7 +87,8 @@ def decode(content: bytes, content_type: str | None = None) -> tuple[str, str]:
             continue
         if _looks_like_xml(text) or not text.strip():
             return text.lstrip("\ufeff"), codec
-    return content.decode(LAST_RESORT, errors="replace"), LAST_RESORT
+    codec = guess_legacy(content)  # undeclared legacy bytes: Windows-1251, KOI8-R or Windows-1252
+    return content.decode(codec, errors="replace"), codec
 
 
 def to_utf8(content: bytes, content_type: str | None = None) -> tuple[bytes, str]:

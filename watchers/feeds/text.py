@@ -35,6 +35,7 @@ from rules.model import Feed
 from watchers.feeds.charset import text_codec
 from watchers.feeds.errors import FetchError
 from watchers.feeds.lang import with_page_lang
+from watchers.feeds.legacy import guess_legacy
 from watchers.feeds.limits import cap_text
 from watchers.model import Article
 
@@ -291,7 +292,8 @@ def _charset_from_content_type(content_type: str | None) -> str | None:
 
 
 def decode_html(content: bytes, content_type: str | None = None) -> str:
-    """A fetched page as text: HTTP charset, BOM, <meta charset>, UTF-8, else Windows-1252. Never raises."""
+    """A fetched page as text: HTTP charset, BOM, <meta charset>, UTF-8, else the legacy code page its
+    letters fit (watchers.feeds.legacy: Windows-1251, KOI8-R or Windows-1252). Never raises."""
     for bom, codec in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -310,8 +312,8 @@ def decode_html(content: bytes, content_type: str | None = None) -> str:
             pass  # the declaration lies (common); sniff below
     try:
         return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content.decode("windows-1252", errors="replace")
+    except UnicodeDecodeError:  # undeclared legacy bytes: Windows-1251, KOI8-R or Windows-1252
+        return content.decode(guess_legacy(content), errors="replace")
 
 
 async def fetch_article_text(fetcher: Fetcher, article: Article, feed: Feed) -> Article:
