@@ -113,7 +113,11 @@ def check_marks(article: str, start: int, end: int, kind: str, where: str) -> No
     if kind in ("direct", "partial"):
         before = article[start - 1] if start > 0 else ""
         after = article[end] if end < len(article) else ""
-        if before not in OPENING_MARKS or after not in CLOSING_MARKS:
+        # A Russian split quote is one pair of marks around both parts: «A, — сказал X. — B». Its parts
+        # end before " — " and start after "— " (the attribution between the dashes).
+        opens = before in OPENING_MARKS or article[max(0, start - 2) : start] == "— "
+        closes = after in CLOSING_MARKS or article[end : end + 2] == " —"
+        if not (opens and closes):
             raise AnnotationError(
                 f"{where}: a {kind} span must be exactly the text between quotation marks: "
                 f"{context(article, start, end)}"

@@ -188,6 +188,12 @@ class Databases:
 
     def size(self, url: str) -> int:
         if self.backend == "sqlite":
+            # The WAL is folded into the file first (the size a user sees at rest, after a checkpoint),
+            # then measured with whatever WAL is left (none unless a reader held it open).
+            import sqlite3
+
+            with sqlite3.connect(url) as db:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return sum(os.path.getsize(p) for p in (url, url + "-wal") if os.path.exists(p))
         import psycopg
 

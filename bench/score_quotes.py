@@ -197,12 +197,14 @@ Extractor = Callable[[str], Sequence[Record]]
 
 def default_extractor() -> Extractor:
     """The project's extractor, imported late so the scorer's logic is usable without it."""
+    from watchers.feeds.lang import article_lang
     from watchers.statements import extract_statements
 
     def extract(text: str) -> list[Record]:
+        lang = article_lang(None, None, text)[0]  # by script, as `quotewatch quotes` reads a .txt file
         return [
             Record(start=s.start, end=s.end, kind=s.kind, speaker=s.speaker, text=s.text)
-            for s in extract_statements(text, matcher=None)
+            for s in extract_statements(text, matcher=None, lang=lang)
         ]
 
     return extract

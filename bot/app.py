@@ -6,7 +6,7 @@ start(), then long polling or its webhook server, and runs the outbox Sender (bo
 Order of registration matters: the commands come first in group 0, then (in the same group, so only when
 no command matched) the pointers to /help for unknown commands and plain text in private chats. Commands
 are read from new messages and channel posts only (`NEW_POSTS`): editing an old message must not run its
-command again. The CallbackQueryHandler for subscription buttons is separate from the commands, and every
+command again. The CallbackQueryHandlers for subscription and settings buttons are separate from the commands, and every
 command goes through `commands.guarded` (allowlist, admin check, UserError -> polite reply) first.
 
 Every request the bot makes goes through one limiter (bot/limiter.py: Telegram's flood limits, 429s
@@ -39,10 +39,13 @@ from telegram.ext import (
 )
 
 from bot import commands
+from bot.commands.settings import BUTTON_PREFIX, on_settings_button
 from bot.delivery import scrub
+from bot.i18n import LANGUAGES, N_, SOURCE, _, language
 from bot.limiter import TelegramLimiter
 from bot.ratelimit import Limits
 from bot.safe_logs import rewrite_record
+from bot.settings_book import SETTINGS_KEY, SettingsBook
 from rules.model import Rules
 
 if TYPE_CHECKING:
@@ -50,7 +53,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("quotewatch.bot")
 
-SORRY = "Sorry, that failed on our side. The admins can find the details in the log."
+SORRY = N_("Sorry, that failed on our side. The admins can find the details in the log.")
 # New messages and channel posts; not their edits (an edit of "/unsubscribe" is not a second request).
 NEW_POSTS = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 
@@ -147,6 +150,7 @@ def build_application(
         started=started if started is not None else time.time(),
         version=version(),
     )
+    application.bot_data[SETTINGS_KEY] = SettingsBook(store)  # shared with the sender's gate (service.py)
     # Group -1 runs before the commands (group 0) and does not stop them.
     application.add_handler(TypeHandler(Update, commands.on_any_update), group=-1)
     for command in commands.COMMANDS:
@@ -156,6 +160,7 @@ def build_application(
     application.add_handler(MessageHandler(private & filters.COMMAND, commands.guarded(commands.on_unknown_command)))
     application.add_handler(MessageHandler(private & filters.TEXT, commands.guarded(commands.on_plain_text)))
     application.add_handler(CallbackQueryHandler(commands.on_button, pattern=r"^tog:"))
+    application.add_handler(CallbackQueryHandler(on_settings_button, pattern=f"^{BUTTON_PREFIX}"))
     application.add_handler(CallbackQueryHandler(commands.on_admin_button, pattern=r"^(untrack|cancel):"))
     application.bot_data[commands.BOT_DATA_KEY].notify_admins = admin_notifier(application, rules_provider)
     application.add_error_handler(_on_error)
@@ -191,12 +196,15 @@ class QuotewatchApplication(Application):  # type: ignore[type-arg]
 
 
 async def publish_menu(application: Application) -> None:  # type: ignore[type-arg]
-    """setMyCommands with the public commands. A failure is logged, not fatal: commands work without it."""
-    menu = [BotCommand(c.name, c.description[:256]) for c in commands.COMMANDS if not c.admin]
-    try:
-        await application.bot.set_my_commands(menu)
-    except TelegramError as err:
-        log.warning("could not set the command menu: %s", scrub(str(err), application.bot.token))
+    """setMyCommands with the public commands: the English menu for everyone, and one per translation for
+    users whose Telegram speaks that language. A failure is logged, not fatal: commands work without it."""
+    for lang in LANGUAGES:
+        with language(lang):
+            menu = [BotCommand(c.name, _(c.description)[:256]) for c in commands.COMMANDS if not c.admin]
+        try:
+            await application.bot.set_my_commands(menu, language_code=None if lang == SOURCE else lang)
+        except TelegramError as err:
+            log.warning("could not set the command menu: %s", scrub(str(err), application.bot.token))
 
 
 def polling_error_logger(token: str) -> Callable[[TelegramError], None]:
@@ -230,4 +238,4 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("handler failed: %s", scrub(trace, token))
     if isinstance(update, Update) and update.effective_message is not None:
         with contextlib.suppress(TelegramError):
-            await update.effective_message.reply_text(SORRY)
+            await update.effective_message.reply_text(_(SORRY))  # in the language guarded set for the update

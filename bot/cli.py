@@ -3,7 +3,7 @@
     quotewatch run [--config PATH]
     quotewatch scan [--config PATH] [--feed URL_OR_FILE ...] [--db PATH] [--json]
     quotewatch quotes FILE ... [--config PATH] [--json]
-    quotewatch check-rules PATH
+    quotewatch check-rules PATH [--forms]
     quotewatch feeds import FILE.opml [--config PATH]
     quotewatch feeds export [--config PATH] [--output FILE]
 
@@ -64,6 +64,13 @@ def cmd_check_rules(args: argparse.Namespace) -> int:
         f"{args.path}: OK — {len(rules.feeds)} feeds, {len(rules.speakers)} speakers, "
         f"{len(rules.topics)} topics, {len(rules.watches)} watches"
     )
+    from rules.termnotes import term_forms, term_notes
+
+    for note in term_notes(rules):  # valid, but a Cyrillic term is written so that it matches less
+        print(f"note: {note}")
+    if args.forms:
+        for line in term_forms(rules):
+            print(f"forms: {line}")
     return 0
 
 
@@ -143,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check-rules", help="validate a rules file")
     p.add_argument("path")
+    p.add_argument("--forms", action="store_true",
+                   help="also list the other cases each Cyrillic name, alias and keyword matches")
     p.set_defaults(func=cmd_check_rules)
 
     p = sub.add_parser("feeds", help="import feeds from an OPML file, or export them as OPML")
@@ -169,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the poll's own timeout reports the stall once.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # "Loading dictionaries from …" on every start
     # Feed URLs may carry credentials (userinfo, api_key=...): no log line shows them.
     from bot.safe_logs import install_log_redaction
 
@@ -179,6 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in e.problems:
             print(problem, file=sys.stderr)
         return 1
+    except BrokenPipeError:  # before Exception, which it is
+        # `quotewatch quotes ... | head`: the reader went away; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as e:
         if not _is_store_error(e):
             raise
@@ -187,10 +201,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # `quotewatch quotes ... | head`: the reader went away; that is not an error.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 def _is_store_error(error: BaseException) -> TypeGuard[StoreError]:

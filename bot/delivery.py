@@ -3,7 +3,7 @@
     every round (drain_once):
         items = store.due_outbox(now)                       oldest first
         each story is read and rendered once per round (a story to 50 chats is not built 50 times), again
-        only when the rendering is older than RENDER_MAX_AGE (a round that waits on flood limits is long)
+        only when the rendering is older than bot.rendered.RENDER_MAX_AGE (a round that waits on flood limits is long)
         per chat, in order, chats side by side (the store returns no item behind a chat's earlier one that
         is waiting to be retried, so a chat's alerts keep their order across retries and restarts):
             a chat that would wait long for its slot, or where replies to commands wait, is left for later
@@ -23,6 +23,9 @@
             other 400s              -> mark_dead (retrying the same request cannot help), logged loudly
         after the round: a story that gained sources since it was rendered gets an "edit" queued for the
         chats it just went to (`_follow_up`).
+        with a gate (bot.digest_gate: each chat's settings), asked before each item: send (silent or
+        not, in the chat's language), hold the story for the chat's digest, or drop an edit; after the
+        round the gate sends the digests that are due (`gate.release`).
 
 Why the follow-up: while a send is in flight its outbox row is still pending, and the pipeline's enqueue
 of an "edit" for a new source merges into that row (store.enqueue). The message then goes out without the
@@ -62,6 +65,8 @@ from bot.gone import GoneChats
 from bot.limiter import NO_RETRY, TelegramLimiter, retry_seconds
 from bot.outcomes import Ledger, Outcome
 from bot.ratelimit import FloodScheduler, Limits
+from bot.rendered import Renderings
+from bot.settings import SEND, Gate, Verdict
 from watchers.model import OutboxItem, Story
 
 if TYPE_CHECKING:
@@ -77,10 +82,6 @@ BACKOFF_CAP = 600.0
 # (20/min) never holds up the other chats' alerts.
 MAX_SLOT_WAIT = 5.0
 BATCH = 500  # outbox rows read per round
-# A story's rendering is shared by the round's items for at most this long; older, it is read again, so a
-# round stretched by flood-limit waits does not post text that a new source has long made stale (each
-# stale message costs a follow-up edit, and groups only get 20 messages a minute).
-RENDER_MAX_AGE = timedelta(seconds=1)
 POLL_SECONDS = 1.0  # how often an idle sender looks at the outbox
 # 400 answers that mean the chat is gone for good: stop sending there.
 CHAT_GONE = ("chat not found", "have no rights to send", "not enough rights", "chat_write_forbidden",
@@ -132,6 +133,7 @@ class Sender:
         batch: int = BATCH,
         on_chat_gone: Callable[[int | str], None] | None = None,
         admins: Callable[[], Iterable[int]] | None = None,
+        gate: Gate | None = None,
         gone: GoneChats | None = None,
         on_chat_back: Callable[[int | str], None] | None = None,
     ) -> None:
@@ -151,14 +153,15 @@ class Sender:
         self.stats = Stats()
         self.on_chat_gone = on_chat_gone  # told after a chat is deactivated (the bot's active-chat memo)
         self.admins = admins  # user ids told once when the store stops recording (rules [telegram] admins)
+        self.gate = gate  # each chat's settings (silent, paused, quiet hours, digest, language); None: none
         self.ledger = Ledger(store, lambda text: scrub(text, self._token))  # outcomes, kept while refused
         # Chats that blocked or removed the bot (shared with BotContext, which clears a mark when the chat
         # is back); on_chat_back: told when the probe finds the bot back in one.
         self.gone = gone if gone is not None else GoneChats()
         self.on_chat_back = on_chat_back
-        # Per round: story id -> (story, rendered text, number of sources rendered), loaded once and shared by
-        # every chat's item of that story; and the chats each story was delivered to (for _follow_up).
-        self._rendered: dict[str, tuple[datetime, asyncio.Future[_Rendered | None]]] = {}
+        # Per round: each story rendered once for every chat's item of it (bot.rendered; through self, so a
+        # test's clock or render set later is the one used); and the chats each story went to (_follow_up).
+        self._rendered = Renderings(store, lambda story: self.render(story), lambda: self.clock())
         self._delivered: dict[str, list[tuple[int | str, int]]] = {}  # story -> (chat, sources shown)
         # Set by run(): once it is set no new request starts; the ones in flight finish and are recorded,
         # so a graceful stop sends nothing twice and loses nothing (the rest stays pending).
@@ -221,27 +224,15 @@ class Sender:
             if self.ledger.trouble is None:  # queueing edits needs a store that writes; else next time
                 await self._follow_up()
                 self._delivered.clear()
+            released = 0
+            if self.gate is not None and self.ledger.trouble is None and not (self._stop and self._stop.is_set()):
+                released = await self.gate.release(self.bot, self.flood, self.clock())
         finally:
             self._rendered.clear()
         for result in results:
             if isinstance(result, BaseException):
                 raise result
-        return sum(r for r in results if isinstance(r, int))
-
-    async def _story(self, story_id: str) -> _Rendered | None:
-        """The story and its rendering, loaded once per round however many chats it goes to."""
-        now = self.clock()
-        cached = self._rendered.get(story_id)
-        if cached is None or (cached[1].done() and now - cached[0] > RENDER_MAX_AGE):
-            cached = (now, asyncio.ensure_future(self._load(story_id)))
-            self._rendered[story_id] = cached
-        pending = cached[1]
-        # shield: one chat's cancellation must not cancel the load the other chats are waiting on
-        return await asyncio.shield(pending)
-
-    async def _load(self, story_id: str) -> _Rendered | None:
-        story = await self.store.get_story(story_id)
-        return None if story is None else _Rendered(story, self.render(story), len(story.sources))
+        return sum(r for r in results if isinstance(r, int)) + released
 
     async def _follow_up(self) -> None:
         """Queue an edit where a story gained sources after it was rendered for this round's messages."""
@@ -269,18 +260,26 @@ class Sender:
                 self.stats.dead += 1
                 settled += 1
                 continue
+            verdict = SEND if self.gate is None else await self.gate.decide(item, self.clock())
+            if verdict.hold or verdict.drop:  # the chat's settings: for its digest, or not at all
+                if verdict.hold:
+                    await self.store.hold_story(item.id, chat_id, item.story_id, self.clock())
+                else:
+                    await self.store.mark_sent(item.id, None)
+                settled += 1
+                continue
             if self.flood.chat_wait(chat_id) > MAX_SLOT_WAIT or self.flood.waiting(chat_id):
                 break  # the rest of this chat waits for a later round, in order; replies go first
-            ok = await self._deliver(item)
+            ok = await self._deliver(item, verdict=verdict)
             settled += 1
             if not ok and chat_id not in self.gone:
                 break  # retry later: do not hammer a chat (or a Telegram) that just failed
         return settled
 
-    async def _deliver(self, item: OutboxItem, chat_id: int | str | None = None) -> bool:
+    async def _deliver(self, item: OutboxItem, chat_id: int | str | None = None, verdict: Verdict = SEND) -> bool:
         """Send or edit one item; record the outcome in the store. True if delivered."""
         chat = item.chat_id if chat_id is None else chat_id
-        rendered = await self._story(item.story_id)
+        rendered = await self._rendered.get(item.story_id, verdict.lang)
         if rendered is None:
             await self._record(Outcome(item, "dead", error="story no longer in the store"))
             self.stats.dead += 1
@@ -290,7 +289,9 @@ class Sender:
         try:
             message_id = await self._edit(chat, item, text) if item.action == "edit" else None
             if message_id is None:
-                message = await self._call("sendMessage", chat, self.bot.send_message, chat, text, **_OPTIONS)
+                silent: dict[str, Any] = {"disable_notification": True} if verdict.silent else {}
+                message = await self._call("sendMessage", chat, self.bot.send_message, chat, text, **_OPTIONS,
+                                           **silent)
                 message_id = message.message_id
                 self.stats.sent += 1
             else:
@@ -311,7 +312,7 @@ class Sender:
             await self.store.migrate_chat(chat, new_chat)
             self.flood.forget(chat)
             self.stats.migrated += 1
-            return await self._deliver(item, new_chat)
+            return await self._deliver(item, new_chat, verdict)
         except Forbidden as e:
             return await self._chat_gone(item, chat, e)
         except BadRequest as e:
@@ -414,13 +415,6 @@ class Sender:
                 await self._call("sendMessage", admin, self.bot.send_message, admin, text[:4000])
             except TelegramError as e:  # an admin who never started the bot: the log line stands
                 log.warning("could not tell admin %s about the database: %s", admin, scrub(str(e), self._token))
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    story: Story
-    text: str
-    sources: int  # how many sources the text shows; more in the store later means an edit is due
 
 
 _OPTIONS: dict[str, Any] = {

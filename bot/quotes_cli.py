@@ -107,7 +107,7 @@ def run_quotes(files: list[str], rules: Rules | None, as_json: bool) -> int:
     for path in files:
         try:
             text, lang = _read(path)
-            statements = extract_statements(text, matcher)
+            statements = extract_statements(text, matcher, lang=lang)
         except InputError as e:
             problem = str(e)
         except UnicodeDecodeError as e:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from bot.i18n import N_, _, ngettext
 from watchers.feeds.redact import redact_url, strip_format
 from watchers.model import Source, Statement, Story
 from watchers.statements.keyquotes import paraphrase_clause
@@ -48,7 +49,15 @@ LINKED_OUTLETS = 6  # outlets named (and linked) on the "Also" line before "and 
 MIN_QUOTE = 80  # when even one quote does not fit, it is shortened, but not below this
 ELLIPSIS = "…"
 
-KIND_LABEL = {"direct": "", "partial": "partial quote", "indirect": "paraphrase"}
+KIND_LABEL = {"direct": "", "partial": N_("partial quote"), "indirect": N_("paraphrase")}
+
+
+
+def kind_label(kind: str) -> str:
+    """"partial quote", "paraphrase" (in the current language), "" for a direct quote."""
+    label = KIND_LABEL.get(kind, "")
+    return _(label) if label else ""
+
 
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
@@ -144,7 +153,7 @@ class _Content:
 
 
 def _content(story: Story, now: datetime | None) -> _Content:
-    speaker = clean(story.speaker, MAX_NAME) or clean(story.speaker_id, MAX_NAME) or "Unknown speaker"
+    speaker = clean(story.speaker, MAX_NAME) or clean(story.speaker_id, MAX_NAME) or _("Unknown speaker")
     topics = clean(", ".join(story.topics), MAX_NAME)
     shown = (_quote(q, speaker) for q in story.quotes[:MAX_QUOTES] if clean(q.text, MAX_QUOTE))
     quotes = tuple(q for q in shown if q is not None)
@@ -169,7 +178,7 @@ def _quote(q: Statement, story_speaker: str) -> _Quote | None:
 
 
 def _link(s: Source, now: datetime | None) -> _Link:
-    outlet = clean(s.outlet, MAX_NAME) or clean(s.feed, MAX_NAME) or "source"
+    outlet = clean(s.outlet, MAX_NAME) or clean(s.feed, MAX_NAME) or _("source")
     return _Link(outlet, safe_url(s.url), when(s.published, now), clean(s.title, MAX_TITLE))
 
 
@@ -182,7 +191,7 @@ def _e(text: str) -> str:
 
 
 def _html_quote(q: _Quote) -> str:
-    label = KIND_LABEL.get(q.kind, "")
+    label = kind_label(q.kind)
     who = f" — {_e(q.speaker)}" if q.speaker else ""
     if q.kind == "indirect":
         return f"<blockquote><i>{label}:</i> {_e(q.text)}{who}</blockquote>"
@@ -204,11 +213,14 @@ def _also(c: _Content, linked: int) -> str:
         outlets.setdefault(s.outlet, s.url)
     names = [f'<a href="{_e(url)}">{_e(name)}</a>' if url else _e(name) for name, url in list(outlets.items())[:linked]]
     rest = len(outlets) - len(names)
-    more = f"{rest} more outlet{'s' if rest != 1 else ''}"
+    more = ngettext("{n} more outlet", "{n} more outlets", rest).format(n=rest)
     if not names:
-        return f"📰 Also {more}"
-    return "📰 Also " + (", ".join(names[:-1]) + " and " + names[-1] if not rest and len(names) > 1
-                        else ", ".join(names) + (f" and {more}" if rest else ""))
+        return "📰 " + _("Also {outlets}").format(outlets=more)
+    if not rest and len(names) > 1:
+        listed = _("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
+    else:
+        listed = ", ".join(names) + (" " + _("and {more}").format(more=more) if rest else "")
+    return "📰 " + _("Also {outlets}").format(outlets=listed)
 
 
 def _html(c: _Content, n_quotes: int, linked: int) -> str:
@@ -256,9 +268,9 @@ def render_plain(story: Story, now: datetime | None = None) -> str:
     for q in c.quotes:
         who = f" — {q.speaker}" if q.speaker else ""
         if q.kind == "indirect":
-            lines.append(f"  > ({KIND_LABEL['indirect']}) {q.text}{who}")
+            lines.append(f"  > ({kind_label('indirect')}) {q.text}{who}")
         else:
-            label = f" ({KIND_LABEL[q.kind]})" if KIND_LABEL.get(q.kind) else ""
+            label = f" ({kind_label(q.kind)})" if KIND_LABEL.get(q.kind) else ""
             lines.append(f"  > “{q.text}”{label}{who}")
     for s in c.sources:
         title = f" — {s.title}" if s.title else ""

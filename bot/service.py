@@ -307,13 +307,16 @@ async def _run(
         else:
             from bot.commands import BOT_DATA_KEY
             from bot.delivery import Sender
+            from bot.digest_gate import DigestGate
             from bot.render import render_alert
+            from bot.settings_book import SETTINGS_KEY
 
             bot_context = application.bot_data[BOT_DATA_KEY]
+            gate = DigestGate(store, application.bot_data[SETTINGS_KEY], on_chat_gone=bot_context.chat_gone)
             sender = Sender(application.bot, store, render_alert, limits=tuning.limits,
                             poll_seconds=tuning.sender_poll_seconds, on_chat_gone=bot_context.chat_gone,
                             admins=lambda: live.rules.settings.telegram.admins, gone=bot_context.gone,
-                            on_chat_back=bot_context.chat_back)
+                            on_chat_back=bot_context.chat_back, gate=gate)
             sender_task = asyncio.create_task(sender.run(stop), name="outbox sender")
         scheduler.start()
         scheduler.sync(rules.feeds)

@@ -62,20 +62,98 @@ def forms(term: str, kind: Literal["speaker", "topic"]) -> tuple[str, ...]:
     if not has_cyrillic(term):
         return (term,)
     tokens = _TOKENS.findall(term)
-    readings = [_nominative(t, kind) if has_cyrillic(t) and t[0].isalnum() else None for t in tokens]
-    if not any(readings):
+    inflected = [_word_forms(t, kind) if _inflectable(t) else None for t in tokens]
+    if not any(inflected):
         return (term,)
-    numbers: tuple[str | None, ...] = (None,) if kind == "speaker" else ("sing", "plur")
     found = {term: None}
-    for case in CASES:
-        for number in numbers:
-            wanted = {case} if number is None else {case, number}
-            words = []
-            for token, reading in zip(tokens, readings, strict=True):
-                inflected = reading.inflect(wanted) if reading is not None else None
-                words.append(token if inflected is None else _as_written(token, inflected.word))
-            found.setdefault("".join(words), None)
+    for i in range(len(_WANTED[kind])):
+        found.setdefault("".join(t if f is None else f[i] for t, f in zip(tokens, inflected, strict=True)), None)
     return tuple(found)
+
+
+# The forms asked for, in order: for a speaker each case; for a topic each case in both numbers.
+_WANTED: dict[str, tuple[frozenset[str], ...]] = {
+    "speaker": tuple(frozenset({case}) for case in CASES),
+    "topic": tuple(frozenset({case, number}) for case in CASES for number in ("sing", "plur")),
+}
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_forms(token: str, kind: Literal["speaker", "topic"]) -> tuple[str, ...] | None:
+    """One word in each wanted form (_WANTED[kind], the word as written where it has none), or None
+    when it has no nominative reading (a dependent or fixed word: it keeps its form). Per word, not
+    per term: a surname recurs in several aliases ("Песков", "Дмитрий Песков", "пресс-секретарь
+    Песков"), and its forms cost a dictionary walk each."""
+    reading = _nominative(token, kind)
+    if reading is None:
+        return None
+    out = []
+    for wanted in _WANTED[kind]:
+        form = reading.inflect(set(wanted))
+        out.append(token if form is None else _as_written(token, form.word))
+    return tuple(out)
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+_WORDS = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=100_000)
+def lemma(word: str) -> str:
+    """The dictionary form of one word, lower case: for a Cyrillic word pymorphy3's likeliest reading
+    ("расширения" -> "расширение"), except that a capitalised word read as a name is that name
+    ("Песков" -> "песков", the surname; "песков" -> "песок", sand); other words lower-cased."""
+    if not has_cyrillic(word):
+        return word.lower()
+    parses = _analyzer().parse(word)
+    if word[:1].isupper():
+        for parse in parses:
+            if NAME_TAGS & parse.tag.grammemes:
+                return str(parse.normal_form)
+    return str(parses[0].normal_form)
+
+
+def lemmas(text: str) -> str | None:
+    """The words of `text`, each as its lemma, in order and space-separated, for a search index that
+    finds every form of a Russian word; None when the text has no Cyrillic (nothing to gain)."""
+    if not has_cyrillic(text):
+        return None
+    return " ".join(lemma(w) for w in _WORDS.findall(text))
+
+
+def notes(term: str, kind: Literal["speaker", "topic"]) -> list[str]:
+    """Mistakes in how a Cyrillic term is written that make it match less than meant (check-rules
+    prints these): words that mix Latin and Cyrillic letters (a Latin "e" or "o" typed for the
+    Cyrillic one: such a word matches nothing a Russian outlet writes), and a term with no word that
+    has a nominative reading (written in another case: matched only as written). Empty for a Latin
+    term or a well-formed one."""
+    if not has_cyrillic(term):
+        return []
+    out: list[str] = []
+    for word in _cyrillic_words(term):
+        if _LATIN.search(word):
+            latin = "".join(sorted(set(_LATIN.findall(word))))
+            out.append(f"{word!r} mixes Latin letters ({latin}) with Cyrillic ones: retype them in Cyrillic")
+    if not out and not any(_nominative(w, kind) for w in _cyrillic_words(term)):
+        out.append("no word of it reads as a nominative: it matches only as written, in no other case; "
+                   "write it in the nominative")
+    return out
+
+
+def guessed(term: str, kind: Literal["speaker", "topic"]) -> list[str]:
+    """The words of a Cyrillic term that the dictionary does not know: their cases are guessed from
+    their endings (usually right for surnames: "Гутерриш" -> "Гутерриша"), so worth a look."""
+    return [w for w in _cyrillic_words(term) if (r := _nominative(w, kind)) is not None and not r.is_known]
+
+
+def _inflectable(token: str) -> bool:
+    """A Cyrillic word, not an abbreviation in capitals ("МИД", "ООН": written as they are in
+    every case; the dictionary would give "МИДА" for the colloquial "МИДа")."""
+    return has_cyrillic(token) and token[0].isalnum() and not (token.isupper() and len(token) > 1)
+
+
+def _cyrillic_words(term: str) -> list[str]:
+    return [t for t in _TOKENS.findall(term) if t[0].isalnum() and has_cyrillic(t)]
 
 
 def _as_written(token: str, form: str) -> str:

@@ -69,6 +69,16 @@ _HONORIFICS_TEXT = """mr mrs ms miss dr prof sir dame lord lady madam mister her
     said says told the a an"""
 HONORIFICS = frozenset(_HONORIFICS_TEXT.split())
 
+# Cyrillic letters as Latin for comparing given names (a coarse transliteration: translit_key folds the rest).
+_CYRILLIC_TO_LATIN = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+        "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+        "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
+        "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    }
+)  # fmt: skip
+
 
 class Hit(NamedTuple):
     """One mention of a speaker term or topic keyword, at its place in the original text.
@@ -266,8 +276,11 @@ class Matcher:
         return hit.id
 
     def _given_name_fits(self, speaker_id: str, given: str) -> bool:
-        known = self._speaker_words.get(speaker_id, frozenset())
-        if len(given) == 1:  # an initial: "D. Peskov"
+        # Compared in Latin letters: "Дмитрий Песков" in a Russian article is the "Dmitry Peskov" of the rules.
+        known = {w.translate(_CYRILLIC_TO_LATIN) for w in self._speaker_words.get(speaker_id, frozenset())}
+        initial = len(given) == 1
+        given = given.translate(_CYRILLIC_TO_LATIN)
+        if initial:  # an initial: "D. Peskov", "Д. Песков"
             return any(w.startswith(given) for w in known)
         key = translit_key(given)
         return any(translit_key(w) == key for w in known)

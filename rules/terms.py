@@ -20,9 +20,11 @@ from typing import Any, Literal, NamedTuple
 
 import ahocorasick
 
+from rules.formscache import forms
+from rules.formscache import save as save_forms
 from rules.gaps import ABBREVIATION_MAX
 from rules.gcpause import collector_paused
-from rules.inflect import cased, forms, has_cyrillic
+from rules.inflect import cased, has_cyrillic
 from rules.model import Rules, Topic
 from rules.normalize import translit_key, words
 
@@ -114,7 +116,9 @@ def compile_terms(rules: Rules) -> Compiled:
     meanwhile (see rules.gcpause).
     """
     with collector_paused():
-        return _compile_terms(rules)
+        compiled = _compile_terms(rules)
+    save_forms()  # the Russian forms computed now, for the next start (rules.formscache)
+    return compiled
 
 
 def _compile_terms(rules: Rules) -> Compiled:

@@ -96,6 +96,15 @@ def store(backend: str, request: pytest.FixtureRequest) -> Iterator[StoreBackend
         s.close()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_forms_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The Russian forms cache (rules.formscache) of a test run is its own: a developer's ~/.cache
+    is never read (a stale file could hide a change) nor written, and subprocesses inherit it."""
+    os.environ["QUOTEWATCH_CACHE_DIR"] = str(tmp_path_factory.mktemp("forms-cache"))
+    yield
+    os.environ.pop("QUOTEWATCH_CACHE_DIR", None)
+
+
 @pytest.fixture(autouse=True)
 def _no_quotewatch_db(monkeypatch: pytest.MonkeyPatch) -> None:
     """A QUOTEWATCH_DB in the developer's shell must never point a test at a real database."""

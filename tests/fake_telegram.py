@@ -422,6 +422,7 @@ class FakeTelegram:
         self.down_until: float | None = None
         self.rate_limited = 0  # 429 answers given
         self.commands: list[dict[str, Any]] = []
+        self.menus: dict[str, list[dict[str, Any]]] = {}  # language_code ("" for all) -> commands
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -522,12 +523,14 @@ class FakeTelegram:
     # -- updates a test injects --
 
     def user_says(self, chat_id: int, text: str, *, user_id: int | None = None, chat_type: str | None = None,
-                  first_name: str = "Dana", anonymous: bool = False) -> dict[str, Any]:
+                  first_name: str = "Dana", anonymous: bool = False, language_code: str | None = None) -> dict[str, Any]:
         """A user posts `text` in a chat (a private chat by default: chat id = user id). `anonymous`: an
         anonymous administrator of a group, whose message comes from GroupAnonymousBot as the group."""
         chat = self.chat(chat_id, chat_type)
         user_id = user_id if user_id is not None else int(chat_id)
         sender = ANONYMOUS_ADMIN if anonymous else {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code and not anonymous:
+            sender["language_code"] = language_code  # the user's Telegram app language (User.language_code)
         message = self._incoming(chat, text, sender)
         if anonymous:
             message["sender_chat"] = chat.as_json()
@@ -583,7 +586,8 @@ class FakeTelegram:
                                                                message["date"], from_bot=False)
         return message
 
-    def user_presses(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None) -> dict[str, Any]:
+    def user_presses(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None,
+                     language_code: str | None = None) -> dict[str, Any]:
         """A user taps an inline keyboard button under the bot's message."""
         chat = self.chat(chat_id)
         user_id = user_id if user_id is not None else int(chat_id)
@@ -591,7 +595,8 @@ class FakeTelegram:
         message = self._message_json(chat, original)
         query = {
             "id": str(next(self._update_ids) * 1000 + 7),
-            "from": {"id": user_id, "is_bot": False, "first_name": "Dana"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Dana"}
+                    | ({"language_code": language_code} if language_code else {}),
             "chat_instance": f"ci{chat_id}",
             "message": message,
             "data": data,
@@ -734,7 +739,10 @@ class FakeTelegram:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands = params["commands"]
+        language = params.get("language_code") or ""
+        self.menus[language] = params["commands"]  # Telegram keeps one menu per language_code
+        if not language:
+            self.commands = params["commands"]
         return True
 
     async def _m_getMyCommands(self, params: dict[str, Any]) -> Any:

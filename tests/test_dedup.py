@@ -224,6 +224,9 @@ def test_restart_does_not_realert(db_url: str) -> None:
         (TAX, TAX.upper() + "!!", True),  # re-punctuated, re-cased
         (TAX, TAX.replace("will not", "won't"), True),  # sub-edited contraction
         ("We will not raise income tax this year", TAX, True),  # trimmed
+        ("We will raise income tax this year", TAX, False),  # trimmed, and its "not" dropped: the opposite
+        (TAX.replace("will not balance", "will balance"), TAX, False),  # one "not" fewer, nearly the same letters
+        (TAX.replace("will not", "won't"), TAX.replace("will not", "will never"), True),  # still negative
         ("We will not comment", "We will not comment on the rail programme or on anything else today", False),
         ("The budget is fully funded", "The budget is not fully funded and never was", False),
         (TAX, "We will raise the tax-free allowance for working families next year", False),

@@ -24,6 +24,7 @@ from watchers.stories.fingerprint import simhash
 T0 = datetime(2024, 11, 4, 10, 0, tzinfo=UTC)
 WINDOW = 72 * 3600.0
 QUOTE = "The winter fuel allowance will be paid two weeks early this year"
+RU_QUOTE = "Расширения порта в этом году не будет"
 BODY = " ".join(
     [
         "The finance ministry of Norvalia said on Monday that the winter fuel allowance would reach",
@@ -70,6 +71,11 @@ def make_v1(path: str) -> None:
         ("""INSERT INTO statements (article_id, story_id, speaker_id, speaker, text, kind, start_pos, end_pos,
                                     published, is_repeat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
          ("a1", "story-1", "keldan", "Marta Keldan", QUOTE, "direct", 10, 10 + len(QUOTE), ts, False)),
+        ("INSERT INTO stories (id, speaker_id, speaker, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)",
+         ("story-2", "belova", "Зоряна Белова", ts, ts)),
+        ("""INSERT INTO statements (article_id, story_id, speaker_id, speaker, text, kind, start_pos, end_pos,
+                                    published, is_repeat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+         ("a1", "story-2", "belova", "Зоряна Белова", RU_QUOTE, "direct", 0, len(RU_QUOTE), ts, False)),
         ("INSERT INTO deliveries (chat_id, story_id, message_id, sent_at) VALUES (?, ?, ?, ?)", ("-100777", "story-1", 31, ts)),
         ("INSERT INTO subscriptions (chat_id, watch_id, active) VALUES (?, ?, ?)", ("-100777", "keldan-energy", True)),
         ("INSERT INTO kv (key, value) VALUES (?, ?)", ("telegram.offset", "880")),
@@ -106,6 +112,8 @@ def test_upgrade_from_every_older_version(db_url: str, start: int) -> None:
         # search was backfilled from the old statements
         [hit] = s.search_statements("fuel allowance")
         assert hit.story_id == "story-1" and "«fuel»" in hit.snippet
+        # ... a Russian one is found by another form of its words (schema 7 on SQLite: its lemmas)
+        assert [h.story_id for h in s.search_statements("расширение порты")] == ["story-2"]
         # the story reads back whole
         story = s.get_story("story-1")
         assert story is not None and story.topics == ("energy",) and [q.text for q in story.quotes] == [QUOTE]

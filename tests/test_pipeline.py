@@ -264,10 +264,10 @@ async def test_one_failing_article_is_logged_and_the_rest_of_the_feed_goes_on(
     feed = local_feed(feed_server, "/wire")
     real = pipeline_module.extract_statements
 
-    def flaky(text: str, matcher: object) -> object:
+    def flaky(text: str, matcher: object, **kwargs: object) -> object:
         if "day 1." in text:
             raise ValueError("extractor tripped over this article")
-        return real(text, matcher)  # type: ignore[arg-type]
+        return real(text, matcher, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline_module, "extract_statements", flaky)
     async with Fetcher() as fetcher:
@@ -477,7 +477,7 @@ async def test_every_article_failing_alike_logs_one_traceback_not_one_per_articl
     feed_server.serve("/wire", rss(*(rss_item(n) for n in range(5))))
     feed = local_feed(feed_server, "/wire")
 
-    def disk_full(text: str, matcher: object) -> object:
+    def disk_full(text: str, matcher: object, **kwargs: object) -> object:
         raise OSError("database or disk is full")
 
     monkeypatch.setattr(pipeline_module, "extract_statements", disk_full)

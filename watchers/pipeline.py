@@ -313,7 +313,7 @@ class Pipeline:
         if self.extractor is None:
             analysis = await in_thread(analyse_article, article, self.matcher)
         else:
-            found = await self.extractor.run(article.text, article.title, self.matcher, self.rules)
+            found = await self.extractor.run(article.text, article.title, self.matcher, self.rules, article.lang)
             analysis = ArticleAnalysis(
                 article, tuple(found.statements), tuple(found.text_hits), tuple(found.title_hits)
             )
@@ -329,7 +329,7 @@ class Pipeline:
 
 def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
     """Statements and keyword hits of one article, in this process (pure, CPU-heavy: off the loop)."""
-    return analyse(article, matcher, extract_statements(article.text, matcher))
+    return analyse(article, matcher, extract_statements(article.text, matcher, lang=article.lang))
 
 
 def record_article(

@@ -9,6 +9,8 @@ bot/app.py, which registers `COMMANDS` (each wrapped in `guarded`), `on_any_upda
     status.py         /status
     admin.py          /reload and the rule edits: /track /untrack /alias /watch /unwatch /mute, and the
                       confirmation buttons (`on_admin_button`, "untrack:" / "cancel:" data)
+    settings.py       a chat's own settings: /settings (and its buttons) /pause /resume /quiet /digest /lang
+    settings_lang.py  the language of the replies to an update (the chat's, else the user's)
     feeds.py          /addfeed /removefeed (a new feed fetched once through the service's fetcher)
 
 Every handler: `async def cmd_x(update, context) -> None` with a one-line docstring, which is also the

@@ -23,12 +23,15 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot.commands.base import Context, Handler, UserError, ctx, e, reply
+from bot.commands.settings_lang import chat_language
+from bot.i18n import N_, _
 
 log = logging.getLogger("quotewatch.commands")
 
-RULES_ADMIN_ONLY = "Sorry, only the bot's admins can change the rules."
+RULES_ADMIN_ONLY = N_("Sorry, only the bot's admins can change the rules.")
 # Refusals of the admin commands that change nothing, by handler name.
-ADMIN_ONLY = {"cmd_status": "Sorry, only the bot's admins can see /status."}
+ADMIN_ONLY = {"cmd_status": N_("Sorry, only the bot's admins can see /status.")}
+PRIVATE = N_("Sorry, this bot is private.")
 
 
 def is_admin(update: Update, context: Context) -> bool:
@@ -82,11 +85,11 @@ async def remote_chat(update: Update, context: Context, target: str) -> ChatFull
         me = await context.bot.get_chat_member(chat.id, context.bot.id)
     except TelegramError as err:
         log.info("remote chat lookup failed: target=%s error=%s", target, err)
-        raise UserError(f"I cannot find {target} or am not in it: add the bot to it first "
-                        "(in a channel, as an administrator who may post messages).") from None
+        raise UserError(_("I cannot find {target} or am not in it: add the bot to it first "
+                          "(in a channel, as an administrator who may post messages).").format(target=target)) from None
     title = chat.title or chat.username or str(chat.id)
     if chat.type == ChatType.PRIVATE:
-        raise UserError(f"{target} is a person, not a group or channel.")
+        raise UserError(_("{target} is a person, not a group or channel.").format(target=target))
     if not is_admin(update, context):
         try:
             member = await context.bot.get_chat_member(chat.id, user.id) if user else None
@@ -94,12 +97,13 @@ async def remote_chat(update: Update, context: Context, target: str) -> ChatFull
             log.info("getChatMember failed: chat=%s error=%s", chat.id, err)
             member = None
         if member is None or member.status not in MANAGERS:
-            raise UserError(f"Only the administrators of {title} can change its subscriptions.")
+            raise UserError(_("Only the administrators of {title} can change its subscriptions.").format(title=title))
     allowlist = ctx(context).rules().settings.telegram.allowlist
     if allowlist and chat.id not in allowlist and not is_admin(update, context):
-        raise UserError(f"Sorry, this bot is private: {title} is not on its list of chats.")
+        raise UserError(_("Sorry, this bot is private: {title} is not on its list of chats.").format(title=title))
     if not bot_may_post(chat, me):
-        raise UserError(f"I cannot post in {title}: make the bot an administrator allowed to post messages.")
+        raise UserError(_("I cannot post in {title}: make the bot an administrator allowed to post messages.")
+                        .format(title=title))
     return chat
 
 
@@ -114,11 +118,13 @@ def guarded(handler: Handler, *, admin: bool = False) -> Handler:
     """Allowlist and admin checks, and UserError turned into a polite reply, around a handler."""
 
     async def wrapper(update: Update, context: Context) -> None:
-        if not allowed_chat(update, context):
-            await reply(update, "Sorry, this bot is private.")
+        allowed = allowed_chat(update, context)
+        await chat_language(update, context, remember=allowed)  # every reply to this update in its language
+        if not allowed:
+            await reply(update, e(_(PRIVATE)))
             return
         if admin and not is_admin(update, context):
-            await reply(update, ADMIN_ONLY.get(handler.__name__, RULES_ADMIN_ONLY))
+            await reply(update, e(_(ADMIN_ONLY.get(handler.__name__, RULES_ADMIN_ONLY))))
             return
         try:
             await handler(update, context)

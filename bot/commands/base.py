@@ -23,6 +23,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.gone import GoneChats
+from bot.i18n import _
 from bot.render import TELEGRAM_MAX_TEXT, visible_length
 from rules.model import Rules
 
@@ -109,17 +110,17 @@ def split_args(text: str) -> list[str]:
     try:
         return shlex.split(text)
     except ValueError:
-        raise UserError('A quotation mark is not closed: write names like "Marta Kovalenko".') from None
+        raise UserError(_('A quotation mark is not closed: write names like "Marta Kovalenko".')) from None
 
 
 def arg_text(update: Update) -> str:
     """The text after the command (and its @botname), checked for size."""
     message = update.effective_message
     raw = (message.text or "") if message else ""
-    _, _, rest = raw.partition(" ")
-    rest = rest.strip()
+    rest = raw.partition(" ")[2].strip()
     if len(rest) > MAX_ARG_CHARS:
-        raise UserError(f"That is {len(rest)} characters of arguments; keep it under {MAX_ARG_CHARS}.")
+        raise UserError(_("That is {n} characters of arguments; keep it under {limit}.").format(
+            n=len(rest), limit=MAX_ARG_CHARS))
     return rest
 
 
@@ -128,14 +129,14 @@ def loose_words(update: Update) -> list[str]:
     (Russia's, don’t) is part of a word, not the start of a quotation."""
     parts = arg_text(update).translate(_CURLY).split()
     if len(parts) > MAX_ARGS:
-        raise UserError(f"Too many words ({len(parts)}); at most {MAX_ARGS}.")
+        raise UserError(_("Too many words ({n}); at most {limit}.").format(n=len(parts), limit=MAX_ARGS))
     return parts
 
 
 def words(update: Update) -> list[str]:
     parts = split_args(arg_text(update))
     if len(parts) > MAX_ARGS:
-        raise UserError(f"Too many arguments ({len(parts)}); at most {MAX_ARGS}.")
+        raise UserError(_("Too many arguments ({n}); at most {limit}.").format(n=len(parts), limit=MAX_ARGS))
     return parts
 
 
@@ -148,9 +149,10 @@ def fit(lines: Sequence[str], footer: str = "") -> str:
     out: list[str] = []
     for i, line in enumerate(lines):
         candidate = "\n".join([*out, line])
-        rest = f"\n… {len(lines) - i} more not shown" if i < len(lines) - 1 else ""
+        more = "… " + _("{n} more not shown").format(n=len(lines) - i)
+        rest = "\n" + more if i < len(lines) - 1 else ""
         if visible_length(candidate + rest + footer) > TELEGRAM_MAX_TEXT - 40:
-            out.append(f"… {len(lines) - i} more not shown")
+            out.append(more)
             break
         out.append(line)
     return "\n".join(out) + footer

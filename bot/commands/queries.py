@@ -17,11 +17,19 @@ from rapidfuzz import fuzz, utils
 from telegram import Update
 
 from bot.commands.base import BotContext, Context, UserError, ctx, e, fit, loose_words, reply
-from bot.render import clean, safe_url, when
+from bot.i18n import N_, _, ngettext
+from bot.render import clean, kind_label, safe_url, when
 from rules.duration import format_duration, parse_duration
 from rules.lookup import speaker_index
 from rules.model import Speaker
 from watchers.store.query import query_hint, strip_possessive
+
+# The hints watchers.store.query.query_hint gives (the store layer writes English); here for the catalog,
+# so `_(hint)` finds their translations (tests/test_i18n.py checks that it does).
+SEARCH_HINTS = (
+    N_("Add a word to look for: -word only leaves out what has it, e.g. /search levy -ferry."),
+    N_('Search for words, e.g. /search harbour levy, "an exact phrase", NATO OR Russia, levy -ferry.'),
+)
 
 if TYPE_CHECKING:
     from watchers.store import StatementHit
@@ -87,14 +95,14 @@ def parse_window(arg: str) -> tuple[int | None, float | None]:
     if arg.isdigit():
         n = int(arg)
         if not 1 <= n <= MAX_QUOTES:
-            raise UserError(f"Ask for 1 to {MAX_QUOTES} quotes.")
+            raise UserError(_("Ask for 1 to {n} quotes.").format(n=MAX_QUOTES))
         return n, None
     try:
         seconds = parse_duration(arg)
     except ValueError as e:
-        raise UserError(f"{e}. Try a number of quotes (5) or a time span (24h, 7d).") from None
+        raise UserError(_("{error}. Try a number of quotes (5) or a time span (24h, 7d).").format(error=e)) from None
     if seconds <= 0 or seconds > 366 * 86400:
-        raise UserError("Give a time span between 1 minute and a year, e.g. 24h or 7d.")
+        raise UserError(_("Give a time span between 1 minute and a year, e.g. 24h or 7d."))
     return None, seconds
 
 
@@ -122,7 +130,7 @@ def group_hits(hits: Sequence[StatementHit], limit: int) -> list[list[StatementH
 
 
 def outlet_link(hit: StatementHit) -> str:
-    outlet = e(clean(hit.outlet, 80) or "source")
+    outlet = e(clean(hit.outlet, 80) or _("source"))
     url = safe_url(hit.url)
     return f'<a href="{e(url)}">{outlet}</a>' if url else outlet
 
@@ -132,12 +140,12 @@ def format_hit(group: Sequence[StatementHit], now: datetime, snippet: bool = Fal
     hit = group[0]
     # As in alerts: a quote cut before its attribution ends in the writer's comma; shown alone, it is noise.
     text = clean(hit.snippet if snippet and hit.snippet else hit.text, SHOWN_TEXT).rstrip(",;: ")
-    body = f"“{e(text)}”" if hit.kind != "indirect" else f"<i>paraphrase:</i> {e(text)}"
+    body = f"“{e(text)}”" if hit.kind != "indirect" else f"<i>{e(kind_label('indirect'))}:</i> {e(text)}"
     if hit.kind == "partial":
-        body += " <i>(partial)</i>"
+        body += " <i>(" + e(_("partial")) + ")</i>"
     links = ", ".join(outlet_link(h) for h in group[:OUTLETS_SHOWN])
     if len(group) > OUTLETS_SHOWN:
-        links += f" and {len(group) - OUTLETS_SHOWN} more"
+        links += " " + e(_("and {n} more").format(n=len(group) - OUTLETS_SHOWN))
     return f"{body}\n   — {e(clean(hit.speaker, 80))}, {links}, {e(when(hit.published, now))}"
 
 
@@ -150,7 +158,7 @@ async def cmd_quotes(update: Update, context: Context) -> None:
     qw = ctx(context)
     args = [strip_possessive(a) for a in loose_words(update)]
     if not args:
-        raise UserError("Whose quotes? Write /quotes <speaker> [N | 24h | 7d], e.g. /quotes kovalenko 7d.")
+        raise UserError(_("Whose quotes? Write /quotes <speaker> [N | 24h | 7d], e.g. /quotes kovalenko 7d."))
     limit, span = DEFAULT_QUOTES, None
     if len(args) > 1 and (args[-1].isdigit() or re.fullmatch(r"[\d.]+\s*[a-zA-Z]+", args[-1])):
         n, span = parse_window(args.pop())
@@ -162,10 +170,12 @@ async def cmd_quotes(update: Update, context: Context) -> None:
     since = now - timedelta(seconds=span) if span else None
     hits = group_hits(await qw.store.recent_statements(speaker.id, since, limit * FETCHED_PER_SHOWN), limit)
     if not hits:
-        within = f" in the last {e(format_duration(span))}" if span else ""
-        await reply(update, f"No statements by {e(speaker.name)}{within} yet.")
+        text = (_("No statements by {speaker} in the last {span} yet.") if span
+                else _("No statements by {speaker} yet.")).format(speaker=speaker.name, span=format_duration(span or 0))
+        await reply(update, e(text))
         return
-    lines = [f"<b>{e(speaker.name)}</b> — latest {len(hits)} statement(s)"]
+    latest = ngettext("latest {n} statement(s)", "latest {n} statement(s)", len(hits)).format(n=len(hits))
+    lines = [f"<b>{e(speaker.name)}</b> — {e(latest)}"]
     lines += [format_hit(h, now) for h in hits]
     await reply(update, fit(lines))
 
@@ -177,10 +187,11 @@ async def resolve_speaker(update: Update, qw: BotContext, query: str) -> Speaker
     if speaker is not None:
         return speaker
     if suggestions:
-        await reply(update, f"Which one? {speaker_list(suggestions)}")
+        await reply(update, e(_("Which one?")) + " " + speaker_list(suggestions))
     else:
-        known = speaker_list(speakers[:10]) or "nobody yet"
-        await reply(update, f"I don't track anyone called “{e(clean(query, 80))}”. Tracked: {known}.")
+        known = speaker_list(speakers[:10]) or e(_("nobody yet"))
+        await reply(update, _("I don't track anyone called “{name}”. Tracked: {known}.").format(
+            name=e(clean(query, 80)), known=known))
     return None
 
 
@@ -189,12 +200,12 @@ async def cmd_search(update: Update, context: Context) -> None:
     qw = ctx(context)
     args = loose_words(update)
     if not args:
-        raise UserError('Search for what? Write /search <words> [speaker], e.g. /search grain levy kovalenko, '
-                        '"an exact phrase", NATO OR Russia, levy -ferry.')
+        raise UserError(_('Search for what? Write /search <words> [speaker], e.g. /search grain levy kovalenko, '
+                          '"an exact phrase", NATO OR Russia, levy -ferry.'))
     speaker = None
     if len(args) > 1:  # the last word names a speaker only when it clearly does
         last = strip_possessive(args[-1])
-        candidate, _ = find_speaker(last, qw.rules().speakers)
+        candidate = find_speaker(last, qw.rules().speakers)[0]
         if candidate is not None and score(last, candidate) >= SEARCH_SPEAKER_MIN and query_hint(
             " ".join(args[:-1])
         ) is None:
@@ -202,15 +213,20 @@ async def cmd_search(update: Update, context: Context) -> None:
     query = " ".join(args)
     hint = query_hint(query)
     if hint is not None:
-        raise UserError(hint)
+        raise UserError(_(hint))
     found = await qw.store.search_statements(query, speaker.id if speaker else None, None,
                                              SEARCH_LIMIT * FETCHED_PER_SHOWN)
     hits = group_hits(found, SEARCH_LIMIT)
-    who = f" by {e(speaker.name)}" if speaker else ""
+    shown = clean(query, 80)
     if not hits:
-        await reply(update, f"Nothing found for “{e(clean(query, 80))}”{who}.")
+        text = (_("Nothing found for “{query}” by {speaker}.") if speaker
+                else _("Nothing found for “{query}”.")).format(query=shown, speaker=speaker.name if speaker else "")
+        await reply(update, e(text))
         return
     now = datetime.now(UTC)
-    lines = [f"<b>{len(hits)} result(s)</b> for “{e(clean(query, 80))}”{who}"]
+    results = ngettext("{n} result(s)", "{n} result(s)", len(hits)).format(n=len(hits))
+    head = (_("{results} for “{query}” by {speaker}") if speaker else _("{results} for “{query}”")).format(
+        results=f"<b>{e(results)}</b>", query=e(shown), speaker=e(speaker.name) if speaker else "")
+    lines = [head]
     lines += [format_hit(h, now, snippet=True) for h in hits]
     await reply(update, fit(lines))

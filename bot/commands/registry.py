@@ -15,8 +15,10 @@ from bot.commands.admin import cmd_alias, cmd_mute, cmd_reload, cmd_track, cmd_u
 from bot.commands.base import Context, Handler, ctx, e, fit, reply
 from bot.commands.feeds import cmd_addfeed, cmd_removefeed
 from bot.commands.queries import cmd_quotes, cmd_search
+from bot.commands.settings import cmd_digest, cmd_lang, cmd_pause, cmd_quiet, cmd_resume, cmd_settings
 from bot.commands.status import cmd_status
 from bot.commands.subscriptions import cmd_subscribe, cmd_subscriptions, cmd_unsubscribe, cmd_watches
+from bot.i18n import _
 
 
 async def cmd_start(update: Update, context: Context) -> None:
@@ -24,40 +26,42 @@ async def cmd_start(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is not None:
         await ctx(context).store.reactivate_chat(chat.id)
-    await reply(update, (
+    await reply(update, _(
         "I watch news feeds for <b>statements by the people you track</b> and post one alert per "
         "statement, with the key quotes and every outlet that carried it.\n\n"
         "/watches lists what can be followed; /subscribe &lt;watch&gt; starts the alerts here.\n"
+        "/settings: sound, pause, quiet hours, a digest instead of single alerts, language.\n"
         "/help lists every command."
     ))
 
 
 async def cmd_help(update: Update, context: Context) -> None:
     """List the commands."""
-    lines = ["<b>Commands</b>"]
+    lines = ["<b>" + e(_("Commands")) + "</b>"]
     admin = is_admin(update, context)
     for command in COMMANDS:
         if command.admin and not admin:
             continue
-        lines.append(f"{e(command.usage)} — {e(command.description)}")
+        lines.append(f"{e(command.usage)} — {e(_(command.description))}")
     if not admin:
-        lines.append("\nAdmins can also edit the rules (/track, /alias, /mute …).")
+        lines.append("\n" + e(_("Admins can also edit the rules (/track, /alias, /mute …).")))
     await reply(update, fit(lines))
 
 
-HELP_POINTER = "Send /help for the list of commands."
+HELP_POINTER = "Send /help for the list of commands."  # looked up with _() where it is written
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not have (in a private chat): one line pointing to /help."""
     message = update.effective_message
     command = (message.text or "").split()[0].partition("@")[0] if message and message.text else ""
-    await reply(update, f"I don't know {e(command[:40]) or 'that command'}. {HELP_POINTER}")
+    unknown = _("I don't know {command}.").format(command=e(command[:40])) if command else _("I don't know that command.")
+    await reply(update, f"{unknown} {e(_(HELP_POINTER))}")
 
 
 async def on_plain_text(update: Update, context: Context) -> None:
     """Plain text in a private chat: the bot answers commands only, so say which."""
-    await reply(update, f"I answer commands, such as /search harbour levy. {HELP_POINTER}")
+    await reply(update, e(_("I answer commands, such as /search harbour levy.")) + " " + e(_(HELP_POINTER)))
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("subscriptions", "/subscriptions", cmd_subscriptions),
     Command("quotes", "/quotes <speaker> [N | 24h | 7d]", cmd_quotes),
     Command("search", "/search <words> [speaker]", cmd_search),
+    Command("settings", "/settings [setting value]", cmd_settings),
+    Command("pause", "/pause", cmd_pause),
+    Command("resume", "/resume [skip]", cmd_resume),
+    Command("quiet", "/quiet <23:00-07:00 | off>", cmd_quiet),
+    Command("digest", "/digest <off | hourly | daily [hour]>", cmd_digest),
+    Command("lang", "/lang <en | ru>", cmd_lang),
     Command("status", "/status [feeds]", cmd_status, admin=True),  # feed errors quote feed URLs: admins only
     Command("reload", "/reload", cmd_reload, admin=True),
     Command("track", '/track <id> "<Full Name>" [alias ...]', cmd_track, admin=True),

@@ -17,11 +17,14 @@ from telegram.error import BadRequest
 
 from bot.commands.access import allowed_chat, may_manage_chat, remote_chat
 from bot.commands.base import Context, UserError, ctx, e, fit, reply, words
+from bot.commands.settings_lang import chat_language
+from bot.i18n import N_, _
 from rules.duration import format_duration
 from rules.model import Rules
 
 CALLBACK_MAX = 64  # Telegram's limit on callback_data, in bytes
-PICKER_TEXT = "Tap a watch to subscribe this chat (✅) or unsubscribe it (➕)."
+PICKER_TEXT = N_("Tap a watch to subscribe this chat (✅) or unsubscribe it (➕).")
+NO_WATCHES = N_("No watches are configured yet; an admin adds them to the rules file.")
 # Another chat named in /subscribe: a public @username (Telegram's rule: 5-32 characters) or a chat id.
 _OTHER_CHAT = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-\d{1,20}")
 
@@ -38,18 +41,19 @@ async def cmd_watches(update: Update, context: Context) -> None:
     chat = update.effective_chat
     mine = set(await qw.store.subscriptions(chat.id)) if chat else set()
     if not rules.watches:
-        await reply(update, "No watches are configured yet; an admin adds them to the rules file.")
+        await reply(update, e(_(NO_WATCHES)))
         return
-    lines = ["<b>Watches</b> (✅ = this chat is subscribed)"]
+    lines = [_("<b>Watches</b> (✅ = this chat is subscribed)")]
     now = time.time()
     for w in rules.watches:
         speakers = ", ".join(e(display_name(rules, s)) for s in w.speakers)
-        topics = ", ".join(e(t) for t in w.topics) or "any topic"
+        topics = ", ".join(e(t) for t in w.topics) or e(_("any topic"))
         muted = ""
         if w.muted_until and w.muted_until > now:
-            muted = f" — muted for {e(format_duration(w.muted_until - now))}"
+            muted = " — " + e(_("muted for {duration}").format(duration=format_duration(w.muted_until - now)))
         mark = "✅ " if w.id in mine else ""
-        lines.append(f"{mark}<code>{e(w.id)}</code>: {speakers} on {topics}{muted}")
+        on = _("{speakers} on {topics}").format(speakers=speakers, topics=topics)
+        lines.append(f"{mark}<code>{e(w.id)}</code>: {on}{muted}")
     await reply(update, fit(lines))
 
 
@@ -75,7 +79,7 @@ async def cmd_unsubscribe(update: Update, context: Context) -> None:
     if not names and chat is not None:
         names = await ctx(context).store.subscriptions(chat.id)
         if not names:
-            await reply(update, "This chat has no subscriptions.")
+            await reply(update, e(_("This chat has no subscriptions.")))
             return
     await change_subscriptions(update, context, names, subscribe=False)
 
@@ -85,15 +89,17 @@ async def change_other_chat(update: Update, context: Context, target: str, names
     """/subscribe @channel watch ...: the same change, for a chat this user administers."""
     chat = update.effective_chat
     if chat is None or chat.type != "private":
-        raise UserError(f"Change {target}'s subscriptions from your private chat with the bot.")
+        raise UserError(_("Change the subscriptions of {target} from your private chat with the bot.").format(
+            target=target))
     other = await remote_chat(update, context, target)
     if not names:
         names = await ctx(context).store.subscriptions(other.id) if not subscribe else []
         if not names:
-            raise UserError(f"Name the watches, e.g. /subscribe {target} grain-watch (/watches lists them)."
-                            if subscribe else f"{target} has no subscriptions.")
+            raise UserError(_("Name the watches, e.g. /subscribe {target} grain-watch (/watches lists them).")
+                            .format(target=target) if subscribe
+                            else _("{target} has no subscriptions.").format(target=target))
     await apply_change(update, context, other.id, names, subscribe=subscribe,
-                       where=f" {e(other.title or target)}")
+                       where=other.title or target)
 
 
 async def change_subscriptions(update: Update, context: Context, names: list[str], *, subscribe: bool) -> None:
@@ -101,7 +107,7 @@ async def change_subscriptions(update: Update, context: Context, names: list[str
     if chat is None:
         return
     if not await may_manage_chat(update, context):
-        await reply(update, "Sorry, only this group's administrators can change its subscriptions.")
+        await reply(update, e(_("Sorry, only this group's administrators can change its subscriptions.")))
         return
     await apply_change(update, context, chat.id, names, subscribe=subscribe)
 
@@ -112,8 +118,9 @@ async def apply_change(update: Update, context: Context, chat_id: int | str, nam
     known = {w.id.lower(): w.id for w in qw.rules().watches}
     unknown = [n for n in names if n.lower() not in known]
     if unknown:
-        hint = ", ".join(f"<code>{e(w)}</code>" for w in sorted(known.values())) or "none yet"
-        await reply(update, f"No watch called {', '.join(e(n) for n in unknown)}. Watches: {hint}.")
+        hint = ", ".join(f"<code>{e(w)}</code>" for w in sorted(known.values())) or e(_("none yet"))
+        await reply(update, _("No watch called {names}. Watches: {hint}.").format(
+            names=", ".join(e(n) for n in unknown), hint=hint))
         return
     changed = []
     for name in dict.fromkeys(known[n.lower()] for n in names):
@@ -125,11 +132,16 @@ async def apply_change(update: Update, context: Context, chat_id: int | str, nam
     if subscribe:
         await qw.store.reactivate_chat(chat_id)
         qw.chat_back(chat_id)
-    verb = "Subscribed" + where + " to" if subscribe else "Unsubscribed" + where + " from"
     if changed:
-        text = f"{verb} {', '.join(f'<code>{e(n)}</code>' for n in changed)}."
+        listed = ", ".join(f"<code>{e(n)}</code>" for n in changed)
+        if where:
+            text = (_("Subscribed {chat} to {watches}.") if subscribe
+                    else _("Unsubscribed {chat} from {watches}.")).format(chat=e(where), watches=listed)
+        else:
+            text = (_("Subscribed to {watches}.") if subscribe else _("Unsubscribed from {watches}.")).format(
+                watches=listed)
     else:
-        text = "Nothing changed: " + ("already subscribed." if subscribe else "was not subscribed.")
+        text = e(_("Nothing changed: already subscribed.") if subscribe else _("Nothing changed: was not subscribed."))
     await reply(update, text)
 
 
@@ -150,10 +162,10 @@ async def send_picker(update: Update, context: Context) -> None:
         return
     rules = qw.rules()
     if not rules.watches:
-        await reply(update, "No watches are configured yet; an admin adds them to the rules file.")
+        await reply(update, e(_(NO_WATCHES)))
         return
     mine = set(await qw.store.subscriptions(chat.id))
-    await reply(update, PICKER_TEXT, picker(rules, mine))
+    await reply(update, e(_(PICKER_TEXT)), picker(rules, mine))
 
 
 async def cmd_subscriptions(update: Update, context: Context) -> None:
@@ -164,9 +176,10 @@ async def cmd_subscriptions(update: Update, context: Context) -> None:
         return
     mine = await qw.store.subscriptions(chat.id)
     if words(update):
-        raise UserError("/subscriptions takes no argument; use /subscribe <watch> or /unsubscribe <watch>.")
-    head = ("Subscribed: " + ", ".join(f"<code>{e(w)}</code>" for w in mine)) if mine else "No subscriptions yet."
-    await reply(update, f"{head}\n{PICKER_TEXT}", picker(qw.rules(), set(mine)))
+        raise UserError(_("/subscriptions takes no argument; use /subscribe <watch> or /unsubscribe <watch>."))
+    head = (_("Subscribed: {watches}").format(watches=", ".join(f"<code>{e(w)}</code>" for w in mine)) if mine
+            else e(_("No subscriptions yet.")))
+    await reply(update, f"{head}\n{e(_(PICKER_TEXT))}", picker(qw.rules(), set(mine)))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -176,24 +189,26 @@ async def on_button(update: Update, context: Context) -> None:
         return
     qw = ctx(context)
     chat = update.effective_chat
-    _, _, watch = query.data.partition(":")
-    if chat is None or not allowed_chat(update, context):
-        await query.answer("Sorry, this bot is private.")
+    watch = query.data.partition(":")[2]
+    allowed = chat is not None and allowed_chat(update, context)
+    await chat_language(update, context, remember=allowed)
+    if chat is None or not allowed:
+        await query.answer(_("Sorry, this bot is private."))
         return
     if not await may_manage_chat(update, context):
-        await query.answer("Only this group's administrators can change its subscriptions.", show_alert=True)
+        await query.answer(_("Only this group's administrators can change its subscriptions."), show_alert=True)
         return
     rules = qw.rules()
     if watch not in {w.id for w in rules.watches}:
-        await query.answer("That watch no longer exists.")
+        await query.answer(_("That watch no longer exists."))
         return
     if watch in await qw.store.subscriptions(chat.id):
         await qw.store.unsubscribe(chat.id, watch)
-        note = f"Unsubscribed from {watch}"
+        note = _("Unsubscribed from {watch}").format(watch=watch)
     else:
         await qw.store.subscribe(chat.id, watch)
         await qw.store.reactivate_chat(chat.id)
-        note = f"Subscribed to {watch}"
+        note = _("Subscribed to {watch}").format(watch=watch)
     await query.answer(note)
     mine = set(await qw.store.subscriptions(chat.id))
     try:

@@ -1,9 +1,12 @@
 """Noise lines of scraped pages: menus, share blurbs, captions, bylines, cookie notices, timestamps.
 
-A noise paragraph never yields a statement, and names in it never become speakers.
+A noise paragraph never yields a statement, and names in it never become speakers. The patterns are
+the language's (`grammar`: a package under `lang`, English unless told), under the same names in each.
 """
 
 from __future__ import annotations
+
+from types import ModuleType
 
 from watchers.statements.lang import en as lang
 
@@ -19,26 +22,44 @@ MAX_CAPTION_CHARS = 300
 _FINAL_PUNCT = ".!?:;\"”»’'…)\u201c\u2018\u00ab\u203a"
 
 
-def is_noise(line: str) -> bool:
+def is_noise(line: str, grammar: ModuleType = lang) -> bool:
     """True when the paragraph is page furniture rather than article prose."""
     s = line.strip()
     if not s:
         return True
     low = s.casefold()
-    if len(s) <= MAX_BOILERPLATE_CHARS and low.startswith(lang.BOILERPLATE_STARTS):
+    if len(s) <= MAX_BOILERPLATE_CHARS and low.startswith(grammar.BOILERPLATE_STARTS):
         return True
-    if lang.RUN_TOGETHER_RE.match(s) or lang.TIMESTAMP_RE.match(s) or lang.COMMENT_COUNT_RE.match(s):
+    if grammar.RUN_TOGETHER_RE.match(s) or grammar.TIMESTAMP_RE.match(s) or grammar.COMMENT_COUNT_RE.match(s):
         return True
-    if len(s) <= MAX_BOILERPLATE_CHARS and (lang.BYLINE_RE.match(s) or lang.COOKIE_RE.search(s)):
+    if len(s) <= MAX_BOILERPLATE_CHARS and (grammar.BYLINE_RE.match(s) or grammar.COOKIE_RE.search(s)):
         return True
-    if len(s) <= MAX_CAPTION_CHARS and _may_be_caption(low) and lang.CAPTION_CREDIT_RE.search(s) and not _is_dateline(s):
+    if (
+        len(s) <= MAX_CAPTION_CHARS
+        and _may_be_caption(low)
+        and grammar.CAPTION_CREDIT_RE.search(s)
+        and not _is_dateline(s)
+    ):
         return True
     # A lone short line of words with no sentence punctuation and no verb-like lowercase run is a
     # menu or tag list ("World | Europe | Politics", "Share  Tweet  Email").
     return bool("|" in s and len(s) <= MAX_BOILERPLATE_CHARS and s.count("|") >= 2)
 
 
-_CAPTION_HINTS = ("/", "photo", "image", "picture", "credit", "getty", "shutterstock", "epa", "foto", "video")
+_CAPTION_HINTS = (
+    "/",
+    "photo",
+    "image",
+    "picture",
+    "credit",
+    "getty",
+    "shutterstock",
+    "epa",
+    "foto",
+    "video",
+    "фото",
+    "кадр",
+)
 
 
 def _may_be_caption(low: str) -> bool:

@@ -87,12 +87,15 @@ class Budget:
         if self.statements_dropped:
             log.warning(
                 "extraction capped at %d statements: %d more left out",
-                self.max_statements, self.statements_dropped,
+                self.max_statements,
+                self.statements_dropped,
                 extra={"dropped_statements": self.statements_dropped},
             )
         if self.stopped_at is not None:
             log.warning(
                 "extraction capped at %s: read %d of %d characters; statements after that are left out",
-                self.reason, self.stopped_at, length,
+                self.reason,
+                self.stopped_at,
+                length,
                 extra={"capped_at": self.stopped_at, "length": length},
             )

@@ -14,6 +14,12 @@ Passes, each run once over the article, in this order (module: output):
                                      lone quotes carried over; interview questions skipped
       ─► records.records             list[Statement], sorted by start
 
+Languages: `lang` picks the passes (text in Latin script is read as English whatever its tag says). English ("en", and any language without a package) runs the passes
+above with `lang.en`'s tables. A language read by lemma (Russian, "ru": see `LEMMA_LANGS`) runs
+`lemmaextract.extract` with its package (`lang.ru`: data tables plus razdel / pymorphy3 grammar),
+which produces the same `Resolved` records; both end in the shared records pass, so every language
+gives the same `Statement` kinds and fields and finds tracked speakers through the same matcher.
+
 `extract_statements` is pure: text in, statements out. Every pass is linear in the text (hostile
 shapes are in bench/adversarial.py), and an article's work is capped all the same (budget.py): past
 the cap the rest of the article is left unread, and the statements found so far are returned.
@@ -21,10 +27,12 @@ the cap the rest of the article is left unread, and the statements found so far 
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rules.gcpause import collector_paused
+from watchers.feeds.lang import article_lang as script_lang
 from watchers.model import Statement
 from watchers.statements.budget import Budget
 from watchers.statements.cues import find_cues
@@ -48,21 +56,42 @@ DRAFTS_PER_STATEMENT = 2
 # article cost 1.5x per KB what a 5 KB one does (1.06x without them). The passes make no reference
 # cycles. Shorter articles never grow the heap enough for this to matter.
 PAUSE_GC_CHARS = 50_000
+# Languages read by the lemma passes (lemmaextract.py), each a package under watchers.statements.lang.
+LEMMA_LANGS = frozenset({"ru"})
 
 
 def extract_statements(
-    text: str, matcher: Matcher | None = None, budget: Budget | None = None
+    text: str, matcher: Matcher | None = None, budget: Budget | None = None, lang: str = "en"
 ) -> list[Statement]:
     """Every statement in an article's text, sorted by start (within the budget: by default
-    MAX_ARTICLE_CHARS characters, MAX_ARTICLE_SECONDS of segmenting, MAX_ARTICLE_STATEMENTS)."""
+    MAX_ARTICLE_CHARS characters, MAX_ARTICLE_SECONDS of segmenting, MAX_ARTICLE_STATEMENTS).
+    `lang` is the article's language (`Article.lang`); one without passes of its own reads as English."""
     budget = budget or Budget()
     if len(text) < PAUSE_GC_CHARS:
-        found = _passes(text, matcher, budget)
+        found = _run(text, matcher, budget, lang)
     else:
         with collector_paused():
-            found = _passes(text, matcher, budget)
+            found = _run(text, matcher, budget, lang)
     budget.report(len(text))
     return found
+
+
+def _run(text: str, matcher: Matcher | None, budget: Budget, lang: str) -> list[Statement]:
+    if lang not in LEMMA_LANGS or _latin_text(text):
+        return _passes(text, matcher, budget)
+    from watchers.statements.lemmaextract import (
+        extract,  # loads razdel / pymorphy3 for the first such article
+    )
+
+    grammar = importlib.import_module(f"watchers.statements.lang.{lang}")
+    return budget.first_statements(records(text, extract(text, grammar, budget), matcher))
+
+
+def _latin_text(text: str) -> bool:
+    """A page declared Russian whose text is in Latin script (an English page with a wrong tag): its
+    words are read by the English passes, whatever the tag says (the article keeps its `lang`)."""
+    found, source = script_lang(None, None, text)
+    return source == "script" and found == "en"
 
 
 def _passes(original: str, matcher: Matcher | None, budget: Budget) -> list[Statement]:
@@ -73,7 +102,9 @@ def _passes(original: str, matcher: Matcher | None, budget: Budget) -> list[Stat
     cues = find_cues(segments)
     speakers = find_speakers(segments, cues)
     drafts = pair(segments, speakers)
-    resolved = resolve(_enough(segments, drafts, DRAFTS_PER_STATEMENT * budget.max_statements), speakers, drafts)
+    resolved = resolve(
+        _enough(segments, drafts, DRAFTS_PER_STATEMENT * budget.max_statements), speakers, drafts
+    )
     return budget.first_statements(records(original, resolved, matcher))
 
 

@@ -139,13 +139,22 @@ def _quoted(
         if cue is None and prev_attr is not None and _same_clause(toks, prev_q, k, index):
             cue = prev_attr  # 'Doe called it "cheating" and "a betrayal"': the same speaker's words
         if cue is None:
-            only_quote = all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
+            only_quote = (
+                all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
+            )
             if not words_before and only_quote and _sentence_like(content):
                 out.append(Draft(a, b, "direct", None, None, a, lone=True))
             continue
         if cue.subject is not None and cue.subject.start <= q.open < cue.subject.end:
             continue
-        if k > s and k + 1 < e and toks[k - 1].cap and toks[k + 1].cap and not at_start and _nickname(content):
+        if (
+            k > s
+            and k + 1 < e
+            and toks[k - 1].cap
+            and toks[k + 1].cap
+            and not at_start
+            and _nickname(content)
+        ):
             continue  # a nickname: Pete "the Professor" Lindsay
         kind: Kind
         if (

@@ -129,7 +129,11 @@ class Closers:
                 if closer_ctx(text, i, left, hi):
                     after = text[i + 1] if i + 1 < hi else " "
                     s.closers.append(i)
-                    if text[i - 1] in _STRONG_BEFORE or (after in _CLOSE_AFTER and not after.isspace()) or i + 1 >= hi:
+                    if (
+                        text[i - 1] in _STRONG_BEFORE
+                        or (after in _CLOSE_AFTER and not after.isspace())
+                        or i + 1 >= hi
+                    ):
                         s.strong.add(i)
                         s.stops.append(i)
             else:  # a double opening mark, a straight double or . ! ?: the weak closer stands
@@ -161,7 +165,8 @@ class Closers:
                     depth += 1
             elif c == "\u201c":
                 if depth == 0 and (
-                    opener == _LOW_NINE or (closer_ctx(text, j, j - 1, hi) and not opener_ctx(text, j, j - 1, hi))
+                    opener == _LOW_NINE
+                    or (closer_ctx(text, j, j - 1, hi) and not opener_ctx(text, j, j - 1, hi))
                 ):
                     return j  # „…“, and some sites close with “ as well
                 depth += 1
@@ -203,7 +208,11 @@ class Closers:
                 if is_apostrophe(text, j, j - 1, hi) or not closer_ctx(text, j, j - 1, hi):
                     continue
                 after = text[j + 1] if j + 1 < hi else " "
-                if text[j - 1] in _STRONG_BEFORE or (after in _CLOSE_AFTER and not after.isspace()) or j + 1 >= hi:
+                if (
+                    text[j - 1] in _STRONG_BEFORE
+                    or (after in _CLOSE_AFTER and not after.isspace())
+                    or j + 1 >= hi
+                ):
                     return j
                 if weak < 0:
                     weak = j
@@ -227,5 +236,7 @@ class Closers:
 
 _DOUBLE_SET = frozenset({lang.STRAIGHT_DOUBLE, "\u201c", *_DOUBLE_CLOSERS, *_DOUBLE_OPENERS})
 _DOUBLE_RE = re.compile("[" + re.escape("".join(sorted(_DOUBLE_SET))) + "]")
-_SINGLE_STOPS = "".join(sorted({*lang.SINGLE_CLOSE, lang.STRAIGHT_SINGLE, *lang.DOUBLE_OPEN, lang.STRAIGHT_DOUBLE}))
+_SINGLE_STOPS = "".join(
+    sorted({*lang.SINGLE_CLOSE, lang.STRAIGHT_SINGLE, *lang.DOUBLE_OPEN, lang.STRAIGHT_DOUBLE})
+)
 _SINGLE_RE = re.compile("[" + re.escape(_SINGLE_STOPS) + ".!?]")

@@ -18,7 +18,9 @@ from watchers.statements.sentences import Token
 # runs are a clause whose last word happens to be a role noun.
 MAX_ROLE_MODIFIERS = 4
 # Words that end a speaker phrase: what comes before or after one in a clause, never inside it.
-_BOUNDARY = frozenset({"and", "or", "but", "nor", "who", "whom", "whose", "which", "that", "as", "than", "if"})
+_BOUNDARY = frozenset(
+    {"and", "or", "but", "nor", "who", "whom", "whose", "which", "that", "as", "than", "if"}
+)
 # Determiners that open a phrase naming one person or group by role (possessives included).
 _OPENERS = frozenset({"the", "a", "an", "one", "another", "his", "her", "its", "their", "this", "that"})
 

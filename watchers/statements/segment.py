@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 
 from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.lang import en as lang
@@ -54,13 +55,13 @@ class Segments:
     sentences: list[Sentence]  # in reading order, across blocks
 
 
-def body_paragraphs(text: str) -> list[tuple[int, int]]:
-    """The article's paragraphs as (start, end), without noise lines, the headline, subheads and
-    links to other stories."""
+def body_paragraphs(text: str, grammar: ModuleType = lang) -> list[tuple[int, int]]:
+    """The article's paragraphs as (start, end), without noise lines (in `grammar`'s patterns), the
+    headline, subheads and links to other stories."""
     kept: list[tuple[int, int]] = []
     for a, b in paragraphs(text):
         line = text[a:b]
-        if is_noise(line):
+        if is_noise(line, grammar):
             continue
         if is_headline(line, not kept):
             continue  # the headline, a subhead or a link to another story

@@ -6,11 +6,14 @@ quote a trimmed copy of one already chosen?), so both agree on what "the same wo
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+
+from rules.model import LANGS
 
 # Whole-text similarity at or above which two quotes are one quote lightly edited: re-punctuated,
 # "will not" / "won't", a word changed by a sub-editor. Two different sentences of one speaker on one
@@ -22,6 +25,11 @@ TRIM_PARTIAL_RATIO = 95.0
 # A fragment shorter than this ("we will see", "no comment") occurs in many different statements, so
 # it may not match by alignment alone (a light edit of the whole text still matches).
 MIN_TRIM_WORDS = 5
+
+# Words that turn a statement into its opposite, in every language read (their scripts differ).
+POLARITY_WORDS: frozenset[str] = frozenset().union(
+    *(importlib.import_module(f"watchers.statements.lang.{lang}").POLARITY_WORDS for lang in LANGS)
+)
 
 _NON_WORD = re.compile(r"[^\w]+")
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
@@ -42,18 +50,36 @@ def normalise(text: str) -> str:
 
 
 def match_score(a: str, b: str) -> float:
-    """How surely two normalised texts are the same statement: 0 (not) or the score (>= a threshold)."""
+    """How surely two normalised texts are the same statement: 0 (not) or the score (>= a threshold).
+
+    Never the same when one says "not" where the other does not (POLARITY_WORDS, counted over the
+    whole text, or, for a trimmed copy, over the part of the longer text the shorter one aligns
+    with): one inserted "not" changes a few letters and all of the meaning."""
     if not a or not b:
         return 0.0
     if a == b:
         return 100.0
     whole = fuzz.ratio(a, b, score_cutoff=LIGHT_EDIT_RATIO)
     if whole:
-        return float(whole)
+        return float(whole) if _polarity(a) == _polarity(b) else 0.0
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if short.count(" ") + 1 < MIN_TRIM_WORDS:
         return 0.0
-    return float(fuzz.partial_ratio(short, long_, score_cutoff=TRIM_PARTIAL_RATIO))
+    aligned = fuzz.partial_ratio_alignment(short, long_, score_cutoff=TRIM_PARTIAL_RATIO)
+    if aligned is None:
+        return 0.0
+    # The aligned part of the longer text, widened to whole words (an alignment may cut a word).
+    start = long_.rfind(" ", 0, aligned.dest_start) + 1
+    end = long_.find(" ", aligned.dest_end)
+    if _polarity(short) != _polarity(long_[start:] if end < 0 else long_[start:end]):
+        return 0.0
+    return float(aligned.score)
+
+
+def _polarity(text: str) -> int:
+    """How many negating words the normalised text holds (their parity is what flips the meaning, but
+    "not ... not" against "never ... no" is rare enough to count them plainly)."""
+    return sum(1 for word in text.split() if word in POLARITY_WORDS)
 
 
 def same_statement(a: str, b: str) -> bool:

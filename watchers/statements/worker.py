@@ -77,9 +77,9 @@ class Extracted:
     title_hits: list[Hit]
 
 
-def extract_and_scan(text: str, title: str, matcher: Matcher) -> Extracted:
-    """The unit of work, wherever it runs: pure."""
-    return Extracted(extract_statements(text, matcher), matcher.scan(text), matcher.scan(title))
+def extract_and_scan(text: str, title: str, matcher: Matcher, lang: str = "en") -> Extracted:
+    """The unit of work, wherever it runs: pure. `lang` is the article's language."""
+    return Extracted(extract_statements(text, matcher, lang=lang), matcher.scan(text), matcher.scan(title))
 
 
 _thread: ThreadPoolExecutor | None = None
@@ -123,7 +123,7 @@ def _exit_with_service(service: int) -> None:
             os._exit(0)
 
 
-def _work(version: int, path: str, text: str, title: str) -> Extracted:
+def _work(version: int, path: str, text: str, title: str, lang: str = "en") -> Extracted:
     matcher = _matchers.get(version)
     if matcher is None:
         with open(path, "rb") as f:
@@ -131,7 +131,7 @@ def _work(version: int, path: str, text: str, title: str) -> Extracted:
         _matchers[version] = matcher
         for old in sorted(_matchers)[:-KEPT_VERSIONS]:
             del _matchers[old]
-    return extract_and_scan(text, title, matcher)
+    return extract_and_scan(text, title, matcher, lang)
 
 
 def _ready() -> bool:
@@ -161,9 +161,9 @@ class ProcessExtractor:
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(self._pool, _ready) for _ in range(self.workers)))
 
-    async def run(self, text: str, title: str, matcher: Matcher, rules: Rules) -> Extracted:
-        """Statements and hits of one article, by `matcher` (which must be compiled from `rules`:
-        a worker compiles its own from them)."""
+    async def run(self, text: str, title: str, matcher: Matcher, rules: Rules, lang: str = "en") -> Extracted:
+        """Statements and hits of one article in language `lang`, by `matcher` (which must be compiled
+        from `rules`: a worker compiles its own from them)."""
         if matcher is not self._matcher:
             self._matcher = matcher
             self._version += 1
@@ -174,7 +174,9 @@ class ProcessExtractor:
         path = await saved
         pool = self._pool
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, _work, version, path, text, title)
+            return await asyncio.get_running_loop().run_in_executor(
+                pool, _work, version, path, text, title, lang
+            )
         except BrokenProcessPool:
             # A worker died (killed, out of memory): the articles it and its pool had in hand fail
             # (they stay unseen and come again on the next poll); a new pool takes the next ones.

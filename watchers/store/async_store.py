@@ -9,7 +9,7 @@ whole on the store's thread.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Literal, ParamSpec, TypeVar
@@ -118,6 +118,24 @@ class AsyncStore:
 
     async def migrate_chat(self, old_chat_id: ChatId, new_chat_id: ChatId) -> None:
         await self.run(self.store.migrate_chat, old_chat_id, new_chat_id)
+
+    async def chat_settings(self, chat_id: ChatId) -> dict[str, str]:
+        return await self.run(self.store.chat_settings, chat_id)
+
+    async def set_chat_settings(self, chat_id: ChatId, values: Mapping[str, str | None]) -> None:
+        await self.run(self.store.set_chat_settings, chat_id, dict(values))
+
+    async def hold_story(self, item_id: int, chat_id: ChatId, story_id: str, now: datetime) -> None:
+        await self.run(self.store.hold_story, item_id, chat_id, story_id, now)
+
+    async def held_chats(self) -> list[tuple[ChatId, datetime]]:
+        return await self.run(self.store.held_chats)
+
+    async def held_stories(self, chat_id: ChatId) -> list[str]:
+        return await self.run(self.store.held_stories, chat_id)
+
+    async def release_held(self, chat_id: ChatId, story_ids: Sequence[str]) -> int:
+        return await self.run(self.store.release_held, chat_id, list(story_ids))
 
     async def prune(self, now: datetime, retention: float, window: float) -> int:
         return await self.run(self.store.prune, now, retention, window)

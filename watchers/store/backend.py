@@ -18,7 +18,7 @@ The contract every backend keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -124,6 +124,17 @@ class StoreBackend(Protocol):
     def deactivate_chat(self, chat_id: ChatId, reason: str) -> None: ...
     def reactivate_chat(self, chat_id: ChatId) -> int: ...
     def migrate_chat(self, old_chat_id: ChatId, new_chat_id: ChatId) -> None: ...
+
+    # -- a chat's own settings, and the stories held for its digest (bot.settings, bot.digest)
+    def chat_settings(self, chat_id: ChatId) -> dict[str, str]: ...
+    def set_chat_settings(self, chat_id: ChatId, values: Mapping[str, str | None]) -> None:
+        """None removes a key."""
+    def hold_story(self, item_id: int, chat_id: ChatId, story_id: str, now: datetime) -> None:
+        """Mark the outbox item done and hold its story for the chat, in one transaction."""
+    def held_chats(self) -> list[tuple[ChatId, datetime]]:
+        """(chat, when its oldest held story was held)."""
+    def held_stories(self, chat_id: ChatId) -> list[str]: ...
+    def release_held(self, chat_id: ChatId, story_ids: Sequence[str]) -> int: ...
 
     # -- maintenance
     def prune(self, now: datetime, retention: float, window: float) -> int: ...

@@ -247,6 +247,32 @@ def _migrate_5_to_6(db: Db) -> None:
     _script(db, "ALTER TABLE articles ADD COLUMN lang TEXT;")
 
 
+def _migrate_6_to_7(db: Db) -> None:
+    # The twin of SQLite's step 7, so that both hold the same tables: statements.lemmas. PostgreSQL
+    # leaves it NULL: its search stems Russian with the quotewatch_russian configuration instead.
+    _script(db, "ALTER TABLE statements ADD COLUMN lemmas TEXT;")
+
+
+def _migrate_7_to_8(db: Db) -> None:
+    # The twin of SQLite's step 8: a chat's settings as key/value rows, and the stories held for its digest.
+    _script(db,
+        """
+        CREATE TABLE chat_settings (
+            chat_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (chat_id, key)
+        );
+        CREATE TABLE held_stories (
+            chat_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            held_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (chat_id, story_id)
+        );
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[Db], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -254,6 +280,8 @@ MIGRATIONS: dict[int, Callable[[Db], None]] = {
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
+    7: _migrate_7_to_8,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

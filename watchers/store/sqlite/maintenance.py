@@ -13,7 +13,7 @@ from watchers.store.bands import BANDS, bands, to_signed
 from watchers.store.columns import STATEMENT_COLUMNS, statement_values, ts_req
 from watchers.store.shingles import key_rows
 from watchers.store.sqlite.connection import Connection
-from watchers.store.sqlite.schema import index_statements
+from watchers.store.sqlite.schema import fill_lemmas, index_statements
 
 
 class Maintenance(Connection):
@@ -34,8 +34,8 @@ class Maintenance(Connection):
             )
             # SQLITE-ONLY: external-content FTS5 rows are removed with the 'delete' command and old values.
             self._db.execute(
-                f"""INSERT INTO statements_fts (statements_fts, rowid, text, speaker_id)
-                    SELECT 'delete', id, text, speaker_id FROM statements
+                f"""INSERT INTO statements_fts (statements_fts, rowid, text, speaker_id, lemmas)
+                    SELECT 'delete', id, text, speaker_id, lemmas FROM statements
                     WHERE is_repeat = 0 AND story_id IN ({old})""",
                 (cutoff,),
             )
@@ -43,8 +43,8 @@ class Maintenance(Connection):
                 self._db.execute(f"DELETE FROM {table} WHERE story_id IN ({old})", (cutoff,))
             stories = self._db.execute("DELETE FROM stories WHERE last_seen < ?", (cutoff,)).rowcount
             self._db.execute(
-                """INSERT INTO statements_fts (statements_fts, rowid, text, speaker_id)
-                    SELECT 'delete', s.id, s.text, s.speaker_id FROM statements s JOIN articles a ON a.id = s.article_id
+                """INSERT INTO statements_fts (statements_fts, rowid, text, speaker_id, lemmas)
+                    SELECT 'delete', s.id, s.text, s.speaker_id, s.lemmas FROM statements s JOIN articles a ON a.id = s.article_id
                     WHERE s.is_repeat = 0 AND s.story_id IS NULL AND a.seen_at < ?""",
                 (cutoff,),
             )
@@ -134,10 +134,11 @@ class Maintenance(Connection):
                 if len(stmts) >= batch or len(arts) >= batch:
                     flush()
             flush()
+            fill_lemmas(self._db, first_id)  # the Cyrillic ones' lemmas (schema step 7)
             # SQLITE-ONLY: index the new rows in one statement (far faster than row by row).
             self._db.execute(
-                """INSERT INTO statements_fts (rowid, text, speaker_id)
-                   SELECT id, text, speaker_id FROM statements WHERE id > ? AND is_repeat = 0""",
+                """INSERT INTO statements_fts (rowid, text, speaker_id, lemmas)
+                   SELECT id, text, speaker_id, lemmas FROM statements WHERE id > ? AND is_repeat = 0""",
                 (first_id,),
             )
             index_statements(self._db, first_id)  # their dedup keys (watchers.store.shingles)

@@ -12,6 +12,12 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
      so that level 3 looks up the few statements that could match a new quote, not the newest N
   6  articles.lang: the article's language (watchers.feeds.lang); NULL for an article recorded before
      version 6, whose language was never determined
+  7  statements.lemmas: the words of a Cyrillic statement as lemmas (rules.inflect.lemmas), a third
+     column of statements_fts, so that /search finds every form of a Russian word (FTS5's stemmer is
+     English only); NULL for a statement without Cyrillic
+  8  chat_settings (a chat's own settings: silent, paused, quiet hours, digest, language; key/value
+     rows, read by bot.settings) and held_stories (stories a chat will get later, as a digest: paused,
+     quiet hours, digest mode)
 
 A database file of any earlier version is upgraded step by step when a Store opens it; a newer one is
 refused with a message (an older quotewatch must not write a schema it does not know).
@@ -22,6 +28,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from rules.inflect import has_cyrillic, lemmas
 from watchers.store.backend import StoreError
 from watchers.store.bands import BANDS
 from watchers.store.shingles import key_rows
@@ -244,6 +251,53 @@ def _migrate_5_to_6(db: sqlite3.Connection) -> None:
     _script(db, "ALTER TABLE articles ADD COLUMN lang TEXT;")
 
 
+def _migrate_6_to_7(db: sqlite3.Connection) -> None:
+    _script(db, "ALTER TABLE statements ADD COLUMN lemmas TEXT;")
+    fill_lemmas(db)
+    # An FTS5 table's columns are fixed: the index is built again with the third column.
+    _script(db,
+        """
+        DROP TABLE statements_fts;
+        CREATE VIRTUAL TABLE statements_fts USING fts5(
+            text, speaker_id, lemmas, content='statements', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        INSERT INTO statements_fts (statements_fts, rank) VALUES ('rank', 'bm25(1.0, 0.0, 1.0)');
+        INSERT INTO statements_fts (rowid, text, speaker_id, lemmas)
+            SELECT id, text, speaker_id, lemmas FROM statements WHERE is_repeat = 0;
+        """
+    )
+
+
+def _migrate_7_to_8(db: sqlite3.Connection) -> None:
+    # Key/value rows: a new setting needs no migration, and an older quotewatch ignores keys it does not
+    # know. held_at orders a digest (the order the stories reached the chat's outbox).
+    _script(db,
+        """
+        CREATE TABLE chat_settings (
+            chat_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (chat_id, key)
+        );
+        CREATE TABLE held_stories (
+            chat_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            held_at REAL NOT NULL,
+            PRIMARY KEY (chat_id, story_id)
+        );
+        """
+    )
+
+
+def fill_lemmas(db: sqlite3.Connection, after_id: int = 0) -> None:
+    """statements.lemmas of the statements with ids above after_id (Cyrillic ones only get a value)."""
+    rows = db.execute("SELECT id, text FROM statements WHERE id > ? AND lemmas IS NULL", (after_id,))
+    while batch := rows.fetchmany(5000):
+        found = [(lemmas(text), id_) for id_, text in batch if has_cyrillic(text)]
+        db.executemany("UPDATE statements SET lemmas = ? WHERE id = ?", found)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -251,6 +305,8 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
+    7: _migrate_7_to_8,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

@@ -2,6 +2,9 @@
 
 SQLITE-ONLY at heart: the FTS5 index `statements_fts` (external content over `statements`, non-repeats
 only), its bm25 rank and snippet(). `fts_query` turns whatever the user typed into a safe FTS5 query.
+FTS5's stemmer is English only: a Cyrillic statement is also indexed as its words' lemmas (column
+`lemmas`, rules.inflect.lemmas), and a Cyrillic query word is looked up there as its lemma, so
+`расширение` finds `расширения` and `расширению`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
+from rules.inflect import has_cyrillic, lemma
 from watchers.model import Kind
 from watchers.store.backend import StatementHit, StoreError
 from watchers.store.columns import dt_req, ts
@@ -32,6 +36,17 @@ def _fts_phrase(phrase: Phrase) -> str:
     return '"' + " ".join(phrase) + '"'  # words are \w+ only: no quote to escape
 
 
+def _forms(phrase: Phrase) -> list[str]:
+    """The phrase as FTS5 terms: as typed, or, with a Cyrillic word, as lemmas in the `lemmas` column
+    only (schema step 7; in `text` the same letters may be another word's form: "песков", sand, is a
+    form of "песок"), also read with capitals, since people type names in lower case."""
+    if not any(has_cyrillic(w) for w in phrase):
+        return [_fts_phrase(phrase)]
+    typed = tuple(lemma(w) for w in phrase)
+    capitalised = tuple(lemma(w[:1].upper() + w[1:]) if has_cyrillic(w) else lemma(w) for w in phrase)
+    return [f"lemmas : {_fts_phrase(p)}" for p in dict.fromkeys((typed, capitalised))]
+
+
 def fts_query(words: str) -> str | None:
     """User words -> a safe FTS5 query (watchers.store.query reads them): phrases quoted, clauses ANDed,
     alternatives ORed, exclusions after NOT. None when no word is left to look for.
@@ -42,13 +57,15 @@ def fts_query(words: str) -> str | None:
     if not query:
         return None
     parts = []
-    for clause in query.clauses:
-        alternatives = " OR ".join(_fts_phrase(p) for p in clause)
+    clauses = [[form for p in clause for form in _forms(p)] for clause in query.clauses]
+    for clause in clauses:
+        alternatives = " OR ".join(clause)
         parts.append(f"({alternatives})" if len(clause) > 1 else alternatives)
     # Plain phrases side by side (FTS5's implicit AND); AND spelt out next to a group, which FTS5 requires.
-    out = " AND ".join(parts) if any(len(c) > 1 for c in query.clauses) else " ".join(parts)
+    out = " AND ".join(parts) if any(len(c) > 1 for c in clauses) else " ".join(parts)
     if query.excluded:
-        out = f"({out}) NOT (" + " OR ".join(_fts_phrase(p) for p in query.excluded) + ")"
+        excluded = [form for p in query.excluded for form in _forms(p)]
+        out = f"({out}) NOT (" + " OR ".join(excluded) + ")"
     return out
 
 
@@ -103,7 +120,7 @@ class SearchQueries(Connection):
         query = fts_query(words)
         if query is None or limit <= 0:
             return []
-        match = f"text : ({query})"
+        match = f"{{text lemmas}} : ({query})"  # Cyrillic words: in `lemmas` only (see _forms)
         speaker_words = _WORD.findall(speaker_id) if speaker_id is not None else []
         if speaker_words:
             match += ' AND speaker_id : "' + " ".join(speaker_words) + '"'

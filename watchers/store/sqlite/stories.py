@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from rules.inflect import lemmas
 from watchers.model import Source, Statement, Story
 from watchers.statements.keyquotes import key_quotes
 from watchers.store.columns import (
@@ -100,15 +101,17 @@ class StoryQueries(Connection):
             for st, story_id, repeat in rows:
                 if st.speaker_id is None:
                     continue
+                forms = lemmas(st.text)  # None unless Cyrillic (see schema step 7)
                 cur = self._db.execute(
-                    f"""INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (article_id, story_id, pub, int(repeat), *statement_values(st)),
+                    f"""INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS},
+                                                lemmas)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (article_id, story_id, pub, int(repeat), *statement_values(st), forms),
                 )
                 if not repeat:  # SQLITE-ONLY: FTS5 external-content index, maintained by hand
                     self._db.execute(
-                        "INSERT INTO statements_fts (rowid, text, speaker_id) VALUES (?, ?, ?)",
-                        (cur.lastrowid, st.text, st.speaker_id),
+                        "INSERT INTO statements_fts (rowid, text, speaker_id, lemmas) VALUES (?, ?, ?, ?)",
+                        (cur.lastrowid, st.text, st.speaker_id, forms),
                     )
                 if not repeat and story_id is not None:  # what dedup compares with: keyed
                     assert cur.lastrowid is not None

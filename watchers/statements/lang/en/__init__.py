@@ -45,6 +45,7 @@ THAT_ONLY_LEMMAS: frozenset[str] = _words("that_only_lemmas")
 IRREGULAR_PAST: frozenset[str] = _words("irregular_past")
 MODALS: frozenset[str] = _words("modals")
 NEGATIONS: frozenset[str] = _words("negations")
+POLARITY_WORDS: frozenset[str] = _words("polarity_words")  # dedup: "not" makes it another statement
 PHRASAL_CUES: tuple[str, ...] = _entries("phrasal_cues")
 
 

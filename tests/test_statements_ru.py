@@ -1,0 +1,309 @@
+"""Russian statement extraction (issue #14 item 2): the constructions of Russian newsroom copy, page noise,
+the speaker in any case matched to a nominative alias, and the annotated set's targets.
+
+Every text is invented: fictional people and outlets in realistic agency prose.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.score_quotes import default_extractor, load_set, score, tally
+from bot.cli import main
+from rules.load import parse_rules
+from rules.match import Matcher
+from watchers.model import Statement
+from watchers.statements import extract_statements
+
+QUOTES_RU = Path(__file__).parent / "data" / "quotes_ru"
+INTRO = "Пресс-секретарь президента Аркадий Веснин провёл брифинг для журналистов.\n\n"
+
+
+def ru(text: str) -> list[Statement]:
+    return extract_statements(text, lang="ru")
+
+
+def one(text: str) -> Statement:
+    found = ru(text)
+    assert len(found) == 1, [(s.kind, s.text, s.speaker) for s in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "said", "speaker"),
+    [
+        (
+            "«Мы не видим оснований для пересмотра», — сказал Веснин.",
+            "direct",
+            "Мы не видим оснований для пересмотра",
+            "Аркадий Веснин",
+        ),
+        ("«Вы готовы к диалогу?» — спросил он.", "direct", "Вы готовы к диалогу?", "Аркадий Веснин"),
+        (
+            "Веснин сказал: «Решение будет принято в срок».",
+            "direct",
+            "Решение будет принято в срок",
+            "Аркадий Веснин",
+        ),
+        ('Он добавил: "Всё будет решено".', "direct", "Всё будет решено", "Аркадий Веснин"),
+        (
+            "«Это „красная линия“ для нас», — подчеркнул Веснин.",
+            "direct",
+            "Это „красная линия“ для нас",
+            "Аркадий Веснин",
+        ),
+        (
+            "Веснин заявил, что Кремль готов к переговорам.",
+            "indirect",
+            "Кремль готов к переговорам",
+            "Аркадий Веснин",
+        ),
+        (
+            "Кремль готов к переговорам, заявил Веснин.",
+            "indirect",
+            "Кремль готов к переговорам",
+            "Аркадий Веснин",
+        ),
+        (
+            "По словам Веснина, переговоры продолжатся.",
+            "indirect",
+            "переговоры продолжатся",
+            "Аркадий Веснин",
+        ),
+        ("По его словам, переговоры продолжатся.", "indirect", "переговоры продолжатся", "Аркадий Веснин"),
+        (
+            "Как отметил Веснин, решение примут до конца года.",
+            "indirect",
+            "решение примут до конца года",
+            "Аркадий Веснин",
+        ),
+        (
+            "Как считает Веснин, время работает на Москву.",
+            "indirect",
+            "время работает на Москву",
+            "Аркадий Веснин",
+        ),
+        (
+            "По мнению Веснина, время работает на Москву.",
+            "indirect",
+            "время работает на Москву",
+            "Аркадий Веснин",
+        ),
+        ("Веснин назвал расширение альянса «ошибкой».", "partial", "ошибкой", "Аркадий Веснин"),
+        (
+            "Представитель Кремля добавил, что ответ будет дан.",
+            "indirect",
+            "ответ будет дан",
+            "Аркадий Веснин",
+        ),
+        ("Д. Веснин уверен, что ответ будет дан.", "indirect", "ответ будет дан", "Аркадий Веснин"),
+        ('"Ответ будет дан", - добавил Веснин.', "direct", "Ответ будет дан", "Аркадий Веснин"),
+        ("«Ответ будет дан», ― пошутил Веснин.", "direct", "Ответ будет дан", "Аркадий Веснин"),
+        (
+            "Как отметил Веснин, «ответ будет дан в срок».",
+            "direct",
+            "ответ будет дан в срок",
+            "Аркадий Веснин",
+        ),
+        ("«Ответ будет дан», — заверил пресс-секретарь.", "direct", "Ответ будет дан", "Аркадий Веснин"),
+        (
+            "«Ответ будет дан», — цитирует Веснина агентство «Вестник».",
+            "direct",
+            "Ответ будет дан",
+            "Аркадий Веснин",
+        ),
+    ],
+)
+def test_russian_constructions(body: str, kind: str, said: str, speaker: str) -> None:
+    found = [s for s in ru(INTRO + body) if s.start >= len(INTRO)]
+    assert [(s.kind, s.text, s.speaker) for s in found] == [(kind, said, speaker)]
+
+
+def test_a_split_quote_is_two_direct_records_of_one_speaker() -> None:
+    found = ru(INTRO + "«Это решение окончательное, — отметил Веснин. — Мы его не изменим».")
+    assert [(s.kind, s.text, s.speaker) for s in found] == [
+        ("direct", "Это решение окончательное,", "Аркадий Веснин"),
+        ("direct", "Мы его не изменим", "Аркадий Веснин"),
+    ]
+
+
+def test_about_this_said_x_makes_the_previous_sentence_his() -> None:
+    s = one(INTRO + "Переговоры пройдут в закрытом режиме. Об этом заявил Веснин.")
+    assert (s.kind, s.text, s.speaker, s.cue) == (
+        "indirect",
+        "Переговоры пройдут в закрытом режиме",
+        "Аркадий Веснин",
+        "заявил",
+    )
+
+
+def test_about_this_may_stand_far_from_its_verb() -> None:
+    s = one(
+        INTRO + "Визит состоится в январе. Об этом на встрече с журналистами в Кремле в среду сообщил Веснин."
+    )
+    assert (s.text, s.speaker) == ("Визит состоится в январе", "Аркадий Веснин")
+
+
+def test_the_writers_own_reminders_are_no_statements() -> None:
+    assert ru(INTRO + "Напомним, что визит уже переносили. Отметим, что дата пока не объявлена.") == []
+
+
+def test_a_role_noun_nobody_holds_is_the_person_just_quoted() -> None:
+    text = "Мэр Заречинска Игорь Дёмин открыл мост.\n\n«Мост простоит сто лет», — сказал Дёмин. «Денег хватит», - добавил градоначальник."
+    assert [s.speaker for s in ru(text)] == ["Игорь Дёмин", "Игорь Дёмин"]
+
+
+def test_a_page_tagged_russian_in_latin_script_is_read_as_english() -> None:
+    text = 'The minister spoke on Monday.\n\n"We are ready to talk," Jane Doe told reporters in the capital on Monday.'
+    assert extract_statements(text, lang="ru") == extract_statements(text)
+    assert extract_statements(text)
+
+
+def test_dialogue_paragraphs_are_direct_speech_of_the_speaker_named_after_them() -> None:
+    text = (
+        "Президент лиги Геннадий Звягин ответил на вопросы журналистов.\n\n"
+        "— Как вы оцените сезон?\n\n"
+        "— Сезон был трудным. Мы многое поняли.\n\n"
+        "— Лимит останется прежним, — заявил Звягин."
+    )
+    assert [(s.kind, s.text, s.speaker) for s in ru(text)] == [
+        ("direct", "Сезон был трудным. Мы многое поняли", "Геннадий Звягин"),
+        ("direct", "Лимит останется прежним", "Геннадий Звягин"),
+    ]
+
+
+def test_a_role_said_before_the_name_is_the_next_named_speaker() -> None:
+    text = "Министр финансов отметил, что бюджет сбалансирован. Дефицит будет небольшим, добавил Тарасов."
+    assert [(s.text, s.speaker) for s in ru(text)] == [
+        ("бюджет сбалансирован", "Тарасов"),
+        ("Дефицит будет небольшим", "Тарасов"),
+    ]
+
+
+def test_the_words_of_x_quoted_by_an_agency_are_xs() -> None:
+    s = one(INTRO + "«Ответ будет дан», — приводит агентство «Вестник» слова господина Веснина.")
+    assert (s.kind, s.speaker) == ("direct", "Аркадий Веснин")
+
+
+def test_a_gerund_clause_is_a_second_statement_of_the_same_speaker() -> None:
+    found = ru(INTRO + "Веснин заявил, что визит состоится, отметив, что дата пока не определена.")
+    assert [(s.text, s.speaker, s.cue) for s in found] == [
+        ("визит состоится", "Аркадий Веснин", "заявил"),
+        ("дата пока не определена", "Аркадий Веснин", "отметив"),
+    ]
+
+
+def test_reporting_verbs_are_recognised_by_lemma_in_every_form() -> None:
+    for verb in (
+        "заявил",
+        "заявляет",
+        "сообщил",
+        "сообщает",
+        "пояснил",
+        "уточнил",
+        "напомнил",
+        "предупредил",
+    ):
+        s = one(f"Аркадий Веснин {verb}, что визит состоится в январе.")
+        assert (s.text, s.cue) == ("визит состоится в январе", verb)
+
+
+def test_a_pronoun_takes_the_gender_the_verb_shows() -> None:
+    text = (
+        "Министр финансов Олег Тарасов и официальный представитель МИД Ирина Громова выступили в Думе.\n\n"
+        "«Бюджет выдержит», — сказал Тарасов. «Ответ будет жёстким», — заявила Громова.\n\n"
+        "Она добавила, что консультации продолжатся. Он уточнил, что дефицит не вырастет."
+    )
+    said = {s.text: s.speaker for s in ru(text)}
+    assert said["консультации продолжатся"] == "Ирина Громова"
+    assert said["дефицит не вырастет"] == "Олег Тарасов"
+
+
+def test_the_press_secretary_of_someone_is_not_that_someone() -> None:
+    text = INTRO + "Пресс-секретарь Вадима Ольшанского добавил, что встреча пока не планируется."
+    s = one(text.replace(INTRO, INTRO))
+    assert s.speaker == "Аркадий Веснин"
+
+
+def test_a_speaker_in_any_case_is_named_in_the_nominative() -> None:
+    text = (
+        "На брифинге выступила официальный представитель МИД Ирина Громова.\n\n"
+        "По словам Громовой, ответ будет дан."
+    )
+    assert [s.speaker for s in ru(text)] == ["Ирина Громова"]
+
+
+def test_dashes_that_attribute_nothing_and_quotes_that_are_names_are_no_statements() -> None:
+    text = (
+        "НАТО — угроза для региона, считают многие в Заречинске.\n\n"
+        "Звягин — младший из трёх братьев.\n\n"
+        "Интервью вышло в газете «Северный курьер» и на телеканале «Спорт-Плюс».\n\n"
+        "Так называемый «план мира» обсуждался в кулуарах."
+    )
+    assert ru(text) == []
+
+
+def test_page_noise_never_becomes_a_statement() -> None:
+    noise = [
+        "Читайте также: Веснин заявил, что Кремль ответит",
+        "Подписывайтесь на наш канал: там Веснин заявил, что всё будет хорошо.",
+        "Ошибка в тексте? Выделите её и нажмите Ctrl+Enter",
+        "Данный сайт использует файлы cookies. Продолжая, вы соглашаетесь, заявил сайт.",
+        "Фото: пресс-служба Кремля / Иван Петров",
+        "Теги: Кремль, Веснин, переговоры",
+    ]
+    text = "Кремль готовит ответ\n\n" + "\n\n".join(noise)
+    assert ru(text) == []
+
+
+def test_the_headline_of_a_speaker_and_a_colon_is_his_statement() -> None:
+    text = "Веснин: Кремль рад итогам встречи\n\n" + INTRO
+    s = one(text)
+    assert (s.kind, s.text, s.speaker) == ("indirect", "Кремль рад итогам встречи", "Аркадий Веснин")
+
+
+def test_an_inflected_speaker_finds_the_tracked_nominative_alias() -> None:
+    rules, problems = parse_rules(
+        '[[speakers]]\nid = "vesnin"\nname = "Arkady Vesnin"\naliases = ["Vesnin", "Веснин"]\n'
+        '[[speakers]]\nid = "olshansky"\nname = "Vadim Olshansky"\naliases = ["Ольшанский"]\n'
+    )
+    assert rules is not None, problems
+    matcher = Matcher.compile(rules)
+    text = INTRO + "Пресс-секретарь Вадима Ольшанского добавил, что встреча пока не планируется."
+    found = extract_statements(text, matcher, lang="ru")
+    assert [(s.speaker, s.speaker_id) for s in found] == [("Аркадий Веснин", "vesnin")]
+
+
+def test_english_text_reads_the_same_with_lang_en_and_without() -> None:
+    text = 'Jane Doe, the minister, said the talks would resume. "We will not accept this," she added.'
+    assert extract_statements(text) == extract_statements(text, lang="en")
+
+
+def test_the_annotated_russian_set_meets_the_targets() -> None:
+    tallies = tally(score(load_set(QUOTES_RU), default_extractor()))
+    every = tallies["all"]
+    assert every.recall >= 0.90, every.as_dict()
+    assert every.precision >= 0.95, every.as_dict()
+    assert every.speaker_accuracy >= 0.90, every.as_dict()
+
+
+def test_quotes_json_names_the_tracked_russian_speaker(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[speakers]]\nid = "gromova"\nname = "Irina Gromova"\naliases = ["Громова"]\n', encoding="utf-8"
+    )
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "МИД готовит ответ\n\nОфициальный представитель МИД Ирина Громова заявила, что ответ будет дан.\n",
+        encoding="utf-8",
+    )
+    assert main(["quotes", "--config", str(rules), "--json", str(article)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["lang"], r["kind"], r["text"], r["speaker_id"]) for r in records] == [
+        ("ru", "indirect", "ответ будет дан", "gromova")
+    ]

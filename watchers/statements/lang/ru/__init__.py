@@ -1,0 +1,213 @@
+"""Russian for statement extraction: the grammar through razdel and pymorphy3, the vocabulary in the
+data files beside this module (format in `watchers.statements.lang.data`).
+
+What the shared passes read from a language (the same names as `lang.en`): the noise-line patterns
+(`BOILERPLATE_STARTS`, `RUN_TOGETHER_RE`, `TIMESTAMP_RE`, `COMMENT_COUNT_RE`, `BYLINE_RE`, `COOKIE_RE`,
+`CAPTION_CREDIT_RE`) and the quote marks (`QUOTE_PAIRS`, `STRAIGHT_DOUBLE`). What the lemma passes
+(`watchers.statements.lemmacues`, `lemmaspeakers`) read: the cue, role, organisation and pronoun tables,
+and three functions of grammar no table can hold:
+
+    sentences(text, lo, hi) -> [(start, end)]   razdel's sentence splitter over text[lo:hi]
+    words(text, lo, hi)     -> [Word]           word tokens with offsets (a regex: razdel's tokenizer
+                                                costs 2 ms per 5 KB, and only words are needed)
+    parses(word)            -> tuple[Reading]   pymorphy3's readings, cached: lemma, part of speech,
+                                                cases, gender, and whether it is a personal name
+
+pymorphy3 is loaded on the first Russian article only.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from watchers.statements.lang import data as _data
+from watchers.statements.lang.types import Reading, Word
+
+_LANG = "ru"
+
+
+def _words(name: str) -> frozenset[str]:
+    return _data.words(_LANG, name)
+
+
+def _mapping(name: str) -> dict[str, str]:
+    return _data.mapping(_LANG, name)
+
+
+def _groups(name: str) -> dict[str, frozenset[str]]:
+    return _data.groups(_LANG, name)
+
+
+# --- cues ------------------------------------------------------------------------------------------
+CUE_LEMMAS: frozenset[str] = _words("cue_lemmas")
+OBJECT_SPEAKER_LEMMAS: frozenset[str] = _words("object_speaker_lemmas")
+PARTIAL_ONLY_LEMMAS: frozenset[str] = _words("partial_only_lemmas")
+SOURCE_OPENERS: tuple[str, ...] = _data.entries(_LANG, "source_openers")
+ANAPHORIC_OPENERS: tuple[str, ...] = _data.entries(_LANG, "anaphoric_openers")
+ANAPHORIC_VERBS: frozenset[str] = _words("anaphoric_verbs")
+# The first four letters of every cue lemma and of its other stem ("заяв", "сказ", "гово"): a word is
+# parsed for a cue only when it starts with one, so most words of an article are never parsed.
+CUE_PREFIX_LEN = 4
+_EXTRA_STEMS = ("скаж", "пише", "напи", "убеж", "увер", "отве", "пояс", "сооб", "счит", "счёл", "счел")
+CUE_PREFIXES: frozenset[str] = frozenset({lemma[:CUE_PREFIX_LEN] for lemma in CUE_LEMMAS} | set(_EXTRA_STEMS))
+THAT = "что"
+# "приводит ТАСС слова X", "цитирует слова X": the speaker is the genitive after one of these.
+WORDS_OF: frozenset[str] = frozenset({"слова", "высказывание", "заявление"})
+
+# --- dedup -----------------------------------------------------------------------------------------
+POLARITY_WORDS: frozenset[str] = _words("polarity_words")  # "не" makes it another statement
+
+# --- people and organisations ----------------------------------------------------------------------
+ROLE_NOUNS: frozenset[str] = _words("role_nouns")
+ROLE_PREFIXES: frozenset[str] = frozenset(r[:CUE_PREFIX_LEN] for r in ROLE_NOUNS)
+ROLE_SYNONYMS: dict[str, str] = _mapping("role_synonyms")
+GENERIC_ROLES: dict[str, frozenset[str]] = _groups("generic_roles")
+ORG_WORDS: frozenset[str] = _words("org_words")
+TITLE_NOUNS: frozenset[str] = _words("title_nouns")
+PRONOUNS: dict[str, tuple[str, str]] = {
+    form: (value.split()[0], value.split()[1]) for form, value in _mapping("pronouns").items()
+}
+NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+# Endings of a name in an oblique case (Силуанова, Силуанову, Силуановым, Громовой): an unknown
+# surname without one may be in the nominative, whatever pymorphy3 guesses for it.
+OBLIQUE_ENDINGS = (
+    "а",
+    "я",
+    "у",
+    "ю",
+    "ом",
+    "ем",
+    "ым",
+    "им",
+    "ой",
+    "ей",
+    "ого",
+    "его",
+    "ому",
+    "ему",
+    "ых",
+    "их",
+)
+# A name right after one of these is in an oblique case, whatever its ending: "в Заречинске", "с Рютте".
+PREPOSITIONS: frozenset[str] = _words("prepositions")
+
+# --- quote marks -----------------------------------------------------------------------------------
+# «…» outside, „…“ inside (and the reverse in some copy); straight "…" pair by position.
+QUOTE_PAIRS: dict[str, str] = {"\u00ab": "\u00bb", "\u201e": "\u201c", "\u201c": "\u201d"}
+STRAIGHT_DOUBLE = '"'
+DASHES = "\u2014\u2013-"
+
+# --- boilerplate (the names boilerplate.is_noise reads) --------------------------------------------
+BOILERPLATE_STARTS: tuple[str, ...] = _data.entries(_LANG, "noise_starts")
+RUN_TOGETHER_RE = re.compile(r"^(?:[А-ЯЁ][а-яё]+){3,}$")
+TIMESTAMP_RE = re.compile(r"^\(?\d{1,2}:\d{2}(?::\d{2})?\)?(?:\s|$|[-–—])")
+COMMENT_COUNT_RE = re.compile(r"^\d+\s+(?:комментари|просмотр|репост)", re.I)
+BYLINE_RE = re.compile(r"^(?:автор|текст|корреспондент)\s*:\s*[А-ЯЁ]", re.I)
+COOKIE_RE = re.compile(r"\bcookies?\b|куки|файлы\s+cookie", re.I)
+CAPTION_CREDIT_RE = re.compile(
+    r"(?:(?:фото|кадр|иллюстрация|видео)\s*:\s*[^.!?]{0,100}$"
+    r"|(?:фото|кадр)\s+(?:из|с)\s+[^.!?]{0,80}$"
+    r"|\b[А-ЯЁA-Z]{2,}/[А-ЯЁA-Z][\w.\-]*(?:\s+[А-ЯЁA-Z][\w.\-]*){0,3}\s*\)?\s*$)",
+    re.I,
+)
+
+
+# --- grammar ---------------------------------------------------------------------------------------
+_WORD_RE = re.compile(r"[^\W\d_](?:[\w\u0301]|-(?=\w))*\.?|\d+")
+_GENDERS = {"masc": "m", "femn": "f", "neut": "n", "plur": "pl"}
+_WRITER = frozenset({"1per", "2per", "impr"})  # the writer's own verb ("Напомним, что"), not a report
+_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
+
+
+def words(text: str, lo: int, hi: int) -> list[Word]:
+    """The words of text[lo:hi] with their offsets; a trailing period stays on an initial ("Д.")."""
+    out: list[Word] = []
+    for m in _WORD_RE.finditer(text, lo, hi):
+        w = m.group()
+        if w[-1] == "." and len(w) > 2:  # a word before a sentence's period, not an initial
+            w = w[:-1]
+        a = m.start()
+        out.append(Word(w, a, a + len(w), _low(w), w[0].isupper()))
+    return out
+
+
+@functools.lru_cache(maxsize=100_000)
+def _low(w: str) -> str:
+    return w.casefold().replace("ё", "е")
+
+
+def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """razdel's sentences of text[lo:hi] as absolute (start, end) spans."""
+    from razdel import sentenize
+
+    return [(lo + s.start, lo + s.stop) for s in sentenize(text[lo:hi])]
+
+
+@functools.cache
+def _analyzer() -> Any:
+    import pymorphy3  # lazily: the dictionary takes ~0.1 s and ~15 MB, needed for Russian articles only
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@functools.lru_cache(maxsize=200_000)
+def parses(word: str) -> tuple[Reading, ...]:
+    """pymorphy3's readings of one word, most likely first (ё read as е in lemmas)."""
+    if len(word) == 2 and word.endswith("."):
+        return (Reading(word, "INIT", frozenset(), "", "Init", False, 1.0),)
+    out = []
+    known = _analyzer().word_is_known(word.casefold())
+    for p in _analyzer().parse(word):
+        g = p.tag.grammemes
+        gender = next((_GENDERS[k] for k in ("masc", "femn", "neut", "plur") if k in g), "")
+        name = next((t for t in ("Name", "Surn", "Patr") if t in g), "")
+        lemma = p.normal_form.replace("ё", "е")
+        out.append(
+            Reading(
+                lemma,
+                p.tag.POS or "",
+                frozenset(g & _CASES),
+                gender,
+                name,
+                "Orgn" in g or lemma in ORG_WORDS,
+                p.score,
+                known,
+                bool(g & _WRITER),
+            )
+        )
+    return tuple(out)
+
+
+def lemma(word: str) -> str:
+    """The likeliest lemma of a word."""
+    found = parses(word)
+    return found[0].lemma if found else word.casefold()
+
+
+@functools.lru_cache(maxsize=50_000)
+def nominative(word: str, gender: str, oblique: bool = False) -> str:
+    """A name word in the nominative, keeping the gender the text shows (Захаровой -> Захарова) and
+    the capitals as written. `oblique`: the syntax says the word is not in the nominative (after "по
+    словам", the object of "цитирует"), so a reading in another case is taken even when a nominative one
+    exists (Симоняна). Otherwise a word the dictionary does not know stays as written (its guesses for
+    foreign and rare surnames are unreliable: Черчесов, Рютте), as does a word with a nominative reading."""
+    if len(word) <= 2 or word.isupper():
+        return word
+    parses = _analyzer().parse(word)
+    if not oblique and not _analyzer().word_is_known(word.casefold()):
+        return word
+    cands = [p for p in parses if NAME_TAGS & p.tag.grammemes] or list(parses)
+    if gender in ("m", "f"):
+        want = "masc" if gender == "m" else "femn"
+        cands = [p for p in cands if want in p.tag.grammemes] or cands
+    if oblique:
+        cands = [p for p in cands if "nomn" not in p.tag.grammemes] or cands
+    elif any("nomn" in p.tag.grammemes for p in cands):
+        return word
+    for p in cands:
+        inflected = p.inflect({"nomn"})
+        if inflected is not None:
+            return "-".join(part[:1].upper() + part[1:] for part in inflected.word.split("-"))
+    return word

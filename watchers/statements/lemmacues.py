@@ -1,0 +1,140 @@
+"""Cues for languages read by lemma (Russian): the records and helpers the sentence passes share.
+
+    cues(g, words) -> [Cue]        the reporting verbs of a sentence
+    after_cue / subject            a cue's speaker phrase (after it; before it, else after it)
+    Found                          one statement of a sentence and its speaker phrase
+
+`g` is the language package (`lang.ru`); a cue is a word whose lemma is in its cue table, in any form
+(заявил / заявила / заявляют / заявив), found by pymorphy3 through `g.parses`. The shapes that use
+them are in `lemmaquotes` (quotes and their attribution) and `lemmareported` (reported speech).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import ModuleType
+
+from watchers.model import Kind
+from watchers.statements.lang.types import Word
+from watchers.statements.lemmaspeakers import phrase
+from watchers.statements.mentions import Mention
+from watchers.statements.quotemarks import Quote
+
+NOMN = frozenset({"nomn"})
+GENT = frozenset({"gent"})
+ACCS = frozenset({"accs"})
+CUE_POS = frozenset({"VERB", "GRND", "PRTS", "ADJS"})
+# The words after a dash that may hold the cue: "— сказал", "— заявил в понедельник", "— Песков сказал".
+CUE_AFTER_DASH = 3
+MAX_SUBJECT_WORDS = 12  # how far before a cue its subject may stand
+MAX_THAT_GAP = 8  # words between a cue and its "что" ("заявил журналистам в понедельник, что")
+WORDS_OF_GAP = 3  # "приводит (ТАСС) слова X": how far after the cue "слова" may stand
+MAX_CONNECTIVE_WORDS = 2  # "При этом, по его словам, …": words before the opener
+# "Об этом на заседании исполкома сообщил X": the cue within this many words of the opener.
+MAX_ANAPHORIC_WORDS = 10
+MAX_TITLE_WORDS = 4  # «Резюме обсуждения ключевой ставки»
+_END_PUNCT = " \t\n.;…"
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+    kind: Kind
+    mention: Mention | None
+    cue: str | None
+    pos: int
+    hint: str = ""  # the gender the cue's verb shows
+    lone: bool = False  # no attribution: the speaker from context
+    previous: bool = False  # "Об этом заявил X": the statement is the previous sentence
+    follows: bool = False  # a gerund's clause: the speaker is this sentence's
+
+
+@dataclass(frozen=True)
+class Cue:
+    index: int  # into the sentence's words
+    lemma: str
+    pos: str
+    gender: str
+    word: str
+
+
+def cues(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
+    """The reporting verbs among the words (not negated: "не сказал")."""
+    out: list[Cue] = []
+    for i, w in enumerate(words):
+        if w.low[: g.CUE_PREFIX_LEN] not in g.CUE_PREFIXES:
+            continue
+        rs = [r for r in g.parses(w.text) if r.lemma in g.CUE_LEMMAS and r.pos in CUE_POS and not r.writer]
+        if not rs or (i > 0 and words[i - 1].low == "не"):
+            continue
+        r = rs[0]
+        out.append(Cue(i, r.lemma, r.pos, r.gender if r.gender in ("m", "f", "pl") else "", w.text))
+    return out
+
+
+def after_cue(g: ModuleType, text: str, words: Sequence[Word], c: Cue, stop: int) -> Mention | None:
+    for k in range(c.index + 1, min(stop, c.index + 1 + WORDS_OF_GAP)):
+        if (
+            words[k].low in g.WORDS_OF
+        ):  # "приводит ТАСС слова господина Улюкаева": the genitive is the speaker
+            return phrase(g, text, words, k + 1, min(stop, k + 1 + MAX_SUBJECT_WORDS), GENT, "", False)
+    want = ACCS if c.lemma in g.OBJECT_SPEAKER_LEMMAS else NOMN
+    return phrase(
+        g, text, words, c.index + 1, min(stop, c.index + 1 + MAX_SUBJECT_WORDS), want, c.gender, False
+    )
+
+
+def nearest(cs: Sequence[Cue], words: Sequence[Word], at: int) -> Cue | None:
+    before = [c for c in cs if words[c.index].end <= at]
+    if before:
+        return before[-1]
+    return cs[0] if cs else None
+
+
+def subject(
+    g: ModuleType, text: str, words: Sequence[Word], cs: Sequence[Cue], c: Cue, quotes: Sequence[Quote]
+) -> tuple[Mention | None, str]:
+    """The speaker phrase of a cue in the writer's sentence: before it (nearest), else after it."""
+    a = c.index
+    while a > 0 and c.index - a < MAX_SUBJECT_WORDS:
+        gap = text[words[a - 1].end : words[a].start]
+        if ":" in gap or any(words[a - 1].end <= q.open < words[a].start for q in quotes):
+            break
+        a -= 1
+    m = phrase(g, text, words, a, c.index, NOMN, c.gender, True)
+    if m is None:
+        stop = c.index + 1
+        while (
+            stop < len(words)
+            and stop - c.index <= MAX_SUBJECT_WORDS
+            and "," not in text[words[stop - 1].end : words[stop].start]
+        ):
+            stop += 1
+        m = after_cue(g, text, words, c, stop)
+    if m is None and a < c.index and words[a].low == "в":
+        m = phrase(g, text, words, a + 1, c.index, frozenset({"loct"}), "", False)  # "В Кремле заявили"
+        if m is not None and m.kind != "org":
+            m = None
+    return m, c.gender
+
+
+def is_title(text: str, q: Quote) -> bool:
+    """A short quote that opens with a capital inside the writer's sentence names something (a channel,
+    an outlet, an operation: «Северный курьер», "Федорищев. Официально"); a quoted phrase of someone's
+    words runs on in lower case («сознательно обостряют ситуацию»)."""
+    content = text[q.start : q.end].strip()
+    return bool(content) and content[0].isupper() and len(content.split()) <= MAX_TITLE_WORDS
+
+
+def trim_end(text: str, lo: int, hi: int) -> int:
+    while hi > lo and text[hi - 1] in _END_PUNCT:
+        hi -= 1
+    return hi
+
+
+def trim_comma(text: str, lo: int, hi: int) -> int:
+    while hi > lo and text[hi - 1] in _END_PUNCT + ",—–-":
+        hi -= 1
+    return hi

@@ -1,0 +1,229 @@
+"""Statement extraction for languages read by lemma (Russian): the passes in order, over one article.
+
+    text
+      ─► segment.body_paragraphs(grammar)   paragraphs; the language's noise lines and the headline set aside
+      ─► quotepairs.find_pairs              quote spans from the language's quote-mark pairs
+      ─► grammar.sentences                  razdel's sentences, joined where a quote or a "— сказал" runs on
+      ─► lemmaquotes.find                   per sentence: statements and their speaker phrases (Found),
+                                            with lemmacues (cues) and lemmareported (reported speech)
+      ─► lemmaspeakers.People               speaker phrases → one Entity per person, in reading order
+      ─► resolve.Attributed                 the same records the English passes produce, so the shared
+                                            records pass (records.py) builds the Statements and finds
+                                            the tracked speaker through the matcher
+
+Context, after each paragraph: a lone quote takes the speaker of the paragraph's nearest attributed
+statement, else (opening the paragraph) the previous paragraph's last speaker, else it is dropped;
+"Об этом заявил X" makes the previous sentence X's. A headline "Имя: слова" is X's indirect statement.
+"""
+
+from __future__ import annotations
+
+import re
+from types import ModuleType
+
+from watchers.statements.boilerplate import is_headline
+from watchers.statements.budget import Budget
+from watchers.statements.lang.types import Word
+from watchers.statements.lemmacues import NOMN, Found
+from watchers.statements.lemmaquotes import find
+from watchers.statements.lemmaspeakers import People, names_in, phrase
+from watchers.statements.quotemarks import Quote
+from watchers.statements.quotepairs import find_pairs
+from watchers.statements.registry import Entity
+from watchers.statements.resolve import Attributed, Resolved
+from watchers.statements.segment import body_paragraphs
+from watchers.statements.sentences import paragraphs
+
+_HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
+_RUN_ON_RE = re.compile(r"\s*[—–]\s*[а-яё]")
+
+
+def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
+    """Every attributed statement of the article, in reading order."""
+    paras = budget.clip(body_paragraphs(text, g))
+    quotes = find_pairs(text, paras, g.QUOTE_PAIRS, g.STRAIGHT_DOUBLE)
+    quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
+    people = People(g)
+    _learn_headline(g, text, people)
+    out: list[Attributed] = []
+    last: Entity | None = None
+    prev: tuple[int, int] | None = None
+    prev_taken = False
+    roles: list[tuple[Attributed, str]] = []  # said by a role noun no one held yet: the next name's
+    lone: list[Attributed] = []  # a paragraph of quote with no speaker yet: the next paragraph's
+    qi = 0
+    ntoks = 0
+    for lo, hi in paras:
+        if out and budget.exhausted(lo, ntoks):
+            break
+        while qi < len(quotes) and quotes[qi].open < lo:
+            qi += 1
+        inside = [q for q in quotes[qi:] if q.open < hi]
+        block: list[Attributed] = []
+        for slo, shi in _sentences(g, text, lo, hi, inside):
+            qs = [q for q in inside if slo <= q.open < shi]
+            ws = [w for w in g.words(text, slo, shi) if not _in_quote(w, qs)]
+            ntoks += len(ws)
+            for m in names_in(g, text, ws):
+                people.person(m, m.start)
+            taken = False
+            main: Entity | None = None
+            for f in sorted(find(g, text, slo, shi, ws, qs), key=lambda f: f.follows):
+                ent = people.resolve(f.mention, f.pos)
+                unheld = ent is None and f.mention is not None and f.mention.kind == "role"
+                if unheld:
+                    # "…», — подчеркнул градоначальник" after Дёмин's words, or the one person named so far
+                    ent = _same_speaker(last or people.sole_person(), f.hint)
+                if f.follows:
+                    ent = main or last
+                if f.previous:
+                    if prev is None or prev_taken:
+                        continue
+                    f.start, f.end = prev
+                if ent is not None:
+                    people.touch(ent, f.pos, f.hint)
+                    main = main or ent
+                    last = ent
+                    if f.mention is not None and f.mention.kind == "name":
+                        _settle(roles, ent)
+                a = _attributed(f, ent)
+                if unheld and ent is None:
+                    roles.append((a, f.hint))
+                block.append(a)
+                taken = taken or not f.previous
+            prev, prev_taken = (slo, _trim(text, slo, shi)), taken
+        first = next((a.entity for a in block if a.entity is not None and not a.lone), None)
+        for a in lone:  # "— …" then "…, — заявил Морозов": the dialogue's speaker
+            a.entity, a.resolved = first, first is not None
+        out.extend(a for a in lone if a.entity is not None)
+        last = _context(block, last)
+        lone = [a for a in block if a.lone and a.entity is None]
+        out.extend(a for a in block if a.entity is not None or not a.lone)
+    headline = _headline(g, text, people)
+    if headline is not None:
+        out.insert(0, headline)
+    return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
+
+
+def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
+    """ "Министр финансов отметил, что …" before "…, отметил Силуанов": the role was his."""
+    if ent.kind != "person":
+        return
+    for a, hint in roles:
+        if a.entity is None and (hint not in ("m", "f") or ent.gender in ("", hint)):
+            a.entity, a.resolved = ent, True
+            if a.mention is not None and a.mention.roles:
+                role, mods = a.mention.roles[0]
+                ent.roles.append((role, mods, a.pos))
+    roles.clear()
+
+
+_DIALOGUE_RE = re.compile(r"[—–-] (?=\S)")
+_DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+[—–]\s+(?=[а-яё])")
+
+
+def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
+    """A paragraph opening with a dash is direct speech without marks (interviews, sports copy):
+    "— Решение еще не принято, — заявил Морозов." is a quote up to the attribution's dash, or to the
+    paragraph's end. A question with no attribution is the interviewer's and left out."""
+    out: list[Quote] = []
+    opened = {q.open for q in quotes}
+    for lo, hi in paras:
+        if not _DIALOGUE_RE.match(text, lo) or lo + 2 in opened:
+            continue
+        m = _DIALOGUE_END_RE.search(text, lo + 2, hi)
+        if m is not None:
+            end = m.start() + (1 if text[m.start()] in "?!…" else 0)
+            out.append(Quote(lo, lo + 2, end, end))
+            continue
+        end = _trim(text, lo + 2, hi)
+        if text[end : end + 1] != "?" and text[end - 1 : end] != "?":
+            out.append(Quote(lo, lo + 2, end, hi))
+    return out
+
+
+def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
+    """The last speaker for a role noun that names no one the article introduced with that role: a
+    person of the gender the verb shows (a role noun in Russian copy stands for the person just quoted)."""
+    if last is None or last.kind != "person":
+        return None
+    return last if hint not in ("m", "f") or last.gender in ("", hint) else None
+
+
+def _in_quote(w: Word, qs: list[Quote]) -> bool:
+    return any(q.open <= w.start < q.close for q in qs)
+
+
+def _attributed(f: Found, ent: Entity | None) -> Attributed:
+    return Attributed(f.start, f.end, f.kind, f.mention, f.cue, f.pos, f.lone, ent, ent is not None)
+
+
+def _context(block: list[Attributed], last: Entity | None) -> Entity | None:
+    """Lone quotes of a paragraph get the nearest attributed speaker in it (the one before first),
+    or, opening the paragraph, the speaker carried over; returns the paragraph's last speaker."""
+    said = [a for a in block if a.entity is not None and not a.lone]
+    for k, a in enumerate(block):
+        if not a.lone or a.entity is not None:
+            continue
+        before = [b for b in block[:k] if b.entity is not None]
+        after = [b for b in block[k + 1 :] if b in said]
+        if before:
+            a.entity = before[-1].entity
+        elif after:
+            a.entity = after[0].entity
+        elif k == 0:
+            a.entity = last
+        a.resolved = a.entity is not None
+    for a in reversed(block):
+        if a.entity is not None:
+            return a.entity
+    return last
+
+
+def _sentences(g: ModuleType, text: str, lo: int, hi: int, quotes: list[Quote]) -> list[tuple[int, int]]:
+    """razdel's sentences, joined where a boundary falls inside a quote or before "— сказал он"."""
+    out: list[tuple[int, int]] = []
+    for a, b in g.sentences(text, lo, hi):
+        if out and (any(q.open < a < q.close for q in quotes) or _RUN_ON_RE.match(text, a)):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _trim(text: str, lo: int, hi: int) -> int:
+    while hi > lo and text[hi - 1] in " \t\n.!…":
+        hi -= 1
+    return hi
+
+
+def _learn_headline(g: ModuleType, text: str, people: People) -> None:
+    """The people the headline names ("Набиуллина раскрыла ..."): the body may name them by role only."""
+    paras = paragraphs(text)
+    if paras and is_headline(text[paras[0][0] : paras[0][1]], True):
+        for m in names_in(g, text, g.words(text, *paras[0])):
+            people.person(m, -1)
+
+
+def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
+    """ "Веснин: Кремль рад итогам встречи" as the headline: the part after the colon is the speaker's."""
+    paras = paragraphs(text)
+    if not paras:
+        return None
+    lo, hi = paras[0]
+    line = text[lo:hi]
+    m = _HEADLINE_RE.match(line)
+    if m is None or not is_headline(line, True):
+        return None
+    ws = g.words(text, lo, lo + m.end(1))
+    who = phrase(g, text, ws, 0, len(ws), NOMN, "", True)
+    if who is None or who.start != lo or who.end != lo + m.end(1) or who.kind not in ("name", "role"):
+        return None
+    a, b = lo + m.start(2), lo + m.end(2)
+    kind = "indirect"
+    if text[a] in g.QUOTE_PAIRS and text[b - 1] == g.QUOTE_PAIRS[text[a]]:
+        a, b, kind = a + 1, b - 1, "direct"
+    ent = people.resolve(who, lo)
+    if ent is None:
+        return None
+    return Attributed(a, b, kind, who, None, lo, False, ent, True)  # type: ignore[arg-type]

@@ -1,0 +1,221 @@
+"""Reported speech for languages read by lemma (Russian), in one sentence's words outside quotes:
+
+    По словам X, C.  По его словам, C.  Так, по словам X, C.   indirect C (по мнению, по оценке ...)
+    Как отметил X, C.   Как отметил X, «Q».                     indirect C; the quote alone is direct
+    Об этом заявил X.   Такое заявление сделал X.              the previous sentence is X's (`previous`)
+    X заявил, что C   X считает, что C                         indirect C, cut before a gerund cue
+    …, отметив, что C                                          indirect C; the sentence's speaker (`follows`)
+    C, заявил X.   C, — заявил X.                              indirect C
+
+A reported clause holding a quoted phrase gives the phrase as a partial, not the clause (a title in
+quotes inside it, «Северный курьер», is neither).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import ModuleType
+
+from watchers.model import Kind
+from watchers.statements.lang.types import Word
+from watchers.statements.lemmacues import (
+    GENT,
+    MAX_ANAPHORIC_WORDS,
+    MAX_CONNECTIVE_WORDS,
+    MAX_THAT_GAP,
+    NOMN,
+    Cue,
+    Found,
+    after_cue,
+    is_title,
+    subject,
+    trim_comma,
+    trim_end,
+)
+from watchers.statements.lemmaspeakers import phrase
+from watchers.statements.mentions import Mention
+from watchers.statements.quotemarks import Quote
+
+
+def _comma_after(text: str, words: Sequence[Word], i: int, hi: int) -> tuple[int, int]:
+    """(the first word index after word i that follows a comma, the position after that comma); the
+    words may end before the comma when the clause after it is a quote ("Как отметил X, «…»")."""
+    for k in range(i + 1, len(words)):
+        gap_at = text.find(",", words[k - 1].end, words[k].start)
+        if gap_at >= 0:
+            return k, gap_at + 1
+    comma = text.find(",", words[i].end, hi) if i < len(words) else -1
+    return len(words), (comma + 1 if comma >= 0 else -1)
+
+
+def reported(
+    g: ModuleType,
+    text: str,
+    lo: int,
+    hi: int,
+    words: Sequence[Word],
+    cs: Sequence[Cue],
+    quotes: Sequence[Quote],
+    done: set[int],
+    used: set[int],
+) -> list[Found]:
+    """Reported speech: openers, "что"-clauses, trailing and anaphoric attributions."""
+    if not words:
+        return []
+    out: list[Found] = []
+    lows = [w.low for w in words]
+    end = trim_end(text, lo, hi)
+    # "По словам X, …", also after a connective and its comma: "Так, по словам X, …", "При этом, по его словам, …"
+    for j in range(min(MAX_CONNECTIVE_WORDS + 1, len(words))):
+        if j and "," not in text[words[j - 1].end : words[j].start]:
+            continue
+        found = _source_opener(g, text, hi, words, j, end, quotes, done)
+        if found is not None:
+            return found
+    if lows[0] == "как" and cs and cs[0].index <= 2:
+        c = cs[0]
+        k, at = _comma_after(text, words, c.index, hi)
+        if at >= 0:
+            m = after_cue(g, text, words, c, k)
+            used.add(c.index)
+            return _clause(g, text, at, end, quotes, done, m, c.word, words[c.index].start, c.gender)
+    low_text = text[lo:hi].casefold()
+    for opener in g.ANAPHORIC_OPENERS:
+        anaphoric = cs or _anaphoric_verb(g, words)
+        if (
+            low_text.startswith(opener + " ")
+            and anaphoric
+            and anaphoric[0].index <= MAX_ANAPHORIC_WORDS
+            and anaphoric[0].pos != "GRND"
+        ):
+            c = anaphoric[0]
+            m = after_cue(g, text, words, c, len(words)) or phrase(
+                g, text, words, 0, c.index, NOMN, c.gender, True
+            )
+            used.add(c.index)
+            return [Found(lo, lo, "indirect", m, c.word, words[c.index].start, c.gender, previous=True)]
+    main: Mention | None = None
+    for c in cs:
+        if c.index in used or c.lemma in g.PARTIAL_ONLY_LEMMAS:
+            continue
+        that = next(
+            (
+                k
+                for k in range(c.index + 1, min(len(words), c.index + 1 + MAX_THAT_GAP))
+                if lows[k] == g.THAT and "," in text[words[k - 1].end : words[k].start]
+            ),
+            None,
+        )
+        if that is not None and not any(x.index in range(c.index + 1, that) for x in cs):
+            stop = next((x for x in cs if x.index > that and x.pos == "GRND"), None)
+            cut = trim_end(text, lo, words[stop.index].start) if stop else end
+            cut = cut if stop is None else trim_comma(text, words[that].end, cut)
+            if c.pos == "GRND":
+                out.extend(
+                    _clause(
+                        g,
+                        text,
+                        words[that].end,
+                        cut,
+                        quotes,
+                        done,
+                        main,
+                        c.word,
+                        words[c.index].start,
+                        c.gender,
+                        follows=main is None,
+                    )
+                )
+            else:
+                m, hint = subject(g, text, words, cs, c, quotes)
+                main = main or m
+                out.extend(
+                    _clause(
+                        g, text, words[that].end, cut, quotes, done, m, c.word, words[c.index].start, hint
+                    )
+                )
+            used.add(c.index)
+            continue
+        gap = text[words[c.index - 1].end : words[c.index].start] if c.index > 0 else ""
+        if c.index >= 2 and "," in gap and c.pos != "GRND" and not out:
+            start = words[0].start
+            if any(
+                q.close <= words[c.index].start and q.close >= text.rfind(",", lo, words[c.index].start) - 2
+                for q in quotes
+            ):
+                continue  # «Q», — сказал X: a direct quote, done
+            m = after_cue(g, text, words, c, len(words))
+            if m is not None:
+                clause_lo = start if text[lo] not in "—–-" else start
+                cut = trim_comma(text, clause_lo, text.rfind(",", lo, words[c.index].start))
+                out.extend(
+                    _clause(g, text, clause_lo, cut, quotes, done, m, c.word, words[c.index].start, c.gender)
+                )
+                used.add(c.index)
+                main = main or m
+    return out
+
+
+def _source_opener(
+    g: ModuleType,
+    text: str,
+    hi: int,
+    words: Sequence[Word],
+    j: int,
+    end: int,
+    quotes: Sequence[Quote],
+    done: set[int],
+) -> list[Found] | None:
+    """ "По словам X, C" / "По его словам, C" from word j: C as indirect (or its quotes), else None."""
+    lows = [w.low for w in words[j : j + 3]]
+    head = " ".join(lows)
+    for opener in g.SOURCE_OPENERS:
+        parts = opener.split()
+        poss = len(lows) > 2 and lows[0] == parts[0] and lows[1] in g.PRONOUNS and lows[2] == parts[1]
+        if head.startswith(opener + " ") or poss:
+            k, at = _comma_after(text, words, j + 1, hi)
+            if at >= 0:
+                m = phrase(g, text, words, j + (1 if poss else 2), k, GENT, "", False)
+                return _clause(g, text, at, end, quotes, done, m, opener, words[j].start, "")
+    return None
+
+
+def _anaphoric_verb(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
+    """ "Такое заявление сделал X": a verb that reports only after an anaphoric opener."""
+    for i, w in enumerate(words[: MAX_ANAPHORIC_WORDS + 1]):
+        for r in g.parses(w.text):
+            if r.lemma in g.ANAPHORIC_VERBS and r.pos == "VERB" and not r.writer:
+                return [Cue(i, r.lemma, r.pos, r.gender if r.gender in ("m", "f", "pl") else "", w.text)]
+    return []
+
+
+def _clause(
+    g: ModuleType,
+    text: str,
+    a: int,
+    b: int,
+    quotes: Sequence[Quote],
+    done: set[int],
+    m: Mention | None,
+    cue: str | None,
+    pos: int,
+    hint: str,
+    follows: bool = False,
+) -> list[Found]:
+    """A reported clause text[a:b] as one indirect record, or its quotes as partials."""
+    while a < b and text[a] in " \t—–-":
+        a += 1
+    inside = [
+        (qi, q)
+        for qi, q in enumerate(quotes)
+        if a <= q.open and q.close <= b + 1 and qi not in done and not is_title(text, q)
+    ]
+    if inside:
+        for qi, _q in inside:
+            done.add(qi)
+        whole = len(inside) == 1 and inside[0][1].open <= a and inside[0][1].close >= b - 1
+        kind: Kind = "direct" if whole else "partial"  # "Как отметил X, «…»": the clause is the quote
+        return [Found(q.start, q.end, kind, m, cue, pos, hint, follows=follows) for _, q in inside]
+    if b - a < 3:
+        return []
+    return [Found(a, b, "indirect", m, cue, pos, hint, follows=follows)]

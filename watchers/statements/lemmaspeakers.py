@@ -1,0 +1,385 @@
+"""Speaker phrases and the people of one article, for languages read by lemma (Russian).
+
+    phrase(text, words, lo, hi, cases, gender, nearest) -> Mention | None
+    People: who the article named, with their roles and genders; a Mention resolves to one Entity
+
+A speaker phrase is looked for in a window of words next to a cue, in the grammatical case the cue
+wants (the subject of `заявил` in the nominative, `по словам` + genitive, `цитирует` + accusative):
+
+    name     a run of capitalised name words (pymorphy3's Name/Surn/Patr, initials "Д.", words its
+             dictionary does not know), in that case and agreeing with the verb's gender:
+             "Дмитрий Сергеевич Песков", "Д. Песков", "Захаровой"; its canonical form is the
+             nominative (Захаровой -> Захарова) so the rules' nominative aliases find it
+    role     a role noun (the language's role table) with the words after it in the genitive:
+             "пресс-секретарь президента", "глава МИД", "генсек НАТО"; before a name it teaches
+             the name's role ("глава МИД Ирина Громова"), alone it stands for whoever holds it.
+             "Пресс-секретарь Владимира Путина": the name is the role's complement, in the genitive,
+             never the speaker
+    pronoun  он / она (nominative), его / её (after "по ... словам")
+    org      an organisation word (Кремль, МИД) in that case
+
+Resolution (People): a name to the person with that surname (the fullest form seen), a pronoun to
+the latest person of its gender, a role to the latest person named with that role (synonyms and
+generic roles from the language's tables), never to a person named inside the role phrase itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from watchers.statements.lang.types import Word
+from watchers.statements.mentions import Mention
+from watchers.statements.registry import Entity
+
+MAX_ROLE_WORDS = 5
+SUBJECT_CASES = frozenset({"nomn"})
+# A name reading this unlikely is the dictionary's every-letter-is-an-initial entry ("В" as a name).
+MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
+
+
+def _name_word(g: ModuleType, w: Word) -> tuple[frozenset[str], str] | None:
+    """(cases, gender) when the word can be part of a personal name, else None. Empty cases: any."""
+    text = w.text
+    if not text[:1].isupper():
+        return None
+    if len(text) == 2 and text.endswith("."):
+        return frozenset(), ""
+    if len(text) < 2:
+        return None  # "В", "С": a preposition opening the sentence
+    rs = g.parses(text)
+    named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
+    if named:
+        cases: set[str] = set()
+        for r in named:
+            cases |= r.cases
+        if not named[0].known and not text.casefold().endswith(g.OBLIQUE_ENDINGS):
+            cases.add("nomn")  # a guessed reading of an unknown surname (Силуанов read as Силуан's)
+        return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
+    if any(r.org for r in rs) or text.isupper():
+        return None
+    if rs and rs[0].known:
+        return None  # a dictionary word (Министр, Кремль, Однако) is not a name
+    return (frozenset(), "") if rs and rs[0].pos in ("NOUN", "ADJS", "") else None
+
+
+def _fits(cases: frozenset[str], gender: str, want: frozenset[str], hint: str) -> bool:
+    if cases and not cases & want:
+        return False
+    return not (hint in ("m", "f") and gender in ("m", "f") and gender != hint)
+
+
+def _gap(text: str, words: Sequence[Word], i: int) -> str:
+    """The characters between word i-1 and word i."""
+    return text[words[i - 1].end : words[i].start]
+
+
+def phrase(
+    g: ModuleType,
+    text: str,
+    words: Sequence[Word],
+    lo: int,
+    hi: int,
+    want: frozenset[str],
+    hint: str,
+    nearest_last: bool,
+) -> Mention | None:
+    """The speaker phrase in words[lo:hi] (see the module docstring); the candidate nearest the cue
+    (the last one when the window is before it)."""
+    cands: list[Mention] = []
+    i = lo
+    while i < hi:
+        w = words[i]
+        low: str = w.low
+        if low in g.PRONOUNS:
+            gender, case = g.PRONOUNS[low]
+            if case in want and (hint in ("", "pl") or gender == hint or gender == "pl"):
+                cands.append(Mention("pronoun", w.start, w.end, w.text, gender=gender))
+            i += 1
+            continue
+        role_end = _role(g, text, words, i, hi)
+        if role_end > i:
+            head_r = [r for r in g.parses(words[role_end - 1].text) if r.lemma in g.ROLE_NOUNS]
+            comp, j = _complement(g, text, words, role_end, hi)
+            name_m = _name_run(g, text, words, j, hi, want, hint)
+            role_words = [g.lemma(x.text) for x in words[i:role_end]]
+            key = " ".join([*role_words, *comp])
+            if name_m is not None and (j == role_end or comp):
+                name_m.roles.append((key, frozenset(comp)))
+                name_m.np_start = w.start
+                cands.append(name_m)
+                i = _after(words, name_m.end, hi)
+                continue
+            cases: set[str] = set()
+            for r in head_r:
+                cases |= r.cases
+            if not head_r or cases & want:
+                end = words[j - 1].end
+                head = role_words[-1]
+                cands.append(
+                    Mention(
+                        "role", w.start, end, text[w.start : end], head=head, roles=[(key, frozenset(comp))]
+                    )
+                )
+            i = j
+            continue
+        name_m = _name_run(g, text, words, i, hi, want, hint)
+        if name_m is not None:
+            if i == 0 or words[i - 1].low not in g.PREPOSITIONS or want - SUBJECT_CASES:
+                cands.append(name_m)  # after a preposition a name is no subject ("в Заречинске")
+            i = _after(words, name_m.end, hi)
+            continue
+        if (w.cap and len(w.text) > 1) or low in g.ORG_WORDS:
+            orgs = [r for r in g.parses(w.text) if r.org and r.pos == "NOUN"]
+            if orgs and (not orgs[0].cases or any(r.cases & want for r in orgs)):
+                end = w.end
+                nxt = i + 1
+                if nxt < hi and words[nxt].cap and not _gap(text, words, nxt).strip():
+                    end = words[nxt].end  # "МИД России"
+                    nxt += 1
+                first = g.nominative(w.text, "") if not w.text.isupper() else w.text
+                cands.append(
+                    Mention("org", w.start, end, text[w.start : end], name=first + text[w.end : end])
+                )
+                i = nxt
+                continue
+        i += 1
+    if not cands:
+        return None
+    return cands[-1] if nearest_last else cands[0]
+
+
+def _after(words: Sequence[Word], end: int, hi: int) -> int:
+    k = 0
+    while k < hi and words[k].end <= end:
+        k += 1
+    return max(k, 1)
+
+
+def _role(g: ModuleType, text: str, words: Sequence[Word], i: int, hi: int) -> int:
+    """The end of a role phrase starting at word i (adjectives then a role noun), or i."""
+    j = i
+    while j < hi and j - i < 3:
+        rs = g.parses(words[j].text)
+        if j > i and _gap(text, words, j).strip():
+            break
+        if any(r.lemma in g.ROLE_NOUNS and r.pos == "NOUN" for r in rs):
+            return j + 1
+        if not rs or rs[0].pos not in ("ADJF", "PRTF"):
+            break
+        j += 1
+    return i
+
+
+def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int) -> tuple[list[str], int]:
+    """The genitive words after a role noun: "президента", "МИД России", "иностранных дел"."""
+    comp: list[str] = []
+    in_name = False
+    head_cases: frozenset[str] = frozenset()
+    for r in g.parses(words[j - 1].text):
+        if r.lemma in g.ROLE_NOUNS:
+            head_cases |= r.cases
+    while j < hi and len(comp) < MAX_ROLE_WORDS and _gap(text, words, j).strip() in ("", "(", ")"):
+        w = words[j]
+        rs = g.parses(w.text)
+        if w.text.isupper() and len(w.text) > 1:
+            comp.append(w.low)  # an abbreviation, also in brackets: "лиги (КХЛ)"
+            j += 1
+            continue
+        if not any("gent" in r.cases or (not r.cases and r.org) for r in rs) and not (in_name and w.cap):
+            break
+        named = [r for r in rs if r.name]
+        if named and not in_name and (comp or _name_run(g, text, words, j, hi, head_cases or ANY_CASE, "")):
+            break  # an apposition: "президента Дмитрий Песков", "министра Олега Тарасова"
+        in_name = bool(named) or (in_name and w.cap)  # "Владимира Путина": a name's words share its case
+        comp.append(rs[0].lemma if not named else named[0].lemma)
+        j += 1
+    return comp, j
+
+
+def _name_run(
+    g: ModuleType, text: str, words: Sequence[Word], i: int, hi: int, want: frozenset[str], hint: str
+) -> Mention | None:
+    """A run of name words from word i in a case of `want`, agreeing with `hint`; else None."""
+    run: list[tuple[Word, frozenset[str], str]] = []
+    j = i
+    while j < hi and len(run) < 4:
+        if run and _gap(text, words, j).strip():
+            break
+        found = _name_word(g, words[j])
+        if found is None:
+            break
+        run.append((words[j], found[0], found[1]))
+        j += 1
+    if not run:
+        return None
+    if all(len(w.text) == 2 for w, _, _ in run):
+        return None  # initials alone
+    gender = next((gd for _, _, gd in run if gd), hint if hint in ("m", "f") else "")
+    for _, cases, gd in run:
+        if not _fits(cases, gd if gd else gender, want, hint):
+            return None
+    first, last = run[0][0], run[-1][0]
+    oblique = "nomn" not in want
+    name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
+    start, end = first.start, last.end
+    return Mention("name", start, end, text[start:end], name=name, gender=gender)
+
+
+@dataclass
+class People:
+    """The people and organisations of one article, in reading order."""
+
+    g: ModuleType
+    entities: list[Entity] = field(default_factory=list)
+    by_surname: dict[str, Entity] = field(default_factory=dict)
+
+    def resolve(self, m: Mention | None, pos: int) -> Entity | None:
+        if m is None:
+            return None
+        if m.kind == "name" and m.name:
+            return self.person(m, pos)
+        if m.kind == "org" and m.name:
+            return self._org(m.name, pos)
+        if m.kind == "pronoun":
+            return self._latest(
+                lambda e: e.kind == "person" and (m.gender == "pl" or e.gender in (m.gender, ""))
+            )
+        if m.kind == "role" and m.roles:
+            return self._by_role(m.roles[0][0], m.roles[0][1], m.head or "")
+        return None
+
+    def person(self, m: Mention, pos: int) -> Entity:
+        assert m.name is not None
+        parts = [p for p in m.name.split() if not (len(p) == 2 and p.endswith("."))]
+        key = _surname_key(self.g, (parts or m.name.split())[-1])
+        ent = self.by_surname.get(key)
+        if ent is None and len(parts) == 1:  # a first name alone: the person with it
+            ent = self._latest(lambda e: e.kind == "person" and e.name.split()[0].casefold() == key)
+        if ent is None:
+            ent = Entity("person", m.name, m.gender)
+            self.entities.append(ent)
+            self.by_surname[key] = ent
+        elif _fuller(m.name, ent.name) or (m.gender and not ent.gender and not _fuller(ent.name, m.name)):
+            ent.name = m.name  # the fullest form; of two as full, the one whose gender the text showed
+        if m.gender and not ent.gender:
+            ent.gender = m.gender
+        for role, mods in m.roles:
+            ent.roles.append((role, mods, pos))
+        ent.names.add(m.name)
+        ent.names.add(m.text)
+        ent.last = pos
+        return ent
+
+    def sole_person(self) -> Entity | None:
+        """The one person the article has named so far, if there is exactly one."""
+        persons = [e for e in self.entities if e.kind == "person"]
+        return persons[0] if len(persons) == 1 else None
+
+    def _org(self, name: str, pos: int) -> Entity:
+        for e in self.entities:
+            if e.kind == "org" and e.name.casefold() == name.casefold():
+                e.last = pos
+                return e
+        ent = Entity("org", name, "org", names={name}, last=pos)
+        self.entities.append(ent)
+        return ent
+
+    def touch(self, ent: Entity | None, pos: int, gender: str = "") -> None:
+        if ent is not None:
+            ent.last = max(ent.last, pos)
+            if gender in ("m", "f") and not ent.gender and ent.kind == "person":
+                ent.gender = gender
+
+    def _latest(self, ok: Callable[[Entity], bool]) -> Entity | None:
+        best = None
+        for e in self.entities:
+            if ok(e) and (best is None or e.last > best.last):
+                best = e
+        return best
+
+    def _by_role(self, key: str, comp: frozenset[str], head: str) -> Entity | None:
+        """The latest person named with this role: the same phrase or a synonym (3), one inside the
+        other ("городской голова" / "одесский городской голова") or the same noun with a shared
+        complement (2), the same noun or a generic role's words (1). Never a person named in `comp`."""
+        g = self.g
+        keys = {key}
+        for k, v in g.ROLE_SYNONYMS.items():  # both ways, for the phrase and for its noun alone
+            if k in (key, head):
+                keys.add(v)
+            if v in (key, head):
+                keys.add(k)
+        generic: frozenset[str] = frozenset().union(
+            *(g.GENERIC_ROLES.get(w, frozenset()) for w in key.split())
+        )
+        best: tuple[int, int] | None = None
+        found = None
+        for e in self.entities:
+            if e.kind != "person" or e.name.split()[-1].casefold() in comp or e.name.casefold() in comp:
+                continue
+            for role, _mods, _p in e.roles:
+                words = set(role.split())
+                noun = next((w for w in role.split() if w in g.ROLE_NOUNS), "")
+                if role in keys:
+                    score = 3
+                elif any(k in role or role in k for k in keys) or (noun == head and comp & words):
+                    score = 2
+                elif noun == head or generic & words:
+                    score = 1
+                else:
+                    continue
+                rank = (score, e.last)
+                if best is None or rank > best:
+                    best, found = rank, e
+        return found
+
+
+def _surname_key(g: ModuleType, word: str) -> str:
+    """One key for a surname in every case and both genders (Корнилова, Корниловой -> корнилов)."""
+    named = [r for r in g.parses(word) if r.name == "Surn"]
+    return named[0].lemma if named else word.casefold().replace("ё", "е")
+
+
+def _fuller(new: str, old: str) -> bool:
+    """A name form fuller than the one kept: more words that are not initials."""
+
+    def weight(n: str) -> tuple[int, int]:
+        parts = n.split()
+        return sum(1 for p in parts if len(p) > 2), len(parts)
+
+    return weight(new) > weight(old)
+
+
+ANY_CASE = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
+
+
+def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[Mention]:
+    """The people a sentence names, with the role before a name ("глава МИД Ирина Громова"), in any
+    case: they teach the article's People full names, genders and roles. Only capitalised words and
+    words that may open a role are parsed."""
+    out: list[Mention] = []
+    i, n = 0, len(words)
+    while i < n:
+        w = words[i]
+        if w.low[: g.CUE_PREFIX_LEN] in g.ROLE_PREFIXES:
+            end = _role(g, text, words, i, n)
+            if end > i:
+                comp, j = _complement(g, text, words, end, n)
+                m = _name_run(g, text, words, j, n, ANY_CASE, "")
+                if m is not None:
+                    key = " ".join([*(g.lemma(x.text) for x in words[i:end]), *comp])
+                    m.roles.append((key, frozenset(comp)))
+                    out.append(m)
+                    i = _after(words, m.end, n)
+                    continue
+                i = max(j, i + 1)
+                continue
+        if w.cap:
+            m = _name_run(g, text, words, i, n, ANY_CASE, "")
+            if m is not None and (len(m.text.split()) > 1 or i > 0 or any(r.name for r in g.parses(w.text))):
+                out.append(m)
+                i = _after(words, m.end, n)
+                continue
+        i += 1
+    return out
