@@ -291,3 +291,21 @@ async def test_the_sender_saves_the_pacing_state_when_it_stops(fake: FakeTelegra
     finally:
         astore._pool.shutdown(wait=True)
         store.close()
+
+
+async def test_a_slot_inside_a_slot_of_the_same_chat_is_the_same_message(fake: FakeTelegram) -> None:
+    # A caller that paces itself around the Application's bot (whose limiter paces the request too) must
+    # not wait on its own slot; another chat's slot inside it is a message of its own.
+    limiter = TelegramLimiter(limits=Limits(private_interval=30.0))
+    from telegram.ext import ExtBot
+
+    async with ExtBot(TOKEN, base_url=fake.base_url, rate_limiter=limiter) as bot:
+        async def send_twice() -> None:
+            async with limiter.scheduler.slot(41):
+                await bot.send_message(41, "Quay plan holds.")
+            async with limiter.scheduler.slot(42):
+                await bot.send_message(42, "Quay plan holds.")
+
+        await asyncio.wait_for(send_twice(), 10)  # a deadline, not a timing assertion
+    assert len(fake.messages(41)) == len(fake.messages(42)) == 1
+    assert limiter.scheduler.chat_wait(41) > 25.0  # counted once, and it counts
