@@ -193,6 +193,7 @@ class Sender:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.poll_seconds)
         await self.limiter.save(self.store, force=True)
+        await self.gone.save(self.store)
         if self.ledger.kept and await self.ledger.flush() is None:
             log.error("stopping with %d outcome(s) the history database never recorded: those alerts will "
                       "be sent again at the next start", len(self.ledger.kept))

@@ -45,7 +45,6 @@ PACING_KEY = "telegram.pacing"  # the store's key-value row that holds the expor
 SAVE_SECONDS = 1.0  # the state is written at most this often, and only when it changed
 
 
-
 def retry_seconds(e: RetryAfter) -> float:
     with warnings.catch_warnings():  # PTB 22 warns that the attribute will become a timedelta
         warnings.simplefilter("ignore")

@@ -29,6 +29,7 @@ import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,8 @@ class Limits:
 
 # How soon to look again when every counted message is still in flight (its completion time unknown).
 IN_FLIGHT_POLL = 0.01
+# The slots the current task holds (scheduler, chat): a nested slot for the same chat is the same message.
+_HELD: ContextVar[frozenset[tuple[int, int | str]]] = ContextVar("quotewatch_slots_held", default=frozenset())
 def is_group(chat_id: int | str) -> bool:
     """Groups, supergroups and channels have negative ids or @usernames; private chats positive ids."""
     if isinstance(chat_id, str):
@@ -134,7 +137,16 @@ class FloodScheduler:
 
     @asynccontextmanager
     async def slot(self, chat_id: int | str) -> AsyncIterator[None]:
-        """Wait until a message to `chat_id` is within every limit; it counts until the block ends + window."""
+        """Wait until a message to `chat_id` is within every limit; it counts until the block ends + window.
+
+        Re-entrant: inside a slot for `chat_id`, a request that asks for one again (a caller pacing itself
+        around a bot whose limiter paces the same request) is the message the slot was taken for; waiting
+        for it would wait on itself."""
+        key = (id(self), chat_id)
+        held = _HELD.get()
+        if key in held:
+            yield
+            return
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
         try:
@@ -153,9 +165,11 @@ class FloodScheduler:
             else:  # nobody else waits: drop the lock, so the maps do not grow with every chat ever seen
                 del self._waiting[chat_id]
                 self._locks.pop(chat_id, None)
+        token = _HELD.set(held | {key})
         try:
             yield
         finally:
+            _HELD.reset(token)
             cell.at = self.clock()
             self.changes += 1
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from telegram import Bot as PtbBot
 from telegram.ext import Application
 
 from bot.app import SORRY, build_application
@@ -229,3 +230,82 @@ async def test_replies_to_one_chat_wait_their_turn_in_order() -> None:
     await asyncio.gather(*tasks)
     assert order == list(range(5)) and flood.waiting(5) == 0
     assert c.mono == pytest.approx(4.0)  # one a second
+
+
+async def test_the_sender_leaves_a_chat_to_the_replies_waiting_there(fake: FakeTelegram, bot: PtbBot) -> None:
+    store = Store(":memory:")
+    astore = AsyncStore(store)
+    try:
+        sender = Sender(bot, astore, render_alert, limits=Limits(private_interval=0.2))
+        for chat in (5, 6):
+            seed_story(store, f"s{chat}")
+            store.enqueue(chat, f"s{chat}", "send")
+        release = asyncio.Event()
+
+        async def reply_in_flight() -> None:
+            async with sender.flood.slot(5):
+                await release.wait()
+
+        async def reply_waiting() -> None:
+            async with sender.flood.slot(5):
+                pass
+
+        holding = asyncio.create_task(reply_in_flight())
+        await asyncio.sleep(0)
+        waiting = asyncio.create_task(reply_waiting())
+        await asyncio.sleep(0)
+        assert sender.flood.waiting(5) == 1
+        await sender.drain_once()
+        assert fake.messages(5) == [] and len(fake.messages(6)) == 1  # chat 5 left for later, in order
+        release.set()
+        await asyncio.gather(holding, waiting)
+        await asyncio.sleep(0.25)
+        await sender.drain_once()
+        assert len(fake.messages(5)) == 1
+    finally:
+        astore._pool.shutdown(wait=True)
+        store.close()
+
+
+async def test_the_sender_saves_the_pacing_state_when_it_stops(fake: FakeTelegram, bot: PtbBot) -> None:
+    store = Store(":memory:")
+    astore = AsyncStore(store)
+    try:
+        sender = Sender(bot, astore, render_alert, poll_seconds=0.01)
+        seed_story(store, "s1")
+        store.enqueue(-77, "s1", "send")
+        stop = asyncio.Event()
+        task = asyncio.create_task(sender.run(stop))
+        for _ in range(300):
+            if fake.messages(-77):
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await task
+        saved = json.loads(store.kv_get(PACING_KEY) or "{}")
+        assert [chat for chat, _ in saved["chats"]] == [-77]
+        restarted = TelegramLimiter()
+        await restarted.load(astore)
+        assert restarted.scheduler.chat_wait(-77) == 0.0  # one message of 20 a minute: room left
+        assert len(restarted.scheduler.export()["chats"]) == 1  # but it still counts
+    finally:
+        astore._pool.shutdown(wait=True)
+        store.close()
+
+
+async def test_a_slot_inside_a_slot_of_the_same_chat_is_the_same_message(fake: FakeTelegram) -> None:
+    # A caller that paces itself around the Application's bot (whose limiter paces the request too) must
+    # not wait on its own slot; another chat's slot inside it is a message of its own.
+    limiter = TelegramLimiter(limits=Limits(private_interval=30.0))
+    from telegram.ext import ExtBot
+
+    async with ExtBot(TOKEN, base_url=fake.base_url, rate_limiter=limiter) as bot:
+        async def send_twice() -> None:
+            async with limiter.scheduler.slot(41):
+                await bot.send_message(41, "Quay plan holds.")
+            async with limiter.scheduler.slot(42):
+                await bot.send_message(42, "Quay plan holds.")
+
+        await asyncio.wait_for(send_twice(), 10)  # a deadline, not a timing assertion
+    assert len(fake.messages(41)) == len(fake.messages(42)) == 1
+    assert limiter.scheduler.chat_wait(41) > 25.0  # counted once, and it counts
