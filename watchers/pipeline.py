@@ -4,6 +4,7 @@
         state    = store.feed_state(feed.id) or a new FeedState
         if the rules URL was edited: state.url = rules URL, validators dropped
         if not is_due(state, now): skip                       # backoff, Retry-After, ttl
+        state    = store.claim_feed(feed) or skip             # several workers: the feed's lease
         result   = fetch(feed, state)                         # conditional GET; 304 -> no parsing
         articles = parse_feed(result.content)                 # on a worker thread (CPU-heavy, pure)
         for article in articles:                              # one failing article never stops the rest
@@ -17,7 +18,7 @@
                 firings = watches_firing(rules, event.speaker)         # watchers/stories/watches.py
                 sink(Alert(story, watches, chats, update=not event.new))
         state = apply_result(state, result or error)          # validators, health, next poll
-        store.save_feed_state(state)                          # always, whatever the poll raised
+        store.save_feed_state(state); release the lease       # always, whatever the poll raised
 
 The sink decides what an alert becomes: an outbox row for the bot, a console print, a scan line.
 """
@@ -43,6 +44,7 @@ from watchers.statements import extract_statements
 from watchers.statements.worker import ProcessExtractor, in_thread
 from watchers.store import AsyncStore, StoreBackend, open_backend
 from watchers.stories import dedup
+from watchers.stories.alerted import AlertedStories
 from watchers.stories.watches import ArticleAnalysis, analyse, watches_firing
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,15 @@ class PollReport:
     seconds: float = 0.0
     truncated: bool = False  # the body ended inside an entry (see watchers.feeds.parse); validators not kept
     failed: int = 0  # articles whose processing raised (logged; retried next poll: validators not kept)
+    held: bool = False  # skipped because another worker holds the feed's lease
+
+
+@dataclass(frozen=True)
+class Lease:
+    """This process as one of several workers on one database: feeds are polled under a lease."""
+
+    worker_id: str
+    seconds: float  # how long a lease lasts without a heartbeat (bot.service beats every third of it)
 
 
 @dataclass
@@ -118,31 +129,6 @@ class RepeatedErrors:
                   key, repeats + 1, now - since, extra=extra)
 
 
-# How many stories this process remembers having alerted (for `Alert.update`): a day's worth and more.
-ALERTED_MEMORY = 50_000
-
-
-class AlertedStories:
-    """The stories this process has alerted on, newest last, at most ALERTED_MEMORY of them.
-
-    A story can exist before any alert: the outlet that carried it first may not match a watch (the
-    topic only in another outlet's wording). Its first alert is then a new alert, not an update. Only
-    the event loop adds; the store's thread only asks."""
-
-    def __init__(self, limit: int = ALERTED_MEMORY) -> None:
-        self.limit = limit
-        self._ids: dict[str, None] = {}
-
-    def __contains__(self, story_id: object) -> bool:
-        return story_id in self._ids
-
-    def add(self, story_id: str) -> None:
-        self._ids.pop(story_id, None)
-        self._ids[story_id] = None
-        if len(self._ids) > self.limit:
-            del self._ids[next(iter(self._ids))]
-
-
 def is_backfill(article: Article, state: FeedState, now: datetime, backfill: float) -> bool:
     """On a feed's first successful poll, items older than the backfill window are recorded, not alerted.
 
@@ -180,8 +166,12 @@ class Pipeline:
         outbox: bool = False,
         matcher: Matcher | None = None,
         extractor: ProcessExtractor | None = None,
+        lease: Lease | None = None,
     ) -> None:
         self.store = store
+        # `quotewatch run`: feeds are claimed before each poll, so several workers split them; None
+        # (scan, tests): this pipeline polls what it is asked to.
+        self.lease = lease
         # Extraction runs off the event loop: in the service's worker processes, else (scan, tests)
         # on the process's one extraction thread.
         self.extractor = extractor
@@ -222,6 +212,17 @@ class Pipeline:
         state = follow_rules_url(state, feed.url)
         if not force and not is_due(state, now, feed.interval):
             return PollReport(feed.id, "skipped")
+        lease = self.lease
+        if lease is not None:
+            # Several workers on one database: the feed is ours only under a lease (watchers.store
+            # workers). The state read under it is the truth: another worker may have just polled.
+            claimed = await self.store.claim_feed(feed.id, feed.url, lease.worker_id, now, lease.seconds)
+            if claimed is None:
+                return PollReport(feed.id, "skipped", held=True)  # another worker polls it now
+            state = follow_rules_url(claimed, feed.url)
+            if not force and not is_due(state, now, feed.interval):
+                await self.store.run(self.store.store.release_feed, feed.id, lease.worker_id)
+                return PollReport(feed.id, "skipped")
         assert self.fetcher is not None, "a pipeline without a fetcher can only process articles"
         fetched_feed = replace(feed, url=state.url)
         report = PollReport(feed.id, "ok")
@@ -253,7 +254,10 @@ class Pipeline:
             self.errors.log(
                 e, "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
             )
-        await self.store.save_feed_state(state)
+        if lease is None:
+            await self.store.save_feed_state(state)
+        else:
+            await self.store.run(save_and_release, self.store.store, state, lease.worker_id)
         report.seconds = time.monotonic() - started
         return report
 
@@ -325,6 +329,13 @@ class Pipeline:
             self.alerted.add(a.story.id)
             await self.sink(a)
         return alerts
+
+
+def save_and_release(store: StoreBackend, state: FeedState, worker_id: str) -> None:
+    """The poll's outcome saved and the feed's lease given back, in one transaction."""
+    with store.transaction():
+        store.save_feed_state(state)
+        store.release_feed(state.feed_id, worker_id)
 
 
 def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
@@ -432,4 +443,4 @@ def open_store(db: str | None) -> AsyncStore:
     return AsyncStore(open_backend(db or ":memory:"))
 
 
-__all__ = ["Pipeline", "PollReport", "CycleReport", "run_cycle", "open_store", "FetchResult"]
+__all__ = ["Lease", "Pipeline", "PollReport", "CycleReport", "run_cycle", "open_store", "FetchResult"]

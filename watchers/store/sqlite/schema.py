@@ -12,6 +12,8 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
      so that level 3 looks up the few statements that could match a new quote, not the newest N
   6  articles.lang: the article's language (watchers.feeds.lang); NULL for an article recorded before
      version 6, whose language was never determined
+  7  workers sharing one database (issue #17): the workers table, feed leases (feeds.lease_owner,
+     lease_until) and outbox claims (outbox.claimed_by, claimed_until)
 
 A database file of any earlier version is upgraded step by step when a Store opens it; a newer one is
 refused with a message (an older quotewatch must not write a schema it does not know).
@@ -244,6 +246,31 @@ def _migrate_5_to_6(db: sqlite3.Connection) -> None:
     _script(db, "ALTER TABLE articles ADD COLUMN lang TEXT;")
 
 
+def _migrate_6_to_7(db: sqlite3.Connection) -> None:
+    # Several workers on one database (issue #17): who is running (workers), which worker polls a feed
+    # right now (a lease: owner and expiry, extended by the owner's heartbeat), which worker is sending
+    # an outbox item (a claim, the same way). One SQLite process holds every lease; the columns are
+    # here so both backends have the same tables at every version.
+    _script(db,
+        """
+        CREATE TABLE workers (
+            worker_id TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started REAL NOT NULL,
+            heartbeat REAL NOT NULL,
+            takes_updates INTEGER NOT NULL DEFAULT 0
+        );
+        ALTER TABLE feeds ADD COLUMN lease_owner TEXT;
+        ALTER TABLE feeds ADD COLUMN lease_until REAL;
+        CREATE INDEX feeds_lease_owner ON feeds (lease_owner) WHERE lease_owner IS NOT NULL;
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE outbox ADD COLUMN claimed_until REAL;
+        CREATE INDEX outbox_claimed_by ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -251,6 +278,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
     5: _migrate_5_to_6,
+    6: _migrate_6_to_7,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"
