@@ -4,9 +4,10 @@ one sends (a claim).
 A lease is (owner, expiry) on a feed row: a worker takes it before polling and gives it back after
 saving the feed's state; while it lives its heartbeat pushes every expiry it holds forward. A worker that
 dies (kill -9) stops beating: its leases and claims expire within one lease period and any other worker
-takes the feeds over. On SQLite one process usually holds every lease, and the same queries grant it
-each due feed; BEGIN IMMEDIATE serialises the claims of processes sharing one file. The PostgreSQL twin
-(watchers.store.postgres.workers) adds FOR UPDATE SKIP LOCKED and advisory locks.
+takes the feeds over. That is the PostgreSQL backend (watchers.store.postgres.workers: FOR UPDATE SKIP
+LOCKED, advisory locks). SQLite is one process: the same interface grants every claim to the caller
+(a lease or claim of another worker id can only be this process's own before a restart, which must
+not wait a lease to resume), and the rows are kept only so /status and the schema read the same.
 """
 
 from __future__ import annotations
@@ -84,10 +85,8 @@ class WorkerQueries(Connection):
                 (feed_id, url, url),
             )
             row = self._db.execute(
-                f"""UPDATE feeds SET lease_owner = ?, lease_until = ?
-                    WHERE feed_id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)
-                    RETURNING {_FEED_COLUMNS}""",
-                (worker_id, t + lease, feed_id, worker_id, t),
+                f"UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE feed_id = ? RETURNING {_FEED_COLUMNS}",
+                (worker_id, t + lease, feed_id),
             ).fetchone()
         return None if row is None else _feed_state(row)
 
@@ -105,13 +104,9 @@ class WorkerQueries(Connection):
                 """UPDATE outbox SET claimed_by = ?, claimed_until = ?
                    WHERE id IN (
                      SELECT id FROM outbox
-                     WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?)
-                       AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)
-                       AND chat_id NOT IN (SELECT chat_id FROM outbox WHERE status = 'pending'
-                                           AND claimed_by <> ? AND claimed_until >= ?)
-                     ORDER BY id LIMIT ?)
+                     WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?)
                    RETURNING id, chat_id, story_id, action, attempts, not_before""",
-                (worker_id, t + lease, t, worker_id, t, worker_id, t, limit),
+                (worker_id, t + lease, t, limit),
             ).fetchall()
         return sorted((outbox_item(r) for r in rows), key=lambda i: i.id)
 
