@@ -25,7 +25,6 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from rules.duration import format_duration
 from watchers.store import is_postgres_url
 
 if TYPE_CHECKING:
@@ -147,18 +146,6 @@ async def _record_taker(worker: Worker) -> None:
         await worker.store.set_update_taker(worker.id)
     except Exception as e:  # shown by /status only; polling goes on
         log.warning("could not record the update taker: %s", e)
-
-
-def worker_line(w: WorkerInfo, now: datetime, self_id: str | None = None) -> str:
-    """"host-123-ab12 (host, pid 123): 4 feeds held, heartbeat 3s ago, takes updates"."""
-    seconds = max((now - w.heartbeat).total_seconds(), 0)
-    beat = "just now" if seconds < 1 else f"{format_duration(round(seconds))} ago"
-    parts = [f"{w.feeds} feed{'s' if w.feeds != 1 else ''} held", f"heartbeat {beat}"]
-    if w.takes_updates:
-        parts.append("takes updates")
-    if w.worker_id == self_id:
-        parts.append("this one")
-    return f"{w.worker_id} ({w.host}, pid {w.pid}): {', '.join(parts)}"
 
 
 def fleet_line(workers: list[WorkerInfo], now: datetime) -> str:

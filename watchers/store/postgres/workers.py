@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from time import time
 from typing import Any
 
 from watchers.model import FeedState, OutboxItem
@@ -41,7 +40,7 @@ from watchers.store.sqlite.workers import outbox_item, worker_info
 OUTBOX_LOCK = 0x71772D6F7574_6278
 
 _WORKERS = """SELECT w.worker_id, w.host, w.pid, w.started, w.heartbeat, w.takes_updates,
-                     (SELECT COUNT(*) FROM feeds f WHERE f.lease_owner = w.worker_id AND f.lease_until >= %s)
+                     (SELECT COUNT(*) FROM feeds f WHERE f.lease_owner = w.worker_id)
               FROM workers w ORDER BY w.started, w.worker_id"""
 
 
@@ -73,7 +72,7 @@ class WorkerQueries(Connection):
         return int(self._exec("DELETE FROM workers WHERE heartbeat < %s", (ts_req(before),)).rowcount)
 
     def workers(self) -> list[WorkerInfo]:
-        return [worker_info(r) for r in self._all(_WORKERS, (time(),))]
+        return [worker_info(r) for r in self._all(_WORKERS)]
 
     def set_update_taker(self, worker_id: str | None) -> None:
         if worker_id is not None:

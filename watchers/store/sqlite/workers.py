@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from time import time
 from typing import Literal, cast
 
 from watchers.model import FeedState, OutboxItem
@@ -24,7 +23,7 @@ from watchers.store.sqlite.connection import Connection
 from watchers.store.sqlite.feeds import _FEED_COLUMNS, _feed_state
 
 _WORKERS = """SELECT w.worker_id, w.host, w.pid, w.started, w.heartbeat, w.takes_updates,
-                     (SELECT COUNT(*) FROM feeds f WHERE f.lease_owner = w.worker_id AND f.lease_until >= ?)
+                     (SELECT COUNT(*) FROM feeds f WHERE f.lease_owner = w.worker_id)
               FROM workers w ORDER BY w.started, w.worker_id"""
 
 
@@ -67,7 +66,7 @@ class WorkerQueries(Connection):
             return int(self._db.execute("DELETE FROM workers WHERE heartbeat < ?", (ts_req(before),)).rowcount)
 
     def workers(self) -> list[WorkerInfo]:
-        return [worker_info(r) for r in self._all(_WORKERS, (time(),))]
+        return [worker_info(r) for r in self._all(_WORKERS)]
 
     def set_update_taker(self, worker_id: str | None) -> None:
         with self.transaction():
