@@ -12,6 +12,7 @@ import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -250,3 +251,48 @@ async def test_one_update_taker_and_another_takes_over_when_it_goes(pg_url: str)
     finally:
         await first.close()
         await second.close()
+
+
+def test_a_cycle_claims_the_due_feeds_most_overdue_first(store: StoreBackend) -> None:
+    now = T0 + timedelta(hours=1)
+    for feed, next_poll, errors in (("late", T0, 0), ("soon", now + timedelta(seconds=20), 0),
+                                    ("early-but-failing", now + timedelta(seconds=20), 2),
+                                    ("later", now + timedelta(minutes=10), 0)):
+        store.save_feed_state(FeedState(feed_id=feed, url=f"https://{feed}.example/rss", next_poll=next_poll,
+                                        consecutive_errors=errors))
+    want = [(f, f"https://{f}.example/rss", 30.0) for f in ("later", "soon", "early-but-failing", "late", "new")]
+    # due: "late" (overdue), "new" (never polled), "soon" (within its 30 s slack after a success);
+    # not "early-but-failing" (a backoff is kept to the second) nor "later"
+    first = store.claim_due_feeds("w1", want, now, LEASE, limit=2)
+    assert [s.feed_id for s in first] == ["new", "late"]  # never polled, then the most overdue
+    rest = store.claim_due_feeds("w1", want[:3], now, LEASE, limit=10)
+    assert [s.feed_id for s in rest] == ["soon"]
+    new = first[0]
+    assert (new.url, new.configured_url, new.next_poll) == ("https://new.example/rss", "https://new.example/rss", None)
+
+
+@pytest.mark.postgresql
+def test_workers_claiming_a_cycle_at_once_split_the_due_feeds(pg_url: str) -> None:
+    want = [(f"f{n}", f"https://f{n}.example/rss", 30.0) for n in range(300)]
+    stores = [open_backend(pg_url) for _ in range(3)]
+    got: dict[int, list[str]] = {n: [] for n in range(3)}
+    start = threading.Barrier(3)
+
+    def worker(n: int) -> None:
+        start.wait()
+        while claimed := stores[n].claim_due_feeds(f"w{n}", want, T0, LEASE, limit=25):
+            got[n].extend(s.feed_id for s in claimed)
+            for s in claimed:  # polled: next poll in five minutes, lease given back
+                stores[n].save_feed_state(replace(s, next_poll=T0 + timedelta(minutes=5)), release=f"w{n}")
+
+    try:
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        for s in stores:
+            s.close()
+    claimed = [f for n in got for f in got[n]]
+    assert sorted(claimed) == sorted(f for f, _, _ in want)  # each due feed polled by exactly one worker

@@ -30,16 +30,16 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from rules.match import Matcher
 from rules.model import Feed, Rules
 from watchers.feeds.errors import FetchError
 from watchers.feeds.fetch import Fetcher, FetchResult
 from watchers.feeds.parse import parse_feed
-from watchers.feeds.schedule import apply_result, is_due
+from watchers.feeds.schedule import DUE_TOLERANCE, apply_result, follow_rules_url, is_backfill, is_due
 from watchers.feeds.text import fetch_article_text
-from watchers.model import Alert, Article, FeedState, StoryEvent
+from watchers.model import Alert, Article, FeedState, Lease, StoryEvent
 from watchers.statements import extract_statements
 from watchers.statements.worker import ProcessExtractor, in_thread
 from watchers.store import AsyncStore, StoreBackend, open_backend
@@ -76,14 +76,6 @@ class PollReport:
     truncated: bool = False  # the body ended inside an entry (see watchers.feeds.parse); validators not kept
     failed: int = 0  # articles whose processing raised (logged; retried next poll: validators not kept)
     held: bool = False  # skipped because another worker holds the feed's lease
-
-
-@dataclass(frozen=True)
-class Lease:
-    """This process as one of several workers on one database: feeds are polled under a lease."""
-
-    worker_id: str
-    seconds: float  # how long a lease lasts without a heartbeat (bot.service beats every third of it)
 
 
 @dataclass
@@ -129,31 +121,6 @@ class RepeatedErrors:
                   key, repeats + 1, now - since, extra=extra)
 
 
-def is_backfill(article: Article, state: FeedState, now: datetime, backfill: float) -> bool:
-    """On a feed's first successful poll, items older than the backfill window are recorded, not alerted.
-
-    So are undated items: their `published` is the first-seen time, which would put a feed's whole
-    archive inside any window."""
-    if state.polled_ok_once:
-        return False
-    return not article.dated or article.published < now - timedelta(seconds=backfill)
-
-
-def follow_rules_url(state: FeedState, rules_url: str) -> FeedState:
-    """The state to poll from when the rules say `rules_url`. Pure.
-
-    A rules URL other than the one the state was last set from is an edit (a fixed typo, the outlet's
-    new address): it wins over the stored URL, permanent redirect or not, and validators of another
-    URL are dropped. An unchanged rules URL keeps the stored one, which a permanent redirect may have
-    moved. States from before schema 4 know no configured URL: the rules URL is taken afresh (a stored
-    redirect is learnt again on the next poll)."""
-    if state.configured_url == rules_url:
-        return state
-    if state.url == rules_url:
-        return replace(state, configured_url=rules_url)
-    return replace(state, url=rules_url, configured_url=rules_url, etag=None, last_modified=None)
-
-
 class Pipeline:
     def __init__(
         self,
@@ -196,24 +163,29 @@ class Pipeline:
         # run on the event loop while the store's thread reads the old one.
         self.store.store.set_topic_terms({t.id: (*t.any, *t.all) for t in rules.topics})
 
-    async def poll(self, feed: Feed, force: bool = False) -> PollReport:
+    async def poll(self, feed: Feed, force: bool = False, claimed: FeedState | None = None) -> PollReport:
+        """Poll one feed if due. `claimed`: its state as claim_due_feeds leased it to us (run_cycle)."""
         lock = self._feed_locks.setdefault(feed.id, asyncio.Lock())
         if lock.locked():
+            if claimed is not None and self.lease is not None:
+                await self.store.run(self.store.store.release_feed, feed.id, self.lease.worker_id)
             return PollReport(feed.id, "skipped")
         async with lock:
-            return await self._poll(feed, force)
+            return await self._poll(feed, force, claimed)
 
-    async def _poll(self, feed: Feed, force: bool) -> PollReport:
+    async def _poll(self, feed: Feed, force: bool, claimed: FeedState | None = None) -> PollReport:
         started = time.monotonic()
         now = self.now()
-        state = await self.store.feed_state(feed.id) or FeedState(
-            feed_id=feed.id, url=feed.url, configured_url=feed.url
-        )
-        state = follow_rules_url(state, feed.url)
-        if not force and not is_due(state, now, feed.interval):
-            return PollReport(feed.id, "skipped")
         lease = self.lease
-        if lease is not None:
+        if claimed is not None:
+            state = follow_rules_url(claimed, feed.url)
+        else:
+            state = follow_rules_url(await self.store.feed_state(feed.id) or FeedState(
+                feed_id=feed.id, url=feed.url, configured_url=feed.url
+            ), feed.url)
+        if claimed is None and not force and not is_due(state, now, feed.interval):
+            return PollReport(feed.id, "skipped")
+        if lease is not None and claimed is None:
             # Several workers on one database: the feed is ours only under a lease (watchers.store
             # workers). The state read under it is the truth: another worker may have just polled.
             claimed = await self.store.claim_feed(feed.id, feed.url, lease.worker_id, now, lease.seconds)
@@ -254,10 +226,7 @@ class Pipeline:
             self.errors.log(
                 e, "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
             )
-        if lease is None:
-            await self.store.save_feed_state(state)
-        else:
-            await self.store.run(save_and_release, self.store.store, state, lease.worker_id)
+        await self.store.save_feed_state(state, release=None if lease is None else lease.worker_id)
         report.seconds = time.monotonic() - started
         return report
 
@@ -329,13 +298,6 @@ class Pipeline:
             self.alerted.add(a.story.id)
             await self.sink(a)
         return alerts
-
-
-def save_and_release(store: StoreBackend, state: FeedState, worker_id: str) -> None:
-    """The poll's outcome saved and the feed's lease given back, in one transaction."""
-    with store.transaction():
-        store.save_feed_state(state)
-        store.release_feed(state.feed_id, worker_id)
 
 
 def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
@@ -415,7 +377,10 @@ def alert_for(
 
 async def run_cycle(pipeline: Pipeline, feeds: Sequence[Feed], force: bool = False) -> CycleReport:
     """Poll every feed concurrently (the fetcher's limits bound the concurrency); one failure never
-    stops the others."""
+    stops the others. A pipeline with a lease (one of several workers) polls only the due feeds it
+    claims, CLAIM_BATCH at a time (claimed_cycle)."""
+    if pipeline.lease is not None and not force:
+        return await claimed_cycle(pipeline, feeds, pipeline.lease)
     tasks: list[asyncio.Task[PollReport]] = []
     try:
         for i, feed in enumerate(feeds):
@@ -426,12 +391,46 @@ async def run_cycle(pipeline: Pipeline, feeds: Sequence[Feed], force: bool = Fal
         for task in tasks:
             task.cancel()
         raise
-    results = await asyncio.gather(*tasks, return_exceptions=True)
+    return collect([f.id for f in feeds], await asyncio.gather(*tasks, return_exceptions=True))
+
+
+# A worker's cycle claims this many due feeds per statement, and claims more once fewer are in flight.
+CLAIM_BATCH = 100
+
+
+async def claimed_cycle(pipeline: Pipeline, feeds: Sequence[Feed], lease: Lease) -> CycleReport:
+    """One cycle as one of several workers: claim due, free feeds in batches (store.claim_due_feeds:
+    one statement, SKIP LOCKED) and poll those; what the others claimed is theirs. Ends when no due
+    feed is left to claim and the polls are done."""
+    by_id = {f.id: f for f in feeds}
+    left = dict(by_id)
+    tasks: dict[str, asyncio.Task[PollReport]] = {}
+    try:
+        while claimed := await pipeline.store.claim_due_feeds(
+            lease.worker_id, [(f.id, f.url, DUE_TOLERANCE * f.interval) for f in left.values()],
+            pipeline.now(), lease.seconds, CLAIM_BATCH,
+        ):
+            for state in claimed:
+                del left[state.feed_id]
+                tasks[state.feed_id] = asyncio.ensure_future(pipeline.poll(by_id[state.feed_id], claimed=state))
+            while len(running := [t for t in tasks.values() if not t.done()]) >= CLAIM_BATCH // 2:
+                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        for task in tasks.values():
+            task.cancel()
+        raise
+    report = collect(list(tasks), await asyncio.gather(*tasks.values(), return_exceptions=True))
+    report.polls.extend(PollReport(f, "skipped") for f in left)
+    return report
+
+
+def collect(feed_ids: Sequence[str], results: Sequence[PollReport | BaseException]) -> CycleReport:
+    """The cycle's report from its polls' outcomes (a poll that crashed is an error line)."""
     report = CycleReport()
-    for feed, result in zip(feeds, results, strict=True):
+    for feed_id, result in zip(feed_ids, results, strict=True):
         if isinstance(result, BaseException):
-            log.exception("feed poll crashed", exc_info=result, extra={"feed": feed.id})
-            report.polls.append(PollReport(feed.id, "error", error=repr(result)))
+            log.error("feed poll crashed", exc_info=result, extra={"feed": feed_id})
+            report.polls.append(PollReport(feed_id, "error", error=repr(result)))
         else:
             report.polls.append(result)
     return report
@@ -443,4 +442,4 @@ def open_store(db: str | None) -> AsyncStore:
     return AsyncStore(open_backend(db or ":memory:"))
 
 
-__all__ = ["Lease", "Pipeline", "PollReport", "CycleReport", "run_cycle", "open_store", "FetchResult"]
+__all__ = ["CLAIM_BATCH", "Lease", "Pipeline", "PollReport", "CycleReport", "run_cycle", "open_store", "FetchResult"]

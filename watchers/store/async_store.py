@@ -42,8 +42,8 @@ class AsyncStore:
     async def feed_state(self, feed_id: str) -> FeedState | None:
         return await self.run(self.store.feed_state, feed_id)
 
-    async def save_feed_state(self, state: FeedState) -> None:
-        await self.run(self.store.save_feed_state, state)
+    async def save_feed_state(self, state: FeedState, *, release: str | None = None) -> None:
+        await self.run(self.store.save_feed_state, state, release=release)
 
     async def feed_states(self) -> list[FeedState]:
         return await self.run(self.store.feed_states)
@@ -68,6 +68,11 @@ class AsyncStore:
 
     async def claim_feed(self, feed_id: str, url: str, worker_id: str, now: datetime, lease: float) -> FeedState | None:
         return await self.run(self.store.claim_feed, feed_id, url, worker_id, now, lease)
+
+    async def claim_due_feeds(
+        self, worker_id: str, feeds: list[tuple[str, str, float]], now: datetime, lease: float, limit: int
+    ) -> list[FeedState]:
+        return await self.run(self.store.claim_due_feeds, worker_id, feeds, now, lease, limit)
 
     async def claim_outbox(self, worker_id: str, now: datetime, lease: float, limit: int = 100) -> list[OutboxItem]:
         return await self.run(self.store.claim_outbox, worker_id, now, lease, limit)

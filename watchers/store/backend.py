@@ -79,7 +79,8 @@ class StoreBackend(Protocol):
     # -- feeds
     def feed_state(self, feed_id: str) -> FeedState | None: ...
     def feed_states(self) -> list[FeedState]: ...
-    def save_feed_state(self, state: FeedState) -> None: ...
+    def save_feed_state(self, state: FeedState, *, release: str | None = None) -> None:
+        """`release`: a worker id whose lease on the feed ends with this save (the poll is over)."""
 
     # -- workers sharing the database: feed leases, outbox claims (watchers.store.sqlite.workers)
     def register_worker(self, worker_id: str, host: str, pid: int, now: datetime) -> None: ...
@@ -98,6 +99,11 @@ class StoreBackend(Protocol):
     ) -> FeedState | None:
         """Take the feed's lease until now + lease, unless another worker holds an unexpired one; the
         feed's state as it is under the lease (a new one for a feed never polled), or None."""
+    def claim_due_feeds(
+        self, worker_id: str, feeds: Sequence[tuple[str, str, float]], now: datetime, lease: float, limit: int
+    ) -> list[FeedState]:
+        """A poll cycle's claim: up to `limit` of `feeds` (id, url, due slack in seconds) that are due
+        (watchers.feeds.schedule.is_due, in SQL) and free, leased to the worker; their states."""
     def release_feed(self, feed_id: str, worker_id: str) -> None: ...
     def claim_outbox(self, worker_id: str, now: datetime, lease: float, limit: int = 100) -> list[OutboxItem]:
         """Claim due items for this worker, oldest first: never an item another worker holds, nor any

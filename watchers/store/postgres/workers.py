@@ -5,11 +5,12 @@ PostgreSQL is the coordination engine; there is no protocol between the workers,
 - `workers`: one row per `quotewatch run` (id, host, pid, started, heartbeat, takes_updates). The
   heartbeat (every lease / 3 seconds, bot.service) pushes forward every lease and claim the worker holds.
 - A feed lease (feeds.lease_owner, lease_until): `claim_feed` takes it with
-  `SELECT ... FOR UPDATE SKIP LOCKED` then UPDATE, in one transaction, only when no other worker holds
+  `SELECT ... FOR UPDATE SKIP LOCKED` then UPDATE, in one statement, only when no other worker holds
   an unexpired one. Two workers claiming one feed at once: one locks the row, the other skips it (no
   wait) and polls nothing. The state comes back read under the lease, so a worker whose scheduler tick
   read the state before another worker's poll saved it sees the fresh next_poll, and the pipeline's
-  is_due says "not yet". `release_feed` after the state is saved. A worker killed with SIGKILL stops
+  is_due says "not yet". Saving the state after the poll gives the lease back in the same statement
+  (save_feed_state(release=...)): a poll costs three round trips (read, claim, save). A worker killed with SIGKILL stops
   beating: its leases expire within one lease period and the next worker's tick takes the feed.
 - An outbox claim (outbox.claimed_by, claimed_until), the same way for the items a sender takes. Claims
   are taken under one advisory lock (OUTBOX_LOCK, transaction-scoped: a claim is a few ms) so that "no
@@ -25,7 +26,7 @@ PostgreSQL is the coordination engine; there is no protocol between the workers,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,8 +35,11 @@ from watchers.store.backend import WorkerInfo
 from watchers.store.columns import ts_req
 from watchers.store.postgres.connection import Connection
 from watchers.store.postgres.feeds import _FEED_COLUMNS, _feed_state
-from watchers.store.sqlite.workers import outbox_item, worker_info
+from watchers.store.sqlite.workers import outbox_item, overdue_first, worker_info
 
+# watchers.feeds.schedule.is_due in SQL (f: the feed's row, w.slack: DUE_TOLERANCE of its interval;
+# the %s: now): due once next_poll has come, less the slack after a success.
+DUE_SQL = """(f.next_poll IS NULL OR f.next_poll - CASE WHEN f.consecutive_errors = 0 THEN w.slack ELSE 0 END <= %s)"""
 # The advisory lock the outbox claims are taken under (any constant; "qw-outbx" in ASCII).
 OUTBOX_LOCK = 0x71772D6F7574_6278
 
@@ -81,23 +85,59 @@ class WorkerQueries(Connection):
     def claim_feed(
         self, feed_id: str, url: str, worker_id: str, now: datetime, lease: float
     ) -> FeedState | None:
+        # One statement, one round trip: its own transaction (autocommit). A feed never polled has no
+        # row yet: it is made (idempotent, whoever wins) and the claim asked again.
         t = ts_req(now)
-        with self.transaction():
+        claim = (
+            f"""WITH free AS (
+                  SELECT feed_id FROM feeds
+                  WHERE feed_id = %s AND (lease_owner IS NULL OR lease_owner = %s OR lease_until < %s)
+                  FOR UPDATE SKIP LOCKED)
+                UPDATE feeds SET lease_owner = %s, lease_until = %s FROM free
+                WHERE feeds.feed_id = free.feed_id
+                RETURNING {', '.join('feeds.' + c.strip() for c in _FEED_COLUMNS.split(','))}"""
+        )
+        params = (feed_id, worker_id, t, worker_id, t + lease)
+        with self._lock:
+            row: Any = self._exec(claim, params).fetchone()
+            if row is None and self._exec(
+                """INSERT INTO feeds (feed_id, url, configured_url) VALUES (%s, %s, %s)
+                   ON CONFLICT (feed_id) DO NOTHING RETURNING feed_id""", (feed_id, url, url),
+            ).fetchone() is not None:
+                row = self._exec(claim, params).fetchone()
+        return None if row is None else _feed_state(row)
+
+    def claim_due_feeds(
+        self, worker_id: str, feeds: Sequence[tuple[str, str, float]], now: datetime, lease: float, limit: int
+    ) -> list[FeedState]:
+        # Two statements per batch: the rows of feeds never polled, then one claim of up to `limit` due,
+        # free feeds, most overdue first. Rows another worker is claiming right now are skipped, not waited for.
+        if not feeds:
+            return []
+        t = ts_req(now)
+        ids, urls, slacks = [f[0] for f in feeds], [f[1] for f in feeds], [f[2] for f in feeds]
+        with self._lock:
             self._exec(
-                "INSERT INTO feeds (feed_id, url, configured_url) VALUES (%s, %s, %s) ON CONFLICT (feed_id) DO NOTHING",
-                (feed_id, url, url),
+                """INSERT INTO feeds (feed_id, url, configured_url)
+                   SELECT id, url, url FROM unnest(%s::text[], %s::text[]) AS n(id, url)
+                   ON CONFLICT (feed_id) DO NOTHING""",
+                (ids, urls),
             )
-            row: Any = self._exec(
-                f"""WITH free AS (
-                      SELECT feed_id FROM feeds
-                      WHERE feed_id = %s AND (lease_owner IS NULL OR lease_owner = %s OR lease_until < %s)
-                      FOR UPDATE SKIP LOCKED)
+            rows = self._exec(
+                f"""WITH want AS (SELECT * FROM unnest(%s::text[], %s::float8[]) AS w(feed_id, slack)),
+                    free AS (
+                      SELECT f.feed_id FROM feeds f JOIN want w ON w.feed_id = f.feed_id
+                      WHERE (f.lease_owner IS NULL OR f.lease_owner = %s OR f.lease_until < %s)
+                        AND {DUE_SQL}
+                      ORDER BY f.next_poll NULLS FIRST, f.feed_id LIMIT %s
+                      FOR UPDATE OF f SKIP LOCKED)
                     UPDATE feeds SET lease_owner = %s, lease_until = %s FROM free
                     WHERE feeds.feed_id = free.feed_id
                     RETURNING {', '.join('feeds.' + c.strip() for c in _FEED_COLUMNS.split(','))}""",
-                (feed_id, worker_id, t, worker_id, t + lease),
-            ).fetchone()
-        return None if row is None else _feed_state(row)
+                (ids, slacks, worker_id, t, t, limit, worker_id, t + lease),
+                prepare=False,
+            ).fetchall()
+        return sorted((_feed_state(r) for r in rows), key=overdue_first)
 
     def release_feed(self, feed_id: str, worker_id: str) -> None:
         self._exec(

@@ -12,7 +12,8 @@ not wait a lease to resume), and the rows are kept only so /status and the schem
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Literal, cast
 
@@ -89,6 +90,34 @@ class WorkerQueries(Connection):
             ).fetchone()
         return None if row is None else _feed_state(row)
 
+    def claim_due_feeds(
+        self, worker_id: str, feeds: Sequence[tuple[str, str, float]], now: datetime, lease: float, limit: int
+    ) -> list[FeedState]:
+        """The due feeds among `feeds` (id, url, slack: DUE_TOLERANCE of the interval), up to `limit`,
+        most overdue first; one process: every due feed is granted."""
+        if not feeds:
+            return []
+        t = ts_req(now)
+        want = json.dumps([[f[0], f[2]] for f in feeds])
+        with self.transaction():
+            self._db.executemany(
+                "INSERT INTO feeds (feed_id, url, configured_url) VALUES (?, ?, ?) ON CONFLICT (feed_id) DO NOTHING",
+                [(f[0], f[1], f[1]) for f in feeds],
+            )
+            rows = self._db.execute(
+                f"""WITH want AS (SELECT json_extract(value, '$[0]') AS feed_id, json_extract(value, '$[1]') AS slack
+                                  FROM json_each(?))
+                    UPDATE feeds SET lease_owner = ?, lease_until = ?
+                    WHERE feed_id IN (
+                      SELECT f.feed_id FROM feeds f JOIN want w ON w.feed_id = f.feed_id
+                      WHERE (f.next_poll IS NULL
+                             OR f.next_poll - CASE WHEN f.consecutive_errors = 0 THEN w.slack ELSE 0 END <= ?)
+                      ORDER BY f.next_poll IS NOT NULL, f.next_poll, f.feed_id LIMIT ?)
+                    RETURNING {_FEED_COLUMNS}""",
+                (want, worker_id, t + lease, t, limit),
+            ).fetchall()
+        return sorted((_feed_state(r) for r in rows), key=overdue_first)
+
     def release_feed(self, feed_id: str, worker_id: str) -> None:
         with self.transaction():
             self._db.execute(
@@ -111,6 +140,11 @@ class WorkerQueries(Connection):
 
     def lock_keys(self, keys: Iterable[str]) -> None:
         """Nothing to take: the transaction's BEGIN IMMEDIATE holds the file's one write lock already."""
+
+
+def overdue_first(state: FeedState) -> tuple[bool, float, str]:
+    """Never polled first, then by next poll (RETURNING keeps no order)."""
+    return (state.next_poll is not None, state.next_poll.timestamp() if state.next_poll else 0.0, state.feed_id)
 
 
 def outbox_item(r: tuple[object, ...]) -> OutboxItem:
