@@ -122,7 +122,13 @@ async def take_updates(
     try:
         while not stop.is_set():
             if election is None or await election.try_lead():
-                await start_updates(application, tg, token, long_poll_timeout)
+                try:
+                    await start_updates(application, tg, token, long_poll_timeout)
+                except Exception as e:  # Telegram away at this instant: try again, still the leader
+                    log.error("could not start taking Telegram updates: %s; retrying", type(e).__name__)
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), ELECTION_SECONDS)
+                    continue
                 log.info("this worker takes the Telegram updates (%s)", worker.id)
                 await _record_taker(worker)
                 while not stop.is_set():
