@@ -299,3 +299,38 @@ async def test_three_workers_share_feeds_and_outbox_and_survive_a_kill(tmp_path:
     with closing(open_backend(pg_url)) as store:
         assert {w.pid for w in store.workers()} <= {victim_pid}  # the survivors unregistered
         assert store.outbox_depth() == 0
+
+
+async def test_two_pipelines_in_one_cycle_poll_each_due_feed_once(pg_url: str, feed_server: FeedServer) -> None:
+    """run_cycle as one of two workers (a lease): the claims split the feeds, none is fetched twice."""
+    from rules.load import parse_rules
+    from watchers.feeds.fetch import Fetcher
+    from watchers.model import Alert, Lease
+    from watchers.pipeline import Pipeline, open_store, run_cycle
+
+    for n in range(80):
+        feed_server.serve(f"/f/{n:03d}", rss(n, []))
+    text = RULES_HEAD.format(base_url="http://127.0.0.1:9", channel=CHANNEL) + "".join(
+        f'\n[[feeds]]\nid = "c{n:03d}"\nurl = "{feed_server.url(f"/f/{n:03d}")}"\nallow_private = true\n'
+        for n in range(80))
+    rules, problems = parse_rules(text, "workers.toml")
+    assert rules is not None and problems == []
+
+    async def sink(alert: Alert) -> None:
+        pass
+
+    async def one(name: str) -> list[str]:
+        store = open_store(pg_url)
+        try:
+            async with Fetcher() as fetcher:
+                pipeline = Pipeline(rules, store, fetcher, sink, lease=Lease(name, 60.0))
+                report = await run_cycle(pipeline, rules.feeds)
+        finally:
+            await store.close()
+        return [p.feed for p in report.polls if p.status != "skipped"]
+
+    first, second = await asyncio.gather(one("a"), one("b"))
+    assert sorted(first + second) == [f"c{n:03d}" for n in range(80)]  # all polled, none by both
+    assert sorted(r.path for r in feed_server.requests) == [f"/f/{n:03d}" for n in range(80)]
+    again = await one("a")  # polled a moment ago: nothing is due
+    assert again == []
