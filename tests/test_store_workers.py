@@ -57,6 +57,12 @@ def test_a_worker_registers_beats_and_shows_its_feeds_held(store: StoreBackend) 
     assert store.heartbeat("w1", T0 + timedelta(seconds=10), LEASE)
     [w] = store.workers()
     assert w.heartbeat == T0 + timedelta(seconds=10) and w.takes_updates
+    state = store.feed_state("herald")
+    assert state is not None
+    store.save_feed_state(state, release="w2")  # not w2's lease: w1 keeps it
+    assert [w.feeds for w in store.workers()] == [1]
+    store.save_feed_state(state, release="w1")  # the poll is over: the save gives the lease back
+    assert [w.feeds for w in store.workers()] == [0]
     store.unregister_worker("w1")
     assert store.workers() == []
     assert not store.heartbeat("w1", T0, LEASE)  # gone: the caller registers again
