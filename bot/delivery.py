@@ -1,7 +1,7 @@
 """The sender: drains the store's outbox into Telegram, within Telegram's flood limits.
 
     every round (drain_once):
-        items = store.due_outbox(now)                       oldest first
+        items = store.due_outbox(now)                       oldest first (claim_outbox: several workers)
         each story is read and rendered once per round (a story to 50 chats is not built 50 times), again
         only when the rendering is older than bot.rendered.RENDER_MAX_AGE (a round that waits on flood limits is long)
         per chat, in order, chats side by side (the store returns no item behind a chat's earlier one that
@@ -136,6 +136,7 @@ class Sender:
         gate: Gate | None = None,
         gone: GoneChats | None = None,
         on_chat_back: Callable[[int | str], None] | None = None,
+        claim: tuple[str, float] | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -154,6 +155,9 @@ class Sender:
         self.on_chat_gone = on_chat_gone  # told after a chat is deactivated (the bot's active-chat memo)
         self.admins = admins  # user ids told once when the store stops recording (rules [telegram] admins)
         self.gate = gate  # each chat's settings (silent, paused, quiet hours, digest, language); None: none
+        # (worker id, lease): several workers share the outbox, each round claims its items (the store
+        # never hands one item, nor one chat, to two senders); None: this sender drains it alone.
+        self.claim = claim
         self.ledger = Ledger(store, lambda text: scrub(text, self._token))  # outcomes, kept while refused
         # Chats that blocked or removed the bot (shared with BotContext, which clears a mark when the chat
         # is back); on_chat_back: told when the probe finds the bot back in one.
@@ -209,7 +213,9 @@ class Sender:
             for outcome in written:
                 self._sent(outcome)
         kept = self.ledger.kept
-        items = [i for i in await self.store.due_outbox(self.clock(), self.batch) if i.id not in kept]
+        due = (await self.store.claim_outbox(self.claim[0], self.clock(), self.claim[1], self.batch)
+               if self.claim is not None else await self.store.due_outbox(self.clock(), self.batch))
+        items = [i for i in due if i.id not in kept]
         by_chat: dict[int | str, list[OutboxItem]] = {}
         for item in items:
             by_chat.setdefault(item.chat_id, []).append(item)

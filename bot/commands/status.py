@@ -1,5 +1,6 @@
 """/status: is the bot healthy? Version and uptime, the outbox (pending and undeliverable alerts), feed
-counts and one line per feed in error, read from the store; `/status feeds` lists every configured feed
+counts and one line per feed in error, read from the store; the workers sharing the database (id, host,
+feeds held, last heartbeat) and which one takes the updates; `/status feeds` lists every configured feed
 (last success, failures, next poll).
 
 For the bot's admins only (registered with admin=True): a feed's last error quotes its URL, and a feed
@@ -21,6 +22,7 @@ from watchers.feeds.redact import redact_text
 
 if TYPE_CHECKING:
     from watchers.model import FeedState
+    from watchers.store import WorkerInfo
 
 # /status counts dead outbox items up to this many ("20+"): enough to tell one failure from a pattern,
 # and the store's dead_outbox reads no more rows than that.
@@ -47,6 +49,11 @@ async def cmd_status(update: Update, context: Context) -> None:
         f"<b>quotewatch {e(qw.version)}</b>, up {e(format_duration(round(max(time.time() - qw.started, 0))))}",
         f"Outbox: {depth} pending; {last_poll}",
     ]
+    workers = await qw.store.workers()
+    if len(workers) > 1 or any(w.takes_updates for w in workers):
+        taker = next((w.worker_id for w in workers if w.takes_updates), None)
+        lines.append(f"Workers: {len(workers)}; update taker: {e(taker or 'none')}")
+        lines += [f"• {e(worker_line(w, now))}" for w in workers]
     if dead:
         count = f"{len(dead)}+" if len(dead) >= DEAD_SHOWN else str(len(dead))
         lines.append(f"⚠️ Undeliverable alerts: {count}; last error: {e(shown_error(dead[0][1] or 'unknown'))}")
@@ -64,6 +71,18 @@ async def cmd_status(update: Update, context: Context) -> None:
         lines.append(f"Feeds: {len(rules.feeds)} ({', '.join(counts)}); /status feeds lists them all")
         lines += [feed_status(f.id, states.get(f.id), now) for f in failing]
     await reply(update, fit(lines))
+
+
+def worker_line(w: WorkerInfo, now: datetime, self_id: str | None = None) -> str:
+    """"host-123-ab12 (host, pid 123): 4 feeds held, heartbeat 3s ago, takes updates"."""
+    seconds = max((now - w.heartbeat).total_seconds(), 0)
+    beat = "just now" if seconds < 1 else f"{format_duration(round(seconds))} ago"
+    parts = [f"{w.feeds} feed{'s' if w.feeds != 1 else ''} held", f"heartbeat {beat}"]
+    if w.takes_updates:
+        parts.append("takes updates")
+    if w.worker_id == self_id:
+        parts.append("this one")
+    return f"{w.worker_id} ({w.host}, pid {w.pid}): {', '.join(parts)}"
 
 
 def shown_error(error: str) -> str:
