@@ -24,10 +24,11 @@ import functools
 import logging
 import re
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from html import unescape
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -314,9 +315,12 @@ def decode_html(content: bytes, content_type: str | None = None) -> str:
         return content.decode("windows-1252", errors="replace")
 
 
-async def fetch_article_text(fetcher: Fetcher, article: Article, feed: Feed) -> Article:
+async def fetch_article_text(
+    fetcher: Fetcher, article: Article, feed: Feed, offload: Callable[..., Awaitable[Any]] | None = None
+) -> Article:
     """The article with its page's text when that is longer than what the feed gave; never raises.
 
+    `offload(fn, *args)` runs the page's text extraction (default: a thread).
     Same fetch rules as feeds (SSRF guard with the feed's allow_private, redirects, timeouts) and the
     smaller page size cap. Any failure keeps the feed's own text and is logged with feed= and url=.
     """
@@ -327,8 +331,9 @@ async def fetch_article_text(fetcher: Fetcher, article: Article, feed: Feed) -> 
         if not page.content:
             return article
         html = decode_html(page.content, page.headers.get("content-type"))
-        # trafilatura is CPU-bound (tens of ms a page): keep the event loop free for the other feeds.
-        text = await asyncio.to_thread(html_to_text, html, page.url)
+        # trafilatura is CPU-bound (tens of ms a page, seconds on a hostile one): keep the event loop
+        # free for the other feeds, on `offload` (the service's worker processes) or a thread.
+        text: str = await (offload or asyncio.to_thread)(html_to_text, html, page.url)
     except FetchError as exc:
         log.warning(
             "full text unavailable, keeping the feed's text feed=%s url=%s: %s", feed.id, article.url, exc
