@@ -79,6 +79,10 @@ _ENTRY_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _ABSOLUTE_ID = re.compile(r"(?:[a-z][a-z0-9+.-]*://|urn:|tag:)", re.IGNORECASE)
 # Only the tail of the body is searched for the last entry's start: entries are far smaller than this.
 TAIL_BYTES = 1 << 20
+# An entry longer than this in bytes is cut before feedparser sees it (see cap_entries): room for the
+# MAX_ENTRY_CHARS that are read of it (ASCII markup) and for its closing tags.
+ENTRY_TAIL_BYTES = 64 * 1024
+MAX_ENTRY_BYTES = MAX_ENTRY_CHARS + 2 * ENTRY_TAIL_BYTES
 # How much of an entry's id or link a log line shows.
 LOG_LABEL_CHARS = 120
 
@@ -107,6 +111,7 @@ class _Document:
     fast: bool = False
     lang: str | None = None  # the feed's language tag (RSS <language>, root xml:lang)
     header_lang: str | None = None  # the Content-Language header
+    count: int | None = None  # entries in the document when `entries` holds only the first ones
 
 
 def parse_feed(
@@ -126,12 +131,14 @@ def parse_feed(
     else:
         doc = _xml_document(content, headers, feed, fast)
     articles: dict[str, Article] = {}
+    count = doc.count if doc.count is not None else len(doc.entries)
+    if count > MAX_ITEMS_PER_FEED:
+        log.warning(
+            "feed %s: %d items, only the first %d are read (MAX_ITEMS_PER_FEED) feed=%s",
+            feed.id, count, MAX_ITEMS_PER_FEED, feed.id, extra={"feed": feed.id},
+        )
     for index, raw in enumerate(doc.entries):
         if index == MAX_ITEMS_PER_FEED:
-            log.warning(
-                "feed %s: %d items, only the first %d are read (MAX_ITEMS_PER_FEED) feed=%s",
-                feed.id, len(doc.entries), MAX_ITEMS_PER_FEED, feed.id, extra={"feed": feed.id},
-            )
             break
         try:
             article = _article(doc.read(raw), feed, now, base, index, _declared(doc))
@@ -165,13 +172,25 @@ def _label(doc: _Document, raw: Any, index: int) -> str:
 def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: bool) -> _Document:
     utf8, _encoding = charset.to_utf8(content, headers.get("content-type"))
     if fast:
-        read = fastxml.read_feed(utf8)
+        read = fastxml.read_feed(utf8, MAX_ITEMS_PER_FEED)
         if read is not None:
             title = one_line(_text(read.title))
             return _Document(
                 title or None, read.ttl, read.entries, fastxml.read_entry, fastxml.label, fast=True,
-                lang=read.lang, header_lang=headers.get("content-language"),
+                lang=read.lang, header_lang=headers.get("content-language"), count=read.count,
             )
+    # feedparser keeps every entry of a document: only the first MAX_ITEMS_PER_FEED are read, so only
+    # those are handed to it (80,000 items of 10 MB peaked at 205 MB; bench/bench_feed_memory.py).
+    utf8, count = first_entries(utf8, MAX_ITEMS_PER_FEED)
+    # ... and of an oversized entry only what could be read (MAX_ENTRY_CHARS) and its closing tags: one
+    # 10 MB item of crafted markup peaked at 430 MB and 50 s inside feedparser.
+    utf8, oversized = cap_entries(utf8, MAX_ENTRY_BYTES)
+    if oversized:
+        log.warning(
+            "feed %s: %d entries over %d bytes, only their first %d bytes are read (MAX_ENTRY_CHARS) feed=%s",
+            feed.id, oversized, MAX_ENTRY_BYTES, MAX_ENTRY_BYTES - ENTRY_TAIL_BYTES, feed.id,
+            extra={"feed": feed.id},
+        )
     response_headers = {k: headers[k] for k in FEEDPARSER_HEADERS if k in headers}
     response_headers["content-type"] = charset.utf8_content_type(headers.get("content-type"))
     doc = feedparser.parse(
@@ -189,8 +208,43 @@ def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: 
     return _Document(
         title or None, _ttl(info.get("ttl")), entries, _feedparser_entry,
         lambda e: e.get("id") or e.get("link"), bozo=bozo, truncated=truncated, lang=info.get("language"),
-        header_lang=headers.get("content-language"),
+        header_lang=headers.get("content-language"), count=count,
     )
+
+
+def cap_entries(content: bytes, max_bytes: int) -> tuple[bytes, int]:
+    """The document with every entry longer than `max_bytes` cut to its first bytes and its last
+    ENTRY_TAIL_BYTES (where its closing tags are), and how many were cut. An entry's text past
+    MAX_ENTRY_CHARS is never read anyway; what is cut out is the part no parser needs to see."""
+    pieces: list[bytes] = []
+    copied = position = cut = 0
+    while (start := _ENTRY_START.search(content, position)) is not None:
+        end = _ENTRY_END.search(content, start.end())
+        stop = end.end() if end is not None else len(content)
+        if stop - start.start() > max_bytes:
+            pieces += (content[copied : start.start() + max_bytes - ENTRY_TAIL_BYTES], content[stop - ENTRY_TAIL_BYTES : stop])
+            copied, cut = stop, cut + 1
+        position = stop
+    if not cut:
+        return content, 0
+    pieces.append(content[copied:])
+    return b"".join(pieces), cut
+
+
+def first_entries(content: bytes, limit: int) -> tuple[bytes, int | None]:
+    """The document with only its first `limit` entries, and how many it has (None: no more than
+    `limit`, the document is unchanged). What follows the last entry (the closing tags) is kept, so a
+    well-formed document stays well-formed; a body cut off inside its last entry still ends inside one."""
+    cut, total = None, 0
+    for match in _ENTRY_START.finditer(content):
+        total += 1
+        if total == limit + 1:
+            cut = match.start()
+    if cut is None:
+        return content, None
+    ends = [m.end() for m in _ENTRY_END.finditer(content, cut)]
+    tail = content[ends[-1]:] if ends else b""
+    return content[:cut] + tail, total
 
 
 def ends_inside_entry(content: bytes) -> bool:
