@@ -13,8 +13,9 @@ import pytest
 
 from rules.model import Feed
 from watchers.feeds import fastxml
+from watchers.feeds.entrybytes import MAX_ENTRY_BYTES, cap_entries, first_entries
 from watchers.feeds.limits import MAX_ENTRY_CHARS, MAX_ITEMS_PER_FEED
-from watchers.feeds.parse import MAX_ENTRY_BYTES, cap_entries, first_entries, parse_feed
+from watchers.feeds.parse import parse_feed
 
 NOW = datetime(2024, 3, 12, 12, 0, tzinfo=UTC)
 FEED = Feed(id="ridge", url="https://ridgepost.test/feed", name="Ridge Post")

@@ -27,23 +27,21 @@ names), so an element feedparser has no handler for is ignored here too.
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import functools
 import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from html.entities import entitydefs
 from typing import Any
 
 from lxml import etree
 
 from watchers.feeds.entry import EMPTY, Construct, Entry
+from watchers.feeds.feeddates import feed_date as _date
 
 try:  # feedparser's own tables: which namespace is which prefix, which elements it handles
-    from feedparser.datetimes import _parse_date as feedparser_date
     from feedparser.html import _cp1252 as CP1252
     from feedparser.mixin import _FeedParserMixin as FeedParserRules
     from feedparser.sanitizer import _HTMLSanitizer
@@ -65,13 +63,6 @@ _NAMED_ENTITY = re.compile(r"&(\w+);")
 _URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 _LINK_ENTITY = re.compile(r"&([A-Za-z0-9_]+);")
 _C1 = re.compile("[\x80-\x9f]")
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
-                                       "oct", "nov", "dec"), 1)}
-_RFC822 = re.compile(
-    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d):(\d\d) "
-    r"(?:([+-])(\d\d)(\d\d)|GMT|UT|UTC|Z)"
-)
-_W3CDTF = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:Z|([+-])(\d\d):(\d\d))")
 # Element keys (feedparser's "<prefix>_<name>") that have a feedparser handler but do not touch the
 # fields we read, when they have no children.
 _HARMLESS = frozenset({"category", "dc_subject", "enclosure", "media_content", "media_thumbnail", "source"})
@@ -436,40 +427,6 @@ def _author(element: Any) -> str:
     if name and email:
         return f"{name} ({email})"
     return name or email
-
-
-def _date(value: str) -> datetime | None:
-    """The instant feedparser would read from `value` (see the module docstring), or None."""
-    if not value:
-        return None
-    match = _RFC822.fullmatch(value)
-    try:
-        if match:
-            day, month, year, hour, minute, second, sign, tzh, tzm = match.groups()
-            month_number = _MONTHS.get(month.lower())
-            if month_number is not None:
-                stamp = datetime(int(year), month_number, int(day), int(hour), int(minute), int(second), tzinfo=UTC)
-                if sign is None:  # GMT, UT, UTC, Z: the common case
-                    return stamp
-                offset = timedelta(hours=int(tzh), minutes=int(tzm))
-                return stamp - offset if sign == "+" else stamp + offset
-        match = _W3CDTF.fullmatch(value)
-        if match:
-            year, month, day, hour, minute, second, sign, tzh, tzm = match.groups()
-            stamp = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=UTC)
-            if sign is None:
-                return stamp
-            offset = timedelta(hours=int(tzh), minutes=int(tzm))
-            return stamp - offset if sign == "+" else stamp + offset
-    except (ValueError, OverflowError):
-        pass
-    parsed = feedparser_date(value)
-    if parsed is None:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
-    except (OverflowError, ValueError, OSError):
-        return None
 
 
 def _ttl(value: str | None) -> int | None:
