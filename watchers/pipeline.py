@@ -262,7 +262,13 @@ class Pipeline:
             self.errors.log(
                 e, "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
             )
-        await self.store.save_feed_state(state)
+        try:
+            await self.store.save_feed_state(state)
+        except Exception as e:  # a store that refuses writes (disk full, read-only): throttled like the rest
+            report.status, report.error = "error", report.error or f"{type(e).__name__}: {e}"
+            self.errors.log(
+                e, "feed %s: its poll state could not be saved feed=%s", feed.id, feed.id, extra={"feed": feed.id}
+            )
         report.seconds = time.monotonic() - started
         return report
 

@@ -110,9 +110,9 @@ def _walk(html: str, skip: frozenset[str], track_article: bool) -> _Collected:
     tail, a <br>'s tail starts with _LINE) and the text is read back by lxml's text serialiser: the
     per-node work stays in C, and nothing recurses in Python, so deep nesting costs no stack."""
     out = _Collected()
-    data = html.encode("utf-8", errors="replace")  # "replace": lone surrogates
-    if b"\x00" in data or b"\xee\x80" in data:  # NUL (libxml2 reads it as U+FFFD) or our markers
-        data = _clean_bytes(html)
+    # Control characters out before parsing: libxml2 keeps most of them in text nodes, and lxml then
+    # refuses every assignment of a text holding one (ValueError; found by bench/fuzz.py). One C pass.
+    data = _clean_bytes(html)
     parser = getattr(_local, "parser", None) or _parser()
     try:
         root = etree.fromstring(data, parser)
