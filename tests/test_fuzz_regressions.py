@@ -6,6 +6,9 @@ ParseError for a feed, UserError for a chat command). Crashes found so far, all 
 
 - html, page: a control character inside markup (`<\\x1aeta charset=...>`, text before `<nav>`) stayed
   in libxml2's text nodes, and lxml refused every later assignment of such a text (ValueError).
+- feed: entity declarations and a `<link>` end tag out of place made feedparser's loose parser raise
+  KeyError('links') out of feedparser.parse; it is now the feed's ParseError (one line, the feed is
+  retried on its schedule), not a crashed poll.
 """
 
 from __future__ import annotations
@@ -70,3 +73,9 @@ def test_an_input_that_crashed_a_parser_is_answered(path: Path) -> None:
 def test_a_control_character_inside_entry_markup_is_dropped_not_fatal() -> None:
     assert html_fragment_to_text('<\x1aeta charset="rot13"><p>x') == "x"
     assert html_fragment_to_text("<p>one\x07 two</p><div>three</div>") == "one two\n\nthree"
+
+
+def test_a_feed_that_crashes_feedparser_is_a_parse_error_of_that_feed() -> None:
+    body = (FUZZ / "feed-feedparser-keyerror-links.bin").read_bytes()
+    with pytest.raises(ParseError, match="too broken to read"):
+        parse_feed(body, {}, FEED, NOW)

@@ -58,7 +58,7 @@ from watchers.feeds.entrybytes import (
     ends_inside_entry,
     first_entries,
 )
-from watchers.feeds.errors import NotAFeed
+from watchers.feeds.errors import NotAFeed, ParseError
 from watchers.feeds.jsonfeed import json_item, looks_like_json_feed, parse_json_feed
 from watchers.feeds.lang import article_lang, first_tag
 from watchers.feeds.limits import MAX_ENTRY_CHARS, MAX_ITEMS_PER_FEED, cap_text
@@ -190,9 +190,15 @@ def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: 
         )
     response_headers = {k: headers[k] for k in FEEDPARSER_HEADERS if k in headers}
     response_headers["content-type"] = charset.utf8_content_type(headers.get("content-type"))
-    doc = feedparser.parse(
-        utf8, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        doc = feedparser.parse(
+            utf8, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as exc:  # feedparser's own bugs on crafted markup (a KeyError found by bench/fuzz.py)
+        raise ParseError(
+            f"the feed is too broken to read ({type(exc).__name__} inside feedparser); check the feed URL in a browser",
+            feed.url,
+        ) from None
     bozo = str(doc.get("bozo_exception") or "malformed feed") if doc.get("bozo") else None
     if not doc.entries and not doc.get("version"):
         raise NotAFeed(_not_a_feed_message(content, bozo), feed.url)
