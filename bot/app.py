@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, Update
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -37,6 +37,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import commands
 from bot.commands.settings import BUTTON_PREFIX, on_settings_button
@@ -116,6 +117,33 @@ def version() -> str:
         return "dev"
 
 
+# Bot API answers that mean the token itself is refused: 401 (revoked, or never valid) and 404 (the
+# bot was deleted; Telegram also says it for a malformed token). PTB raises InvalidToken for both.
+TOKEN_REFUSED = (401, 404)
+
+
+class WatchedRequest(HTTPXRequest):
+    """PTB's HTTP client, telling `on_refused(method, status)` of every answer that refuses the token,
+    whichever call it was (getUpdates in the updater's loop, sendMessage in the Sender, a command's
+    reply), so the service can stop on a revoked token instead of running on deaf."""
+
+    def __init__(self, on_refused: Callable[[str, int], None] | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_refused = on_refused
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(url, method, *args, **kwargs)
+        if code in TOKEN_REFUSED and self.on_refused is not None:
+            self.on_refused(url.rsplit("/", 1)[-1], code)  # the method name only: the URL holds the token
+        return code, payload
+
+
+def _not_invalid_token(record: logging.LogRecord) -> bool:
+    """PTB's polling loop logs a refused token with a traceback before it gives up; the service says
+    it in one line instead (bot.connection.TokenRevoked)."""
+    return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
+
+
 def build_application(
     token: str,
     base_url: str | None,
@@ -125,6 +153,7 @@ def build_application(
     on_rules_changed: Callable[[], Awaitable[None]],
     started: float | None = None,
     limits: Limits | None = None,
+    on_token_refused: Callable[[str, int], None] | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The bot's Application with every handler registered; initialize() sets the command menu.
 
@@ -132,12 +161,19 @@ def build_application(
     Sender finds the limiter on `application.bot.rate_limiter`.
 
     The admins and the allowlist are read from `rules_provider()` on every update, so an edit to
-    [telegram] admins or allowlist applies as soon as the rules file is reloaded."""
+    [telegram] admins or allowlist applies as soon as the rules file is reloaded. `on_token_refused`
+    hears of every request Telegram answered 401 or 404 (see WatchedRequest)."""
     install_token_filter(token)
     from bot.updates import ChatOrderedUpdates
 
-    builder = (ApplicationBuilder().token(token).application_class(QuotewatchApplication)
-               .rate_limiter(TelegramLimiter(limits=limits)).concurrent_updates(ChatOrderedUpdates()))
+    logging.getLogger("telegram.ext").addFilter(_not_invalid_token)  # the same function: added once
+    builder = (
+        ApplicationBuilder().token(token).application_class(QuotewatchApplication)
+        # PTB's own defaults for the two clients (256 connections for calls, one for getUpdates)
+        .request(WatchedRequest(on_token_refused, connection_pool_size=256))
+        .get_updates_request(WatchedRequest(on_token_refused, connection_pool_size=1))
+        .rate_limiter(TelegramLimiter(limits=limits)).concurrent_updates(ChatOrderedUpdates())
+    )
     if base_url:
         api, files = api_urls(base_url)
         builder = builder.base_url(api).base_file_url(files)

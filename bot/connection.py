@@ -5,6 +5,7 @@
                     STARTUP_RETRY_FIRST up to STARTUP_RETRY_MAX seconds, until it answers or `stop` is set
     start_updates   long polling, or (mode = "webhook") our WebhookServer on aiohttp plus setWebhook
     stop_telegram   stop taking updates, let the handlers in progress finish, close the HTTP clients
+    TokenRevoked    the token refused while running (revoked, the bot deleted): stop, one line, exit 1
 
 The service (bot/service.py) calls these in that order around its watchers. Nothing here prints or logs
 the token: Telegram's error texts go through `delivery.scrub`.
@@ -41,6 +42,29 @@ STARTUP_RETRY_MAX = 300.0
 
 class StartupError(Exception):
     """The service cannot start; the message tells the user what to fix (and never holds the token)."""
+
+
+class TokenRevoked:
+    """Hears every Bot API answer that refuses the token (bot.app.WatchedRequest). Once the bot is up
+    (`armed`), the first one stops the service: polling would retry a dead token forever and the
+    Sender would hold every alert, a bot that looks alive and hears nothing. `message` is the one
+    line the service ends with (exit code 1). Before that, a refused token is start_telegram's
+    StartupError."""
+
+    def __init__(self, stop: asyncio.Event) -> None:
+        self.stop = stop
+        self.armed = False
+        self.message: str | None = None
+
+    def __call__(self, method: str, status: int) -> None:
+        if not self.armed or self.message is not None:
+            return
+        why = "401 Unauthorized: the token was revoked" if status == 401 else "404 Not Found: the bot was deleted"
+        self.message = (
+            f"Telegram no longer accepts the bot token ({method} answered {why}); get the current token "
+            "from @BotFather and set TELEGRAM_BOT_TOKEN or [telegram] token, then start again"
+        )
+        self.stop.set()
 
 
 def api_root(tg: TelegramSettings) -> str:
@@ -185,14 +209,27 @@ async def start_updates(application: Application, tg: TelegramSettings, token: s
     return server
 
 
-async def stop_telegram(application: Application, webhook: WebhookServer | None) -> None:  # type: ignore[type-arg]
+async def stop_telegram(application: Application, webhook: WebhookServer | None,  # type: ignore[type-arg]
+                        seconds: float = 1.0) -> None:
     """Stop taking updates, let the handlers in progress finish, close the HTTP clients.
 
-    A webhook is left registered: Telegram keeps the updates until the service is back."""
+    A webhook is left registered: Telegram keeps the updates until the service is back. Each step gets
+    `seconds` (a Telegram that hangs must not hold the stop: updates not confirmed come again, handlers
+    cut short are answered again); a revoked token (the polling loop ended on it) is no error here."""
+    from telegram.error import InvalidToken
+
+    async def step(what: str, action: Any) -> None:
+        try:
+            await asyncio.wait_for(action, seconds)
+        except TimeoutError:
+            log.warning("stopping: Telegram %s took over %.0f s; left as it was", what, seconds)
+        except InvalidToken:
+            pass  # reported by the service (the token was revoked while it ran)
+
     if webhook is not None:
         await webhook.stop()
     if application.updater is not None and application.updater.running:
-        await application.updater.stop()
+        await step("updates", application.updater.stop())
     if application.running:
-        await application.stop()
-    await application.shutdown()
+        await step("handlers", application.stop())
+    await step("clients", application.shutdown())

@@ -116,6 +116,8 @@ async def take_updates(
     stop: asyncio.Event,
 ) -> None:
     """Long-poll Telegram while this worker is the elected update taker, until `stop` (module docstring)."""
+    from telegram.error import InvalidToken
+
     from bot.connection import start_updates
 
     updater: Any = application.updater
@@ -138,7 +140,9 @@ async def take_updates(
                         log.warning("lost the update-taker lock (database connection); another worker takes over")
                         break
                 if updater is not None and updater.running:
-                    await updater.stop()
+                    # A polling that ended on a refused token re-raises it here: the service stops, saying why.
+                    with suppress(InvalidToken):
+                        await updater.stop()
             else:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), ELECTION_SECONDS)

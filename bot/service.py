@@ -3,7 +3,8 @@ on one event loop.
 
     start:  load rules (Reloader) -> open store (a database that cannot be opened: message, exit code 1)
             with a token: Telegram Application (getMe first: a rejected token stops here with a clear
-                          message and exit code 1, before any feed is polled; an unreachable Bot API is
+                          message and exit code 1, before any feed is polled; so does a token refused
+                          later, while running: revoked, or the bot deleted; an unreachable Bot API is
                           waited out, retrying with backoff from connection.STARTUP_RETRY_FIRST up
                           to STARTUP_RETRY_MAX seconds, until it answers or the service is stopped)
                           -> updates by long polling, or by webhook (mode = "webhook")
@@ -18,7 +19,8 @@ on one event loop.
     at start and then every PRUNE_SECONDS: stories and articles older than `retention` are pruned
             (store.prune, on the store's worker thread)
     SIGINT / SIGTERM (or the `stop` event, or cancelling the task): stop taking updates, let the send in
-            flight and the polls in flight finish, close the store. Pending alerts stay in the outbox
+            flight and the polls in flight finish (or cancel them after DRAIN_SECONDS), terminate the
+            worker processes, close the store: within STOP_SECONDS whatever was going on. Pending alerts stay in the outbox
             for the next start; only a message Telegram accepted in the instant before a hard kill can
             be sent twice (at most one per chat: a chat never has two sends in flight).
 
@@ -38,7 +40,6 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Awaitable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,9 +75,17 @@ log = logging.getLogger("quotewatch.service")
 STORE_CHECK_SECONDS = 1.0
 RULES_CHECK_SECONDS = 2.0  # how often the rules file is looked at for changes (a stat, cheap)
 STATUS_SECONDS = 60.0  # one status line per this many seconds when anything was polled
-# On shutdown, polls still running get this long to finish before they are cancelled. Cancelling one is
-# safe (an article is recorded and its alerts queued in one transaction), just wasted work.
-POLL_DRAIN_SECONDS = 10.0
+# SIGTERM ends the service within STOP_SECONDS whatever it is doing (systemd waits 90 s, then kills; a
+# user at a terminal waits less). The stop's steps, one after another:
+#   polls and the send in flight get DRAIN_SECONDS to finish, then they are cancelled. Cancelling a poll
+#     is safe (an article is recorded and its alerts queued in one transaction), just wasted work; a
+#     send cancelled after Telegram took it is sent again at the next start, as after a kill -9;
+#   the worker processes get worker.SHUTDOWN_GRACE_SECONDS for the article or feed they are in, then are
+#     terminated (parsing and extraction run there, not in threads, so nothing waits on them);
+#   Telegram gets TELEGRAM_STOP_SECONDS to take back the updater and the HTTP clients.
+STOP_SECONDS = 5.0
+DRAIN_SECONDS = 1.5
+TELEGRAM_STOP_SECONDS = 1.0
 # Old stories and articles are pruned at start and then this often: retention is counted in days, so a
 # daily pass keeps the database within a day of it, and one pass is a single short transaction.
 PRUNE_SECONDS = 86400.0
@@ -224,7 +233,7 @@ async def _serve_bot(
     """The watchers with the Telegram bot. The Telegram stack (python-telegram-bot, its HTTP client,
     aiohttp for webhooks) is imported here, so a token-less `run` never loads it."""
     from bot.app import build_application
-    from bot.connection import StartupError, start_telegram, start_updates, stop_telegram
+    from bot.connection import StartupError, TokenRevoked, start_telegram, start_updates, stop_telegram
 
     tg = live.rules.settings.telegram
     reloader = live.reloader
@@ -244,6 +253,7 @@ async def _serve_bot(
         on_rules_changed=reload_now,
         started=time.time(),
         limits=tuning.limits,
+        on_token_refused=(revoked := TokenRevoked(stop)),
     )
     from bot.limiter import TelegramLimiter
 
@@ -256,6 +266,7 @@ async def _serve_bot(
         try:
             if not await start_telegram(application, tg, token, stop):
                 return 0  # stopped while Telegram was still unreachable
+            revoked.armed = True
             if tg.mode == "webhook":  # any worker may answer Telegram's POSTs
                 webhook = await start_updates(application, tg, token, tuning.long_poll_timeout)
             else:  # long polling: only the elected worker (bot.fleet)
@@ -268,9 +279,12 @@ async def _serve_bot(
             stop.set()
             if updates is not None:
                 await asyncio.wait({updates})
-            await stop_telegram(application, webhook)
+            await stop_telegram(application, webhook, TELEGRAM_STOP_SECONDS)
     except StartupError as err:
         print(f"quotewatch: {err}", file=sys.stderr, flush=True)
+        return 1
+    if revoked.message is not None:
+        print(f"quotewatch: {revoked.message}", file=sys.stderr, flush=True)
         return 1
     return 0
 
@@ -396,16 +410,18 @@ async def prune(store: AsyncStore, rules: Rules) -> None:
 
 
 async def _finish(polls: set[asyncio.Task[Any]], sender_task: asyncio.Task[None] | None) -> None:
-    """Let the send in flight and the polls in flight end (polls within POLL_DRAIN_SECONDS)."""
-    waits: list[Awaitable[Any]] = []
+    """Let the send in flight and the polls in flight end within DRAIN_SECONDS, then cancel them."""
+    tasks: set[asyncio.Task[Any]] = set(polls)
     if sender_task is not None:
-        waits.append(asyncio.wait({sender_task}))
-    if polls:
-        waits.append(asyncio.wait(set(polls), timeout=POLL_DRAIN_SECONDS))
-    if waits:
-        await asyncio.gather(*waits)
-    for task in list(polls):
+        tasks.add(sender_task)
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=DRAIN_SECONDS)
+    for task in pending:
         task.cancel()
+    if pending:
+        log.info("stopping: %d poll(s) or send(s) still running were cancelled", len(pending))
+        await asyncio.wait(pending, timeout=DRAIN_SECONDS)
     if sender_task is not None and sender_task.done() and not sender_task.cancelled():
         error = sender_task.exception()
         if error is not None:

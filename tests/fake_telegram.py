@@ -6,7 +6,7 @@ and cannot tell it from api.telegram.org for the methods quotewatch uses.
 
 What it does, in the order a request goes through it:
   down?  -> 503 or a dropped connection            (fake.set_down("503" | "drop" | None))
-  token  -> 401 Unauthorized for any other token
+  token  -> 401 Unauthorized for any other token; after fake.revoke(401 | 404) for ours too
   method -> 404 Not Found unless api.json names it
   params -> 400 for a missing required, an unknown or a mistyped parameter (checked against api.json)
   chat   -> 400 chat not found / group migrated, 403 blocked / kicked (fake.forget/migrate/block/kick)
@@ -423,6 +423,8 @@ class FakeTelegram:
         self.rate_limited = 0  # 429 answers given
         self.commands: list[dict[str, Any]] = []
         self.menus: dict[str, list[dict[str, Any]]] = {}  # language_code ("" for all) -> commands
+        # revoke(): the token no longer works (401), or the bot was deleted (404), for these methods (None: all)
+        self.revoked: tuple[int, frozenset[str] | None] | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -521,6 +523,12 @@ class FakeTelegram:
         self.down_until = time.monotonic() + seconds if (mode and seconds) else None
 
     # -- updates a test injects --
+
+    def revoke(self, code: int = 401, methods: set[str] | None = None) -> None:
+        """From now on refuse the bot's token as Telegram does after @BotFather revoked it (401
+        Unauthorized) or deleted the bot (404 Not Found); only at `methods` when given."""
+        self.revoked = (code, frozenset(methods) if methods is not None else None)
+        self._new_update.set()  # a long poll in flight answers now; the next one is refused
 
     def user_says(self, chat_id: int, text: str, *, user_id: int | None = None, chat_type: str | None = None,
                   first_name: str = "Dana", anonymous: bool = False, language_code: str | None = None) -> dict[str, Any]:
@@ -635,6 +643,8 @@ class FakeTelegram:
         try:
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
+            if self.revoked is not None and (self.revoked[1] is None or method in self.revoked[1]):
+                raise ApiError(self.revoked[0], "Unauthorized" if self.revoked[0] == 401 else "Not Found")
             method = call.method = self.spec.canonical(method)
             params = self.spec.check(method, raw)
             call.params = params

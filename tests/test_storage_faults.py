@@ -230,3 +230,29 @@ async def test_database_deleted_while_running_stops_the_service_with_one_line(
     lines = [line for line in err.splitlines() if "history database" in line]
     assert len(lines) == 1 and "deleted while quotewatch was running" in lines[0]
     assert "Traceback" not in err
+
+
+async def test_polls_on_a_store_that_refuses_writes_log_one_traceback_not_one_per_poll(
+    store: Store, astore: AsyncStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The soak's full disk logged a traceback for every poll of every feed: the feed state saved after
+    # the poll failed outside the poll's own error handling, and the scheduler logged each one.
+    from tests.feedserver import FeedServer
+    from tests.test_pipeline import local_feed, rss, rss_item, scan_rules_with
+    from watchers.feeds.fetch import Fetcher
+    from watchers.pipeline import Pipeline
+
+    async def sink(alert: object) -> None:
+        pass
+
+    read_only(store, True)
+    async with FeedServer() as server, Fetcher() as fetcher:
+        server.serve("/wire", rss(rss_item(0)))
+        feed = local_feed(server, "/wire")
+        pipeline = Pipeline(scan_rules_with(feed), astore, fetcher, sink)
+        with caplog.at_level(logging.ERROR):
+            reports = [await pipeline.poll(feed, force=True) for _ in range(5)]
+    read_only(store, False)
+    assert all(r.status == "error" and r.error and "readonly" in r.error.lower() for r in reports)
+    with_traceback = [r for r in caplog.records if r.exc_info]
+    assert len(with_traceback) <= 2, [r.getMessage() for r in with_traceback]  # the article's, the state's

@@ -31,6 +31,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from rules.match import Matcher
 from rules.model import Feed, Rules
@@ -50,6 +51,7 @@ from watchers.stories.watches import ArticleAnalysis, analyse, watches_firing
 log = logging.getLogger(__name__)
 
 AlertSink = Callable[[Alert], Awaitable[None]]
+T = TypeVar("T")
 
 # run_cycle starts this many polls per turn of the event loop. Each poll's first step (feed lock, a
 # store request handed to the store's thread) takes ~70 us of the loop; started all at once, 5,000
@@ -163,6 +165,13 @@ class Pipeline:
         # run on the event loop while the store's thread reads the old one.
         self.store.store.set_topic_terms({t.id: (*t.any, *t.all) for t in rules.topics})
 
+    async def offload(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """fn(*args, **kwargs), pure and CPU-heavy: in a worker process of the extractor (stopped at
+        once at shutdown), else on a thread."""
+        if self.extractor is None:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        return await self.extractor.call(fn, *args, **kwargs)
+
     async def poll(self, feed: Feed, force: bool = False, claimed: FeedState | None = None) -> PollReport:
         """Poll one feed if due. `claimed`: its state as claim_due_feeds leased it to us (run_cycle)."""
         lock = self._feed_locks.setdefault(feed.id, asyncio.Lock())
@@ -226,7 +235,13 @@ class Pipeline:
             self.errors.log(
                 e, "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
             )
-        await self.store.save_feed_state(state, release=None if lease is None else lease.worker_id)
+        try:
+            await self.store.save_feed_state(state, release=None if lease is None else lease.worker_id)
+        except Exception as e:  # a store that refuses writes (disk full, read-only): throttled like the rest
+            report.status, report.error = "error", report.error or f"{type(e).__name__}: {e}"
+            self.errors.log(
+                e, "feed %s: its poll state could not be saved feed=%s", feed.id, feed.id, extra={"feed": feed.id}
+            )
         report.seconds = time.monotonic() - started
         return report
 
@@ -243,8 +258,9 @@ class Pipeline:
         """Parse a fetched feed body and process its articles; returns the feed's ttl (seconds) if any.
 
         `base_url` is where the body came from after redirects: relative links resolve against it."""
-        # feedparser and the HTML-to-text pass are CPU-heavy; pure, so they may run off the event loop.
-        parsed = await asyncio.to_thread(parse_feed, content, headers, feed, now, base_url=base_url)
+        # feedparser and the HTML-to-text pass are CPU-heavy and pure: off the event loop, in a worker
+        # process when there is one (a thread cannot be stopped, a hostile feed keeps it busy for long).
+        parsed = await self.offload(parse_feed, content, headers, feed, now, base_url=base_url)
         report.articles = len(parsed.articles)
         report.truncated = parsed.truncated
         if parsed.truncated:
@@ -282,7 +298,7 @@ class Pipeline:
         # Decided first: a backfill item cannot alert, so its page is not worth a request.
         alert = not (self.backfill and is_backfill(article, state, now, self.rules.settings.backfill))
         if alert and feed.full_text and self.fetcher is not None:
-            article = await fetch_article_text(self.fetcher, article, feed)
+            article = await fetch_article_text(self.fetcher, article, feed, self.offload)
         if self.extractor is None:
             analysis = await in_thread(analyse_article, article, self.matcher)
         else:

@@ -27,22 +27,21 @@ names), so an element feedparser has no handler for is ignored here too.
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import functools
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from html.entities import entitydefs
 from typing import Any
 
 from lxml import etree
 
 from watchers.feeds.entry import EMPTY, Construct, Entry
+from watchers.feeds.feeddates import feed_date as _date
 
 try:  # feedparser's own tables: which namespace is which prefix, which elements it handles
-    from feedparser.datetimes import _parse_date as feedparser_date
     from feedparser.html import _cp1252 as CP1252
     from feedparser.mixin import _FeedParserMixin as FeedParserRules
     from feedparser.sanitizer import _HTMLSanitizer
@@ -64,13 +63,6 @@ _NAMED_ENTITY = re.compile(r"&(\w+);")
 _URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 _LINK_ENTITY = re.compile(r"&([A-Za-z0-9_]+);")
 _C1 = re.compile("[\x80-\x9f]")
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
-                                       "oct", "nov", "dec"), 1)}
-_RFC822 = re.compile(
-    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d):(\d\d) "
-    r"(?:([+-])(\d\d)(\d\d)|GMT|UT|UTC|Z)"
-)
-_W3CDTF = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:Z|([+-])(\d\d):(\d\d))")
 # Element keys (feedparser's "<prefix>_<name>") that have a feedparser handler but do not touch the
 # fields we read, when they have no children.
 _HARMLESS = frozenset({"category", "dc_subject", "enclosure", "media_content", "media_thumbnail", "source"})
@@ -97,21 +89,28 @@ class FastFeed:
     ttl: int | None
     entries: Sequence[Entry]
     lang: str | None = None  # RSS <language> / <dc:language>, else the root's xml:lang, as feedparser's feed.language
+    count: int = 0  # entries in the document (more than `entries` when read_feed was given max_entries)
 
 
-def read_feed(content: bytes) -> FastFeed | None:
-    """The feed's title, ttl and Entries, or None when feedparser must read this document."""
+def read_feed(content: bytes, max_entries: int | None = None) -> FastFeed | None:
+    """The feed's title, ttl and Entries (the first `max_entries` of them, when given; `count` says how
+    many the document has), or None when feedparser must read this document.
+
+    The document is read as a stream (lxml's iterparse): each entry is read when its end tag arrives
+    and then dropped from the tree, so memory holds one entry's elements, not the whole document's (a
+    10 MB feed of 80,000 items built a tree of ~90 MB)."""
     if FeedParserRules is None:
         return None
+    reader = _Reader(max_entries)
     try:
-        root = etree.fromstring(content, _parser())
+        for event, element in etree.iterparse(io.BytesIO(content), events=("start", "end"), **_PARSER_OPTIONS):
+            if event == "start":
+                reader.start(element)
+            else:
+                reader.end(element)
+        return reader.result()
     except (etree.XMLSyntaxError, ValueError):
         return None
-    # A DOCTYPE (entity tricks are feedparser's to refuse) or xml:base anywhere: feedparser reads it.
-    if root.getroottree().docinfo.doctype or root.xpath("boolean(//@xml:base)"):
-        return None
-    try:
-        return _read(root)
     except Exception:  # Decline, or a shape nobody foresaw: feedparser reads it, item by item
         return None
 
@@ -124,47 +123,88 @@ def read_entry(entry: Entry) -> Entry:
     return entry  # read with the document: an error there hands the whole document to feedparser
 
 
-def _parser() -> Any:
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True,
-        huge_tree=False,
-    )
+_PARSER_OPTIONS: dict[str, Any] = {
+    "resolve_entities": False, "no_network": True, "load_dtd": False, "remove_comments": True,
+    "remove_pis": True, "huge_tree": False,
+}
+_ENTRY_TAGS = frozenset({"item", f"{{{ATOM}}}entry", "entry"})
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
-def _read(root: Any) -> FastFeed:
-    if root.tag == "rss" and root.get("version") == "2.0":
-        channels = [c for c in root if _key(c) == "channel"]
-        if len(channels) != 1 or len(root) != 1:
-            raise Decline
-        container, version_rss = channels[0], True
-    elif root.tag == f"{{{ATOM}}}feed":
-        container, version_rss = root, False
-    else:
-        raise Decline
-    entry_key = "item" if version_rss else "entry"
-    title: Construct | None = None
-    ttl: int | None = None
-    declared: str | None = None
-    scope = _lang(container, _lang(root, None)) if version_rss else _lang(root, None)
-    items = []
-    for child in container:
-        key = _key(child)
-        if key == entry_key:
-            items.append(child)
-        elif key == "title":
-            if title is not None:
+class _Reader:
+    """The state of one streamed read: which element is the container (RSS <channel>, the Atom
+    <feed>), the container's own children as they end, each entry as it ends."""
+
+    def __init__(self, max_entries: int | None) -> None:
+        self.max_entries = max_entries
+        self.depth = 0
+        self.root: Any = None
+        self.container: Any = None
+        self.version_rss = False
+        self.scope: str | None = None
+        self.title: Construct | None = None
+        self.ttl: int | None = None
+        self.declared: str | None = None
+        self.entries: list[Entry] = []
+        self.count = 0  # entries in the container
+        self.channels = 0
+
+    def start(self, element: Any) -> None:
+        self.depth += 1
+        if XML_BASE in element.attrib:
+            raise Decline  # feedparser resolves links and permalink guids against it
+        if self.depth == 1:
+            self.root = element
+            if element.tag == "rss" and element.get("version") == "2.0":
+                self.version_rss = True
+            elif element.tag == f"{{{ATOM}}}feed":
+                self.container, self.scope = element, _lang(element, None)
+            else:
                 raise Decline
-            title = _construct(child, "text/plain", version_rss)
+        elif self.depth == 2 and self.version_rss:
+            if _key(element) != "channel" or self.channels:
+                raise Decline  # the one channel must be the root's only child
+            self.channels += 1
+            self.container, self.scope = element, _lang(element, _lang(self.root, None))
+        elif element.tag in _ENTRY_TAGS and element.getparent() is not self.container:
+            raise Decline  # entries outside the container: a layout feedparser reads its own way
+
+    def end(self, element: Any) -> None:
+        self.depth -= 1
+        if element.getparent() is not self.container or self.container is None:
+            return
+        key = _key(element)
+        if key == ("item" if self.version_rss else "entry"):
+            self.count += 1
+            if self.max_entries is None or len(self.entries) < self.max_entries:
+                self.entries.append(_entry(element, self.version_rss, self.scope))
+            self._forget(element)
+            return
+        if key == "title":
+            if self.title is not None:
+                raise Decline
+            self.title = _construct(element, "text/plain", self.version_rss)
         elif key == "ttl":
-            ttl = _ttl(_plain(child))
+            self.ttl = _ttl(_plain(element))
         elif key in ("language", "dc_language"):
-            declared = _plain(child) or declared
+            self.declared = _plain(element) or self.declared
         elif key in ("dc_title", "media_title", "item", "entry", "channel", "rdf"):
             raise Decline
-    if sum(1 for _ in root.iter("item", f"{{{ATOM}}}entry", "entry")) != len(items):
-        raise Decline  # entries outside the container: a layout feedparser reads its own way
-    feed_lang = declared or root.get(XML_LANG) or None
-    return FastFeed(title or EMPTY, ttl, tuple(_entry(item, version_rss, scope) for item in items), feed_lang)
+
+    def _forget(self, element: Any) -> None:
+        """Drop a read entry (and anything before it) from the tree: its memory is freed as we go."""
+        element.clear(keep_tail=True)
+        container = self.container
+        while element.getprevious() is not None:
+            del container[0]
+
+    def result(self) -> FastFeed:
+        if self.root is None or self.container is None:
+            raise Decline
+        if self.root.getroottree().docinfo.doctype:
+            raise Decline  # a DOCTYPE (entity tricks are feedparser's to refuse)
+        feed_lang = self.declared or self.root.get(XML_LANG) or None
+        return FastFeed(self.title or EMPTY, self.ttl, tuple(self.entries), feed_lang, self.count)
 
 
 def _lang(element: Any, inherited: str | None) -> str | None:
@@ -387,40 +427,6 @@ def _author(element: Any) -> str:
     if name and email:
         return f"{name} ({email})"
     return name or email
-
-
-def _date(value: str) -> datetime | None:
-    """The instant feedparser would read from `value` (see the module docstring), or None."""
-    if not value:
-        return None
-    match = _RFC822.fullmatch(value)
-    try:
-        if match:
-            day, month, year, hour, minute, second, sign, tzh, tzm = match.groups()
-            month_number = _MONTHS.get(month.lower())
-            if month_number is not None:
-                stamp = datetime(int(year), month_number, int(day), int(hour), int(minute), int(second), tzinfo=UTC)
-                if sign is None:  # GMT, UT, UTC, Z: the common case
-                    return stamp
-                offset = timedelta(hours=int(tzh), minutes=int(tzm))
-                return stamp - offset if sign == "+" else stamp + offset
-        match = _W3CDTF.fullmatch(value)
-        if match:
-            year, month, day, hour, minute, second, sign, tzh, tzm = match.groups()
-            stamp = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=UTC)
-            if sign is None:
-                return stamp
-            offset = timedelta(hours=int(tzh), minutes=int(tzm))
-            return stamp - offset if sign == "+" else stamp + offset
-    except (ValueError, OverflowError):
-        pass
-    parsed = feedparser_date(value)
-    if parsed is None:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
-    except (OverflowError, ValueError, OSError):
-        return None
 
 
 def _ttl(value: str | None) -> int | None:

@@ -51,7 +51,14 @@ import feedparser
 from rules.model import Feed
 from watchers.feeds import charset, fastxml
 from watchers.feeds.entry import EMPTY, Construct, Entry
-from watchers.feeds.errors import NotAFeed
+from watchers.feeds.entrybytes import (
+    ENTRY_TAIL_BYTES,
+    MAX_ENTRY_BYTES,
+    cap_entries,
+    ends_inside_entry,
+    first_entries,
+)
+from watchers.feeds.errors import NotAFeed, ParseError
 from watchers.feeds.jsonfeed import json_item, looks_like_json_feed, parse_json_feed
 from watchers.feeds.lang import article_lang, first_tag
 from watchers.feeds.limits import MAX_ENTRY_CHARS, MAX_ITEMS_PER_FEED, cap_text
@@ -71,14 +78,8 @@ EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(days=1)
 # RSS <ttl> is in minutes.
 TTL_UNIT = 60
-# An entry element's start and end tags (RSS/RDF <item>, Atom <entry>, with or without a namespace
-# prefix), to tell whether a malformed body ends inside its last entry.
-_ENTRY_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
-_ENTRY_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 # A guid that is an absolute URL ("https://...", "file:///...") or a URN / tag URI is globally unique.
 _ABSOLUTE_ID = re.compile(r"(?:[a-z][a-z0-9+.-]*://|urn:|tag:)", re.IGNORECASE)
-# Only the tail of the body is searched for the last entry's start: entries are far smaller than this.
-TAIL_BYTES = 1 << 20
 # How much of an entry's id or link a log line shows.
 LOG_LABEL_CHARS = 120
 
@@ -107,6 +108,7 @@ class _Document:
     fast: bool = False
     lang: str | None = None  # the feed's language tag (RSS <language>, root xml:lang)
     header_lang: str | None = None  # the Content-Language header
+    count: int | None = None  # entries in the document when `entries` holds only the first ones
 
 
 def parse_feed(
@@ -126,12 +128,14 @@ def parse_feed(
     else:
         doc = _xml_document(content, headers, feed, fast)
     articles: dict[str, Article] = {}
+    count = doc.count if doc.count is not None else len(doc.entries)
+    if count > MAX_ITEMS_PER_FEED:
+        log.warning(
+            "feed %s: %d items, only the first %d are read (MAX_ITEMS_PER_FEED) feed=%s",
+            feed.id, count, MAX_ITEMS_PER_FEED, feed.id, extra={"feed": feed.id},
+        )
     for index, raw in enumerate(doc.entries):
         if index == MAX_ITEMS_PER_FEED:
-            log.warning(
-                "feed %s: %d items, only the first %d are read (MAX_ITEMS_PER_FEED) feed=%s",
-                feed.id, len(doc.entries), MAX_ITEMS_PER_FEED, feed.id, extra={"feed": feed.id},
-            )
             break
         try:
             article = _article(doc.read(raw), feed, now, base, index, _declared(doc))
@@ -165,18 +169,36 @@ def _label(doc: _Document, raw: Any, index: int) -> str:
 def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: bool) -> _Document:
     utf8, _encoding = charset.to_utf8(content, headers.get("content-type"))
     if fast:
-        read = fastxml.read_feed(utf8)
+        read = fastxml.read_feed(utf8, MAX_ITEMS_PER_FEED)
         if read is not None:
             title = one_line(_text(read.title))
             return _Document(
                 title or None, read.ttl, read.entries, fastxml.read_entry, fastxml.label, fast=True,
-                lang=read.lang, header_lang=headers.get("content-language"),
+                lang=read.lang, header_lang=headers.get("content-language"), count=read.count,
             )
+    # feedparser keeps every entry of a document: only the first MAX_ITEMS_PER_FEED are read, so only
+    # those are handed to it (80,000 items of 10 MB peaked at 205 MB; bench/bench_feed_memory.py).
+    utf8, count = first_entries(utf8, MAX_ITEMS_PER_FEED)
+    # ... and of an oversized entry only what could be read (MAX_ENTRY_CHARS) and its closing tags: one
+    # 10 MB item of crafted markup peaked at 430 MB and 50 s inside feedparser.
+    utf8, oversized = cap_entries(utf8, MAX_ENTRY_BYTES)
+    if oversized:
+        log.warning(
+            "feed %s: %d entries over %d bytes, only their first %d bytes are read (MAX_ENTRY_CHARS) feed=%s",
+            feed.id, oversized, MAX_ENTRY_BYTES, MAX_ENTRY_BYTES - ENTRY_TAIL_BYTES, feed.id,
+            extra={"feed": feed.id},
+        )
     response_headers = {k: headers[k] for k in FEEDPARSER_HEADERS if k in headers}
     response_headers["content-type"] = charset.utf8_content_type(headers.get("content-type"))
-    doc = feedparser.parse(
-        utf8, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        doc = feedparser.parse(
+            utf8, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as exc:  # feedparser's own bugs on crafted markup (a KeyError found by bench/fuzz.py)
+        raise ParseError(
+            f"the feed is too broken to read ({type(exc).__name__} inside feedparser); check the feed URL in a browser",
+            feed.url,
+        ) from None
     bozo = str(doc.get("bozo_exception") or "malformed feed") if doc.get("bozo") else None
     if not doc.entries and not doc.get("version"):
         raise NotAFeed(_not_a_feed_message(content, bozo), feed.url)
@@ -189,22 +211,8 @@ def _xml_document(content: bytes, headers: Mapping[str, str], feed: Feed, fast: 
     return _Document(
         title or None, _ttl(info.get("ttl")), entries, _feedparser_entry,
         lambda e: e.get("id") or e.get("link"), bozo=bozo, truncated=truncated, lang=info.get("language"),
-        header_lang=headers.get("content-language"),
+        header_lang=headers.get("content-language"), count=count,
     )
-
-
-def ends_inside_entry(content: bytes) -> bool:
-    """True when the body's last entry start tag has no end tag after it: the body was cut off there."""
-    tail_start = max(len(content) - TAIL_BYTES, 0)
-    tail = content[tail_start:]
-    last = None
-    for match in _ENTRY_START.finditer(tail):
-        last = match
-    if last is None:
-        return False
-    if tail[last.end() - 1 : last.end()] == b"/" and tail[last.end() : last.end() + 1] == b">":
-        return False  # <item/>: empty, and complete
-    return _ENTRY_END.search(tail, last.end()) is None
 
 
 def _json_document(content: bytes, header_lang: str | None) -> _Document:

@@ -24,10 +24,11 @@ import functools
 import logging
 import re
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from html import unescape
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -110,9 +111,9 @@ def _walk(html: str, skip: frozenset[str], track_article: bool) -> _Collected:
     tail, a <br>'s tail starts with _LINE) and the text is read back by lxml's text serialiser: the
     per-node work stays in C, and nothing recurses in Python, so deep nesting costs no stack."""
     out = _Collected()
-    data = html.encode("utf-8", errors="replace")  # "replace": lone surrogates
-    if b"\x00" in data or b"\xee\x80" in data:  # NUL (libxml2 reads it as U+FFFD) or our markers
-        data = _clean_bytes(html)
+    # Control characters out before parsing: libxml2 keeps most of them in text nodes, and lxml then
+    # refuses every assignment of a text holding one (ValueError; found by bench/fuzz.py). One C pass.
+    data = _clean_bytes(html)
     parser = getattr(_local, "parser", None) or _parser()
     try:
         root = etree.fromstring(data, parser)
@@ -316,9 +317,12 @@ def decode_html(content: bytes, content_type: str | None = None) -> str:
         return content.decode(guess_legacy(content), errors="replace")
 
 
-async def fetch_article_text(fetcher: Fetcher, article: Article, feed: Feed) -> Article:
+async def fetch_article_text(
+    fetcher: Fetcher, article: Article, feed: Feed, offload: Callable[..., Awaitable[Any]] | None = None
+) -> Article:
     """The article with its page's text when that is longer than what the feed gave; never raises.
 
+    `offload(fn, *args)` runs the page's text extraction (default: a thread).
     Same fetch rules as feeds (SSRF guard with the feed's allow_private, redirects, timeouts) and the
     smaller page size cap. Any failure keeps the feed's own text and is logged with feed= and url=.
     """
@@ -329,8 +333,9 @@ async def fetch_article_text(fetcher: Fetcher, article: Article, feed: Feed) -> 
         if not page.content:
             return article
         html = decode_html(page.content, page.headers.get("content-type"))
-        # trafilatura is CPU-bound (tens of ms a page): keep the event loop free for the other feeds.
-        text = await asyncio.to_thread(html_to_text, html, page.url)
+        # trafilatura is CPU-bound (tens of ms a page, seconds on a hostile one): keep the event loop
+        # free for the other feeds, on `offload` (the service's worker processes) or a thread.
+        text: str = await (offload or asyncio.to_thread)(html_to_text, html, page.url)
     except FetchError as exc:
         log.warning(
             "full text unavailable, keeping the feed's text feed=%s url=%s: %s", feed.id, article.url, exc

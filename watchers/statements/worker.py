@@ -19,6 +19,15 @@ matcher would pickle in 0.4 s (15 MB, one C call holding the GIL, so a stall of 
 reload) and unpickle in 0.7 s, no cheaper for a worker than compiling (0.9 s, and less once
 compiling gets faster). Sending either with every call would copy it through the pipe per article.
 
+Any other pure, CPU-heavy step the service must be able to stop at once goes through the same pool
+with `call` (feed parsing and article-page text, whose libraries cannot be interrupted in a thread):
+
+    parsed = await extractor.call(parse_feed, content, headers, feed, now)
+
+What a worker logs is collected and logged again in the service, as if there (see _Capture). At
+stop, work in progress gets SHUTDOWN_GRACE_SECONDS and the workers are then terminated, so no
+article or feed, however hostile, holds the service past systemd's stop timeout.
+
 The fallback, `in_thread`, keeps the loop free of the work (the loop still shares the GIL with it,
 so it gets the interpreter's switch interval, 5 ms, between slices): it is what `scan`, the tests
 and platforms without forkserver or spawn use, where starting processes costs more than it saves.
@@ -41,7 +50,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rules.match import Matcher
 from watchers.model import Statement
@@ -54,9 +63,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# How long service stop waits for the article a worker is in the middle of (extraction is capped
-# well below this) before the workers are terminated.
-SHUTDOWN_GRACE_SECONDS = 3.0
+# How long service stop waits for the article or feed a worker is in the middle of before the workers
+# are terminated: the whole stop must fit in 5 s (systemd's stop timeout is longer, a user's patience
+# not), and a terminated worker loses nothing (the article stays unseen, the feed is read again).
+SHUTDOWN_GRACE_SECONDS = 1.0
 # Worker processes at most, however many cores: each compiles and holds its own matcher.
 MAX_WORKERS = 8
 # How often a worker checks that the service is still there (see _exit_with_service).
@@ -97,11 +107,68 @@ async def in_thread(fn: Callable[..., T], *args: object) -> T:
 
 # -- in the worker process
 _matchers: dict[int, Matcher] = {}
+# The records logged by the call in progress, in a form that pickles (see _portable).
+_captured: list[dict[str, Any]] = []
+# The record attributes every LogRecord has; the rest of a record's __dict__ is its `extra`.
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
-def _init_worker(service: int) -> None:
+class _Capture(logging.Handler):
+    """The worker's only log handler: records are kept for the service to log (a forkserver worker
+    has none of the service's handlers, formatters or redaction)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _captured.append(_portable(record))
+
+
+def _portable(record: logging.LogRecord) -> dict[str, Any]:
+    try:
+        message = record.getMessage()
+    except Exception:
+        message = str(record.msg)
+    exc_text = record.exc_text
+    if record.exc_info and not exc_text:
+        exc_text = logging.Formatter().formatException(record.exc_info)
+    extra = {k: v for k, v in record.__dict__.items() if k not in _STANDARD and isinstance(v, str | int | float)}
+    return {"name": record.name, "levelno": record.levelno, "pathname": record.pathname,
+            "lineno": record.lineno, "funcName": record.funcName, "msg": message, "exc_text": exc_text,
+            "extra": extra}
+
+
+def replay(records: list[dict[str, Any]]) -> None:
+    """Log a worker's records in this process: through this process's record factory (redaction,
+    token scrubbing), loggers, filters and handlers."""
+    factory = logging.getLogRecordFactory()
+    for r in records:
+        logger = logging.getLogger(r["name"])
+        if not logger.isEnabledFor(r["levelno"]):
+            continue
+        record = factory(r["name"], r["levelno"], r["pathname"], r["lineno"], r["msg"], None, None, r["funcName"])
+        record.exc_text = r["exc_text"]
+        for key, value in r["extra"].items():
+            record.__dict__.setdefault(key, value)
+        logger.handle(record)
+
+
+def _call(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bool, Any, list[dict[str, Any]]]:
+    """fn(*args, **kwargs) in a worker: (ok, result or exception, the records it logged)."""
+    _captured.clear()
+    try:
+        result: Any = fn(*args, **kwargs)
+        ok = True
+    except Exception as exc:  # raised again in the service, after its records are logged
+        result, ok = exc, False
+    records = list(_captured)
+    _captured.clear()
+    return ok, result, records
+
+
+def _init_worker(service: int, level: int = logging.WARNING) -> None:
     # Ctrl-C reaches the whole process group: the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    root = logging.getLogger()
+    root.handlers[:] = [_Capture()]
+    root.setLevel(level)
     # Below the service's own priority: with every core busy extracting, the event loop (fetches,
     # sends, Telegram updates) still gets the CPU the moment it has something to do.
     with suppress(OSError, AttributeError):
@@ -150,10 +217,12 @@ class ProcessExtractor:
         self._matcher: Matcher | None = None
         self._version = 0
         self._saved: asyncio.Future[str] | None = None
+        self._closing = False  # aclose() began: a worker it terminates is no reason for a new pool
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.workers, mp_context=self._context, initializer=_init_worker, initargs=(os.getpid(),)
+            self.workers, mp_context=self._context, initializer=_init_worker,
+            initargs=(os.getpid(), logging.getLogger().getEffectiveLevel()),
         )
 
     async def start(self) -> None:
@@ -172,23 +241,34 @@ class ProcessExtractor:
         version, saved = self._version, self._saved
         assert saved is not None
         path = await saved
+        found: Extracted = await self.call(_work, version, path, text, title, lang)
+        return found
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """fn(*args, **kwargs) in a worker (fn and its arguments must pickle: a module-level function
+        and plain data); what it logs is logged here, what it raises is raised here."""
         pool = self._pool
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                pool, _work, version, path, text, title, lang
+            ok, result, records = await asyncio.get_running_loop().run_in_executor(
+                pool, _call, fn, args, kwargs
             )
         except BrokenProcessPool:
             # A worker died (killed, out of memory): the articles it and its pool had in hand fail
             # (they stay unseen and come again on the next poll); a new pool takes the next ones.
-            if pool is self._pool:
+            if pool is self._pool and not self._closing:
                 log.error("an extraction worker died; starting new workers")
                 self._pool = self._new_pool()
                 pool.shutdown(wait=False, cancel_futures=True)
             raise
+        replay(records)
+        if not ok:
+            raise result
+        return result  # type: ignore[no-any-return]
 
     async def aclose(self) -> None:
         """Stop the workers: queued articles are dropped (they stay unseen and come again on the next
         poll), the one in progress gets SHUTDOWN_GRACE_SECONDS, then the workers are terminated."""
+        self._closing = True
         pool = self._pool
         processes = list(getattr(pool, "_processes", {}).values())  # for terminate() only
         pool.shutdown(wait=False, cancel_futures=True)
