@@ -57,8 +57,12 @@ def lease_seconds() -> float:
 class Worker:
     """This process's row in the workers table, kept alive by a heartbeat task."""
 
-    def __init__(self, store: AsyncStore, lease: float | None = None) -> None:
+    def __init__(self, store: AsyncStore, lease: float | None = None, beat: AsyncStore | None = None) -> None:
         self.store = store
+        # The heartbeat's own store (a connection and thread of its own), so it is never queued behind
+        # the polls' store work: a busy worker whose beat waited a lease long lost every feed it was
+        # polling to the others, which polled them again. None: the main store (SQLite, tests).
+        self.beat_store = beat or store
         self.lease = lease_seconds() if lease is None else lease
         self.host = socket.gethostname()
         self.pid = os.getpid()
@@ -75,10 +79,10 @@ class Worker:
             await asyncio.sleep(self.lease / 3)
             now = datetime.now(UTC)
             try:
-                if not await self.store.heartbeat(self.id, now, self.lease):
+                if not await self.beat_store.heartbeat(self.id, now, self.lease):
                     # Forgotten as dead (a long pause): back in the table; its leases were taken over.
-                    await self.store.register_worker(self.id, self.host, self.pid, now)
-                await self.store.forget_workers(now - timedelta(seconds=FORGET_AFTER))
+                    await self.beat_store.register_worker(self.id, self.host, self.pid, now)
+                await self.beat_store.forget_workers(now - timedelta(seconds=FORGET_AFTER))
                 failing = False
             except Exception as e:  # the database away: leases lapse, the polls fail and say so
                 if not failing:
@@ -95,6 +99,8 @@ class Worker:
             await self.store.unregister_worker(self.id)
         except Exception as e:
             log.warning("could not unregister worker %s: %s (its leases expire by themselves)", self.id, e)
+        if self.beat_store is not self.store:
+            await self.beat_store.close()
 
 
 def open_election(db: str) -> Election | None:

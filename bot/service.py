@@ -60,7 +60,7 @@ from watchers.feeds.schedule import STARTUP_SPREAD, FeedScheduler
 from watchers.model import Alert
 from watchers.pipeline import CycleReport, Lease, Pipeline, PollReport, open_store
 from watchers.statements.worker import default_workers, start_extractor
-from watchers.store import StoreError
+from watchers.store import StoreError, is_postgres_url
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -185,7 +185,8 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
     db = history_db(rules)
     store = open_store(db)  # a database missing where it was: StoreError, exit code 1
     watch = asyncio.create_task(watch_store(store, stop), name="store check")
-    worker = Worker(store)  # one of the workers sharing the database (bot.fleet)
+    # One of the workers sharing the database (bot.fleet); on PostgreSQL its heartbeat has a store of its own.
+    worker = Worker(store, beat=open_store(db) if is_postgres_url(db) else None)
     try:
         await worker.start()
         # On PostgreSQL the fleet's rules (published in the database, followed by the file); else the file's.

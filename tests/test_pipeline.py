@@ -24,6 +24,7 @@ from bot.scan import feeds_for, scan
 from rules.load import parse_rules
 from rules.match import Matcher
 from rules.model import Feed, Rules, Speaker, Topic, Watch
+from watchers.feeds.errors import REPEAT_LOG_SECONDS, RepeatedErrors
 from watchers.feeds.fetch import Fetcher
 from watchers.model import Alert, Article, FeedState, Statement
 from watchers.pipeline import Pipeline, follow_rules_url, is_backfill, open_store
@@ -453,21 +454,21 @@ def test_a_repeated_failure_is_logged_once_with_its_traceback_then_counted(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     clock = [0.0]
-    errors = pipeline_module.RepeatedErrors(clock=lambda: clock[0])
+    errors = RepeatedErrors(clock=lambda: clock[0])
     full = OSError("database or disk is full")
     with caplog.at_level(logging.ERROR, logger="watchers.pipeline"):
         for n in range(40):
             clock[0] = n  # all within REPEAT_LOG_SECONDS of the first
             errors.log(full, "feed %s: poll crashed", f"f{n}", extra={"feed": f"f{n}"})
         errors.log(ValueError("another bug"), "feed %s: poll crashed", "g", extra={"feed": "g"})
-        clock[0] = pipeline_module.REPEAT_LOG_SECONDS + 1
+        clock[0] = REPEAT_LOG_SECONDS + 1
         errors.log(full, "feed %s: poll crashed", "late", extra={"feed": "late"})
     lines = [(r.getMessage(), r.exc_info is not None) for r in caplog.records]
     assert lines == [
         ("feed f0: poll crashed", True),
         ("feed g: poll crashed", True),  # a different failure gets its own traceback
         (f"OSError: database or disk is full (again; 40 more times in the last "
-         f"{pipeline_module.REPEAT_LOG_SECONDS + 1:.0f} s, tracebacks left out)", False),
+         f"{REPEAT_LOG_SECONDS + 1:.0f} s, tracebacks left out)", False),
     ]
 
 

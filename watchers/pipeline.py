@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from rules.match import Matcher
 from rules.model import Feed, Rules
-from watchers.feeds.errors import FetchError
+from watchers.feeds.errors import FetchError, RepeatedErrors
 from watchers.feeds.fetch import Fetcher, FetchResult
 from watchers.feeds.parse import parse_feed
 from watchers.feeds.schedule import DUE_TOLERANCE, apply_result, follow_rules_url, is_backfill, is_due
@@ -92,35 +92,6 @@ class CycleReport:
         new = sum(p.new for p in self.polls)
         alerts = sum(p.alerts for p in self.polls)
         return f"poll cycle: {len(self.polls)} feeds ({parts}); {new} new articles; {alerts} alerts"
-
-
-# A broken store (disk full, read-only) fails every poll and every article the same way: the first
-# failure is logged with its traceback, repeats of it only as one count line per this many seconds.
-REPEAT_LOG_SECONDS = 60.0
-
-
-class RepeatedErrors:
-    """Which failures were logged with their traceback, and how often each came back since."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self._seen: dict[str, tuple[float, int]] = {}  # failure -> (when its last line was logged, repeats)
-
-    def log(self, error: BaseException, message: str, *args: object, extra: dict[str, object]) -> None:
-        key = f"{type(error).__name__}: {error}"
-        now = self.clock()
-        seen = self._seen.get(key)
-        if seen is None:
-            self._seen[key] = (now, 0)
-            log.error(message, *args, exc_info=error, extra=extra)
-            return
-        since, repeats = seen
-        if now - since < REPEAT_LOG_SECONDS:
-            self._seen[key] = (since, repeats + 1)
-            return
-        self._seen[key] = (now, 0)
-        log.error("%s (again; %d more times in the last %.0f s, tracebacks left out)",
-                  key, repeats + 1, now - since, extra=extra)
 
 
 class Pipeline:

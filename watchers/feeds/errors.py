@@ -19,7 +19,9 @@ what the user can do about it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+import time
+from collections.abc import Callable, Mapping
 
 
 class FetchError(Exception):
@@ -95,3 +97,35 @@ def error_for_status(status: int, url: str, headers: Mapping[str, str]) -> HTTPS
     else:
         why = "unexpected answer; check the feed URL in a browser"
     return HTTPStatusError(f"HTTP {status} from {url}: {why}", url, status, retry_after)
+
+
+# A broken store (disk full, read-only) fails every poll and every article the same way: the first
+# failure is logged with its traceback, repeats of it only as one count line per this many seconds.
+REPEAT_LOG_SECONDS = 60.0
+
+
+_log = logging.getLogger("watchers.pipeline")  # the lines are the pipeline's
+
+
+class RepeatedErrors:
+    """Which failures were logged with their traceback, and how often each came back since."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._seen: dict[str, tuple[float, int]] = {}  # failure -> (when its last line was logged, repeats)
+
+    def log(self, error: BaseException, message: str, *args: object, extra: dict[str, object]) -> None:
+        key = f"{type(error).__name__}: {error}"
+        now = self.clock()
+        seen = self._seen.get(key)
+        if seen is None:
+            self._seen[key] = (now, 0)
+            _log.error(message, *args, exc_info=error, extra=extra)
+            return
+        since, repeats = seen
+        if now - since < REPEAT_LOG_SECONDS:
+            self._seen[key] = (since, repeats + 1)
+            return
+        self._seen[key] = (now, 0)
+        _log.error("%s (again; %d more times in the last %.0f s, tracebacks left out)",
+                  key, repeats + 1, now - since, extra=extra)
