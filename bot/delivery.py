@@ -62,6 +62,7 @@ from telegram.error import (
 )
 
 from bot.gone import GoneChats
+from bot.i18n import _, language
 from bot.limiter import NO_RETRY, TelegramLimiter, retry_seconds
 from bot.outcomes import Ledger, Outcome
 from bot.ratelimit import FloodScheduler, Limits
@@ -405,12 +406,24 @@ class Sender:
         if outcome.kind == "sent":  # recorded: see whether the story outgrew the text (_follow_up)
             self._delivered.setdefault(outcome.item.story_id, []).append((outcome.chat, outcome.shown))
 
+    async def _admin_language(self, admin: int) -> str:
+        """The admin's private chat language (the gate knows each chat's settings); English without a gate
+        or when the store cannot tell (it is the store that is in trouble)."""
+        if self.gate is None:
+            return "en"
+        try:
+            return await self.gate.language(admin)
+        except Exception as e:
+            log.warning("could not read admin %s's language: %s", admin, scrub(repr(e), self._token))
+            return "en"
+
     async def _notify_admins(self) -> None:
         """Tell each admin once per episode, by a direct message (the outbox is the store: it cannot)."""
-        text = ("quotewatch: the history database cannot record deliveries "
-                f"({self.ledger.trouble}). Alerts are paused and will go out once it can; nothing is sent twice. "
-                "Free disk space or fix the database's permissions.")
         for admin in list(self.admins() if self.admins is not None else ()):
+            with language(await self._admin_language(admin)):
+                text = _("quotewatch: the history database cannot record deliveries ({trouble}). Alerts are "
+                         "paused and will go out once it can; nothing is sent twice. Free disk space or fix "
+                         "the database's permissions.").format(trouble=self.ledger.trouble)
             try:
                 await self._call("sendMessage", admin, self.bot.send_message, admin, text[:4000])
             except TelegramError as e:  # an admin who never started the bot: the log line stands

@@ -75,6 +75,9 @@ class DigestGate:
             speaker = story.speaker_id if story is not None else None
         return decide(s, now, speaker)
 
+    async def language(self, chat: ChatId) -> str:
+        return (await self.book.get(chat)).lang or "en"
+
     async def release(self, bot: Bot, flood: FloodScheduler, now: datetime) -> int:
         sent = 0
         for chat, oldest in await self.store.held_chats():
