@@ -47,6 +47,12 @@ KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p + "$"), m) 
      N_("{value} in duration {duration} has no unit — add s, m, h or d")),
     (rf"cannot read '(?P<value>.*)' in duration '(?P<duration>.*)' — write it like {_DURATION}",
      N_("cannot read {value} in duration {duration} — write it like {examples}")),
+    (rf"unknown unit '(?P<value>.*)' in duration '(?P<duration>.*)' — units are s, m, h, d, w, e.g. {_DURATION}",
+     N_("unknown unit {value} in duration {duration} — units are s, m, h, d, w, e.g. {examples}")),
+    (r"unit 'M' in duration '(?P<duration>.*)' is ambiguous — use 'm' for minutes or 'd' for days",
+     N_("unit 'M' in duration {duration} is ambiguous — use 'm' for minutes or 'd' for days")),
+    (r"unit '(?P<value>.*)' appears twice in duration '(?P<duration>.*)'",
+     N_("unit {value} appears twice in duration {duration}")),
     (rf"duration '(?P<duration>.*)' is negative — durations count forward, e.g. {_DURATION}",
      N_("duration {duration} is negative — durations count forward, e.g. {examples}")),
 ))
