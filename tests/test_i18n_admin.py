@@ -97,7 +97,11 @@ async def test_addfeed_and_removefeed_in_russian(
         "Укажите полный адрес ленты, начиная с https:// или http://.")
     assert await h.reply(ADMIN, "/addfeed https://courier.example/rss") == "Это уже лента courier."
     missing = await h.reply(ADMIN, f"/addfeed {feed_server.url('/missing', host='page.test')}")
-    assert missing.startswith("Не добавлено: ")
+    assert missing.startswith("Не добавлено: сайт ответил ошибкой (") and "404" in missing
+    feed_server.serve("/page", b"<html><body><p>Opening hours of the quay office.</p></body></html>",
+                      content_type="text/html")
+    page = await h.reply(ADMIN, f"/addfeed {feed_server.url('/page', host='page.test')}")
+    assert page.startswith("Не добавлено: по этому адресу не лента (")
     feed_server.serve("/rss", rss())
     url = feed_server.url("/rss", host="quaywire.test")
     lines = (await h.reply(ADMIN, f"/addfeed {url}")).splitlines()
@@ -140,6 +144,7 @@ async def test_english_admin_replies_are_unchanged(h: Harness, rules_path: Path)
     assert [b["text"] for row in (ask.reply_markup or {})["inline_keyboard"] for b in row] == [
         "Untrack kovalenko", "Cancel"]
     assert await h.reply(ADMIN, "/addfeed https://courier.example/rss") == "That is feed courier already."
+
     assert await h.reply(ADMIN, "/mute tamm 0s") == "Give a positive duration such as 30m, 2h or 1d (or off to unmute)."
     assert await h.reply(ADMIN, "/mute tamm 2zz") == (
         "unknown unit 'zz' in duration '2zz' — units are s, m, h, d, w, e.g. \"90s\", \"5m\", \"2h\", \"7d\" or "
@@ -201,3 +206,15 @@ async def test_the_store_notice_is_english_for_an_admin_who_never_chose(
     finally:
         read_only(h.store, False)
     assert (await settle(h, ADMIN, before + 1))[-1].startswith(start + " ")
+
+
+async def test_addfeed_refusals_keep_the_fetchers_english(h: Harness, feed_server: FeedServer) -> None:
+    """The SSRF guard's refusal (the real fetcher: 127.0.0.1): English as the fetcher wrote it, and in
+    Russian led by what went wrong."""
+    url = feed_server.url("/rss")
+    english = await h.reply(ADMIN, f"/addfeed {url}")
+    assert english.startswith("Not added: ") and "127.0.0.1" in english
+    await russian(h)
+    assert await h.reply(ADMIN, f"/addfeed {url}") == (
+        "Не добавлено: бот не загружает частные адреса и ничего, кроме http(s) ("
+        + english.removeprefix("Not added: ") + ")")

@@ -20,12 +20,22 @@ from telegram import Update
 
 from bot.commands.admin import FEED_ID, admin_args, apply_edit, check_id
 from bot.commands.base import MAX_ARGS, Context, UserError, ctx, e
-from bot.i18n import _, ngettext
+from bot.i18n import N_, SOURCE, _, current, ngettext
 from bot.render import when
 from rules.duration import format_duration
 from rules.feed_edits import NewFeed, add_feeds, feed_id, remove_feed
 from rules.model import Feed
-from watchers.feeds.errors import FetchError
+from watchers.feeds.errors import (
+    Blocked,
+    ConnectionFailed,
+    FetchError,
+    HTTPStatusError,
+    NotAFeed,
+    ParseError,
+    Timeout,
+    TooLarge,
+    TooManyRedirects,
+)
 from watchers.feeds.fetch import Fetcher
 from watchers.feeds.parse import ParsedFeed, parse_feed
 from watchers.feeds.redact import redact_url, safe_for_display
@@ -34,6 +44,27 @@ from watchers.feeds.redact import redact_url, safe_for_display
 # through it; the default is the service's fetcher with its default limits and the SSRF guard).
 FETCHER_KEY = "quotewatch.fetcher"
 SHOWN_ITEMS = 3
+# What went wrong, by kind, for a chat that does not read English: the fetcher's own message (English,
+# watchers/ cannot import bot.i18n) follows in brackets. Most specific first.
+FETCH_KINDS: tuple[tuple[type[FetchError], str], ...] = (
+    (Blocked, N_("the bot does not fetch private addresses or anything but http(s)")),
+    (Timeout, N_("the site did not answer in time")),
+    (TooLarge, N_("the feed is larger than the bot accepts")),
+    (TooManyRedirects, N_("the address redirects too many times")),
+    (ConnectionFailed, N_("the bot could not connect to the site")),
+    (NotAFeed, N_("that address is not a feed")),
+    (ParseError, N_("the feed could not be read")),
+    (HTTPStatusError, N_("the site answered with an error")),
+)
+
+
+def fetch_reason(err: FetchError) -> str:
+    """The fetcher's message (URL secrets redacted); in another language, led by its kind in that language."""
+    detail = redact_url(str(err))
+    if current() == SOURCE:
+        return detail
+    kind = next((msgid for cls, msgid in FETCH_KINDS if isinstance(err, cls)), None)
+    return _(kind) + " (" + detail + ")" if kind else detail
 
 
 async def fetch_once(context: Context, feed: Feed) -> ParsedFeed:
@@ -74,8 +105,8 @@ async def cmd_addfeed(update: Update, context: Context) -> None:
     try:
         parsed = await fetch_once(context, Feed(id="new-feed", url=url, name=name or host))
     except FetchError as err:
-        # TRANSLATORS: {reason} is the fetcher's own message, in English (watchers.feeds.errors)
-        raise UserError(_("Not added: {reason}").format(reason=redact_url(str(err)))) from None
+        # TRANSLATORS: {reason} is what went wrong, then the fetcher's own message in English, in brackets
+        raise UserError(_("Not added: {reason}").format(reason=fetch_reason(err))) from None
     outlet = " ".join((name or safe_for_display(parsed.title or "") or host).split())[:100]
     ident = feed_id(outlet, [f.id for f in rules.feeds])
     items = latest(parsed) or [_("(no items in it yet)")]
