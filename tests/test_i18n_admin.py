@@ -144,7 +144,6 @@ async def test_english_admin_replies_are_unchanged(h: Harness, rules_path: Path)
     assert [b["text"] for row in (ask.reply_markup or {})["inline_keyboard"] for b in row] == [
         "Untrack kovalenko", "Cancel"]
     assert await h.reply(ADMIN, "/addfeed https://courier.example/rss") == "That is feed courier already."
-
     assert await h.reply(ADMIN, "/mute tamm 0s") == "Give a positive duration such as 30m, 2h or 1d (or off to unmute)."
     assert await h.reply(ADMIN, "/mute tamm 2zz") == (
         "unknown unit 'zz' in duration '2zz' — units are s, m, h, d, w, e.g. \"90s\", \"5m\", \"2h\", \"7d\" or "
