@@ -1,7 +1,7 @@
 """The sender: drains the store's outbox into Telegram, within Telegram's flood limits.
 
     every round (drain_once):
-        items = store.due_outbox(now)                       oldest first
+        items = store.due_outbox(now)                       oldest first (claim_outbox: several workers)
         each story is read and rendered once per round (a story to 50 chats is not built 50 times), again
         only when the rendering is older than bot.rendered.RENDER_MAX_AGE (a round that waits on flood limits is long)
         per chat, in order, chats side by side (the store returns no item behind a chat's earlier one that
@@ -62,9 +62,9 @@ from telegram.error import (
 )
 
 from bot.gone import GoneChats
-from bot.i18n import _, language
+from bot.i18n import language
 from bot.limiter import NO_RETRY, TelegramLimiter, retry_seconds
-from bot.outcomes import Ledger, Outcome
+from bot.outcomes import Ledger, Outcome, trouble_notice
 from bot.ratelimit import FloodScheduler, Limits
 from bot.rendered import Renderings
 from bot.settings import SEND, Gate, Verdict
@@ -137,6 +137,7 @@ class Sender:
         gate: Gate | None = None,
         gone: GoneChats | None = None,
         on_chat_back: Callable[[int | str], None] | None = None,
+        claim: tuple[str, float] | None = None,
     ) -> None:
         self.bot = bot
         self.store = store
@@ -155,6 +156,9 @@ class Sender:
         self.on_chat_gone = on_chat_gone  # told after a chat is deactivated (the bot's active-chat memo)
         self.admins = admins  # user ids told once when the store stops recording (rules [telegram] admins)
         self.gate = gate  # each chat's settings (silent, paused, quiet hours, digest, language); None: none
+        # (worker id, lease): several workers share the outbox, each round claims its items (the store
+        # never hands one item, nor one chat, to two senders); None: this sender drains it alone.
+        self.claim = claim
         self.ledger = Ledger(store, lambda text: scrub(text, self._token))  # outcomes, kept while refused
         # Chats that blocked or removed the bot (shared with BotContext, which clears a mark when the chat
         # is back); on_chat_back: told when the probe finds the bot back in one.
@@ -210,7 +214,9 @@ class Sender:
             for outcome in written:
                 self._sent(outcome)
         kept = self.ledger.kept
-        items = [i for i in await self.store.due_outbox(self.clock(), self.batch) if i.id not in kept]
+        due = (await self.store.claim_outbox(self.claim[0], self.clock(), self.claim[1], self.batch)
+               if self.claim is not None else await self.store.due_outbox(self.clock(), self.batch))
+        items = [i for i in due if i.id not in kept]
         by_chat: dict[int | str, list[OutboxItem]] = {}
         for item in items:
             by_chat.setdefault(item.chat_id, []).append(item)
@@ -406,24 +412,11 @@ class Sender:
         if outcome.kind == "sent":  # recorded: see whether the story outgrew the text (_follow_up)
             self._delivered.setdefault(outcome.item.story_id, []).append((outcome.chat, outcome.shown))
 
-    async def _admin_language(self, admin: int) -> str:
-        """The admin's private chat language (the gate knows each chat's settings); English without a gate
-        or when the store cannot tell (it is the store that is in trouble)."""
-        if self.gate is None:
-            return "en"
-        try:
-            return await self.gate.language(admin)
-        except Exception as e:
-            log.warning("could not read admin %s's language: %s", admin, scrub(repr(e), self._token))
-            return "en"
-
     async def _notify_admins(self) -> None:
         """Tell each admin once per episode, by a direct message (the outbox is the store: it cannot)."""
         for admin in list(self.admins() if self.admins is not None else ()):
-            with language(await self._admin_language(admin)):
-                text = _("quotewatch: the history database cannot record deliveries ({trouble}). Alerts are "
-                         "paused and will go out once it can; nothing is sent twice. Free disk space or fix "
-                         "the database's permissions.").format(trouble=self.ledger.trouble)
+            with language(await self.gate.language(admin) if self.gate is not None else "en"):
+                text = trouble_notice(self.ledger.trouble)  # in the admin's chat language
             try:
                 await self._call("sendMessage", admin, self.bot.send_message, admin, text[:4000])
             except TelegramError as e:  # an admin who never started the bot: the log line stands

@@ -76,7 +76,11 @@ class DigestGate:
         return decide(s, now, speaker)
 
     async def language(self, chat: ChatId) -> str:
-        return (await self.book.get(chat)).lang or "en"
+        try:
+            return (await self.book.get(chat)).lang or "en"
+        except Exception as e:  # the store cannot tell (it may be the store that is in trouble): English
+            log.warning("could not read chat %s's language: %r", chat, e)
+            return "en"
 
     async def release(self, bot: Bot, flood: FloodScheduler, now: datetime) -> int:
         sent = 0

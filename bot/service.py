@@ -45,6 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.fleet import Worker, fleet_line, open_election, take_updates
 from bot.fleet_rules import live_rules
 from bot.live_rules import LiveRules
 from bot.ratelimit import Limits
@@ -56,7 +57,7 @@ from rules.reload import Reloader
 from watchers.feeds.fetch import Fetcher
 from watchers.feeds.schedule import STARTUP_SPREAD, FeedScheduler
 from watchers.model import Alert
-from watchers.pipeline import CycleReport, Pipeline, PollReport, open_store
+from watchers.pipeline import CycleReport, Lease, Pipeline, PollReport, open_store
 from watchers.statements.worker import default_workers, start_extractor
 from watchers.store import StoreError
 
@@ -172,16 +173,20 @@ async def _serve(config: Path, stop: asyncio.Event, tuning: Tuning) -> int:
     reloader = Reloader(config)
     rules = reloader.rules
     token = telegram_token(rules)
-    store = open_store(history_db(rules))  # a database missing where it was: StoreError, exit code 1
+    db = history_db(rules)
+    store = open_store(db)  # a database missing where it was: StoreError, exit code 1
     watch = asyncio.create_task(watch_store(store, stop), name="store check")
+    worker = Worker(store)  # one of the workers sharing the database (bot.fleet)
     try:
+        await worker.start()
         # On PostgreSQL the fleet's rules (published in the database, followed by the file); else the file's.
-        async with live_rules(reloader, history_db(rules), stop) as live:
+        async with live_rules(reloader, db, stop) as live:
             if token is None:
-                await _run(config, live, store, stop, tuning, None)
+                await _run(config, live, store, stop, tuning, None, worker)
                 return 0
-            return await _serve_bot(config, live, store, stop, tuning, token)
+            return await _serve_bot(config, live, store, stop, tuning, token, worker, db)
     finally:
+        await worker.stop()
         await _close_store(store, stop, watch)
 
 
@@ -213,7 +218,8 @@ async def _close_store(store: AsyncStore, stop: asyncio.Event, watch: asyncio.Ta
 
 
 async def _serve_bot(
-    config: Path, live: LiveRules, store: AsyncStore, stop: asyncio.Event, tuning: Tuning, token: str
+    config: Path, live: LiveRules, store: AsyncStore, stop: asyncio.Event, tuning: Tuning, token: str,
+    worker: Worker, db: str,
 ) -> int:
     """The watchers with the Telegram bot. The Telegram stack (python-telegram-bot, its HTTP client,
     aiohttp for webhooks) is imported here, so a token-less `run` never loads it."""
@@ -245,14 +251,23 @@ async def _serve_bot(
     if isinstance(limiter, TelegramLimiter):  # the last run's pacing, before any request goes out
         await limiter.load(store)
     webhook: WebhookServer | None = None
+    updates: asyncio.Task[None] | None = None
     try:
         try:
             if not await start_telegram(application, tg, token, stop):
                 return 0  # stopped while Telegram was still unreachable
-            webhook = await start_updates(application, tg, token, tuning.long_poll_timeout)
+            if tg.mode == "webhook":  # any worker may answer Telegram's POSTs
+                webhook = await start_updates(application, tg, token, tuning.long_poll_timeout)
+            else:  # long polling: only the elected worker (bot.fleet)
+                updates = asyncio.create_task(take_updates(
+                    application, tg, token, tuning.long_poll_timeout, open_election(db), worker, stop,
+                ), name="update taker")
             log.info("Telegram bot @%s started (%s)", application.bot.username, tg.mode)
-            await _run(config, live, store, stop, tuning, application)
+            await _run(config, live, store, stop, tuning, application, worker)
         finally:
+            stop.set()
+            if updates is not None:
+                await asyncio.wait({updates})
             await stop_telegram(application, webhook)
     except StartupError as err:
         print(f"quotewatch: {err}", file=sys.stderr, flush=True)
@@ -267,6 +282,7 @@ async def _run(
     stop: asyncio.Event,
     tuning: Tuning,
     application: Application | None,  # type: ignore[type-arg]
+    worker: Worker,
 ) -> None:
     """The watchers (and the Sender when there is an application) until `stop` is set."""
     rules = live.rules
@@ -278,7 +294,8 @@ async def _run(
     async with Fetcher() as fetcher:
         sink = console_sink if application is None else log_sink
         pipeline = Pipeline(
-            rules, store, fetcher, sink, outbox=application is not None, matcher=live.matcher, extractor=extractor
+            rules, store, fetcher, sink, outbox=application is not None, matcher=live.matcher, extractor=extractor,
+            lease=Lease(worker.id, worker.lease),
         )
 
         async def poll(feed_id: str) -> None:
@@ -320,7 +337,7 @@ async def _run(
             sender = Sender(application.bot, store, render_alert, limits=tuning.limits,
                             poll_seconds=tuning.sender_poll_seconds, on_chat_gone=bot_context.chat_gone,
                             admins=lambda: live.rules.settings.telegram.admins, gone=bot_context.gone,
-                            on_chat_back=bot_context.chat_back, gate=gate)
+                            on_chat_back=bot_context.chat_back, gate=gate, claim=(worker.id, worker.lease))
             sender_task = asyncio.create_task(sender.run(stop), name="outbox sender")
         scheduler.start()
         scheduler.sync(rules.feeds)
@@ -339,6 +356,7 @@ async def _run(
                 feed_ids = {f.id for f in pipeline.rules.feeds}
                 if status.cycle_done(feed_ids) or time.monotonic() >= next_status:
                     status.flush()
+                    await print_fleet(store)
                     next_status = time.monotonic() + tuning.status_seconds
                 if sender_task is not None and sender_task.done() and not stop.is_set():
                     _sender_died(sender_task)
@@ -352,6 +370,17 @@ async def _run(
             if prune_task is not None:
                 await asyncio.wait({prune_task})  # one short transaction; the store closes after it
             status.flush()
+
+
+async def print_fleet(store: AsyncStore) -> None:
+    """With several workers on the database, the console's status line names them (bot.fleet)."""
+    try:
+        workers = await store.workers()
+    except Exception as e:  # a status line is not worth a crash
+        log.debug("workers not read: %r", e)
+        return
+    if len(workers) > 1:
+        print(fleet_line(workers, datetime.now(UTC)), file=sys.stderr, flush=True)
 
 
 async def prune(store: AsyncStore, rules: Rules) -> None:

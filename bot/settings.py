@@ -249,7 +249,8 @@ class Gate(Protocol):
     async def decide(self, item: OutboxItem, now: datetime) -> Verdict: ...
 
     async def language(self, chat: ChatId) -> str:
-        """The chat's language ("en" when it never chose): the admins' notices are written in it."""
+        """The chat's language ("en" when it never chose, or the store cannot tell): the admins' notices
+        are written in it."""
         ...
 
     async def release(self, bot: Bot, flood: FloodScheduler, now: datetime) -> int:

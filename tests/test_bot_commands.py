@@ -329,6 +329,22 @@ async def test_status_reports_feeds_and_outbox(h: Harness) -> None:
     assert "courier: not polled yet" in full and "ledger: 2 failed poll(s)" in full
 
 
+async def test_status_names_the_workers_and_the_update_taker(h: Harness) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    assert "Workers" not in await h.reply(ADMIN, "/status")  # one process that takes no updates: nothing to say
+    h.store.register_worker("desk-a-11-aa01", "desk-a", 11, now - timedelta(minutes=5))
+    h.store.register_worker("desk-b-22-bb02", "desk-b", 22, now - timedelta(minutes=5))
+    h.store.heartbeat("desk-b-22-bb02", now - timedelta(seconds=90), 30.0)
+    h.store.claim_feed("ledger", "https://ledger.example/feed.xml", "desk-a-11-aa01", now, 30.0)
+    h.store.set_update_taker("desk-b-22-bb02")
+    text = await h.reply(ADMIN, "/status")
+    assert "Workers: 2; update taker: desk-b-22-bb02" in text
+    assert "desk-a-11-aa01 (desk-a, pid 11): 1 feed held" in text
+    assert "desk-b-22-bb02 (desk-b, pid 22): 0 feeds held, heartbeat 1m30s ago, takes updates" in text
+
+
 async def test_admin_commands_are_refused_to_others(h: Harness, rules_path: Path) -> None:
     before = rules_path.read_text()
     for command in ('/track tamm "Liis Tamm"', "/untrack voskov", "/alias voskov Vos", "/mute voskov 1h", "/reload"):

@@ -217,3 +217,20 @@ async def test_addfeed_refusals_keep_the_fetchers_english(h: Harness, feed_serve
     assert await h.reply(ADMIN, f"/addfeed {url}") == (
         "Не добавлено: бот не загружает частные адреса и ничего, кроме http(s) ("
         + english.removeprefix("Not added: ") + ")")
+
+
+async def test_status_workers_in_russian(h: Harness) -> None:
+    from datetime import timedelta
+
+    now = datetime.now(UTC)
+    h.store.register_worker("desk-a-11-aa01", "desk-a", 11, now - timedelta(minutes=5))
+    h.store.register_worker("desk-b-22-bb02", "desk-b", 22, now - timedelta(minutes=5))
+    h.store.heartbeat("desk-b-22-bb02", now - timedelta(seconds=90), 30.0)
+    h.store.claim_feed("ledger", "https://ledger.example/feed.xml", "desk-a-11-aa01", now, 30.0)
+    h.store.set_update_taker("desk-b-22-bb02")
+    await russian(h)
+    text = await h.reply(ADMIN, "/status")
+    assert "Рабочих процессов: 2; обновления принимает: desk-b-22-bb02" in text
+    assert "desk-a-11-aa01 (desk-a, pid 11): держит 1 ленту" in text
+    assert ("desk-b-22-bb02 (desk-b, pid 22): держит 0 лент, последний сигнал 1m30s назад, принимает обновления"
+            in text)

@@ -494,6 +494,8 @@ async def test_every_article_failing_alike_logs_one_traceback_not_one_per_articl
 class _CountingPipeline:
     """Stands in for Pipeline in run_cycle: records the order polls start in."""
 
+    lease = None  # one process alone: run_cycle polls every feed it is given
+
     def __init__(self) -> None:
         self.started: list[str] = []
 

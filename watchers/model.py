@@ -130,3 +130,11 @@ class OutboxItem:
     action: Literal["send", "edit"]
     attempts: int = 0
     not_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Lease:
+    """This process as one of several workers on one database: feeds are polled under a lease."""
+
+    worker_id: str
+    seconds: float  # how long a lease lasts without a heartbeat (bot.service beats every third of it)

@@ -4,6 +4,7 @@
         state    = store.feed_state(feed.id) or a new FeedState
         if the rules URL was edited: state.url = rules URL, validators dropped
         if not is_due(state, now): skip                       # backoff, Retry-After, ttl
+        state    = store.claim_feed(feed) or skip             # several workers: the feed's lease
         result   = fetch(feed, state)                         # conditional GET; 304 -> no parsing
         articles = parse_feed(result.content)                 # on a worker thread (CPU-heavy, pure)
         for article in articles:                              # one failing article never stops the rest
@@ -17,7 +18,7 @@
                 firings = watches_firing(rules, event.speaker)         # watchers/stories/watches.py
                 sink(Alert(story, watches, chats, update=not event.new))
         state = apply_result(state, result or error)          # validators, health, next poll
-        store.save_feed_state(state)                          # always, whatever the poll raised
+        store.save_feed_state(state); release the lease       # always, whatever the poll raised
 
 The sink decides what an alert becomes: an outbox row for the bot, a console print, a scan line.
 """
@@ -29,20 +30,21 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from rules.match import Matcher
 from rules.model import Feed, Rules
 from watchers.feeds.errors import FetchError
 from watchers.feeds.fetch import Fetcher, FetchResult
 from watchers.feeds.parse import parse_feed
-from watchers.feeds.schedule import apply_result, is_due
+from watchers.feeds.schedule import DUE_TOLERANCE, apply_result, follow_rules_url, is_backfill, is_due
 from watchers.feeds.text import fetch_article_text
-from watchers.model import Alert, Article, FeedState, StoryEvent
+from watchers.model import Alert, Article, FeedState, Lease, StoryEvent
 from watchers.statements import extract_statements
 from watchers.statements.worker import ProcessExtractor, in_thread
 from watchers.store import AsyncStore, StoreBackend, open_backend
 from watchers.stories import dedup
+from watchers.stories.alerted import AlertedStories
 from watchers.stories.watches import ArticleAnalysis, analyse, watches_firing
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,7 @@ class PollReport:
     seconds: float = 0.0
     truncated: bool = False  # the body ended inside an entry (see watchers.feeds.parse); validators not kept
     failed: int = 0  # articles whose processing raised (logged; retried next poll: validators not kept)
+    held: bool = False  # skipped because another worker holds the feed's lease
 
 
 @dataclass
@@ -118,56 +121,6 @@ class RepeatedErrors:
                   key, repeats + 1, now - since, extra=extra)
 
 
-# How many stories this process remembers having alerted (for `Alert.update`): a day's worth and more.
-ALERTED_MEMORY = 50_000
-
-
-class AlertedStories:
-    """The stories this process has alerted on, newest last, at most ALERTED_MEMORY of them.
-
-    A story can exist before any alert: the outlet that carried it first may not match a watch (the
-    topic only in another outlet's wording). Its first alert is then a new alert, not an update. Only
-    the event loop adds; the store's thread only asks."""
-
-    def __init__(self, limit: int = ALERTED_MEMORY) -> None:
-        self.limit = limit
-        self._ids: dict[str, None] = {}
-
-    def __contains__(self, story_id: object) -> bool:
-        return story_id in self._ids
-
-    def add(self, story_id: str) -> None:
-        self._ids.pop(story_id, None)
-        self._ids[story_id] = None
-        if len(self._ids) > self.limit:
-            del self._ids[next(iter(self._ids))]
-
-
-def is_backfill(article: Article, state: FeedState, now: datetime, backfill: float) -> bool:
-    """On a feed's first successful poll, items older than the backfill window are recorded, not alerted.
-
-    So are undated items: their `published` is the first-seen time, which would put a feed's whole
-    archive inside any window."""
-    if state.polled_ok_once:
-        return False
-    return not article.dated or article.published < now - timedelta(seconds=backfill)
-
-
-def follow_rules_url(state: FeedState, rules_url: str) -> FeedState:
-    """The state to poll from when the rules say `rules_url`. Pure.
-
-    A rules URL other than the one the state was last set from is an edit (a fixed typo, the outlet's
-    new address): it wins over the stored URL, permanent redirect or not, and validators of another
-    URL are dropped. An unchanged rules URL keeps the stored one, which a permanent redirect may have
-    moved. States from before schema 4 know no configured URL: the rules URL is taken afresh (a stored
-    redirect is learnt again on the next poll)."""
-    if state.configured_url == rules_url:
-        return state
-    if state.url == rules_url:
-        return replace(state, configured_url=rules_url)
-    return replace(state, url=rules_url, configured_url=rules_url, etag=None, last_modified=None)
-
-
 class Pipeline:
     def __init__(
         self,
@@ -180,8 +133,12 @@ class Pipeline:
         outbox: bool = False,
         matcher: Matcher | None = None,
         extractor: ProcessExtractor | None = None,
+        lease: Lease | None = None,
     ) -> None:
         self.store = store
+        # `quotewatch run`: feeds are claimed before each poll, so several workers split them; None
+        # (scan, tests): this pipeline polls what it is asked to.
+        self.lease = lease
         # Extraction runs off the event loop: in the service's worker processes, else (scan, tests)
         # on the process's one extraction thread.
         self.extractor = extractor
@@ -206,22 +163,38 @@ class Pipeline:
         # run on the event loop while the store's thread reads the old one.
         self.store.store.set_topic_terms({t.id: (*t.any, *t.all) for t in rules.topics})
 
-    async def poll(self, feed: Feed, force: bool = False) -> PollReport:
+    async def poll(self, feed: Feed, force: bool = False, claimed: FeedState | None = None) -> PollReport:
+        """Poll one feed if due. `claimed`: its state as claim_due_feeds leased it to us (run_cycle)."""
         lock = self._feed_locks.setdefault(feed.id, asyncio.Lock())
         if lock.locked():
+            if claimed is not None and self.lease is not None:
+                await self.store.run(self.store.store.release_feed, feed.id, self.lease.worker_id)
             return PollReport(feed.id, "skipped")
         async with lock:
-            return await self._poll(feed, force)
+            return await self._poll(feed, force, claimed)
 
-    async def _poll(self, feed: Feed, force: bool) -> PollReport:
+    async def _poll(self, feed: Feed, force: bool, claimed: FeedState | None = None) -> PollReport:
         started = time.monotonic()
         now = self.now()
-        state = await self.store.feed_state(feed.id) or FeedState(
-            feed_id=feed.id, url=feed.url, configured_url=feed.url
-        )
-        state = follow_rules_url(state, feed.url)
-        if not force and not is_due(state, now, feed.interval):
+        lease = self.lease
+        if claimed is not None:
+            state = follow_rules_url(claimed, feed.url)
+        else:
+            state = follow_rules_url(await self.store.feed_state(feed.id) or FeedState(
+                feed_id=feed.id, url=feed.url, configured_url=feed.url
+            ), feed.url)
+        if claimed is None and not force and not is_due(state, now, feed.interval):
             return PollReport(feed.id, "skipped")
+        if lease is not None and claimed is None:
+            # Several workers on one database: the feed is ours only under a lease (watchers.store
+            # workers). The state read under it is the truth: another worker may have just polled.
+            claimed = await self.store.claim_feed(feed.id, feed.url, lease.worker_id, now, lease.seconds)
+            if claimed is None:
+                return PollReport(feed.id, "skipped", held=True)  # another worker polls it now
+            state = follow_rules_url(claimed, feed.url)
+            if not force and not is_due(state, now, feed.interval):
+                await self.store.run(self.store.store.release_feed, feed.id, lease.worker_id)
+                return PollReport(feed.id, "skipped")
         assert self.fetcher is not None, "a pipeline without a fetcher can only process articles"
         fetched_feed = replace(feed, url=state.url)
         report = PollReport(feed.id, "ok")
@@ -253,7 +226,7 @@ class Pipeline:
             self.errors.log(
                 e, "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
             )
-        await self.store.save_feed_state(state)
+        await self.store.save_feed_state(state, release=None if lease is None else lease.worker_id)
         report.seconds = time.monotonic() - started
         return report
 
@@ -404,7 +377,10 @@ def alert_for(
 
 async def run_cycle(pipeline: Pipeline, feeds: Sequence[Feed], force: bool = False) -> CycleReport:
     """Poll every feed concurrently (the fetcher's limits bound the concurrency); one failure never
-    stops the others."""
+    stops the others. A pipeline with a lease (one of several workers) polls only the due feeds it
+    claims, CLAIM_BATCH at a time (claimed_cycle)."""
+    if pipeline.lease is not None and not force:
+        return await claimed_cycle(pipeline, feeds, pipeline.lease)
     tasks: list[asyncio.Task[PollReport]] = []
     try:
         for i, feed in enumerate(feeds):
@@ -415,12 +391,46 @@ async def run_cycle(pipeline: Pipeline, feeds: Sequence[Feed], force: bool = Fal
         for task in tasks:
             task.cancel()
         raise
-    results = await asyncio.gather(*tasks, return_exceptions=True)
+    return collect([f.id for f in feeds], await asyncio.gather(*tasks, return_exceptions=True))
+
+
+# A worker's cycle claims this many due feeds per statement, and claims more once fewer are in flight.
+CLAIM_BATCH = 100
+
+
+async def claimed_cycle(pipeline: Pipeline, feeds: Sequence[Feed], lease: Lease) -> CycleReport:
+    """One cycle as one of several workers: claim due, free feeds in batches (store.claim_due_feeds:
+    one statement, SKIP LOCKED) and poll those; what the others claimed is theirs. Ends when no due
+    feed is left to claim and the polls are done."""
+    by_id = {f.id: f for f in feeds}
+    left = dict(by_id)
+    tasks: dict[str, asyncio.Task[PollReport]] = {}
+    try:
+        while claimed := await pipeline.store.claim_due_feeds(
+            lease.worker_id, [(f.id, f.url, DUE_TOLERANCE * f.interval) for f in left.values()],
+            pipeline.now(), lease.seconds, CLAIM_BATCH,
+        ):
+            for state in claimed:
+                del left[state.feed_id]
+                tasks[state.feed_id] = asyncio.ensure_future(pipeline.poll(by_id[state.feed_id], claimed=state))
+            while len(running := [t for t in tasks.values() if not t.done()]) >= CLAIM_BATCH // 2:
+                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        for task in tasks.values():
+            task.cancel()
+        raise
+    report = collect(list(tasks), await asyncio.gather(*tasks.values(), return_exceptions=True))
+    report.polls.extend(PollReport(f, "skipped") for f in left)
+    return report
+
+
+def collect(feed_ids: Sequence[str], results: Sequence[PollReport | BaseException]) -> CycleReport:
+    """The cycle's report from its polls' outcomes (a poll that crashed is an error line)."""
     report = CycleReport()
-    for feed, result in zip(feeds, results, strict=True):
+    for feed_id, result in zip(feed_ids, results, strict=True):
         if isinstance(result, BaseException):
-            log.exception("feed poll crashed", exc_info=result, extra={"feed": feed.id})
-            report.polls.append(PollReport(feed.id, "error", error=repr(result)))
+            log.error("feed poll crashed", exc_info=result, extra={"feed": feed_id})
+            report.polls.append(PollReport(feed_id, "error", error=repr(result)))
         else:
             report.polls.append(result)
     return report
@@ -432,4 +442,4 @@ def open_store(db: str | None) -> AsyncStore:
     return AsyncStore(open_backend(db or ":memory:"))
 
 
-__all__ = ["Pipeline", "PollReport", "CycleReport", "run_cycle", "open_store", "FetchResult"]
+__all__ = ["CLAIM_BATCH", "Lease", "Pipeline", "PollReport", "CycleReport", "run_cycle", "open_store", "FetchResult"]

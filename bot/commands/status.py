@@ -1,5 +1,6 @@
 """/status: is the bot healthy? Version and uptime, the outbox (pending and undeliverable alerts), feed
-counts and one line per feed in error, read from the store; `/status feeds` lists every configured feed
+counts and one line per feed in error, read from the store; the workers sharing the database (id, host,
+feeds held, last heartbeat) and which one takes the updates; `/status feeds` lists every configured feed
 (last success, failures, next poll).
 
 For the bot's admins only (registered with admin=True): a feed's last error quotes its URL, and a feed
@@ -22,6 +23,7 @@ from watchers.feeds.redact import redact_text
 
 if TYPE_CHECKING:
     from watchers.model import FeedState
+    from watchers.store import WorkerInfo
 
 # /status counts dead outbox items up to this many ("20+"): enough to tell one failure from a pattern,
 # and the store's dead_outbox reads no more rows than that.
@@ -49,6 +51,11 @@ async def cmd_status(update: Update, context: Context) -> None:
                                         uptime=e(format_duration(round(max(time.time() - qw.started, 0))))),
         _("Outbox: {depth} pending; {last_poll}").format(depth=depth, last_poll=last_poll),
     ]
+    workers = await qw.store.workers()
+    if len(workers) > 1 or any(w.takes_updates for w in workers):
+        taker = next((w.worker_id for w in workers if w.takes_updates), None)
+        lines.append(_("Workers: {n}; update taker: {taker}").format(n=len(workers), taker=e(taker or _("none"))))
+        lines += [f"• {e(worker_line(w, now))}" for w in workers]
     if dead:
         count = f"{len(dead)}+" if len(dead) >= DEAD_SHOWN else str(len(dead))
         lines.append(_("⚠️ Undeliverable alerts: {count}; last error: {error}").format(
@@ -69,6 +76,17 @@ async def cmd_status(update: Update, context: Context) -> None:
             n=len(rules.feeds), counts=", ".join(counts)))
         lines += [feed_status(f.id, states.get(f.id), now) for f in failing]
     await reply(update, fit(lines))
+
+
+def worker_line(w: WorkerInfo, now: datetime, self_id: str | None = None) -> str:
+    """"host-123-ab12 (host, pid 123): 4 feeds held, heartbeat 3s ago, takes updates"."""
+    parts = [ngettext("{n} feed held", "{n} feeds held", w.feeds).format(n=w.feeds),
+             _("heartbeat {ago}").format(ago=ago(w.heartbeat, now))]
+    if w.takes_updates:
+        parts.append(_("takes updates"))
+    if w.worker_id == self_id:
+        parts.append(_("this one"))
+    return f"{w.worker_id} ({w.host}, pid {w.pid}): {', '.join(parts)}"
 
 
 def shown_error(error: str) -> str:

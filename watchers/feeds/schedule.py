@@ -36,7 +36,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from rules.model import Feed
 from watchers.feeds.errors import FetchError, HTTPStatusError
 from watchers.feeds.fetch import FetchResult
-from watchers.model import FeedState
+from watchers.model import Article, FeedState
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +184,31 @@ def is_due(state: FeedState, now: datetime, interval: float) -> bool:
         return True
     slack = DUE_TOLERANCE * interval if state.consecutive_errors == 0 else 0.0
     return now >= state.next_poll - timedelta(seconds=slack)
+
+
+def is_backfill(article: Article, state: FeedState, now: datetime, backfill: float) -> bool:
+    """On a feed's first successful poll, items older than the backfill window are recorded, not alerted.
+
+    So are undated items: their `published` is the first-seen time, which would put a feed's whole
+    archive inside any window."""
+    if state.polled_ok_once:
+        return False
+    return not article.dated or article.published < now - timedelta(seconds=backfill)
+
+
+def follow_rules_url(state: FeedState, rules_url: str) -> FeedState:
+    """The state to poll from when the rules say `rules_url`. Pure.
+
+    A rules URL other than the one the state was last set from is an edit (a fixed typo, the outlet's
+    new address): it wins over the stored URL, permanent redirect or not, and validators of another
+    URL are dropped. An unchanged rules URL keeps the stored one, which a permanent redirect may have
+    moved. States from before schema 4 know no configured URL: the rules URL is taken afresh (a stored
+    redirect is learnt again on the next poll)."""
+    if state.configured_url == rules_url:
+        return state
+    if state.url == rules_url:
+        return replace(state, configured_url=rules_url)
+    return replace(state, url=rules_url, configured_url=rules_url, etag=None, last_modified=None)
 
 
 Poll = Callable[[str], Awaitable[None]]

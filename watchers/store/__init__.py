@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from watchers.store.async_store import AsyncStore
-from watchers.store.backend import ChatId, StatementHit, StoreBackend, StoreError
+from watchers.store.backend import ChatId, StatementHit, StoreBackend, StoreError, WorkerInfo
 from watchers.store.sqlite import Store
 from watchers.store.sqlite.schema import MIGRATIONS, SCHEMA_VERSION, connect, migrate, schema_version
 from watchers.store.sqlite.search import fts_query
@@ -59,6 +59,7 @@ __all__ = [
     "Store",
     "StoreBackend",
     "StoreError",
+    "WorkerInfo",
     "connect",
     "fts_query",
     "is_postgres_url",

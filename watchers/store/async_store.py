@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Literal, ParamSpec, TypeVar
 
 from watchers.model import Article, FeedState, OutboxItem, Story
-from watchers.store.backend import ChatId, StatementHit, StoreBackend
+from watchers.store.backend import ChatId, StatementHit, StoreBackend, WorkerInfo
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -42,11 +42,40 @@ class AsyncStore:
     async def feed_state(self, feed_id: str) -> FeedState | None:
         return await self.run(self.store.feed_state, feed_id)
 
-    async def save_feed_state(self, state: FeedState) -> None:
-        await self.run(self.store.save_feed_state, state)
+    async def save_feed_state(self, state: FeedState, *, release: str | None = None) -> None:
+        await self.run(self.store.save_feed_state, state, release=release)
 
     async def feed_states(self) -> list[FeedState]:
         return await self.run(self.store.feed_states)
+
+    async def register_worker(self, worker_id: str, host: str, pid: int, now: datetime) -> None:
+        await self.run(self.store.register_worker, worker_id, host, pid, now)
+
+    async def heartbeat(self, worker_id: str, now: datetime, lease: float) -> bool:
+        return await self.run(self.store.heartbeat, worker_id, now, lease)
+
+    async def unregister_worker(self, worker_id: str) -> None:
+        await self.run(self.store.unregister_worker, worker_id)
+
+    async def forget_workers(self, before: datetime) -> int:
+        return await self.run(self.store.forget_workers, before)
+
+    async def workers(self) -> list[WorkerInfo]:
+        return await self.run(self.store.workers)
+
+    async def set_update_taker(self, worker_id: str | None) -> None:
+        await self.run(self.store.set_update_taker, worker_id)
+
+    async def claim_feed(self, feed_id: str, url: str, worker_id: str, now: datetime, lease: float) -> FeedState | None:
+        return await self.run(self.store.claim_feed, feed_id, url, worker_id, now, lease)
+
+    async def claim_due_feeds(
+        self, worker_id: str, feeds: list[tuple[str, str, float]], now: datetime, lease: float, limit: int
+    ) -> list[FeedState]:
+        return await self.run(self.store.claim_due_feeds, worker_id, feeds, now, lease, limit)
+
+    async def claim_outbox(self, worker_id: str, now: datetime, lease: float, limit: int = 100) -> list[OutboxItem]:
+        return await self.run(self.store.claim_outbox, worker_id, now, lease, limit)
 
     async def article_seen(self, article_id: str, url: str) -> bool:
         return await self.run(self.store.article_seen, article_id, url)

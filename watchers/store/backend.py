@@ -50,6 +50,19 @@ class StatementHit:
     rank: float = 0.0  # search only: bm25, lower is better
 
 
+@dataclass(frozen=True)
+class WorkerInfo:
+    """One `quotewatch run` process sharing the database, as /status shows it."""
+
+    worker_id: str
+    host: str
+    pid: int
+    started: datetime
+    heartbeat: datetime
+    feeds: int  # feed leases it holds now (polls in flight)
+    takes_updates: bool  # the elected taker of Telegram updates (long polling)
+
+
 @runtime_checkable
 class StoreBackend(Protocol):
     """The history store's operations (see the module docstring for the contract).
@@ -66,7 +79,37 @@ class StoreBackend(Protocol):
     # -- feeds
     def feed_state(self, feed_id: str) -> FeedState | None: ...
     def feed_states(self) -> list[FeedState]: ...
-    def save_feed_state(self, state: FeedState) -> None: ...
+    def save_feed_state(self, state: FeedState, *, release: str | None = None) -> None:
+        """`release`: a worker id whose lease on the feed ends with this save (the poll is over)."""
+
+    # -- workers sharing the database: feed leases, outbox claims (watchers.store.sqlite.workers)
+    def register_worker(self, worker_id: str, host: str, pid: int, now: datetime) -> None: ...
+    def heartbeat(self, worker_id: str, now: datetime, lease: float) -> bool:
+        """The worker is alive: its leases and claims run until now + lease. False when its row was
+        gone (forgotten as dead): the caller registers again."""
+    def unregister_worker(self, worker_id: str) -> None:
+        """A clean stop: the worker's leases and claims are given up at once, its row removed."""
+    def forget_workers(self, before: datetime) -> int:
+        """Remove workers whose last heartbeat is older than `before` (their leases expired long ago)."""
+    def workers(self) -> list[WorkerInfo]: ...
+    def set_update_taker(self, worker_id: str | None) -> None:
+        """Record which worker takes Telegram updates (None: this one no longer does)."""
+    def claim_feed(
+        self, feed_id: str, url: str, worker_id: str, now: datetime, lease: float
+    ) -> FeedState | None:
+        """Take the feed's lease until now + lease, unless another worker holds an unexpired one; the
+        feed's state as it is under the lease (a new one for a feed never polled), or None."""
+    def claim_due_feeds(
+        self, worker_id: str, feeds: Sequence[tuple[str, str, float]], now: datetime, lease: float, limit: int
+    ) -> list[FeedState]:
+        """A poll cycle's claim: up to `limit` of `feeds` (id, url, due slack in seconds) that are due
+        (watchers.feeds.schedule.is_due, in SQL) and free, leased to the worker; their states."""
+    def release_feed(self, feed_id: str, worker_id: str) -> None: ...
+    def claim_outbox(self, worker_id: str, now: datetime, lease: float, limit: int = 100) -> list[OutboxItem]:
+        """Claim due items for this worker, oldest first: never an item another worker holds, nor any
+        item of a chat another worker is sending to (a chat's items go out in order, by one sender)."""
+    def lock_keys(self, keys: Iterable[str]) -> None:
+        """Inside a transaction: hold these keys' locks, fleet-wide, until it ends (dedup's speakers)."""
 
     # -- articles: the level-1 and level-2 lookups of dedup
     def article_seen(self, article_id: str, url: str) -> bool:

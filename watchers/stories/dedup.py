@@ -34,6 +34,20 @@ old alert gains a source, the new words get their own alert. Only an unmatched D
 MIN_FOLLOWUP_WORDS words counts as new; unmatched partial or indirect statements in such an article are
 usually the article's own paraphrase of the known quote, so they stay with the matched story.
 
+Several workers on one database (PostgreSQL): two workers that find the same statement in two outlets
+at the same instant must still make one story with two sources. Chosen: a lock per key, held for the
+article's transaction (store.lock_keys: pg_advisory_xact_lock, taken in sorted order in one statement,
+so two articles never wait on each other in a cycle). The keys are the article's id, URL, (outlet,
+normalised title) and every tracked speaker it quotes. Two articles quoting one speaker are recorded one
+after the other: the second one's reads (levels 1-3) see the first one's committed story, as if one
+worker had done both; articles of different speakers still go side by side. The id and URL keys make
+each article recorded once, even when two feeds carry it to two workers at once (the second finds it
+seen). Rejected: unique constraints alone catch one article twice but not one statement in two articles
+(different rows); serializable retries would redo extraction-sized transactions on every conflict, and
+the busy speakers are exactly where conflicts are. Not covered: level 2 between two articles at the
+same instant with no tracked speaker in common (the copy then misses being a source of a story it has
+no statement for). On SQLite lock_keys is nothing: one writer at a time holds the file's write lock.
+
 The decisions (`assign`, and `normalise` / `match_score` from watchers.statements.similarity) are pure; `process_article` is the
 only function here that touches the store, inside one store transaction per article.
 """
@@ -41,7 +55,7 @@ only function here that touches the store, inside one store transaction per arti
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -140,6 +154,15 @@ def story_id_for(article_id: str, speaker_id: str) -> str:
     return hashlib.blake2b(f"{article_id}\x1f{speaker_id}".encode(), digest_size=8).hexdigest()
 
 
+def lock_keys(article: Article, norm_title: str, speakers: Iterable[str]) -> list[str]:
+    """The keys one article's dedup holds: its id, URL and (outlet, title), and each tracked speaker."""
+    keys = [f"article\x1f{article.id}", f"title\x1f{article.outlet}\x1f{norm_title}"]
+    if article.url:
+        keys.append(f"url\x1f{article.url}")
+    keys.extend(f"speaker\x1f{s}" for s in speakers)
+    return keys
+
+
 def process_article(
     store: StoreBackend, article: Article, statements: Sequence[Statement], now: datetime, window: float
 ) -> list[StoryEvent]:
@@ -163,6 +186,9 @@ def process_article(
             names.setdefault(st.speaker_id, st.speaker or st.speaker_id)
 
     with store.transaction():
+        # Several workers on one database: hold this article's keys for the transaction (see the module
+        # docstring), taken before anything is read so that what is read is what the others committed.
+        store.lock_keys(lock_keys(article, norm_title, by_speaker))
         if store.article_seen(article.id, article.url):  # (a url of "" matches by id only: see the store)
             return []
         if len(norm_title.split()) >= MIN_TITLE_WORDS and store.title_seen(norm_title, article.outlet, lo, hi):

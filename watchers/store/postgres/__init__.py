@@ -11,13 +11,15 @@ queries on ONE connection (psycopg 3, synchronous, autocommit; AsyncStore runs i
     outbox.OutboxQueries      queued Telegram actions and the deliveries they made
     chats.ChatQueries         subscriptions and a chat's life
     maintenance.Maintenance   prune, integrity check, kv, bulk load
+    workers.WorkerQueries     workers sharing the database: feed leases, outbox claims, dedup's locks
 
 The SQL is SQLite's where SQL is portable (ON CONFLICT, partial indexes, UNION); what differs is kept
 here: %s placeholders, BOOLEAN flags, identity ids with RETURNING, the search index and its queries,
 COPY for bulk loads, the schema version table and the migration lock.
 
-One process per database still: several workers sharing one database (feed leases, a shared outbox,
-one elected update taker) are the next step of issue #17, not this backend yet.
+Any number of `quotewatch run` processes may share one database: they split the feeds by lease, the
+outbox by claim, and dedup by advisory lock (workers.py says how); election.py elects the one process
+that takes Telegram updates.
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ from watchers.store.postgres.outbox import OutboxQueries
 from watchers.store.postgres.schema import connect, migrate, one_line, redact, schema_version
 from watchers.store.postgres.search import SearchQueries
 from watchers.store.postgres.stories import StoryQueries
+from watchers.store.postgres.workers import WorkerQueries
 
 
-class Store(FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, Maintenance):
+class Store(
+    FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, Maintenance, WorkerQueries
+):
     """The synchronous PostgreSQL store (a watchers.store.StoreBackend). One connection, guarded by a lock."""
 
     def __init__(self, url: str) -> None:

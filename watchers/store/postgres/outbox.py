@@ -63,7 +63,7 @@ class OutboxQueries(Connection):
         now = datetime.now(UTC).timestamp()
         with self.transaction():
             row = self._one(
-                """UPDATE outbox SET status = 'sent', attempts = attempts + 1, done_at = %s, error = NULL
+                """UPDATE outbox SET status = 'sent', claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, done_at = %s, error = NULL
                    WHERE id = %s RETURNING chat_id, story_id""",
                 (now, item_id),
             )
@@ -77,14 +77,14 @@ class OutboxQueries(Connection):
 
     def mark_retry(self, item_id: int, error: str, not_before: datetime) -> None:
         self._exec(
-            "UPDATE outbox SET attempts = attempts + 1, error = %s, not_before = %s WHERE id = %s AND status = 'pending'",
+            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = %s, not_before = %s WHERE id = %s AND status = 'pending'",
             (error, ts_req(not_before), item_id),
         )
 
     def mark_dead(self, item_id: int, error: str) -> None:
         """Gave up on the item (chat gone, too many attempts); it stays for /status until pruned."""
         self._exec(
-            "UPDATE outbox SET status = 'dead', attempts = attempts + 1, error = %s, done_at = %s WHERE id = %s",
+            "UPDATE outbox SET status = 'dead', claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = %s, done_at = %s WHERE id = %s",
             (error, datetime.now(UTC).timestamp(), item_id),
         )
 

@@ -289,6 +289,29 @@ def _migrate_8_to_9(db: Db) -> None:
     )
 
 
+def _migrate_9_to_10(db: Db) -> None:
+    # The twin of SQLite's step 10: the workers sharing this database, feed leases, outbox claims
+    # (watchers.store.postgres.workers says how they are taken and given up).
+    _script(db,
+        """
+        CREATE TABLE workers (
+            worker_id TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started DOUBLE PRECISION NOT NULL,
+            heartbeat DOUBLE PRECISION NOT NULL,
+            takes_updates BOOLEAN NOT NULL DEFAULT FALSE
+        );
+        ALTER TABLE feeds ADD COLUMN lease_owner TEXT;
+        ALTER TABLE feeds ADD COLUMN lease_until DOUBLE PRECISION;
+        CREATE INDEX feeds_lease_owner ON feeds (lease_owner) WHERE lease_owner IS NOT NULL;
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE outbox ADD COLUMN claimed_until DOUBLE PRECISION;
+        CREATE INDEX outbox_claimed_by ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[Db], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -299,6 +322,7 @@ MIGRATIONS: dict[int, Callable[[Db], None]] = {
     6: _migrate_6_to_7,
     7: _migrate_7_to_8,
     8: _migrate_8_to_9,
+    9: _migrate_9_to_10,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

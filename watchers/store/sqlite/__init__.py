@@ -10,6 +10,7 @@ subclasses of `Connection` (the connection, its lock, `transaction()`), and Stor
     outbox.OutboxQueries      queued Telegram actions and the deliveries they made
     chats.ChatQueries         subscriptions and a chat's life
     maintenance.Maintenance   prune, integrity check, kv, bulk load
+    workers.WorkerQueries     the workers table, feed leases, outbox claims (one process holds them all)
 
 The schema and its migrations are schema.py. The SQL is kept plain and portable (`ON CONFLICT ... DO
 NOTHING/UPDATE`, partial indexes, no `INSERT OR`, no rowid tricks); the SQLite-only spots are marked
@@ -32,9 +33,12 @@ from watchers.store.sqlite.outbox import OutboxQueries
 from watchers.store.sqlite.schema import connect, migrate, schema_version
 from watchers.store.sqlite.search import SearchQueries
 from watchers.store.sqlite.stories import StoryQueries
+from watchers.store.sqlite.workers import WorkerQueries
 
 
-class Store(FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, Maintenance):
+class Store(
+    FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, Maintenance, WorkerQueries
+):
     """The synchronous SQLite store (a watchers.store.StoreBackend). One connection, guarded by a lock."""
 
     def __init__(self, path: str = ":memory:", *, allow_new: bool | None = None) -> None:

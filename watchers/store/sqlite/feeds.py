@@ -32,7 +32,9 @@ class FeedQueries(Connection):
     def feed_states(self) -> list[FeedState]:
         return [_feed_state(r) for r in self._all(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY feed_id")]
 
-    def save_feed_state(self, state: FeedState) -> None:
+    def save_feed_state(self, state: FeedState, *, release: str | None = None) -> None:
+        """Store the feed's state; `release` (a worker id): and give up that worker's lease on it, in the
+        same statement (a lease another worker took meanwhile is left alone)."""
         values = (
             state.feed_id, state.url, state.etag, state.last_modified, ts(state.last_poll),
             ts(state.last_success), state.last_error, ts(state.last_error_at), state.consecutive_errors,
@@ -47,6 +49,8 @@ class FeedQueries(Connection):
                       last_error_at = excluded.last_error_at,
                       consecutive_errors = excluded.consecutive_errors, items_seen = excluded.items_seen,
                       next_poll = excluded.next_poll, polled_ok_once = excluded.polled_ok_once,
-                      configured_url = excluded.configured_url""",
-                values,
+                      configured_url = excluded.configured_url,
+                      lease_owner = CASE WHEN feeds.lease_owner = ? THEN NULL ELSE feeds.lease_owner END,
+                      lease_until = CASE WHEN feeds.lease_owner = ? THEN NULL ELSE feeds.lease_until END""",
+                (*values, release, release),
             )

@@ -67,7 +67,7 @@ class OutboxQueries(Connection):
             if row is None:
                 return
             self._db.execute(
-                "UPDATE outbox SET status = 'sent', attempts = attempts + 1, done_at = ?, error = NULL WHERE id = ?",
+                "UPDATE outbox SET status = 'sent', claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, done_at = ?, error = NULL WHERE id = ?",
                 (now, item_id),
             )
             if message_id is not None:
@@ -81,7 +81,7 @@ class OutboxQueries(Connection):
     def mark_retry(self, item_id: int, error: str, not_before: datetime) -> None:
         with self.transaction():
             self._db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, error = ?, not_before = ? WHERE id = ? AND status = 'pending'",
+                "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = ?, not_before = ? WHERE id = ? AND status = 'pending'",
                 (error, ts_req(not_before), item_id),
             )
 
@@ -89,7 +89,7 @@ class OutboxQueries(Connection):
         """Gave up on the item (chat gone, too many attempts); it stays for /status until pruned."""
         with self.transaction():
             self._db.execute(
-                "UPDATE outbox SET status = 'dead', attempts = attempts + 1, error = ?, done_at = ? WHERE id = ?",
+                "UPDATE outbox SET status = 'dead', claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = ?, done_at = ? WHERE id = ?",
                 (error, datetime.now(UTC).timestamp(), item_id),
             )
 

@@ -20,6 +20,8 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
      quiet hours, digest mode)
   9  rules_versions: the rules text published for a fleet of workers (bot.fleet_rules; used on
      PostgreSQL only, kept here so a version number means the same tables on both backends)
+ 10  workers sharing one database (issue #17): the workers table, feed leases (feeds.lease_owner,
+     lease_until) and outbox claims (outbox.claimed_by, claimed_until)
 
 A database file of any earlier version is upgraded step by step when a Store opens it; a newer one is
 refused with a message (an older quotewatch must not write a schema it does not know).
@@ -316,6 +318,31 @@ def _migrate_8_to_9(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_9_to_10(db: sqlite3.Connection) -> None:
+    # Several workers on one database (issue #17): who is running (workers), which worker polls a feed
+    # right now (a lease: owner and expiry, extended by the owner's heartbeat), which worker is sending
+    # an outbox item (a claim, the same way). One SQLite process holds every lease; the columns are
+    # here so both backends have the same tables at every version.
+    _script(db,
+        """
+        CREATE TABLE workers (
+            worker_id TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started REAL NOT NULL,
+            heartbeat REAL NOT NULL,
+            takes_updates INTEGER NOT NULL DEFAULT 0
+        );
+        ALTER TABLE feeds ADD COLUMN lease_owner TEXT;
+        ALTER TABLE feeds ADD COLUMN lease_until REAL;
+        CREATE INDEX feeds_lease_owner ON feeds (lease_owner) WHERE lease_owner IS NOT NULL;
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE outbox ADD COLUMN claimed_until REAL;
+        CREATE INDEX outbox_claimed_by ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -326,6 +353,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _migrate_6_to_7,
     7: _migrate_7_to_8,
     8: _migrate_8_to_9,
+    9: _migrate_9_to_10,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

@@ -1,0 +1,154 @@
+"""Workers sharing the database: who runs, which feed each one polls (a lease), which outbox items each
+one sends (a claim).
+
+A lease is (owner, expiry) on a feed row: a worker takes it before polling and gives it back after
+saving the feed's state; while it lives its heartbeat pushes every expiry it holds forward. A worker that
+dies (kill -9) stops beating: its leases and claims expire within one lease period and any other worker
+takes the feeds over. That is the PostgreSQL backend (watchers.store.postgres.workers: FOR UPDATE SKIP
+LOCKED, advisory locks). SQLite is one process: the same interface grants every claim to the caller
+(a lease or claim of another worker id can only be this process's own before a restart, which must
+not wait a lease to resume), and the rows are kept only so /status and the schema read the same.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Literal, cast
+
+from watchers.model import FeedState, OutboxItem
+from watchers.store.backend import WorkerInfo
+from watchers.store.columns import chat_out, dt, dt_req, ts_req
+from watchers.store.sqlite.connection import Connection
+from watchers.store.sqlite.feeds import _FEED_COLUMNS, _feed_state
+
+_WORKERS = """SELECT w.worker_id, w.host, w.pid, w.started, w.heartbeat, w.takes_updates,
+                     (SELECT COUNT(*) FROM feeds f WHERE f.lease_owner = w.worker_id)
+              FROM workers w ORDER BY w.started, w.worker_id"""
+
+
+def worker_info(r: tuple[object, ...]) -> WorkerInfo:
+    return WorkerInfo(
+        worker_id=str(r[0]), host=str(r[1]), pid=int(cast(int, r[2])), started=dt_req(cast(float, r[3])),
+        heartbeat=dt_req(cast(float, r[4])), takes_updates=bool(r[5]), feeds=int(cast(int, r[6])),
+    )
+
+
+class WorkerQueries(Connection):
+    def register_worker(self, worker_id: str, host: str, pid: int, now: datetime) -> None:
+        with self.transaction():
+            self._db.execute(
+                """INSERT INTO workers (worker_id, host, pid, started, heartbeat) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (worker_id) DO UPDATE SET heartbeat = excluded.heartbeat""",
+                (worker_id, host, pid, ts_req(now), ts_req(now)),
+            )
+
+    def heartbeat(self, worker_id: str, now: datetime, lease: float) -> bool:
+        t, until = ts_req(now), ts_req(now) + lease
+        with self.transaction():
+            alive = self._db.execute("UPDATE workers SET heartbeat = ? WHERE worker_id = ?", (t, worker_id)).rowcount
+            self._db.execute("UPDATE feeds SET lease_until = ? WHERE lease_owner = ?", (until, worker_id))
+            self._db.execute(
+                "UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending'", (until, worker_id)
+            )
+        return alive > 0
+
+    def unregister_worker(self, worker_id: str) -> None:
+        with self.transaction():
+            self._db.execute("UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
+                             (worker_id,))
+            self._db.execute("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?",
+                             (worker_id,))
+            self._db.execute("DELETE FROM workers WHERE worker_id = ?", (worker_id,))
+
+    def forget_workers(self, before: datetime) -> int:
+        with self.transaction():
+            return int(self._db.execute("DELETE FROM workers WHERE heartbeat < ?", (ts_req(before),)).rowcount)
+
+    def workers(self) -> list[WorkerInfo]:
+        return [worker_info(r) for r in self._all(_WORKERS)]
+
+    def set_update_taker(self, worker_id: str | None) -> None:
+        with self.transaction():
+            if worker_id is None:
+                return
+            self._db.execute("UPDATE workers SET takes_updates = (worker_id = ?)", (worker_id,))
+
+    def claim_feed(
+        self, feed_id: str, url: str, worker_id: str, now: datetime, lease: float
+    ) -> FeedState | None:
+        t = ts_req(now)
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO feeds (feed_id, url, configured_url) VALUES (?, ?, ?) ON CONFLICT (feed_id) DO NOTHING",
+                (feed_id, url, url),
+            )
+            row = self._db.execute(
+                f"UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE feed_id = ? RETURNING {_FEED_COLUMNS}",
+                (worker_id, t + lease, feed_id),
+            ).fetchone()
+        return None if row is None else _feed_state(row)
+
+    def claim_due_feeds(
+        self, worker_id: str, feeds: Sequence[tuple[str, str, float]], now: datetime, lease: float, limit: int
+    ) -> list[FeedState]:
+        """The due feeds among `feeds` (id, url, slack: DUE_TOLERANCE of the interval), up to `limit`,
+        most overdue first; one process: every due feed is granted."""
+        if not feeds:
+            return []
+        t = ts_req(now)
+        want = json.dumps([[f[0], f[2]] for f in feeds])
+        with self.transaction():
+            self._db.executemany(
+                "INSERT INTO feeds (feed_id, url, configured_url) VALUES (?, ?, ?) ON CONFLICT (feed_id) DO NOTHING",
+                [(f[0], f[1], f[1]) for f in feeds],
+            )
+            rows = self._db.execute(
+                f"""WITH want AS (SELECT json_extract(value, '$[0]') AS feed_id, json_extract(value, '$[1]') AS slack
+                                  FROM json_each(?))
+                    UPDATE feeds SET lease_owner = ?, lease_until = ?
+                    WHERE feed_id IN (
+                      SELECT f.feed_id FROM feeds f JOIN want w ON w.feed_id = f.feed_id
+                      WHERE (f.next_poll IS NULL
+                             OR f.next_poll - CASE WHEN f.consecutive_errors = 0 THEN w.slack ELSE 0 END <= ?)
+                      ORDER BY f.next_poll IS NOT NULL, f.next_poll, f.feed_id LIMIT ?)
+                    RETURNING {_FEED_COLUMNS}""",
+                (want, worker_id, t + lease, t, limit),
+            ).fetchall()
+        return sorted((_feed_state(r) for r in rows), key=overdue_first)
+
+    def release_feed(self, feed_id: str, worker_id: str) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE feed_id = ? AND lease_owner = ?",
+                (feed_id, worker_id),
+            )
+
+    def claim_outbox(self, worker_id: str, now: datetime, lease: float, limit: int = 100) -> list[OutboxItem]:
+        t = ts_req(now)
+        with self.transaction():
+            rows = self._db.execute(
+                """UPDATE outbox SET claimed_by = ?, claimed_until = ?
+                   WHERE id IN (
+                     SELECT id FROM outbox
+                     WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?) ORDER BY id LIMIT ?)
+                   RETURNING id, chat_id, story_id, action, attempts, not_before""",
+                (worker_id, t + lease, t, limit),
+            ).fetchall()
+        return sorted((outbox_item(r) for r in rows), key=lambda i: i.id)
+
+    def lock_keys(self, keys: Iterable[str]) -> None:
+        """Nothing to take: the transaction's BEGIN IMMEDIATE holds the file's one write lock already."""
+
+
+def overdue_first(state: FeedState) -> tuple[bool, float, str]:
+    """Never polled first, then by next poll (RETURNING keeps no order)."""
+    return (state.next_poll is not None, state.next_poll.timestamp() if state.next_poll else 0.0, state.feed_id)
+
+
+def outbox_item(r: tuple[object, ...]) -> OutboxItem:
+    return OutboxItem(
+        id=int(cast(int, r[0])), chat_id=chat_out(str(r[1])), story_id=str(r[2]),
+        action=cast(Literal["send", "edit"], r[3]), attempts=int(cast(int, r[4])), not_before=dt(cast(float, r[5])),
+    )
