@@ -203,21 +203,37 @@ def build_application(
     return application
 
 
-def admin_notifier(application: Application, rules: Callable[[], Rules]) -> Callable[[str], None]:  # type: ignore[type-arg]
+def admin_notifier(application: Application,  # type: ignore[type-arg]
+                   rules: Callable[[], Rules]) -> Callable[[Callable[[], str]], None]:
     """BotContext.notify_admins: send an HTML line to each of the bot's admins, in the background (it is
-    called from the Sender's round, which must not wait on it); a failure is logged, never raised."""
+    called from the Sender's round, which must not wait on it), written by `write` in that admin's chat
+    language (/lang, or the Telegram language their private chat kept); a failure is logged, never raised."""
 
-    async def send(admin: int, text: str) -> None:
+    async def send(admin: int, write: Callable[[], str]) -> None:
+        with language(await admin_language(application.bot_data.get(SETTINGS_KEY), admin)):
+            text = write()
         try:
             await application.bot.send_message(admin, text, parse_mode="HTML")
         except TelegramError as err:
             log.warning("could not tell admin %s: %s", admin, scrub(str(err), application.bot.token))
 
-    def notify(text: str) -> None:
+    def notify(write: Callable[[], str]) -> None:
         for admin in rules().settings.telegram.admins:
-            application.create_task(send(admin, text))
+            application.create_task(send(admin, write))
 
     return notify
+
+
+async def admin_language(book: object, admin: int) -> str:
+    """The language of an admin's private chat (its id is the admin's user id); English without one, or
+    when the store cannot be read (a notice about the store must still go out)."""
+    if not isinstance(book, SettingsBook):
+        return SOURCE
+    try:
+        return (await book.get(admin)).lang or SOURCE
+    except Exception:
+        log.warning("could not read admin %s's language; telling them in English", admin, exc_info=True)
+        return SOURCE
 
 
 class QuotewatchApplication(Application):  # type: ignore[type-arg]

@@ -62,8 +62,9 @@ from telegram.error import (
 )
 
 from bot.gone import GoneChats
+from bot.i18n import language
 from bot.limiter import NO_RETRY, TelegramLimiter, retry_seconds
-from bot.outcomes import Ledger, Outcome
+from bot.outcomes import Ledger, Outcome, trouble_notice
 from bot.ratelimit import FloodScheduler, Limits
 from bot.rendered import Renderings
 from bot.settings import SEND, Gate, Verdict
@@ -413,10 +414,9 @@ class Sender:
 
     async def _notify_admins(self) -> None:
         """Tell each admin once per episode, by a direct message (the outbox is the store: it cannot)."""
-        text = ("quotewatch: the history database cannot record deliveries "
-                f"({self.ledger.trouble}). Alerts are paused and will go out once it can; nothing is sent twice. "
-                "Free disk space or fix the database's permissions.")
         for admin in list(self.admins() if self.admins is not None else ()):
+            with language(await self.gate.language(admin) if self.gate is not None else "en"):
+                text = trouble_notice(self.ledger.trouble)  # in the admin's chat language
             try:
                 await self._call("sendMessage", admin, self.bot.send_message, admin, text[:4000])
             except TelegramError as e:  # an admin who never started the bot: the log line stands

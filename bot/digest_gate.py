@@ -75,6 +75,13 @@ class DigestGate:
             speaker = story.speaker_id if story is not None else None
         return decide(s, now, speaker)
 
+    async def language(self, chat: ChatId) -> str:
+        try:
+            return (await self.book.get(chat)).lang or "en"
+        except Exception as e:  # the store cannot tell (it may be the store that is in trouble): English
+            log.warning("could not read chat %s's language: %r", chat, e)
+            return "en"
+
     async def release(self, bot: Bot, flood: FloodScheduler, now: datetime) -> int:
         sent = 0
         for chat, oldest in await self.store.held_chats():

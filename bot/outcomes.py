@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from bot.i18n import _
 from watchers.model import OutboxItem
 
 if TYPE_CHECKING:
@@ -89,3 +90,10 @@ class Ledger:
             await self.store.mark_retry(item.id, outcome.error, outcome.not_before)
         else:
             await self.store.mark_dead(item.id, outcome.error)
+
+
+def trouble_notice(trouble: str | None) -> str:
+    """The message the admins get once when the store stops recording (in the current language)."""
+    return _("quotewatch: the history database cannot record deliveries ({trouble}). Alerts are paused and "
+             "will go out once it can; nothing is sent twice. Free disk space or fix the database's "
+             "permissions.").format(trouble=trouble)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from bot.ratelimit import FloodScheduler
     from watchers.model import OutboxItem
+    from watchers.store.backend import ChatId
 
 DigestMode = Literal["off", "hourly", "daily"]
 DIGEST_MODES: tuple[DigestMode, ...] = ("off", "hourly", "daily")
@@ -246,6 +247,11 @@ class Gate(Protocol):
     (bot.digest_gate.DigestGate)."""
 
     async def decide(self, item: OutboxItem, now: datetime) -> Verdict: ...
+
+    async def language(self, chat: ChatId) -> str:
+        """The chat's language ("en" when it never chose, or the store cannot tell): the admins' notices
+        are written in it."""
+        ...
 
     async def release(self, bot: Bot, flood: FloodScheduler, now: datetime) -> int:
         """Send the digests that are due; returns how many messages went out."""

@@ -26,6 +26,9 @@ from telegram.constants import ParseMode
 
 from bot.commands.access import RULES_ADMIN_ONLY, is_admin
 from bot.commands.base import MAX_ARGS, Context, UserError, ctx, e, reply, words
+from bot.commands.rule_errors import refusal
+from bot.commands.settings_lang import chat_language
+from bot.i18n import N_, _, ngettext
 from rules import edit as rules_edit
 from rules.duration import format_duration, parse_duration
 from rules.load import RulesError
@@ -37,6 +40,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 TWO_OR_MORE = range(2, MAX_ARGS + 1)  # words() allows at most MAX_ARGS
 # A mute is a pause (a holiday, a noisy week), as /quotes' longest window is a year; longer is /unwatch.
 MAX_MUTE = 366 * 86400
+SPEAKER_ID, WATCH_ID, TOPIC_ID = N_("speaker id"), N_("watch id"), N_("topic id")
+FEED_ID, TARGET_ID = N_("feed id"), N_("speaker or watch id")
 
 
 def who(update: Update) -> str:
@@ -68,16 +73,16 @@ async def run_edit(update: Update, context: Context, change: Callable[[Path], ob
     except RulesError as err:
         problems = [p.message for p in err.problems[:3]] or [str(err)]
         log.info("rules edit refused: %s by %s: %s", what, who(update), "; ".join(problems))
-        return "Not changed: " + "; ".join(e(p) for p in problems)
+        return _("Not changed: {reason}").format(reason="; ".join(e(refusal(p)) for p in problems))
     except (OSError, ValueError) as err:
         log.info("rules edit refused: %s by %s: %s", what, who(update), err)
-        return f"Not changed: {e(err)}"
+        return _("Not changed: {reason}").format(reason=e(err))
     log.warning("rules changed: %s by %s", what, who(update))
     try:
         await qw.on_rules_changed()
     except Exception as err:  # the file changed, but the reload failed: the admin must know
         log.exception("reload after an edit failed")
-        return f"{done}, but reloading failed: {e(err)}"
+        return _("{done}, but reloading failed: {error}").format(done=done, error=e(err))
     return done
 
 
@@ -108,12 +113,13 @@ def admin_args(update: Update, counts: range, usage: str) -> list[str]:
     return args
 
 
-def check_id(value: str, what: str = "speaker id") -> str:
-    """The id, lower-cased (ids in the rules are lowercase, and people type Kovalenko), or UserError."""
+def check_id(value: str, what: str = SPEAKER_ID) -> str:
+    """The id, lower-cased (ids in the rules are lowercase, and people type Kovalenko), or UserError.
+    `what`: one of the N_ names above (SPEAKER_ID, WATCH_ID, ...), looked up here."""
     value = value.lower()
     if not _ID.match(value):
-        raise UserError(f"{what} {value[:40]!r} is not valid: use lowercase letters, digits, - and _ "
-                        "(at most 40 characters), e.g. kovalenko.")
+        raise UserError(_("{what} {value} is not valid: use lowercase letters, digits, - and _ "
+                          "(at most 40 characters), e.g. kovalenko.").format(what=_(what), value=repr(value[:40])))
     return value
 
 
@@ -123,25 +129,25 @@ async def cmd_reload(update: Update, context: Context) -> None:
     try:
         await qw.on_rules_changed()
     except Exception as err:
-        await reply(update, f"Reload failed; the previous rules stay in force: {e(err)}")
+        await reply(update, _("Reload failed; the previous rules stay in force: {error}").format(error=e(err)))
         return
     rules = qw.rules()
-    await reply(update, f"Rules reloaded: {len(rules.feeds)} feeds, {len(rules.speakers)} speakers, "
-                        f"{len(rules.watches)} watches.")
+    await reply(update, _("Rules reloaded: {feeds} feeds, {speakers} speakers, {watches} watches.").format(
+        feeds=len(rules.feeds), speakers=len(rules.speakers), watches=len(rules.watches)))
 
 
 async def cmd_track(update: Update, context: Context) -> None:
     """Track a new speaker."""
-    args = admin_args(update, TWO_OR_MORE, 'Write /track <id> "<Full Name>" [alias ...], e.g. '
-                                           '/track kovalenko "Marta Kovalenko" Kovalenko.')
+    args = admin_args(update, TWO_OR_MORE, _('Write /track <id> "<Full Name>" [alias ...], e.g. '
+                                             '/track kovalenko "Marta Kovalenko" Kovalenko.'))
     speaker_id, name, aliases = check_id(args[0]), args[1], tuple(args[2:])
     await apply_edit(update, context, lambda path: rules_edit.add_speaker(path, speaker_id, name, aliases),
-                     f"Now tracking {e(name)} (<code>{e(speaker_id)}</code>).")
+                     _("Now tracking {name} ({id}).").format(name=e(name), id=f"<code>{e(speaker_id)}</code>"))
 
 
 async def cmd_untrack(update: Update, context: Context) -> None:
     """Stop tracking a speaker (asks first when watches follow them)."""
-    [speaker_id] = admin_args(update, range(1, 2), "Write /untrack <id>, e.g. /untrack kovalenko.")
+    [speaker_id] = admin_args(update, range(1, 2), _("Write /untrack <id>, e.g. /untrack kovalenko."))
     speaker_id = check_id(speaker_id)
     qw = ctx(context)
     rules = qw.rules()
@@ -152,22 +158,27 @@ async def cmd_untrack(update: Update, context: Context) -> None:
         await apply_edit(update, context, lambda path: rules_edit.remove_speaker(path, speaker_id),
                          untracked(rules, speaker_id))
         return
-    lines = [f"Untrack {e(speaker.name)} (<code>{e(speaker_id)}</code>)? Their statements stop alerting in:"]
+    lines = [_("Untrack {name} ({id})? Their statements stop alerting in:").format(
+        name=e(speaker.name), id=f"<code>{e(speaker_id)}</code>")]
     for w in watches:
         chats = list(dict.fromkeys([*w.chats, *await qw.store.subscribers(w.id)]))
-        shown = ", ".join(f"<code>{e(c)}</code>" for c in chats[:10]) + (f" and {len(chats) - 10} more"
-                                                                         if len(chats) > 10 else "")
-        lines.append(f"• watch <code>{e(w.id)}</code>: {len(chats)} chat(s){': ' + shown if chats else ''}")
+        shown = ", ".join(f"<code>{e(c)}</code>" for c in chats[:10])
+        if len(chats) > 10:
+            shown = _("{shown} and {n} more").format(shown=shown, n=len(chats) - 10)
+        count = ngettext("{n} chat(s)", "{n} chat(s)", len(chats)).format(n=len(chats))
+        line = _("• watch {watch}: {count}").format(watch=f"<code>{e(w.id)}</code>", count=count)
+        lines.append(f"{line}: {shown}" if chats else line)
     buttons = InlineKeyboardMarkup([[
-        InlineKeyboardButton(f"Untrack {speaker_id}", callback_data=f"untrack:{speaker_id}"),
-        InlineKeyboardButton("Cancel", callback_data="cancel:untrack"),
+        InlineKeyboardButton(_("Untrack {id}").format(id=speaker_id), callback_data=f"untrack:{speaker_id}"),
+        InlineKeyboardButton(_("Cancel"), callback_data="cancel:untrack"),
     ]])
     await reply(update, "\n".join(lines), buttons)
 
 
 def untracked(rules: Rules, speaker_id: str) -> str:
     undo = track_again(rules, speaker_id)
-    return f"No longer tracking <code>{e(speaker_id)}</code>." + (f" To undo:\n{undo}" if undo else "")
+    done = _("No longer tracking {id}.").format(id=f"<code>{e(speaker_id)}</code>")
+    return done + " " + _("To undo:") + "\n" + undo if undo else done
 
 
 async def on_admin_button(update: Update, context: Context) -> None:
@@ -175,16 +186,17 @@ async def on_admin_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or not query.data:
         return
+    await chat_language(update, context)
     if not is_admin(update, context):
-        await query.answer(RULES_ADMIN_ONLY, show_alert=True)
+        await query.answer(_(RULES_ADMIN_ONLY), show_alert=True)
         return
-    action, _, target = query.data.partition(":")
+    action, _sep, target = query.data.partition(":")
     if action == "untrack":
         rules = ctx(context).rules()
         text = await run_edit(update, context, lambda path: rules_edit.remove_speaker(path, target),
                               untracked(rules, target), what=f"/untrack {target} (confirmed)")
     else:
-        text = "Cancelled: nothing changed."
+        text = _("Cancelled: nothing changed.")
         log.info("admin change cancelled: %s by %s", target, who(update))
     await query.answer()
     await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
@@ -193,72 +205,76 @@ async def on_admin_button(update: Update, context: Context) -> None:
 async def cmd_alias(update: Update, context: Context) -> None:
     """Add another name for a speaker."""
     args = admin_args(update, TWO_OR_MORE,
-                      'Write /alias <id> <alias>, e.g. /alias kovalenko "the agriculture minister".')
+                      _('Write /alias <id> <alias>, e.g. /alias kovalenko "the agriculture minister".'))
     speaker_id, alias = check_id(args[0]), " ".join(args[1:])
     await apply_edit(update, context, lambda path: rules_edit.add_alias(path, speaker_id, alias),
-                     f"<code>{e(speaker_id)}</code> is also “{e(alias)}” now.")
+                     _("{id} is also “{alias}” now.").format(id=f"<code>{e(speaker_id)}</code>", alias=e(alias)))
 
 
 async def cmd_watch(update: Update, context: Context) -> None:
     """Add a watch chats can subscribe to, or speakers to a watch."""
-    args = admin_args(update, range(2, 4), "Write /watch <id> <speaker,...> [topic,...], e.g. /watch grain-desk "
-                                           "kovalenko,tamm grain (no topics: anything they say).")
-    watch_id = check_id(args[0], "watch id")
+    args = admin_args(update, range(2, 4), _("Write /watch <id> <speaker,...> [topic,...], e.g. /watch grain-desk "
+                                             "kovalenko,tamm grain (no topics: anything they say)."))
+    watch_id = check_id(args[0], WATCH_ID)
     speakers = [check_id(x) for x in args[1].split(",") if x]
-    topics = [check_id(x, "topic id") for x in args[2].split(",") if x] if len(args) == 3 else []
+    topics = [check_id(x, TOPIC_ID) for x in args[2].split(",") if x] if len(args) == 3 else []
     if not speakers:
-        raise UserError("Name at least one speaker id, e.g. /watch grain-desk kovalenko grain.")
+        raise UserError(_("Name at least one speaker id, e.g. /watch grain-desk kovalenko grain."))
     if any(w.id == watch_id for w in ctx(context).rules().watches):
         named = ", ".join(f"<code>{e(x)}</code>" for x in [*speakers, *topics])
         await apply_edit(update, context, lambda path: rules_edit.add_to_watch(path, watch_id, speakers, topics),
-                         f"Watch <code>{e(watch_id)}</code> now has {named} too; /unwatch {e(watch_id)} "
-                         f"{e(','.join(speakers))} takes them out again.")
+                         _("Watch {watch} now has {named} too; /unwatch {id} {speakers} takes them out again.")
+                         .format(watch=f"<code>{e(watch_id)}</code>", named=named, id=e(watch_id),
+                                 speakers=e(','.join(speakers))))
         return
     await apply_edit(update, context, lambda path: rules_edit.add_watch(path, watch_id, speakers, topics),
-                     f"Watch <code>{e(watch_id)}</code> added; /subscribe {e(watch_id)} to get its alerts.")
+                     _("Watch {watch} added; /subscribe {id} to get its alerts.").format(
+                         watch=f"<code>{e(watch_id)}</code>", id=e(watch_id)))
 
 
 async def cmd_unwatch(update: Update, context: Context) -> None:
     """Remove a watch, or speakers from it."""
-    args = admin_args(update, range(1, 3), "Write /unwatch <id> [speaker,...], e.g. /unwatch grain-desk (the "
-                                           "whole watch) or /unwatch grain-desk tamm (only that speaker).")
-    watch_id = check_id(args[0], "watch id")
+    args = admin_args(update, range(1, 3), _("Write /unwatch <id> [speaker,...], e.g. /unwatch grain-desk (the "
+                                             "whole watch) or /unwatch grain-desk tamm (only that speaker)."))
+    watch_id = check_id(args[0], WATCH_ID)
     if len(args) == 2:
         speakers = [check_id(x) for x in args[1].split(",") if x]
         names = e(",".join(speakers))
         await apply_edit(update, context, lambda path: rules_edit.remove_from_watch(path, watch_id, speakers),
-                         f"Took {names} out of watch <code>{e(watch_id)}</code>; /watch {e(watch_id)} {names} "
-                         "puts them back.")
+                         _("Took {names} out of watch {watch}; /watch {id} {names} puts them back.").format(
+                             names=names, watch=f"<code>{e(watch_id)}</code>", id=e(watch_id)))
         return
     qw = ctx(context)
     watch = next((w for w in qw.rules().watches if w.id == watch_id), None)
-    done = f"Watch <code>{e(watch_id)}</code> removed."
+    done = _("Watch {watch} removed.").format(watch=f"<code>{e(watch_id)}</code>")
     if watch is not None:
         subscribers = len(await qw.store.subscribers(watch_id))
         undo = " ".join(["/watch", watch.id, ",".join(watch.speakers), *([",".join(watch.topics)] if watch.topics else [])])
-        done += (f" {subscribers} subscribed chat(s) and {len(watch.chats)} chat(s) of the rules no longer get its "
-                 f"alerts. To undo: <code>{e(undo)}</code> (then /subscribe {e(watch.id)} in those chats).")
+        done += " " + _("{subscribers} subscribed chat(s) and {chats} chat(s) of the rules no longer get its "
+                        "alerts. To undo: {undo} (then /subscribe {id} in those chats).").format(
+            subscribers=subscribers, chats=len(watch.chats), undo=f"<code>{e(undo)}</code>", id=e(watch.id))
     await apply_edit(update, context, lambda path: rules_edit.remove_watch(path, watch_id), done)
 
 
 async def cmd_mute(update: Update, context: Context) -> None:
     """Silence a watch, or every watch naming a speaker, for a while."""
-    target, span = admin_args(update, range(2, 3), "Write /mute <speaker|watch> <duration>, e.g. /mute kovalenko "
-                                                   "2h (or off to unmute).")
-    target = check_id(target, "speaker or watch id")
+    target, span = admin_args(update, range(2, 3), _("Write /mute <speaker|watch> <duration>, e.g. /mute kovalenko "
+                                                     "2h (or off to unmute)."))
+    target = check_id(target, TARGET_ID)
     if span.lower() in ("off", "0", "none"):
-        until, done = None, f"<code>{e(target)}</code> unmuted."
+        until, done = None, _("{id} unmuted.").format(id=f"<code>{e(target)}</code>")
     else:
         try:
             seconds = parse_duration(span)
         except ValueError as err:
-            raise UserError(str(err)) from None
+            raise UserError(refusal(str(err))) from None
         if seconds <= 0:
-            raise UserError("Give a positive duration such as 30m, 2h or 1d (or off to unmute).")
+            raise UserError(_("Give a positive duration such as 30m, 2h or 1d (or off to unmute)."))
         if seconds > MAX_MUTE:
             # Also what keeps a 20-digit "/mute x 99999999999999999999d" from overflowing the date.
-            raise UserError(f"Mute for at most {MAX_MUTE // 86400}d; to stop a watch for good, /unwatch it.")
+            raise UserError(_("Mute for at most {days}d; to stop a watch for good, /unwatch it.").format(
+                days=MAX_MUTE // 86400))
         until = time.time() + seconds
-        done = (f"<code>{e(target)}</code> muted for {e(format_duration(seconds))}: no alerts until then "
-                "(nothing is queued for later).")
+        done = _("{id} muted for {duration}: no alerts until then (nothing is queued for later).").format(
+            id=f"<code>{e(target)}</code>", duration=e(format_duration(seconds)))
     await apply_edit(update, context, lambda path: rules_edit.set_mute(path, target, until), done)

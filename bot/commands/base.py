@@ -54,8 +54,9 @@ class BotContext:
     # Chats whose subscriptions are known to be active since they last wrote to us, so an update from them
     # needs no write to reactivate anything. The Sender forgets a chat here when it deactivates it.
     active_chats: set[int | str] = field(default_factory=set)
-    # Sends one message to every admin of the bot (bot/app.py sets it; None: log only).
-    notify_admins: Callable[[str], None] | None = None
+    # Sends one message to every admin of the bot (bot/app.py sets it; None: log only): the callable writes
+    # the HTML text, called once per admin in that admin's language.
+    notify_admins: Callable[[Callable[[], str]], None] | None = None
     # Chats named in the rules that blocked or removed the bot, already reported to the admins: reported
     # once, until the chat is reachable again (it writes to the bot, or is subscribed anew).
     reported_gone: set[int | str] = field(default_factory=set)
@@ -73,11 +74,10 @@ class BotContext:
         log.warning("a chat named in the rules blocked or removed the bot: chat=%s watches=%s; alerts to it "
                     "fail until the bot is back in it (or it is taken out of the rules)", chat_id, watches)
         if self.notify_admins is not None:
-            self.notify_admins(
-                f"⚠️ Chat <code>{html.escape(str(chat_id))}</code>, named in the rules for "
-                f"{html.escape(watches)}, blocked or removed the bot: its alerts are not delivered. "
-                "Add the bot back, or take the chat out of the rules file."
-            )
+            self.notify_admins(lambda: "⚠️ " + _(
+                "Chat {chat}, named in the rules for {watches}, blocked or removed the bot: its alerts are not "
+                "delivered. Add the bot back, or take the chat out of the rules file."
+            ).format(chat=f"<code>{html.escape(str(chat_id))}</code>", watches=html.escape(watches)))
 
     def chat_back(self, chat_id: int | str) -> None:
         """The chat is reachable again (it wrote to the bot, or was subscribed): alerts are tried again, and
