@@ -331,6 +331,68 @@ def test_an_inflected_speaker_finds_the_tracked_nominative_alias() -> None:
     assert [(s.speaker, s.speaker_id) for s in found] == [("Аркадий Веснин", "vesnin")]
 
 
+def test_the_headline_below_a_menu_line_with_a_role_before_the_name_is_his() -> None:
+    found = ru(
+        "Войти в почту\n\nГлава Минтранса Лобанов: тарифы на проезд останутся прежними\n\n"
+        "Министр транспорта Игорь Лобанов выступил в областной думе.\n"
+    )
+    assert [(s.kind, s.text, s.speaker) for s in found] == [
+        ("indirect", "тарифы на проезд останутся прежними", "Игорь Лобанов")
+    ]
+
+
+def test_a_minus_sign_opens_and_ends_dialogue_speech() -> None:
+    s = one(
+        "Мэр Заречинска Олег Ветлугин провёл совещание.\n\n"
+        "− Дорогу откроем к июлю. Подрядчик уже выбран, − сказал мэр.\n"
+    )
+    assert (s.kind, s.text, s.speaker) == (
+        "direct",
+        "Дорогу откроем к июлю. Подрядчик уже выбран",
+        "Олег Ветлугин",
+    )
+
+
+def test_an_outlet_in_a_prepositional_phrase_is_not_the_speaker() -> None:
+    s = one("Глава Минтранса Игорь Лобанов в эфире НТВ сообщил, что тарифы не вырастут.")
+    assert (s.text, s.speaker) == ("тарифы не вырастут", "Игорь Лобанов")
+
+
+def test_by_the_words_of_x_inside_a_sentence_makes_the_sentence_his() -> None:
+    found = ru(
+        "Министр транспорта Игорь Лобанов выступил в думе.\n\n"
+        "В прошлом году пассажиропоток вырос, по словам Лобанова, на 12 процентов.\n"
+    )
+    assert [(s.kind, s.text, s.speaker) for s in found] == [
+        (
+            "indirect",
+            "В прошлом году пассажиропоток вырос, по словам Лобанова, на 12 процентов",
+            "Игорь Лобанов",
+        )
+    ]
+
+
+def test_an_unknown_surname_beside_an_oblique_first_name_is_named_in_the_nominative() -> None:
+    found = ru(
+        "Депутаты похвалили главу Минтранса Игоря Ветрогонова за новые маршруты.\n\n"
+        "По словам Ветрогонова, автобусов станет больше.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [("автобусов станет больше", "Игорь Ветрогонов")]
+
+
+def test_the_outlet_the_news_came_from_says_nothing() -> None:
+    found = ru(
+        "Губернатор Олег Ветлугин поблагодарил строителей моста и назвал их работу образцовой. "
+        "Об этом сообщает ТАСС.\n"
+    )
+    assert found == []
+
+
+def test_a_pronoun_never_means_a_region_named_after_a_preposition() -> None:
+    found = ru("Ведущая спросила о поездке на Заволжщину. Поездку она назвала «долгожданной».\n")
+    assert [(s.text, s.speaker) for s in found] == [("долгожданной", None)]
+
+
 def test_english_text_reads_the_same_with_lang_en_and_without() -> None:
     text = 'Jane Doe, the minister, said the talks would resume. "We will not accept this," she added.'
     assert extract_statements(text) == extract_statements(text, lang="en")

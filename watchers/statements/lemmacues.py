@@ -135,6 +135,6 @@ def trim_end(text: str, lo: int, hi: int) -> int:
 
 
 def trim_comma(text: str, lo: int, hi: int) -> int:
-    while hi > lo and text[hi - 1] in _END_PUNCT + ",—–-":
+    while hi > lo and text[hi - 1] in _END_PUNCT + ",—–―−-":
         hi -= 1
     return hi

@@ -38,7 +38,7 @@ from watchers.statements.segment import body_paragraphs
 from watchers.statements.sentences import paragraphs
 
 _HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
-_RUN_ON_RE = re.compile(r"\s*[—–]\s*[а-яё]")
+_RUN_ON_RE = re.compile(r"\s*[—–―−]\s*[а-яё]")
 
 
 def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
@@ -129,8 +129,8 @@ def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
     roles.clear()
 
 
-_DIALOGUE_RE = re.compile(r"[—–-] (?=\S)")
-_DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+[—–]\s+(?=[а-яё])")
+_DIALOGUE_RE = re.compile(r"[—–―−-] (?=\S)")
+_DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+[—–―−]\s+(?=[а-яё])")
 
 
 def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
@@ -216,25 +216,44 @@ def _trim(text: str, lo: int, hi: int) -> int:
 
 def _learn_headline(g: ModuleType, text: str, people: People) -> None:
     """The people the headline names ("Набиуллина раскрыла ..."): the body may name them by role only."""
-    paras = paragraphs(text)
-    if paras and is_headline(text[paras[0][0] : paras[0][1]], True):
-        for m, _ in names_in(g, text, g.words(text, *paras[0])):
+    para = _headline_para(text)
+    if para is not None and is_headline(text[para[0] : para[1]], True):
+        for m, _ in names_in(g, text, g.words(text, *para)):
             people.person(m, -1)
+
+
+# A page's menu line above the headline ("Войти в почту", "Главная"): at most this many words.
+_MENU_WORDS = 3
+
+
+def _headline_para(text: str) -> tuple[int, int] | None:
+    """The headline's paragraph: the first, or the second when the first is a short menu line."""
+    paras = paragraphs(text)
+    if len(paras) > 1 and ":" not in text[paras[0][0] : paras[0][1]]:
+        first = text[paras[0][0] : paras[0][1]].split()
+        if len(first) <= _MENU_WORDS and not first[-1].endswith((".", "!", "?", "»", '"')):
+            return paras[1]
+    return paras[0] if paras else None
 
 
 def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
     """ "Веснин: Кремль рад итогам встречи" as the headline: the part after the colon is the speaker's."""
-    paras = paragraphs(text)
-    if not paras:
+    para = _headline_para(text)
+    if para is None:
         return None
-    lo, hi = paras[0]
+    lo, hi = para
     line = text[lo:hi]
     m = _HEADLINE_RE.match(line)
     if m is None or not is_headline(line, True):
         return None
     ws = g.words(text, lo, lo + m.end(1))
     who = phrase(g, text, ws, 0, len(ws), NOMN, "", True)
-    if who is None or who.start != lo or who.end != lo + m.end(1) or who.kind not in ("name", "role"):
+    if (
+        who is None
+        or (who.np_start if who.np_start >= 0 else who.start) != lo
+        or who.end != lo + m.end(1)
+        or who.kind not in ("name", "role")
+    ):
         return None
     a, b = lo + m.start(2), lo + m.end(2)
     kind = "indirect"

@@ -147,7 +147,11 @@ def phrase(
             continue
         if (w.cap and len(w.text) > 1) or low in g.ORG_WORDS:
             orgs = [r for r in g.parses(w.text) if r.org and r.pos == "NOUN"]
-            if orgs and (not orgs[0].cases or any(r.cases & want for r in orgs)):
+            if (
+                orgs
+                and (not orgs[0].cases or any(r.cases & want for r in orgs))
+                and not _in_pp(g, words, i, want)
+            ):
                 end = w.end
                 nxt = i + 1
                 if nxt < hi and words[nxt].cap and not _gap(text, words, nxt).strip():
@@ -163,6 +167,30 @@ def phrase(
     if not cands:
         return None
     return cands[-1] if nearest_last else cands[0]
+
+
+def _place(g: ModuleType, words: Sequence[Word], i: int, named: bool) -> bool:
+    """One unknown capitalised word after a preposition, with no reading as a name, is a place more
+    likely than a person ("на Брянщину", "в Заречинске"): it teaches People no one a pronoun could mean."""
+    return (
+        not named and words[i - 1].low in g.PREPOSITIONS and not any(r.known for r in g.parses(words[i].text))
+    )
+
+
+def _in_pp(g: ModuleType, words: Sequence[Word], i: int, want: frozenset[str]) -> bool:
+    """An organisation inside a prepositional phrase is where it was said, not who said it: "в эфире
+    НТВ", "в интервью ТАСС", "на сайте Минфина", "в МИД" (the word before it after a preposition and in
+    the locative, so "в понедельник ТАСС" still has its subject)."""
+    if want - SUBJECT_CASES or i == 0:
+        return False
+    if words[i - 1].low in g.PREPOSITIONS:
+        return True
+    return (
+        i >= 2
+        and words[i - 2].low in g.PREPOSITIONS
+        and not words[i - 1].cap
+        and any("loct" in r.cases and r.pos == "NOUN" for r in g.parses(words[i - 1].text))
+    )
 
 
 def _after(words: Sequence[Word], end: int, hi: int) -> int:
@@ -236,7 +264,8 @@ def _name_run(
         if not _fits(cases, gd if gd else gender, want, hint):
             return None
     first, last = run[0][0], run[-1][0]
-    oblique = "nomn" not in want
+    # "Антона Силуанова": a given name that cannot be nominative puts the surname beside it in its case
+    oblique = "nomn" not in want or any(cases and "nomn" not in cases for _, cases, _ in run)
     name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
     start, end = first.start, last.end
     return Mention("name", start, end, text[start:end], name=name, gender=gender)
@@ -393,7 +422,10 @@ def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[tuple[Ment
                 continue
         if w.cap:
             m = _name_run(g, text, words, i, n, ANY_CASE, "")
-            if m is not None and (len(m.text.split()) > 1 or i > 0 or any(r.name for r in g.parses(w.text))):
+            named = any(r.name for r in g.parses(w.text))
+            if m is not None and (
+                len(m.text.split()) > 1 or (i > 0 and not _place(g, words, i, named)) or named
+            ):
                 out.append((m, _subject_case(g, text, words, i, n)))
                 i = _after(words, m.end, n)
                 continue

@@ -65,6 +65,7 @@ ROLE_PREFIXES: frozenset[str] = frozenset(r[:CUE_PREFIX_LEN] for r in ROLE_NOUNS
 ROLE_SYNONYMS: dict[str, str] = _mapping("role_synonyms")
 GENERIC_ROLES: dict[str, frozenset[str]] = _groups("generic_roles")
 ORG_WORDS: frozenset[str] = _words("org_words")
+OUTLETS: frozenset[str] = _words("outlets")
 TITLE_NOUNS: frozenset[str] = _words("title_nouns")
 PRONOUNS: dict[str, tuple[str, str]] = {
     form: (value.split()[0], value.split()[1]) for form, value in _mapping("pronouns").items()
@@ -97,7 +98,7 @@ PREPOSITIONS: frozenset[str] = _words("prepositions")
 # «…» outside, „…“ inside (and the reverse in some copy); straight "…" pair by position.
 QUOTE_PAIRS: dict[str, str] = {"\u00ab": "\u00bb", "\u201e": "\u201c", "\u201c": "\u201d"}
 STRAIGHT_DOUBLE = '"'
-DASHES = "\u2014\u2013-"
+DASHES = "\u2014\u2013\u2212-"
 
 # --- boilerplate (the names boilerplate.is_noise reads) --------------------------------------------
 BOILERPLATE_STARTS: tuple[str, ...] = _data.entries(_LANG, "noise_starts")
