@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from watchers.statements.lang.types import Word
+from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp, is_place
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
 
 MAX_ROLE_WORDS = 5
-SUBJECT_CASES = frozenset({"nomn"})
 MAX_APPOSITION_GAP = (
     6  # words between a role and its name ("губернатор граничащей с Украиной Брянской области")
 )
@@ -150,7 +150,7 @@ def phrase(
             if (
                 orgs
                 and (not orgs[0].cases or any(r.cases & want for r in orgs))
-                and not _in_pp(g, words, i, want)
+                and not in_pp(g, words, i, want)
             ):
                 end = w.end
                 nxt = i + 1
@@ -167,30 +167,6 @@ def phrase(
     if not cands:
         return None
     return cands[-1] if nearest_last else cands[0]
-
-
-def _place(g: ModuleType, words: Sequence[Word], i: int, named: bool) -> bool:
-    """One unknown capitalised word after a preposition, with no reading as a name, is a place more
-    likely than a person ("на Брянщину", "в Заречинске"): it teaches People no one a pronoun could mean."""
-    return (
-        not named and words[i - 1].low in g.PREPOSITIONS and not any(r.known for r in g.parses(words[i].text))
-    )
-
-
-def _in_pp(g: ModuleType, words: Sequence[Word], i: int, want: frozenset[str]) -> bool:
-    """An organisation inside a prepositional phrase is where it was said, not who said it: "в эфире
-    НТВ", "в интервью ТАСС", "на сайте Минфина", "в МИД" (the word before it after a preposition and in
-    the locative, so "в понедельник ТАСС" still has its subject)."""
-    if want - SUBJECT_CASES or i == 0:
-        return False
-    if words[i - 1].low in g.PREPOSITIONS:
-        return True
-    return (
-        i >= 2
-        and words[i - 2].low in g.PREPOSITIONS
-        and not words[i - 1].cap
-        and any("loct" in r.cases and r.pos == "NOUN" for r in g.parses(words[i - 1].text))
-    )
 
 
 def _after(words: Sequence[Word], end: int, hi: int) -> int:
@@ -424,7 +400,7 @@ def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[tuple[Ment
             m = _name_run(g, text, words, i, n, ANY_CASE, "")
             named = any(r.name for r in g.parses(w.text))
             if m is not None and (
-                len(m.text.split()) > 1 or (i > 0 and not _place(g, words, i, named)) or named
+                len(m.text.split()) > 1 or (i > 0 and not is_place(g, words, i, named)) or named
             ):
                 out.append((m, _subject_case(g, text, words, i, n)))
                 i = _after(words, m.end, n)
