@@ -393,6 +393,70 @@ def test_a_pronoun_never_means_a_region_named_after_a_preposition() -> None:
     assert [(s.text, s.speaker) for s in found] == [("долгожданной", None)]
 
 
+def test_an_unknown_surname_read_as_an_adverb_is_still_a_name() -> None:
+    found = ru('Виктор Бурылко: "Сборная готова к сезону".\n\n"Мы провели хороший сбор", - сказал Бурылко.\n')
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Сборная готова к сезону", "Виктор Бурылко"),
+        ("Мы провели хороший сбор", "Виктор Бурылко"),
+    ]
+
+
+def test_an_interview_gives_the_answers_to_the_one_interviewed_and_not_the_remarks() -> None:
+    found = ru(
+        "Главный тренер Виктор Бурылко ответил на вопросы о новом сезоне.\n"
+        "- Состав почти собран, - говорит Бурылко.\n"
+        "- А вратарь?\n"
+        "- Вратаря ищем до сих пор.\n"
+        "- Болельщики ждут побед…\n"
+        "- Мы их дадим, но не сразу, и к этому надо быть готовыми всем в клубе.\n"
+        "- Спасибо.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Состав почти собран", "Виктор Бурылко"),
+        ("Вратаря ищем до сих пор", "Виктор Бурылко"),
+        ("Мы их дадим, но не сразу, и к этому надо быть готовыми всем в клубе", "Виктор Бурылко"),
+    ]
+
+
+def test_by_his_words_never_means_a_person_named_only_in_an_oblique_case() -> None:
+    found = ru(
+        "«Решение суда будет обжаловано», — сказал источник в прокуратуре.\n"
+        "По его словам, обвинение просило для Лаврука шесть лет.\n"
+        "Адвокат Лаврука заявил, что намерен подать жалобу.\n"
+    )
+    assert [s.speaker for s in found] == [None, None, None], [(s.text, s.speaker) for s in found]
+
+
+def test_a_speaker_named_only_in_the_headline_is_what_his_pronoun_means() -> None:
+    found = ru(
+        "Губернатор Заволжья Павел Ладынко обратился к жителям\n\n"
+        "Губернатор выступил с обращением.\n\nВ своём обращении он сказал: «Ситуация под контролем».\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [("Ситуация под контролем", "Павел Ладынко")]
+
+
+def test_a_four_word_menu_line_and_a_link_under_the_headline_are_skipped() -> None:
+    found = ru(
+        "Показать ещё Все новости\nВиктор Бурылко: сборная сыграет в марте\nКомментарии\n\n"
+        "Главный тренер сборной Виктор Бурылко рассказал о планах.\n"
+    )
+    assert [(s.kind, s.text, s.speaker) for s in found][:1] == [
+        ("indirect", "сборная сыграет в марте", "Виктор Бурылко")
+    ]
+
+
+def test_the_outlet_that_reports_her_words_is_not_their_speaker() -> None:
+    found = ru(
+        "Глава регулятора Вера Ладынко выступила в Совете Федерации. "
+        "По её словам, инфляция замедлится к осени. "
+        "Сейчас главное — удержать ставку, пишет МК.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("инфляция замедлится к осени", "Вера Ладынко"),
+        ("Сейчас главное — удержать ставку", "Вера Ладынко"),
+    ]
+
+
 def test_english_text_reads_the_same_with_lang_en_and_without() -> None:
     text = 'Jane Doe, the minister, said the talks would resume. "We will not accept this," she added.'
     assert extract_statements(text) == extract_statements(text, lang="en")

@@ -30,6 +30,7 @@ from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found
 from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaspeakers import People, names_in, phrase
+from watchers.statements.mentions import Mention
 from watchers.statements.quotemarks import Quote
 from watchers.statements.quotepairs import find_pairs
 from watchers.statements.registry import Entity
@@ -56,6 +57,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     lone: list[Attributed] = []  # a paragraph of quote with no speaker yet: the next paragraph's
     qi = 0
     ntoks = 0
+    turn = ""  # the interview's turn of the paragraph: "question", "answer", "remark" or ""
     for lo, hi in paras:
         if out and budget.exhausted(lo, ntoks):
             break
@@ -77,6 +79,8 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                 if unheld:
                     # "…», — подчеркнул градоначальник" after Дёмин's words, or the one person named so far
                     ent = _same_speaker(last or people.sole_person(), f.hint)
+                    if ent is not None and _in_complement(g, ent, f.mention):
+                        ent = None  # "Адвокат Тихановского заявил": anyone but Тихановский
                 if f.follows:
                     ent = main or last
                 if f.previous:
@@ -95,6 +99,9 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                 block.append(a)
                 taken = taken or not f.previous
             prev, prev_taken = (slo, _trim(text, slo, shi)), taken
+        turn = _turn(text, lo, hi, turn)
+        if turn == "remark":  # the interviewer's, between two answers: no one's statement
+            block = [a for a in block if not (a.lone and a.entity is None)]
         first = next((a.entity for a in block if a.entity is not None and not a.lone), None)
         for a in lone:  # "— …" then "…, — заявил Морозов": the dialogue's speaker
             a.entity, a.resolved = first, first is not None
@@ -130,7 +137,7 @@ def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
 
 
 _DIALOGUE_RE = re.compile(r"[—–―−-] (?=\S)")
-_DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+[—–―−]\s+(?=[а-яё])")
+_DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+(?:[—–―−]|-)\s+(?=[а-яё])")
 
 
 def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
@@ -153,12 +160,37 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
     return out
 
 
+# An interviewer's remark between answers is short ("- Пожалуйста."); a longer dash paragraph after an
+# answer goes on with it.
+_MAX_REMARK_WORDS = 12
+
+
+def _turn(text: str, lo: int, hi: int, before: str) -> str:
+    """An interview's turns: a dash paragraph ending in "?" is a question; the dash paragraph after a
+    question is the answer, the one after an answer the interviewer's remark ("- Пожалуйста.")."""
+    if not _DIALOGUE_RE.match(text, lo):
+        return ""
+    if text[lo:hi].rstrip().endswith("?"):
+        return "question"
+    if before == "answer" and len(text[lo:hi].split()) <= _MAX_REMARK_WORDS:
+        return "remark"
+    return "answer" if before in ("question", "remark", "answer") else ""
+
+
 def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
     """The last speaker for a role noun that names no one the article introduced with that role: a
     person of the gender the verb shows (a role noun in Russian copy stands for the person just quoted)."""
     if last is None or last.kind != "person":
         return None
     return last if hint not in ("m", "f") or last.gender in ("", hint) else None
+
+
+def _in_complement(g: ModuleType, ent: Entity, m: Mention | None) -> bool:
+    """Whether the role's complement names the person ("адвокат Тихановского")."""
+    if m is None:
+        return False
+    comp = {w for _, mods in m.roles for w in mods}
+    return any(g.lemma(part) in comp or part.casefold() in comp for part in ent.name.split())
 
 
 def _outside(g: ModuleType, text: str, lo: int, hi: int, qs: list[Quote]) -> list[Word]:
@@ -219,11 +251,11 @@ def _learn_headline(g: ModuleType, text: str, people: People) -> None:
     para = _headline_para(text)
     if para is not None and is_headline(text[para[0] : para[1]], True):
         for m, _ in names_in(g, text, g.words(text, *para)):
-            people.person(m, -1)
+            people.person(m, 0)  # as salient as the first word: a pronoun may stand for them
 
 
-# A page's menu line above the headline ("Войти в почту", "Главная"): at most this many words.
-_MENU_WORDS = 3
+# A page's menu line above the headline ("Войти в почту", "Показать ещё Все новости"): at most this many words.
+_MENU_WORDS = 4
 
 
 def _headline_para(text: str) -> tuple[int, int] | None:
@@ -232,8 +264,14 @@ def _headline_para(text: str) -> tuple[int, int] | None:
     if len(paras) > 1 and ":" not in text[paras[0][0] : paras[0][1]]:
         first = text[paras[0][0] : paras[0][1]].split()
         if len(first) <= _MENU_WORDS and not first[-1].endswith((".", "!", "?", "»", '"')):
-            return paras[1]
-    return paras[0] if paras else None
+            return _first_line(text, paras[1])
+    return _first_line(text, paras[0]) if paras else None
+
+
+def _first_line(text: str, para: tuple[int, int]) -> tuple[int, int]:
+    """A paragraph's first line: the headline, not the "Комментарии" link under it."""
+    nl = text.find("\n", para[0], para[1])
+    return (para[0], nl) if nl > 0 else para
 
 
 def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:

@@ -167,8 +167,11 @@ def reported(
             if m is not None:
                 clause_lo = start if text[lo] not in "—–―−-" else start
                 cut = trim_comma(text, clause_lo, text.rfind(",", lo, words[c.index].start))
+                outlet = _low(m.text) in g.OUTLETS  # "…, пишет МК": the words of the speaker before
+                said = None if outlet else m
+                pos = words[c.index].start
                 out.extend(
-                    _clause(g, text, clause_lo, cut, quotes, done, m, c.word, words[c.index].start, c.gender)
+                    _clause(g, text, clause_lo, cut, quotes, done, said, c.word, pos, c.gender, outlet)
                 )
                 used.add(c.index)
                 main = main or m

@@ -76,7 +76,8 @@ def _name_word(g: ModuleType, w: Word, inner: bool = False) -> tuple[frozenset[s
                 cases |= r.cases
             return frozenset(cases), animate[0].gender
         return None  # a dictionary word (Министр, Кремль, Однако) is not a name
-    return (frozenset(), "") if rs and rs[0].pos in ("NOUN", "ADJS", "") else None
+    # an unknown word: a noun guess anywhere; inside the sentence any guess (Мутко read as an adverb)
+    return (frozenset(), "") if rs and (inner or rs[0].pos in ("NOUN", "ADJS", "")) else None
 
 
 def _fits(cases: frozenset[str], gender: str, want: frozenset[str], hint: str) -> bool:
@@ -263,8 +264,10 @@ class People:
         if m.kind == "org" and m.name:
             return self._org(m.name, pos)
         if m.kind == "pronoun":
-            return self._latest(
-                lambda e: e.kind == "person" and (m.gender == "pl" or e.gender in (m.gender, ""))
+            return self._latest(  # never a person named only in an oblique case ("для Тихановского")
+                lambda e: (
+                    e.kind == "person" and e.last >= 0 and (m.gender == "pl" or e.gender in (m.gender, ""))
+                )
             )
         if m.kind == "role" and m.roles:
             return self._by_role(m.roles[0][0], m.roles[0][1], m.head or "")

@@ -175,7 +175,7 @@ def parses(word: str) -> tuple[Reading, ...]:
         out.append(
             Reading(
                 lemma,
-                p.tag.POS or "",
+                str(p.tag.POS or ""),  # a plain str: pymorphy3's grammeme refuses == ""
                 frozenset(g & _CASES),
                 gender,
                 name,
