@@ -457,6 +457,75 @@ def test_the_outlet_that_reports_her_words_is_not_their_speaker() -> None:
     ]
 
 
+def test_the_role_of_someone_elses_aide_or_of_another_organisation_is_not_the_person_quoted() -> None:
+    found = ru(
+        "Министр транспорта Игорь Лобанов ушёл на больничный. "
+        "Сам министр чувствует себя хорошо, - сообщил его помощник.\n\n"
+        "«Мы видим рост перевозок», — сказал Лобанов. "
+        "Глава Заволжской железной дороги сообщал, что пассажиров станет больше.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Сам министр чувствует себя хорошо", None),
+        ("Мы видим рост перевозок", "Игорь Лобанов"),
+        ("пассажиров станет больше", None),
+    ]
+
+
+def test_the_head_of_a_ministry_is_its_minister() -> None:
+    found = ru(
+        "Министр здравоохранения Павел Гнатюк выступил в думе. — Очередей стало меньше, — отметил глава Минздрава.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [("Очередей стало меньше", "Павел Гнатюк")]
+
+
+def test_a_straight_quote_inside_a_straight_quote_does_not_end_it() -> None:
+    s = one('Тренер Павел Гнатюк сказал: "Игроки "Заречья" были сильнее, они заслужили победу".')
+    assert (s.kind, s.text) == ("direct", 'Игроки "Заречья" были сильнее, они заслужили победу')
+
+
+def test_confirmed_and_it_is_specified_report_but_earlier_it_was_reported_is_the_writers() -> None:
+    found = ru(
+        "Ранее Гнатюк подтвердил, что больница откроется в мае. Уточняется, что в ней будет 300 коек. "
+        "Ранее сообщалось, что стройка задерживается.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("больница откроется в мае", "Гнатюк"),
+        ("в ней будет 300 коек", None),
+    ]
+
+
+def test_with_such_a_statement_came_out_x_makes_the_previous_sentence_his() -> None:
+    found = ru(
+        "Больницы Заволжья усилят работу в праздники. С таким заявлением выступил министр здравоохранения "
+        "области Павел Гнатюк.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Больницы Заволжья усилят работу в праздники", "Павел Гнатюк")
+    ]
+
+
+def test_a_sentence_glued_to_the_previous_one_is_read_on_its_own() -> None:
+    found = ru("«Очередей стало меньше», — сказал Павел Гнатюк.По его словам, коек хватает.\n")
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Очередей стало меньше", "Павел Гнатюк"),
+        ("коек хватает", "Павел Гнатюк"),
+    ]
+
+
+def test_an_organisation_may_be_the_speaker_of_a_headline() -> None:
+    found = ru("Минздрав: коек в больницах хватает\n\nВедомство опубликовало данные за неделю.\n")
+    assert [(s.kind, s.text, s.speaker) for s in found] == [
+        ("indirect", "коек в больницах хватает", "Минздрав")
+    ]
+
+
+def test_a_first_name_and_patronymic_are_the_person_named_before() -> None:
+    found = ru(
+        "Глава города Павел Гнатюк провёл совещание. Как отметил Павел Андреевич, дороги отремонтируют к лету.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [("дороги отремонтируют к лету", "Павел Гнатюк")]
+
+
 def test_english_text_reads_the_same_with_lang_en_and_without() -> None:
     text = 'Jane Doe, the minister, said the talks would resume. "We will not accept this," she added.'
     assert extract_statements(text) == extract_statements(text, lang="en")

@@ -79,8 +79,8 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                 if unheld:
                     # "…», — подчеркнул градоначальник" after Дёмин's words, or the one person named so far
                     ent = _same_speaker(last or people.sole_person(), f.hint)
-                    if ent is not None and _in_complement(g, ent, f.mention):
-                        ent = None  # "Адвокат Тихановского заявил": anyone but Тихановский
+                    if ent is not None and _someone_elses(g, text, ent, f.mention):
+                        ent, unheld = None, False  # nor the next person named: it is no one's we know
                 if f.follows:
                     ent = main or last
                 if f.previous:
@@ -185,12 +185,22 @@ def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
     return last if hint not in ("m", "f") or last.gender in ("", hint) else None
 
 
-def _in_complement(g: ModuleType, ent: Entity, m: Mention | None) -> bool:
-    """Whether the role's complement names the person ("адвокат Тихановского")."""
+_POSSESSOR_RE = re.compile(r"(?:^|\s)(?:его|её|ее|их)\s+$", re.I)
+
+
+def _someone_elses(g: ModuleType, text: str, ent: Entity, m: Mention | None) -> bool:
+    """Whether a role no one holds belongs to someone other than the person just quoted: its
+    complement names them ("адвокат Тихановского"), a possessive stands before it ("сообщил его
+    помощник"), or it names an organisation ("глава РЖД") while they were introduced by another role."""
     if m is None:
         return False
     comp = {w for _, mods in m.roles for w in mods}
-    return any(g.lemma(part) in comp or part.casefold() in comp for part in ent.name.split())
+    if any(g.lemma(part) in comp or part.casefold() in comp for part in ent.name.split()):
+        return True
+    if _POSSESSOR_RE.search(text, max(0, m.start - 5), m.start):
+        return True
+    named_org = any(w[:1].isupper() for w in m.text.split()[1:])
+    return named_org and bool(ent.roles) and not any(comp & mods for _, mods, _ in ent.roles)
 
 
 def _outside(g: ModuleType, text: str, lo: int, hi: int, qs: list[Quote]) -> list[Word]:
@@ -290,7 +300,7 @@ def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
         who is None
         or (who.np_start if who.np_start >= 0 else who.start) != lo
         or who.end != lo + m.end(1)
-        or who.kind not in ("name", "role")
+        or who.kind not in ("name", "role", "org")
     ):
         return None
     a, b = lo + m.start(2), lo + m.end(2)

@@ -248,6 +248,9 @@ def _name_run(
     return Mention("name", start, end, text[start:end], name=name, gender=gender)
 
 
+_PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична")
+
+
 @dataclass
 class People:
     """The people and organisations of one article, in reading order."""
@@ -278,6 +281,9 @@ class People:
         parts = [p for p in m.name.split() if not (len(p) == 2 and p.endswith("."))]
         key = _surname_key(self.g, (parts or m.name.split())[-1])
         ent = self.by_surname.get(key)
+        if ent is None and len(parts) == 2 and parts[1].casefold().endswith(_PATRONYMIC_ENDINGS):
+            first = parts[0].casefold()  # "Владимир Александрович": the Владимир named before
+            ent = self._latest(lambda e: e.kind == "person" and e.name.split()[0].casefold() == first)
         if ent is None and len(parts) == 1:  # a first name alone: the person with it
             ent = self._latest(lambda e: e.kind == "person" and e.name.split()[0].casefold() == key)
         if ent is None:

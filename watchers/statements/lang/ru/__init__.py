@@ -144,13 +144,23 @@ def _low(w: str) -> str:
 _MAY_END = re.compile(r"[.!?…][»\"“”)]*\s+[^\sа-яёa-z]")
 
 
-def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """razdel's sentences of text[lo:hi] as absolute (start, end) spans."""
-    if _MAY_END.search(text, lo, hi) is None:
-        return [(lo, hi)]
-    from razdel import sentenize
+# A stop with no space after it between two words ("РИА Новости.По его словам"): copy pasted together.
+_GLUED = re.compile(r"(?<=[а-яё]{2}[.!?])(?=[А-ЯЁ][а-яё])")
 
-    return [(lo + s.start, lo + s.stop) for s in sentenize(text[lo:hi])]
+
+def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """razdel's sentences of text[lo:hi] as absolute (start, end) spans, also split where a stop
+    runs into the next sentence's capital."""
+    glued = [m.start() for m in _GLUED.finditer(text, lo, hi)]
+    if _MAY_END.search(text, lo, hi) is None:
+        spans = [(lo, hi)]
+    else:
+        from razdel import sentenize
+
+        spans = [(lo + s.start, lo + s.stop) for s in sentenize(text[lo:hi])]
+    for cut in glued:
+        spans = [part for a, b in spans for part in ([(a, cut), (cut, b)] if a < cut < b else [(a, b)])]
+    return spans
 
 
 @functools.cache
