@@ -526,6 +526,23 @@ def test_a_first_name_and_patronymic_are_the_person_named_before() -> None:
     assert [(s.text, s.speaker) for s in found] == [("дороги отремонтируют к лету", "Павел Гнатюк")]
 
 
+def test_the_aide_of_a_man_named_in_the_genitive_is_not_that_man() -> None:
+    found = ru(
+        "Губернатор Павел Гнатюк выступил на совещании. "
+        "Как заявил помощник Гнатюка, губернатор просто устал.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [("губернатор просто устал", None)]
+
+
+def test_a_lower_case_dash_paragraph_that_attributes_the_speech_above_it_is_not_speech() -> None:
+    found = ru(
+        "Губернатор Павел Гнатюк приехал на пожар.\n\n"
+        "- Сил для борьбы с огнём пока не хватает,\n\n"
+        "- сказал Гнатюк.\n"
+    )
+    assert [s.text for s in found if s.text.startswith("сказал")] == []
+
+
 def test_english_text_reads_the_same_with_lang_en_and_without() -> None:
     text = 'Jane Doe, the minister, said the talks would resume. "We will not accept this," she added.'
     assert extract_statements(text) == extract_statements(text, lang="en")

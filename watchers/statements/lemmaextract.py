@@ -103,6 +103,8 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
         if turn == "remark":  # the interviewer's, between two answers: no one's statement
             block = [a for a in block if not (a.lone and a.entity is None)]
         first = next((a.entity for a in block if a.entity is not None and not a.lone), None)
+        if lone and first is None and _TRAILER_RE.match(text, lo):  # "- …,\n\n- сказал Осипов."
+            first = _introducer(g, text, people, lo, hi)
         for a in lone:  # "— …" then "…, — заявил Морозов": the dialogue's speaker
             a.entity, a.resolved = first, first is not None
         out.extend(a for a in lone if a.entity is not None)
@@ -137,6 +139,8 @@ def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
 
 
 _DIALOGUE_RE = re.compile(r"[—–―−-] (?=\S)")
+# A dash paragraph that opens in lower case attributes the speech above it: "- сказал Осипов."
+_TRAILER_RE = re.compile(r"[—–―−-] [а-яё]")
 _DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+(?:[—–―−]|-)\s+(?=[а-яё])")
 
 
@@ -147,7 +151,7 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
     out: list[Quote] = []
     opened = {q.open for q in quotes}
     for lo, hi in paras:
-        if not _DIALOGUE_RE.match(text, lo) or lo + 2 in opened:
+        if not _DIALOGUE_RE.match(text, lo) or lo + 2 in opened or _TRAILER_RE.match(text, lo):
             continue
         m = _DIALOGUE_END_RE.search(text, lo + 2, hi)
         if m is not None:

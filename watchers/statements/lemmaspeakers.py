@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from watchers.statements.lang.types import Word
+from watchers.statements.lemmanames import GENITIVE, a_mans_genitive, agrees, fits, name_word
 from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp, is_place
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
@@ -38,54 +39,9 @@ MAX_ROLE_WORDS = 5
 MAX_APPOSITION_GAP = (
     6  # words between a role and its name ("губернатор граничащей с Украиной Брянской области")
 )
+
+
 # A name reading this unlikely is the dictionary's every-letter-is-an-initial entry ("В" as a name).
-MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
-
-
-def _name_word(g: ModuleType, w: Word, inner: bool = False) -> tuple[frozenset[str], str] | None:
-    """(cases, gender) when the word can be part of a personal name, else None. Empty cases: any.
-    `inner`: not the sentence's first word, or after a given name: a capitalised animate noun there is a
-    surname that is also a word (Андрей Чибис, сообщил Чибис, Богомаз)."""
-    text = w.text
-    if not text[:1].isupper():
-        return None
-    if len(text) == 2 and text.endswith("."):
-        return frozenset(), ""
-    if len(text) < 2:
-        return None  # "В", "С": a preposition opening the sentence
-    if text.isascii():
-        return (
-            None  # Russian copy writes people's names in Cyrillic; Latin words are brands (The Moscow Post)
-        )
-    rs = g.parses(text)
-    named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
-    if named:
-        cases: set[str] = set()
-        for r in named:
-            cases |= r.cases
-        if not named[0].known and not text.casefold().endswith(g.OBLIQUE_ENDINGS):
-            cases.add("nomn")  # a guessed reading of an unknown surname (Силуанов read as Силуан's)
-        return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
-    if any(r.org for r in rs) or text.isupper():
-        return None
-    if rs and rs[0].known:
-        animate = [r for r in rs if r.anim and r.pos == "NOUN" and r.gender in ("m", "f")]
-        if inner and animate and animate[0].lemma not in g.ROLE_NOUNS:
-            cases = set()
-            for r in animate:
-                cases |= r.cases
-            return frozenset(cases), animate[0].gender
-        return None  # a dictionary word (Министр, Кремль, Однако) is not a name
-    # an unknown word: a noun guess anywhere; inside the sentence any guess (Мутко read as an adverb)
-    return (frozenset(), "") if rs and (inner or rs[0].pos in ("NOUN", "ADJS", "")) else None
-
-
-def _fits(cases: frozenset[str], gender: str, want: frozenset[str], hint: str) -> bool:
-    if cases and not cases & want:
-        return False
-    return not (hint in ("m", "f") and gender in ("m", "f") and gender != hint)
-
-
 def _gap(text: str, words: Sequence[Word], i: int) -> str:
     """The characters between word i-1 and word i."""
     return text[words[i - 1].end : words[i].start]
@@ -119,6 +75,11 @@ def phrase(
             head_r = [r for r in g.parses(words[role_end - 1].text) if r.lemma in g.ROLE_NOUNS]
             comp, j = _complement(g, text, words, role_end, hi)
             name_m = _name_run(g, text, words, j, hi, want, hint)
+            if name_m is None and want == SUBJECT_CASES:
+                owner = _name_run(g, text, words, j, hi, GENITIVE, "")
+                if owner is not None and owner.name:  # "помощник Осипова": Осипов's aide, not Осипов
+                    comp = [*comp, *(g.lemma(x) for x in owner.name.split())]
+                    j = _after(words, owner.end, hi)
             role_words = [g.lemma(x.text) for x in words[i:role_end]]
             key = " ".join([*role_words, *comp])
             if name_m is not None and (j == role_end or comp):
@@ -227,7 +188,7 @@ def _name_run(
     while j < hi and len(run) < 4:
         if run and _gap(text, words, j).strip():
             break
-        found = _name_word(g, words[j], j > 0 or bool(run))
+        found = name_word(g, words[j], j > 0 or bool(run))
         if found is None:
             break
         run.append((words[j], found[0], found[1]))
@@ -238,8 +199,10 @@ def _name_run(
         return None  # initials alone
     gender = next((gd for _, _, gd in run if gd), hint if hint in ("m", "f") else "")
     for _, cases, gd in run:
-        if not _fits(cases, gd if gd else gender, want, hint):
+        if not fits(cases, gd if gd else gender, want, hint):
             return None
+    if hint in ("m", "f") and not agrees(g, run, want, hint):
+        return None
     first, last = run[0][0], run[-1][0]
     # "Антона Силуанова": a given name that cannot be nominative puts the surname beside it in its case
     oblique = "nomn" not in want or any(cases and "nomn" not in cases for _, cases, _ in run)
@@ -294,8 +257,9 @@ class People:
             ent.name = m.name  # the fullest form; of two as full, the one whose gender the text showed
         if m.gender and not ent.gender:
             ent.gender = m.gender
-        for role, mods in m.roles:
-            ent.roles.append((role, mods, pos))
+        if not (m.roles and ent.gender == "m" and m.gender != "m" and a_mans_genitive(self.g, m.text)):
+            for role, mods in m.roles:  # not "помощник Осипова" for Осипов: his aide's role
+                ent.roles.append((role, mods, pos))
         ent.names.add(m.name)
         ent.names.add(m.text)
         if salient:  # a name in an oblique case ("доложил Путину") does not make its person the latest
