@@ -538,7 +538,8 @@ def test_a_lower_case_dash_paragraph_that_attributes_the_speech_above_it_is_not_
     found = ru(
         "Губернатор Павел Гнатюк приехал на пожар.\n\n"
         "- Сил для борьбы с огнём пока не хватает,\n\n"
-        "- сказал Гнатюк.\n"
+        "- сказал Гнатюк.\n\n"
+        "Он выразил надежду, что пожар потушат.\n"
     )
     assert [s.text for s in found if s.text.startswith("сказал")] == []
 
