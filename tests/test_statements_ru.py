@@ -544,6 +544,45 @@ def test_a_lower_case_dash_paragraph_that_attributes_the_speech_above_it_is_not_
     assert [s.text for s in found if s.text.startswith("сказал")] == []
 
 
+def test_the_words_an_agency_reports_are_theirs_whom_the_pronoun_means() -> None:
+    found = ru(
+        "Министр энергетики Николай Ладынко сообщил, что цены снизились.\n\n"
+        "«Результаты уже видны», — приводит ТАСС его слова.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("цены снизились", "Николай Ладынко"),
+        ("Результаты уже видны", "Николай Ладынко"),
+    ]
+
+
+def test_an_outlet_before_the_speaker_after_the_cue_is_not_the_speaker() -> None:
+    s = one(
+        "Причины удорожания связаны с сезоном, заявил во время интервью ТАСС министр энергетики Сергей Вершко."
+    )
+    assert (s.text, s.speaker) == ("Причины удорожания связаны с сезоном", "Сергей Вершко")
+
+
+def test_an_organisation_before_a_given_name_is_the_persons_role_not_the_speaker() -> None:
+    found = ru(
+        "Цены на бензин в норме. Об этом заявил замглавы Минэнерго Павел Вершко.Чиновник напомнил, что "
+        "спрос вырос.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Цены на бензин в норме", "Павел Вершко"),
+        ("спрос вырос", "Павел Вершко"),
+    ]
+
+
+def test_a_name_after_a_common_noun_is_a_complement_no_pronoun_means() -> None:
+    found = ru(
+        "«Денег хватило», — ответила вице-мэр Анна Ладынко. Деньги ушли на декор площади Ленина, уточнила она.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Денег хватило", "Анна Ладынко"),
+        ("Деньги ушли на декор площади Ленина", "Анна Ладынко"),
+    ]
+
+
 def test_english_text_reads_the_same_with_lang_en_and_without() -> None:
     text = 'Jane Doe, the minister, said the talks would resume. "We will not accept this," she added.'
     assert extract_statements(text) == extract_statements(text, lang="en")

@@ -8,10 +8,14 @@ from types import ModuleType
 
 from watchers.statements.lang.types import Word
 
+# Endings of surnames the dictionary may read as another part of speech (Мутко, Черных, Седых).
+_SURNAME_ENDINGS = ("ко", "ых", "их")
 MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
 
 
-def name_word(g: ModuleType, w: Word, inner: bool = False) -> tuple[frozenset[str], str] | None:
+def name_word(
+    g: ModuleType, w: Word, inner: bool = False, after_given: bool = False
+) -> tuple[frozenset[str], str] | None:
     """(cases, gender) when the word can be part of a personal name, else None. Empty cases: any.
     `inner`: not the sentence's first word, or after a given name: a capitalised animate noun there is a
     surname that is also a word (Андрей Чибис, сообщил Чибис, Богомаз)."""
@@ -45,8 +49,13 @@ def name_word(g: ModuleType, w: Word, inner: bool = False) -> tuple[frozenset[st
                 cases |= r.cases
             return frozenset(cases), animate[0].gender
         return None  # a dictionary word (Министр, Кремль, Однако) is not a name
-    # an unknown word: a noun guess anywhere; inside the sentence any guess (Мутко read as an adverb)
-    return (frozenset(), "") if rs and (inner or rs[0].pos in ("NOUN", "ADJS", "")) else None
+    # an unknown word: a noun guess anywhere; after a given name any guess (Мутко read as an adverb)
+    surname_like = inner and text.casefold().endswith(_SURNAME_ENDINGS)
+    return (
+        (frozenset(), "")
+        if rs and (after_given or surname_like or rs[0].pos in ("NOUN", "ADJS", ""))
+        else None
+    )
 
 
 def fits(cases: frozenset[str], gender: str, want: frozenset[str], hint: str) -> bool:

@@ -116,7 +116,12 @@ def phrase(
             ):
                 end = w.end
                 nxt = i + 1
-                if nxt < hi and words[nxt].cap and not _gap(text, words, nxt).strip():
+                if (
+                    nxt < hi
+                    and words[nxt].cap
+                    and not _gap(text, words, nxt).strip()
+                    and not any(r.name == "Name" for r in g.parses(words[nxt].text))
+                ):
                     end = words[nxt].end  # "МИД России"
                     nxt += 1
                 first = g.nominative(w.text, "") if not w.text.isupper() else w.text
@@ -128,7 +133,15 @@ def phrase(
         i += 1
     if not cands:
         return None
-    return cands[-1] if nearest_last else cands[0]
+    # an outlet is the speaker only when no one else is named: "… во время интервью ТАСС министр X"
+    outlets: frozenset[str] = getattr(g, "OUTLETS", frozenset())
+    said = [
+        m for m in cands if m.kind != "org" or m.text.casefold().replace("ё", "е") not in outlets
+    ] or cands
+    org_then_name = len(said) > 1 and said[0].kind == "org" and said[1].kind == "name"
+    if not nearest_last and org_then_name and not text[said[0].end : said[1].start].strip():
+        return said[1]  # "замглавы Минэнерго Павел Сорокин": the organisation is his role's
+    return said[-1] if nearest_last else said[0]
 
 
 def _after(words: Sequence[Word], end: int, hi: int) -> int:
@@ -188,11 +201,15 @@ def _name_run(
     while j < hi and len(run) < 4:
         if run and _gap(text, words, j).strip():
             break
-        found = name_word(g, words[j], j > 0 or bool(run))
+        after_given = bool(run) and any(r.name == "Name" for r in g.parses(run[-1][0].text))
+        found = name_word(g, words[j], j > 0 or bool(run), after_given)
         if found is None:
             break
         run.append((words[j], found[0], found[1]))
         j += 1
+    given = [k for k, (w, _, _) in enumerate(run) if any(r.name == "Name" for r in g.parses(w.text))]
+    if given and given[0] > 0 and not any(r.name for w, _, _ in run[: given[0]] for r in g.parses(w.text)):
+        run = run[given[0] :]  # "замглавы Минэнерго Павел Сорокин": the name starts at the given name
     if not run:
         return None
     if all(len(w.text) == 2 for w, _, _ in run):
@@ -400,6 +417,21 @@ def _apposition(g: ModuleType, text: str, words: Sequence[Word], j: int, n: int)
 def _subject_case(g: ModuleType, text: str, words: Sequence[Word], i: int, n: int) -> bool:
     """Whether the name at word i may be in the nominative: a subject, whom a pronoun may stand for
     ("Богомаз доложил Путину ... по его словам": his words are Богомаз's, not Путин's)."""
+    lone_word = i + 1 >= n or not words[i + 1].cap or _gap(text, words, i + 1).strip()
+    if (
+        i > 0
+        and lone_word
+        and not words[i - 1].cap
+        and _gap(text, words, i) == " "
+        and _common_noun(g, words[i - 1].text)
+    ):
+        return False  # "площади Ленина", "улица Гагарина": a surname alone after a noun is its complement
     return (i == 0 or words[i - 1].low not in g.PREPOSITIONS) and _name_run(
         g, text, words, i, n, SUBJECT_CASES, ""
     ) is not None
+
+
+def _common_noun(g: ModuleType, word: str) -> bool:
+    """A dictionary noun that is no role ("площади", "улица"), before which a name is its complement."""
+    rs = g.parses(word)
+    return bool(rs) and rs[0].known and rs[0].pos == "NOUN" and rs[0].lemma not in g.ROLE_NOUNS

@@ -54,7 +54,7 @@ _EXTRA_STEMS = ("скаж", "пише", "напи", "убеж", "увер", "о�
 CUE_PREFIXES: frozenset[str] = frozenset({lemma[:CUE_PREFIX_LEN] for lemma in CUE_LEMMAS} | set(_EXTRA_STEMS))
 THAT = "что"
 # "приводит ТАСС слова X", "цитирует слова X": the speaker is the genitive after one of these.
-WORDS_OF: frozenset[str] = frozenset({"слова", "высказывание", "заявление"})
+WORDS_OF: frozenset[str] = frozenset({"слова", "высказывание", "заявление", "сообщение", "цитата", "цитату"})
 
 # --- dedup -----------------------------------------------------------------------------------------
 POLARITY_WORDS: frozenset[str] = _words("polarity_words")  # "не" makes it another statement
