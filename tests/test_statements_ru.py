@@ -331,6 +331,258 @@ def test_an_inflected_speaker_finds_the_tracked_nominative_alias() -> None:
     assert [(s.speaker, s.speaker_id) for s in found] == [("Аркадий Веснин", "vesnin")]
 
 
+def test_the_headline_below_a_menu_line_with_a_role_before_the_name_is_his() -> None:
+    found = ru(
+        "Войти в почту\n\nГлава Минтранса Лобанов: тарифы на проезд останутся прежними\n\n"
+        "Министр транспорта Игорь Лобанов выступил в областной думе.\n"
+    )
+    assert [(s.kind, s.text, s.speaker) for s in found] == [
+        ("indirect", "тарифы на проезд останутся прежними", "Игорь Лобанов")
+    ]
+
+
+def test_a_minus_sign_opens_and_ends_dialogue_speech() -> None:
+    s = one(
+        "Мэр Заречинска Олег Ветлугин провёл совещание.\n\n"
+        "− Дорогу откроем к июлю. Подрядчик уже выбран, − сказал мэр.\n"
+    )
+    assert (s.kind, s.text, s.speaker) == (
+        "direct",
+        "Дорогу откроем к июлю. Подрядчик уже выбран",
+        "Олег Ветлугин",
+    )
+
+
+def test_an_outlet_in_a_prepositional_phrase_is_not_the_speaker() -> None:
+    s = one("Глава Минтранса Игорь Лобанов в эфире НТВ сообщил, что тарифы не вырастут.")
+    assert (s.text, s.speaker) == ("тарифы не вырастут", "Игорь Лобанов")
+
+
+def test_by_the_words_of_x_inside_a_sentence_makes_the_sentence_his() -> None:
+    found = ru(
+        "Министр транспорта Игорь Лобанов выступил в думе.\n\n"
+        "В прошлом году пассажиропоток вырос, по словам Лобанова, на 12 процентов.\n"
+    )
+    assert [(s.kind, s.text, s.speaker) for s in found] == [
+        (
+            "indirect",
+            "В прошлом году пассажиропоток вырос, по словам Лобанова, на 12 процентов",
+            "Игорь Лобанов",
+        )
+    ]
+
+
+def test_an_unknown_surname_beside_an_oblique_first_name_is_named_in_the_nominative() -> None:
+    found = ru(
+        "Депутаты похвалили главу Минтранса Игоря Ветрогонова за новые маршруты.\n\n"
+        "По словам Ветрогонова, автобусов станет больше.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [("автобусов станет больше", "Игорь Ветрогонов")]
+
+
+def test_the_outlet_the_news_came_from_says_nothing() -> None:
+    found = ru(
+        "Губернатор Олег Ветлугин поблагодарил строителей моста и назвал их работу образцовой. "
+        "Об этом сообщает ТАСС.\n"
+    )
+    assert found == []
+
+
+def test_a_pronoun_never_means_a_region_named_after_a_preposition() -> None:
+    found = ru("Ведущая спросила о поездке на Заволжщину. Поездку она назвала «долгожданной».\n")
+    assert [(s.text, s.speaker) for s in found] == [("долгожданной", None)]
+
+
+def test_an_unknown_surname_read_as_an_adverb_is_still_a_name() -> None:
+    found = ru('Виктор Бурылко: "Сборная готова к сезону".\n\n"Мы провели хороший сбор", - сказал Бурылко.\n')
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Сборная готова к сезону", "Виктор Бурылко"),
+        ("Мы провели хороший сбор", "Виктор Бурылко"),
+    ]
+
+
+def test_an_interview_gives_the_answers_to_the_one_interviewed_and_not_the_remarks() -> None:
+    found = ru(
+        "Главный тренер Виктор Бурылко ответил на вопросы о новом сезоне.\n"
+        "- Состав почти собран, - говорит Бурылко.\n"
+        "- А вратарь?\n"
+        "- Вратаря ищем до сих пор.\n"
+        "- Болельщики ждут побед…\n"
+        "- Мы их дадим, но не сразу, и к этому надо быть готовыми всем в клубе.\n"
+        "- Спасибо.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Состав почти собран", "Виктор Бурылко"),
+        ("Вратаря ищем до сих пор", "Виктор Бурылко"),
+        ("Мы их дадим, но не сразу, и к этому надо быть готовыми всем в клубе", "Виктор Бурылко"),
+    ]
+
+
+def test_by_his_words_never_means_a_person_named_only_in_an_oblique_case() -> None:
+    found = ru(
+        "«Решение суда будет обжаловано», — сказал источник в прокуратуре.\n"
+        "По его словам, обвинение просило для Лаврука шесть лет.\n"
+        "Адвокат Лаврука заявил, что намерен подать жалобу.\n"
+    )
+    assert [s.speaker for s in found] == [None, None, None], [(s.text, s.speaker) for s in found]
+
+
+def test_a_speaker_named_only_in_the_headline_is_what_his_pronoun_means() -> None:
+    found = ru(
+        "Губернатор Заволжья Павел Ладынко обратился к жителям\n\n"
+        "Губернатор выступил с обращением.\n\nВ своём обращении он сказал: «Ситуация под контролем».\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [("Ситуация под контролем", "Павел Ладынко")]
+
+
+def test_a_four_word_menu_line_and_a_link_under_the_headline_are_skipped() -> None:
+    found = ru(
+        "Показать ещё Все новости\nВиктор Бурылко: сборная сыграет в марте\nКомментарии\n\n"
+        "Главный тренер сборной Виктор Бурылко рассказал о планах.\n"
+    )
+    assert [(s.kind, s.text, s.speaker) for s in found][:1] == [
+        ("indirect", "сборная сыграет в марте", "Виктор Бурылко")
+    ]
+
+
+def test_the_outlet_that_reports_her_words_is_not_their_speaker() -> None:
+    found = ru(
+        "Глава регулятора Вера Ладынко выступила в Совете Федерации. "
+        "По её словам, инфляция замедлится к осени. "
+        "Сейчас главное — удержать ставку, пишет МК.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("инфляция замедлится к осени", "Вера Ладынко"),
+        ("Сейчас главное — удержать ставку", "Вера Ладынко"),
+    ]
+
+
+def test_the_role_of_someone_elses_aide_or_of_another_organisation_is_not_the_person_quoted() -> None:
+    found = ru(
+        "Министр транспорта Игорь Лобанов ушёл на больничный. "
+        "Сам министр чувствует себя хорошо, - сообщил его помощник.\n\n"
+        "«Мы видим рост перевозок», — сказал Лобанов. "
+        "Глава Заволжской железной дороги сообщал, что пассажиров станет больше.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Сам министр чувствует себя хорошо", None),
+        ("Мы видим рост перевозок", "Игорь Лобанов"),
+        ("пассажиров станет больше", None),
+    ]
+
+
+def test_the_head_of_a_ministry_is_its_minister() -> None:
+    found = ru(
+        "Министр здравоохранения Павел Гнатюк выступил в думе. — Очередей стало меньше, — отметил глава Минздрава.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [("Очередей стало меньше", "Павел Гнатюк")]
+
+
+def test_a_straight_quote_inside_a_straight_quote_does_not_end_it() -> None:
+    s = one('Тренер Павел Гнатюк сказал: "Игроки "Заречья" были сильнее, они заслужили победу".')
+    assert (s.kind, s.text) == ("direct", 'Игроки "Заречья" были сильнее, они заслужили победу')
+
+
+def test_confirmed_and_it_is_specified_report_but_earlier_it_was_reported_is_the_writers() -> None:
+    found = ru(
+        "Ранее Гнатюк подтвердил, что больница откроется в мае. Уточняется, что в ней будет 300 коек. "
+        "Ранее сообщалось, что стройка задерживается.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("больница откроется в мае", "Гнатюк"),
+        ("в ней будет 300 коек", None),
+    ]
+
+
+def test_with_such_a_statement_came_out_x_makes_the_previous_sentence_his() -> None:
+    found = ru(
+        "Больницы Заволжья усилят работу в праздники. С таким заявлением выступил министр здравоохранения "
+        "области Павел Гнатюк.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Больницы Заволжья усилят работу в праздники", "Павел Гнатюк")
+    ]
+
+
+def test_a_sentence_glued_to_the_previous_one_is_read_on_its_own() -> None:
+    found = ru("«Очередей стало меньше», — сказал Павел Гнатюк.По его словам, коек хватает.\n")
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Очередей стало меньше", "Павел Гнатюк"),
+        ("коек хватает", "Павел Гнатюк"),
+    ]
+
+
+def test_an_organisation_may_be_the_speaker_of_a_headline() -> None:
+    found = ru("Минздрав: коек в больницах хватает\n\nВедомство опубликовало данные за неделю.\n")
+    assert [(s.kind, s.text, s.speaker) for s in found] == [
+        ("indirect", "коек в больницах хватает", "Минздрав")
+    ]
+
+
+def test_a_first_name_and_patronymic_are_the_person_named_before() -> None:
+    found = ru(
+        "Глава города Павел Гнатюк провёл совещание. Как отметил Павел Андреевич, дороги отремонтируют к лету.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [("дороги отремонтируют к лету", "Павел Гнатюк")]
+
+
+def test_the_aide_of_a_man_named_in_the_genitive_is_not_that_man() -> None:
+    found = ru(
+        "Губернатор Павел Гнатюк выступил на совещании. "
+        "Как заявил помощник Гнатюка, губернатор просто устал.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [("губернатор просто устал", None)]
+
+
+def test_a_lower_case_dash_paragraph_that_attributes_the_speech_above_it_is_not_speech() -> None:
+    found = ru(
+        "Губернатор Павел Гнатюк приехал на пожар.\n\n"
+        "- Сил для борьбы с огнём пока не хватает,\n\n"
+        "- сказал Гнатюк.\n\n"
+        "Он выразил надежду, что пожар потушат.\n"
+    )
+    assert [s.text for s in found if s.text.startswith("сказал")] == []
+
+
+def test_the_words_an_agency_reports_are_theirs_whom_the_pronoun_means() -> None:
+    found = ru(
+        "Министр энергетики Николай Ладынко сообщил, что цены снизились.\n\n"
+        "«Результаты уже видны», — приводит ТАСС его слова.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("цены снизились", "Николай Ладынко"),
+        ("Результаты уже видны", "Николай Ладынко"),
+    ]
+
+
+def test_an_outlet_before_the_speaker_after_the_cue_is_not_the_speaker() -> None:
+    s = one(
+        "Причины удорожания связаны с сезоном, заявил во время интервью ТАСС министр энергетики Сергей Вершко."
+    )
+    assert (s.text, s.speaker) == ("Причины удорожания связаны с сезоном", "Сергей Вершко")
+
+
+def test_an_organisation_before_a_given_name_is_the_persons_role_not_the_speaker() -> None:
+    found = ru(
+        "Цены на бензин в норме. Об этом заявил замглавы Минэнерго Павел Вершко.Чиновник напомнил, что "
+        "спрос вырос.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Цены на бензин в норме", "Павел Вершко"),
+        ("спрос вырос", "Павел Вершко"),
+    ]
+
+
+def test_a_name_after_a_common_noun_is_a_complement_no_pronoun_means() -> None:
+    found = ru(
+        "«Денег хватило», — ответила вице-мэр Анна Ладынко. Деньги ушли на декор площади Ленина, уточнила она.\n"
+    )
+    assert [(s.text, s.speaker) for s in found] == [
+        ("Денег хватило", "Анна Ладынко"),
+        ("Деньги ушли на декор площади Ленина", "Анна Ладынко"),
+    ]
+
+
 def test_english_text_reads_the_same_with_lang_en_and_without() -> None:
     text = 'Jane Doe, the minister, said the talks would resume. "We will not accept this," she added.'
     assert extract_statements(text) == extract_statements(text, lang="en")

@@ -40,8 +40,28 @@ _FRAMING = re.compile(
 )
 # Words a reported clause cannot start with on its own: it is the rest of a verb phrase ("to cut the
 # levy", "of planning a levy").
-_FRAGMENT_START = frozenset({"of", "to", "for", "and", "or", "but", "with", "from", "on", "in", "at", "by", "as",
-                             "than", "about", "into", "against", "over"})
+_FRAGMENT_START = frozenset(
+    {
+        "of",
+        "to",
+        "for",
+        "and",
+        "or",
+        "but",
+        "with",
+        "from",
+        "on",
+        "in",
+        "at",
+        "by",
+        "as",
+        "than",
+        "about",
+        "into",
+        "against",
+        "over",
+    }
+)
 MIN_CLAUSE_WORDS = 3
 FINITE_WITHIN = 8  # a finite verb this early makes the text a clause of its own ("the harbour would stay")
 
@@ -67,8 +87,11 @@ def paraphrase_clause(s: Statement, speaker: str | None) -> str | None:
     if len(words) < MIN_CLAUSE_WORDS:
         return None
     lows = [w.strip(".,;:!?\"'()").lower() for w in words]
-    clause = lows[0] not in _FRAGMENT_START and not lows[0].endswith("ing") and any(
-        w in en.FINITE for w in lows[1:FINITE_WITHIN])
+    clause = (
+        lows[0] not in _FRAGMENT_START
+        and not lows[0].endswith("ing")
+        and any(w in en.FINITE for w in lows[1:FINITE_WITHIN])
+    )
     if clause:
         return text
     lemma = en.QUOTE_VERBS.get(cue) or en.CLAUSE_VERBS.get(cue)

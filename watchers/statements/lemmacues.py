@@ -79,7 +79,17 @@ def after_cue(g: ModuleType, text: str, words: Sequence[Word], c: Cue, stop: int
         if (
             words[k].low in g.WORDS_OF
         ):  # "приводит ТАСС слова господина Улюкаева": the genitive is the speaker
-            return phrase(g, text, words, k + 1, min(stop, k + 1 + MAX_SUBJECT_WORDS), GENT, "", False)
+            own = words[k - 1].low if k - 1 > c.index else ""
+            if own in g.PRONOUNS and g.PRONOUNS[own][1] == "gent":  # "приводит ТАСС его слова"
+                return Mention(
+                    "pronoun",
+                    words[k - 1].start,
+                    words[k - 1].end,
+                    words[k - 1].text,
+                    gender=g.PRONOUNS[own][0],
+                )
+            m = phrase(g, text, words, k + 1, min(stop, k + 1 + MAX_SUBJECT_WORDS), GENT, "", False)
+            return None if m is not None and m.text.casefold() in g.OUTLETS else m  # "сообщение РИА Новости"
     want = ACCS if c.lemma in g.OBJECT_SPEAKER_LEMMAS else NOMN
     return phrase(
         g, text, words, c.index + 1, min(stop, c.index + 1 + MAX_SUBJECT_WORDS), want, c.gender, False
@@ -135,6 +145,6 @@ def trim_end(text: str, lo: int, hi: int) -> int:
 
 
 def trim_comma(text: str, lo: int, hi: int) -> int:
-    while hi > lo and text[hi - 1] in _END_PUNCT + ",—–-":
+    while hi > lo and text[hi - 1] in _END_PUNCT + ",—–―−-":
         hi -= 1
     return hi

@@ -30,6 +30,7 @@ from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found
 from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaspeakers import People, names_in, phrase
+from watchers.statements.mentions import Mention
 from watchers.statements.quotemarks import Quote
 from watchers.statements.quotepairs import find_pairs
 from watchers.statements.registry import Entity
@@ -38,7 +39,7 @@ from watchers.statements.segment import body_paragraphs
 from watchers.statements.sentences import paragraphs
 
 _HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
-_RUN_ON_RE = re.compile(r"\s*[—–]\s*[а-яё]")
+_RUN_ON_RE = re.compile(r"\s*[—–―−]\s*[а-яё]")
 
 
 def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
@@ -56,6 +57,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     lone: list[Attributed] = []  # a paragraph of quote with no speaker yet: the next paragraph's
     qi = 0
     ntoks = 0
+    turn = ""  # the interview's turn of the paragraph: "question", "answer", "remark" or ""
     for lo, hi in paras:
         if out and budget.exhausted(lo, ntoks):
             break
@@ -77,6 +79,8 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                 if unheld:
                     # "…», — подчеркнул градоначальник" after Дёмин's words, or the one person named so far
                     ent = _same_speaker(last or people.sole_person(), f.hint)
+                    if ent is not None and _someone_elses(g, text, ent, f.mention):
+                        ent, unheld = None, False  # nor the next person named: it is no one's we know
                 if f.follows:
                     ent = main or last
                 if f.previous:
@@ -95,7 +99,12 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                 block.append(a)
                 taken = taken or not f.previous
             prev, prev_taken = (slo, _trim(text, slo, shi)), taken
+        turn = _turn(text, lo, hi, turn)
+        if turn == "remark":  # the interviewer's, between two answers: no one's statement
+            block = [a for a in block if not (a.lone and a.entity is None)]
         first = next((a.entity for a in block if a.entity is not None and not a.lone), None)
+        if lone and first is None and _TRAILER_RE.match(text, lo):  # "- …,\n\n- сказал Осипов."
+            first = _introducer(g, text, people, lo, hi)
         for a in lone:  # "— …" then "…, — заявил Морозов": the dialogue's speaker
             a.entity, a.resolved = first, first is not None
         out.extend(a for a in lone if a.entity is not None)
@@ -129,8 +138,10 @@ def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
     roles.clear()
 
 
-_DIALOGUE_RE = re.compile(r"[—–-] (?=\S)")
-_DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+[—–]\s+(?=[а-яё])")
+_DIALOGUE_RE = re.compile(r"[—–―−-] (?=\S)")
+# A dash paragraph that opens in lower case attributes the speech above it: "- сказал Осипов."
+_TRAILER_RE = re.compile(r"[—–―−-] [а-яё]")
+_DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+(?:[—–―−]|-)\s+(?=[а-яё])")
 
 
 def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
@@ -140,7 +151,7 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
     out: list[Quote] = []
     opened = {q.open for q in quotes}
     for lo, hi in paras:
-        if not _DIALOGUE_RE.match(text, lo) or lo + 2 in opened:
+        if not _DIALOGUE_RE.match(text, lo) or lo + 2 in opened or _TRAILER_RE.match(text, lo):
             continue
         m = _DIALOGUE_END_RE.search(text, lo + 2, hi)
         if m is not None:
@@ -153,12 +164,47 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
     return out
 
 
+# An interviewer's remark between answers is short ("- Пожалуйста."); a longer dash paragraph after an
+# answer goes on with it.
+_MAX_REMARK_WORDS = 12
+
+
+def _turn(text: str, lo: int, hi: int, before: str) -> str:
+    """An interview's turns: a dash paragraph ending in "?" is a question; the dash paragraph after a
+    question is the answer, the one after an answer the interviewer's remark ("- Пожалуйста.")."""
+    if not _DIALOGUE_RE.match(text, lo):
+        return ""
+    if text[lo:hi].rstrip().endswith("?"):
+        return "question"
+    if before == "answer" and len(text[lo:hi].split()) <= _MAX_REMARK_WORDS:
+        return "remark"
+    return "answer" if before in ("question", "remark", "answer") else ""
+
+
 def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
     """The last speaker for a role noun that names no one the article introduced with that role: a
     person of the gender the verb shows (a role noun in Russian copy stands for the person just quoted)."""
     if last is None or last.kind != "person":
         return None
     return last if hint not in ("m", "f") or last.gender in ("", hint) else None
+
+
+_POSSESSOR_RE = re.compile(r"(?:^|\s)(?:его|её|ее|их)\s+$", re.I)
+
+
+def _someone_elses(g: ModuleType, text: str, ent: Entity, m: Mention | None) -> bool:
+    """Whether a role no one holds belongs to someone other than the person just quoted: its
+    complement names them ("адвокат Тихановского"), a possessive stands before it ("сообщил его
+    помощник"), or it names an organisation ("глава РЖД") while they were introduced by another role."""
+    if m is None:
+        return False
+    comp = {w for _, mods in m.roles for w in mods}
+    if any(g.lemma(part) in comp or part.casefold() in comp for part in ent.name.split()):
+        return True
+    if _POSSESSOR_RE.search(text, max(0, m.start - 5), m.start):
+        return True
+    named_org = any(w[:1].isupper() for w in m.text.split()[1:])
+    return named_org and bool(ent.roles) and not any(comp & mods for _, mods, _ in ent.roles)
 
 
 def _outside(g: ModuleType, text: str, lo: int, hi: int, qs: list[Quote]) -> list[Word]:
@@ -216,25 +262,50 @@ def _trim(text: str, lo: int, hi: int) -> int:
 
 def _learn_headline(g: ModuleType, text: str, people: People) -> None:
     """The people the headline names ("Набиуллина раскрыла ..."): the body may name them by role only."""
+    para = _headline_para(text)
+    if para is not None and is_headline(text[para[0] : para[1]], True):
+        for m, _ in names_in(g, text, g.words(text, *para)):
+            people.person(m, 0)  # as salient as the first word: a pronoun may stand for them
+
+
+# A page's menu line above the headline ("Войти в почту", "Показать ещё Все новости"): at most this many words.
+_MENU_WORDS = 4
+
+
+def _headline_para(text: str) -> tuple[int, int] | None:
+    """The headline's paragraph: the first, or the second when the first is a short menu line."""
     paras = paragraphs(text)
-    if paras and is_headline(text[paras[0][0] : paras[0][1]], True):
-        for m, _ in names_in(g, text, g.words(text, *paras[0])):
-            people.person(m, -1)
+    if len(paras) > 1 and ":" not in text[paras[0][0] : paras[0][1]]:
+        first = text[paras[0][0] : paras[0][1]].split()
+        if len(first) <= _MENU_WORDS and not first[-1].endswith((".", "!", "?", "»", '"')):
+            return _first_line(text, paras[1])
+    return _first_line(text, paras[0]) if paras else None
+
+
+def _first_line(text: str, para: tuple[int, int]) -> tuple[int, int]:
+    """A paragraph's first line: the headline, not the "Комментарии" link under it."""
+    nl = text.find("\n", para[0], para[1])
+    return (para[0], nl) if nl > 0 else para
 
 
 def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
     """ "Веснин: Кремль рад итогам встречи" as the headline: the part after the colon is the speaker's."""
-    paras = paragraphs(text)
-    if not paras:
+    para = _headline_para(text)
+    if para is None:
         return None
-    lo, hi = paras[0]
+    lo, hi = para
     line = text[lo:hi]
     m = _HEADLINE_RE.match(line)
     if m is None or not is_headline(line, True):
         return None
     ws = g.words(text, lo, lo + m.end(1))
     who = phrase(g, text, ws, 0, len(ws), NOMN, "", True)
-    if who is None or who.start != lo or who.end != lo + m.end(1) or who.kind not in ("name", "role"):
+    if (
+        who is None
+        or (who.np_start if who.np_start >= 0 else who.start) != lo
+        or who.end != lo + m.end(1)
+        or who.kind not in ("name", "role", "org")
+    ):
         return None
     a, b = lo + m.start(2), lo + m.end(2)
     kind = "indirect"

@@ -47,9 +47,9 @@ from watchers.statements.lemmaspeakers import phrase
 from watchers.statements.quotemarks import Quote
 
 # "«Q1, — отметил X. — Q2»": the attribution inside a quote, between two dashes.
-_SPLIT_RE = re.compile(r"([,.!?…])\s+[—–―-]\s+([^—–―«»\"„“]{3,150}?)([.,:])\s+[—–―-]\s+(?=\S)")
+_SPLIT_RE = re.compile(r"([,.!?…])\s+[—–―−-]\s+([^—–―−«»\"„“]{3,150}?)([.,:])\s+[—–―−-]\s+(?=\S)")
 # The dash after a quote: an em or en dash or a horizontal bar, or a hyphen standing for one (" - ").
-_DASH_AFTER_RE = re.compile(r"\s*[,.!?…]?\s*(?:[—–―]|(?<=\s)-)\s")
+_DASH_AFTER_RE = re.compile(r"\s*[,.!?…]?\s*(?:[—–―−]|(?<=\s)-)\s")
 
 
 def find(
@@ -70,7 +70,7 @@ def find(
     for qi, q in enumerate(quotes):
         if qi in done:
             continue
-        first = not [w for w in words if w.end <= q.open] and not text[lo : q.open].strip(" —–-\t")
+        first = not [w for w in words if w.end <= q.open] and not text[lo : q.open].strip(" —–―−-\t")
         if first:
             out.append(Found(q.start, q.end, "direct", None, None, q.start, lone=True))
             continue

@@ -72,6 +72,12 @@ def reported(
         found = _source_opener(g, text, hi, words, j, end, quotes, done)
         if found is not None:
             return found
+    # "…достиг, по словам X, 1,7 процента": the opener inside the sentence makes all of it X's
+    for j in range(MAX_CONNECTIVE_WORDS + 1, len(words) - 2):
+        if lows[j] == "по" and "," in text[words[j - 1].end : words[j].start]:
+            found = _source_opener(g, text, hi, words, j, end, quotes, done, lo)
+            if found is not None:
+                return found
     if lows[0] == "как" and cs and cs[0].index <= 2:
         c = cs[0]
         k, at = _comma_after(text, words, c.index, hi)
@@ -93,8 +99,8 @@ def reported(
                 g, text, words, 0, c.index, NOMN, c.gender, True
             )
             used.add(c.index)
-            if m is None:  # "Об этом говорят показатели": no one said it
-                return []
+            if m is None or _low(m.text) in g.OUTLETS:  # "Об этом говорят показатели", "… сообщает ТАСС"
+                return []  # no one said it, or the writer names the outlet the news came from
             return [Found(lo, lo, "indirect", m, c.word, words[c.index].start, c.gender, previous=True)]
     main: Mention | None = None
     for c in cs:
@@ -159,10 +165,13 @@ def reported(
                 continue  # «Q», — сказал X: a direct quote, done
             m = after_cue(g, text, words, c, len(words))
             if m is not None:
-                clause_lo = start if text[lo] not in "—–-" else start
+                clause_lo = start if text[lo] not in "—–―−-" else start
                 cut = trim_comma(text, clause_lo, text.rfind(",", lo, words[c.index].start))
+                outlet = _low(m.text) in g.OUTLETS  # "…, пишет МК": the words of the speaker before
+                said = None if outlet else m
+                pos = words[c.index].start
                 out.extend(
-                    _clause(g, text, clause_lo, cut, quotes, done, m, c.word, words[c.index].start, c.gender)
+                    _clause(g, text, clause_lo, cut, quotes, done, said, c.word, pos, c.gender, outlet)
                 )
                 used.add(c.index)
                 main = main or m
@@ -178,8 +187,10 @@ def _source_opener(
     end: int,
     quotes: Sequence[Quote],
     done: set[int],
+    whole: int = -1,
 ) -> list[Found] | None:
-    """ "По словам X, C" / "По его словам, C" from word j: C as indirect (or its quotes), else None."""
+    """ "По словам X, C" / "По его словам, C" from word j: C as indirect (or its quotes), else None;
+    with `whole` (the sentence's start) the opener is a parenthesis and the sentence is the clause."""
     lows = [w.low for w in words[j : j + 3]]
     head = " ".join(lows)
     for opener in g.SOURCE_OPENERS:
@@ -189,8 +200,15 @@ def _source_opener(
             k, at = _comma_after(text, words, j + 1, hi)
             if at >= 0:
                 m = phrase(g, text, words, j + (1 if poss else 2), k, GENT, "", False)
-                return _clause(g, text, at, end, quotes, done, m, opener, words[j].start, "")
+                if whole >= 0 and (m is None or at >= end):
+                    return None
+                a = at if whole < 0 else whole
+                return _clause(g, text, a, end, quotes, done, m, opener, words[j].start, "")
     return None
+
+
+def _low(s: str) -> str:
+    return s.casefold().replace("ё", "е")
 
 
 def _anaphoric_verb(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
@@ -216,7 +234,7 @@ def _clause(
     follows: bool = False,
 ) -> list[Found]:
     """A reported clause text[a:b] as one indirect record, or its quotes as partials."""
-    while a < b and text[a] in " \t—–-":
+    while a < b and text[a] in " \t—–―−-":
         a += 1
     inside = [
         (qi, q)

@@ -30,61 +30,18 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from watchers.statements.lang.types import Word
+from watchers.statements.lemmanames import GENITIVE, a_mans_genitive, agrees, fits, name_word
+from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp, is_place
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
 
 MAX_ROLE_WORDS = 5
-SUBJECT_CASES = frozenset({"nomn"})
 MAX_APPOSITION_GAP = (
     6  # words between a role and its name ("губернатор граничащей с Украиной Брянской области")
 )
+
+
 # A name reading this unlikely is the dictionary's every-letter-is-an-initial entry ("В" as a name).
-MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
-
-
-def _name_word(g: ModuleType, w: Word, inner: bool = False) -> tuple[frozenset[str], str] | None:
-    """(cases, gender) when the word can be part of a personal name, else None. Empty cases: any.
-    `inner`: not the sentence's first word, or after a given name: a capitalised animate noun there is a
-    surname that is also a word (Андрей Чибис, сообщил Чибис, Богомаз)."""
-    text = w.text
-    if not text[:1].isupper():
-        return None
-    if len(text) == 2 and text.endswith("."):
-        return frozenset(), ""
-    if len(text) < 2:
-        return None  # "В", "С": a preposition opening the sentence
-    if text.isascii():
-        return (
-            None  # Russian copy writes people's names in Cyrillic; Latin words are brands (The Moscow Post)
-        )
-    rs = g.parses(text)
-    named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
-    if named:
-        cases: set[str] = set()
-        for r in named:
-            cases |= r.cases
-        if not named[0].known and not text.casefold().endswith(g.OBLIQUE_ENDINGS):
-            cases.add("nomn")  # a guessed reading of an unknown surname (Силуанов read as Силуан's)
-        return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
-    if any(r.org for r in rs) or text.isupper():
-        return None
-    if rs and rs[0].known:
-        animate = [r for r in rs if r.anim and r.pos == "NOUN" and r.gender in ("m", "f")]
-        if inner and animate and animate[0].lemma not in g.ROLE_NOUNS:
-            cases = set()
-            for r in animate:
-                cases |= r.cases
-            return frozenset(cases), animate[0].gender
-        return None  # a dictionary word (Министр, Кремль, Однако) is not a name
-    return (frozenset(), "") if rs and rs[0].pos in ("NOUN", "ADJS", "") else None
-
-
-def _fits(cases: frozenset[str], gender: str, want: frozenset[str], hint: str) -> bool:
-    if cases and not cases & want:
-        return False
-    return not (hint in ("m", "f") and gender in ("m", "f") and gender != hint)
-
-
 def _gap(text: str, words: Sequence[Word], i: int) -> str:
     """The characters between word i-1 and word i."""
     return text[words[i - 1].end : words[i].start]
@@ -118,6 +75,11 @@ def phrase(
             head_r = [r for r in g.parses(words[role_end - 1].text) if r.lemma in g.ROLE_NOUNS]
             comp, j = _complement(g, text, words, role_end, hi)
             name_m = _name_run(g, text, words, j, hi, want, hint)
+            if name_m is None and want == SUBJECT_CASES:
+                owner = _name_run(g, text, words, j, hi, GENITIVE, "")
+                if owner is not None and owner.name:  # "помощник Осипова": Осипов's aide, not Осипов
+                    comp = [*comp, *(g.lemma(x) for x in owner.name.split())]
+                    j = _after(words, owner.end, hi)
             role_words = [g.lemma(x.text) for x in words[i:role_end]]
             key = " ".join([*role_words, *comp])
             if name_m is not None and (j == role_end or comp):
@@ -147,10 +109,19 @@ def phrase(
             continue
         if (w.cap and len(w.text) > 1) or low in g.ORG_WORDS:
             orgs = [r for r in g.parses(w.text) if r.org and r.pos == "NOUN"]
-            if orgs and (not orgs[0].cases or any(r.cases & want for r in orgs)):
+            if (
+                orgs
+                and (not orgs[0].cases or any(r.cases & want for r in orgs))
+                and not in_pp(g, words, i, want)
+            ):
                 end = w.end
                 nxt = i + 1
-                if nxt < hi and words[nxt].cap and not _gap(text, words, nxt).strip():
+                if (
+                    nxt < hi
+                    and words[nxt].cap
+                    and not _gap(text, words, nxt).strip()
+                    and not any(r.name == "Name" for r in g.parses(words[nxt].text))
+                ):
                     end = words[nxt].end  # "МИД России"
                     nxt += 1
                 first = g.nominative(w.text, "") if not w.text.isupper() else w.text
@@ -162,7 +133,15 @@ def phrase(
         i += 1
     if not cands:
         return None
-    return cands[-1] if nearest_last else cands[0]
+    # an outlet is the speaker only when no one else is named: "… во время интервью ТАСС министр X"
+    outlets: frozenset[str] = getattr(g, "OUTLETS", frozenset())
+    said = [
+        m for m in cands if m.kind != "org" or m.text.casefold().replace("ё", "е") not in outlets
+    ] or cands
+    org_then_name = len(said) > 1 and said[0].kind == "org" and said[1].kind == "name"
+    if not nearest_last and org_then_name and not text[said[0].end : said[1].start].strip():
+        return said[1]  # "замглавы Минэнерго Павел Сорокин": the organisation is his role's
+    return said[-1] if nearest_last else said[0]
 
 
 def _after(words: Sequence[Word], end: int, hi: int) -> int:
@@ -222,24 +201,34 @@ def _name_run(
     while j < hi and len(run) < 4:
         if run and _gap(text, words, j).strip():
             break
-        found = _name_word(g, words[j], j > 0 or bool(run))
+        after_given = bool(run) and any(r.name == "Name" for r in g.parses(run[-1][0].text))
+        found = name_word(g, words[j], j > 0 or bool(run), after_given)
         if found is None:
             break
         run.append((words[j], found[0], found[1]))
         j += 1
+    given = [k for k, (w, _, _) in enumerate(run) if any(r.name == "Name" for r in g.parses(w.text))]
+    if given and given[0] > 0 and not any(r.name for w, _, _ in run[: given[0]] for r in g.parses(w.text)):
+        run = run[given[0] :]  # "замглавы Минэнерго Павел Сорокин": the name starts at the given name
     if not run:
         return None
     if all(len(w.text) == 2 for w, _, _ in run):
         return None  # initials alone
     gender = next((gd for _, _, gd in run if gd), hint if hint in ("m", "f") else "")
     for _, cases, gd in run:
-        if not _fits(cases, gd if gd else gender, want, hint):
+        if not fits(cases, gd if gd else gender, want, hint):
             return None
+    if hint in ("m", "f") and not agrees(g, run, want, hint):
+        return None
     first, last = run[0][0], run[-1][0]
-    oblique = "nomn" not in want
+    # "Антона Силуанова": a given name that cannot be nominative puts the surname beside it in its case
+    oblique = "nomn" not in want or any(cases and "nomn" not in cases for _, cases, _ in run)
     name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
     start, end = first.start, last.end
     return Mention("name", start, end, text[start:end], name=name, gender=gender)
+
+
+_PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична")
 
 
 @dataclass
@@ -258,8 +247,10 @@ class People:
         if m.kind == "org" and m.name:
             return self._org(m.name, pos)
         if m.kind == "pronoun":
-            return self._latest(
-                lambda e: e.kind == "person" and (m.gender == "pl" or e.gender in (m.gender, ""))
+            return self._latest(  # never a person named only in an oblique case ("для Тихановского")
+                lambda e: (
+                    e.kind == "person" and e.last >= 0 and (m.gender == "pl" or e.gender in (m.gender, ""))
+                )
             )
         if m.kind == "role" and m.roles:
             return self._by_role(m.roles[0][0], m.roles[0][1], m.head or "")
@@ -270,6 +261,9 @@ class People:
         parts = [p for p in m.name.split() if not (len(p) == 2 and p.endswith("."))]
         key = _surname_key(self.g, (parts or m.name.split())[-1])
         ent = self.by_surname.get(key)
+        if ent is None and len(parts) == 2 and parts[1].casefold().endswith(_PATRONYMIC_ENDINGS):
+            first = parts[0].casefold()  # "Владимир Александрович": the Владимир named before
+            ent = self._latest(lambda e: e.kind == "person" and e.name.split()[0].casefold() == first)
         if ent is None and len(parts) == 1:  # a first name alone: the person with it
             ent = self._latest(lambda e: e.kind == "person" and e.name.split()[0].casefold() == key)
         if ent is None:
@@ -280,8 +274,9 @@ class People:
             ent.name = m.name  # the fullest form; of two as full, the one whose gender the text showed
         if m.gender and not ent.gender:
             ent.gender = m.gender
-        for role, mods in m.roles:
-            ent.roles.append((role, mods, pos))
+        if not (m.roles and ent.gender == "m" and m.gender != "m" and a_mans_genitive(self.g, m.text)):
+            for role, mods in m.roles:  # not "помощник Осипова" for Осипов: his aide's role
+                ent.roles.append((role, mods, pos))
         ent.names.add(m.name)
         ent.names.add(m.text)
         if salient:  # a name in an oblique case ("доложил Путину") does not make its person the latest
@@ -393,7 +388,10 @@ def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[tuple[Ment
                 continue
         if w.cap:
             m = _name_run(g, text, words, i, n, ANY_CASE, "")
-            if m is not None and (len(m.text.split()) > 1 or i > 0 or any(r.name for r in g.parses(w.text))):
+            named = any(r.name for r in g.parses(w.text))
+            if m is not None and (
+                len(m.text.split()) > 1 or (i > 0 and not is_place(g, words, i, named)) or named
+            ):
                 out.append((m, _subject_case(g, text, words, i, n)))
                 i = _after(words, m.end, n)
                 continue
@@ -419,6 +417,21 @@ def _apposition(g: ModuleType, text: str, words: Sequence[Word], j: int, n: int)
 def _subject_case(g: ModuleType, text: str, words: Sequence[Word], i: int, n: int) -> bool:
     """Whether the name at word i may be in the nominative: a subject, whom a pronoun may stand for
     ("Богомаз доложил Путину ... по его словам": his words are Богомаз's, not Путин's)."""
+    lone_word = i + 1 >= n or not words[i + 1].cap or _gap(text, words, i + 1).strip()
+    if (
+        i > 0
+        and lone_word
+        and not words[i - 1].cap
+        and _gap(text, words, i) == " "
+        and _common_noun(g, words[i - 1].text)
+    ):
+        return False  # "площади Ленина", "улица Гагарина": a surname alone after a noun is its complement
     return (i == 0 or words[i - 1].low not in g.PREPOSITIONS) and _name_run(
         g, text, words, i, n, SUBJECT_CASES, ""
     ) is not None
+
+
+def _common_noun(g: ModuleType, word: str) -> bool:
+    """A dictionary noun that is no role ("площади", "улица"), before which a name is its complement."""
+    rs = g.parses(word)
+    return bool(rs) and rs[0].known and rs[0].pos == "NOUN" and rs[0].lemma not in g.ROLE_NOUNS

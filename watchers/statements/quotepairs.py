@@ -4,7 +4,7 @@ apostrophes (Russian «…» „…“, straight "…").
     find_pairs(text, paragraphs, pairs, straight) -> [Quote]   outer quotes, in order
 
 Marks nest by a stack: «…„…“…» is one outer quote holding an inner one. A straight mark closes an open
-straight quote, else opens one. A closing mark with no opener is a stray and ignored; a closing mark
+straight quote, else opens one; after a space and before a word it opens one inside it. A closing mark with no opener is a stray and ignored; a closing mark
 of an outer level closes the inner ones left open. A quote never crosses a paragraph; one left open
 at its paragraph's end is kept only when it opens the paragraph (a quote run to the end), else its
 opening mark is a stray. English keeps its own pairing (quotemarks.py): its single marks are also
@@ -17,6 +17,13 @@ import re
 from collections.abc import Mapping, Sequence
 
 from watchers.statements.quotemarks import Quote
+
+_BEFORE_OPENING = frozenset(" \t\n(«„“—–-")
+
+
+def _opens(text: str, i: int, lo: int, hi: int) -> bool:
+    """A straight mark after a space and before a word opens a quote; after a word it closes one."""
+    return (i == lo or text[i - 1] in _BEFORE_OPENING) and i + 1 < hi and not text[i + 1].isspace()
 
 
 def find_pairs(
@@ -31,7 +38,9 @@ def find_pairs(
         for found in marks.finditer(text, lo, hi):
             i = found.start()
             ch = text[i]
-            if stack and ch == stack[-1]:
+            if ch == straight and straight in stack and _opens(text, i, lo, hi):
+                stack.append(straight)  # "…игроки "Луча" после…": a straight quote inside a straight one
+            elif stack and ch == stack[-1]:
                 stack.pop()
             elif stack and ch in stack:
                 del stack[stack.index(ch) :]

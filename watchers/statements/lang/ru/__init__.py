@@ -54,7 +54,7 @@ _EXTRA_STEMS = ("скаж", "пише", "напи", "убеж", "увер", "о�
 CUE_PREFIXES: frozenset[str] = frozenset({lemma[:CUE_PREFIX_LEN] for lemma in CUE_LEMMAS} | set(_EXTRA_STEMS))
 THAT = "что"
 # "приводит ТАСС слова X", "цитирует слова X": the speaker is the genitive after one of these.
-WORDS_OF: frozenset[str] = frozenset({"слова", "высказывание", "заявление"})
+WORDS_OF: frozenset[str] = frozenset({"слова", "высказывание", "заявление", "сообщение", "цитата", "цитату"})
 
 # --- dedup -----------------------------------------------------------------------------------------
 POLARITY_WORDS: frozenset[str] = _words("polarity_words")  # "не" makes it another statement
@@ -65,6 +65,7 @@ ROLE_PREFIXES: frozenset[str] = frozenset(r[:CUE_PREFIX_LEN] for r in ROLE_NOUNS
 ROLE_SYNONYMS: dict[str, str] = _mapping("role_synonyms")
 GENERIC_ROLES: dict[str, frozenset[str]] = _groups("generic_roles")
 ORG_WORDS: frozenset[str] = _words("org_words")
+OUTLETS: frozenset[str] = _words("outlets")
 TITLE_NOUNS: frozenset[str] = _words("title_nouns")
 PRONOUNS: dict[str, tuple[str, str]] = {
     form: (value.split()[0], value.split()[1]) for form, value in _mapping("pronouns").items()
@@ -97,7 +98,7 @@ PREPOSITIONS: frozenset[str] = _words("prepositions")
 # «…» outside, „…“ inside (and the reverse in some copy); straight "…" pair by position.
 QUOTE_PAIRS: dict[str, str] = {"\u00ab": "\u00bb", "\u201e": "\u201c", "\u201c": "\u201d"}
 STRAIGHT_DOUBLE = '"'
-DASHES = "\u2014\u2013-"
+DASHES = "\u2014\u2013\u2212-"
 
 # --- boilerplate (the names boilerplate.is_noise reads) --------------------------------------------
 BOILERPLATE_STARTS: tuple[str, ...] = _data.entries(_LANG, "noise_starts")
@@ -143,13 +144,23 @@ def _low(w: str) -> str:
 _MAY_END = re.compile(r"[.!?…][»\"“”)]*\s+[^\sа-яёa-z]")
 
 
-def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """razdel's sentences of text[lo:hi] as absolute (start, end) spans."""
-    if _MAY_END.search(text, lo, hi) is None:
-        return [(lo, hi)]
-    from razdel import sentenize
+# A stop with no space after it between two words ("РИА Новости.По его словам"): copy pasted together.
+_GLUED = re.compile(r"(?<=[а-яё]{2}[.!?])(?=[А-ЯЁ][а-яё])")
 
-    return [(lo + s.start, lo + s.stop) for s in sentenize(text[lo:hi])]
+
+def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """razdel's sentences of text[lo:hi] as absolute (start, end) spans, also split where a stop
+    runs into the next sentence's capital."""
+    glued = [m.start() for m in _GLUED.finditer(text, lo, hi)]
+    if _MAY_END.search(text, lo, hi) is None:
+        spans = [(lo, hi)]
+    else:
+        from razdel import sentenize
+
+        spans = [(lo + s.start, lo + s.stop) for s in sentenize(text[lo:hi])]
+    for cut in glued:
+        spans = [part for a, b in spans for part in ([(a, cut), (cut, b)] if a < cut < b else [(a, b)])]
+    return spans
 
 
 @functools.cache
@@ -174,7 +185,7 @@ def parses(word: str) -> tuple[Reading, ...]:
         out.append(
             Reading(
                 lemma,
-                p.tag.POS or "",
+                str(p.tag.POS or ""),  # a plain str: pymorphy3's grammeme refuses == ""
                 frozenset(g & _CASES),
                 gender,
                 name,

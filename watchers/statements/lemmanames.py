@@ -1,0 +1,87 @@
+"""Whether a capitalised word is part of a personal name, in which cases and of which gender
+(pymorphy3's Name/Surn readings, and guesses for surnames the dictionary does not know)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import ModuleType
+
+from watchers.statements.lang.types import Word
+
+# Endings of surnames the dictionary may read as another part of speech (Мутко, Черных, Седых).
+_SURNAME_ENDINGS = ("ко", "ых", "их")
+MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
+
+
+def name_word(
+    g: ModuleType, w: Word, inner: bool = False, after_given: bool = False
+) -> tuple[frozenset[str], str] | None:
+    """(cases, gender) when the word can be part of a personal name, else None. Empty cases: any.
+    `inner`: not the sentence's first word, or after a given name: a capitalised animate noun there is a
+    surname that is also a word (Андрей Чибис, сообщил Чибис, Богомаз)."""
+    text = w.text
+    if not text[:1].isupper():
+        return None
+    if len(text) == 2 and text.endswith("."):
+        return frozenset(), ""
+    if len(text) < 2:
+        return None  # "В", "С": a preposition opening the sentence
+    if text.isascii():
+        return (
+            None  # Russian copy writes people's names in Cyrillic; Latin words are brands (The Moscow Post)
+        )
+    rs = g.parses(text)
+    named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
+    if named:
+        cases: set[str] = set()
+        for r in named:
+            cases |= r.cases
+        if not named[0].known and not text.casefold().endswith(g.OBLIQUE_ENDINGS):
+            cases.add("nomn")  # a guessed reading of an unknown surname (Силуанов read as Силуан's)
+        return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
+    if any(r.org for r in rs) or text.isupper():
+        return None
+    if rs and rs[0].known:
+        animate = [r for r in rs if r.anim and r.pos == "NOUN" and r.gender in ("m", "f")]
+        if inner and animate and animate[0].lemma not in g.ROLE_NOUNS:
+            cases = set()
+            for r in animate:
+                cases |= r.cases
+            return frozenset(cases), animate[0].gender
+        return None  # a dictionary word (Министр, Кремль, Однако) is not a name
+    # an unknown word: a noun guess anywhere; after a given name any guess (Мутко read as an adverb)
+    surname_like = inner and text.casefold().endswith(_SURNAME_ENDINGS)
+    return (
+        (frozenset(), "")
+        if rs and (after_given or surname_like or rs[0].pos in ("NOUN", "ADJS", ""))
+        else None
+    )
+
+
+def fits(cases: frozenset[str], gender: str, want: frozenset[str], hint: str) -> bool:
+    if cases and not cases & want:
+        return False
+    return not (hint in ("m", "f") and gender in ("m", "f") and gender != hint)
+
+
+GENITIVE = frozenset({"gent"})
+
+
+def agrees(
+    g: ModuleType, run: Sequence[tuple[Word, frozenset[str], str]], want: frozenset[str], hint: str
+) -> bool:
+    """Every known name word has one reading in a wanted case and of the verb's gender: "заявил помощник
+    Осипова" is not a man named Осипова (a woman's nominative, a man's genitive)."""
+    for w, _, _ in run:
+        named = [r for r in g.parses(w.text) if r.name and r.known]
+        if named and not any((r.cases & want or not r.cases) and r.gender in (hint, "") for r in named):
+            return False
+    return True
+
+
+def a_mans_genitive(g: ModuleType, text: str) -> bool:
+    """A surname that may be a man's in the genitive (Осипова, Кулакова) after a role noun."""
+    words = text.split()
+    return len(words) == 1 and any(
+        r.name == "Surn" and r.gender == "m" and "gent" in r.cases for r in g.parses(words[0])
+    )
