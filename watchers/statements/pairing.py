@@ -20,6 +20,8 @@ from watchers.model import Kind
 from watchers.statements.drafts import Draft, Drafts
 from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
+from watchers.statements.mentions import Mention
+from watchers.statements.people import NameIndex
 from watchers.statements.quotemarks import Quote
 from watchers.statements.reported import indirect, participle_clause, title_gap, trim_connectors
 from watchers.statements.segment import Segments
@@ -38,6 +40,8 @@ LEADING_WINDOW = 30
 SAME_CLAUSE_TOKENS = 12
 # A nickname between a first name and a surname is a few words.
 MAX_NICKNAME_WORDS = 4
+# A writer's scare quote on a noun is a word or two ('the "autopsy"').
+SCARE_WORDS = 2
 # A quoted title of a work: few words, each capitalised, no sentence punctuation.
 MAX_TITLE_WORDS = 7
 
@@ -47,7 +51,7 @@ def pair(segments: Segments, speakers: Speakers) -> Drafts:
     text, quotes = segments.text, segments.quotes
     return Drafts(
         [
-            _sentence(text, sent.tokens, sent.s, sent.e, sent.quotes, quotes, sp)
+            _sentence(text, sent.tokens, sent.s, sent.e, sent.quotes, quotes, sp, speakers.full_names)
             for sent, sp in zip(segments.sentences, speakers.sentences, strict=True)
         ]
     )
@@ -61,9 +65,10 @@ def _sentence(
     qidx: list[int],
     quotes: Sequence[Quote],
     sp: SentenceSpeakers,
+    names: NameIndex,
 ) -> list[Draft]:
     if qidx:
-        found = _quoted(text, toks, s, e, quotes, qidx, sp)
+        found = _quoted(text, toks, s, e, quotes, qidx, sp, names)
         if not found:
             if toks[qidx[0]].start > toks[s].start and not any(toks[k].start == toks[s].start for k in qidx):
                 return indirect(text, toks, s, e, sp)  # only scare quotes or titles in it
@@ -103,6 +108,7 @@ def _quoted(
     quotes: Sequence[Quote],
     qidx: list[int],
     sp: SentenceSpeakers,
+    names: NameIndex,
 ) -> list[Draft]:
     index = _CueIndex(sp.cues)
     first_word = next((i for i in range(s, e) if toks[i].kind != "p" and toks[i].low not in lang.OPENERS), e)
@@ -144,6 +150,12 @@ def _quoted(
             )
             if not words_before and only_quote and _sentence_like(content):
                 out.append(Draft(a, b, "direct", None, None, a, lone=True))
+                continue
+            subj = _clause_speaker(toks, s, k, content, sp, names) if words_before else None
+            if subj is not None:
+                # 'Lund dismissed the plan as "a gimmick"', 'Ruiz urged voters to "stay home"': a
+                # quoted phrase in a sentence about someone is that someone's words
+                out.append(Draft(a, b, "partial", subj, None, subj.start))
             continue
         if cue.subject is not None and cue.subject.start <= q.open < cue.subject.end:
             continue
@@ -188,6 +200,50 @@ def _quoted(
                 if extra is not None:
                     out.append(extra)
     return out
+
+
+def _clause_speaker(
+    toks: Sequence[Token], s: int, k: int, content: str, sp: SentenceSpeakers, names: NameIndex
+) -> Mention | None:
+    """The sentence's narrative subject, for a quoted phrase no cue attributes. None for a
+    headline, a title of a work ('appeared on "Morning Round"'), a nickname, a writer's scare
+    quote on a noun ('a pro-Lund "super fund"'), or a subject that is only a capitalised word."""
+    if sp.sentence.block == 0 or _capitalised(content) or _scare_quote(toks, s, k, content):
+        return None
+    subj = sp.subject
+    if subj is None or subj.kind not in ("name", "pronoun", "role", "org", "orgref"):
+        return None
+    if subj.end > toks[k].start or subj.kind == "pronoun" and subj.gender == "org":
+        return None  # 'It was too early to "call it"': no one speaks
+    if subj.kind == "name" and " " not in (subj.name or subj.text) and subj.start == toks[s].start:
+        key = (subj.name or subj.text).casefold()
+        if key not in names:
+            return None  # 'Wary of "chaos."', 'Questions linger on a "stand down" order'
+    return subj
+
+
+def _capitalised(content: str) -> bool:
+    """Every word but small ones capitalised: a title, a name or a slogan, not someone's words."""
+    words = [w for w in content.split() if w.strip(",.!?:;'\"’‘“”")]
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "&"}
+    return bool(words) and all(w[:1].isupper() or w[:1].isdigit() or w in small for w in words)
+
+
+def _scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
+    """A short lowercase noun in marks after a determiner ('the "autopsy"', 'a studio "fixer"'):
+    the writer's distance, not a quotation; 'dismissed it as a "gimmick"' still quotes."""
+    if len(content.split()) > SCARE_WORDS or content.rstrip()[-1:] in "!?…":
+        return False
+    for i in range(k - 1, max(s - 1, k - 4), -1):
+        low = toks[i].low
+        if low in ("as", "like") or toks[i].kind == "p":
+            return False
+        if low in _DETERMINERS:
+            return not (i - 1 >= s and toks[i - 1].low in ("as", "like", "of"))
+    return False
+
+
+_DETERMINERS = frozenset(("a", "an", "the", "his", "her", "its", "their", "our", "this", "that", "these"))
 
 
 def _same_clause(toks: Sequence[Token], prev: int, k: int, index: _CueIndex) -> bool:
