@@ -36,3 +36,38 @@ def test_titles_scare_quotes_and_headlines_are_not_statements() -> None:
     assert "Harbour Hour" not in texts
     assert "community" not in texts
     assert "bridge" not in texts
+
+
+def test_went_on_to_say_and_as_x_put_it() -> None:
+    text = (
+        "The ferry company wrote to its staff on Monday.\n\n"
+        'The letter went on to say, "No crossings will run in January."\n\n'
+        'As harbour master Ola Brenn put it, "We are out of boats and out of time."'
+    )
+    found = _by_text(text)
+    assert found["No crossings will run in January."][0] == "direct"
+    assert found["We are out of boats and out of time."] == ("direct", "Ola Brenn")
+
+
+def test_colon_labels_and_participles_before_a_colon() -> None:
+    text = (
+        "Polls closed at eight.\n\n"
+        'TURNOUT FELL IN THE NORTH - Ada Finch: "Fewer voters came out than in any year since 1990."\n\n'
+        'In town after town, Finch campaigns for postal ballots: "Nobody should lose a vote to the weather."\n\n'
+        'Mayor Tove Lind welcomed the count, saying: "It was a clean election."'
+    )
+    found = _by_text(text)
+    assert found["Fewer voters came out than in any year since 1990."] == ("direct", "Ada Finch")
+    assert found["Nobody should lose a vote to the weather."] == ("direct", "Ada Finch")
+    assert found["It was a clean election."] == ("direct", "Tove Lind")
+
+
+def test_attribution_after_the_quotes_sentence_carries_on() -> None:
+    text = (
+        "The court ruled on Friday.\n\n"
+        '"We are delighted" with the ruling, said Nora Vik, a lawyer for the fishermen.\n\n'
+        '"It changes everything" for the small boats, she said.'
+    )
+    found = _by_text(text)
+    assert found["We are delighted"] == ("direct", "Nora Vik")
+    assert found["It changes everything"] == ("direct", "Nora Vik")

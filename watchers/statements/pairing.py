@@ -21,6 +21,7 @@ from watchers.statements.drafts import Draft, Drafts
 from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
+from watchers.statements.nounphrase import subject_left
 from watchers.statements.people import NameIndex
 from watchers.statements.quotemarks import Quote
 from watchers.statements.reported import indirect, participle_clause, title_gap, trim_connectors
@@ -33,6 +34,9 @@ TRAILING_WINDOW = 12
 # ... and how far when the verb's subject opens right after the quote: a long apposition between the
 # name and the verb ('"...," Jo Bray, who has run the bakery on Quay Street since 1998, said').
 APPOSITION_WINDOW = 40
+# How many words a quote's sentence may carry on before its trailing attribution ('"..." at the
+# convention, he said').
+CARRY_ON_WORDS = 8
 # How far before a quote a reporting verb still introduces it ('Doe said in a statement on Tuesday: "..."').
 LEADING_WINDOW = 30
 # How many tokens a second quoted phrase may follow the first one of its clause and share its speaker
@@ -120,7 +124,7 @@ def _quoted(
         a, b = _content(text, q)
         if not text[a:b].strip():
             continue
-        trailing = _trailing(toks, k, e, index)
+        trailing = _trailing(toks, k, e, index) or _trailing_after_words(toks, k, e, index)
         leading = _leading(toks, k, s, index)
         words_before = first_word < k  # any word before the quote but an opener ("But", "And")
         continued = (
@@ -144,6 +148,13 @@ def _quoted(
             participle = cue is not None
         if cue is None and prev_attr is not None and _same_clause(toks, prev_q, k, index):
             cue = prev_attr  # 'Doe called it "cheating" and "a betrayal"': the same speaker's words
+        if cue is None and k - 1 > s and toks[k - 1].text == ":" and _to_sentence_end(toks, k, e):
+            if _sentence_like(content) and not _capitalised(content):
+                # 'Jo Bray, pollster: "..."', 'Here is Bray in 2012: "..."': the person named before
+                # the colon; 'From the report: "..."': introduced, the speaker from context
+                who = _named_before(toks, s, k - 1, sp)
+                out.append(Draft(a, b, "direct", who, None, who.start if who else a, lone=who is None))
+            continue
         if cue is None:
             only_quote = (
                 all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
@@ -210,7 +221,7 @@ def _clause_speaker(
     quote on a noun ('a pro-Lund "super fund"'), or a subject that is only a capitalised word."""
     if sp.sentence.block == 0 or _capitalised(content) or _scare_quote(toks, s, k, content):
         return None
-    subj = sp.subject
+    subj = sp.clause_subject
     if subj is None or subj.kind not in ("name", "pronoun", "role", "org", "orgref"):
         return None
     if subj.end > toks[k].start or subj.kind == "pronoun" and subj.gender == "org":
@@ -322,6 +333,48 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
     if first < len(cues) and cues[first].index == j and cues[first].lemma == "according":
         return cues[first]  # "..., according to the ministry."
     return None
+
+
+def _trailing_after_words(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | None:
+    """'"We are happy" with the ruling, said Doe.' / '"..." at the convention, he said.': the
+    quote's sentence carries on a few words, then a comma and the attribution ends it."""
+    if k + 1 >= e or toks[k + 1].kind != "w" or toks[k + 1].cap:
+        return None
+    first = bisect_left(index.at, k + 1)
+    for x in range(first, len(index.cues)):
+        c = index.cues[x]
+        if c.index - k > TRAILING_WINDOW + CARRY_ON_WORDS:
+            return None
+        if c.lemma == "according" or c.coordinated:
+            continue
+        if any(t.kind == "q" or (t.kind == "p" and t.text in ".!?;:") for t in toks[k + 1 : c.index]):
+            return None
+        opener = c.subj_first if not c.inverted else c.index
+        if opener - 1 <= k + 1 or toks[opener - 1].text != ",":
+            continue
+        if not _to_sentence_end(toks, max(c.end, c.subj_last) - 1, e, slack=CARRY_ON_WORDS):
+            return None
+        return c
+    return None
+
+
+def _named_before(toks: Sequence[Token], s: int, colon: int, sp: SentenceSpeakers) -> Mention | None:
+    """The speaker a colon label names: the noun phrase right before it ('Lund:'), else the
+    sentence's last named person before it."""
+    m = subject_left(toks, colon, s)
+    if m is not None and m.kind in ("name", "org", "orgref"):
+        return m
+    m = sp.clause_subject
+    if m is not None and m.kind in ("name", "org", "orgref", "role") and m.end <= toks[colon].start:
+        return m  # 'Perez lobbies for a higher wage: "..."'
+    at = toks[colon].start
+    named = [m for pos, m in sp.named if m.end <= at and m.kind in ("name", "org")]
+    return named[-1] if named else None
+
+
+def _to_sentence_end(toks: Sequence[Token], k: int, e: int, slack: int = 0) -> bool:
+    """Only punctuation (or at most `slack` words) after token k to the sentence's end."""
+    return sum(1 for t in toks[k + 1 : e] if t.kind != "p") <= slack
 
 
 def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | None:

@@ -25,6 +25,8 @@ from watchers.statements.sentences import Token
 
 # Tokens token_after walks before it bisects.
 WALK_TOKENS = 8
+# How long a sentence's opening adjunct may be before the subject's comma ("In a speech on Monday, ").
+ADJUNCT_TOKENS = 12
 # A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
 MAX_COLON_CUE_WORDS = 4
 # Lowercase words describing a document's issuer before its name ("aviation consultancy X").
@@ -64,6 +66,13 @@ class SentenceSpeakers:
         with a statement of their own never need it."""
         sent = self.sentence
         return narrative_subject(sent.tokens, sent.s, sent.e)
+
+    @cached_property
+    def clause_subject(self) -> Mention | None:
+        """The subject a quoted phrase of the writer's clause belongs to: the narrative subject,
+        also after an opening adjunct ("In a speech on Monday, Doe ..."). Salience never reads it."""
+        sent = self.sentence
+        return narrative_subject(sent.tokens, sent.s, sent.e, past_adjunct=True)
 
 
 @dataclass(frozen=True)
@@ -108,9 +117,12 @@ def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWor
             subj = _according_source(toks, i + 2, e)
             out.append(Cue(i, w.end, w.word, w.lemma, subj, i + 2, token_after(toks, subj, i + 2, e), True))
             continue
-        subj = subject_left(toks, i, s)
-        inverted = False
         bare = w.bare
+        v = _went_on_to(toks, i, s) if bare else i
+        if v != i:
+            bare = False  # "The email went on to say": the speaker is went's subject
+        subj = subject_left(toks, v, s)
+        inverted = False
         if subj is not None and bare and not (subj.kind == "group" or subj.gender == "pl"):
             subj = None  # "would respond", "Russian state flights": a base form needs a plural subject
         if subj is not None and subj.kind == "group" and low in lang.NOUN_LIKE_FORMS and not bare:
@@ -135,6 +147,16 @@ def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWor
         last = token_after(toks, subj, first, e)
         out.append(Cue(i, w.end, w.word, w.lemma, subj, first, last, inverted))
     return out
+
+
+def _went_on_to(toks: Sequence[Token], i: int, s: int) -> int:
+    """The index of "went" in "X went on to say" (also "goes on to write"), else i."""
+    if i - 3 >= s and toks[i - 1].low == "to" and toks[i - 2].low == "on" and toks[i - 3].low in _GO_FORMS:
+        return i - 3
+    return i
+
+
+_GO_FORMS = frozenset(("went", "goes", "go", "going", "gone"))
 
 
 def _according_source(toks: Sequence[Token], i: int, e: int) -> Mention | None:
@@ -213,9 +235,22 @@ def _stray_first_word(toks: Sequence[Token], s: int, m: Mention) -> bool:
     return low in lang.SUBORDINATORS or low in lang.NOT_NAME_WORDS or "'" in low or "’" in low
 
 
-def narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
+def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool = False) -> Mention | None:
     """The person or organisation a narrative sentence is about: its opening noun phrase, when a
-    lowercase verb-like word follows it (objects never count)."""
+    lowercase verb-like word follows it (objects never count); with `past_adjunct`, also the noun
+    phrase after an opening adjunct ("In city after city, Perez lobbies ...")."""
+    m = _opening_subject(toks, s, e)
+    if m is not None or s >= e or not past_adjunct:
+        return m
+    first = toks[s]
+    if first.low in lang.ADJUNCT_PREPS or first.low.endswith("ly") or first.low.endswith("ing"):
+        comma = next((k for k in range(s + 1, min(e, s + ADJUNCT_TOKENS)) if toks[k].text == ","), -1)
+        if comma > 0 and comma + 1 < e and not any(t.kind == "q" for t in toks[s:comma]):
+            return _opening_subject(toks, comma + 1, e)
+    return None
+
+
+def _opening_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
     i = s
     while i < e and toks[i].kind == "w" and toks[i].low in lang.OPENERS:
         i += 1
