@@ -20,9 +20,8 @@ from watchers.model import Kind
 from watchers.statements.drafts import Draft, Drafts
 from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
-from watchers.statements.mentions import Mention
-from watchers.statements.nounphrase import subject_left
 from watchers.statements.people import NameIndex
+from watchers.statements.phrases import capitalised, clause_speaker, named_before
 from watchers.statements.quotemarks import Quote
 from watchers.statements.reported import indirect, participle_clause, title_gap, trim_connectors
 from watchers.statements.segment import Segments
@@ -44,8 +43,6 @@ LEADING_WINDOW = 30
 SAME_CLAUSE_TOKENS = 12
 # A nickname between a first name and a surname is a few words.
 MAX_NICKNAME_WORDS = 4
-# A writer's scare quote on a noun is a word or two ('the "autopsy"').
-SCARE_WORDS = 2
 # A quoted title of a work: few words, each capitalised, no sentence punctuation.
 MAX_TITLE_WORDS = 7
 
@@ -149,10 +146,10 @@ def _quoted(
         if cue is None and prev_attr is not None and _same_clause(toks, prev_q, k, index):
             cue = prev_attr  # 'Doe called it "cheating" and "a betrayal"': the same speaker's words
         if cue is None and k - 1 > s and toks[k - 1].text == ":" and _to_sentence_end(toks, k, e):
-            if _sentence_like(content) and not _capitalised(content):
+            if _sentence_like(content) and not capitalised(content):
                 # 'Jo Bray, pollster: "..."', 'Here is Bray in 2012: "..."': the person named before
                 # the colon; 'From the report: "..."': introduced, the speaker from context
-                who = _named_before(toks, s, k - 1, sp)
+                who = named_before(toks, s, k - 1, sp)
                 out.append(Draft(a, b, "direct", who, None, who.start if who else a, lone=who is None))
             continue
         if cue is None:
@@ -162,7 +159,7 @@ def _quoted(
             if not words_before and only_quote and _sentence_like(content):
                 out.append(Draft(a, b, "direct", None, None, a, lone=True))
                 continue
-            subj = _clause_speaker(toks, s, k, content, sp, names) if words_before else None
+            subj = clause_speaker(toks, s, k, content, sp, names) if words_before else None
             if subj is not None:
                 # 'Lund dismissed the plan as "a gimmick"', 'Ruiz urged voters to "stay home"': a
                 # quoted phrase in a sentence about someone is that someone's words
@@ -211,50 +208,6 @@ def _quoted(
                 if extra is not None:
                     out.append(extra)
     return out
-
-
-def _clause_speaker(
-    toks: Sequence[Token], s: int, k: int, content: str, sp: SentenceSpeakers, names: NameIndex
-) -> Mention | None:
-    """The sentence's narrative subject, for a quoted phrase no cue attributes. None for a
-    headline, a title of a work ('appeared on "Morning Round"'), a nickname, a writer's scare
-    quote on a noun ('a pro-Lund "super fund"'), or a subject that is only a capitalised word."""
-    if sp.sentence.block == 0 or _capitalised(content) or _scare_quote(toks, s, k, content):
-        return None
-    subj = sp.clause_subject
-    if subj is None or subj.kind not in ("name", "pronoun", "role", "org", "orgref"):
-        return None
-    if subj.end > toks[k].start or subj.kind == "pronoun" and subj.gender == "org":
-        return None  # 'It was too early to "call it"': no one speaks
-    if subj.kind == "name" and " " not in (subj.name or subj.text) and subj.start == toks[s].start:
-        key = (subj.name or subj.text).casefold()
-        if key not in names:
-            return None  # 'Wary of "chaos."', 'Questions linger on a "stand down" order'
-    return subj
-
-
-def _capitalised(content: str) -> bool:
-    """Every word but small ones capitalised: a title, a name or a slogan, not someone's words."""
-    words = [w for w in content.split() if w.strip(",.!?:;'\"’‘“”")]
-    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "&"}
-    return bool(words) and all(w[:1].isupper() or w[:1].isdigit() or w in small for w in words)
-
-
-def _scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
-    """A short lowercase noun in marks after a determiner ('the "autopsy"', 'a studio "fixer"'):
-    the writer's distance, not a quotation; 'dismissed it as a "gimmick"' still quotes."""
-    if len(content.split()) > SCARE_WORDS or content.rstrip()[-1:] in "!?…":
-        return False
-    for i in range(k - 1, max(s - 1, k - 4), -1):
-        low = toks[i].low
-        if low in ("as", "like") or toks[i].kind == "p":
-            return False
-        if low in _DETERMINERS:
-            return not (i - 1 >= s and toks[i - 1].low in ("as", "like", "of"))
-    return False
-
-
-_DETERMINERS = frozenset(("a", "an", "the", "his", "her", "its", "their", "our", "this", "that", "these"))
 
 
 def _same_clause(toks: Sequence[Token], prev: int, k: int, index: _CueIndex) -> bool:
@@ -356,20 +309,6 @@ def _trailing_after_words(toks: Sequence[Token], k: int, e: int, index: _CueInde
             return None
         return c
     return None
-
-
-def _named_before(toks: Sequence[Token], s: int, colon: int, sp: SentenceSpeakers) -> Mention | None:
-    """The speaker a colon label names: the noun phrase right before it ('Lund:'), else the
-    sentence's last named person before it."""
-    m = subject_left(toks, colon, s)
-    if m is not None and m.kind in ("name", "org", "orgref"):
-        return m
-    m = sp.clause_subject
-    if m is not None and m.kind in ("name", "org", "orgref", "role") and m.end <= toks[colon].start:
-        return m  # 'Perez lobbies for a higher wage: "..."'
-    at = toks[colon].start
-    named = [m for pos, m in sp.named if m.end <= at and m.kind in ("name", "org")]
-    return named[-1] if named else None
 
 
 def _to_sentence_end(toks: Sequence[Token], k: int, e: int, slack: int = 0) -> bool:
