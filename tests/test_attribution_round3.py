@@ -71,3 +71,18 @@ def test_attribution_after_the_quotes_sentence_carries_on() -> None:
     found = _by_text(text)
     assert found["We are delighted"] == ("direct", "Nora Vik")
     assert found["It changes everything"] == ("direct", "Nora Vik")
+
+
+def test_section_titles_shows_and_transcripts_are_not_quotes() -> None:
+    text = (
+        "The mayor spoke for an hour.\n\n"
+        '"We will rebuild the pier," Mayor Tove Lind said. "Every plank of it."\n\n'
+        "'Nothing Left to Lose.'\n\n"
+        'Lind repeated the promise on KTV\'s "Morning Round." She has made it before.\n\n'
+        'Transcript excerpt:\n\n"HOST: Will the pier open by June? LIND: It will open by May."'
+    )
+    found = _by_text(text)
+    assert found["Every plank of it."] == ("direct", "Tove Lind")
+    assert "Nothing Left to Lose." not in found
+    assert "Morning Round." not in found
+    assert not any(t.startswith("HOST:") for t in found)

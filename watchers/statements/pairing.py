@@ -21,7 +21,14 @@ from watchers.statements.drafts import Draft, Drafts
 from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
 from watchers.statements.people import NameIndex
-from watchers.statements.phrases import capitalised, clause_speaker, named_before
+from watchers.statements.phrases import (
+    capitalised,
+    clause_speaker,
+    named_before,
+    show_title,
+    subheading,
+    transcript,
+)
 from watchers.statements.quotemarks import Quote
 from watchers.statements.reported import indirect, participle_clause, title_gap, trim_connectors
 from watchers.statements.segment import Segments
@@ -119,7 +126,7 @@ def _quoted(
     for k in qidx:
         q = quotes[toks[k].quote]
         a, b = _content(text, q)
-        if not text[a:b].strip():
+        if not text[a:b].strip() or transcript(text[a:b]):
             continue
         trailing = _trailing(toks, k, e, index) or _trailing_after_words(toks, k, e, index)
         leading = _leading(toks, k, s, index)
@@ -157,7 +164,8 @@ def _quoted(
                 all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
             )
             if not words_before and only_quote and _sentence_like(content):
-                out.append(Draft(a, b, "direct", None, None, a, lone=True))
+                if not subheading(text, q.open, q.close, content):
+                    out.append(Draft(a, b, "direct", None, None, a, lone=True))
                 continue
             subj = clause_speaker(toks, s, k, content, sp, names) if words_before else None
             if subj is not None:
@@ -188,7 +196,7 @@ def _quoted(
             kind = "direct"
         else:
             kind = "partial"
-        if kind == "partial" and _title_like(content):
+        if kind == "partial" and (_title_like(content) or show_title(toks, k, content)):
             continue
         if cue is trailing and kind == "partial" and words_before and not _sentence_like(content):
             kind = "partial"

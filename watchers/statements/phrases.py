@@ -5,10 +5,13 @@
 
 Titles of works, slogans, names, headlines and a writer's scare quotes ('the "autopsy"') are no
 one's words. pairing.py asks; this module only reads the sentence.
+Nor are section titles ('"All Bets Are Off."' alone between paragraphs), shows after their
+channel ('on KTV's "Morning Round."') or a transcript quoted whole ('"HOST: ... GUEST: ..."').
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from watchers.statements.mentions import Mention
@@ -17,6 +20,12 @@ from watchers.statements.people import NameIndex
 from watchers.statements.sentences import Token
 from watchers.statements.speakers import SentenceSpeakers
 
+# A quoted section title between paragraphs is a few words.
+MAX_SUBHEADING_WORDS = 8
+# A transcript block opens with a speaker label in capitals ("HOST:", "SEN. LUND:").
+_TRANSCRIPT = re.compile(r"\s*[A-Z][A-Z.'’ -]{1,30}:\s")
+_LABEL = re.compile(r"(?:^|[.?!\s])[A-Z][A-Z.'’-]{1,20}(?: [A-Z][A-Z.'’-]+)?:\s")
+_POSSESSIVE_ENDS = ("'s", "’s", "s'", "s’")
 # A writer's scare quote on a noun is a word or two ('the "autopsy"').
 SCARE_WORDS = 2
 
@@ -77,3 +86,27 @@ def named_before(toks: Sequence[Token], s: int, colon: int, sp: SentenceSpeakers
     at = toks[colon].start
     named = [m for pos, m in sp.named if m.end <= at and m.kind in ("name", "org")]
     return named[-1] if named else None
+
+
+def subheading(text: str, open_mark: int, close: int, content: str) -> bool:
+    """A quote that is a paragraph of its own, a few capitalised words: a section title."""
+    words = content.split()
+    if not (2 <= len(words) <= MAX_SUBHEADING_WORDS and capitalised(content)):
+        return False
+    before = text[max(0, open_mark - 2) : open_mark].strip(" \t")
+    after = text[close : close + 3].lstrip(" \t.")
+    return (open_mark == 0 or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+
+def show_title(toks: Sequence[Token], k: int, content: str) -> bool:
+    """'on KTV's "Morning Round."', 'said on "Meet the Town."': a capitalised phrase after a
+    channel's possessive or right after "on" is a programme's title, whatever punctuation it ends with."""
+    if k == 0 or not capitalised(content) or len(content.split()) > MAX_SUBHEADING_WORDS:
+        return False
+    prev = toks[k - 1]
+    return (prev.cap and prev.text.endswith(_POSSESSIVE_ENDS)) or prev.low == "on"
+
+
+def transcript(content: str) -> bool:
+    """A transcript quoted whole: it opens with a speaker label in capitals and another follows."""
+    return _TRANSCRIPT.match(content) is not None and _LABEL.search(content, 3) is not None
