@@ -78,7 +78,11 @@ def _cause(text: str, start: int, end: int) -> str:
     post = _WORD.findall(after.split("\n")[0])[:CONTEXT_WORDS]
     content = text[start:end]
     words = content.split()
-    if words and len(words) <= 7 and all(w[:1].isupper() or w in ("of", "the", "a", "and", "in") for w in words):
+    if (
+        words
+        and len(words) <= 7
+        and all(w[:1].isupper() or w in ("of", "the", "a", "and", "in") for w in words)
+    ):
         return "title-like phrase (show, book, slogan, name)"
     if pre and pre[-1] == ":":
         return "colon intro"
@@ -146,8 +150,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.argv = saved
         figures = json.loads(buf.getvalue().strip().splitlines()[-1])
         causes = _causes(dump, corpus, args.split)
-    print(f"PolNeAR {args.split}: {figures['articles']} articles, {figures['gold_direct']} direct and "
-          f"{figures['gold_partial']} partial gold quotes, {figures['predicted']} predicted")
+    print(
+        f"PolNeAR {args.split}: {figures['articles']} articles, {figures['gold_direct']} direct and "
+        f"{figures['gold_partial']} partial gold quotes, {figures['predicted']} predicted"
+    )
     print(f"{'figure':<22}{'value':>7}{'target':>8}")
     for key in FIGURES:
         mark = "" if figures[key] >= TARGETS[key] else "  <"

@@ -86,3 +86,25 @@ def test_section_titles_shows_and_transcripts_are_not_quotes() -> None:
     assert "Nothing Left to Lose." not in found
     assert "Morning Round." not in found
     assert not any(t.startswith("HOST:") for t in found)
+
+
+def test_a_colon_ending_the_paragraph_introduces_the_next() -> None:
+    text = (
+        "The vote was close.\n\n"
+        '"We knew it would be," said Ada Finch, who ran the count.\n\n'
+        "Her deputy, Tomas Ekker, was more cautious. Ekker continued:\n\n"
+        '"Nobody should celebrate before the recount is done."'
+    )
+    found = _by_text(text)
+    assert found["Nobody should celebrate before the recount is done."] == ("direct", "Tomas Ekker")
+
+
+def test_a_possessive_speech_noun_is_no_cue_and_common_openers_are_no_people() -> None:
+    text = (
+        "The port reopened.\n\n"
+        'Councillor Ines Marlow called the mayor\'s remarks "a fairy tale" on Tuesday.\n\n'
+        'Below, Marlow said, "The port was never closed to begin with."'
+    )
+    found = _by_text(text)
+    assert found["a fairy tale"] == ("partial", "Ines Marlow")
+    assert found["The port was never closed to begin with."] == ("direct", "Ines Marlow")

@@ -24,6 +24,7 @@ from watchers.statements.people import NameIndex
 from watchers.statements.phrases import (
     capitalised,
     clause_speaker,
+    intro_paragraph,
     named_before,
     show_title,
     subheading,
@@ -57,12 +58,14 @@ MAX_TITLE_WORDS = 7
 def pair(segments: Segments, speakers: Speakers) -> Drafts:
     """Every sentence's drafts, in reading order within the sentence."""
     text, quotes = segments.text, segments.quotes
-    return Drafts(
-        [
-            _sentence(text, sent.tokens, sent.s, sent.e, sent.quotes, quotes, sp, speakers.full_names)
-            for sent, sp in zip(segments.sentences, speakers.sentences, strict=True)
-        ]
-    )
+    out = [
+        _sentence(text, sent.tokens, sent.s, sent.e, sent.quotes, quotes, sp, speakers.full_names)
+        for sent, sp in zip(segments.sentences, speakers.sentences, strict=True)
+    ]
+    for i in range(1, len(out)):
+        if out[i] and out[i][0].lone and segments.blocks[segments.sentences[i].block].sentences.start == i:
+            intro_paragraph(speakers.sentences[i - 1], segments.sentences[i], out[i][0])
+    return Drafts(out)
 
 
 def _sentence(

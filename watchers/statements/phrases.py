@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from watchers.statements.drafts import Draft
 from watchers.statements.mentions import Mention
 from watchers.statements.nounphrase import subject_left
 from watchers.statements.people import NameIndex
+from watchers.statements.segment import Sentence
 from watchers.statements.sentences import Token
 from watchers.statements.speakers import SentenceSpeakers
 
@@ -26,6 +28,8 @@ MAX_SUBHEADING_WORDS = 8
 _TRANSCRIPT = re.compile(r"\s*[A-Z][A-Z.'’ -]{1,30}:\s")
 _LABEL = re.compile(r"(?:^|[.?!\s])[A-Z][A-Z.'’-]{1,20}(?: [A-Z][A-Z.'’-]+)?:\s")
 _POSSESSIVE_ENDS = ("'s", "’s", "s'", "s’")
+# How many tokens a reporting verb may stand before a paragraph's closing colon ("Doe said on Monday:").
+INTRO_TOKENS = 6
 # A writer's scare quote on a noun is a word or two ('the "autopsy"').
 SCARE_WORDS = 2
 
@@ -110,3 +114,25 @@ def show_title(toks: Sequence[Token], k: int, content: str) -> bool:
 def transcript(content: str) -> bool:
     """A transcript quoted whole: it opens with a speaker label in capitals and another follows."""
     return _TRANSCRIPT.match(content) is not None and _LABEL.search(content, 3) is not None
+
+
+def intro_paragraph(prev: SentenceSpeakers, sent: Sentence, draft: Draft) -> None:
+    """'Caddell continued:' ending a paragraph, a lone quote opening the next (`sent` is that
+    paragraph's first sentence): the quote is the introducer's. Gives `draft` that speaker in place."""
+    ps = prev.sentence
+    toks = ps.tokens
+    if sent.block != ps.block + 1 or ps.e <= ps.s or toks[ps.e - 1].text != ":":
+        return
+    colon = ps.e - 1
+    who: Mention | None = None
+    word: str | None = None
+    for cue in reversed(prev.cues):
+        if cue.subject is not None and colon - max(cue.end, cue.subj_last) <= INTRO_TOKENS:
+            who, word = cue.subject, cue.word
+            break
+    if who is None:
+        m = prev.clause_subject
+        if m is not None and m.kind in ("name", "pronoun", "role", "org", "orgref"):
+            who, word = m, ":"
+    if who is not None:
+        draft.mention, draft.cue, draft.pos, draft.lone = who, word, who.start, False

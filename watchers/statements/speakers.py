@@ -117,6 +117,8 @@ def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWor
             subj = _according_source(toks, i + 2, e)
             out.append(Cue(i, w.end, w.word, w.lemma, subj, i + 2, token_after(toks, subj, i + 2, e), True))
             continue
+        if i - 1 >= s and toks[i - 1].kind == "w" and toks[i - 1].text.endswith(_POSSESSIVE):
+            continue  # "Obama's remarks", "the voters' claims": a noun, whoever's it is
         bare = w.bare
         v = _went_on_to(toks, i, s) if bare else i
         if v != i:
@@ -156,6 +158,7 @@ def _went_on_to(toks: Sequence[Token], i: int, s: int) -> int:
     return i
 
 
+_POSSESSIVE = ("'s", "’s", "s'", "s’")
 _GO_FORMS = frozenset(("went", "goes", "go", "going", "gone"))
 
 
