@@ -108,3 +108,24 @@ def test_a_possessive_speech_noun_is_no_cue_and_common_openers_are_no_people() -
     found = _by_text(text)
     assert found["a fairy tale"] == ("partial", "Ines Marlow")
     assert found["The port was never closed to begin with."] == ("direct", "Ines Marlow")
+
+
+def test_quotes_signed_after_a_dash_one_a_line() -> None:
+    line_a = "\u201cThe new bus timetable leaves the whole north end of town without a late service.\u201d \u2015 Jorge Almeda"
+    line_b = "\u201cWe asked for a crossing by the school three years ago and we are still waiting.\u201d \u2014 Ana Ruiz, 34, a nurse"
+    text = (
+        "Readers wrote in about the transport plan.\n\n"
+        + line_a
+        + "\n"
+        + line_b
+        + "\n\nThe council meets on Monday."
+    )
+    found = _by_text(text)
+    assert found["The new bus timetable leaves the whole north end of town without a late service."] == (
+        "direct",
+        "Jorge Almeda",
+    )
+    assert found["We asked for a crossing by the school three years ago and we are still waiting."] == (
+        "direct",
+        "Ana Ruiz",
+    )

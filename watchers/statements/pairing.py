@@ -27,13 +27,14 @@ from watchers.statements.phrases import (
     intro_paragraph,
     named_before,
     show_title,
+    signed,
     subheading,
     transcript,
 )
 from watchers.statements.quotemarks import Quote
 from watchers.statements.reported import indirect, participle_clause, title_gap, trim_connectors
 from watchers.statements.segment import Segments
-from watchers.statements.sentences import Token
+from watchers.statements.sentences import Token, signature_follows
 from watchers.statements.speakers import Cue, SentenceSpeakers, Speakers
 
 # How many tokens after a quote its attribution may start ('"...," Foreign Ministry spokeswoman Jane Doe said').
@@ -162,6 +163,12 @@ def _quoted(
                 who = named_before(toks, s, k - 1, sp)
                 out.append(Draft(a, b, "direct", who, None, who.start if who else a, lone=who is None))
             continue
+        if cue is None and not words_before and signature_follows(toks, k + 1, e):
+            who = signed(toks, k + 2, e)
+            if who is not None:
+                out.append(Draft(a, b, "direct", who, None, who.start))  # '"..." ― Jo Bray, 34'
+                prev_attr, prev_q = None, k
+                continue
         if cue is None:
             only_quote = (
                 all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from watchers.statements.drafts import Draft
 from watchers.statements.mentions import Mention
-from watchers.statements.nounphrase import subject_left
+from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex
 from watchers.statements.segment import Sentence
 from watchers.statements.sentences import Token
@@ -136,3 +136,11 @@ def intro_paragraph(prev: SentenceSpeakers, sent: Sentence, draft: Draft) -> Non
             who, word = m, ":"
     if who is not None:
         draft.mention, draft.cue, draft.pos, draft.lone = who, word, who.start, False
+
+
+def signed(toks: Sequence[Token], i: int, e: int) -> Mention | None:
+    """Who signs a quote after its dash ('― Jo Bray, 34, a nurse'): a person, a body or a role."""
+    m = subject_right(toks, i, e)
+    if m is not None and m.kind in ("name", "org", "orgref", "role"):
+        return m
+    return None
