@@ -129,3 +129,14 @@ def test_quotes_signed_after_a_dash_one_a_line() -> None:
         "direct",
         "Ana Ruiz",
     )
+
+
+def test_a_surname_alone_opening_the_sentence_owns_its_quoted_phrase() -> None:
+    text = (
+        "The harbour vote is on Friday.\n\n"
+        'Okafor rallied supporters by warning that "the harbour is in real danger" this winter.\n\n'
+        'Hastily, organisers printed leaflets about the "harbour emergency" plan.'
+    )
+    found = _by_text(text)
+    assert found["the harbour is in real danger"] == ("partial", "Okafor")
+    assert found.get("harbour emergency", ("", None))[1] != "Hastily"

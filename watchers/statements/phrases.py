@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from watchers.statements.drafts import Draft
+from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
 from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex
@@ -27,6 +28,8 @@ MAX_SUBHEADING_WORDS = 8
 # A transcript block opens with a speaker label in capitals ("HOST:", "SEN. LUND:").
 _TRANSCRIPT = re.compile(r"\s*[A-Z][A-Z.'’ -]{1,30}:\s")
 _LABEL = re.compile(r"(?:^|[.?!\s])[A-Z][A-Z.'’-]{1,20}(?: [A-Z][A-Z.'’-]+)?:\s")
+# Endings of capitalised first words that are seldom a surname said alone ("Questions", "Hastily").
+_COMMON_ENDINGS = ("ly", "ing", "ed", "s", "y", "ic")
 _POSSESSIVE_ENDS = ("'s", "’s", "s'", "s’")
 # How many tokens a reporting verb may stand before a paragraph's closing colon ("Doe said on Monday:").
 INTRO_TOKENS = 6
@@ -49,7 +52,9 @@ def clause_speaker(
         return None  # 'It was too early to "call it"': no one speaks
     if subj.kind == "name" and " " not in (subj.name or subj.text) and subj.start == toks[s].start:
         key = (subj.name or subj.text).casefold()
-        if key not in names:
+        if key not in names and (
+            key in lang.NOT_NAME_WORDS or key.endswith(_COMMON_ENDINGS) or "'" in key or "’" in key
+        ):
             return None  # 'Wary of "chaos."', 'Questions linger on a "stand down" order'
     return subj
 
