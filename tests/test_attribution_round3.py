@@ -140,3 +140,14 @@ def test_a_surname_alone_opening_the_sentence_owns_its_quoted_phrase() -> None:
     found = _by_text(text)
     assert found["the harbour is in real danger"] == ("partial", "Okafor")
     assert found.get("harbour emergency", ("", None))[1] != "Hastily"
+
+
+def test_party_labels_before_an_apposition_or_a_verb() -> None:
+    text = (
+        "The budget passed the committee.\n\n"
+        'Rep. Ana Ruiz (D-Ohio), chair of the budget panel, said the bill was "a fair compromise."\n\n'
+        'Sen. Tom Hale (R-Texas) has been denouncing the bill as "a giveaway to insurers."'
+    )
+    found = _by_text(text)
+    assert found["a fair compromise."] == ("partial", "Ana Ruiz")
+    assert found["a giveaway to insurers."] == ("partial", "Tom Hale")

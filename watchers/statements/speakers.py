@@ -16,6 +16,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from watchers.statements.cues import Cues, CueWord
+from watchers.statements.labels import is_label
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
 from watchers.statements.nounphrase import subject_left, subject_right
@@ -271,6 +272,8 @@ def _opening_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
     j = i
     while j < e and toks[j].end <= m.end:
         j += 1
+    if j + 2 < e and toks[j].text == "(" and is_label(toks[j + 1]) and toks[j + 2].text in (")", "."):
+        j += 3 if toks[j + 2].text == ")" else 4  # "Sen. Jo Bray (D-Ohio) ..."
     if j < e and toks[j].text == "," and m.np_start < m.start and j + 1 < e and _verb_like(toks[j + 1]):
         return m  # "Its chief executive, Bradley Okafor, went further": the comma closes the apposition
     if j < e and toks[j].text == ",":  # apposition
