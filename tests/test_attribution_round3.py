@@ -151,3 +151,14 @@ def test_party_labels_before_an_apposition_or_a_verb() -> None:
     found = _by_text(text)
     assert found["a fair compromise."] == ("partial", "Ana Ruiz")
     assert found["a giveaway to insurers."] == ("partial", "Tom Hale")
+
+
+def test_the_reporter_of_a_nested_report_is_the_source() -> None:
+    text = (
+        "The caucus met behind closed doors.\n\n"
+        'Rep. Ana Ruiz said the speaker urged members to stay "closely coordinated" on the vote.\n\n'
+        'Tom Hale said he backs the bill but warned that the timetable was "rushed."'
+    )
+    found = _by_text(text)
+    assert found["closely coordinated"] == ("partial", "Ana Ruiz")
+    assert found["rushed."] == ("partial", "Tom Hale")

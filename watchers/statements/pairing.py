@@ -350,6 +350,14 @@ def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | N
             continue
         if any(t.kind == "p" and t.text in ".!?;" for t in toks[c.index : k]):
             continue
+        if (
+            best is not None
+            and best.lemma in _OUTER_LEMMAS
+            and not best.inverted
+            and not c.coordinated
+            and c.subj_first >= best.end
+        ):
+            continue  # 'Doe said Lund called on members to be "..."': Doe reports it, Doe is the source
         best = c
     if best is None:
         for x in range(bisect_left(index.according_at, k) - 1, -1, -1):
@@ -357,6 +365,9 @@ def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | N
             if c.subj_last < k:
                 return c
     return best
+
+
+_OUTER_LEMMAS = frozenset(("say", "tell"))
 
 
 def _intro_after(toks: Sequence[Token], cue: Cue, k: int) -> bool:
