@@ -162,3 +162,14 @@ def test_the_reporter_of_a_nested_report_is_the_source() -> None:
     found = _by_text(text)
     assert found["closely coordinated"] == ("partial", "Ana Ruiz")
     assert found["rushed."] == ("partial", "Tom Hale")
+
+
+def test_the_issuer_of_a_statement_speaks_for_it() -> None:
+    text = (
+        "The ferry strike entered its third day.\n\n"
+        'The Harbour Workers Union issued a statement calling the offer "an insult to every deckhand."\n\n'
+        'Mayor Tove Lind released a statement saying the city would "stand with both sides."'
+    )
+    found = _by_text(text)
+    assert found["an insult to every deckhand."] == ("partial", "Harbour Workers Union")
+    assert found["stand with both sides."] == ("partial", "Tove Lind")

@@ -147,6 +147,16 @@ def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWor
         if subj is None:
             continue
         first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
+        if (
+            not inverted
+            and subj.head in lang.DOCUMENT_NOUNS
+            and first - 1 > s
+            and toks[first - 1].low in _ISSUING
+        ):
+            issuer = subject_left(toks, first - 1, s)  # "The council issued a statement calling it ..."
+            if issuer is not None and issuer.kind in ("name", "org", "orgref", "role", "group", "pronoun"):
+                subj = issuer
+                first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
         last = token_after(toks, subj, first, e)
         out.append(Cue(i, w.end, w.word, w.lemma, subj, first, last, inverted))
     return out
@@ -160,6 +170,8 @@ def _went_on_to(toks: Sequence[Token], i: int, s: int) -> int:
 
 
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
+# Verbs whose subject issues the document that speaks after them ("X released a statement saying").
+_ISSUING = frozenset(("issued", "issues", "released", "releases", "sent", "posted", "published", "put"))
 _GO_FORMS = frozenset(("went", "goes", "go", "going", "gone"))
 
 
