@@ -173,3 +173,12 @@ def test_the_issuer_of_a_statement_speaks_for_it() -> None:
     found = _by_text(text)
     assert found["an insult to every deckhand."] == ("partial", "Harbour Workers Union")
     assert found["stand with both sides."] == ("partial", "Tove Lind")
+
+
+def test_a_participle_after_adverbs_and_a_subject() -> None:
+    text = (
+        "The debate turned sharp in its last hour.\n\n"
+        'And then Lund went fully on the attack, saying, "Nobody on this stage has read the budget."'
+    )
+    found = _by_text(text)
+    assert found["Nobody on this stage has read the budget."] == ("direct", "Lund")

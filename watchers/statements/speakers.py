@@ -28,6 +28,9 @@ from watchers.statements.sentences import Token
 WALK_TOKENS = 8
 # How long a sentence's opening adjunct may be before the subject's comma ("In a speech on Monday, ").
 ADJUNCT_TOKENS = 12
+# How many adverbs may stand before a clause subject ("And then Doe ...", "Yet another ...").
+LEAD_ADVERBS = 3
+_LEAD_WORDS = frozenset(("then", "yet", "still", "now", "so", "and", "but", "also", "later", "finally"))
 # A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
 MAX_COLON_CUE_WORDS = 4
 # Lowercase words describing a document's issuer before its name ("aviation consultancy X").
@@ -234,7 +237,7 @@ def _participle_cue(toks: Sequence[Token], s: int, e: int, i: int, cues: Sequenc
     if x >= 0:
         c = cues[x]
         return Cue(i, i + 1, t.text, c.lemma, c.subject, c.subj_first, c.subj_last, c.inverted)
-    subj = narrative_subject(toks, s, i - 1)
+    subj = narrative_subject(toks, s, i - 1, past_adjunct=True)
     if subj is None or _stray_first_word(toks, s, subj):
         return None
     first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
@@ -263,6 +266,15 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool 
         comma = next((k for k in range(s + 1, min(e, s + ADJUNCT_TOKENS)) if toks[k].text == ","), -1)
         if comma > 0 and comma + 1 < e and not any(t.kind == "q" for t in toks[s:comma]):
             return _opening_subject(toks, comma + 1, e)
+    # "And then Doe went on the attack", "Yet another said": a few adverbs before the subject
+    for x in range(s + 1, min(e, s + LEAD_ADVERBS + 1)):
+        t = toks[x]
+        if t.kind != "w" or t.cap or t.low in lang.SUBJECT_PRONOUNS or t.low in lang.ONE_PERSON_DETS:
+            if t.kind == "w":
+                return _opening_subject(toks, x, e)
+            return None
+        if t.low not in lang.AUX_ADVERBS and t.low not in lang.OPENERS and t.low not in _LEAD_WORDS:
+            return None
     return None
 
 
