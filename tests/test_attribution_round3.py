@@ -182,3 +182,14 @@ def test_a_participle_after_adverbs_and_a_subject() -> None:
     )
     found = _by_text(text)
     assert found["Nobody on this stage has read the budget."] == ("direct", "Lund")
+
+
+def test_quoted_as_saying_and_surnames_that_are_common_words() -> None:
+    text = (
+        "Mayor Tom White opened the new ferry terminal on Monday.\n\n"
+        '"It took us nine years," White said.\n\n'
+        'The Harbour Ledger quoted Ana Ruiz as saying, "The terminal is already too small."'
+    )
+    found = _by_text(text)
+    assert found["It took us nine years,"] == ("direct", "Tom White")
+    assert found["The terminal is already too small."] == ("direct", "Ana Ruiz")

@@ -97,7 +97,7 @@ def find_speakers(segments: Segments, cues: Cues) -> Speakers:
     out: list[SentenceSpeakers] = []
     for sent, found in zip(segments.sentences, cues.sentences, strict=True):
         toks, s, e = sent.tokens, sent.s, sent.e
-        verbs = _verb_speakers(toks, s, e, found.verbs)
+        verbs = _verb_speakers(toks, s, e, found.verbs, full)
         colon_cues: Mapping[int, Cue] = _NONE
         if found.colons:
             colon_cues = {k: c for k, colon in found.colons.items() if (c := _colon_cue(toks, s, colon))}
@@ -110,7 +110,9 @@ def find_speakers(segments: Segments, cues: Cues) -> Speakers:
     return Speakers(full, others, out)
 
 
-def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWord]) -> list[Cue]:
+def _verb_speakers(
+    toks: Sequence[Token], s: int, e: int, words: Sequence[CueWord], full: NameIndex
+) -> list[Cue]:
     """The sentence's reporting verbs with their subjects, in order; a verb with none is dropped."""
     out: list[Cue] = []
     for w in words:
@@ -123,11 +125,21 @@ def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWor
             continue
         if i - 1 >= s and toks[i - 1].kind == "w" and toks[i - 1].text.endswith(_POSSESSIVE):
             continue  # "Obama's remarks", "the voters' claims": a noun, whoever's it is
+        reported = _quoted_as(toks, i, s)
+        if reported is not None:
+            # "The Ledger quoted Ana Ruiz as saying": the person quoted speaks
+            first = token_at(toks, reported.np_start if reported.np_start >= 0 else reported.start, s, e)
+            out.append(
+                Cue(i, w.end, w.word, w.lemma, reported, first, token_after(toks, reported, first, e), False)
+            )
+            continue
         bare = w.bare
         v = _went_on_to(toks, i, s) if bare else i
         if v != i:
             bare = False  # "The email went on to say": the speaker is went's subject
         subj = subject_left(toks, v, s)
+        if subj is None and v - 1 >= s:
+            subj = _known_surname(toks[v - 1], full)  # '"...," White said' after "Tom White"
         inverted = False
         if subj is not None and bare and not (subj.kind == "group" or subj.gender == "pl"):
             subj = None  # "would respond", "Russian state flights": a base form needs a plural subject
@@ -165,6 +177,28 @@ def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWor
     return out
 
 
+def _known_surname(tok: Token, full: NameIndex) -> Mention | None:
+    """A capitalised word that is the surname of a full name in the article, even when it is also a
+    common or title word ("White", "Young", "Will")."""
+    if tok.kind != "w" or not tok.cap or tok.low not in full:
+        return None
+    return Mention("name", tok.start, tok.end, tok.text, name=tok.text, np_start=tok.start)
+
+
+def _quoted_as(toks: Sequence[Token], i: int, s: int) -> Mention | None:
+    """The person in "X quoted Y as saying" / "citing Y as saying" when the cue at i is that
+    "saying"; else None."""
+    if i - 2 < s or toks[i - 1].low != "as" or not toks[i].low.endswith("ing"):
+        return None
+    for q in range(i - 2, max(s, i - QUOTED_AS_TOKENS) - 1, -1):
+        if toks[q].low in _QUOTING:
+            m = subject_right(toks, q + 1, i - 1)
+            return m if m is not None and m.kind in ("name", "role", "org", "orgref", "pronoun") else None
+        if toks[q].kind != "w":
+            return None
+    return None
+
+
 def _went_on_to(toks: Sequence[Token], i: int, s: int) -> int:
     """The index of "went" in "X went on to say" (also "goes on to write"), else i."""
     if i - 3 >= s and toks[i - 1].low == "to" and toks[i - 2].low == "on" and toks[i - 3].low in _GO_FORMS:
@@ -172,6 +206,8 @@ def _went_on_to(toks: Sequence[Token], i: int, s: int) -> int:
     return i
 
 
+QUOTED_AS_TOKENS = 10
+_QUOTING = frozenset(("quoted", "quotes", "quoting", "cited", "cites", "citing"))
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
 # Verbs whose subject issues the document that speaks after them ("X released a statement saying").
 _ISSUING = frozenset(("issued", "issues", "released", "releases", "sent", "posted", "published", "put"))
