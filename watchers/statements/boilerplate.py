@@ -6,6 +6,7 @@ the language's (`grammar`: a package under `lang`, English unless told), under t
 
 from __future__ import annotations
 
+import re
 from types import ModuleType
 
 from watchers.statements.lang import en as lang
@@ -73,6 +74,9 @@ def _is_dateline(s: str) -> bool:
     return "(" in head and (" - " in s[:120] or " — " in s[:120] or " – " in s[:120]) and len(s) > 120
 
 
+_SIGNED_QUOTE = re.compile(r"[\"“‘'][^\"“”]{2,}[\"”’']\s*[—–―-]{1,2}\s*[A-Z]")
+
+
 def is_headline(line: str, first: bool) -> bool:
     """A short line without final punctuation is a headline (the first line), a subhead or a link
     to another story - never a statement. Only the first line may end in a closing quote mark."""
@@ -81,6 +85,8 @@ def is_headline(line: str, first: bool) -> bool:
         return False
     # A closing quote mark may end a headline ('We will win,' minister says / Doe: 'We will win');
     # a sentence ending in . ! ? is a one-line lead instead.
+    if _SIGNED_QUOTE.match(s):
+        return False  # '"We need schools." ― Jorge Falcon': a signed quote, not a subhead
     if s[-1] not in _FINAL_PUNCT:
         return True
     return first and s.count(" ") < MAX_HEADLINE_WORDS and not s.endswith((".", "!", "?"))

@@ -16,6 +16,8 @@ from watchers.statements.lang import en as lang
 from watchers.statements.segment import Segments
 from watchers.statements.sentences import Token
 
+# How far before "put it" its "as" may stand ("as The Ledger's editor put it in a column, ...").
+PUT_IT_AS = 8
 # How far before a partial quote a participle ("calling it") may stand.
 PARTICIPLE_WINDOW = 8
 
@@ -90,6 +92,11 @@ def _verbs(toks: Sequence[Token], s: int, e: int) -> list[CueWord]:
             continue
         if phrasal == "be clear" and (i == s or toks[i - 1].low == "it"):
             continue  # "It was clear that ...": nobody speaks
+        if phrasal == "put it" and not (
+            (i + 2 < e and toks[i + 2].text in (",", ":"))
+            or any(toks[x].low == "as" for x in range(max(s, i - PUT_IT_AS), i))
+        ):
+            continue  # "as Doe put it, ..." speaks; "Doe put it on the table" does not
         if low in lang.PARTICIPLE_CUES and i > s and toks[i - 1].text == ",":
             continue  # handled as a participle clause
         word = t.text if phrasal is None else t.text + " " + toks[i + 1].text
@@ -112,6 +119,8 @@ def _participle_before(toks: Sequence[Token], s: int, k: int) -> int | None:
     comma, within a few tokens and the same clause) that introduces the quote at token k."""
     for i in range(k - 1, max(s, k - PARTICIPLE_WINDOW) - 1, -1):
         t = toks[i]
+        if i == k - 1 and t.text == ":":
+            continue  # ', saying: "..."', ', writing in an email: "..."'
         if t.kind == "q" or (t.kind == "p" and t.text in ".!?;:"):
             return None
         if (
@@ -134,6 +143,8 @@ _PHRASAL: dict[str, str] = {
     "called on": "call on",
     "calls on": "call on",
     "shot back": "shoot back",
+    "put it": "put it",
+    "puts it": "put it",
     "shoots back": "shoot back",
     "was clear": "be clear",
     "is clear": "be clear",

@@ -121,7 +121,11 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
     if _after_place_prep(tokens, j - 1, lo):
         # "Jane Doe, a nurse in Leeds, England, said": the place belongs to a longer apposition
         return _apposed(tokens, j, lo) if j - 1 >= lo else None
-    np = _np_ending(tokens, j - 1, lo)
+    end = j - 1
+    label = before_label(tokens, end, lo) if tokens[end].text == ")" else -1
+    if label >= 0:
+        end = label  # "Rep. Jo Bray (D-Ohio), chair of the panel, said"
+    np = _np_ending(tokens, end, lo)
     if np is None:
         inner = classify(tokens, j + 1, comma) if all(np_word(t) for t in tokens[j + 1 : comma]) else None
         if (

@@ -20,10 +20,21 @@ from watchers.model import Kind
 from watchers.statements.drafts import Draft, Drafts
 from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
+from watchers.statements.people import NameIndex
+from watchers.statements.phrases import (
+    capitalised,
+    clause_speaker,
+    intro_paragraph,
+    named_before,
+    show_title,
+    signed,
+    subheading,
+    transcript,
+)
 from watchers.statements.quotemarks import Quote
 from watchers.statements.reported import indirect, participle_clause, title_gap, trim_connectors
 from watchers.statements.segment import Segments
-from watchers.statements.sentences import Token
+from watchers.statements.sentences import Token, signature_follows
 from watchers.statements.speakers import Cue, SentenceSpeakers, Speakers
 
 # How many tokens after a quote its attribution may start ('"...," Foreign Ministry spokeswoman Jane Doe said').
@@ -31,6 +42,9 @@ TRAILING_WINDOW = 12
 # ... and how far when the verb's subject opens right after the quote: a long apposition between the
 # name and the verb ('"...," Jo Bray, who has run the bakery on Quay Street since 1998, said').
 APPOSITION_WINDOW = 40
+# How many words a quote's sentence may carry on before its trailing attribution ('"..." at the
+# convention, he said').
+CARRY_ON_WORDS = 8
 # How far before a quote a reporting verb still introduces it ('Doe said in a statement on Tuesday: "..."').
 LEADING_WINDOW = 30
 # How many tokens a second quoted phrase may follow the first one of its clause and share its speaker
@@ -45,12 +59,14 @@ MAX_TITLE_WORDS = 7
 def pair(segments: Segments, speakers: Speakers) -> Drafts:
     """Every sentence's drafts, in reading order within the sentence."""
     text, quotes = segments.text, segments.quotes
-    return Drafts(
-        [
-            _sentence(text, sent.tokens, sent.s, sent.e, sent.quotes, quotes, sp)
-            for sent, sp in zip(segments.sentences, speakers.sentences, strict=True)
-        ]
-    )
+    out = [
+        _sentence(text, sent.tokens, sent.s, sent.e, sent.quotes, quotes, sp, speakers.full_names)
+        for sent, sp in zip(segments.sentences, speakers.sentences, strict=True)
+    ]
+    for i in range(1, len(out)):
+        if out[i] and out[i][0].lone and segments.blocks[segments.sentences[i].block].sentences.start == i:
+            intro_paragraph(speakers.sentences[i - 1], segments.sentences[i], out[i][0])
+    return Drafts(out)
 
 
 def _sentence(
@@ -61,9 +77,10 @@ def _sentence(
     qidx: list[int],
     quotes: Sequence[Quote],
     sp: SentenceSpeakers,
+    names: NameIndex,
 ) -> list[Draft]:
     if qidx:
-        found = _quoted(text, toks, s, e, quotes, qidx, sp)
+        found = _quoted(text, toks, s, e, quotes, qidx, sp, names)
         if not found:
             if toks[qidx[0]].start > toks[s].start and not any(toks[k].start == toks[s].start for k in qidx):
                 return indirect(text, toks, s, e, sp)  # only scare quotes or titles in it
@@ -103,6 +120,7 @@ def _quoted(
     quotes: Sequence[Quote],
     qidx: list[int],
     sp: SentenceSpeakers,
+    names: NameIndex,
 ) -> list[Draft]:
     index = _CueIndex(sp.cues)
     first_word = next((i for i in range(s, e) if toks[i].kind != "p" and toks[i].low not in lang.OPENERS), e)
@@ -112,9 +130,9 @@ def _quoted(
     for k in qidx:
         q = quotes[toks[k].quote]
         a, b = _content(text, q)
-        if not text[a:b].strip():
+        if not text[a:b].strip() or transcript(text[a:b]):
             continue
-        trailing = _trailing(toks, k, e, index)
+        trailing = _trailing(toks, k, e, index) or _trailing_after_words(toks, k, e, index)
         leading = _leading(toks, k, s, index)
         words_before = first_word < k  # any word before the quote but an opener ("But", "And")
         continued = (
@@ -138,12 +156,32 @@ def _quoted(
             participle = cue is not None
         if cue is None and prev_attr is not None and _same_clause(toks, prev_q, k, index):
             cue = prev_attr  # 'Doe called it "cheating" and "a betrayal"': the same speaker's words
+        if cue is None and k - 1 > s and toks[k - 1].text == ":" and _to_sentence_end(toks, k, e):
+            if _sentence_like(content) and not capitalised(content):
+                # 'Jo Bray, pollster: "..."', 'Here is Bray in 2012: "..."': the person named before
+                # the colon; 'From the report: "..."': introduced, the speaker from context
+                who = named_before(toks, s, k - 1, sp)
+                out.append(Draft(a, b, "direct", who, None, who.start if who else a, lone=who is None))
+            continue
+        if cue is None and not words_before and signature_follows(toks, k + 1, e):
+            who = signed(toks, k + 2, e)
+            if who is not None:
+                out.append(Draft(a, b, "direct", who, None, who.start))  # '"..." ― Jo Bray, 34'
+                prev_attr, prev_q = None, k
+                continue
         if cue is None:
             only_quote = (
                 all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
             )
             if not words_before and only_quote and _sentence_like(content):
-                out.append(Draft(a, b, "direct", None, None, a, lone=True))
+                if not subheading(text, q.open, q.close, content):
+                    out.append(Draft(a, b, "direct", None, None, a, lone=True))
+                continue
+            subj = clause_speaker(toks, s, k, content, sp, names) if words_before else None
+            if subj is not None:
+                # 'Lund dismissed the plan as "a gimmick"', 'Ruiz urged voters to "stay home"': a
+                # quoted phrase in a sentence about someone is that someone's words
+                out.append(Draft(a, b, "partial", subj, None, subj.start))
             continue
         if cue.subject is not None and cue.subject.start <= q.open < cue.subject.end:
             continue
@@ -168,7 +206,7 @@ def _quoted(
             kind = "direct"
         else:
             kind = "partial"
-        if kind == "partial" and _title_like(content):
+        if kind == "partial" and (_title_like(content) or show_title(toks, k, content)):
             continue
         if cue is trailing and kind == "partial" and words_before and not _sentence_like(content):
             kind = "partial"
@@ -268,6 +306,34 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
     return None
 
 
+def _trailing_after_words(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | None:
+    """'"We are happy" with the ruling, said Doe.' / '"..." at the convention, he said.': the
+    quote's sentence carries on a few words, then a comma and the attribution ends it."""
+    if k + 1 >= e or toks[k + 1].kind != "w" or toks[k + 1].cap:
+        return None
+    first = bisect_left(index.at, k + 1)
+    for x in range(first, len(index.cues)):
+        c = index.cues[x]
+        if c.index - k > TRAILING_WINDOW + CARRY_ON_WORDS:
+            return None
+        if c.lemma == "according" or c.coordinated:
+            continue
+        if any(t.kind == "q" or (t.kind == "p" and t.text in ".!?;:") for t in toks[k + 1 : c.index]):
+            return None
+        opener = c.subj_first if not c.inverted else c.index
+        if opener - 1 <= k + 1 or toks[opener - 1].text != ",":
+            continue
+        if not _to_sentence_end(toks, max(c.end, c.subj_last) - 1, e, slack=CARRY_ON_WORDS):
+            return None
+        return c
+    return None
+
+
+def _to_sentence_end(toks: Sequence[Token], k: int, e: int, slack: int = 0) -> bool:
+    """Only punctuation (or at most `slack` words) after token k to the sentence's end."""
+    return sum(1 for t in toks[k + 1 : e] if t.kind != "p") <= slack
+
+
 def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | None:
     """'Doe said: "..."', 'Doe told reporters on Tuesday, "..."', and the cue of a partial quote
     ('Doe said the offer was "a step backwards"')."""
@@ -284,6 +350,14 @@ def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | N
             continue
         if any(t.kind == "p" and t.text in ".!?;" for t in toks[c.index : k]):
             continue
+        if (
+            best is not None
+            and best.lemma in _OUTER_LEMMAS
+            and not best.inverted
+            and not c.coordinated
+            and c.subj_first >= best.end
+        ):
+            continue  # 'Doe said Lund called on members to be "..."': Doe reports it, Doe is the source
         best = c
     if best is None:
         for x in range(bisect_left(index.according_at, k) - 1, -1, -1):
@@ -291,6 +365,9 @@ def _leading(toks: Sequence[Token], k: int, s: int, index: _CueIndex) -> Cue | N
             if c.subj_last < k:
                 return c
     return best
+
+
+_OUTER_LEMMAS = frozenset(("say", "tell"))
 
 
 def _intro_after(toks: Sequence[Token], cue: Cue, k: int) -> bool:

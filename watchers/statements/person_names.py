@@ -21,6 +21,14 @@ def _title_split(chain: Sequence[Token]) -> tuple[int, str]:
         lw = w.low.rstrip(".")
         if lw in lang.HONORIFICS and not _middle_initial(chain, n - 1):
             return n, lang.HONORIFICS[lw]
+        if (
+            n == len(chain)
+            and n >= 2
+            and lw in lang.TITLE_WORDS
+            and (chain[n - 2].low in lang.MALE_NAMES or chain[n - 2].low in lang.FEMALE_NAMES)
+        ):
+            n -= 1  # "Tom White", "Ana Marshal": a surname that is also a title word, after a given name
+            continue
         if lw in lang.TITLE_WORDS or lw in lang.ORG_HEADS or (w.low == "of"):
             break
         if w.text.isupper() and len(w.text) >= 2 and w.text.isalpha() and lw not in lang.NAME_SUFFIXES:

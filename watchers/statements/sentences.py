@@ -20,6 +20,10 @@ WALK_TOKENS = 32
 # How far after a quote to look for its attribution before deciding the quote ended a sentence.
 ATTRIBUTION_LOOKAHEAD = 7
 
+# A quote's signature after a dash is a name and a short apposition ("― Jo Bray, 34, a nurse in Leeds.").
+SIGNATURE_TOKENS = 14
+SIGNATURE_DASHES = ("—", "–", "―", "-", "--")
+
 _TOKEN_RE = re.compile(
     r"(?P<abbr>(?:[A-Za-z]\.){2,})"  # U.S. a.m.
     r"|(?P<num>\d[\d.,:]*\d%?|\d%?)"
@@ -30,6 +34,9 @@ _TOKEN_RE = re.compile(
 _GROUP_KIND = {"abbr": "w", "num": "n", "word": "w", "punct": "p"}
 _POSSESSIVE_ENDS = ("’s", "'s")
 _LINE_RE = re.compile(r"[^\n]+")
+# How far from a line's end a signed quote's closing mark may be ('." ― Ana Ruiz, 34, a nurse in Leeds').
+SIGNED_END_CHARS = 80
+_SIGNED_END = re.compile(r"[\"”’']\s*[—–―]\s*[A-Z][^\"“”—–―]*$")
 _TERMINAL = (".", "!", "?", "…", "...")
 _LINE_END_PUNCT = tuple(".!?:;\"”»’')…")
 
@@ -90,7 +97,10 @@ def _joins(text: str, prev: tuple[int, int], start: int) -> bool:
     if first.islower():
         return True
     last_line_start = text.rfind("\n", prev[0], prev[1]) + 1 or prev[0]
-    return prev[1] - last_line_start >= WRAPPED_LINE_CHARS and text[prev[1] - 1] not in _LINE_END_PUNCT
+    if prev[1] - last_line_start < WRAPPED_LINE_CHARS or text[prev[1] - 1] in _LINE_END_PUNCT:
+        return False
+    # '"..." ― Jo Bray' ends its line whole: a signed quote, one a line (a vox pop), is no wrap
+    return _SIGNED_END.search(text, max(last_line_start, prev[1] - SIGNED_END_CHARS), prev[1]) is None
 
 
 def tokenize(text: str, lo: int, hi: int, quotes: Sequence[tuple[int, Quote]]) -> list[Token]:
@@ -217,13 +227,29 @@ def split_sentences(text: str, tokens: Sequence[Token], quotes: Sequence[Quote])
             # '"Why?" Doe asked.' stays one sentence; a quote closing a sentence of the writer's
             # ('... the 1962 film "The Glass Corridor." Wendt said ...') ends it.
             opens = all(t.kind == "p" for t in tokens[begin:i])
-            brk = starts_new and not (opens and _attribution_follows(tokens, i + 1))
+            brk = starts_new and not (
+                opens and (_attribution_follows(tokens, i + 1) or signature_follows(tokens, i + 1, n))
+            )
         if brk:
             out.append((begin, i + 1))
             begin = i + 1
     if begin < n:
         out.append((begin, n))
     return out
+
+
+def signature_follows(tokens: Sequence[Token], i: int, e: int) -> bool:
+    """'"..." ― Jo Bray, 34, a nurse.': a dash, then a name and its apposition to the sentence's
+    end (a vox pop, a pull quote) sign the quote."""
+    if i + 1 >= e or tokens[i].text not in SIGNATURE_DASHES or not tokens[i + 1].cap:
+        return False
+    for j in range(i + 1, min(e, i + 1 + SIGNATURE_TOKENS)):
+        tok = tokens[j]
+        if tok.kind == "q" or (tok.kind == "p" and tok.text not in (",", ".", "(", ")")):
+            return False
+        if tok.text == "." and j + 1 < e:
+            return False
+    return e - i - 1 <= SIGNATURE_TOKENS
 
 
 def _attribution_follows(tokens: Sequence[Token], i: int) -> bool:

@@ -16,6 +16,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from watchers.statements.cues import Cues, CueWord
+from watchers.statements.labels import is_label
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
 from watchers.statements.nounphrase import subject_left, subject_right
@@ -25,6 +26,11 @@ from watchers.statements.sentences import Token
 
 # Tokens token_after walks before it bisects.
 WALK_TOKENS = 8
+# How long a sentence's opening adjunct may be before the subject's comma ("In a speech on Monday, ").
+ADJUNCT_TOKENS = 12
+# How many adverbs may stand before a clause subject ("And then Doe ...", "Yet another ...").
+LEAD_ADVERBS = 3
+_LEAD_WORDS = frozenset(("then", "yet", "still", "now", "so", "and", "but", "also", "later", "finally"))
 # A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
 MAX_COLON_CUE_WORDS = 4
 # Lowercase words describing a document's issuer before its name ("aviation consultancy X").
@@ -65,6 +71,13 @@ class SentenceSpeakers:
         sent = self.sentence
         return narrative_subject(sent.tokens, sent.s, sent.e)
 
+    @cached_property
+    def clause_subject(self) -> Mention | None:
+        """The subject a quoted phrase of the writer's clause belongs to: the narrative subject,
+        also after an opening adjunct ("In a speech on Monday, Doe ..."). Salience never reads it."""
+        sent = self.sentence
+        return narrative_subject(sent.tokens, sent.s, sent.e, past_adjunct=True)
+
 
 @dataclass(frozen=True)
 class Speakers:
@@ -84,7 +97,7 @@ def find_speakers(segments: Segments, cues: Cues) -> Speakers:
     out: list[SentenceSpeakers] = []
     for sent, found in zip(segments.sentences, cues.sentences, strict=True):
         toks, s, e = sent.tokens, sent.s, sent.e
-        verbs = _verb_speakers(toks, s, e, found.verbs)
+        verbs = _verb_speakers(toks, s, e, found.verbs, full)
         colon_cues: Mapping[int, Cue] = _NONE
         if found.colons:
             colon_cues = {k: c for k, colon in found.colons.items() if (c := _colon_cue(toks, s, colon))}
@@ -97,7 +110,9 @@ def find_speakers(segments: Segments, cues: Cues) -> Speakers:
     return Speakers(full, others, out)
 
 
-def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWord]) -> list[Cue]:
+def _verb_speakers(
+    toks: Sequence[Token], s: int, e: int, words: Sequence[CueWord], full: NameIndex
+) -> list[Cue]:
     """The sentence's reporting verbs with their subjects, in order; a verb with none is dropped."""
     out: list[Cue] = []
     for w in words:
@@ -108,9 +123,24 @@ def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWor
             subj = _according_source(toks, i + 2, e)
             out.append(Cue(i, w.end, w.word, w.lemma, subj, i + 2, token_after(toks, subj, i + 2, e), True))
             continue
-        subj = subject_left(toks, i, s)
-        inverted = False
+        if i - 1 >= s and toks[i - 1].kind == "w" and toks[i - 1].text.endswith(_POSSESSIVE):
+            continue  # "Obama's remarks", "the voters' claims": a noun, whoever's it is
+        reported = _quoted_as(toks, i, s)
+        if reported is not None:
+            # "The Ledger quoted Ana Ruiz as saying": the person quoted speaks
+            first = token_at(toks, reported.np_start if reported.np_start >= 0 else reported.start, s, e)
+            out.append(
+                Cue(i, w.end, w.word, w.lemma, reported, first, token_after(toks, reported, first, e), False)
+            )
+            continue
         bare = w.bare
+        v = _went_on_to(toks, i, s) if bare else i
+        if v != i:
+            bare = False  # "The email went on to say": the speaker is went's subject
+        subj = subject_left(toks, v, s)
+        if subj is None and v - 1 >= s:
+            subj = _known_surname(toks[v - 1], full)  # '"...," White said' after "Tom White"
+        inverted = False
         if subj is not None and bare and not (subj.kind == "group" or subj.gender == "pl"):
             subj = None  # "would respond", "Russian state flights": a base form needs a plural subject
         if subj is not None and subj.kind == "group" and low in lang.NOUN_LIKE_FORMS and not bare:
@@ -132,9 +162,56 @@ def _verb_speakers(toks: Sequence[Token], s: int, e: int, words: Sequence[CueWor
         if subj is None:
             continue
         first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
+        if (
+            not inverted
+            and subj.head in lang.DOCUMENT_NOUNS
+            and first - 1 > s
+            and toks[first - 1].low in _ISSUING
+        ):
+            issuer = subject_left(toks, first - 1, s)  # "The council issued a statement calling it ..."
+            if issuer is not None and issuer.kind in ("name", "org", "orgref", "role", "group", "pronoun"):
+                subj = issuer
+                first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
         last = token_after(toks, subj, first, e)
         out.append(Cue(i, w.end, w.word, w.lemma, subj, first, last, inverted))
     return out
+
+
+def _known_surname(tok: Token, full: NameIndex) -> Mention | None:
+    """A capitalised word that is the surname of a full name in the article, even when it is also a
+    common or title word ("White", "Young", "Will")."""
+    if tok.kind != "w" or not tok.cap or tok.low not in full:
+        return None
+    return Mention("name", tok.start, tok.end, tok.text, name=tok.text, np_start=tok.start)
+
+
+def _quoted_as(toks: Sequence[Token], i: int, s: int) -> Mention | None:
+    """The person in "X quoted Y as saying" / "citing Y as saying" when the cue at i is that
+    "saying"; else None."""
+    if i - 2 < s or toks[i - 1].low != "as" or not toks[i].low.endswith("ing"):
+        return None
+    for q in range(i - 2, max(s, i - QUOTED_AS_TOKENS) - 1, -1):
+        if toks[q].low in _QUOTING:
+            m = subject_right(toks, q + 1, i - 1)
+            return m if m is not None and m.kind in ("name", "role", "org", "orgref", "pronoun") else None
+        if toks[q].kind != "w":
+            return None
+    return None
+
+
+def _went_on_to(toks: Sequence[Token], i: int, s: int) -> int:
+    """The index of "went" in "X went on to say" (also "goes on to write"), else i."""
+    if i - 3 >= s and toks[i - 1].low == "to" and toks[i - 2].low == "on" and toks[i - 3].low in _GO_FORMS:
+        return i - 3
+    return i
+
+
+QUOTED_AS_TOKENS = 10
+_QUOTING = frozenset(("quoted", "quotes", "quoting", "cited", "cites", "citing"))
+_POSSESSIVE = ("'s", "’s", "s'", "s’")
+# Verbs whose subject issues the document that speaks after them ("X released a statement saying").
+_ISSUING = frozenset(("issued", "issues", "released", "releases", "sent", "posted", "published", "put"))
+_GO_FORMS = frozenset(("went", "goes", "go", "going", "gone"))
 
 
 def _according_source(toks: Sequence[Token], i: int, e: int) -> Mention | None:
@@ -196,7 +273,7 @@ def _participle_cue(toks: Sequence[Token], s: int, e: int, i: int, cues: Sequenc
     if x >= 0:
         c = cues[x]
         return Cue(i, i + 1, t.text, c.lemma, c.subject, c.subj_first, c.subj_last, c.inverted)
-    subj = narrative_subject(toks, s, i - 1)
+    subj = narrative_subject(toks, s, i - 1, past_adjunct=True)
     if subj is None or _stray_first_word(toks, s, subj):
         return None
     first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
@@ -213,9 +290,31 @@ def _stray_first_word(toks: Sequence[Token], s: int, m: Mention) -> bool:
     return low in lang.SUBORDINATORS or low in lang.NOT_NAME_WORDS or "'" in low or "’" in low
 
 
-def narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
+def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool = False) -> Mention | None:
     """The person or organisation a narrative sentence is about: its opening noun phrase, when a
-    lowercase verb-like word follows it (objects never count)."""
+    lowercase verb-like word follows it (objects never count); with `past_adjunct`, also the noun
+    phrase after an opening adjunct ("In city after city, Perez lobbies ...")."""
+    m = _opening_subject(toks, s, e)
+    if m is not None or s >= e or not past_adjunct:
+        return m
+    first = toks[s]
+    if first.low in lang.ADJUNCT_PREPS or first.low.endswith("ly") or first.low.endswith("ing"):
+        comma = next((k for k in range(s + 1, min(e, s + ADJUNCT_TOKENS)) if toks[k].text == ","), -1)
+        if comma > 0 and comma + 1 < e and not any(t.kind == "q" for t in toks[s:comma]):
+            return _opening_subject(toks, comma + 1, e)
+    # "And then Doe went on the attack", "Yet another said": a few adverbs before the subject
+    for x in range(s + 1, min(e, s + LEAD_ADVERBS + 1)):
+        t = toks[x]
+        if t.kind != "w" or t.cap or t.low in lang.SUBJECT_PRONOUNS or t.low in lang.ONE_PERSON_DETS:
+            if t.kind == "w":
+                return _opening_subject(toks, x, e)
+            return None
+        if t.low not in lang.AUX_ADVERBS and t.low not in lang.OPENERS and t.low not in _LEAD_WORDS:
+            return None
+    return None
+
+
+def _opening_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
     i = s
     while i < e and toks[i].kind == "w" and toks[i].low in lang.OPENERS:
         i += 1
@@ -233,6 +332,8 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
     j = i
     while j < e and toks[j].end <= m.end:
         j += 1
+    if j + 2 < e and toks[j].text == "(" and is_label(toks[j + 1]) and toks[j + 2].text in (")", "."):
+        j += 3 if toks[j + 2].text == ")" else 4  # "Sen. Jo Bray (D-Ohio) ..."
     if j < e and toks[j].text == "," and m.np_start < m.start and j + 1 < e and _verb_like(toks[j + 1]):
         return m  # "Its chief executive, Bradley Okafor, went further": the comma closes the apposition
     if j < e and toks[j].text == ",":  # apposition

@@ -1,0 +1,151 @@
+"""Quoted phrases with no cue of their own, and whose they are.
+
+    'Lund pictured the plan as "a gift to developers"'  → the clause subject's words (partial)
+    'Ada Finch: "..."', 'Finch campaigns on: "..."'       → the person the colon label names (direct)
+
+Titles of works, slogans, names, headlines and a writer's scare quotes ('the "autopsy"') are no
+one's words. pairing.py asks; this module only reads the sentence.
+Nor are section titles ('"All Bets Are Off."' alone between paragraphs), shows after their
+channel ('on KTV's "Morning Round."') or a transcript quoted whole ('"HOST: ... GUEST: ..."').
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from watchers.statements.drafts import Draft
+from watchers.statements.lang import en as lang
+from watchers.statements.mentions import Mention
+from watchers.statements.nounphrase import subject_left, subject_right
+from watchers.statements.people import NameIndex
+from watchers.statements.segment import Sentence
+from watchers.statements.sentences import Token
+from watchers.statements.speakers import SentenceSpeakers
+
+# A quoted section title between paragraphs is a few words.
+MAX_SUBHEADING_WORDS = 8
+# A transcript block opens with a speaker label in capitals ("HOST:", "SEN. LUND:").
+_TRANSCRIPT = re.compile(r"\s*[A-Z][A-Z.'’ -]{1,30}:\s")
+_LABEL = re.compile(r"(?:^|[.?!\s])[A-Z][A-Z.'’-]{1,20}(?: [A-Z][A-Z.'’-]+)?:\s")
+# Endings of capitalised first words that are seldom a surname said alone ("Questions", "Hastily").
+_COMMON_ENDINGS = ("ly", "ing", "ed", "s", "y", "ic")
+_POSSESSIVE_ENDS = ("'s", "’s", "s'", "s’")
+# How many tokens a reporting verb may stand before a paragraph's closing colon ("Doe said on Monday:").
+INTRO_TOKENS = 6
+# A writer's scare quote on a noun is a word or two ('the "autopsy"').
+SCARE_WORDS = 2
+
+
+def clause_speaker(
+    toks: Sequence[Token], s: int, k: int, content: str, sp: SentenceSpeakers, names: NameIndex
+) -> Mention | None:
+    """The sentence's narrative subject, for a quoted phrase no cue attributes. None for a
+    headline, a title of a work ('appeared on "Morning Round"'), a nickname, a writer's scare
+    quote on a noun ('a pro-Lund "super fund"'), or a subject that is only a capitalised word."""
+    if sp.sentence.block == 0 or capitalised(content) or _scare_quote(toks, s, k, content):
+        return None
+    subj = sp.clause_subject
+    if subj is None or subj.kind not in ("name", "pronoun", "role", "org", "orgref"):
+        return None
+    if subj.end > toks[k].start or subj.kind == "pronoun" and subj.gender == "org":
+        return None  # 'It was too early to "call it"': no one speaks
+    if subj.kind == "name" and " " not in (subj.name or subj.text) and subj.start == toks[s].start:
+        key = (subj.name or subj.text).casefold()
+        if key not in names and (
+            key in lang.NOT_NAME_WORDS or key.endswith(_COMMON_ENDINGS) or "'" in key or "’" in key
+        ):
+            return None  # 'Wary of "chaos."', 'Questions linger on a "stand down" order'
+    return subj
+
+
+def capitalised(content: str) -> bool:
+    """Every word but small ones capitalised: a title, a name or a slogan, not someone's words."""
+    words = [w for w in content.split() if w.strip(",.!?:;'\"’‘“”")]
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "&"}
+    return bool(words) and all(w[:1].isupper() or w[:1].isdigit() or w in small for w in words)
+
+
+def _scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
+    """A short lowercase noun in marks after a determiner ('the "autopsy"', 'a studio "fixer"'):
+    the writer's distance, not a quotation; 'dismissed it as a "gimmick"' still quotes."""
+    if len(content.split()) > SCARE_WORDS or content.rstrip()[-1:] in "!?…":
+        return False
+    for i in range(k - 1, max(s - 1, k - 4), -1):
+        low = toks[i].low
+        if low in ("as", "like") or toks[i].kind == "p":
+            return False
+        if low in _DETERMINERS:
+            return not (i - 1 >= s and toks[i - 1].low in ("as", "like", "of"))
+    return False
+
+
+_DETERMINERS = frozenset(("a", "an", "the", "his", "her", "its", "their", "our", "this", "that", "these"))
+
+
+def named_before(toks: Sequence[Token], s: int, colon: int, sp: SentenceSpeakers) -> Mention | None:
+    """The speaker a colon label names: the noun phrase right before it ('Lund:'), else the
+    sentence's last named person before it."""
+    m = subject_left(toks, colon, s)
+    if m is not None and m.kind in ("name", "org", "orgref"):
+        return m
+    m = sp.clause_subject
+    if m is not None and m.kind in ("name", "org", "orgref", "role") and m.end <= toks[colon].start:
+        return m  # 'Perez lobbies for a higher wage: "..."'
+    at = toks[colon].start
+    named = [m for pos, m in sp.named if m.end <= at and m.kind in ("name", "org")]
+    return named[-1] if named else None
+
+
+def subheading(text: str, open_mark: int, close: int, content: str) -> bool:
+    """A quote that is a paragraph of its own, a few capitalised words: a section title."""
+    words = content.split()
+    if not (2 <= len(words) <= MAX_SUBHEADING_WORDS and capitalised(content)):
+        return False
+    before = text[max(0, open_mark - 2) : open_mark].strip(" \t")
+    after = text[close : close + 3].lstrip(" \t.")
+    return (open_mark == 0 or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+
+def show_title(toks: Sequence[Token], k: int, content: str) -> bool:
+    """'on KTV's "Morning Round."', 'said on "Meet the Town."': a capitalised phrase after a
+    channel's possessive or right after "on" is a programme's title, whatever punctuation it ends with."""
+    if k == 0 or not capitalised(content) or len(content.split()) > MAX_SUBHEADING_WORDS:
+        return False
+    prev = toks[k - 1]
+    return (prev.cap and prev.text.endswith(_POSSESSIVE_ENDS)) or prev.low == "on"
+
+
+def transcript(content: str) -> bool:
+    """A transcript quoted whole: it opens with a speaker label in capitals and another follows."""
+    return _TRANSCRIPT.match(content) is not None and _LABEL.search(content, 3) is not None
+
+
+def intro_paragraph(prev: SentenceSpeakers, sent: Sentence, draft: Draft) -> None:
+    """'Caddell continued:' ending a paragraph, a lone quote opening the next (`sent` is that
+    paragraph's first sentence): the quote is the introducer's. Gives `draft` that speaker in place."""
+    ps = prev.sentence
+    toks = ps.tokens
+    if sent.block != ps.block + 1 or ps.e <= ps.s or toks[ps.e - 1].text != ":":
+        return
+    colon = ps.e - 1
+    who: Mention | None = None
+    word: str | None = None
+    for cue in reversed(prev.cues):
+        if cue.subject is not None and colon - max(cue.end, cue.subj_last) <= INTRO_TOKENS:
+            who, word = cue.subject, cue.word
+            break
+    if who is None:
+        m = prev.clause_subject
+        if m is not None and m.kind in ("name", "pronoun", "role", "org", "orgref"):
+            who, word = m, ":"
+    if who is not None:
+        draft.mention, draft.cue, draft.pos, draft.lone = who, word, who.start, False
+
+
+def signed(toks: Sequence[Token], i: int, e: int) -> Mention | None:
+    """Who signs a quote after its dash ('― Jo Bray, 34, a nurse'): a person, a body or a role."""
+    m = subject_right(toks, i, e)
+    if m is not None and m.kind in ("name", "org", "orgref", "role"):
+        return m
+    return None
