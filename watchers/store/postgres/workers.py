@@ -18,8 +18,10 @@ PostgreSQL is the coordination engine; there is no protocol between the workers,
   sender at a time. A sent item keeps its sender in claimed_by, and a chat another worker sent to
   within the chat's flood window (CHAT_WINDOW_SQL: 61 s for a group, 1.05 s for a private chat) is
   busy too: one sender per chat per window, so Telegram's 20/min per group and 1/s per chat hold for
-  the fleet with each worker's own FloodScheduler (bot.ratelimit); a dead worker's chats wait out that
-  window, as Telegram counts what it sent; SKIP LOCKED passes over rows a mark_sent is writing. mark_sent / mark_retry /
+  the fleet with each worker's own FloodScheduler (bot.ratelimit). Only while that sender lives (a
+  heartbeat within a lease): a dead or stopped worker's chats go to the next sender at once, which may
+  meet a 429 for what the dead one sent (waited out and sent again) rather than hold a group's alerts
+  for a minute; SKIP LOCKED passes over rows a mark_sent is writing. mark_sent / mark_retry /
   mark_dead clear the claim (watchers.store.postgres.outbox). A sender killed after Telegram accepted a
   message but before mark_sent committed: the claim expires and another sender sends it again (at most
   one duplicate per chat per kill; the only way to rule it out would be Telegram-side idempotency).
@@ -162,7 +164,8 @@ class WorkerQueries(Connection):
                        AND claimed_until >= %s
                      UNION
                      SELECT DISTINCT chat_id FROM outbox WHERE status = 'sent' AND claimed_by <> %s
-                       AND done_at >= %s - {CHAT_WINDOW_SQL}),
+                       AND done_at >= %s - {CHAT_WINDOW_SQL}
+                       AND claimed_by IN (SELECT worker_id FROM workers WHERE heartbeat >= %s)),
                    free AS (
                      SELECT id FROM outbox
                      WHERE status = 'pending' AND (not_before IS NULL OR not_before <= %s)
@@ -171,7 +174,7 @@ class WorkerQueries(Connection):
                      ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
                    UPDATE outbox SET claimed_by = %s, claimed_until = %s FROM free WHERE outbox.id = free.id
                    RETURNING outbox.id, chat_id, story_id, action, attempts, not_before""",
-                (worker_id, t, worker_id, t, t, worker_id, t, limit, worker_id, t + lease),
+                (worker_id, t, worker_id, t, t - lease, t, worker_id, t, limit, worker_id, t + lease),
             ).fetchall()
         return sorted((outbox_item(r) for r in rows), key=lambda i: i.id)
 
