@@ -5,6 +5,18 @@ taker, and the one-line summary of the fleet that /status and the console show.
                     pushes forward the feed leases and outbox claims it holds (watchers.store workers),
                     so a worker killed with SIGKILL loses them within one lease; a clean stop gives them
                     back at once. Rows of workers silent for FORGET_AFTER are removed by the others.
+    fleet share     Telegram's per-bot limit (30 messages/s) is the fleet's, not each process's: every
+                    heartbeat re-reads the workers table and each worker's limiter keeps
+                    limit // W a second, W = workers whose heartbeat is younger than 2/3 of a lease
+                    (live_workers). Chosen over a token bucket in PostgreSQL: no round trip per
+                    message, nothing to repair when a worker dies holding tokens, and the database
+                    away does not stop sending (the last share holds). A worker killed with SIGKILL
+                    stops beating: after 2/3 lease it no longer counts, and the others' next heartbeat
+                    (lease / 3 later) gives its share back: within one lease. A worker joining a live
+                    fleet sends nothing for one heartbeat period (JOIN_HOLD), the time the others take
+                    to count it and shrink their share; with more workers than the limit each still
+                    sends one a second. Per chat and per group the outbox claims keep one sender per
+                    chat for that chat's window (watchers.store.postgres.workers).
     take_updates    polling mode: only the elected worker long-polls getUpdates (a second poller gets
                     409 from Telegram). On PostgreSQL the election is a session advisory lock on a
                     connection of its own (watchers.store.postgres.election): every ELECTION_SECONDS a
@@ -30,6 +42,7 @@ from watchers.store import is_postgres_url
 if TYPE_CHECKING:
     from telegram.ext import Application
 
+    from bot.ratelimit import FloodScheduler
     from rules.model import TelegramSettings
     from watchers.store import AsyncStore, WorkerInfo
     from watchers.store.postgres.election import Election
@@ -41,6 +54,14 @@ log = logging.getLogger("quotewatch.service")
 LEASE_SECONDS = 30.0
 ELECTION_SECONDS = 2.0  # how often a follower tries to become the update taker, and the leader checks
 FORGET_AFTER = 3600.0  # a worker silent this long is removed from the workers table (and /status)
+FRESH = 2 / 3  # of a lease: a worker whose heartbeat is younger counts for the fleet share
+JOIN_HOLD = 1 / 3 + 0.05  # of a lease: a joining worker's wait until every other one has counted it
+
+
+def live_workers(workers: list[WorkerInfo], now: datetime, lease: float) -> int:
+    """How many workers share the bot's limit: those with a heartbeat within FRESH of a lease (>= 1)."""
+    since = now - timedelta(seconds=lease * FRESH)
+    return max(1, sum(1 for w in workers if w.heartbeat >= since))
 
 
 def lease_seconds() -> float:
@@ -68,10 +89,32 @@ class Worker:
         self.pid = os.getpid()
         self.id = f"{self.host}-{self.pid}-{secrets.token_hex(2)}"
         self._task: asyncio.Task[None] | None = None
+        self._schedulers: list[FloodScheduler] = []
+        self.live = 1  # workers sharing the bot's limit at the last heartbeat
 
     async def start(self) -> None:
         await self.store.register_worker(self.id, self.host, self.pid, datetime.now(UTC))
         self._task = asyncio.create_task(self._beat(), name="worker heartbeat")
+
+    async def follow(self, scheduler: FloodScheduler) -> None:
+        """Keep `scheduler`'s overall limit at this worker's share of the fleet (module docstring)."""
+        self._schedulers.append(scheduler)
+        try:
+            await self.share(datetime.now(UTC))
+        except Exception as e:  # the database away: the whole limit until the first heartbeat that works
+            log.warning("could not read the workers for the Telegram rate share: %s", e)
+            return
+        if self.live > 1:  # the others count this worker at their next heartbeat: until then, send nothing
+            scheduler.share(self.live, joining=self.lease * JOIN_HOLD)
+
+    async def share(self, now: datetime) -> int:
+        """Re-read the live workers and set every followed scheduler's share; the count."""
+        if not self._schedulers:
+            return self.live
+        self.live = live_workers(await self.beat_store.workers(), now, self.lease)
+        for scheduler in self._schedulers:
+            scheduler.share(self.live)
+        return self.live
 
     async def _beat(self) -> None:
         failing = False
@@ -83,6 +126,7 @@ class Worker:
                     # Forgotten as dead (a long pause): back in the table; its leases were taken over.
                     await self.beat_store.register_worker(self.id, self.host, self.pid, now)
                 await self.beat_store.forget_workers(now - timedelta(seconds=FORGET_AFTER))
+                await self.share(now)
                 failing = False
             except Exception as e:  # the database away: leases lapse, the polls fail and say so
                 if not failing:

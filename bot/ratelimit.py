@@ -9,6 +9,10 @@ Telegram (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-a
                      (first come, first served per chat), `chat_wait(chat)` says how long that would be,
                      `pause(chat, s)` honours a 429's retry_after; `export` / `restore` carry the state
                      across a restart (wall-clock times), so a restart does not begin with a 429 burst
+    share(workers)   the fleet's part (bot/fleet.py FleetShare): with W live workers on one database each
+                     process keeps overall_per_second // W a second, so the bot as a whole stays within
+                     Telegram's 30/s; per chat and per group the outbox claims keep one sender per chat
+                     for the chat's window (watchers.store.postgres.workers)
     TelegramLimiter  (bot/limiter.py) PTB's BaseRateLimiter over one FloodScheduler: the Application's bot sends every
                      request through it (replies, buttons, admin notices and the Sender's alerts alike).
                      A message to a chat waits for its slot; a RetryAfter pauses that chat and the request
@@ -100,6 +104,21 @@ class FloodScheduler:
         self._locks: dict[int | str, asyncio.Lock] = {}
         self._waiting: dict[int | str, int] = {}
         self.changes = 0  # bumped whenever the state worth saving changed
+        # The fleet's share (bot.fleet.FleetShare): this process may use overall_per_second // workers of
+        # the per-bot limit, and nothing before `joining_until` (the others have not counted it yet).
+        self.workers = 1
+        self.joining_until = -math.inf
+
+    def overall_limit(self) -> int:
+        """This process's part of the per-bot limit: limit // live workers, at least one a second."""
+        total = self.limits.overall_per_second
+        return max(1, total // max(1, self.workers)) if total else 0
+
+    def share(self, workers: int, joining: float = 0.0) -> None:
+        """`workers` processes share the bot (from the workers table); `joining`: hold for that long first."""
+        self.workers = max(1, workers)
+        if joining > 0:
+            self.joining_until = max(self.joining_until, self.clock() + joining)
 
     def chat_wait(self, chat_id: int | str, now: float | None = None) -> float:
         """Seconds until `chat_id` may have another message, ignoring the overall limit."""
@@ -122,7 +141,8 @@ class FloodScheduler:
         now = self.clock() if now is None else now
         if not self.limits.overall_per_second:
             return 0.0
-        return _window_wait(self._overall, self.limits.overall_per_second, 1.0 + self.limits.margin, now)
+        hold = self.joining_until - now
+        return max(hold, _window_wait(self._overall, self.overall_limit(), 1.0 + self.limits.margin, now))
 
     def _record(self, chat_id: int | str) -> _Cell:
         cell = _Cell()

@@ -261,6 +261,7 @@ async def _serve_bot(
     limiter = application.bot.rate_limiter
     if isinstance(limiter, TelegramLimiter):  # the last run's pacing, before any request goes out
         await limiter.load(store)
+        await worker.follow(limiter.scheduler)  # the fleet's share of the per-bot limit (bot.fleet)
     webhook: WebhookServer | None = None
     updates: asyncio.Task[None] | None = None
     try:

@@ -59,11 +59,12 @@ class OutboxQueries(Connection):
         ]
 
     def mark_sent(self, item_id: int, message_id: int | None) -> None:
-        """The item went out; a message id records the delivery (for later edits)."""
+        """The item went out; a message id records the delivery (for later edits). claimed_by stays: the
+        sender holds the chat for its flood window (watchers.store.postgres.workers claim_outbox)."""
         now = datetime.now(UTC).timestamp()
         with self.transaction():
             row = self._one(
-                """UPDATE outbox SET status = 'sent', claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, done_at = %s, error = NULL
+                """UPDATE outbox SET status = 'sent', claimed_until = NULL, attempts = attempts + 1, done_at = %s, error = NULL
                    WHERE id = %s RETURNING chat_id, story_id""",
                 (now, item_id),
             )

@@ -15,7 +15,13 @@ PostgreSQL is the coordination engine; there is no protocol between the workers,
 - An outbox claim (outbox.claimed_by, claimed_until), the same way for the items a sender takes. Claims
   are taken under one advisory lock (OUTBOX_LOCK, transaction-scoped: a claim is a few ms) so that "no
   item of a chat another worker is sending to" is exact: a chat's items go out in order, from one
-  sender at a time; SKIP LOCKED passes over rows a mark_sent is writing. mark_sent / mark_retry /
+  sender at a time. A sent item keeps its sender in claimed_by, and a chat another worker sent to
+  within the chat's flood window (CHAT_WINDOW_SQL: 61 s for a group, 1.05 s for a private chat) is
+  busy too: one sender per chat per window, so Telegram's 20/min per group and 1/s per chat hold for
+  the fleet with each worker's own FloodScheduler (bot.ratelimit). Only while that sender lives (a
+  heartbeat within a lease): a dead or stopped worker's chats go to the next sender at once, which may
+  meet a 429 for what the dead one sent (waited out and sent again) rather than hold a group's alerts
+  for a minute; SKIP LOCKED passes over rows a mark_sent is writing. mark_sent / mark_retry /
   mark_dead clear the claim (watchers.store.postgres.outbox). A sender killed after Telegram accepted a
   message but before mark_sent committed: the claim expires and another sender sends it again (at most
   one duplicate per chat per kill; the only way to rule it out would be Telegram-side idempotency).
@@ -40,6 +46,9 @@ from watchers.store.sqlite.workers import outbox_item, overdue_first, worker_inf
 # watchers.feeds.schedule.is_due in SQL (f: the feed's row, w.slack: DUE_TOLERANCE of its interval;
 # the %s: now): due once next_poll has come, less the slack after a success.
 DUE_SQL = """(f.next_poll IS NULL OR f.next_poll - CASE WHEN f.consecutive_errors = 0 THEN w.slack ELSE 0 END <= %s)"""
+# How long a chat stays with the worker that last sent to it: a group's 20-a-minute window, a private
+# chat's one-a-second spacing (bot.ratelimit.Limits, with its margin). Groups: negative ids, @usernames.
+CHAT_WINDOW_SQL = "(CASE WHEN chat_id LIKE '-%%' OR chat_id LIKE '@%%' THEN 61.0 ELSE 1.05 END)"
 # The advisory lock the outbox claims are taken under (any constant; "qw-outbx" in ASCII).
 OUTBOX_LOCK = 0x71772D6F7574_6278
 
@@ -150,9 +159,13 @@ class WorkerQueries(Connection):
         with self.transaction():
             self._exec("SELECT pg_advisory_xact_lock(%s)", (OUTBOX_LOCK,))
             rows = self._exec(
-                """WITH busy AS (
+                f"""WITH busy AS (
                      SELECT DISTINCT chat_id FROM outbox WHERE status = 'pending' AND claimed_by <> %s
-                       AND claimed_until >= %s),
+                       AND claimed_until >= %s
+                     UNION
+                     SELECT DISTINCT chat_id FROM outbox WHERE status = 'sent' AND claimed_by <> %s
+                       AND done_at >= %s - {CHAT_WINDOW_SQL}
+                       AND claimed_by IN (SELECT worker_id FROM workers WHERE heartbeat >= %s)),
                    free AS (
                      SELECT id FROM outbox
                      WHERE status = 'pending' AND (not_before IS NULL OR not_before <= %s)
@@ -161,7 +174,7 @@ class WorkerQueries(Connection):
                      ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
                    UPDATE outbox SET claimed_by = %s, claimed_until = %s FROM free WHERE outbox.id = free.id
                    RETURNING outbox.id, chat_id, story_id, action, attempts, not_before""",
-                (worker_id, t, t, worker_id, t, limit, worker_id, t + lease),
+                (worker_id, t, worker_id, t, t - lease, t, worker_id, t, limit, worker_id, t + lease),
             ).fetchall()
         return sorted((outbox_item(r) for r in rows), key=lambda i: i.id)
 
