@@ -50,11 +50,16 @@ def language_tag(tag: str | None) -> str | None:
     return primary if primary in LANGS else None
 
 
-def script_lang(text: str) -> str | None:
-    """"ru" when most letters of the text are Cyrillic, "en" when most are not, None with too few letters."""
+def letter_counts(text: str) -> tuple[int, int]:
+    """(Cyrillic letters, Cyrillic and Latin letters) in the first SCRIPT_SAMPLE_CHARS of the text."""
     sample = text[:SCRIPT_SAMPLE_CHARS]
     cyrillic = len(_CYRILLIC.findall(sample))
-    letters = cyrillic + len(_LATIN.findall(sample))
+    return cyrillic, cyrillic + len(_LATIN.findall(sample))
+
+
+def script_lang(text: str) -> str | None:
+    """"ru" when most letters of the text are Cyrillic, "en" when most are not, None with too few letters."""
+    cyrillic, letters = letter_counts(text)
     if letters < MIN_SCRIPT_LETTERS:
         return None
     return "ru" if cyrillic > CYRILLIC_SHARE * letters else "en"

@@ -10,6 +10,8 @@ for a code page no news site uses. Windows-1252 when it cannot tell.
 
 from __future__ import annotations
 
+from watchers.feeds.lang import CYRILLIC_SHARE, letter_counts
+
 LEGACY = ("cp1252", "cp1251", "koi8_r")
 DEFAULT = "cp1252"
 # Enough of a page to tell its script; the rest costs time and tells nothing more.
@@ -29,6 +31,5 @@ def guess_legacy(content: bytes) -> str:
         return DEFAULT
     # A Cyrillic code page only for text that then reads mostly in Cyrillic: "caf\xe9" is a Western
     # "café" with one accent, not "cafй" (charset_normalizer has too little to go on in a short text).
-    letters = [ch for ch in sample.decode(best.encoding, errors="replace") if ch.isalpha()]
-    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
-    return best.encoding if cyrillic * 2 > len(letters) else DEFAULT
+    cyrillic, letters = letter_counts(sample.decode(best.encoding, errors="replace"))
+    return best.encoding if cyrillic > CYRILLIC_SHARE * letters else DEFAULT
