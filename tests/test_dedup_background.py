@@ -142,3 +142,44 @@ def test_is_link(shared: list[tuple[str, Kind]], linked: bool) -> None:
     pairs = [(said(text, kind=kind), normalise(text)) for text, kind in shared]
     assert is_link(pairs) is linked
     assert (evidence(pairs) >= LINK_EVIDENCE) is linked
+
+
+# -- across news cycles
+
+
+def test_yesterdays_quote_in_todays_reply_article_is_background(store: StoreBackend) -> None:
+    [levy] = run(store, article(1, "Lakeside Herald", 0), [said(LEVY)])
+    # The next day the union answers; the article recalls her whole sentence before his reply.
+    reply = [
+        said("We will bring every boat into the inner basin on Friday and leave them there", "renner"),
+        said(LEVY),
+    ]
+    events = run(store, article(2, "Kestrian Post", 26), reply)
+    assert [(e.speaker_id, e.new) for e in events] == [("renner", True)]
+    assert sources(store, levy.story_id) == ["Lakeside Herald"]
+
+
+def test_yesterdays_quote_beside_todays_story_of_hers_is_background(store: StoreBackend) -> None:
+    [levy] = run(store, article(1, "Lakeside Herald", 0), [said(LEVY)])
+    dredging = "The dredging contract goes back out to tender, and no bidder from the old consortium may apply"
+    [tender] = run(store, article(2, "Fjordline News", 24), [said(dredging)])
+    events = run(store, article(3, "Morning Tide", 27), [said(dredging), said(LEVY)])
+    assert [(e.story_id, e.new) for e in events] == [(tender.story_id, False)]
+    assert sources(store, levy.story_id) == ["Lakeside Herald"]
+
+
+def test_a_late_rewrite_with_nothing_fresh_is_still_a_source(store: StoreBackend) -> None:
+    [levy] = run(store, article(1, "Lakeside Herald", 0), [said(LEVY)])
+    # a weekly paper runs the briefing two days on, with a reaction of hers it had on its own
+    events = run(store, article(2, "Morning Tide", 50), [said(LEVY), said("We expected the anger and we will listen")])
+    assert [(e.story_id == levy.story_id, e.new) for e in events] == [(True, False), (False, True)]
+    assert sources(store, levy.story_id) == ["Lakeside Herald", "Morning Tide"]
+
+
+def test_the_same_days_reaction_article_is_still_a_source_of_her_story(store: StoreBackend) -> None:
+    [levy] = run(store, article(1, "Lakeside Herald", 0), [said(LEVY)])
+    # within the hour: her briefing and the first reaction to it are one news cycle
+    events = run(store, article(2, "Kestrian Post", 1), [said(LEVY), said("Not one crew was asked", "renner")])
+    assert [(e.speaker_id, e.story_id == levy.story_id, e.new) for e in events] == [
+        ("varga", True, False), ("renner", False, True)
+    ]

@@ -55,14 +55,14 @@ only function here that touches the store, inside one store transaction per arti
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from watchers.model import Article, Statement, StoryEvent
 from watchers.statements.similarity import match_score, normalise
 from watchers.store import StoreBackend
-from watchers.stories.evidence import is_link
+from watchers.stories.evidence import is_link, stale_links
 from watchers.stories.fingerprint import MAX_DISTANCE, simhash
 
 # A follow-up opens a new story only with a new direct quote at least this long (see module docstring).
@@ -191,12 +191,20 @@ class SpeakerInput:
     near_stories: Sequence[str] = ()
 
 
-def assign_article(speakers: Sequence[SpeakerInput]) -> list[list[Assignment]]:
-    """`assign` for every tracked speaker of one article (same order), deciding the weak matches
-    (watchers.stories.evidence: a quoted phrase, a few words) article-wide. A speaker's weak match is
-    background when the article's news lies elsewhere: another speaker's statements link it to a story
-    or open one, or this speaker's link it to another story. Otherwise it links: a brief that carries
-    only those words, or a follow-up that adds new words of the same speaker to them."""
+def assign_article(
+    speakers: Sequence[SpeakerInput],
+    published: datetime | None = None,
+    first_seen: Callable[[str], datetime | None] | None = None,
+) -> list[list[Assignment]]:
+    """`assign` for every tracked speaker of one article (same order), deciding background
+    article-wide (watchers.stories.evidence).
+
+    A speaker's weak match (a quoted phrase, a few words) is background when the article's news lies
+    elsewhere: another speaker's statements link it to a story or open one, or this speaker's link it
+    to another story. Otherwise it links: a brief that carries only those words, or a follow-up that
+    adds new words of the same speaker to them. With `first_seen` (a story id -> when it was first
+    seen, None if unknown) and the article's `published`, a link to a story of an earlier news cycle
+    beside fresher news is background too (`evidence.stale_links`)."""
     strict = [assign(s.statements, s.candidates, s.near_stories) for s in speakers]
     news = [any(not a.background for a in out) for out in strict]
     out = []
@@ -207,7 +215,31 @@ def assign_article(speakers: Sequence[SpeakerInput]) -> list[list[Assignment]]:
             out.append(mine)
         else:
             out.append(assign(s.statements, s.candidates, s.near_stories, weak_links=True))
-    return out
+    if published is None or first_seen is None:
+        return out
+    return _without_stale(speakers, out, published, first_seen)
+
+
+def _without_stale(
+    speakers: Sequence[SpeakerInput], out: list[list[Assignment]], published: datetime,
+    first_seen: Callable[[str], datetime | None],
+) -> list[list[Assignment]]:
+    links = [
+        (k, a.story_id) for k, (s, mine) in enumerate(zip(speakers, out, strict=True)) if not s.near_stories
+        for a in mine if a.story_id is not None and not a.background
+    ]
+    new_speakers = {k for k, mine in enumerate(out) for a in mine if a.story_id is None and not a.background}
+    if not links or (len(links) == 1 and not new_speakers - {links[0][0]}):
+        return out  # one link and no other speaker's news: nothing it could be background beside
+    ages = {}
+    for k, sid in links:
+        seen = first_seen(sid)
+        ages[(k, sid)] = published - seen if seen is not None else timedelta(0)
+    stale = stale_links(ages, new_speakers)
+    return [
+        [Assignment(None, a.statements, a.repeats, background=True) if (k, a.story_id) in stale else a for a in mine]
+        for k, mine in enumerate(out)
+    ]
 
 
 def story_id_for(article_id: str, speaker_id: str) -> str:
@@ -279,7 +311,11 @@ def process_article(
                 Candidate(sid, normalise(text)) for sid, text in store.story_candidates(speaker_id, texts, lo, hi)
             ] if texts else []
             inputs.append(SpeakerInput(by_speaker.get(speaker_id, ()), candidates, near_stories.get(speaker_id, ())))
-        for speaker_id, assignments in zip(speakers, assign_article(inputs), strict=True):
+        def first_seen(story_id: str) -> datetime | None:
+            story = store.get_story(story_id)
+            return story.first_seen if story is not None else None
+
+        for speaker_id, assignments in zip(speakers, assign_article(inputs, published, first_seen), strict=True):
             for a in assignments:
                 if a.background:  # on record (search), in no story
                     rows.extend((st, None, rep) for st, rep in zip(a.statements, a.repeats, strict=True))

@@ -20,6 +20,11 @@ a weaker match links only in an article whose news is not elsewhere (watchers.st
 `assign_article` decides that). Statements that are background belong to no story: the article is
 not a source of it and they open no new one (they are the speaker's known words).
 
+Across news cycles the same holds for whole quotes (`stale_links`): an article whose news is fresh (a
+story first seen within BACKGROUND_AGE, or another speaker's new statements) is no source of an older
+story it repeats a quote of (the reply article quoting yesterday's interview at length). A follow-up
+that adds new words of the same speaker to a known quote stays a source of the old story too.
+
 Tried and left out: a one-statement link beside a link with several (older background next to the
 article's own story) as background too. On the real set it removed as many true pairs as false ones.
 """
@@ -27,6 +32,7 @@ article's own story) as background too. On the real set it removed as many true 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from watchers.model import Statement
 from watchers.statements.similarity import MIN_TRIM_WORDS
@@ -36,6 +42,10 @@ WHOLE_STATEMENT = 2
 PHRASE = 1
 # Evidence a link needs: one whole statement, or two distinct phrases.
 LINK_EVIDENCE = 2
+# A story first seen at least this long before the article is an earlier news cycle's (yesterday's
+# interview, the day before's address): an article with fresher news that repeats its words is carrying
+# them as background. Rewrites of one briefing or interview come within hours of each other.
+BACKGROUND_AGE = timedelta(hours=12)
 
 
 def weight(statement: Statement, norm: str) -> int:
@@ -58,3 +68,12 @@ def is_link(shared: Sequence[tuple[Statement, str]]) -> bool:
     """Whether what an article shares with a story makes it a source of the story."""
     return evidence(shared) >= LINK_EVIDENCE
 
+
+
+def stale_links(ages: dict[tuple[int, str], timedelta], new_speakers: set[int]) -> set[tuple[int, str]]:
+    """The links that are background across news cycles (see above). ages: (speaker index, story id)
+    -> how long before the article the story was first seen, for every link of the article;
+    new_speakers: the indices of the speakers whose statements open a new story in it."""
+    stale = {link for link, age in ages.items() if age >= BACKGROUND_AGE}
+    fresh = len(stale) < len(ages)
+    return {(k, sid) for k, sid in stale if fresh or new_speakers - {k}}
