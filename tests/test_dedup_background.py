@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from watchers.model import Article, Kind, Statement, StoryEvent
-from watchers.statements.similarity import normalise
+from watchers.statements.similarity import match_score, normalise
 from watchers.store import StoreBackend
 from watchers.stories.dedup import process_article
 from watchers.stories.evidence import LINK_EVIDENCE, evidence, is_link
@@ -183,3 +183,39 @@ def test_the_same_days_reaction_article_is_still_a_source_of_her_story(store: St
     assert [(e.speaker_id, e.story_id == levy.story_id, e.new) for e in events] == [
         ("varga", True, False), ("renner", False, True)
     ]
+
+
+# -- one statement cut at other boundaries
+
+SPEECH = (
+    "We kept the lights on through the storm. Every crew on this quay worked double shifts for a month, and "
+    "not one of them asked for a bonus. That is the harbour I know"
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        # one outlet starts a sentence earlier, the other runs on a sentence later
+        (SPEECH.split(". ", 1)[1] + ". Nobody here will forget it",
+         "We kept the lights on through the storm. Every crew on this quay worked double shifts for a month", True),
+        # most of a short quote inside a longer one that goes its own way
+        ("Every crew on this quay worked double shifts for a month",
+         "Every crew on this quay worked double shifts, and we will pay them for it in March", True),
+        # two different sentences of hers sharing a stock phrase
+        ("We will publish the accounts of the port authority before the council meets",
+         "The accounts of the port authority show a loss for the third year running", False),
+        # the shared run negated on one side only
+        ("It is not true that every crew on this quay worked double shifts for a month",
+         "He told us every crew on this quay worked double shifts for a month, which is why we pay", False),
+    ],
+)
+def test_quotes_cut_at_other_boundaries(a: str, b: str, same: bool) -> None:
+    assert bool(match_score(normalise(a), normalise(b))) is same
+
+
+def test_an_excerpt_at_other_boundaries_merges(store: StoreBackend) -> None:
+    [first] = run(store, article(1, "Lakeside Herald", 0), [said(SPEECH)])
+    excerpt = "Every crew on this quay worked double shifts for a month, and not one of them asked for a bonus. Remember that"
+    events = run(store, article(2, "Fjordline News", 2), [said(excerpt)])
+    assert [(e.story_id, e.new) for e in events] == [(first.story_id, False)]
