@@ -3,7 +3,7 @@
 Usage:
     python -m bench.score_stories DIR                   # table + one JSON line
     python -m bench.score_stories DIR --show            # also every story made, with its articles
-    python -m bench.score_stories DIR --timeline real   # the articles' own dates (default: one window)
+    python -m bench.score_stories DIR --timeline window # every article inside one dedup window
 
 The set lives outside the repository (real articles are not ours to commit); CI never reads one.
 DIR holds `gold.json`:
@@ -16,9 +16,10 @@ same `story` report the same news (one briefing, one interview, one speech), wha
 background. Each article is read as the pipeline reads it: `extract_statements` with a matcher of the
 speakers, then `dedup.process_article` on a temporary SQLite store, in publication order.
 
-Timeline: `window` (default) keeps the publication order but puts every article inside one dedup
-window, so that a quote recurring as background anywhere in the set meets every other use of it (the
-hard case: a long news cycle, or a long window); `real` uses the articles' own dates.
+Timeline: `real` (default) uses the articles' own dates; `window` keeps their order but spaces them
+evenly inside one dedup window, so that a quote recurring as background anywhere in the set meets every
+other use of it (the hard case for the rules on what is shared; the ages that the news-cycle rule
+reads are compressed then, so it says little about that rule).
 
 Scores, over pairs of articles: a pair is predicted together when the two articles are sources of one
 story (any speaker's), and gold together when they have the same gold `story`. Precision and recall of
@@ -166,7 +167,7 @@ def format_table(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Score story assignment on real multi-outlet news.")
     parser.add_argument("dir", type=Path, help="a directory with gold.json and the article texts")
-    parser.add_argument("--timeline", choices=("window", "real"), default="window")
+    parser.add_argument("--timeline", choices=("real", "window"), default="real")
     parser.add_argument("--window", type=float, default=WINDOW_HOURS, help="dedup window in hours (72)")
     parser.add_argument("--show", action="store_true", help="list every story made, with its articles")
     args = parser.parse_args(argv)

@@ -18,8 +18,15 @@ this order (the first level that applies wins):
    many statements the speaker has in the window, a repeat of the oldest is found.
    Texts are normalised (case, accents, punctuation, apostrophes) and match when they are the same text
    lightly edited (`fuzz.ratio` >= LIGHT_EDIT_RATIO) or one is the other trimmed or extended
-   (`fuzz.partial_ratio` >= TRIM_PARTIAL_RATIO, shorter side at least MIN_TRIM_WORDS words). A match
-   makes the article a new source of that statement's story (new=False).
+   (`fuzz.partial_ratio` >= TRIM_PARTIAL_RATIO, shorter side at least MIN_TRIM_WORDS words) or both are
+   one statement cut at other boundaries (a long run of words in common). A match makes the article a
+   new source of that statement's story (new=False) when it is evidence of shared news, not background
+   (watchers.stories.evidence, decided article-wide by `assign_article`): a shared whole statement,
+   or two shared quoted phrases, links; one quoted phrase or few-word quote ("a killer", "I do") links
+   only where the article's news is not elsewhere (another speaker's story, or this speaker's link to
+   another one); and a link to a story first seen BACKGROUND_AGE or more before the article is
+   background beside fresher news (a fresher link, or another speaker's new story). Background
+   statements are recorded in no story: no source, no event, no new story.
 
 Never merged: statements of two different speakers (one quoting the other): candidates are per speaker;
 two different statements by one speaker on one day (two briefings): different texts do not match, the
@@ -48,8 +55,10 @@ the busy speakers are exactly where conflicts are. Not covered: level 2 between 
 same instant with no tracked speaker in common (the copy then misses being a source of a story it has
 no statement for). On SQLite lock_keys is nothing: one writer at a time holds the file's write lock.
 
-The decisions (`assign`, and `normalise` / `match_score` from watchers.statements.similarity) are pure; `process_article` is the
-only function here that touches the store, inside one store transaction per article.
+The decisions (`assign`, `assign_article`, watchers.stories.evidence, and `normalise` / `match_score` from
+watchers.statements.similarity) are pure (`assign_article` asks a story's first-seen time through the
+callback it is given); `process_article` is the only function here that touches the store, inside one
+store transaction per article.
 """
 
 from __future__ import annotations
