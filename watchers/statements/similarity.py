@@ -89,13 +89,20 @@ def match_score(a: str, b: str) -> float:
     return float(aligned.score)
 
 
+@lru_cache(maxsize=8192)  # the same candidate texts are compared with every statement of an article
+def _runs(text: str) -> frozenset[str]:
+    """The text's runs of SHARED_RUN words: two texts share a run that long only if they share one."""
+    words = text.split()
+    return frozenset(" ".join(words[i : i + SHARED_RUN]) for i in range(len(words) - SHARED_RUN + 1))
+
+
 def _shared_run(a: str, b: str) -> float:
     """The score of two quotes of one statement cut at other boundaries (see SHARED_RUN), else 0: the
     share of the shorter quote's words in their longest common run, times 100."""
+    if _runs(a).isdisjoint(_runs(b)):  # the common case, and cheap: no run of SHARED_RUN words at all
+        return 0.0
     wa, wb = a.split(), b.split()
     shorter = min(len(wa), len(wb))
-    if shorter < SHARED_RUN:
-        return 0.0
     run = SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
     if run.size < LONG_SHARED_RUN and (run.size < SHARED_RUN or run.size < SHARED_RUN_SHARE * shorter):
         return 0.0
