@@ -17,7 +17,7 @@ import pytest
 from watchers.model import Article, Kind, Statement, StoryEvent
 from watchers.statements.similarity import match_score, normalise
 from watchers.store import StoreBackend
-from watchers.stories.dedup import process_article
+from watchers.stories.dedup import Candidate, SpeakerInput, assign_article, process_article
 from watchers.stories.evidence import LINK_EVIDENCE, evidence, is_link
 
 WINDOW = 72 * 3600.0
@@ -219,3 +219,26 @@ def test_an_excerpt_at_other_boundaries_merges(store: StoreBackend) -> None:
     excerpt = "Every crew on this quay worked double shifts for a month, and not one of them asked for a bonus. Remember that"
     events = run(store, article(2, "Fjordline News", 2), [said(excerpt)])
     assert [(e.story_id, e.new) for e in events] == [(first.story_id, False)]
+
+
+# -- the article-wide decision, pure (what process_article hands it)
+
+
+def test_assign_article_decides_weak_matches_and_old_cycles_from_its_inputs() -> None:
+    stored = [Candidate("levy", normalise(LEVY)), Candidate("tender", normalise("The dredging contract goes back out to tender"))]
+    seen = {"levy": T0, "tender": T0 + timedelta(hours=30)}
+    reply = SpeakerInput([said("Every crane on the quay stops on Monday until the ministry talks to us", "renner")], [])
+    phrase = SpeakerInput([said(PHRASE, kind="partial")], stored)
+    whole = SpeakerInput([said(LEVY)], stored)
+    at = T0 + timedelta(hours=31)
+    # beside the union's news, her phrase is background; alone, it links
+    [[r], [p]] = assign_article([reply, phrase], at, seen.get)
+    assert (r.story_id, r.background, p.story_id, p.background) == (None, False, None, True)
+    [[alone]] = assign_article([phrase], at, seen.get)
+    assert (alone.story_id, alone.background) == ("levy", False)
+    # her whole sentence from 31 hours before, beside the union's news of today: background
+    [[_], [w]] = assign_article([reply, whole], at, seen.get)
+    assert w.background
+    # without the first-seen times, only the evidence rule applies
+    [[_], [w]] = assign_article([reply, whole])
+    assert (w.story_id, w.background) == ("levy", False)

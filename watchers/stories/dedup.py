@@ -320,6 +320,7 @@ def process_article(
                 Candidate(sid, normalise(text)) for sid, text in store.story_candidates(speaker_id, texts, lo, hi)
             ] if texts else []
             inputs.append(SpeakerInput(by_speaker.get(speaker_id, ()), candidates, near_stories.get(speaker_id, ())))
+
         def first_seen(story_id: str) -> datetime | None:
             story = store.get_story(story_id)
             return story.first_seen if story is not None else None
