@@ -30,6 +30,7 @@ from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found
 from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaspeakers import People, names_in, phrase
+from watchers.statements.lemmasubject import unnamed_subject
 from watchers.statements.mentions import Mention
 from watchers.statements.quotemarks import Quote
 from watchers.statements.quotepairs import find_pairs
@@ -46,6 +47,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     """Every attributed statement of the article, in reading order."""
     paras = budget.clip(body_paragraphs(text, g))
     quotes = find_pairs(text, paras, g.QUOTE_PAIRS, g.STRAIGHT_DOUBLE)
+    paras = _joined(paras, quotes)
     quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
     people = People(g)
     _learn_headline(g, text, people)
@@ -58,6 +60,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     qi = 0
     ntoks = 0
     turn = ""  # the interview's turn of the paragraph: "question", "answer", "remark" or ""
+    unnamed: str | None = None  # the gender of the unnamed person the last sentences were about
     for lo, hi in paras:
         if out and budget.exhausted(lo, ntoks):
             break
@@ -69,12 +72,19 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             qs = [q for q in inside if slo <= q.open < shi]
             ws = _outside(g, text, slo, shi, qs)
             ntoks += len(ws)
+            opens = _unnamed(g, text, ws, people, last)
+            named = False  # a person named as a subject: the sentences are about them now
             for m, subject in names_in(g, text, ws):
                 people.person(m, m.start, subject)
+                named = named or subject
+            unnamed = opens if opens is not None else None if named else unnamed
             taken = False
             main: Entity | None = None
             for f in sorted(find(g, text, slo, shi, ws, qs), key=lambda f: f.follows):
-                ent = people.resolve(f.mention, f.pos)
+                # "Помощник главы края объяснил … По его словам, …": the aide's, whom we do not know
+                ent = None if _theirs(f.mention, unnamed) else people.resolve(f.mention, f.pos)
+                if ent is not None and f.mention is not None and f.mention.kind != "pronoun":
+                    unnamed = None
                 unheld = ent is None and f.mention is not None and f.mention.kind == "role"
                 if unheld:
                     # "…», — подчеркнул градоначальник" after Дёмин's words, or the one person named so far
@@ -117,6 +127,39 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     if headline is not None:
         out.insert(0, headline)
     return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
+
+
+def _unnamed(g: ModuleType, text: str, ws: list[Word], people: People, last: Entity | None) -> str | None:
+    """The gender of the unnamed person the sentence opens with (lemmasubject), unless the role stands
+    for the person just quoted ("Глава ведомства подчеркнул, что …" after Силуанов's words)."""
+    found = unnamed_subject(g, text, ws, people) if ws else None
+    if found is None:
+        return None
+    m, gender = found
+    ent = _same_speaker(last or people.sole_person(), gender)
+    return gender if ent is None or _someone_elses(g, text, ent, m) else None
+
+
+def _theirs(m: Mention | None, unnamed: str | None) -> bool:
+    """Whether a pronoun stands for the unnamed person the sentences are about (lemmasubject)."""
+    if m is None or m.kind != "pronoun" or unnamed is None:
+        return False
+    return m.gender == unnamed or "" in (m.gender, unnamed)
+
+
+def _joined(paras: list[tuple[int, int]], quotes: list[Quote]) -> list[tuple[int, int]]:
+    """The paragraphs with those a quote runs over read as one: its attribution is in the last."""
+    out: list[tuple[int, int]] = []
+    runs = iter([q for q in quotes if q.paragraphs > 1])
+    q = next(runs, None)
+    for lo, hi in paras:
+        while q is not None and q.close <= lo:
+            q = next(runs, None)
+        if out and q is not None and q.open < out[-1][1] and lo < q.close:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _introducer(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entity | None:
