@@ -27,7 +27,7 @@ from types import ModuleType
 from watchers.statements.boilerplate import is_headline
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmacues import GENT, NOMN, Found
+from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
 from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaspeakers import People, names_in, phrase
 from watchers.statements.lemmasubject import unnamed_subject
@@ -110,7 +110,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                 taken = taken or not f.previous
             prev, prev_taken = (slo, _trim(text, slo, shi)), taken
         turn = _turn(text, lo, hi, turn)
-        if turn == "remark":  # the interviewer's, between two answers: no one's statement
+        if turn in ("remark", "question"):  # the interviewer's: no one's statement
             block = [a for a in block if not (a.lone and a.entity is None)]
         first = next((a.entity for a in block if a.entity is not None and not a.lone), None)
         if lone and first is None and _TRAILER_RE.match(text, lo):  # "- …,\n\n- сказал Осипов."
@@ -121,6 +121,8 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
         last = _context(block, last)
         if not block and text[hi - 1] == ":":  # "В его обращении говорится:" over the quote below it
             last = _introducer(g, text, people, lo, hi) or last
+        elif not block:  # "X сообщил пресс-службе о …" over the speech below it
+            last = _teller(g, text, people, lo, hi) or last
         lone = [a for a in block if a.lone and a.entity is None]
         out.extend(a for a in block if a.entity is not None or not a.lone)
     headline = _headline(g, text, people)
@@ -168,6 +170,18 @@ def _introducer(g: ModuleType, text: str, people: People, lo: int, hi: int) -> E
     return people.resolve(phrase(g, text, ws, 0, len(ws), NOMN | GENT, "", True), lo)
 
 
+def _teller(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entity | None:
+    """The subject of a paragraph's cue that reported nothing in it ("Президент КХЛ X сообщил о …"):
+    the speech below it is theirs."""
+    ws = g.words(text, lo, hi)
+    cs = cues(g, ws)
+    if not cs:
+        return None
+    m, _ = subject(g, text, ws, cs, cs[0], [])
+    ent = people.resolve(m, lo) if m is not None and m.kind in ("name", "role") else None
+    return ent if ent is not None and ent.kind == "person" else None
+
+
 def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
     """ "Министр финансов отметил, что …" before "…, отметил Силуанов": the role was his."""
     if ent.kind != "person":
@@ -185,6 +199,8 @@ _DIALOGUE_RE = re.compile(r"[—–―−-] (?=\S)")
 # A dash paragraph that opens in lower case attributes the speech above it: "- сказал Осипов."
 _TRAILER_RE = re.compile(r"[—–―−-] [а-яё]")
 _DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+(?:[—–―−]|-)\s+(?=[а-яё])")
+# The speech going on after the attribution: "– …, – сказал X. – Не будем …"
+_DIALOGUE_ON_RE = re.compile(r"[.:]\s+(?:[—–―−]|-)\s(?=\S)")
 
 
 def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
@@ -200,6 +216,9 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
         if m is not None:
             end = m.start() + (1 if text[m.start()] in "?!…" else 0)
             out.append(Quote(lo, lo + 2, end, end))
+            more = _DIALOGUE_ON_RE.search(text, m.end(), hi)  # "– …, – сказал X. – Не будем …"
+            if more is not None and not any(more.start() <= q.open < hi for q in quotes):
+                out.append(Quote(more.end() - 2, more.end(), _trim(text, more.end(), hi), hi))
             continue
         end = _trim(text, lo + 2, hi)
         if text[end : end + 1] != "?" and text[end - 1 : end] != "?":

@@ -48,6 +48,23 @@ def _comma_after(text: str, words: Sequence[Word], i: int, hi: int) -> tuple[int
     return len(words), (comma + 1 if comma >= 0 else -1)
 
 
+def _past_relative(
+    g: ModuleType, text: str, hi: int, words: Sequence[Word], c: Cue, k: int, at: int
+) -> tuple[Mention | None, int, int]:
+    """The speaker after a subordinate clause between "Как заявил" and them, and where the reported
+    clause starts after them; (None, k, at) as given when there is none."""
+    if k >= len(words) or g.lemma(words[k].text) not in g.RELATIVE_WORDS:
+        return None, k, at
+    k2, at2 = _comma_after(text, words, k, hi)  # past the subordinate clause's comma
+    if at2 < 0 or k2 >= len(words):
+        return None, k, at
+    k3, at3 = _comma_after(text, words, k2, hi)
+    m = phrase(g, text, words, k2, k3, NOMN, c.gender, False) if at3 >= 0 else None
+    if m is None or (m.np_start if m.np_start >= 0 else m.start) != words[k2].start:
+        return None, k, at
+    return m, k3, at3
+
+
 def reported(
     g: ModuleType,
     text: str,
@@ -83,6 +100,8 @@ def reported(
         k, at = _comma_after(text, words, c.index, hi)
         if at >= 0:
             m = after_cue(g, text, words, c, k)
+            if m is None:  # "Как заявил в Уфе, где проходило открытие, глава Росспорта X, C"
+                m, k, at = _past_relative(g, text, hi, words, c, k, at)
             used.add(c.index)
             return _clause(g, text, at, end, quotes, done, m, c.word, words[c.index].start, c.gender)
     low_text = text[lo:hi].casefold()

@@ -93,6 +93,7 @@ OBLIQUE_ENDINGS = (
 )
 # A name right after one of these is in an oblique case, whatever its ending: "в Заречинске", "с Рютте".
 PREPOSITIONS: frozenset[str] = _words("prepositions")
+RELATIVE_WORDS: frozenset[str] = _words("relative_words")
 
 # --- quote marks -----------------------------------------------------------------------------------
 # «…» outside, „…“ inside (and the reverse in some copy); straight "…" pair by position.
@@ -199,6 +200,25 @@ def parses(word: str) -> tuple[Reading, ...]:
     return tuple(out)
 
 
+_MANS_SURNAME_ENDINGS = ("ов", "ев", "ёв")
+
+
+@functools.lru_cache(maxsize=50_000)
+def plural_surname(word: str) -> bool:
+    """A capitalised word the dictionary reads only as a noun's genitive or accusative plural, ending
+    as a man's surname does: Кулаков (кулак), Быков in a name are a surname in the nominative."""
+    if not word[:1].isupper() or not word.casefold().endswith(_MANS_SURNAME_ENDINGS):
+        return False
+    if not _analyzer().word_is_known(word.casefold()):
+        return False
+    found = _analyzer().parse(word)
+    return bool(found) and all(
+        p.tag.POS == "NOUN" and "plur" in p.tag.grammemes and p.tag.case in ("gent", "accs")
+        and not NAME_TAGS & p.tag.grammemes
+        for p in found
+    )
+
+
 def lemma(word: str) -> str:
     """The likeliest lemma of a word."""
     found = parses(word)
@@ -212,7 +232,7 @@ def nominative(word: str, gender: str, oblique: bool = False) -> str:
     словам", the object of "цитирует"), so a reading in another case is taken even when a nominative one
     exists (Симоняна). Otherwise a word the dictionary does not know stays as written (its guesses for
     foreign and rare surnames are unreliable: Черчесов, Рютте), as does a word with a nominative reading."""
-    if len(word) <= 2 or word.isupper():
+    if len(word) <= 2 or word.isupper() or plural_surname(word):
         return word
     parses = _analyzer().parse(word)
     if not oblique and not _analyzer().word_is_known(word.casefold()):
