@@ -371,6 +371,7 @@ def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[tuple[Ment
     words that may open a role are parsed."""
     out: list[tuple[Mention, bool]] = []
     i, n = 0, len(words)
+    pending: list[tuple[str, frozenset[str]]] = []  # "Вице-мэр города, начальник департамента X"
     while i < n:
         w = words[i]
         if w.low[: g.CUE_PREFIX_LEN] in g.ROLE_PREFIXES:
@@ -378,12 +379,16 @@ def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[tuple[Ment
             if end > i:
                 comp, j = _complement(g, text, words, end, n)
                 m = _name_run(g, text, words, j, n, ANY_CASE, "") or _apposition(g, text, words, j, n)
+                key = " ".join([*(g.lemma(x.text) for x in words[i:end]), *comp])
                 if m is not None:
-                    key = " ".join([*(g.lemma(x.text) for x in words[i:end]), *comp])
-                    m.roles.append((key, frozenset(comp)))
-                    out.append((m, _subject_case(g, text, words, j, n)))
+                    m.roles.extend([(key, frozenset(comp)), *pending])
+                    k = next((x for x in range(j, n) if words[x].start == m.start), j)
+                    out.append((m, _subject_case(g, text, words, k, n)))
                     i = _after(words, m.end, n)
+                    pending = []
                     continue
+                listed = j < n and _gap(text, words, j).strip() == "," and _role(g, text, words, j, n) > j
+                pending = [*pending, (key, frozenset(comp))] if listed else []
                 i = max(j, i + 1)
                 continue
         if w.cap:
