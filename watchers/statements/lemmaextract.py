@@ -178,7 +178,7 @@ def _teller(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entit
     if not cs:
         return None
     m, _ = subject(g, text, ws, cs, cs[0], [])
-    ent = people.resolve(m, lo) if m is not None and m.kind in ("name", "role") else None
+    ent = people.resolve(m, lo)  # "В Минэнерго сообщили о …" makes the ministry the latest named
     return ent if ent is not None and ent.kind == "person" else None
 
 

@@ -48,6 +48,12 @@ def _comma_after(text: str, words: Sequence[Word], i: int, hi: int) -> tuple[int
     return len(words), (comma + 1 if comma >= 0 else -1)
 
 
+def _unnamed_source(g: ModuleType, words: Sequence[Word], c: Cue) -> bool:
+    """ "сообщили в министерстве": a plural cue before "в" and a place, someone there unnamed."""
+    k = c.index + 1
+    return c.gender == "pl" and k + 1 < len(words) and words[k].low in ("в", "во")
+
+
 def _past_relative(
     g: ModuleType, text: str, hi: int, words: Sequence[Word], c: Cue, k: int, at: int
 ) -> tuple[Mention | None, int, int]:
@@ -118,6 +124,8 @@ def reported(
                 g, text, words, 0, c.index, NOMN, c.gender, True
             )
             used.add(c.index)
+            if m is None and _unnamed_source(g, words, c):  # "Об этом сообщили в министерстве."
+                return [Found(lo, lo, "indirect", None, c.word, words[c.index].start, c.gender, previous=True)]
             if m is None or _low(m.text) in g.OUTLETS:  # "Об этом говорят показатели", "… сообщает ТАСС"
                 return []  # no one said it, or the writer names the outlet the news came from
             return [Found(lo, lo, "indirect", m, c.word, words[c.index].start, c.gender, previous=True)]

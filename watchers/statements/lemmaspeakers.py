@@ -107,6 +107,10 @@ def phrase(
                 cands.append(name_m)  # after a preposition a name is no subject ("в Заречинске")
             i = _after(words, name_m.end, hi)
             continue
+        if not w.cap and _generic_org(g, low) and not in_pp(g, words, i, want):
+            cands.append(Mention("org", w.start, w.end, w.text, name=g.lemma(low)))
+            i += 1
+            continue
         if (w.cap and len(w.text) > 1) or low in g.ORG_WORDS:
             orgs = [r for r in g.parses(w.text) if r.org and r.pos == "NOUN"]
             if (
@@ -142,6 +146,11 @@ def phrase(
     if not nearest_last and org_then_name and not text[said[0].end : said[1].start].strip():
         return said[1]  # "замглавы Минэнерго Павел Сорокин": the organisation is his role's
     return said[-1] if nearest_last else said[0]
+
+
+def _generic_org(g: ModuleType, low: str) -> bool:
+    """A form of an organisation noun that stands for the one named last ("сообщение ведомства")."""
+    return low[:4] in ("ведо", "мини") and g.lemma(low) in g.GENERIC_ORGS
 
 
 def _after(words: Sequence[Word], end: int, hi: int) -> int:
@@ -289,6 +298,11 @@ class People:
         return persons[0] if len(persons) == 1 else None
 
     def _org(self, name: str, pos: int) -> Entity:
+        if name.casefold() in self.g.GENERIC_ORGS:  # "сообщение ведомства": the one named last
+            named = self._latest(lambda e: e.kind == "org" and e.name.casefold() not in self.g.GENERIC_ORGS)
+            if named is not None:
+                named.last = pos
+                return named
         for e in self.entities:
             if e.kind == "org" and e.name.casefold() == name.casefold():
                 e.last = pos
@@ -326,12 +340,13 @@ class People:
         )
         best: tuple[int, int] | None = None
         found = None
+        head = _bare(head)
         for e in self.entities:
             if e.kind != "person" or e.name.split()[-1].casefold() in comp or e.name.casefold() in comp:
                 continue
             for role, _mods, _p in e.roles:
                 words = set(role.split())
-                noun = next((w for w in role.split() if w in g.ROLE_NOUNS), "")
+                noun = _bare(next((w for w in role.split() if w in g.ROLE_NOUNS), ""))
                 if role in keys:
                     score = 3
                 elif any(k in role or role in k for k in keys) or (noun == head and comp & words):
@@ -344,6 +359,11 @@ class People:
                 if best is None or rank > best:
                     best, found = rank, e
         return found
+
+
+def _bare(noun: str) -> str:
+    """A role noun without "экс-": the former governor is named with the governor's noun."""
+    return noun.removeprefix("экс-")
 
 
 def _surname_key(g: ModuleType, word: str) -> str:

@@ -94,6 +94,7 @@ OBLIQUE_ENDINGS = (
 # A name right after one of these is in an oblique case, whatever its ending: "в Заречинске", "с Рютте".
 PREPOSITIONS: frozenset[str] = _words("prepositions")
 RELATIVE_WORDS: frozenset[str] = _words("relative_words")
+GENERIC_ORGS: frozenset[str] = _words("generic_orgs")
 
 # --- quote marks -----------------------------------------------------------------------------------
 # «…» outside, „…“ inside (and the reverse in some copy); straight "…" pair by position.
