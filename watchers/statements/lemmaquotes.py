@@ -140,11 +140,9 @@ def _quote(
             hint = cue.gender if cue else ""
             m = phrase(g, text, words, max(a, b - MAX_SUBJECT_WORDS), b, NOMN, hint, True)
             if m is not None or cue is not None:
-                return [
-                    Found(
-                        q.start, q.end, "direct", m, cue.word if cue else None, q.open, hint, lone=m is None
-                    )
-                ]
+                # "…, где пояснили: «…»": a plural cue with no one named is an unnamed source, not lone
+                lone = m is None and not (cue is not None and cue.gender == "pl")
+                return [Found(q.start, q.end, "direct", m, cue.word if cue else None, q.open, hint, lone=lone)]
     return []
 
 
