@@ -217,7 +217,7 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
             end = m.start() + (1 if text[m.start()] in "?!…" else 0)
             out.append(Quote(lo, lo + 2, end, end))
             more = _DIALOGUE_ON_RE.search(text, m.end(), hi)  # "– …, – сказал X. – Не будем …"
-            if more is not None and not any(more.start() <= q.open < hi for q in quotes):
+            if more is not None and not any(more.end() <= q.open <= more.end() + 1 for q in quotes):
                 out.append(Quote(more.end() - 2, more.end(), _trim(text, more.end(), hi), hi))
             continue
         end = _trim(text, lo + 2, hi)

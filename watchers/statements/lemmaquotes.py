@@ -72,17 +72,30 @@ def find(
             continue
         first = not [w for w in words if w.end <= q.open] and not text[lo : q.open].strip(" —–―−-\t")
         if first:
-            out.append(Found(q.start, q.end, "direct", None, None, q.start, lone=True))
+            if not _names_something(text, q, hi):
+                out.append(Found(q.start, q.end, "direct", None, None, q.start, lone=True))
             continue
         before = [w for w in words if w.end <= q.open]
         if (before and g.lemma(before[-1].text) in g.TITLE_NOUNS) or is_title(text, q):
             continue  # газета «Заря», «Северный курьер»: a name
+        if len(before) > 1 and before[-2].low == "так" and before[-1].low.startswith("называем"):
+            continue  # так называемое «панамское досье»: the writer's distance, nobody's words
         cue = nearest(cs, words, q.open)
         if cue is not None:
             m, hint = subject(g, text, words, cs, cue, quotes)
             if m is not None:  # "Об этом говорят «рекордно низкие» показатели": nobody's words
                 out.append(Found(q.start, q.end, "partial", m, cue.word, words[cue.index].start, hint))
     return out
+
+
+def _names_something(text: str, q: Quote, hi: int) -> bool:
+    """A sentence-opening quote that is a name: one word (a credit line "Газета.ру"), or a title its
+    sentence goes on from in lower case («Аэрофлот» надеется, что …)."""
+    content = text[q.start : q.end].strip()
+    if content and " " not in content and content[0].isupper():
+        return True
+    rest = text[q.close : hi].lstrip()
+    return is_title(text, q) and rest[:1].islower()
 
 
 def _cue_of(cs: Sequence[Cue], f: Found) -> int:

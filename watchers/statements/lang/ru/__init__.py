@@ -240,7 +240,9 @@ def nominative(word: str, gender: str, oblique: bool = False) -> str:
     parses = _analyzer().parse(word)
     if not oblique and not _analyzer().word_is_known(word.casefold()):
         return word
-    cands = [p for p in parses if NAME_TAGS & p.tag.grammemes] or list(parses)
+    cands = [p for p in parses if NAME_TAGS & p.tag.grammemes] or [p for p in parses if p.tag.POS == "NOUN"]
+    if not cands:
+        return word  # no noun reading: an indeclinable surname (Мутко), not an adverb to inflect
     if gender in ("m", "f"):
         want = "masc" if gender == "m" else "femn"
         cands = [p for p in cands if want in p.tag.grammemes] or cands
