@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from types import ModuleType
 
-from watchers.statements.boilerplate import is_headline
+from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
@@ -36,7 +36,6 @@ from watchers.statements.quotemarks import Quote
 from watchers.statements.quotepairs import find_pairs
 from watchers.statements.registry import Entity
 from watchers.statements.resolve import Attributed, Resolved
-from watchers.statements.segment import body_paragraphs
 from watchers.statements.sentences import paragraphs
 
 _HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
@@ -45,7 +44,7 @@ _RUN_ON_RE = re.compile(r"\s*[—–―−]\s*[а-яё]")
 
 def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     """Every attributed statement of the article, in reading order."""
-    paras = budget.clip(body_paragraphs(text, g))
+    paras = budget.clip(_body_paragraphs(text, g))
     quotes = find_pairs(text, paras, g.QUOTE_PAIRS, g.STRAIGHT_DOUBLE)
     paras = _joined(paras, quotes)
     quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
@@ -147,6 +146,24 @@ def _theirs(m: Mention | None, unnamed: str | None) -> bool:
     if m is None or m.kind != "pronoun" or unnamed is None:
         return False
     return m.gender == unnamed or "" in (m.gender, unnamed)
+
+
+def _body_paragraphs(text: str, g: ModuleType) -> list[tuple[int, int]]:
+    """segment.body_paragraphs, but a noise line read as hard-wrapped into the lead ("Поделиться
+    новостью в WhatsApp" over "Президент ФИФА X заявил, …") is its own line, and dropped."""
+    kept: list[tuple[int, int]] = []
+    for a, b in paragraphs(text):
+        lines = [(a, b)]
+        if "\n" in text[a:b]:
+            cut = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text[a:b])]
+            split = [(a + x, a + y) for x, y in cut]
+            if any(is_noise(text[x:y], g) for x, y in split):
+                lines = split
+        for x, y in lines:
+            line = text[x:y]
+            if not is_noise(line, g) and not is_headline(line, not kept):
+                kept.append((x, y))
+    return kept
 
 
 def _joined(paras: list[tuple[int, int]], quotes: list[Quote]) -> list[tuple[int, int]]:
