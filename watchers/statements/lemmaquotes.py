@@ -76,8 +76,8 @@ def find(
                 out.append(Found(q.start, q.end, "direct", None, None, q.start, lone=True))
             continue
         before = [w for w in words if w.end <= q.open]
-        if (before and g.lemma(before[-1].text) in g.TITLE_NOUNS) or is_title(text, q):
-            continue  # газета «Заря», «Северный курьер»: a name
+        if (before and g.lemma(before[-1].text) in g.TITLE_NOUNS | g.ROLE_NOUNS) or is_title(text, q):
+            continue  # газета «Заря», «Северный курьер», председатель «Справедливой России – …»: a name
         if len(before) > 1 and before[-2].low == "так" and before[-1].low.startswith("называем"):
             continue  # так называемое «панамское досье»: the writer's distance, nobody's words
         cue = nearest(cs, words, q.open)

@@ -168,6 +168,7 @@ def reported(
                         words[c.index].start,
                         c.gender,
                         follows=main is None,
+                        whole_kind="partial",
                     )
                 )
             else:
@@ -175,7 +176,17 @@ def reported(
                 main = main or m
                 out.extend(
                     _clause(
-                        g, text, words[that].end, cut, quotes, done, m, c.word, words[c.index].start, hint
+                        g,
+                        text,
+                        words[that].end,
+                        cut,
+                        quotes,
+                        done,
+                        m,
+                        c.word,
+                        words[c.index].start,
+                        hint,
+                        whole_kind="partial",
                     )
                 )
             used.add(c.index)
@@ -259,8 +270,10 @@ def _clause(
     pos: int,
     hint: str,
     follows: bool = False,
+    whole_kind: Kind = "direct",
 ) -> list[Found]:
-    """A reported clause text[a:b] as one indirect record, or its quotes as partials."""
+    """A reported clause text[a:b] as one indirect record, or its quotes as partials; a quote that is
+    the whole clause is `whole_kind` ("Как отметил X, «…»" direct, "X заявил, что «…»" partial)."""
     while a < b and text[a] in " \t—–―−-":
         a += 1
     inside = [
@@ -272,7 +285,7 @@ def _clause(
         for qi, _q in inside:
             done.add(qi)
         whole = len(inside) == 1 and inside[0][1].open <= a and inside[0][1].close >= b - 1
-        kind: Kind = "direct" if whole else "partial"  # "Как отметил X, «…»": the clause is the quote
+        kind: Kind = whole_kind if whole else "partial"
         return [Found(q.start, q.end, kind, m, cue, pos, hint, follows=follows) for _, q in inside]
     if b - a < 3:
         return []

@@ -247,6 +247,7 @@ class People:
     g: ModuleType
     entities: list[Entity] = field(default_factory=list)
     by_surname: dict[str, Entity] = field(default_factory=dict)
+    seen: dict[int, list[int]] = field(default_factory=dict)  # id(entity) -> where it was salient
 
     def resolve(self, m: Mention | None, pos: int) -> Entity | None:
         if m is None:
@@ -255,12 +256,14 @@ class People:
             return self.person(m, pos)
         if m.kind == "org" and m.name:
             return self._org(m.name, pos)
-        if m.kind == "pronoun":
-            return self._latest(  # never a person named only in an oblique case ("для Тихановского")
-                lambda e: (
-                    e.kind == "person" and e.last >= 0 and (m.gender == "pl" or e.gender in (m.gender, ""))
-                )
-            )
+        if m.kind == "pronoun":  # the latest person of its gender named before it
+            best, at = None, -1
+            for e in self.entities:  # never a person named only in an oblique case ("для Тихановского")
+                if e.kind == "person" and e.last >= 0 and (m.gender == "pl" or e.gender in (m.gender, "")):
+                    before = max((p for p in self.seen.get(id(e), ()) if p < m.start), default=-1)
+                    if before > at:
+                        best, at = e, before
+            return best
         if m.kind == "role" and m.roles:
             return self._by_role(m.roles[0][0], m.roles[0][1], m.head or "")
         return None
@@ -290,6 +293,7 @@ class People:
         ent.names.add(m.text)
         if salient:  # a name in an oblique case ("доложил Путину") does not make its person the latest
             ent.last = max(ent.last, pos)
+            self.seen.setdefault(id(ent), []).append(pos)
         return ent
 
     def sole_person(self) -> Entity | None:
@@ -314,6 +318,7 @@ class People:
     def touch(self, ent: Entity | None, pos: int, gender: str = "") -> None:
         if ent is not None:
             ent.last = max(ent.last, pos)
+            self.seen.setdefault(id(ent), []).append(pos)
             if gender in ("m", "f") and not ent.gender and ent.kind == "person":
                 ent.gender = gender
 
