@@ -39,6 +39,8 @@ from watchers.statements.resolve import Attributed, Resolved
 from watchers.statements.sentences import paragraphs
 
 _HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
+# A headline's speaker before what the words are about: "Поздняков о работе в ОКР: «…»".
+_ABOUT_RE = re.compile(r"(\S.{0,40}?)\s+(?:о|об|про)\s")
 _RUN_ON_RE = re.compile(r"\s*[—–―−]\s*[а-яё]")
 
 
@@ -48,6 +50,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     quotes = find_pairs(text, paras, g.QUOTE_PAIRS, g.STRAIGHT_DOUBLE)
     paras = _joined(paras, quotes)
     quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
+    paras = _joined(paras, quotes)
     people = People(g)
     _learn_headline(g, text, people)
     out: list[Attributed] = []
@@ -226,8 +229,12 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
     paragraph's end. A question with no attribution is the interviewer's and left out."""
     out: list[Quote] = []
     opened = {q.open for q in quotes}
-    for lo, hi in paras:
+    for k, (lo, hi) in enumerate(paras):
         if not _DIALOGUE_RE.match(text, lo) or lo + 2 in opened or _TRAILER_RE.match(text, lo):
+            continue
+        on = _goes_on(text, paras[k + 1], quotes) if k + 1 < len(paras) else -1
+        if on >= 0 and not _DIALOGUE_END_RE.search(text, lo + 2, hi) and text[_trim(text, lo, hi) - 1] != "?":
+            out.append(Quote(lo, lo + 2, on, on, 2))  # "– …\n\n…, – рассказал Поздняков."
             continue
         m = _DIALOGUE_END_RE.search(text, lo + 2, hi)
         if m is not None:
@@ -241,6 +248,24 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
         if text[end : end + 1] != "?" and text[end - 1 : end] != "?":
             out.append(Quote(lo, lo + 2, end, hi))
     return out
+
+
+# The attribution ending a paragraph that goes on with the dash speech above it: "…, – рассказал X."
+_ATTRIBUTION_WORDS = 5
+
+
+def _goes_on(text: str, para: tuple[int, int], quotes: list[Quote]) -> int:
+    """Where the dash speech of the paragraph above ends in this one, when this one opens with no dash
+    or mark and ends with the attribution ("Занимались …, – рассказал Поздняков."); else -1."""
+    lo, hi = para
+    if _DIALOGUE_RE.match(text, lo) or any(lo <= q.open < hi for q in quotes):
+        return -1
+    m = None
+    for m in _DIALOGUE_END_RE.finditer(text, lo, hi):
+        pass
+    if m is None or len(text[m.end() : hi].split()) > _ATTRIBUTION_WORDS or not text[lo].isupper():
+        return -1
+    return m.start() + (1 if text[m.start()] in "?!…" else 0)
 
 
 # An interviewer's remark between answers is short ("- Пожалуйста."); a longer dash paragraph after an
@@ -377,12 +402,14 @@ def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
     m = _HEADLINE_RE.match(line)
     if m is None or not is_headline(line, True):
         return None
-    ws = g.words(text, lo, lo + m.end(1))
+    about = _ABOUT_RE.match(line, 0, m.end(1))  # "Поздняков о работе в ОКР: «…»"
+    who_end = lo + (about.end(1) if about else m.end(1))
+    ws = g.words(text, lo, who_end)
     who = phrase(g, text, ws, 0, len(ws), NOMN, "", True)
     if (
         who is None
         or (who.np_start if who.np_start >= 0 else who.start) != lo
-        or who.end != lo + m.end(1)
+        or who.end != who_end
         or who.kind not in ("name", "role", "org")
     ):
         return None
