@@ -62,6 +62,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     qi = 0
     ntoks = 0
     turn = ""  # the interview's turn of the paragraph: "question", "answer", "remark" or ""
+    background: set[int] = set()  # id() of the records said in a background sentence
     unnamed: str | None = None  # the gender of the unnamed person the last sentences were about
     for lo, hi in paras:
         if out and budget.exhausted(lo, ntoks):
@@ -82,6 +83,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             unnamed = opens if opens is not None else None if named else unnamed
             taken = False
             main: Entity | None = None
+            aside = text[slo:shi].casefold().startswith(g.BACKGROUND_OPENERS)  # "Ранее X заявил, что …"
             for f in sorted(find(g, text, slo, shi, ws, qs), key=lambda f: f.follows):
                 # "Помощник главы края объяснил … По его словам, …": the aide's, whom we do not know
                 ent = None if _theirs(f.mention, unnamed) else people.resolve(f.mention, f.pos)
@@ -102,10 +104,12 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                 if ent is not None:
                     people.touch(ent, f.pos, f.hint)
                     main = main or ent
-                    last = ent
+                    last = last if aside else ent
                     if f.mention is not None and f.mention.kind == "name":
                         _settle(roles, ent)
                 a = _attributed(f, ent)
+                if aside:
+                    background.add(id(a))
                 if unheld and ent is None:
                     roles.append((a, f.hint))
                 block.append(a)
@@ -120,7 +124,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
         for a in lone:  # "— …" then "…, — заявил Морозов": the dialogue's speaker
             a.entity, a.resolved = first, first is not None
         out.extend(a for a in lone if a.entity is not None)
-        last = _context(block, last)
+        last = _context(block, last, background)
         if not block and text[hi - 1] == ":":  # "В его обращении говорится:" over the quote below it
             last = _introducer(g, text, people, lo, hi) or last
         elif not block:  # "X сообщил пресс-службе о …" over the speech below it
@@ -325,7 +329,7 @@ def _attributed(f: Found, ent: Entity | None) -> Attributed:
     return Attributed(f.start, f.end, f.kind, f.mention, f.cue, f.pos, f.lone, ent, ent is not None)
 
 
-def _context(block: list[Attributed], last: Entity | None) -> Entity | None:
+def _context(block: list[Attributed], last: Entity | None, background: set[int]) -> Entity | None:
     """Lone quotes of a paragraph get the nearest attributed speaker in it (the one before first),
     or, opening the paragraph, the speaker carried over; returns the paragraph's last speaker."""
     said = [a for a in block if a.entity is not None and not a.lone]
@@ -342,7 +346,7 @@ def _context(block: list[Attributed], last: Entity | None) -> Entity | None:
             a.entity = last
         a.resolved = a.entity is not None
     for a in reversed(block):
-        if a.entity is not None:
+        if a.entity is not None and id(a) not in background:
             return a.entity
     return last
 

@@ -274,7 +274,7 @@ def _clause(
 ) -> list[Found]:
     """A reported clause text[a:b] as one indirect record, or its quotes as partials; a quote that is
     the whole clause is `whole_kind` ("Как отметил X, «…»" direct, "X заявил, что «…»" partial)."""
-    while a < b and text[a] in " \t—–―−-":
+    while a < b and text[a] in " \t,—–―−-":
         a += 1
     inside = [
         (qi, q)
