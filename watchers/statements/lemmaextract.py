@@ -28,8 +28,9 @@ from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
+from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
-from watchers.statements.lemmaspeakers import People, names_in, phrase
+from watchers.statements.lemmaspeakers import People, phrase
 from watchers.statements.lemmasubject import unnamed_subject
 from watchers.statements.mentions import Mention
 from watchers.statements.quotemarks import Quote
@@ -71,19 +72,21 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             qi += 1
         inside = [q for q in quotes[qi:] if q.open < hi]
         block: list[Attributed] = []
+        aside = False
         for slo, shi in _sentences(g, text, lo, hi, inside):
             qs = [q for q in inside if slo <= q.open < shi]
             ws = _outside(g, text, slo, shi, qs)
             ntoks += len(ws)
             opens = _unnamed(g, text, ws, people, last)
             named = False  # a person named as a subject: the sentences are about them now
-            for m, subject in names_in(g, text, ws):
-                people.person(m, m.start, subject)
-                named = named or subject
+            for m, as_subject in names_in(g, text, ws):
+                people.person(m, m.start, as_subject)
+                named = named or as_subject
             unnamed = opens if opens is not None else None if named else unnamed
             taken = False
             main: Entity | None = None
-            aside = text[slo:shi].casefold().startswith(g.BACKGROUND_OPENERS)  # "Ранее X заявил, что …"
+            # "Ранее X заявил, что …": background, up to the paragraph's end
+            aside = aside or text[slo:shi].casefold().startswith(g.BACKGROUND_OPENERS)
             for f in sorted(find(g, text, slo, shi, ws, qs), key=lambda f: f.follows):
                 # "Помощник главы края объяснил … По его словам, …": the aide's, whom we do not know
                 ent = None if _theirs(f.mention, unnamed) else people.resolve(f.mention, f.pos)
@@ -265,8 +268,8 @@ def _goes_on(text: str, para: tuple[int, int], quotes: list[Quote]) -> int:
     if _DIALOGUE_RE.match(text, lo) or any(lo <= q.open < hi for q in quotes):
         return -1
     m = None
-    for m in _DIALOGUE_END_RE.finditer(text, lo, hi):
-        pass
+    for m in _DIALOGUE_END_RE.finditer(text, lo, hi):  # noqa: B007 - the last one
+        continue
     if m is None or len(text[m.end() : hi].split()) > _ATTRIBUTION_WORDS or not text[lo].isupper():
         return -1
     return m.start() + (1 if text[m.start()] in "?!…" else 0)

@@ -155,7 +155,9 @@ def _quote(
             if m is not None or cue is not None:
                 # "…, где пояснили: «…»": a plural cue with no one named is an unnamed source, not lone
                 lone = m is None and not (cue is not None and cue.gender == "pl")
-                return [Found(q.start, q.end, "direct", m, cue.word if cue else None, q.open, hint, lone=lone)]
+                return [
+                    Found(q.start, q.end, "direct", m, cue.word if cue else None, q.open, hint, lone=lone)
+                ]
     return []
 
 

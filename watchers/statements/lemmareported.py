@@ -125,7 +125,9 @@ def reported(
             )
             used.add(c.index)
             if m is None and _unnamed_source(g, words, c):  # "Об этом сообщили в министерстве."
-                return [Found(lo, lo, "indirect", None, c.word, words[c.index].start, c.gender, previous=True)]
+                return [
+                    Found(lo, lo, "indirect", None, c.word, words[c.index].start, c.gender, previous=True)
+                ]
             if m is None or _low(m.text) in g.OUTLETS:  # "Об этом говорят показатели", "… сообщает ТАСС"
                 return []  # no one said it, or the writer names the outlet the news came from
             return [Found(lo, lo, "indirect", m, c.word, words[c.index].start, c.gender, previous=True)]

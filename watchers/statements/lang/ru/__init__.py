@@ -217,7 +217,9 @@ def plural_surname(word: str) -> bool:
         return False
     found = _analyzer().parse(word)
     return bool(found) and all(
-        p.tag.POS == "NOUN" and "plur" in p.tag.grammemes and p.tag.case in ("gent", "accs")
+        p.tag.POS == "NOUN"
+        and "plur" in p.tag.grammemes
+        and p.tag.case in ("gent", "accs")
         and not NAME_TAGS & p.tag.grammemes
         for p in found
     )
