@@ -190,3 +190,26 @@ def test_a_credit_or_a_share_line_glued_to_the_lead_does_not_take_the_lead_with_
 def test_by_estimates_of_x_names_the_source() -> None:
     text = "Однако, по оценкам экономиста банка Марины Ветровой, цены вырастут к зиме.\n"
     assert said(text) == [("indirect", "цены вырастут к зиме", "Марина Ветрова")]
+
+
+def test_the_unnamed_persons_words_are_the_one_named_later_with_their_role() -> None:
+    text = (
+        "Губернатор Заречной области ответил на вопросы журналистов телеканала. Об этом он сообщил в "
+        "своём канале.\n\n"
+        "Перед эфиром глава региона Геннадий Ларионов провёл совещание.\n"
+    )
+    assert said(text) == [
+        (
+            "indirect",
+            "Губернатор Заречной области ответил на вопросы журналистов телеканала",
+            "Геннадий Ларионов",
+        )
+    ]
+
+
+def test_two_sentences_cut_before_their_final_stop_are_prose_not_a_subhead() -> None:
+    text = (
+        "«Очагов стало меньше», — отметил министр здравоохранения области Илья Рогачёв.\n\n"
+        "По его словам, ситуация с плановой помощью изменилась. Министр связал это с эпидемией\n"
+    )
+    assert said(text)[-1] == ("indirect", "ситуация с плановой помощью изменилась", "Илья Рогачёв")

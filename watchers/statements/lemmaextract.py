@@ -64,7 +64,8 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     ntoks = 0
     turn = ""  # the interview's turn of the paragraph: "question", "answer", "remark" or ""
     background: set[int] = set()  # id() of the records said in a background sentence
-    unnamed: str | None = None  # the gender of the unnamed person the last sentences were about
+    unnamed: tuple[str, Mention] | None = None  # the unnamed person the last sentences were about
+    anon: list[tuple[Attributed, Mention]] = []  # their words, until someone is named with their role
     for lo, hi in paras:
         if out and budget.exhausted(lo, ntoks):
             break
@@ -83,6 +84,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                 people.person(m, m.start, as_subject)
                 named = named or as_subject
             unnamed = opens if opens is not None else None if named else unnamed
+            anon = _named_later(people, anon)
             taken = False
             main: Entity | None = None
             # "Ранее X заявил, что …": background, up to the paragraph's end
@@ -111,6 +113,8 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                     if f.mention is not None and f.mention.kind == "name":
                         _settle(roles, ent)
                 a = _attributed(f, ent)
+                if unnamed is not None and _theirs(f.mention, unnamed):
+                    anon.append((a, unnamed[1]))
                 if aside:
                     background.add(id(a))
                 if unheld and ent is None:
@@ -140,22 +144,41 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
 
 
-def _unnamed(g: ModuleType, text: str, ws: list[Word], people: People, last: Entity | None) -> str | None:
-    """The gender of the unnamed person the sentence opens with (lemmasubject), unless the role stands
-    for the person just quoted ("Глава ведомства подчеркнул, что …" after Силуанов's words)."""
+def _unnamed(
+    g: ModuleType, text: str, ws: list[Word], people: People, last: Entity | None
+) -> tuple[str, Mention] | None:
+    """The unnamed person the sentence opens with (lemmasubject): their gender and role phrase; None
+    when the role stands for the person just quoted ("Глава ведомства подчеркнул, что …" after
+    Силуанов's words)."""
     found = unnamed_subject(g, text, ws, people) if ws else None
     if found is None:
         return None
     m, gender = found
     ent = _same_speaker(last or people.sole_person(), gender)
-    return gender if ent is None or _someone_elses(g, text, ent, m) else None
+    return (gender, m) if ent is None or _someone_elses(g, text, ent, m) else None
 
 
-def _theirs(m: Mention | None, unnamed: str | None) -> bool:
+def _named_later(people: People, anon: list[tuple[Attributed, Mention]]) -> list[tuple[Attributed, Mention]]:
+    """ "Губернатор области ответил на вопросы. Об этом он сообщил …" before "глава региона X": the
+    unnamed person's words are X's once X is named with their role; the rest wait."""
+    waiting = []
+    for a, role in anon:
+        ent = people.resolve(role, a.pos)
+        if ent is not None and ent.kind == "person":
+            a.entity, a.resolved = ent, True
+        else:
+            waiting.append((a, role))
+    return waiting
+
+
+def _theirs(m: Mention | None, unnamed: tuple[str, Mention] | None) -> bool:
     """Whether a pronoun stands for the unnamed person the sentences are about (lemmasubject)."""
     if m is None or m.kind != "pronoun" or unnamed is None:
         return False
-    return m.gender == unnamed or "" in (m.gender, unnamed)
+    return m.gender == unnamed[0] or "" in (m.gender, unnamed[0])
+
+
+_TWO_SENTENCES_RE = re.compile(r"[а-яё]{2}[.!?…]\s+[А-ЯЁ][а-яё]")
 
 
 def _body_paragraphs(text: str, g: ModuleType) -> list[tuple[int, int]]:
@@ -171,8 +194,10 @@ def _body_paragraphs(text: str, g: ModuleType) -> list[tuple[int, int]]:
                 lines = split
         for x, y in lines:
             line = text[x:y]
-            if not is_noise(line, g) and not is_headline(line, not kept):
-                kept.append((x, y))
+            if not is_noise(line, g) and not (
+                is_headline(line, not kept) and not (kept and _TWO_SENTENCES_RE.search(line))
+            ):
+                kept.append((x, y))  # below the headline two sentences are prose, even with no final stop
     return kept
 
 
