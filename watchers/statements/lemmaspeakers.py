@@ -186,6 +186,8 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
     while j < hi and len(comp) < MAX_ROLE_WORDS and _gap(text, words, j).strip() in ("", "(", ")"):
         w = words[j]
         rs = g.parses(w.text)
+        if w.low in g.OUTLETS or f"{w.low} {words[j + 1].low if j + 1 < hi else ''}" in g.OUTLETS:
+            break  # "цитирует топ-менеджера РИА Новости": the outlet that quotes, not the role's
         if w.text.isupper() and len(w.text) > 1:
             comp.append(w.low)  # an abbreviation, also in brackets: "лиги (КХЛ)"
             j += 1
