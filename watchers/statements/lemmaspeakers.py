@@ -234,9 +234,18 @@ def _name_run(
     first, last = run[0][0], run[-1][0]
     # "Антона Силуанова": a given name that cannot be nominative puts the surname beside it in its case
     oblique = "nomn" not in want or any(cases and "nomn" not in cases for _, cases, _ in run)
-    name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
+    if oblique and "nomn" in want and len(run) > 1 and _foreign_nominative(g, run[-1][0].text):
+        name = " ".join(w.text for w, _, _ in run)  # "Мика Фермойлен": foreign, as written
+    else:
+        name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
     start, end = first.start, last.end
     return Mention("name", start, end, text[start:end], name=name, gender=gender)
+
+
+def _foreign_nominative(g: ModuleType, surname: str) -> bool:
+    """A surname the dictionary does not know, with no oblique ending: in the nominative as written."""
+    rs = g.parses(surname)
+    return bool(rs) and not rs[0].known and not surname.casefold().endswith(g.OBLIQUE_ENDINGS)
 
 
 _PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична")

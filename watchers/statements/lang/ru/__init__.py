@@ -241,8 +241,9 @@ def nominative(word: str, gender: str, oblique: bool = False) -> str:
     if len(word) <= 2 or word.isupper() or plural_surname(word):
         return word
     parses = _analyzer().parse(word)
-    if not oblique and not _analyzer().word_is_known(word.casefold()):
-        return word
+    known = _analyzer().word_is_known(word.casefold())
+    if not known and (not oblique or word.endswith("е")):
+        return word  # no genitive or accusative ends in -е: an indeclinable surname (Вяльбе)
     cands = [p for p in parses if NAME_TAGS & p.tag.grammemes] or [p for p in parses if p.tag.POS == "NOUN"]
     if not cands:
         return word  # no noun reading: an indeclinable surname (Мутко), not an adverb to inflect
@@ -256,5 +257,6 @@ def nominative(word: str, gender: str, oblique: bool = False) -> str:
     for p in cands:
         inflected = p.inflect({"nomn"})
         if inflected is not None:
-            return "-".join(part[:1].upper() + part[1:] for part in inflected.word.split("-"))
+            found = inflected.word if "ё" in word.casefold() else inflected.word.replace("ё", "е")
+            return "-".join(part[:1].upper() + part[1:] for part in found.split("-"))
     return word
