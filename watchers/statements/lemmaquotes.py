@@ -137,7 +137,9 @@ def _quote(
                 m = after_cue(g, text, words, c, stop)
                 if m is None and c.index > after[0]:
                     m = phrase(g, text, words, after[0], c.index, NOMN, c.gender, True)
-                return [Found(q.start, q.end, "direct", m, c.word, words[c.index].start, c.gender)]
+                # "«…», – сказал" with no one after it (a cut page): the speaker from context
+                bare = m is None and c.gender in ("m", "f", "pl") and c.index + 1 >= stop
+                return [Found(q.start, q.end, "direct", m, c.word, words[c.index].start, c.gender, lone=bare)]
     prev_end = quotes[qi - 1].close if qi > 0 else -1
     head = text[max(prev_end, 0) : q.open].rstrip()
     if head.endswith(":"):
