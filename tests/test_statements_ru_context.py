@@ -221,3 +221,46 @@ def test_the_outlet_that_quotes_a_role_is_not_its_complement() -> None:
         "пересмотреть», - цитирует топ-менеджера РИА Новости.\n"
     )
     assert said(text)[-1] == ("direct", "Планы придётся пересмотреть", "Михаил Дорофеев")
+
+
+def test_convinced_reports_and_an_unknown_surname_in_e_is_indeclinable() -> None:
+    text = (
+        "Ильзе уверена, что сборная поедет на чемпионат. "
+        '"Визы будут", - приводит слова Ильзе агентство "Вестник".\n'
+    )
+    assert [(s.text, s.speaker) for s in ru(text)] == [
+        ("сборная поедет на чемпионат", "Ильзе"),
+        ("Визы будут", "Ильзе"),
+    ]
+
+
+def test_a_foreign_given_name_beside_an_unknown_surname_stays_as_written() -> None:
+    text = "«Проблема не в федерации», – сказал призер этапа Кубка мира Мика Хальвонен.\n"
+    assert [s.speaker for s in ru(text)] == ["Мика Хальвонен"]
+
+
+def test_a_trailing_attribution_may_hold_a_date_or_about_this_before_the_cue() -> None:
+    text = (
+        "Ремонт энергоблока завершится в марте, 7 сентября заявил глава «Заречьеэнерго» Олег Рябцев.\n\n"
+        "Станция работает в обычном режиме, об этом глава компании Олег Рябцев заявил журналистам.\n"
+    )
+    assert said(text) == [
+        ("indirect", "Ремонт энергоблока завершится в марте", "Олег Рябцев"),
+        ("indirect", "Станция работает в обычном режиме", "Олег Рябцев"),
+    ]
+
+
+def test_a_second_verb_of_the_same_subject_is_not_the_organisation_between() -> None:
+    text = (
+        "«Доклад объективен», — заявил глава «Заречьеэнерго» Олег Рябцев.\n\n"
+        "Он также поблагодарил экспертов миссии ОЭСР, а также сказал, что проверки продолжатся.\n"
+    )
+    assert said(text)[-1] == ("indirect", "проверки продолжатся", "Олег Рябцев")
+
+
+def test_a_quote_whose_attribution_is_cut_after_the_verb_takes_the_speaker_from_context() -> None:
+    text = (
+        "Президент федерации Ирина Лаврова высказалась о допуске спортсменов.\n\n"
+        "«Визы есть не у всех. Но мы справимся», – сказал\n"
+    )
+    assert said(text) == [("direct", "Визы есть не у всех. Но мы справимся", "Ирина Лаврова")]

@@ -38,6 +38,8 @@ def name_word(
             cases |= r.cases
         if not named[0].known and not text.casefold().endswith(g.OBLIQUE_ENDINGS):
             cases.add("nomn")  # a guessed reading of an unknown surname (Силуанов read as Силуан's)
+        if not named[0].known and text.endswith("е"):
+            cases = set()  # no genitive or accusative ends in -е: an unknown surname that never declines
         return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
     if any(r.org for r in rs) or text.isupper():
         return None

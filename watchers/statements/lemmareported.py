@@ -48,6 +48,24 @@ def _comma_after(text: str, words: Sequence[Word], i: int, hi: int) -> tuple[int
     return len(words), (comma + 1 if comma >= 0 else -1)
 
 
+# How far before its cue a trailing attribution may start: "…, об этом глава «Росатома» X заявил".
+MAX_LEAD_WORDS = 8
+
+
+def _attribution_lead(g: ModuleType, text: str, words: Sequence[Word], c: Cue) -> int:
+    """The first word of a trailing attribution ("C, заявил X"): the cue right after a comma, or
+    after a comma and a time adverbial ("C, 7 сентября заявил X") or "об этом" and the speaker
+    ("C, об этом X заявил"); -1 when the cue ends no such attribution."""
+    for k in range(c.index, max(c.index - MAX_LEAD_WORDS, 0), -1):
+        if "," not in text[words[k - 1].end : words[k].start]:
+            continue
+        between = words[k : c.index]
+        about = len(between) > 2 and between[0].low == "об" and between[1].low == "этом"
+        timed = all(w.text.isdigit() or w.low in g.TIME_WORDS for w in between)
+        return k if about or timed else -1
+    return -1
+
+
 def _unnamed_source(g: ModuleType, words: Sequence[Word], c: Cue) -> bool:
     """ "сообщили в министерстве": a plural cue before "в" and a place, someone there unnamed."""
     k = c.index + 1
@@ -193,20 +211,22 @@ def reported(
                 )
             used.add(c.index)
             continue
-        gap = text[words[c.index - 1].end : words[c.index].start] if c.index > 0 else ""
-        if c.index >= 2 and "," in gap and c.pos != "GRND" and not out:
+        lead = _attribution_lead(g, text, words, c)
+        if lead >= 2 and c.pos != "GRND" and not out:
             start = words[0].start
             if any(
-                q.close <= words[c.index].start
-                and q.close >= text.rfind(",", lo, words[c.index].start) - 2
+                q.close <= words[lead].start
+                and q.close >= text.rfind(",", lo, words[lead].start) - 2
                 and not is_title(text, q)
                 for q in quotes
             ):
                 continue  # «Q», — сказал X: a direct quote, done
             m = after_cue(g, text, words, c, len(words))
+            if m is None and lead < c.index:  # "…, об этом глава «Росатома» X заявил"
+                m = phrase(g, text, words, lead, c.index, NOMN, c.gender, True)
             if m is not None:
                 clause_lo = start if text[lo] not in "—–―−-" else start
-                cut = trim_comma(text, clause_lo, text.rfind(",", lo, words[c.index].start))
+                cut = trim_comma(text, clause_lo, text.rfind(",", lo, words[lead].start))
                 outlet = _low(m.text) in g.OUTLETS  # "…, пишет МК": the words of the speaker before
                 said = None if outlet else m
                 pos = words[c.index].start

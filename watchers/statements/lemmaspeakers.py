@@ -225,16 +225,19 @@ def _name_run(
         return None
     if all(len(w.text) == 2 for w, _, _ in run):
         return None  # initials alone
+    foreign = len(run) > 1 and _foreign_nominative(g, run[-1][0].text)
+    if foreign:  # "Мика Хальвонен": the given name is in the case of the surname, the nominative
+        run = [(w, frozenset(), gd) for w, _, gd in run]
     gender = next((gd for _, _, gd in run if gd), hint if hint in ("m", "f") else "")
     for _, cases, gd in run:
         if not fits(cases, gd if gd else gender, want, hint):
             return None
-    if hint in ("m", "f") and not agrees(g, run, want, hint):
+    if hint in ("m", "f") and not foreign and not agrees(g, run, want, hint):
         return None
     first, last = run[0][0], run[-1][0]
     # "Антона Силуанова": a given name that cannot be nominative puts the surname beside it in its case
     oblique = "nomn" not in want or any(cases and "nomn" not in cases for _, cases, _ in run)
-    if oblique and "nomn" in want and len(run) > 1 and _foreign_nominative(g, run[-1][0].text):
+    if foreign and "nomn" in want:
         name = " ".join(w.text for w, _, _ in run)  # "Мика Фермойлен": foreign, as written
     else:
         name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
@@ -243,9 +246,14 @@ def _name_run(
 
 
 def _foreign_nominative(g: ModuleType, surname: str) -> bool:
-    """A surname the dictionary does not know, with no oblique ending: in the nominative as written."""
+    """A surname the dictionary does not know ending in a consonant: a man's in an oblique case would
+    take an ending (Фермойлена), so it is in the nominative as written (not Шутко, which never declines)."""
     rs = g.parses(surname)
-    return bool(rs) and not rs[0].known and not surname.casefold().endswith(g.OBLIQUE_ENDINGS)
+    low = surname.casefold()
+    return bool(rs) and not rs[0].known and low[-1:] not in _VOWELS and not low.endswith(g.OBLIQUE_ENDINGS)
+
+
+_VOWELS = frozenset("аеёиоуыэюяй")
 
 
 _PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична")

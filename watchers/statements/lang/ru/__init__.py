@@ -95,6 +95,7 @@ OBLIQUE_ENDINGS = (
 PREPOSITIONS: frozenset[str] = _words("prepositions")
 RELATIVE_WORDS: frozenset[str] = _words("relative_words")
 GENERIC_ORGS: frozenset[str] = _words("generic_orgs")
+TIME_WORDS: frozenset[str] = _words("time_words")
 BACKGROUND_OPENERS: tuple[str, ...] = _data.entries(_LANG, "background_openers")
 
 # --- quote marks -----------------------------------------------------------------------------------
