@@ -31,6 +31,8 @@ def unnamed_subject(
 ) -> tuple[Mention, str] | None:
     """The role phrase the sentence opens with as its subject, held by no one the article named, and
     its verb's gender ("m", "f", "pl" or ""); None when it opens otherwise."""
+    if not any(w.low[: g.CUE_PREFIX_LEN] in g.ROLE_PREFIXES for w in words[:3]):
+        return None  # no role noun opens it (most sentences): nothing to parse
     verb = -1
     gender = ""
     for k, w in enumerate(words[: MAX_SUBJECT_WORDS + 1]):
