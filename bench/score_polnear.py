@@ -11,6 +11,9 @@ is copied into the repository and CI never depends on it. A malformed brat line 
 skipped instead of stopping the run. The error causes are read from the scorer's dump: for each
 missed gold quote, the words around it (a reporting verb near it or none, a colon intro, a lone
 quote after an attributed one, a title-like phrase); for each false positive, the same.
+Two more figures score.py does not compute, from the same run (`bench/polnear_extra.py`): reported
+speech (indirect) recall, speaker accuracy and precision against the attributions whose Content has no
+quotation, and the share of matched direct quotes whose canonical speaker is a resolved name.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from bench import polnear_extra
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent.parent / "shared" / "corpora" / "polnear-dev"
 FIGURES = (
@@ -44,7 +49,21 @@ TARGETS = {
     "precision_quotes": 0.97,
     "speaker_acc_direct": 0.97,
     "speaker_acc_partial": 0.92,
+    "canonical_resolved_direct": 0.95,
+    "recall_indirect": 0.85,
+    "speaker_acc_indirect": 0.90,
+    "precision_indirect": 0.0,
+    "recall_indirect_say": 0.85,
+    "speaker_acc_indirect_say": 0.90,
 }
+EXTRA = (
+    "canonical_resolved_direct",
+    "recall_indirect",
+    "speaker_acc_indirect",
+    "precision_indirect",
+    "recall_indirect_say",
+    "speaker_acc_indirect_say",
+)
 # Words on each side of a quote the cause reading looks at.
 CONTEXT_WORDS = 8
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|[:,;.!?—]")
@@ -69,6 +88,20 @@ def _load_scorer(corpus: Path) -> ModuleType:
 
     setattr(mod, "parse_ann", tolerant)  # noqa: B010
     return mod
+
+
+class _Tee:
+    """Stands in for the scorer's `subprocess` module: runs the command and keeps its output, so the
+    indirect records the scorer ignores are read from the same run."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.stdout = ""
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        res = self.real.run(*args, **kwargs)
+        self.stdout = res.stdout or ""
+        return res
 
 
 def _cause(text: str, start: int, end: int) -> str:
@@ -141,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="polnear-bench-") as tmp:
         dump = Path(tmp) / "dump.jsonl"
         buf = io.StringIO()
+        tee = _Tee(getattr(scorer, "subprocess"))  # noqa: B009
+        setattr(scorer, "subprocess", tee)  # noqa: B010
         saved = sys.argv
         sys.argv = ["score.py", "--split", args.split, "--dump", str(dump)]
         try:
@@ -150,12 +185,21 @@ def main(argv: list[str] | None = None) -> int:
             sys.argv = saved
         figures = json.loads(buf.getvalue().strip().splitlines()[-1])
         causes = _causes(dump, corpus, args.split)
+        records = [json.loads(ln) for ln in tee.stdout.splitlines() if ln.strip()]
+        extra, extra_causes = polnear_extra.reported_figures(scorer, corpus, args.split, records)
+        dumped = [json.loads(ln) for ln in dump.read_text(encoding="utf-8").splitlines()]
+        texts = {n: (corpus / args.split / "text" / n).read_text(encoding="utf-8") for n in {d["file"] for d in dumped}}
+        canon, not_named = polnear_extra.canonical_figures(dumped, texts)
+        figures.update(extra)
+        figures.update(canon)
+        causes.update(extra_causes)
+        causes["direct speaker not a name"] = not_named
     print(
         f"PolNeAR {args.split}: {figures['articles']} articles, {figures['gold_direct']} direct and "
         f"{figures['gold_partial']} partial gold quotes, {figures['predicted']} predicted"
     )
     print(f"{'figure':<22}{'value':>7}{'target':>8}")
-    for key in FIGURES:
+    for key in FIGURES + EXTRA:
         mark = "" if figures[key] >= TARGETS[key] else "  <"
         print(f"{key:<22}{figures[key]:>7.3f}{TARGETS[key]:>8.2f}{mark}")
     for kind, counter in causes.items():
