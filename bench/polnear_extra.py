@@ -7,7 +7,9 @@
   the Source, or the Source's name has its last word in the canonical speaker; pronoun and cue-word
   Sources are unscorable). `precision_indirect`: predicted indirect records overlapping any annotated
   Content (quoted or not) by that rule.
-- Canonical speaker resolved: of the direct predictions matched to a gold direct quote, the share whose
+- Canonical speaker resolved: of the direct predictions matched to a gold direct quote, less those
+  whose speaker phrase is an anonymous indefinite ("a spokesman", "one official", "another"; nobody
+  named to resolve to, and a null speaker is right), the share whose
   canonical `speaker` is a name: capitalised words (name particles allowed), not a pronoun, not a
   role or a bare title, and not a junk word (a one-word speaker the article also writes in lower case,
   like "European" is not but "Innovation"/"White" in "white" would be: the check counts the word only
@@ -38,6 +40,8 @@ SAY_STEMS = (
     "report", "confirm", "deni", "deny", "comment", "remark", "testif", "urg", "call", "mention",
     "describ", "accus", "charg", "complain", "boast", "brag", "joke", "quip", "post", "statement",
 )  # fmt: skip
+INDEFINITE = {"a", "an", "one", "another", "some", "two", "three", "several", "many", "other", "others"}
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who"}
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
 
 
@@ -182,6 +186,7 @@ def canonical_figures(
     lower: dict[str, set[str]] = {}
     n = ok = 0
     rest: collections.Counter[str] = collections.Counter()
+    anonymous = 0
     for rec in dump:
         pred, gold = rec.get("pred"), rec.get("gold")
         if pred is None or gold is None or gold["kind"] != "direct":
@@ -189,10 +194,24 @@ def canonical_figures(
         name = rec["file"]
         if name not in lower:
             lower[name] = {w.casefold() for w in _WORD.findall(texts[name]) if w[:1].islower()}
-        n += 1
         spk = pred.get("speaker")
+        phrase = ((pred.get("mention") or {}).get("text") or "").casefold().split()
+        if not spk and phrase and phrase[0] in INDEFINITE:
+            anonymous += 1
+            continue
+        n += 1
         if is_name(spk, lower[name]):
             ok += 1
+        elif spk:
+            rest["not a name: " + spk.casefold()] += 1
+        elif not phrase:
+            rest["no speaker, no speaker phrase"] += 1
+        elif phrase[0] in PRONOUNS:
+            rest["no speaker, pronoun " + phrase[0]] += 1
         else:
-            rest["no speaker" if not spk else "not a name: " + spk.casefold()] += 1
-    return {"canonical_resolved_direct": round(ok / n, 3) if n else 0.0}, rest
+            rest["no speaker, phrase: " + " ".join(phrase[-2:])] += 1
+    figures: dict[str, float | int] = {
+        "canonical_resolved_direct": round(ok / n, 3) if n else 0.0,
+        "anonymous_direct": anonymous,
+    }
+    return figures, rest

@@ -4,6 +4,7 @@ Usage:
     python -m bench.score_polnear                     # dev split: figures table, top error causes, JSON
     python -m bench.score_polnear --split train       # the train split (tune here, report dev)
     python -m bench.score_polnear --corpus DIR        # another copy of the corpus folder
+    python -m bench.score_polnear --dump DIR          # keep the per-quote dump and the records in DIR
 
 It runs the corpus's own `score.py` (the figures acceptance uses) with this checkout's `quotewatch`
 on PATH, reading the articles from `../shared/corpora/polnear-dev` at run time: nothing of the corpus
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("dev", "train"), default="dev")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--top", type=int, default=6, help="error causes shown per kind")
+    ap.add_argument("--dump", type=Path, help="also keep the scorer's per-quote dump and the records here (a folder)")
     args = ap.parse_args(argv)
     corpus = args.corpus.resolve()
     if not (corpus / args.split / "text").is_dir():
@@ -194,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(canon)
         causes.update(extra_causes)
         causes["direct speaker not a name"] = not_named
+        if args.dump:
+            args.dump.mkdir(parents=True, exist_ok=True)
+            (args.dump / f"{args.split}.dump").write_text(dump.read_text(encoding="utf-8"), encoding="utf-8")
+            (args.dump / f"{args.split}.records").write_text(tee.stdout, encoding="utf-8")
     print(
         f"PolNeAR {args.split}: {figures['articles']} articles, {figures['gold_direct']} direct and "
         f"{figures['gold_partial']} partial gold quotes, {figures['predicted']} predicted"

@@ -113,6 +113,7 @@ def _read_block(
             else:
                 reg.person(m, pos)
         found = [Attributed(d.start, d.end, d.kind, d.mention, d.cue, d.pos, d.lone) for d in sentence_drafts]
+        _subject_first(reg, sp, found)
         for d in found:
             if d.mention is not None and not d.lone:
                 d.entity = reg.resolve(d.mention, d.pos)
@@ -148,6 +149,20 @@ def _read_block(
         if subject is not None:
             d.entity, d.resolved = subject, True
     return drafts, new_subject
+
+
+def _subject_first(reg: Registry, sp: SentenceSpeakers, found: Sequence[Attributed]) -> None:
+    """ "Kim Ode stretched the truth, when she claimed that ...": a pronoun speaker inside the
+    sentence is, first of all, the named person the sentence is about, who stands before it."""
+    first = next((d for d in found if d.mention is not None and not d.lone), None)
+    if first is None or first.mention is None or first.mention.kind != "pronoun":
+        return
+    subj = sp.subject
+    if subj is None or subj.kind != "name" or subj.end > first.mention.start:
+        return
+    ent = reg.resolve(subj, subj.start)
+    if ent is not None:
+        reg.mark_salient(subj.start, ent, subj.kind)
 
 
 def _salience_kind(m: Mention, ent: Entity | None) -> str:
