@@ -19,6 +19,9 @@ from watchers.statements.mentions import Mention, strip_possessive, surname_key
 ANON = "anon"
 
 
+# How many of the latest salient mentions a surname shared by two people is looked up in.
+SALIENT_LOOKBACK = 12
+
 # An all-capitals word longer than this is a dateline place, not a company acronym.
 MAX_ACRONYM_CHARS = 5
 
@@ -90,7 +93,7 @@ class Registry:
         if len(parts) == 1:
             full = self._fullest(parts[0], pos)
             if full:
-                name = full
+                name = self._salient_form(parts[0], pos) or full
         key = name.casefold()
         ent = self.persons.get(key)
         if ent is None:
@@ -128,6 +131,18 @@ class Registry:
         # the canonical name
         k = bisect_right(forms.positions, pos) - 1
         return forms.longest[forms.firsts[k if k >= 0 else 0]]
+
+    def _salient_form(self, surname: str, pos: int) -> str | None:
+        """Two people share the surname ("Dorothy Woods, whose husband, Ty Woods, ..."): the one the
+        story was last about (a speaker or a sentence's subject), not the one written last."""
+        forms = self._forms.get(surname.casefold())
+        if forms is None or len(set(forms.longest.values())) < 2:
+            return None
+        names = set(forms.longest.values())
+        for p, ent, _kind in reversed(self.salient[-SALIENT_LOOKBACK:]):
+            if p <= pos and ent is not None and ent.kind == "person" and ent.name in names:
+                return ent.name
+        return None
 
     def org(self, m: Mention, pos: int = -1) -> Entity:
         name = m.name or m.text

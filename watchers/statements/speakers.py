@@ -37,6 +37,9 @@ MAX_COLON_CUE_WORDS = 4
 MAX_ISSUER_DESCRIPTION = 3
 # Place names an apposition may end with ("a nurse in Leeds, England,"), one word and comma each.
 MAX_APPOSITION_PLACES = 2
+# A long apposition of several commas ("Dorothy Woods, whose husband, Ty Woods, was killed in the
+# attack, discussed ..."): how far its verb is looked for.
+MAX_APPOSITION_TOKENS = 60
 
 
 @dataclass(slots=True)
@@ -301,7 +304,7 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool 
     if first.low in lang.ADJUNCT_PREPS or first.low.endswith("ly") or first.low.endswith("ing"):
         comma = next((k for k in range(s + 1, min(e, s + ADJUNCT_TOKENS)) if toks[k].text == ","), -1)
         if comma > 0 and comma + 1 < e and not any(t.kind == "q" for t in toks[s:comma]):
-            return _opening_subject(toks, comma + 1, e)
+            return _opening_subject(toks, comma + 1, e, long_apposition=False)
     # "And then Doe went on the attack", "Yet another said": a few adverbs before the subject
     for x in range(s + 1, min(e, s + LEAD_ADVERBS + 1)):
         t = toks[x]
@@ -314,7 +317,7 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool 
     return None
 
 
-def _opening_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
+def _opening_subject(toks: Sequence[Token], s: int, e: int, long_apposition: bool = True) -> Mention | None:
     i = s
     while i < e and toks[i].kind == "w" and toks[i].low in lang.OPENERS:
         i += 1
@@ -348,7 +351,29 @@ def _opening_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
             j += 2
     if j < e and toks[j].kind == "w" and not toks[j].cap:
         return m
-    return None
+    return m if long_apposition and m.kind == "name" and _verb_after_commas(toks, i, e, m) else None
+
+
+def _verb_after_commas(toks: Sequence[Token], i: int, e: int, m: Mention) -> bool:
+    """The name's apposition runs over several commas and the sentence's verb follows the last one:
+    "Tom Hale, chief economist at the institute, which he founded in 2009, said"."""
+    j = i
+    while j < e and toks[j].end <= m.end:
+        j += 1
+    if j >= e or toks[j].text != ",":
+        return False
+    for k in range(j + 1, min(e - 1, j + MAX_APPOSITION_TOKENS)):
+        t = toks[k]
+        if t.kind == "q":
+            return False
+        if t.text == ",":
+            nxt = toks[k + 1]
+            low = nxt.low
+            if nxt.kind == "w" and not nxt.cap and not low.endswith("ing") and (
+                low in lang.FINITE or low in lang.IRREGULAR_PAST or low in lang.QUOTE_VERBS or low.endswith("ed")
+            ):
+                return True
+    return False
 
 
 def _verb_like(tok: Token) -> bool:
