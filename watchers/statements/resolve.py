@@ -125,6 +125,12 @@ def _read_block(
             subj = sp.subject
             if subj is not None:
                 ent = reg.resolve(subj, subj.start)
+                if ent is None and subj.kind == "role" and not subj.definite:
+                    kind = _salience_kind(subj, None)
+                    if kind.startswith(ANON):
+                        # "A harbour board aide dismissed the figures.": a later "the aide said" or
+                        # "he said" is that unnamed person, not someone named before
+                        reg.mark_salient(subj.start, None, kind)
                 if ent is not None:
                     reg.mark_salient(subj.start, ent, subj.kind)
                     if ent.kind == "person":

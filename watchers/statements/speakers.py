@@ -164,6 +164,8 @@ def _verb_speakers(
             continue
         if subj is None:
             continue
+        if not inverted and v - 1 > s and toks[v - 1].text == "," and subj.start > toks[s].start:
+            subj = _apposition_owner(toks, s, e, subj) or subj
         first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
         if (
             not inverted
@@ -178,6 +180,18 @@ def _verb_speakers(
         last = token_after(toks, subj, first, e)
         out.append(Cue(i, w.end, w.word, w.lemma, subj, first, last, inverted))
     return out
+
+
+def _apposition_owner(toks: Sequence[Token], s: int, e: int, subj: Mention) -> Mention | None:
+    """ "Rosalind Varga-Hoel, whose brother, Cornelius Varga-Hoel, has worked there for years, told":
+    a name inside the opening name's apposition is not the verb's subject; the opening name is."""
+    head = subject_right(toks, s, e)
+    if head is None or head.kind != "name" or head.start != toks[s].start or head.end > subj.start:
+        return None
+    j = s
+    while j < e and toks[j].end <= head.end:
+        j += 1
+    return head if j < e and toks[j].text == "," and _verb_after_commas(toks, s, e, head) else None
 
 
 def _known_surname(tok: Token, full: NameIndex) -> Mention | None:
