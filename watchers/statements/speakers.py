@@ -164,6 +164,8 @@ def _verb_speakers(
             continue
         if subj is None:
             continue
+        if not inverted and low in lang.NOUN_LIKE_FORMS and _modifier_in_phrase(toks, s, subj):
+            continue  # "32% of Republican claims", "what lawmakers called": a noun, not a verb
         if not inverted and v - 1 > s and toks[v - 1].text == "," and subj.start > toks[s].start:
             subj = _apposition_owner(toks, s, e, subj) or subj
         first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
@@ -180,6 +182,15 @@ def _verb_speakers(
         last = token_after(toks, subj, first, e)
         out.append(Cue(i, w.end, w.word, w.lemma, subj, first, last, inverted))
     return out
+
+
+def _modifier_in_phrase(toks: Sequence[Token], s: int, subj: Mention) -> bool:
+    """A one-word capitalised "subject" right after a preposition ("of Republican claims", "about
+    European remarks") modifies the noun after it: nobody speaks."""
+    if subj.kind not in ("name", "org") or " " in subj.text:
+        return False
+    k = token_at(toks, subj.start, s, len(toks))
+    return k - 1 >= s and toks[k - 1].kind == "w" and toks[k - 1].low in lang.ADJUNCT_PREPS
 
 
 def _apposition_owner(toks: Sequence[Token], s: int, e: int, subj: Mention) -> Mention | None:
@@ -364,8 +375,25 @@ def _opening_subject(toks: Sequence[Token], s: int, e: int, long_apposition: boo
                 break
             j += 2
     if j < e and toks[j].kind == "w" and not toks[j].cap:
-        return m
+        return None if _modifies_plural(toks, j, e, m) else m
     return m if long_apposition and m.kind == "name" and _verb_after_commas(toks, i, e, m) else None
+
+
+def _modifies_plural(toks: Sequence[Token], j: int, e: int, m: Mention) -> bool:
+    """ "Only European immigrants are ...", "Republican voters were ...": a one-word capitalised
+    word before a plural noun and its verb is an adjective, not the sentence's subject."""
+    if m.kind != "name" or " " in m.text or j + 1 >= e:
+        return False
+    low = toks[j].low
+    return (
+        low.endswith("s")
+        and not low.endswith(("ss", "us", "ly"))
+        and low not in lang.AUX_ADVERBS
+        and low not in lang.FINITE
+        and low not in lang.QUOTE_VERBS
+        and toks[j + 1].kind == "w"
+        and toks[j + 1].low in lang.FINITE
+    )
 
 
 def _verb_after_commas(toks: Sequence[Token], i: int, e: int, m: Mention) -> bool:
