@@ -360,6 +360,8 @@ def _opening_subject(toks: Sequence[Token], s: int, e: int, long_apposition: boo
     j = i
     while j < e and toks[j].end <= m.end:
         j += 1
+    if m.kind in ("name", "org") and m.text.endswith(_POSSESSIVE) and j < e and toks[j].kind == "w":
+        return None  # "The Pentagon's recent top adviser on the campaign went further": not the Pentagon
     if j + 2 < e and toks[j].text == "(" and is_label(toks[j + 1]) and toks[j + 2].text in (")", "."):
         j += 3 if toks[j + 2].text == ")" else 4  # "Sen. Jo Bray (D-Ohio) ..."
     if j < e and toks[j].text == "," and m.np_start < m.start and j + 1 < e and _verb_like(toks[j + 1]):
