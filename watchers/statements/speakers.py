@@ -156,9 +156,10 @@ def _verb_speakers(
         ):
             subj = subject_right(toks, i + 1, e)
             inverted = subj is not None
-        if subj is None and not bare and i - 1 >= s and toks[i - 1].low in ("and", "but") and out:
-            # "Castel ... and said ...": the subject of the sentence's earlier reporting verb
-            subj = out[-1].subject
+        if subj is None and not bare and i - 1 >= s and toks[i - 1].low in ("and", "but"):
+            # "Castel ... and said ...": the subject of the sentence's earlier reporting verb, else
+            # the sentence's own ("The affidavit cited interviews and said that ...")
+            subj = out[-1].subject if out else _coordinated_subject(toks, s, e, i)
             if subj is not None:
                 out.append(Cue(i, i + 1, t.text, w.verb_lemma, subj, i, i, False, coordinated=True))
             continue
@@ -182,6 +183,14 @@ def _verb_speakers(
         last = token_after(toks, subj, first, e)
         out.append(Cue(i, w.end, w.word, w.lemma, subj, first, last, inverted))
     return out
+
+
+def _coordinated_subject(toks: Sequence[Token], s: int, e: int, i: int) -> Mention | None:
+    """ "X did something and said that ...": X, when "that" follows the verb (the reported clause)."""
+    if i + 1 >= e or toks[i + 1].low != "that":
+        return None
+    m = narrative_subject(toks, s, i)
+    return m if m is not None and m.kind in ("name", "org", "orgref", "role", "pronoun") else None
 
 
 def _modifier_in_phrase(toks: Sequence[Token], s: int, subj: Mention) -> bool:
