@@ -119,6 +119,7 @@ def _read_block(
                 d.entity = reg.resolve(d.mention, d.pos)
                 d.resolved = True
                 reg.mark_salient(d.pos, d.entity, _salience_kind(d.mention, d.entity))
+        _clause_subjects(reg, sp, found)
         if found:
             new_subject = False
         else:
@@ -155,6 +156,40 @@ def _read_block(
         if subject is not None:
             d.entity, d.resolved = subject, True
     return drafts, new_subject
+
+
+def _clause_subjects(reg: Registry, sp: SentenceSpeakers, found: Sequence[Attributed]) -> None:
+    """ "The council rated the claims, and its chair, Halvard Brekke-Aune, went further.": a person
+    named later in a narrative sentence, right before a verb (or an apposition's closing comma and a
+    verb), is a clause's subject, whom a following "he said" may be."""
+    if not sp.named:
+        return
+    toks, e = sp.sentence.tokens, sp.sentence.e
+    k = sp.sentence.s
+    last = max((d.mention.end for d in found if d.mention is not None), default=-1)
+    for pos, m in sp.named:
+        if m.kind != "name" or m.start == toks[sp.sentence.s].start or m.start < last:
+            continue  # the sentence's own subject and its speakers are marked apart
+        first = k
+        while first < e and toks[first].end <= m.start:
+            first += 1
+        if first == sp.sentence.s or toks[first - 1].low not in _CLAUSE_OPENERS:
+            continue  # "Bracewell of Stourbridge Capital called", "firm Tollgate Ventures, warned"
+        while k < e and toks[k].end <= m.end:
+            k += 1
+        j = k + 1 if k < e and toks[k].text == "," else k
+        if j < e and toks[j].kind == "w" and not toks[j].cap and _past_or_present(toks[j].low):
+            ent = reg.resolve(m, pos)
+            if ent is not None:
+                reg.mark_salient(pos, ent, m.kind)
+
+
+# What may stand right before a later clause's subject: "..., and its chair, X, went further".
+_CLAUSE_OPENERS = frozenset({",", "and", "but", "while", "as", "when", "after"})
+
+
+def _past_or_present(low: str) -> bool:
+    return low in lang.FINITE or low in lang.IRREGULAR_PAST or (low.endswith("ed") and len(low) > 3)
 
 
 def _subject_first(reg: Registry, sp: SentenceSpeakers, found: Sequence[Attributed]) -> None:
