@@ -1,15 +1,17 @@
 """The gender a person's first name shows, for "he"/"she": the name list the nomquamgender package
 keeps (MIT; 720,000 given names from 36 national and international sources, each with the share of
-women who bear it), with our own short lists (`lang/en/male_names.txt`, `female_names.txt`) first.
+women who bear it), after our own short lists (`lang/en/male_names.txt`, `female_names.txt`: the
+library calls "Ally" a woman's name, Scottish copy a man's); one-word names (surnames more often than
+not) are looked up in our lists only.
 
 Only the first word of a name already read as a person's is looked up: the list is never a test of
 whether a word is a name (it holds "will", "may", "said" and "general"; issue #11 found that moving
 speakers). A name counts as one gender when at least MIN_SOURCES sources and MIN_BEARERS bearers
-back it and at most SHARE_CUTOFF of its bearers are of the other gender ("Hillary" f, "Bernie" m,
+back it and at most SHARE_CUTOFF of its bearers are of the other gender ("Hillary" f, "Donald" m,
 "Jan" and "Robin" neither).
 
 The package's module imports pandas; its data file is read directly, once per process on first use
-(~0.2 s, ~90,000 names kept, the 22 MB text freed). Without the package, only our lists are used.
+(~0.3 s on an idle core, ~70,000 names kept, the 22 MB text freed). Without the package, only our lists are used.
 """
 
 from __future__ import annotations
@@ -23,13 +25,11 @@ from watchers.statements.lang import en as lang
 
 MIN_SOURCES = 3
 MIN_BEARERS = 20
-SHARE_CUTOFF = 0.05  # of the other gender, at most
+SHARE_CUTOFF = 0.1  # of the other gender, at most ("Hillary" 0.08 f; "Ally" 0.11 and "Terry" 0.22 unclear)
 # One entry of name_data.json: "name": [sources, bearers, share of women, ...]. Only plain Latin
-# lower-case names with enough bearers (the pattern spells MIN_BEARERS: two digits from 20) and a
-# clear share (SHARE_CUTOFF) are matched, so the scan stays short.
-_ENTRY = re.compile(
-    r'"([a-z][a-z\'-]+)": \[(\d+), (?:[2-9]\d|\d{3,}), (?:(0\.0[0-4]\d*|0\.0|0\.05)|(0\.9[5-9]\d*|1\.0))[,\]]'
-)
+# lower-case names with enough bearers (the pattern spells MIN_BEARERS: two digits from 20) are
+# matched, so the scan stays short.
+_ENTRY = re.compile(r'"([a-z][a-z\'-]+)": \[(\d+), (?:[2-9]\d|\d{3,}), ([01](?:\.\d+)?)[,\]]')
 
 
 def gender(first: str, library: bool = True) -> str:
@@ -48,14 +48,20 @@ def gender(first: str, library: bool = True) -> str:
 
 @cache
 def _library() -> tuple[frozenset[str], frozenset[str]]:
+    """The library's male and female names (enough sources and bearers, a clear share)."""
     path = _data_file()
     if path is None:
         return frozenset(), frozenset()
     male: list[str] = []
     female: list[str] = []
     for m in _ENTRY.finditer(path.read_text(encoding="utf-8")):
-        if int(m.group(2)) >= MIN_SOURCES:
-            (male if m.group(3) else female).append(m.group(1))
+        if int(m.group(2)) < MIN_SOURCES:
+            continue
+        share = float(m.group(3))
+        if share <= SHARE_CUTOFF:
+            male.append(m.group(1))
+        elif share >= 1 - SHARE_CUTOFF:
+            female.append(m.group(1))
     return frozenset(male), frozenset(female)
 
 

@@ -23,6 +23,13 @@ from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex, full_names, named_people
 from watchers.statements.segment import Segments, Sentence
 from watchers.statements.sentences import Token
+from watchers.statements.subject_shapes import (
+    apposition_owner,
+    modifies_plural,
+    past_dateline,
+    verb_after_commas,
+    verb_next,
+)
 
 # Tokens token_after walks before it bisects.
 WALK_TOKENS = 8
@@ -37,9 +44,6 @@ MAX_COLON_CUE_WORDS = 4
 MAX_ISSUER_DESCRIPTION = 3
 # Place names an apposition may end with ("a nurse in Leeds, England,"), one word and comma each.
 MAX_APPOSITION_PLACES = 2
-# A long apposition of several commas ("Dorothy Woods, whose husband, Ty Woods, was killed in the
-# attack, discussed ..."): how far its verb is looked for.
-MAX_APPOSITION_TOKENS = 60
 
 
 @dataclass(slots=True)
@@ -168,7 +172,7 @@ def _verb_speakers(
         if not inverted and low in lang.NOUN_LIKE_FORMS and _modifier_in_phrase(toks, s, subj):
             continue  # "32% of Republican claims", "what lawmakers called": a noun, not a verb
         if not inverted and v - 1 > s and toks[v - 1].text == "," and subj.start > toks[s].start:
-            subj = _apposition_owner(toks, s, e, subj) or subj
+            subj = apposition_owner(toks, s, e, subj) or subj
         first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
         if (
             not inverted
@@ -202,16 +206,6 @@ def _modifier_in_phrase(toks: Sequence[Token], s: int, subj: Mention) -> bool:
     return k - 1 >= s and toks[k - 1].kind == "w" and toks[k - 1].low in lang.ADJUNCT_PREPS
 
 
-def _apposition_owner(toks: Sequence[Token], s: int, e: int, subj: Mention) -> Mention | None:
-    """ "Rosalind Varga-Hoel, whose brother, Cornelius Varga-Hoel, has worked there for years, told":
-    a name inside the opening name's apposition is not the verb's subject; the opening name is."""
-    head = subject_right(toks, s, e)
-    if head is None or head.kind != "name" or head.start != toks[s].start or head.end > subj.start:
-        return None
-    j = s
-    while j < e and toks[j].end <= head.end:
-        j += 1
-    return head if j < e and toks[j].text == "," and _verb_after_commas(toks, s, e, head) else None
 
 
 def _known_surname(tok: Token, full: NameIndex) -> Mention | None:
@@ -324,14 +318,26 @@ def _stray_first_word(toks: Sequence[Token], s: int, m: Mention) -> bool:
     if m.kind != "name" or m.start != t.start or m.end != t.end:
         return False
     low = t.low
-    return low in lang.SUBORDINATORS or low in lang.NOT_NAME_WORDS or "'" in low or "’" in low
+    return (
+        low in lang.SUBORDINATORS
+        or low in lang.NOT_NAME_WORDS
+        or "'" in low
+        or "’" in low
+        or (low.endswith("ing") and len(low) > 5 and not verb_next(toks, s + 1))
+    )
+
+
 
 
 def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool = False) -> Mention | None:
     """The person or organisation a narrative sentence is about: its opening noun phrase, when a
     lowercase verb-like word follows it (objects never count); with `past_adjunct`, also the noun
     phrase after an opening adjunct ("In city after city, Perez lobbies ...")."""
+    s = past_dateline(toks, s, e)
     m = _opening_subject(toks, s, e)
+    if m is not None and s < e and _stray_first_word(toks, s, m):
+        m = None  # "Facing mounting criticism from ..., Doe released": not a person named Facing
+        past_adjunct = past_adjunct or toks[s].low.endswith("ing")
     if m is not None or s >= e or not past_adjunct:
         return m
     first = toks[s]
@@ -386,47 +392,12 @@ def _opening_subject(toks: Sequence[Token], s: int, e: int, long_apposition: boo
                 break
             j += 2
     if j < e and toks[j].kind == "w" and not toks[j].cap:
-        return None if _modifies_plural(toks, j, e, m) else m
-    return m if long_apposition and m.kind == "name" and _verb_after_commas(toks, i, e, m) else None
+        return None if modifies_plural(toks, j, e, m) else m
+    return m if long_apposition and m.kind == "name" and verb_after_commas(toks, i, e, m) else None
 
 
-def _modifies_plural(toks: Sequence[Token], j: int, e: int, m: Mention) -> bool:
-    """ "Only European immigrants are ...", "Republican voters were ...": a one-word capitalised
-    word before a plural noun and its verb is an adjective, not the sentence's subject."""
-    if m.kind != "name" or " " in m.text or j + 1 >= e:
-        return False
-    low = toks[j].low
-    return (
-        low.endswith("s")
-        and not low.endswith(("ss", "us", "ly"))
-        and low not in lang.AUX_ADVERBS
-        and low not in lang.FINITE
-        and low not in lang.QUOTE_VERBS
-        and toks[j + 1].kind == "w"
-        and toks[j + 1].low in lang.FINITE
-    )
 
 
-def _verb_after_commas(toks: Sequence[Token], i: int, e: int, m: Mention) -> bool:
-    """The name's apposition runs over several commas and the sentence's verb follows the last one:
-    "Tom Hale, chief economist at the institute, which he founded in 2009, said"."""
-    j = i
-    while j < e and toks[j].end <= m.end:
-        j += 1
-    if j >= e or toks[j].text != ",":
-        return False
-    for k in range(j + 1, min(e - 1, j + MAX_APPOSITION_TOKENS)):
-        t = toks[k]
-        if t.kind == "q":
-            return False
-        if t.text == ",":
-            nxt = toks[k + 1]
-            low = nxt.low
-            if nxt.kind == "w" and not nxt.cap and not low.endswith("ing") and (
-                low in lang.FINITE or low in lang.IRREGULAR_PAST or low in lang.QUOTE_VERBS or low.endswith("ed")
-            ):
-                return True
-    return False
 
 
 def _verb_like(tok: Token) -> bool:
