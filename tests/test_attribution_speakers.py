@@ -105,3 +105,17 @@ def test_later_clause_subject_is_who_the_next_pronoun_is() -> None:
         "“They have cried wolf three winters running,” he said."
     )
     assert _by_text(text)["They have cried wolf three winters running,"] == ("direct", "Halvard Brekke-Aune")
+
+
+def test_opening_participle_and_dateline_are_not_the_subject() -> None:
+    text = (
+        "Harbour board apologises.\n\n"
+        "Facing mounting criticism from crews and councillors, Ines Varrow released a statement on "
+        "Saturday, insisting that the board had “no choice” but to close the quay.\n\n"
+        "VELLMAR, July 25 (Northwire) — The harbour board issued a second statement on Monday, offering "
+        "“a deep and sincere apology” to the crews."
+    )
+    found = _by_text(text)
+    assert found["no choice"] == ("partial", "Ines Varrow")
+    assert found["a deep and sincere apology"][1] != "VELLMAR"
+    assert "Facing" not in {s for _, s in found.values()}
