@@ -120,10 +120,11 @@ NAME_PARTICLES: frozenset[str] = _words("name_particles")
 NAME_SUFFIXES: frozenset[str] = _words("name_suffixes")
 NAME_LEADING_ADJECTIVES: frozenset[str] = _words("name_leading_adjectives")
 NOT_NAME_WORDS: frozenset[str] = _words("not_name_words")
-# First names stay our own short lists. gender-guesser, the usual library, was tried (issue #11):
-# its 61,000 names include "will", "may", "the" and "said", which turned words into first names and
-# moved speakers (tuning-set speaker accuracy 0.969 -> 0.960); it also costs 0.2 s and 22 MB to
-# load, is GPLv3 in an MIT project and has had no release since 2016.
+# First names as a test of "is this word a given name" stay our own short lists. gender-guesser was
+# tried for that (issue #11): its 61,000 names include "will", "may", "the" and "said", which turned
+# words into first names and moved speakers (tuning-set speaker accuracy 0.969 -> 0.960); it is also
+# GPLv3 in an MIT project. The gender of a name already read as a person's comes from these lists
+# first, then from the nomquamgender package's list (statements/first_names.py, issue #13).
 MALE_NAMES: frozenset[str] = _words("male_names")
 FEMALE_NAMES: frozenset[str] = _words("female_names")
 # Surname endings that mark gender in Slavic names (Petrova, Kovalenko is neutral).
