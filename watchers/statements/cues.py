@@ -108,7 +108,7 @@ def _verbs(toks: Sequence[Token], s: int, e: int) -> list[CueWord]:
                 phrasal or lemma or low,
                 lemma or low,
                 phrasal is not None,
-                phrasal is None and lemma == low,
+                phrasal is None and lemma == low and not (i > s and toks[i - 1].low in _DO_FORMS),
             )
         )
     return out
@@ -152,6 +152,9 @@ _PHRASAL: dict[str, str] = {
     "are clear": "be clear",
 }
 
+
+# "he did say", "she does tell": after a form of "do" the base form is finite, any subject speaks.
+_DO_FORMS = frozenset(("did", "does", "do"))
 
 # Every word that may start a cue: reporting verbs, the first word of phrasal cues, "according".
 _CUE_WORDS = frozenset(lang.QUOTE_VERBS) | {p.split()[0] for p in _PHRASAL} | {"according"}
