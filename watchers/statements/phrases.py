@@ -23,6 +23,9 @@ from watchers.statements.segment import Sentence
 from watchers.statements.sentences import Token
 from watchers.statements.speakers import SentenceSpeakers
 
+# How far before a quoted phrase the verb whose subject speaks may stand.
+GOVERNING_WINDOW = 15
+_SPEAKER_KINDS = ("name", "pronoun", "role", "org", "orgref")
 # A quoted section title between paragraphs is a few words.
 MAX_SUBHEADING_WORDS = 8
 # A transcript block opens with a speaker label in capitals ("HOST:", "SEN. LUND:").
@@ -45,8 +48,12 @@ def clause_speaker(
     quote on a noun ('a pro-Lund "super fund"'), or a subject that is only a capitalised word."""
     if sp.sentence.block == 0 or capitalised(content) or _scare_quote(toks, s, k, content):
         return None
-    subj = sp.clause_subject
-    if subj is None or subj.kind not in ("name", "pronoun", "role", "org", "orgref"):
+    subj = governing_subject(toks, s, k)
+    if subj is None:
+        subj = sp.clause_subject
+        if subj is not None and subj.kind not in _SPEAKER_KINDS:
+            subj = None
+    if subj is None:
         return None
     if subj.end > toks[k].start or subj.kind == "pronoun" and subj.gender == "org":
         return None  # 'It was too early to "call it"': no one speaks
@@ -57,6 +64,38 @@ def clause_speaker(
         ):
             return None  # 'Wary of "chaos."', 'Questions linger on a "stand down" order'
     return subj
+
+
+def governing_subject(toks: Sequence[Token], s: int, k: int) -> Mention | None:
+    """The subject of the nearest finite verb before the quote at token k in its clause, for a
+    sentence that does not open with its speaker ('However, he held his fire, calling him a "nice
+    guy"', 'such as when Cruz knocked Rubio and called him a "moderate"')."""
+    comma = False
+    for v in range(k - 1, max(s, k - GOVERNING_WINDOW) - 1, -1):
+        t = toks[v]
+        if t.kind == "p" and t.text in ".!?;:":
+            return None
+        comma = comma or t.text == ","
+        if t.kind != "w" or t.cap or not _finite_like(t.low) or v == s:
+            continue
+        before = toks[v - 1]
+        if before.low in _DETERMINERS or before.text.endswith(_POSSESSIVE_ENDS) or t.low in lang.NOUN_LIKE_FORMS:
+            continue  # 'Trump's remarks', 'the claims': a noun
+        if comma and before.low in ("who", "which"):
+            continue  # 'praising Bush, who ended his bid, as "..."': a relative clause closed before the quote
+        m = subject_left(toks, v, s)
+        if m is not None:
+            return m if m.kind in _SPEAKER_KINDS else None
+    return None
+
+
+def _finite_like(low: str) -> bool:
+    return (
+        low.endswith("ed")
+        or low in lang.IRREGULAR_PAST
+        or low in lang.QUOTE_VERBS
+        or low in lang.CLAUSE_VERBS
+    )
 
 
 def capitalised(content: str) -> bool:
@@ -75,11 +114,15 @@ def _scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
         low = toks[i].low
         if low in ("as", "like") or toks[i].kind == "p":
             return False
+        if low in _NOT_IN_NOUN_PHRASE or low in lang.BE_FORMS:
+            return False  # 'his promise of "free college"', 'his claims were "sarcasm"': no determiner of the quote
         if low in _DETERMINERS:
             return not (i - 1 >= s and toks[i - 1].low in ("as", "like", "of"))
     return False
 
 
+# Words that end the noun phrase a determiner opens: a preposition or a clause word before the quote.
+_NOT_IN_NOUN_PHRASE = frozenset(("of", "for", "to", "that", "about", "with", "on", "in", "by", "from", "and", "or"))
 _DETERMINERS = frozenset(("a", "an", "the", "his", "her", "its", "their", "our", "this", "that", "these"))
 
 
