@@ -174,7 +174,7 @@ def _quoted(
                 all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
             )
             if not words_before and only_quote and _sentence_like(content):
-                if not subheading(text, q.open, q.close, content):
+                if not subheading(text, q.open, q.close, content, _double_style(text, quotes)):
                     out.append(Draft(a, b, "direct", None, None, a, lone=True))
                 continue
             subj = clause_speaker(toks, s, k, content, sp, names) if words_before else None
@@ -226,6 +226,14 @@ def _quoted(
                 if extra is not None:
                     out.append(extra)
     return out
+
+
+def _double_style(text: str, quotes: Sequence[Quote]) -> bool:
+    """Does the article quote with double marks (its first quote opens with one)?"""
+    return bool(quotes) and text[quotes[0].open] not in _SINGLES
+
+
+_SINGLES = frozenset((*lang.SINGLE_OPEN, lang.STRAIGHT_SINGLE))
 
 
 def _same_clause(toks: Sequence[Token], prev: int, k: int, index: _CueIndex) -> bool:

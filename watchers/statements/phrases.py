@@ -25,6 +25,7 @@ from watchers.statements.speakers import SentenceSpeakers
 
 # How far before a quoted phrase the verb whose subject speaks may stand.
 GOVERNING_WINDOW = 15
+_SINGLE_MARKS = frozenset((*lang.SINGLE_OPEN, lang.STRAIGHT_SINGLE))
 _SPEAKER_KINDS = ("name", "pronoun", "role", "org", "orgref")
 # A quoted section title between paragraphs is a few words.
 MAX_SUBHEADING_WORDS = 8
@@ -76,7 +77,9 @@ def governing_subject(toks: Sequence[Token], s: int, k: int) -> Mention | None:
         if t.kind == "p" and t.text in ".!?;:":
             return None
         comma = comma or t.text == ","
-        if t.kind != "w" or t.cap or not _finite_like(t.low) or v == s:
+        if t.kind != "w" or t.cap or v == s:
+            continue
+        if not _finite_like(t.low):
             continue
         before = toks[v - 1]
         if before.low in _DETERMINERS or before.text.endswith(_POSSESSIVE_ENDS) or t.low in lang.NOUN_LIKE_FORMS:
@@ -84,7 +87,7 @@ def governing_subject(toks: Sequence[Token], s: int, k: int) -> Mention | None:
         if comma and before.low in ("who", "which"):
             continue  # 'praising Bush, who ended his bid, as "..."': a relative clause closed before the quote
         m = subject_left(toks, v, s)
-        if m is not None:
+        if m is not None and not (m.kind == "pronoun" and m.gender == "org"):
             return m if m.kind in _SPEAKER_KINDS else None
     return None
 
@@ -140,10 +143,16 @@ def named_before(toks: Sequence[Token], s: int, colon: int, sp: SentenceSpeakers
     return named[-1] if named else None
 
 
-def subheading(text: str, open_mark: int, close: int, content: str) -> bool:
-    """A quote that is a paragraph of its own, a few capitalised words: a section title."""
+def subheading(text: str, open_mark: int, close: int, content: str, double_style: bool = False) -> bool:
+    """A quote that is a paragraph of its own, a few capitalised words: a section title. In copy
+    that quotes with double marks, a short paragraph in single marks is one too, in headline style
+    ("'A fight from start to finish.'" between two paragraphs)."""
     words = content.split()
-    if not (2 <= len(words) <= MAX_SUBHEADING_WORDS and capitalised(content)):
+    headline_marks = double_style and text[open_mark] in _SINGLE_MARKS
+    if not (
+        1 <= len(words) <= MAX_SUBHEADING_WORDS
+        and (headline_marks or (len(words) >= 2 and capitalised(content)))
+    ):
         return False
     before = text[max(0, open_mark - 2) : open_mark].strip(" \t")
     after = text[close : close + 3].lstrip(" \t.")
