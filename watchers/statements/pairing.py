@@ -206,7 +206,7 @@ def _quoted(
             kind = "direct"
         else:
             kind = "partial"
-        if kind == "partial" and (_title_like(content) or show_title(toks, k, content)):
+        if kind == "partial" and _title_like(content) or words_before and show_title(toks, k, content):
             continue
         if cue is trailing and kind == "partial" and words_before and not _sentence_like(content):
             kind = "partial"

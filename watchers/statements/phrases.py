@@ -23,6 +23,8 @@ from watchers.statements.segment import Sentence
 from watchers.statements.sentences import Token
 from watchers.statements.speakers import SentenceSpeakers
 
+# How many words before a quoted title the noun naming the work may stand ("an interview with").
+WORK_NOUN_TOKENS = 2
 # How far before a quoted phrase the verb whose subject speaks may stand.
 GOVERNING_WINDOW = 15
 _SINGLE_MARKS = frozenset((*lang.SINGLE_OPEN, lang.STRAIGHT_SINGLE))
@@ -160,12 +162,17 @@ def subheading(text: str, open_mark: int, close: int, content: str, double_style
 
 
 def show_title(toks: Sequence[Token], k: int, content: str) -> bool:
-    """'on KTV's "Morning Round."', 'said on "Meet the Town."': a capitalised phrase after a
-    channel's possessive or right after "on" is a programme's title, whatever punctuation it ends with."""
+    """'on KTV's "Morning Round."', 'said on "Meet the Town."', 'her memoir, "Tough Choices."': a
+    capitalised phrase after a channel's possessive, right after "on" or after a noun naming a work
+    is that work's title, whatever punctuation it ends with."""
     if k == 0 or not capitalised(content) or len(content.split()) > MAX_SUBHEADING_WORDS:
         return False
     prev = toks[k - 1]
-    return (prev.cap and prev.text.endswith(_POSSESSIVE_ENDS)) or prev.low == "on"
+    if (prev.cap and prev.text.endswith(_POSSESSIVE_ENDS)) or prev.low == "on":
+        return True
+    # 'his memoir, "Tough Choices."', 'an interview with "Morning Round."', 'a film titled "Ash"'
+    j = k - 2 if prev.text == "," and k >= 2 else k - 1
+    return any(toks[x].bare in lang.WORK_NOUNS for x in range(j, max(-1, j - WORK_NOUN_TOKENS), -1))
 
 
 def transcript(content: str) -> bool:

@@ -139,6 +139,7 @@ COMPANY_NOUNS: frozenset[str] = _words("company_nouns")
 COMPANY_HEADS: frozenset[str] = _words("company_heads")
 DESCRIPTIVE_MODIFIERS: frozenset[str] = _words("descriptive_modifiers")
 DOCUMENT_NOUNS: frozenset[str] = _words("document_nouns")
+WORK_NOUNS: frozenset[str] = _words("work_nouns")  # a quoted title after them is no one's words
 ISSUER_PARTICIPLES: frozenset[str] = _words("issuer_participles")
 PLACE_PREPS: frozenset[str] = _words("place_preps")
 PP_HEADS: frozenset[str] = _words("pp_heads")
