@@ -123,7 +123,7 @@ def _quoted(
     names: NameIndex,
 ) -> list[Draft]:
     index = _CueIndex(sp.cues)
-    first_word = next((i for i in range(s, e) if toks[i].kind != "p" and toks[i].low not in lang.OPENERS), e)
+    first_word = _first_word(toks, s, e)
     out: list[Draft] = []
     prev_attr: Cue | None = None
     prev_q = -1
@@ -171,7 +171,7 @@ def _quoted(
                 continue
         if cue is None:
             only_quote = (
-                all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
+                all(t.kind == "p" for t in toks[k + 1 : e]) if k == first_word else False
             )
             if not words_before and only_quote and _sentence_like(content):
                 if not subheading(text, q.open, q.close, content, _double_style(text, quotes)):
@@ -234,6 +234,21 @@ def _double_style(text: str, quotes: Sequence[Quote]) -> bool:
 
 
 _SINGLES = frozenset((*lang.SINGLE_OPEN, lang.STRAIGHT_SINGLE))
+
+
+def _first_word(toks: Sequence[Token], s: int, e: int) -> int:
+    """The sentence's first token that is a word of its own: not punctuation, an opener ("But",
+    "And") or a sentence adverb with its comma ("Instead, ", "Then, ")."""
+    i = s
+    while i < e:
+        t = toks[i]
+        if t.kind == "p" or t.low in lang.OPENERS:
+            i += 1
+        elif t.low in lang.LEAD_ADVERBS and i + 1 < e and toks[i + 1].text == ",":
+            i += 2
+        else:
+            return i
+    return e
 
 
 def _same_clause(toks: Sequence[Token], prev: int, k: int, index: _CueIndex) -> bool:

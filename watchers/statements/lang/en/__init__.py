@@ -94,6 +94,7 @@ ADJUNCT_WORDS: frozenset[str] = _words("adjunct_words")
 ADJUNCT_OPENERS: frozenset[str] = _words("adjunct_openers")
 WEEKDAYS: frozenset[str] = _words("weekdays")
 OPENERS: frozenset[str] = _words("openers")
+LEAD_ADVERBS: frozenset[str] = _words("lead_adverbs")  # 'Then, "..."': the quote still opens its sentence
 
 # --- pronouns and determiners ----------------------------------------------------------------------
 SUBJECT_PRONOUNS: dict[str, str] = _mapping("subject_pronouns")  # -> "m" | "f" | "org" | "pl"
