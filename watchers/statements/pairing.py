@@ -26,6 +26,7 @@ from watchers.statements.phrases import (
     clause_speaker,
     intro_paragraph,
     named_before,
+    scare_quote,
     show_title,
     signed,
     subheading,
@@ -83,7 +84,9 @@ def _sentence(
         found = _quoted(text, toks, s, e, quotes, qidx, sp, names)
         if not found:
             if toks[qidx[0]].start > toks[s].start and not any(toks[k].start == toks[s].start for k in qidx):
-                return indirect(text, toks, s, e, sp)  # only scare quotes or titles in it
+                # only scare quotes or titles in it, or a phrase inside the reported clause
+                reported = indirect(text, toks, s, e, sp)
+                return reported + _reported_phrases(text, toks, s, qidx, quotes, reported)
             return []
         if all(d.kind == "partial" for d in found):
             # 'Doe said the talks would resume, despite what she called "a step backwards"': the main
@@ -105,6 +108,24 @@ def _sentence(
                         found.append(part)
         return sorted(found, key=lambda d: d.pos)
     return indirect(text, toks, s, e, sp)
+
+
+def _reported_phrases(
+    text: str, toks: Sequence[Token], s: int, qidx: list[int], quotes: Sequence[Quote], reported: list[Draft]
+) -> list[Draft]:
+    """'Any "cleareyed" reading of it, said Lund, ...': a quoted phrase inside a reported clause is a
+    partial quote of that clause's speaker; a title or a name in marks is not."""
+    out: list[Draft] = []
+    for k in qidx:
+        q = quotes[toks[k].quote]
+        d = next((d for d in reported if d.start <= q.open and q.close <= d.end + 1), None)
+        content = text[q.start : q.end]
+        if d is None or d.mention is None or capitalised(content) or _title_like(content):
+            continue
+        if scare_quote(toks, s, k, content):
+            continue
+        out.append(Draft(q.start, q.end, "partial", d.mention, d.cue, d.pos))
+    return out
 
 
 def _content(text: str, q: Quote) -> tuple[int, int]:

@@ -49,7 +49,7 @@ def clause_speaker(
     """The sentence's narrative subject, for a quoted phrase no cue attributes. None for a
     headline, a title of a work ('appeared on "Morning Round"'), a nickname, a writer's scare
     quote on a noun ('a pro-Lund "super fund"'), or a subject that is only a capitalised word."""
-    if sp.sentence.block == 0 or capitalised(content) or _scare_quote(toks, s, k, content):
+    if sp.sentence.block == 0 or capitalised(content) or scare_quote(toks, s, k, content):
         return None
     subj = governing_subject(toks, s, k)
     if subj is None:
@@ -110,7 +110,7 @@ def capitalised(content: str) -> bool:
     return bool(words) and all(w[:1].isupper() or w[:1].isdigit() or w in small for w in words)
 
 
-def _scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
+def scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
     """A short lowercase noun in marks after a determiner ('the "autopsy"', 'a studio "fixer"'):
     the writer's distance, not a quotation; 'dismissed it as a "gimmick"' still quotes."""
     if len(content.split()) > SCARE_WORDS or content.rstrip()[-1:] in "!?…":
