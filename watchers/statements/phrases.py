@@ -41,6 +41,8 @@ _POSSESSIVE_ENDS = ("'s", "’s", "s'", "s’")
 INTRO_TOKENS = 6
 # A writer's scare quote on a noun is a word or two ('the "autopsy"').
 SCARE_WORDS = 2
+# How far before a quote's determiner a naming verb may stand ("called the city's mayor a").
+NAMING_OBJECT_TOKENS = 4
 
 
 def clause_speaker(
@@ -122,7 +124,10 @@ def scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
         if low in _NOT_IN_NOUN_PHRASE or low in lang.BE_FORMS:
             return False  # 'his promise of "free college"', 'his claims were "sarcasm"': no determiner of the quote
         if low in _DETERMINERS:
-            return not (i - 1 >= s and toks[i - 1].low in ("as", "like", "of"))
+            if i - 1 >= s and toks[i - 1].low in ("as", "like", "of"):
+                return False
+            # 'calling him a "nice guy"', 'called the mayor a "liar"': a naming verb's complement
+            return not any(t.low in lang.NAMING_VERBS for t in toks[max(s, i - NAMING_OBJECT_TOKENS) : i])
     return False
 
 

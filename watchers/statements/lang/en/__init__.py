@@ -85,6 +85,7 @@ BE_FORMS: frozenset[str] = _words("be_forms")
 ADJUNCT_PREPS: frozenset[str] = _words("adjunct_preps")
 THAT_WORDS: frozenset[str] = _words("that_words")
 PARTIAL_PARTICIPLES: frozenset[str] = _words("partial_participles")
+NAMING_VERBS: frozenset[str] = _words("naming_verbs")  # 'called him a "liar"': no scare quote
 TELL_LEMMAS: frozenset[str] = _words("tell_lemmas")
 OBJECT_LEMMAS: frozenset[str] = _words("object_lemmas")
 FINITE: frozenset[str] = _words("finite")
