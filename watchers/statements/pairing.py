@@ -46,6 +46,9 @@ APPOSITION_WINDOW = 40
 # How many words a quote's sentence may carry on before its trailing attribution ('"..." at the
 # convention, he said').
 CARRY_ON_WORDS = 8
+# How many title words may stand between a quote and the name of its trailing speaker
+# ('"...," DoubleLine Capital portfolio manager Bo Baha said').
+NAME_LEAD_TOKENS = 6
 # How far before a quote a reporting verb still introduces it ('Doe said in a statement on Tuesday: "..."').
 LEADING_WINDOW = 30
 # How many tokens a second quoted phrase may follow the first one of its clause and share its speaker
@@ -342,12 +345,26 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
             return None
         if c.inverted and c.index != j:
             continue
-        if not c.inverted and c.subj_first != j and not title_gap(toks, j, c.subj_first):
+        if not c.inverted and c.subj_first != j and not (title_gap(toks, j, c.subj_first) or _name_lead(toks, j, c.subj_first)):
             continue
         return c
     if first < len(cues) and cues[first].index == j and cues[first].lemma == "according":
         return cues[first]  # "..., according to the ministry."
     return None
+
+
+def _name_lead(toks: Sequence[Token], a: int, b: int) -> bool:
+    """'"...," Daily News opinion editor Jo Bray told': the words between a quote and its speaker's
+    name are a title phrase (capitalised or not) with no verb, clause word or punctuation."""
+    return 0 < b - a <= NAME_LEAD_TOKENS and all(
+        t.kind == "w"
+        and t.low not in lang.QUOTE_VERBS
+        and t.low not in lang.OPENERS
+        and t.low not in lang.SUBORDINATORS
+        and t.low not in lang.FINITE
+        and t.low not in lang.SUBJECT_PRONOUNS
+        for t in toks[a:b]
+    )
 
 
 def _trailing_after_words(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | None:
