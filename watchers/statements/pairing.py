@@ -20,6 +20,7 @@ from watchers.model import Kind
 from watchers.statements.drafts import Draft, Drafts
 from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
+from watchers.statements.mentions import Mention
 from watchers.statements.people import NameIndex
 from watchers.statements.phrases import (
     capitalised,
@@ -151,6 +152,8 @@ def _quoted(
     out: list[Draft] = []
     prev_attr: Cue | None = None
     prev_q = -1
+    phrase_subj: Mention | None = None  # the speaker of the last quoted phrase no cue attributed
+    phrase_q = -1
     for k in qidx:
         q = quotes[toks[k].quote]
         a, b = _content(text, q)
@@ -202,10 +205,18 @@ def _quoted(
                     out.append(Draft(a, b, "direct", None, None, a, lone=True))
                 continue
             subj = clause_speaker(toks, s, k, content, sp, names) if words_before else None
+            if (
+                subj is None
+                and phrase_subj is not None
+                and _same_clause(toks, phrase_q, k, index)
+                and not (capitalised(content) or _title_like(content))
+            ):
+                subj = phrase_subj  # 'calls them "losers" and "sad"': the first phrase's speaker
             if subj is not None:
                 # 'Lund dismissed the plan as "a gimmick"', 'Ruiz urged voters to "stay home"': a
                 # quoted phrase in a sentence about someone is that someone's words
                 out.append(Draft(a, b, "partial", subj, None, subj.start))
+                phrase_subj, phrase_q = subj, k
             continue
         if cue.subject is not None and cue.subject.start <= q.open < cue.subject.end:
             continue

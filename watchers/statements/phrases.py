@@ -53,6 +53,8 @@ def clause_speaker(
     quote on a noun ('a pro-Lund "super fund"'), or a subject that is only a capitalised word."""
     if sp.sentence.block == 0 or capitalised(content) or scare_quote(toks, s, k, content):
         return None
+    if any(toks[x].bare in lang.SLOGAN_NOUNS for x in range(max(s, k - 2), k)):
+        return None  # 'chanted the campaign slogan, "A harbour for all."': shown or chanted, not said
     subj = governing_subject(toks, s, k)
     if subj is None:
         subj = sp.clause_subject

@@ -142,6 +142,7 @@ COMPANY_HEADS: frozenset[str] = _words("company_heads")
 DESCRIPTIVE_MODIFIERS: frozenset[str] = _words("descriptive_modifiers")
 DOCUMENT_NOUNS: frozenset[str] = _words("document_nouns")
 WORK_NOUNS: frozenset[str] = _words("work_nouns")  # a quoted title after them is no one's words
+SLOGAN_NOUNS: frozenset[str] = _words("slogan_nouns")  # 'the slogan, "..."': shown, not said
 ISSUER_PARTICIPLES: frozenset[str] = _words("issuer_participles")
 PLACE_PREPS: frozenset[str] = _words("place_preps")
 PP_HEADS: frozenset[str] = _words("pp_heads")
