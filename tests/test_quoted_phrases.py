@@ -26,11 +26,31 @@ def one(text: str, fragment: str) -> Statement:
     ("sentence", "fragment", "speaker"),
     [
         # the speaker is the subject of the nearest finite verb, not the sentence's first words
-        ('However, Ines Varga held her fire, calling the plan a "fair compromise" for now.', "fair compromise", "Ines Varga"),
-        ('There were sharper words, such as when Olaf Brandt met the mayor and called her plan a "tax on every crate."', "tax on every crate", "Olaf Brandt"),
-        ('Marta Lind did say she found the final version "much fairer than the first draft."', "much fairer", "Marta Lind"),
-        ('Karl Osterman has long pushed his promise of "free ferries" for the island.', "free ferries", "Karl Osterman"),
-        ('During the debate Karl Osterman attacked the levy, at one point calling the office a "rubber stamp" for the port.', "rubber stamp", "Karl Osterman"),
+        (
+            'However, Ines Varga held her fire, calling the plan a "fair compromise" for now.',
+            "fair compromise",
+            "Ines Varga",
+        ),
+        (
+            'There were sharper words, such as when Olaf Brandt met the mayor and called her plan a "tax on every crate."',
+            "tax on every crate",
+            "Olaf Brandt",
+        ),
+        (
+            'Marta Lind did say she found the final version "much fairer than the first draft."',
+            "much fairer",
+            "Marta Lind",
+        ),
+        (
+            'Karl Osterman has long pushed his promise of "free ferries" for the island.',
+            "free ferries",
+            "Karl Osterman",
+        ),
+        (
+            'During the debate Karl Osterman attacked the levy, at one point calling the office a "rubber stamp" for the port.',
+            "rubber stamp",
+            "Karl Osterman",
+        ),
     ],
 )
 def test_quoted_phrase_is_the_governing_subjects(sentence: str, fragment: str, speaker: str) -> None:
@@ -41,7 +61,10 @@ def test_quoted_phrase_is_the_governing_subjects(sentence: str, fragment: str, s
 
 @pytest.mark.parametrize("lead", ["Then, ", "Instead, ", "But "])
 def test_quote_after_a_sentence_adverb_carries_on_the_speaker(lead: str) -> None:
-    st = one(f'"We will be paying for this for a decade," Karl Osterman said. {lead}"Nobody has read the small print."', "small print")
+    st = one(
+        f'"We will be paying for this for a decade," Karl Osterman said. {lead}"Nobody has read the small print."',
+        "small print",
+    )
     assert st.kind == "direct" and st.speaker == "Karl Osterman"
 
 
@@ -52,7 +75,9 @@ def test_quote_before_a_subordinate_clause_ends_its_sentence() -> None:
 
 
 def test_triple_apostrophes_close_the_nested_and_the_doubled_quote() -> None:
-    text = "''They kept telling us, 'The money is not there,''' said Tomas Ek. ''It always is for the board.''"
+    text = (
+        "''They kept telling us, 'The money is not there,''' said Tomas Ek. ''It always is for the board.''"
+    )
     got = {s.text: s.speaker for s in quoted(text)}
     assert got == {
         "They kept telling us, 'The money is not there,'": "Tomas Ek",
@@ -61,13 +86,16 @@ def test_triple_apostrophes_close_the_nested_and_the_doubled_quote() -> None:
 
 
 def test_spaced_nested_closing_marks_close_the_quote() -> None:
-    text = "\"They told us, 'Wait,' \" Petra Holm said. \"We waited a year.\""
+    text = '"They told us, \'Wait,\' " Petra Holm said. "We waited a year."'
     got = {s.text: s.speaker for s in quoted(text)}
     assert got == {"They told us, 'Wait,' ": "Petra Holm", "We waited a year.": "Petra Holm"}
 
 
 def test_phrase_inside_a_reported_clause_is_that_speakers() -> None:
-    st = one('Any "cleareyed" reading of the deal shows the port gains most, said Lars Moberg, the port chief.', "cleareyed")
+    st = one(
+        'Any "cleareyed" reading of the deal shows the port gains most, said Lars Moberg, the port chief.',
+        "cleareyed",
+    )
     assert st.kind == "partial" and st.speaker == "Lars Moberg"
 
 

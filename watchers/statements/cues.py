@@ -125,7 +125,9 @@ def _participle_before(toks: Sequence[Token], s: int, k: int) -> int | None:
             continue  # ', saying: "..."', ', writing in an email: "..."'
         if t.kind == "q" or (t.kind == "p" and t.text in ".!?;:"):
             return None
-        if (t.low in lang.PARTIAL_PARTICIPLES or t.low in lang.PARTICIPLE_CUES) and _opens_participle(toks, s, i):
+        if (t.low in lang.PARTIAL_PARTICIPLES or t.low in lang.PARTICIPLE_CUES) and _opens_participle(
+            toks, s, i
+        ):
             return i  # also ', saying, "..."', ', telling reporters, "..."'
     return None
 

@@ -25,12 +25,15 @@ from watchers.statements.people import NameIndex
 from watchers.statements.phrases import (
     capitalised,
     clause_speaker,
+    double_style,
+    first_word,
     intro_paragraph,
     named_before,
-    scare_quote,
+    reported_phrases,
     show_title,
     signed,
     subheading,
+    title_like,
     transcript,
 )
 from watchers.statements.quotemarks import Quote
@@ -57,8 +60,6 @@ LEADING_WINDOW = 30
 SAME_CLAUSE_TOKENS = 12
 # A nickname between a first name and a surname is a few words.
 MAX_NICKNAME_WORDS = 4
-# A quoted title of a work: few words, each capitalised, no sentence punctuation.
-MAX_TITLE_WORDS = 7
 
 
 def pair(segments: Segments, speakers: Speakers) -> Drafts:
@@ -90,7 +91,7 @@ def _sentence(
             if toks[qidx[0]].start > toks[s].start and not any(toks[k].start == toks[s].start for k in qidx):
                 # only scare quotes or titles in it, or a phrase inside the reported clause
                 reported = indirect(text, toks, s, e, sp)
-                return reported + _reported_phrases(text, toks, s, qidx, quotes, reported)
+                return reported + reported_phrases(text, toks, s, qidx, quotes, reported)
             return []
         if all(d.kind == "partial" for d in found):
             # 'Doe said the talks would resume, despite what she called "a step backwards"': the main
@@ -114,24 +115,6 @@ def _sentence(
     return indirect(text, toks, s, e, sp)
 
 
-def _reported_phrases(
-    text: str, toks: Sequence[Token], s: int, qidx: list[int], quotes: Sequence[Quote], reported: list[Draft]
-) -> list[Draft]:
-    """'Any "cleareyed" reading of it, said Lund, ...': a quoted phrase inside a reported clause is a
-    partial quote of that clause's speaker; a title or a name in marks is not."""
-    out: list[Draft] = []
-    for k in qidx:
-        q = quotes[toks[k].quote]
-        d = next((d for d in reported if d.start <= q.open and q.close <= d.end + 1), None)
-        content = text[q.start : q.end]
-        if d is None or d.mention is None or capitalised(content) or _title_like(content):
-            continue
-        if scare_quote(toks, s, k, content):
-            continue
-        out.append(Draft(q.start, q.end, "partial", d.mention, d.cue, d.pos))
-    return out
-
-
 def _content(text: str, q: Quote) -> tuple[int, int]:
     a, b = q.start, q.end
     return a, b
@@ -148,7 +131,7 @@ def _quoted(
     names: NameIndex,
 ) -> list[Draft]:
     index = _CueIndex(sp.cues)
-    first_word = _first_word(toks, s, e)
+    first = first_word(toks, s, e)
     out: list[Draft] = []
     prev_attr: Cue | None = None
     prev_q = -1
@@ -161,7 +144,7 @@ def _quoted(
             continue
         trailing = _trailing(toks, k, e, index) or _trailing_after_words(toks, k, e, index)
         leading = _leading(toks, k, s, index)
-        words_before = first_word < k  # any word before the quote but an opener ("But", "And")
+        words_before = first < k  # any word before the quote but an opener ("But", "And")
         continued = (
             prev_attr is not None
             and prev_q >= 0
@@ -197,11 +180,9 @@ def _quoted(
                 prev_attr, prev_q = None, k
                 continue
         if cue is None:
-            only_quote = (
-                all(t.kind == "p" for t in toks[k + 1 : e]) if k == first_word else False
-            )
+            only_quote = all(t.kind == "p" for t in toks[k + 1 : e]) if k == first else False
             if not words_before and only_quote and _sentence_like(content):
-                if not subheading(text, q.open, q.close, content, _double_style(text, quotes)):
+                if not subheading(text, q.open, q.close, content, double_style(text, quotes)):
                     out.append(Draft(a, b, "direct", None, None, a, lone=True))
                 continue
             subj = clause_speaker(toks, s, k, content, sp, names) if words_before else None
@@ -209,7 +190,7 @@ def _quoted(
                 subj is None
                 and phrase_subj is not None
                 and _same_clause(toks, phrase_q, k, index)
-                and not (capitalised(content) or _title_like(content))
+                and not (capitalised(content) or title_like(content))
             ):
                 subj = phrase_subj  # 'calls them "losers" and "sad"': the first phrase's speaker
             if subj is not None:
@@ -241,7 +222,7 @@ def _quoted(
             kind = "direct"
         else:
             kind = "partial"
-        if kind == "partial" and _title_like(content) or words_before and show_title(toks, k, content):
+        if kind == "partial" and title_like(content) or words_before and show_title(toks, k, content):
             continue
         if cue is trailing and kind == "partial" and words_before and not _sentence_like(content):
             kind = "partial"
@@ -261,29 +242,6 @@ def _quoted(
                 if extra is not None:
                     out.append(extra)
     return out
-
-
-def _double_style(text: str, quotes: Sequence[Quote]) -> bool:
-    """Does the article quote with double marks (its first quote opens with one)?"""
-    return bool(quotes) and text[quotes[0].open] not in _SINGLES
-
-
-_SINGLES = frozenset((*lang.SINGLE_OPEN, lang.STRAIGHT_SINGLE))
-
-
-def _first_word(toks: Sequence[Token], s: int, e: int) -> int:
-    """The sentence's first token that is a word of its own: not punctuation, an opener ("But",
-    "And") or a sentence adverb with its comma ("Instead, ", "Then, ")."""
-    i = s
-    while i < e:
-        t = toks[i]
-        if t.kind == "p" or t.low in lang.OPENERS:
-            i += 1
-        elif t.low in lang.LEAD_ADVERBS and i + 1 < e and toks[i + 1].text == ",":
-            i += 2
-        else:
-            return i
-    return e
 
 
 def _same_clause(toks: Sequence[Token], prev: int, k: int, index: _CueIndex) -> bool:
@@ -356,7 +314,11 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
             return None
         if c.inverted and c.index != j:
             continue
-        if not c.inverted and c.subj_first != j and not (title_gap(toks, j, c.subj_first) or _name_lead(toks, j, c.subj_first)):
+        if (
+            not c.inverted
+            and c.subj_first != j
+            and not (title_gap(toks, j, c.subj_first) or _name_lead(toks, j, c.subj_first))
+        ):
             continue
         return c
     if first < len(cues) and cues[first].index == j and cues[first].lemma == "according":
@@ -469,14 +431,3 @@ def _nickname(content: str) -> bool:
 def _sentence_like(content: str) -> bool:
     words = content.split()
     return len(words) >= 2 or content.rstrip()[-1:] in ".!?…"
-
-
-def _title_like(content: str) -> bool:
-    # US style puts the comma after a title inside the marks: 'his book "Make Your Kid a Millionaire,"'
-    content = content.rstrip().removesuffix(",")
-    words = content.split()
-    if not words or len(words) > MAX_TITLE_WORDS or content[-1:] in ".!?,…":
-        return False
-    caps = [w for w in words if w[:1].isupper()]
-    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with"}
-    return len(words) >= 2 and all(w[:1].isupper() or w in small for w in words) and len(caps) >= 2

@@ -1,12 +1,17 @@
 """Quoted phrases with no cue of their own, and whose they are.
 
     'Lund pictured the plan as "a gift to developers"'  → the clause subject's words (partial)
+    'However, she held her fire, calling him a "decent opponent"'
+                                                        → the subject of the nearest finite verb
+                                                          before the quote ("she"), else the clause's
     'Ada Finch: "..."', 'Finch campaigns on: "..."'       → the person the colon label names (direct)
 
 Titles of works, slogans, names, headlines and a writer's scare quotes ('the "autopsy"') are no
 one's words. pairing.py asks; this module only reads the sentence.
-Nor are section titles ('"All Bets Are Off."' alone between paragraphs), shows after their
-channel ('on KTV's "Morning Round."') or a transcript quoted whole ('"HOST: ... GUEST: ..."').
+Nor are section titles ('"All Bets Are Off."' alone between paragraphs, or a short single-quoted
+line in copy that quotes with double marks), titles after their channel or a noun naming the work
+('on KTV's "Morning Round."', 'her memoir, "Ten Years."'), words on a slogan, sign or banner, or a
+transcript quoted whole ('"HOST: ... GUEST: ..."').
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
 from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex
+from watchers.statements.quotemarks import Quote
 from watchers.statements.segment import Sentence
 from watchers.statements.sentences import Token
 from watchers.statements.speakers import SentenceSpeakers
@@ -29,6 +35,8 @@ WORK_NOUN_TOKENS = 2
 GOVERNING_WINDOW = 15
 _SINGLE_MARKS = frozenset((*lang.SINGLE_OPEN, lang.STRAIGHT_SINGLE))
 _SPEAKER_KINDS = ("name", "pronoun", "role", "org", "orgref")
+# A quoted title of a work: few words, each capitalised, no sentence punctuation.
+MAX_TITLE_WORDS = 7
 # A quoted section title between paragraphs is a few words.
 MAX_SUBHEADING_WORDS = 8
 # A transcript block opens with a speaker label in capitals ("HOST:", "SEN. LUND:").
@@ -88,7 +96,11 @@ def governing_subject(toks: Sequence[Token], s: int, k: int) -> Mention | None:
         if not _finite_like(t.low):
             continue
         before = toks[v - 1]
-        if before.low in _DETERMINERS or before.text.endswith(_POSSESSIVE_ENDS) or t.low in lang.NOUN_LIKE_FORMS:
+        if (
+            before.low in _DETERMINERS
+            or before.text.endswith(_POSSESSIVE_ENDS)
+            or t.low in lang.NOUN_LIKE_FORMS
+        ):
             continue  # 'Trump's remarks', 'the claims': a noun
         if comma and before.low in ("who", "which"):
             continue  # 'praising Bush, who ended his bid, as "..."': a relative clause closed before the quote
@@ -134,7 +146,9 @@ def scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
 
 
 # Words that end the noun phrase a determiner opens: a preposition or a clause word before the quote.
-_NOT_IN_NOUN_PHRASE = frozenset(("of", "for", "to", "that", "about", "with", "on", "in", "by", "from", "and", "or"))
+_NOT_IN_NOUN_PHRASE = frozenset(
+    ("of", "for", "to", "that", "about", "with", "on", "in", "by", "from", "and", "or")
+)
 _DETERMINERS = frozenset(("a", "an", "the", "his", "her", "its", "their", "our", "this", "that", "these"))
 
 
@@ -215,3 +229,55 @@ def signed(toks: Sequence[Token], i: int, e: int) -> Mention | None:
     if m is not None and m.kind in ("name", "org", "orgref", "role"):
         return m
     return None
+
+
+def reported_phrases(
+    text: str, toks: Sequence[Token], s: int, qidx: list[int], quotes: Sequence[Quote], reported: list[Draft]
+) -> list[Draft]:
+    """'Any "cleareyed" reading of it, said Lund, ...': a quoted phrase inside a reported clause is a
+    partial quote of that clause's speaker; a title or a name in marks is not."""
+    out: list[Draft] = []
+    for k in qidx:
+        q = quotes[toks[k].quote]
+        d = next((d for d in reported if d.start <= q.open and q.close <= d.end + 1), None)
+        content = text[q.start : q.end]
+        if d is None or d.mention is None or capitalised(content) or title_like(content):
+            continue
+        if scare_quote(toks, s, k, content):
+            continue
+        out.append(Draft(q.start, q.end, "partial", d.mention, d.cue, d.pos))
+    return out
+
+
+def double_style(text: str, quotes: Sequence[Quote]) -> bool:
+    """Does the article quote with double marks (its first quote opens with one)?"""
+    return bool(quotes) and text[quotes[0].open] not in _SINGLE_QUOTE_MARKS
+
+
+_SINGLE_QUOTE_MARKS = frozenset((*lang.SINGLE_OPEN, lang.STRAIGHT_SINGLE))
+
+
+def first_word(toks: Sequence[Token], s: int, e: int) -> int:
+    """The sentence's first token that is a word of its own: not punctuation, an opener ("But",
+    "And") or a sentence adverb with its comma ("Instead, ", "Then, ")."""
+    i = s
+    while i < e:
+        t = toks[i]
+        if t.kind == "p" or t.low in lang.OPENERS:
+            i += 1
+        elif t.low in lang.LEAD_ADVERBS and i + 1 < e and toks[i + 1].text == ",":
+            i += 2
+        else:
+            return i
+    return e
+
+
+def title_like(content: str) -> bool:
+    # US style puts the comma after a title inside the marks: 'his book "Make Your Kid a Millionaire,"'
+    content = content.rstrip().removesuffix(",")
+    words = content.split()
+    if not words or len(words) > MAX_TITLE_WORDS or content[-1:] in ".!?,…":
+        return False
+    caps = [w for w in words if w[:1].isupper()]
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with"}
+    return len(words) >= 2 and all(w[:1].isupper() or w in small for w in words) and len(caps) >= 2
