@@ -85,6 +85,7 @@ BE_FORMS: frozenset[str] = _words("be_forms")
 ADJUNCT_PREPS: frozenset[str] = _words("adjunct_preps")
 THAT_WORDS: frozenset[str] = _words("that_words")
 PARTIAL_PARTICIPLES: frozenset[str] = _words("partial_participles")
+NAMING_VERBS: frozenset[str] = _words("naming_verbs")  # 'called him a "liar"': no scare quote
 TELL_LEMMAS: frozenset[str] = _words("tell_lemmas")
 OBJECT_LEMMAS: frozenset[str] = _words("object_lemmas")
 FINITE: frozenset[str] = _words("finite")
@@ -94,6 +95,7 @@ ADJUNCT_WORDS: frozenset[str] = _words("adjunct_words")
 ADJUNCT_OPENERS: frozenset[str] = _words("adjunct_openers")
 WEEKDAYS: frozenset[str] = _words("weekdays")
 OPENERS: frozenset[str] = _words("openers")
+LEAD_ADVERBS: frozenset[str] = _words("lead_adverbs")  # 'Then, "..."': the quote still opens its sentence
 
 # --- pronouns and determiners ----------------------------------------------------------------------
 SUBJECT_PRONOUNS: dict[str, str] = _mapping("subject_pronouns")  # -> "m" | "f" | "org" | "pl"
@@ -140,6 +142,8 @@ COMPANY_NOUNS: frozenset[str] = _words("company_nouns")
 COMPANY_HEADS: frozenset[str] = _words("company_heads")
 DESCRIPTIVE_MODIFIERS: frozenset[str] = _words("descriptive_modifiers")
 DOCUMENT_NOUNS: frozenset[str] = _words("document_nouns")
+WORK_NOUNS: frozenset[str] = _words("work_nouns")  # a quoted title after them is no one's words
+SLOGAN_NOUNS: frozenset[str] = _words("slogan_nouns")  # 'the slogan, "..."': shown, not said
 ISSUER_PARTICIPLES: frozenset[str] = _words("issuer_participles")
 PLACE_PREPS: frozenset[str] = _words("place_preps")
 PP_HEADS: frozenset[str] = _words("pp_heads")
