@@ -46,20 +46,9 @@ from typing import Literal, NamedTuple
 from rules.fuzzy import FuzzyFinder
 from rules.gaps import MAX_GAP, follow, gaps_ok
 from rules.model import Rules
-from rules.normalize import (
-    ASCII_CASED_WORD_BYTES,
-    ASCII_SOFT_BYTES,
-    CYRILLIC_CODEC,
-    CYRILLIC_FIT_BYTES,
-    CYRILLIC_SOFT_BYTES,
-    CYRILLIC_WORD_BYTES,
-    SOFT_TABLE,
-    WORD_TABLE,
-    fold,
-    translit_key,
-    words,
-)
+from rules.normalize import translit_key, words
 from rules.terms import LONG, WIDE, Compiled, LongTerm, Match, Target, compile_terms
+from rules.views import scan_views
 
 # Words right before a surname that name a role, not a person: they do not contradict a tracked speaker.
 _HONORIFICS_TEXT = """mr mrs ms miss dr prof sir dame lord lady madam mister herr frau monsieur mme
@@ -160,10 +149,9 @@ class Matcher:
         return hits
 
     def _scan(self, text: str) -> list[Hit]:
-        folded, index_map = fold(text)
-        # Same length as `folded`, padding aside (see _views): the automaton reads `padded`; `softed`
-        # shows what the gaps inside multi-word matches are.
-        padded, softed, cased = _views(folded)
+        # Folded, and views as long as `folded` (padding aside, see rules.views): the automaton reads
+        # `padded`; `softed` shows what the gaps inside multi-word matches are.
+        folded, index_map, padded, softed, cased = scan_views(text)
         # The exact matches, found in C, in end order (the longest first at one end). Every pattern is
         # " term " (words joined by gaps of spaces), so a match is whole-word.
         matches: list[Match] = self._automaton.matches(padded)
@@ -329,30 +317,6 @@ def _text_span(index_map: list[int] | None, start: int, stop: int) -> tuple[int,
         return start, stop
     # Characters folded away after the match (a combining accent) belong to it.
     return index_map[start], max(index_map[stop], index_map[stop - 1] + 1)
-
-
-def _views(folded: str) -> tuple[str, str, bytes | None]:
-    """What scan reads, all as long as `folded` (padding aside), through bytes for ASCII text.
-
-    - padded: `f" {folded.translate(WORD_TABLE)} "` (lower-case words, a space for every other
-      character), for the automaton;
-    - softed: `folded.translate(SOFT_TABLE)`, to check the gaps inside multi-word matches;
-    - cased (ASCII text only): words with their case, a space for every other character, padded with
-      a space in front, for the capitalised-word regex.
-    """
-    if folded.isascii():
-        raw = folded.encode("ascii")
-        cased = raw.translate(ASCII_CASED_WORD_BYTES)
-        padded = f" {cased.lower().decode('ascii')} "
-        return padded, raw.translate(ASCII_SOFT_BYTES).decode("ascii"), b" " + cased
-    try:  # Russian text, through its single-byte code page (see rules.normalize.CYRILLIC_CODEC)
-        page = folded.encode(CYRILLIC_CODEC)
-    except UnicodeEncodeError:
-        page = b"\x98"  # a byte no Cyrillic text has: the general road below
-    if not page.translate(None, CYRILLIC_FIT_BYTES):
-        padded = f" {page.translate(CYRILLIC_WORD_BYTES).decode(CYRILLIC_CODEC)} "
-        return padded, page.translate(CYRILLIC_SOFT_BYTES).decode(CYRILLIC_CODEC), None
-    return f" {folded.translate(WORD_TABLE)} ", folded.translate(SOFT_TABLE), None
 
 
 def _long_hits(

@@ -1,0 +1,129 @@
+"""What the matcher reads of one article: its folded text and three views of it, made as cheaply as can be.
+
+    scan_views(text) -> (folded, index_map, padded, softed, cased)
+
+- folded, index_map: `rules.normalize.fold(text)`;
+- padded: `f" {folded.translate(WORD_TABLE)} "` (lower-case words, a space for every other character),
+  for the automaton;
+- softed: `folded.translate(SOFT_TABLE)`, to check the gaps inside multi-word matches;
+- cased: `b" "` and the folded text with its words as they are (case kept) and a space for every other
+  character, as bytes of the Cyrillic code page, for the capitalised-word regex `CAPITALISED` (rules.fuzzy);
+  None when the folded text does not fit the code page (the fuzzy pass then reads `folded` itself).
+
+All as long as `folded` (padding aside). str.translate with a dict costs a look-up per character, most
+of an article's scan; bytes.translate is a table index in C. ASCII text takes bytes at once; Russian
+text (and English with curly quotes and dashes) is encoded once to the single-byte Cyrillic code page
+(rules.normalize.CYRILLIC_CODEC), where fold and each view are one composed table: one encode, four
+translates, and a decode per str view. Any other text takes the general road: `fold`, then the tables.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rules.normalize import (
+    ASCII_CASED_WORD_BYTES,
+    ASCII_SOFT_BYTES,
+    CYRILLIC_CODEC,
+    CYRILLIC_FIT_BYTES,
+    CYRILLIC_FOLD_BYTES,
+    CYRILLIC_FOLD_FIT,
+    CYRILLIC_SOFT_BYTES,
+    CYRILLIC_WORD_BYTES,
+    SOFT_TABLE,
+    WORD_TABLE,
+    fold,
+)
+
+# Words shorter than this are never fuzzy candidates: short words collide with names too easily.
+FUZZY_MIN_WORD = 5
+
+Views = tuple[str, "list[int] | None", str, str, "bytes | None"]
+
+
+def _char(b: int) -> str | None:
+    try:
+        return bytes([b]).decode(CYRILLIC_CODEC)
+    except UnicodeDecodeError:
+        return None
+
+
+def _is_word(ch: str | None) -> bool:
+    return ch is not None and (ch.isalnum() or ch == "_")
+
+
+# Word characters of the code page kept as they are, every other byte a space: the cased view.
+_CASED = bytes(b if _is_word(_char(b)) else 32 for b in range(256))
+assert _CASED[:128] == ASCII_CASED_WORD_BYTES[:128]
+# The bytes whose fold and every view of it stay one byte of the code page, and whose fold keeps its
+# case (the fuzzy pass asks the original text whether a word's first letter is lower-case).
+_FIT = bytes(
+    b
+    for b in CYRILLIC_FOLD_FIT
+    if CYRILLIC_FOLD_BYTES[b] in CYRILLIC_FIT_BYTES
+    and (c := _char(b)) is not None
+    and (f := _char(CYRILLIC_FOLD_BYTES[b])) is not None
+    and c.islower() == f.islower()
+)
+
+
+def _compose(then: bytes) -> bytes:
+    """fold, then `then`: one bytes.translate table."""
+    return bytes(then[CYRILLIC_FOLD_BYTES[b]] for b in range(256))
+
+
+_PADDED = _compose(CYRILLIC_WORD_BYTES)
+_SOFTED = _compose(CYRILLIC_SOFT_BYTES)
+_CASED_FOLDED = _compose(_CASED)
+
+
+def _class(test: object) -> bytes:
+    """A regex class of the code page's bytes whose character passes `test`."""
+    chars = [b for b in range(256) if (c := _char(b)) is not None and test(c)]  # type: ignore[operator]
+    return b"[" + b"".join(re.escape(bytes([b])) for b in chars) + b"]"
+
+
+# In the cased view, a word of FUZZY_MIN_WORD+ characters starting with a letter that is not lower-case
+# (only such words can be transliterated names): a literal space first lets the regex engine skip ahead.
+# On ASCII it is `[A-Z]\w{4,}`; what `_capitalised_word` (rules.fuzzy) finds at a word's start in str.
+CAPITALISED = re.compile(
+    b" "
+    + _class(lambda c: re.match(r"[^\W\d_]", c) is not None and not c.islower())
+    + _class(_is_word)
+    + b"{%d,}" % (FUZZY_MIN_WORD - 1)
+)
+
+
+def scan_views(text: str) -> Views:
+    """(folded, index_map, padded, softed, cased) of `text` (see the module docstring)."""
+    if text.isascii():
+        return (text, None, *_views(text))
+    try:
+        page = text.encode(CYRILLIC_CODEC)
+    except UnicodeEncodeError:
+        page = b"\x98"  # a byte no text in the code page has: the general road below
+    if not page.translate(None, _FIT):
+        folded_page = page.translate(CYRILLIC_FOLD_BYTES)
+        codec = "ascii" if folded_page.isascii() else CYRILLIC_CODEC  # ASCII decodes fastest
+        padded = (b" " + page + b" ").translate(_PADDED).decode(codec)
+        softed = page.translate(_SOFTED).decode(codec)
+        return folded_page.decode(codec), None, padded, softed, b" " + page.translate(_CASED_FOLDED)
+    folded, index_map = fold(text)
+    return (folded, index_map, *_views(folded))
+
+
+def _views(folded: str) -> tuple[str, str, bytes | None]:
+    """padded, softed and cased of `folded` (the road of any text the code page's tables do not fit)."""
+    if folded.isascii():
+        raw = folded.encode("ascii")
+        cased = raw.translate(ASCII_CASED_WORD_BYTES)
+        padded = f" {cased.lower().decode('ascii')} "
+        return padded, raw.translate(ASCII_SOFT_BYTES).decode("ascii"), b" " + cased
+    try:  # Russian text, through the code page
+        page = folded.encode(CYRILLIC_CODEC)
+    except UnicodeEncodeError:
+        page = b"\x98"  # a byte no Cyrillic text has: the general road below
+    if not page.translate(None, CYRILLIC_FIT_BYTES):
+        padded = f" {page.translate(CYRILLIC_WORD_BYTES).decode(CYRILLIC_CODEC)} "
+        return padded, page.translate(CYRILLIC_SOFT_BYTES).decode(CYRILLIC_CODEC), None
+    return f" {folded.translate(WORD_TABLE)} ", folded.translate(SOFT_TABLE), None
