@@ -29,7 +29,7 @@ from rules.terms import (
     neighbours,
     target,
 )
-from rules.views import CAPITALISED, FUZZY_MIN_WORD
+from rules.views import CAPITALISED, FUZZY_MIN_WORD, folded_text
 
 # A fuzzy hit never scores 100, so an exact spelling always ranks above a variant.
 FUZZY_MAX_SCORE = 99.0
@@ -125,7 +125,7 @@ class FuzzyFinder:
     def add_matches(
         self,
         text: str,
-        folded: str,
+        folded: str | bytes,
         cased: bytes | None,
         padded: str,
         index_map: list[int] | None,
@@ -144,7 +144,7 @@ class FuzzyFinder:
             self._caps_hot.clear()
             self._fuzzy_memo.clear()
         listed: list[str] | list[bytes] = (
-            CAPITALISED.findall(cased) if cased is not None else _capitalised_word().findall(folded)
+            CAPITALISED.findall(cased) if cased is not None else _capitalised_word().findall(folded_text(folded))
         )
         found: set[str | bytes] = set(listed)
         candidates = found.difference(self._caps_plain)

@@ -48,7 +48,7 @@ from rules.gaps import MAX_GAP, follow, gaps_ok
 from rules.model import Rules
 from rules.normalize import translit_key, words
 from rules.terms import LONG, WIDE, Compiled, LongTerm, Match, Target, compile_terms
-from rules.views import scan_views
+from rules.views import folded_text, scan_views
 
 # Words right before a surname that name a role, not a person: they do not contradict a tracked speaker.
 _HONORIFICS_TEXT = """mr mrs ms miss dr prof sir dame lord lady madam mister herr frau monsieur mme
@@ -149,9 +149,9 @@ class Matcher:
         return hits
 
     def _scan(self, text: str) -> list[Hit]:
-        # Folded, and views as long as `folded` (padding aside, see rules.views): the automaton reads
-        # `padded`; `softed` shows what the gaps inside multi-word matches are.
-        folded, index_map, padded, softed, cased = scan_views(text)
+        # Folded (maybe still bytes: rules.views.folded_text), and views as long as it (padding aside):
+        # the automaton reads `padded`; `hard` shows where the gaps inside multi-word matches are not soft.
+        folded, index_map, padded, hard, cased = scan_views(text)
         # The exact matches, found in C, in end order (the longest first at one end). Every pattern is
         # " term " (words joined by gaps of spaces), so a match is whole-word.
         matches: list[Match] = self._automaton.matches(padded)
@@ -175,9 +175,11 @@ class Matcher:
         for end, (width, core, targets, more, plain, lone) in matches:
             stop = end - 1
             start = stop - width
-            # A multi-word match: its gaps were non-word characters. All soft if `softed` shows the
-            # pattern itself; otherwise look closer (a full stop after "Mr" is fine, a comma is not).
-            if core is not None and softed[start:stop] != core:
+            # A multi-word match: its gaps were non-word characters. All soft if `hard` shows only
+            # spaces; otherwise look closer (a full stop after "Mr" is fine, a comma is not). The first
+            # word of long terms and a prefix before a wide gap are always looked at.
+            if core is not None and (core is LONG or core is WIDE or hard.count(" ", start, stop) != width):
+                folded = folded_text(folded)
                 if core is LONG:
                     overlap |= _long_hits(more, text, folded, padded, index_map, start, hits)
                     if not targets:

@@ -1,11 +1,16 @@
 """What the matcher reads of one article: its folded text and three views of it, made as cheaply as can be.
 
-    scan_views(text) -> (folded, index_map, padded, softed, cased)
+    scan_views(text) -> (folded, index_map, padded, hard, cased)
 
-- folded, index_map: `rules.normalize.fold(text)`;
+- folded, index_map: `rules.normalize.fold(text)`; on the code-page road below, folded is the folded
+  text still in bytes of the code page, decoded only if a rare step needs it (`folded_text`);
 - padded: `f" {folded.translate(WORD_TABLE)} "` (lower-case words, a space for every other character),
   for the automaton;
-- softed: `folded.translate(SOFT_TABLE)`, to check the gaps inside multi-word matches;
+- hard: a space for every word character and every soft separator (whitespace, an apostrophe, a hyphen:
+  SOFT_TABLE and WORD_TABLE agree on it), another character for every other one (`HARD_TABLE`; on the
+  code-page road ASCII punctuation as it is and "#" for the rest): a multi-word match whose span in
+  `hard` is all spaces had only soft gaps ("Mr. Peskov" and "Kremlin, spokesman" look alike in
+  `padded`; `hard` keeps the full stop and the comma);
 - cased: `b" "` and the folded text with its words as they are (case kept) and a space for every other
   character, as bytes of the Cyrillic code page, for the capitalised-word regex `CAPITALISED` (rules.fuzzy);
   None when the folded text does not fit the code page (the fuzzy pass then reads `folded` itself).
@@ -14,7 +19,7 @@ All as long as `folded` (padding aside). str.translate with a dict costs a look-
 of an article's scan; bytes.translate is a table index in C. ASCII text takes bytes at once; Russian
 text (and English with curly quotes and dashes) is encoded once to the single-byte Cyrillic code page
 (rules.normalize.CYRILLIC_CODEC), where fold and each view are one composed table: one encode, four
-translates, and a decode per str view. Any other text takes the general road: `fold`, then the tables.
+translates, one decode of the code page (padded) and one of ASCII (hard), which is a copy. Any other text takes the general road: `fold`, then the tables.
 """
 
 from __future__ import annotations
@@ -23,12 +28,10 @@ import re
 
 from rules.normalize import (
     ASCII_CASED_WORD_BYTES,
-    ASCII_SOFT_BYTES,
     CYRILLIC_CODEC,
     CYRILLIC_FIT_BYTES,
     CYRILLIC_FOLD_BYTES,
     CYRILLIC_FOLD_FIT,
-    CYRILLIC_SOFT_BYTES,
     CYRILLIC_WORD_BYTES,
     SOFT_TABLE,
     WORD_TABLE,
@@ -38,7 +41,21 @@ from rules.normalize import (
 # Words shorter than this are never fuzzy candidates: short words collide with names too easily.
 FUZZY_MIN_WORD = 5
 
-Views = tuple[str, "list[int] | None", str, str, "bytes | None"]
+Views = tuple["str | bytes", "list[int] | None", str, str, "bytes | None"]
+
+
+class _HardTable(dict[int, str]):
+    """str.translate table of the hard view: a space where SOFT_TABLE and WORD_TABLE agree (word
+    characters, soft separators), else what SOFT_TABLE writes. Filled lazily, as they are."""
+
+    def __missing__(self, code: int) -> str:
+        soft = SOFT_TABLE[code]
+        out = " " if soft == WORD_TABLE[code] else soft
+        self[code] = out
+        return out
+
+
+HARD_TABLE = _HardTable()
 
 
 def _char(b: int) -> str | None:
@@ -73,8 +90,23 @@ def _compose(then: bytes) -> bytes:
 
 
 _PADDED = _compose(CYRILLIC_WORD_BYTES)
-_SOFTED = _compose(CYRILLIC_SOFT_BYTES)
 _CASED_FOLDED = _compose(_CASED)
+
+
+def _hard_byte(b: int, fold: bool = True) -> int:
+    """The hard view of code-page byte `b` after folding: a space, ASCII punctuation as it is, "#" for
+    any other hard character (only spaces and not-spaces matter to scan; ASCII decodes by a copy)."""
+    folded = CYRILLIC_FOLD_BYTES[b] if fold else b
+    ch = _char(folded)
+    if ch is None or HARD_TABLE[ord(ch)] == " ":
+        return 32
+    return folded if folded < 128 else ord("#")
+
+
+_HARD = bytes(_hard_byte(b) for b in range(256))
+# The same of folded bytes (no fold): ASCII text, and folded text in the code page.
+_HARD_UNFOLDED = bytes(_hard_byte(b, fold=False) for b in range(256))
+_ASCII_HARD = _HARD_UNFOLDED[:128] + bytes(range(128, 256))
 
 
 def _class(test: object) -> bytes:
@@ -106,24 +138,29 @@ def scan_views(text: str) -> Views:
         folded_page = page.translate(CYRILLIC_FOLD_BYTES)
         codec = "ascii" if folded_page.isascii() else CYRILLIC_CODEC  # ASCII decodes fastest
         padded = (b" " + page + b" ").translate(_PADDED).decode(codec)
-        softed = page.translate(_SOFTED).decode(codec)
-        return folded_page.decode(codec), None, padded, softed, b" " + page.translate(_CASED_FOLDED)
+        hard = page.translate(_HARD).decode("ascii")
+        return folded_page, None, padded, hard, b" " + page.translate(_CASED_FOLDED)
     folded, index_map = fold(text)
     return (folded, index_map, *_views(folded))
 
 
+def folded_text(folded: str | bytes) -> str:
+    """The folded text of `scan_views`, decoded if it is still in the code page."""
+    return folded if isinstance(folded, str) else folded.decode(CYRILLIC_CODEC)
+
+
 def _views(folded: str) -> tuple[str, str, bytes | None]:
-    """padded, softed and cased of `folded` (the road of any text the code page's tables do not fit)."""
+    """padded, hard and cased of `folded` (the road of any text the code page's tables do not fit)."""
     if folded.isascii():
         raw = folded.encode("ascii")
         cased = raw.translate(ASCII_CASED_WORD_BYTES)
         padded = f" {cased.lower().decode('ascii')} "
-        return padded, raw.translate(ASCII_SOFT_BYTES).decode("ascii"), b" " + cased
+        return padded, raw.translate(_ASCII_HARD).decode("ascii"), b" " + cased
     try:  # Russian text, through the code page
         page = folded.encode(CYRILLIC_CODEC)
     except UnicodeEncodeError:
         page = b"\x98"  # a byte no Cyrillic text has: the general road below
     if not page.translate(None, CYRILLIC_FIT_BYTES):
         padded = f" {page.translate(CYRILLIC_WORD_BYTES).decode(CYRILLIC_CODEC)} "
-        return padded, page.translate(CYRILLIC_SOFT_BYTES).decode(CYRILLIC_CODEC), None
-    return f" {folded.translate(WORD_TABLE)} ", folded.translate(SOFT_TABLE), None
+        return padded, page.translate(_HARD_UNFOLDED).decode("ascii"), None
+    return f" {folded.translate(WORD_TABLE)} ", folded.translate(HARD_TABLE), None

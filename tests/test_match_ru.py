@@ -14,7 +14,7 @@ from rules.load import load_rules
 from rules.match import Matcher
 from rules.model import Rules, Speaker, Topic
 from rules.normalize import CYRILLIC_CODEC, SOFT_TABLE, WORD_TABLE, _fold_in_place, fold
-from rules.views import CAPITALISED, scan_views
+from rules.views import CAPITALISED, folded_text, scan_views
 
 # Fictional people and a fictional governor; the example config's real speakers are loaded below.
 RULES = Rules(
@@ -128,9 +128,13 @@ def test_cyrillic_views_agree_with_the_tables() -> None:
     roads = set()
     for _ in range(3000):
         text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40)))
-        folded, index_map, padded, softed, cased_view = scan_views(text)
+        page_or_folded, index_map, padded, hard, cased_view = scan_views(text)
+        folded = folded_text(page_or_folded)
         assert (folded, index_map) == fold(text), repr(text)
-        assert (padded, softed) == (f" {folded.translate(WORD_TABLE)} ", folded.translate(SOFT_TABLE)), repr(text)
+        assert padded == f" {folded.translate(WORD_TABLE)} ", repr(text)
+        # hard: a space exactly where SOFT_TABLE and WORD_TABLE agree (word characters, soft separators)
+        assert len(hard) == len(folded), repr(text)
+        assert [h == " " for h in hard] == [SOFT_TABLE[ord(c)] == WORD_TABLE[ord(c)] for c in folded], repr(text)
         roads.add(cased_view is None)
         if cased_view is not None:
             words_only = "".join(c if c.isalnum() or c == "_" else " " for c in folded)
