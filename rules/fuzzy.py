@@ -29,7 +29,7 @@ from rules.terms import (
     neighbours,
     target,
 )
-from rules.views import CAPITALISED, FUZZY_MIN_WORD, folded_text
+from rules.views import FUZZY_MIN_WORD, capitalised_words, folded_text
 
 # A fuzzy hit never scores 100, so an exact spelling always ranks above a variant.
 FUZZY_MAX_SCORE = 99.0
@@ -80,7 +80,7 @@ _COMMON_WORDS_TEXT = """about above according across action actually added addre
 COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 
 # Text in the Cyrillic code page (ASCII included) lists its capitalised words from the cased view in
-# bytes (rules.views.CAPITALISED: a class of bytes is far cheaper per character than the negated class
+# bytes (rules.views.capitalised_words: a class of bytes is far cheaper per character than the negated class
 # of every lower-case letter). No group: each word comes with its space in front (a capture group costs
 # more than the memo's keys being one byte longer).
 _end_of = itemgetter(0)
@@ -144,7 +144,7 @@ class FuzzyFinder:
             self._caps_hot.clear()
             self._fuzzy_memo.clear()
         listed: list[str] | list[bytes] = (
-            CAPITALISED.findall(cased) if cased is not None else _capitalised_word().findall(folded_text(folded))
+            capitalised_words(cased) if cased is not None else _capitalised_word().findall(folded_text(folded))
         )
         found: set[str | bytes] = set(listed)
         candidates = found.difference(self._caps_plain)

@@ -12,7 +12,7 @@
   `hard` is all spaces had only soft gaps ("Mr. Peskov" and "Kremlin, spokesman" look alike in
   `padded`; `hard` keeps the full stop and the comma);
 - cased: `b" "` and the folded text with its words as they are (case kept) and a space for every other
-  character, as bytes of the Cyrillic code page, for the capitalised-word regex `CAPITALISED` (rules.fuzzy);
+  character, as bytes of the Cyrillic code page, for `capitalised_words` (rules.fuzzy);
   None when the folded text does not fit the code page (the fuzzy pass then reads `folded` itself).
 
 All as long as `folded` (padding aside). str.translate with a dict costs a look-up per character, most
@@ -24,6 +24,7 @@ translates, one decode of the code page (padded) and one of ASCII (hard), which 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rules.normalize import (
@@ -58,11 +59,11 @@ class _HardTable(dict[int, str]):
 HARD_TABLE = _HardTable()
 
 
-def _char(b: int) -> str | None:
-    try:
-        return bytes([b]).decode(CYRILLIC_CODEC)
-    except UnicodeDecodeError:
-        return None
+# Each byte of the code page as its character (None: the one byte the code page leaves undefined).
+_CHARS: tuple[str | None, ...] = tuple(
+    None if c == "\ufffd" else c for c in bytes(range(256)).decode(CYRILLIC_CODEC, "replace")
+)
+_char = _CHARS.__getitem__
 
 
 def _is_word(ch: str | None) -> bool:
@@ -111,19 +112,26 @@ _ASCII_HARD = _HARD_UNFOLDED[:128] + bytes(range(128, 256))
 
 def _class(test: object) -> bytes:
     """A regex class of the code page's bytes whose character passes `test`."""
-    chars = [b for b in range(256) if (c := _char(b)) is not None and test(c)]  # type: ignore[operator]
+    chars = [b for b, c in enumerate(_CHARS) if c is not None and test(c)]  # type: ignore[operator]
     return b"[" + b"".join(re.escape(bytes([b])) for b in chars) + b"]"
 
 
 # In the cased view, a word of FUZZY_MIN_WORD+ characters starting with a letter that is not lower-case
 # (only such words can be transliterated names): a literal space first lets the regex engine skip ahead.
-# On ASCII it is `[A-Z]\w{4,}`; what `_capitalised_word` (rules.fuzzy) finds at a word's start in str.
-CAPITALISED = re.compile(
-    b" "
-    + _class(lambda c: re.match(r"[^\W\d_]", c) is not None and not c.islower())
-    + _class(_is_word)
-    + b"{%d,}" % (FUZZY_MIN_WORD - 1)
-)
+# What `_capitalised_word` (rules.fuzzy) finds at a word's start in str. ASCII text (most English copy)
+# takes the small one, compiled at import; the code page's on the first text that needs it.
+_ASCII_CAPITALISED = re.compile(rb" [A-Z]\w{%d,}" % (FUZZY_MIN_WORD - 1))
+
+
+@functools.cache
+def _page_capitalised() -> re.Pattern[bytes]:
+    first = _class(lambda c: c.isalnum() and not c.isdecimal() and not c.islower())  # [^\W\d_], not lower
+    return re.compile(b" " + first + _class(_is_word) + b"{%d,}" % (FUZZY_MIN_WORD - 1))
+
+
+def capitalised_words(cased: bytes) -> list[bytes]:
+    """The capitalised words of a cased view, each with the space before it."""
+    return (_ASCII_CAPITALISED if cased.isascii() else _page_capitalised()).findall(cased)
 
 
 def scan_views(text: str) -> Views:
