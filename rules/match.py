@@ -179,16 +179,17 @@ class Matcher:
             # spaces; otherwise look closer (a full stop after "Mr" is fine, a comma is not). The first
             # word of long terms and a prefix before a wide gap are always looked at.
             if core is not None and (core is LONG or core is WIDE or hard.count(" ", start, stop) != width):
+                if core is WIDE:
+                    long_terms = _wide_terms(padded, start, *more)
+                    if long_terms:
+                        folded = folded_text(folded)
+                        overlap |= _long_hits(long_terms, text, folded, padded, index_map, start, hits)
+                    continue
                 folded = folded_text(folded)
                 if core is LONG:
                     overlap |= _long_hits(more, text, folded, padded, index_map, start, hits)
                     if not targets:
                         continue
-                elif core is WIDE:
-                    long_terms = _wide_terms(padded, start, *more)
-                    if long_terms:
-                        overlap |= _long_hits(long_terms, text, folded, padded, index_map, start, hits)
-                    continue
                 elif not gaps_ok(folded, start, more):
                     continue
             if plain is not None and index_map is None:

@@ -2,8 +2,8 @@
 
     scan_views(text) -> (folded, index_map, padded, hard, cased)
 
-- folded, index_map: `rules.normalize.fold(text)`; on the code-page road below, folded is the folded
-  text still in bytes of the code page, decoded only if a rare step needs it (`folded_text`);
+- folded, index_map: `rules.normalize.fold(text)`; on the code-page road below, the text in bytes of
+  the code page instead, folded and decoded only if a rare step needs it (`folded_text`);
 - padded: `f" {folded.translate(WORD_TABLE)} "` (lower-case words, a space for every other character),
   for the automaton;
 - hard: a space for every word character and every soft separator (whitespace, an apostrophe, a hyphen:
@@ -18,8 +18,9 @@
 All as long as `folded` (padding aside). str.translate with a dict costs a look-up per character, most
 of an article's scan; bytes.translate is a table index in C. ASCII text takes bytes at once; Russian
 text (and English with curly quotes and dashes) is encoded once to the single-byte Cyrillic code page
-(rules.normalize.CYRILLIC_CODEC), where fold and each view are one composed table: one encode, four
-translates, one decode of the code page (padded) and one of ASCII (hard), which is a copy. Any other text takes the general road: `fold`, then the tables.
+(rules.normalize.CYRILLIC_CODEC), where fold and each view are one composed table: one encode, a check
+that every byte fits, three translates, one decode of the code page (padded; of ASCII, a copy, when the
+view is ASCII) and one of ASCII (hard). Any other text takes the general road: `fold`, then the tables.
 """
 
 from __future__ import annotations
@@ -143,18 +144,17 @@ def scan_views(text: str) -> Views:
     except UnicodeEncodeError:
         page = b"\x98"  # a byte no text in the code page has: the general road below
     if not page.translate(None, _FIT):
-        folded_page = page.translate(CYRILLIC_FOLD_BYTES)
-        codec = "ascii" if folded_page.isascii() else CYRILLIC_CODEC  # ASCII decodes fastest
-        padded = (b" " + page + b" ").translate(_PADDED).decode(codec)
+        padded_page = (b" " + page + b" ").translate(_PADDED)
+        padded = padded_page.decode("ascii" if padded_page.isascii() else CYRILLIC_CODEC)  # ASCII: a copy
         hard = page.translate(_HARD).decode("ascii")
-        return folded_page, None, padded, hard, b" " + page.translate(_CASED_FOLDED)
+        return page, None, padded, hard, b" " + page.translate(_CASED_FOLDED)
     folded, index_map = fold(text)
     return (folded, index_map, *_views(folded))
 
 
 def folded_text(folded: str | bytes) -> str:
-    """The folded text of `scan_views`, decoded if it is still in the code page."""
-    return folded if isinstance(folded, str) else folded.decode(CYRILLIC_CODEC)
+    """The folded text of `scan_views`: folded and decoded here if it is still the text in the code page."""
+    return folded if isinstance(folded, str) else folded.translate(CYRILLIC_FOLD_BYTES).decode(CYRILLIC_CODEC)
 
 
 def _views(folded: str) -> tuple[str, str, bytes | None]:
