@@ -142,13 +142,15 @@ class Matcher:
 
     def scan(self, text: str) -> list[Hit]:
         """Every speaker and topic hit in `text`, sorted by start; longest match wins on overlap."""
-        hits = self._scan(text)
-        cased = self._cased
-        if cased and hits:
+        hits, lower = self._scan(text)
+        if lower:  # a hit of a term written with capitals is not capitalised in the text: drop it
+            cased = self._cased
             return [hit for hit in hits if hit.term not in cased or _capitalised(hit.text)]
         return hits
 
-    def _scan(self, text: str) -> list[Hit]:
+    def _scan(self, text: str) -> tuple[list[Hit], bool]:
+        """The hits, and whether one of them may be of a capitalised term but not capitalised (then
+        `scan` drops those: every such hit makes it True, resolved overlaps and long terms too)."""
         # Folded (maybe still bytes: rules.views.folded_text), and views as long as it (padding aside):
         # the automaton reads `padded`; `hard` shows where the gaps inside multi-word matches are not soft.
         folded, index_map, padded, hard, cased = scan_views(text)
@@ -158,7 +160,9 @@ class Matcher:
         if self._fuzzy is not None:
             self._fuzzy.add_matches(text, folded, cased, padded, index_map, matches)
         if not matches:
-            return []
+            return [], False
+        cased_terms = self._cased
+        lower = False
         hits: list[Hit] = []
         append = hits.append
         # Per overlap group, the span of its last hit (folded offsets), which reaches furthest: a hit
@@ -200,6 +204,8 @@ class Matcher:
                     unordered = True
                 last_start = start
                 for kind, id_, term, score, field in plain:
+                    if term in cased_terms and not as_written.istitle():
+                        lower = True
                     append(_new_hit(Hit, (kind, id_, term, as_written, start, stop, score, field)))
                 continue
             if lone is not None and index_map is None:
@@ -215,7 +221,10 @@ class Matcher:
                 if start <= last_start:
                     unordered = True
                 last_start = start
-                append(_new_hit(Hit, (kind, id_, term, text[start:stop], start, stop, score, field)))
+                as_written = text[start:stop]
+                if term in cased_terms and not as_written.istitle():
+                    lower = True
+                append(_new_hit(Hit, (kind, id_, term, as_written, start, stop, score, field)))
                 continue
             written: str | None = None
             for group, (kind, id_, term, score, field) in targets:
@@ -235,15 +244,17 @@ class Matcher:
                     if start <= last_start:
                         unordered = True
                     last_start = start
+                if term in cased_terms and not written.istitle():
+                    lower = True
                 append(_new_hit(Hit, (kind, id_, term, written, text_start, text_end, score, field)))
-        if overlap:
-            return _resolve_overlaps(hits)
+        if overlap:  # long terms' hits among them too (they set it): not checked one by one
+            return _resolve_overlaps(hits), bool(cased_terms)
         if unordered:
             # Two stable sorts (reverse=True keeps equal items in order): by start, the longer first,
             # hits with the very same span in the order of their targets.
             hits.sort(key=_end_of_hit, reverse=True)
             hits.sort(key=_start_of)
-        return hits
+        return hits, lower
 
     def speakers(self, text: str) -> list[Hit]:
         """The speaker hits of `scan(text)`."""
