@@ -162,7 +162,9 @@ class Matcher:
         if not matches:
             return [], False
         cased_terms = self._cased
-        lower = False
+        # Whether a hit may need dropping; once it is known, no other hit is checked. Rules without such
+        # terms (English) start with it set, so none is checked, and it is not reported.
+        lower = not cased_terms
         hits: list[Hit] = []
         append = hits.append
         # Per overlap group, the span of its last hit (folded offsets), which reaches furthest: a hit
@@ -204,7 +206,7 @@ class Matcher:
                     unordered = True
                 last_start = start
                 for kind, id_, term, score, field in plain:
-                    if term in cased_terms and not as_written.istitle():
+                    if not lower and term in cased_terms and not as_written.istitle():
                         lower = True
                     append(_new_hit(Hit, (kind, id_, term, as_written, start, stop, score, field)))
                 continue
@@ -222,7 +224,7 @@ class Matcher:
                     unordered = True
                 last_start = start
                 as_written = text[start:stop]
-                if term in cased_terms and not as_written.istitle():
+                if not lower and term in cased_terms and not as_written.istitle():
                     lower = True
                 append(_new_hit(Hit, (kind, id_, term, as_written, start, stop, score, field)))
                 continue
@@ -244,7 +246,7 @@ class Matcher:
                     if start <= last_start:
                         unordered = True
                     last_start = start
-                if term in cased_terms and not written.istitle():
+                if not lower and term in cased_terms and not written.istitle():
                     lower = True
                 append(_new_hit(Hit, (kind, id_, term, written, text_start, text_end, score, field)))
         if overlap:  # long terms' hits among them too (they set it): not checked one by one
@@ -254,7 +256,7 @@ class Matcher:
             # hits with the very same span in the order of their targets.
             hits.sort(key=_end_of_hit, reverse=True)
             hits.sort(key=_start_of)
-        return hits, lower
+        return hits, lower and bool(cased_terms)
 
     def speakers(self, text: str) -> list[Hit]:
         """The speaker hits of `scan(text)`."""
