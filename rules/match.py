@@ -115,6 +115,9 @@ class Hit(NamedTuple):
         return NotImplemented
 
 
+# Spaces by width: a span of `hard` with only soft gaps (a wider match is looked at closely).
+_BLANK_MAX = 512
+_BLANKS = tuple(" " * n for n in range(_BLANK_MAX))
 # A Hit's start and end: item getters are the cheapest sort keys.
 _start_of = itemgetter(4)
 _end_of_hit = itemgetter(5)
@@ -152,8 +155,9 @@ class Matcher:
         """The hits, and whether one of them may be of a capitalised term but not capitalised (then
         `scan` drops those: every such hit makes it True, resolved overlaps and long terms too)."""
         # Folded (maybe still bytes: rules.views.folded_text), and views as long as it (padding aside):
-        # the automaton reads `padded`; `hard` shows where the gaps inside multi-word matches are not soft.
-        folded, index_map, padded, hard, cased = scan_views(text)
+        # the automaton reads `padded`; `softed` (or, for Russian, `hard`) shows what the gaps inside
+        # multi-word matches are.
+        folded, index_map, padded, softed, hard, cased = scan_views(text)
         # The exact matches, found in C, in end order (the longest first at one end). Every pattern is
         # " term " (words joined by gaps of spaces), so a match is whole-word.
         matches: list[Match] = self._automaton.matches(padded)
@@ -181,10 +185,14 @@ class Matcher:
         for end, (width, core, targets, more, plain, lone) in matches:
             stop = end - 1
             start = stop - width
-            # A multi-word match: its gaps were non-word characters. All soft if `hard` shows only
-            # spaces; otherwise look closer (a full stop after "Mr" is fine, a comma is not). The first
-            # word of long terms and a prefix before a wide gap are always looked at.
-            if core is not None and (core is LONG or core is WIDE or hard.count(" ", start, stop) != width):
+            # A multi-word match: its gaps were non-word characters. All soft if `softed` shows the
+            # pattern itself (`hard` only spaces); otherwise look closer (a full stop after "Mr" is fine,
+            # a comma is not). The first word of long terms and a prefix before a wide gap always are.
+            if core is not None and (
+                softed[start:stop] != core
+                if softed is not None
+                else width >= _BLANK_MAX or hard[start:stop] != _BLANKS[width] or core is LONG or core is WIDE
+            ):
                 if core is WIDE:
                     long_terms = _wide_terms(padded, start, *more)
                     if long_terms:

@@ -1,16 +1,19 @@
 """What the matcher reads of one article: its folded text and three views of it, made as cheaply as can be.
 
-    scan_views(text) -> (folded, index_map, padded, hard, cased)
+    scan_views(text) -> (folded, index_map, padded, softed, hard, cased)
 
 - folded, index_map: `rules.normalize.fold(text)`; on the code-page road below, the text in bytes of
   the code page instead, folded and decoded only if a rare step needs it (`folded_text`);
 - padded: `f" {folded.translate(WORD_TABLE)} "` (lower-case words, a space for every other character),
   for the automaton;
-- hard: a space for every word character and every soft separator (whitespace, an apostrophe, a hyphen:
-  SOFT_TABLE and WORD_TABLE agree on it), another character for every other one (`HARD_TABLE`; on the
-  code-page road ASCII punctuation as it is and "#" for the rest): a multi-word match whose span in
-  `hard` is all spaces had only soft gaps ("Mr. Peskov" and "Kremlin, spokesman" look alike in
-  `padded`; `hard` keeps the full stop and the comma);
+- softed: `folded.translate(SOFT_TABLE)` (words as in padded, every soft separator a space: whitespace,
+  an apostrophe, a hyphen; any other character itself): a multi-word match whose span in `softed` is
+  its pattern had only soft gaps ("Mr. Peskov" and "Kremlin, spokesman" look alike in `padded`; `softed`
+  keeps the full stop and the comma). None for text with Cyrillic words on the code-page road, which
+  has `hard` instead (a third decode of the code page costs more than what it answers);
+- hard: then a space for every word character and every soft separator (SOFT_TABLE and WORD_TABLE agree
+  on it), another character for every other one (ASCII punctuation as it is, "#" for the rest): the
+  span of a match with only soft gaps is all spaces. Empty when `softed` is given;
 - cased: `b" "` and the folded text with its words as they are (case kept) and a space for every other
   character, as bytes of the Cyrillic code page, for `capitalised_words` (rules.fuzzy);
   None when the folded text does not fit the code page (the fuzzy pass then reads `folded` itself).
@@ -30,10 +33,12 @@ import re
 
 from rules.normalize import (
     ASCII_CASED_WORD_BYTES,
+    ASCII_SOFT_BYTES,
     CYRILLIC_CODEC,
     CYRILLIC_FIT_BYTES,
     CYRILLIC_FOLD_BYTES,
     CYRILLIC_FOLD_FIT,
+    CYRILLIC_SOFT_BYTES,
     CYRILLIC_WORD_BYTES,
     SOFT_TABLE,
     WORD_TABLE,
@@ -43,7 +48,7 @@ from rules.normalize import (
 # Words shorter than this are never fuzzy candidates: short words collide with names too easily.
 FUZZY_MIN_WORD = 5
 
-Views = tuple["str | bytes", "list[int] | None", str, str, "bytes | None"]
+Views = tuple["str | bytes", "list[int] | None", str, "str | None", str, "bytes | None"]
 
 
 class _HardTable(dict[int, str]):
@@ -92,13 +97,14 @@ def _compose(then: bytes) -> bytes:
 
 
 _PADDED = _compose(CYRILLIC_WORD_BYTES)
+_SOFTED = _compose(CYRILLIC_SOFT_BYTES)
 _CASED_FOLDED = _compose(_CASED)
 
 
-def _hard_byte(b: int, fold: bool = True) -> int:
+def _hard_byte(b: int) -> int:
     """The hard view of code-page byte `b` after folding: a space, ASCII punctuation as it is, "#" for
     any other hard character (only spaces and not-spaces matter to scan; ASCII decodes by a copy)."""
-    folded = CYRILLIC_FOLD_BYTES[b] if fold else b
+    folded = CYRILLIC_FOLD_BYTES[b]
     ch = _char(folded)
     if ch is None or HARD_TABLE[ord(ch)] == " ":
         return 32
@@ -106,9 +112,6 @@ def _hard_byte(b: int, fold: bool = True) -> int:
 
 
 _HARD = bytes(_hard_byte(b) for b in range(256))
-# The same of folded bytes (no fold): ASCII text, and folded text in the code page.
-_HARD_UNFOLDED = bytes(_hard_byte(b, fold=False) for b in range(256))
-_ASCII_HARD = _HARD_UNFOLDED[:128] + bytes(range(128, 256))
 
 
 def _class(test: object) -> bytes:
@@ -136,7 +139,7 @@ def capitalised_words(cased: bytes) -> list[bytes]:
 
 
 def scan_views(text: str) -> Views:
-    """(folded, index_map, padded, softed, cased) of `text` (see the module docstring)."""
+    """(folded, index_map, padded, softed, hard, cased) of `text` (see the module docstring)."""
     if text.isascii():
         return (text, None, *_views(text))
     try:
@@ -145,9 +148,12 @@ def scan_views(text: str) -> Views:
         page = b"\x98"  # a byte no text in the code page has: the general road below
     if not page.translate(None, _FIT):
         padded_page = (b" " + page + b" ").translate(_PADDED)
-        padded = padded_page.decode("ascii" if padded_page.isascii() else CYRILLIC_CODEC)  # ASCII: a copy
-        hard = page.translate(_HARD).decode("ascii")
-        return page, None, padded, hard, b" " + page.translate(_CASED_FOLDED)
+        cased = b" " + page.translate(_CASED_FOLDED)
+        if padded_page.isascii():  # English with curly quotes and dashes: ASCII decodes by a copy
+            softed_page = page.translate(_SOFTED)
+            softed = softed_page.decode("ascii" if softed_page.isascii() else CYRILLIC_CODEC)
+            return page, None, padded_page.decode("ascii"), softed, "", cased
+        return page, None, padded_page.decode(CYRILLIC_CODEC), None, page.translate(_HARD).decode("ascii"), cased
     folded, index_map = fold(text)
     return (folded, index_map, *_views(folded))
 
@@ -157,18 +163,19 @@ def folded_text(folded: str | bytes) -> str:
     return folded if isinstance(folded, str) else folded.translate(CYRILLIC_FOLD_BYTES).decode(CYRILLIC_CODEC)
 
 
-def _views(folded: str) -> tuple[str, str, bytes | None]:
-    """padded, hard and cased of `folded` (the road of any text the code page's tables do not fit)."""
+def _views(folded: str) -> tuple[str, str, str, bytes | None]:
+    """padded, softed, hard ("") and cased of `folded` (ASCII, and any text the code page's composed
+    tables do not fit)."""
     if folded.isascii():
         raw = folded.encode("ascii")
         cased = raw.translate(ASCII_CASED_WORD_BYTES)
         padded = f" {cased.lower().decode('ascii')} "
-        return padded, raw.translate(_ASCII_HARD).decode("ascii"), b" " + cased
+        return padded, raw.translate(ASCII_SOFT_BYTES).decode("ascii"), "", b" " + cased
     try:  # Russian text, through the code page
         page = folded.encode(CYRILLIC_CODEC)
     except UnicodeEncodeError:
         page = b"\x98"  # a byte no Cyrillic text has: the general road below
     if not page.translate(None, CYRILLIC_FIT_BYTES):
         padded = f" {page.translate(CYRILLIC_WORD_BYTES).decode(CYRILLIC_CODEC)} "
-        return padded, page.translate(_HARD_UNFOLDED).decode("ascii"), None
-    return f" {folded.translate(WORD_TABLE)} ", folded.translate(HARD_TABLE), None
+        return padded, page.translate(CYRILLIC_SOFT_BYTES).decode(CYRILLIC_CODEC), "", None
+    return f" {folded.translate(WORD_TABLE)} ", folded.translate(SOFT_TABLE), "", None

@@ -126,27 +126,31 @@ def test_cyrillic_fold_agrees_with_the_general_fold() -> None:
 def test_cyrillic_views_agree_with_the_tables() -> None:
     rng = random.Random(15)
     roads = set()
+    hards: set[str] = set()
     for _ in range(3000):
         text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40)))
-        page_or_folded, index_map, padded, hard, cased_view = scan_views(text)
+        page_or_folded, index_map, padded, softed, hard, cased_view = scan_views(text)
         folded = folded_text(page_or_folded)
         assert (folded, index_map) == fold(text), repr(text)
         assert padded == f" {folded.translate(WORD_TABLE)} ", repr(text)
-        # hard: a space exactly where SOFT_TABLE and WORD_TABLE agree (word characters, soft separators)
-        assert len(hard) == len(folded), repr(text)
-        assert [h == " " for h in hard] == [SOFT_TABLE[ord(c)] == WORD_TABLE[ord(c)] for c in folded], repr(text)
+        if softed is not None:
+            assert (softed, hard) == (folded.translate(SOFT_TABLE), ""), repr(text)
+        else:  # hard: a space exactly where SOFT_TABLE and WORD_TABLE agree (word characters, soft separators)
+            hards.add(text)
+            assert len(hard) == len(folded), repr(text)
+            assert [h == " " for h in hard] == [SOFT_TABLE[ord(c)] == WORD_TABLE[ord(c)] for c in folded], repr(text)
         roads.add(cased_view is None)
         if cased_view is not None:
             words_only = "".join(c if c.isalnum() or c == "_" else " " for c in folded)
             assert cased_view == b" " + words_only.encode(CYRILLIC_CODEC), repr(text)
-    assert roads == {True, False}  # both roads were taken
+    assert roads == {True, False} and hards  # both roads were taken, and the hard view
 
 
 def test_capitalised_words_in_bytes_are_those_the_str_regex_finds_at_word_starts() -> None:
     rng = random.Random(16)
     for _ in range(3000):
         text = " ".join("".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 9))) for _ in range(6))
-        cased_view = scan_views(text)[4]
+        cased_view = scan_views(text)[5]
         if cased_view is None:
             continue
         folded = fold(text)[0]
@@ -167,5 +171,5 @@ def test_fuzzy_hits_in_russian_text_are_those_of_the_general_road() -> None:
             "встретились с xPeskow. Захарава!")
     hits = matcher.scan(text)
     assert {h.text for h in hits if h.score < 100} >= {"Захарава", "Peskow"}
-    assert scan_views(text)[4] is not None and scan_views(text + " \u0142")[4] is None
+    assert scan_views(text)[5] is not None and scan_views(text + " \u0142")[5] is None
     assert matcher.scan(text + " \u0142") == hits
