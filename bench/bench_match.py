@@ -140,30 +140,50 @@ def build_corpus(n_speakers: int, n_topics: int, n_articles: int) -> Corpus:
                 phrases.add(phrase)
                 kws.append(phrase)
         topics.append(Topic(f"t{i}", any=tuple(kws), all=(rng.choice(TOPIC_WORDS),) if i % 5 == 0 else ()))
+
+    def mention(rng: random.Random, words: list[str]) -> None:
+        roll = rng.random()
+        if roll < 0.25:
+            sp = rng.choice(speakers)
+            term = rng.choice(sp.terms)
+            if rng.random() < 0.1:
+                term = _variant(sp.aliases[0])
+            words.insert(rng.randrange(len(words)), rng.choice(CURLY).format(term))
+        elif roll < 0.5:
+            words.insert(rng.randrange(len(words)), rng.choice(rng.choice(topics).any))
+        if rng.random() < 0.3:  # other people's names: capitalised words that are not tracked
+            words.insert(0, _surname(rng, set()))
+
+    articles = generate_articles(
+        rng, n_articles, FILLER, mention, lambda rng: rng.choice((".", ".", ",\u201d she said.", "."))
+    )
+    terms = tuple({t for s in speakers for t in s.terms} | phrases | {w for t in topics for w in t.all})
+    return Corpus(Rules(speakers=tuple(speakers), topics=tuple(topics)), tuple(articles), terms)
+
+
+def generate_articles(
+    rng: random.Random,
+    n_articles: int,
+    filler: list[str],
+    mention: Callable[[random.Random, list[str]], None],
+    ending: Callable[[random.Random], str],
+) -> list[str]:
+    """Articles of ARTICLE_CHARS characters or a little more, newsroom-style: sentences of 8-18 filler
+    words, each given its chance of a mention (`mention` inserts names or keywords into the words),
+    capitalised and closed by `ending`. The shape bench.bench_match_ru's Russian corpus shares."""
     articles = []
     for _ in range(n_articles):
         sentences: list[str] = []
         size = 0
         while size < ARTICLE_CHARS:
-            words = rng.sample(FILLER, rng.randint(8, 18))
-            roll = rng.random()
-            if roll < 0.25:
-                sp = rng.choice(speakers)
-                term = rng.choice(sp.terms)
-                if rng.random() < 0.1:
-                    term = _variant(sp.aliases[0])
-                words.insert(rng.randrange(len(words)), rng.choice(CURLY).format(term))
-            elif roll < 0.5:
-                words.insert(rng.randrange(len(words)), rng.choice(rng.choice(topics).any))
-            if rng.random() < 0.3:  # other people's names: capitalised words that are not tracked
-                words.insert(0, _surname(rng, set()))
+            words = rng.sample(filler, rng.randint(8, 18))
+            mention(rng, words)
             sentence = " ".join(words)
-            sentence = sentence[0].upper() + sentence[1:] + rng.choice((".", ".", ",\u201d she said.", "."))
+            sentence = sentence[0].upper() + sentence[1:] + ending(rng)
             sentences.append(sentence)
             size += len(sentence) + 1
         articles.append(" ".join(sentences))
-    terms = tuple({t for s in speakers for t in s.terms} | phrases | {w for t in topics for w in t.all})
-    return Corpus(Rules(speakers=tuple(speakers), topics=tuple(topics)), tuple(articles), terms)
+    return articles
 
 
 def bare_scan(automaton: ahocorasick.Automaton, texts: list[str]) -> int:
@@ -189,18 +209,25 @@ def scan_all(matcher: Matcher, texts: list[str]) -> int:
     return count
 
 
-def paired_rounds(runs: int, ours: Callable[[], object], bare: Callable[[], object]) -> list[tuple[float, float]]:
+def paired_rounds(
+    runs: int, ours: Callable[[], object], bare: Callable[[], object], cpu: list[tuple[float, float]] | None = None
+) -> list[tuple[float, float]]:
     """(ours, bare) wall times of each round; the two run back to back, in alternating order, so
-    the machine's load at that moment affects both times of a pair alike."""
+    the machine's load at that moment affects both times of a pair alike. With `cpu`, the same
+    rounds' CPU times of this process are appended to it (the time spent waiting for a core left out)."""
     pairs = []
     for i in range(runs):
         times = {}
+        cpu_times = {}
         for name, fn in (("ours", ours), ("bare", bare)) if i % 2 == 0 else (("bare", bare), ("ours", ours)):
             gc.collect()
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn()
             times[name] = time.perf_counter() - t0
+            cpu_times[name] = time.process_time() - c0
         pairs.append((times["ours"], times["bare"]))
+        if cpu is not None:
+            cpu.append((cpu_times["ours"], cpu_times["bare"]))
     return pairs
 
 

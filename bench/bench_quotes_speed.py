@@ -1,20 +1,29 @@
 """Speed of statement extraction: articles/s and MB/s on ~5 KB generated wire articles, one core.
 
-    python -m bench.bench_quotes_speed [--articles N] [--repeat R] [--lang en|ru|all]
+    python -m bench.bench_quotes_speed [--articles N] [--rounds R] [--lang en|ru|all]
 
 Targets: English >= 200 articles/s (>= 1 MB/s); Russian (the lemma passes, razdel + pymorphy3) >= 150
 articles/s. An article is ~5,000 bytes of UTF-8: 5,000 characters of English, ~2,700 of Russian (two
-bytes a Cyrillic letter); the MB/s column compares the two per byte. Prints a table (one row per language) and one JSON line per language. The Russian row is
-timed after one warm-up pass, as a running worker is: pymorphy3's readings are cached per word form,
-and a generated set repeats its words more than real copy does, so `ru_cold` also times the first
-pass over the set with the cache emptied.
+bytes a Cyrillic letter); the MB/s column compares the two per byte.
+
+Timed in paired rounds (default 7): each round passes over the English set and the Russian set back to
+back, in alternating order, so the load of a shared machine at that moment weighs on both; the table
+gives min / median / max articles/s over the rounds, by wall clock and by CPU time of this process
+(articles per CPU-second is the "per core" figure: the time the process waited for a core is not in it,
+though a loaded machine still slows it through shared caches), and the ru/en ratio of each round (the
+figure load affects least). The target is judged on the median CPU-time rate. Both sets are passed over
+once before the rounds, as a running worker is warm: pymorphy3's readings are cached per word form, and
+a generated set repeats its words more than real copy does, so `ru_cold` also times one first pass over
+the Russian set with the cache emptied. Prints a table, then one JSON line per language.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
+import statistics
 import time
 
 from watchers.statements import extract_statements
@@ -156,69 +165,95 @@ def _sentence(rng: random.Random) -> str:
     )
 
 
-def _time(articles: list[str], lang: str, repeat: int) -> tuple[float, int]:
-    """The fastest of `repeat` passes over the articles (seconds) and the statements found."""
-    dt = float("inf")
-    n_statements = 0
-    for _ in range(max(1, repeat)):
-        t0 = time.perf_counter()
-        n_statements = sum(len(extract_statements(a, lang=lang)) for a in articles)
-        dt = min(dt, time.perf_counter() - t0)
-    return dt, n_statements
+def _pass(articles: list[str], lang: str) -> tuple[float, float, int]:
+    """One pass over the articles: wall seconds, CPU seconds of this process, statements found."""
+    gc.collect()
+    w0, c0 = time.perf_counter(), time.process_time()
+    n_statements = sum(len(extract_statements(a, lang=lang)) for a in articles)
+    return time.perf_counter() - w0, time.process_time() - c0, n_statements
+
+
+def _rates(articles: list[str], seconds: list[float]) -> dict[str, float]:
+    rates = sorted(len(articles) / s for s in seconds)
+    return {"min": round(rates[0], 1), "median": round(statistics.median(rates), 1), "max": round(rates[-1], 1)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=400)
-    ap.add_argument(
-        "--repeat", type=int, default=3, help="timed passes; the fastest counts (a shared machine is noisy)"
-    )
+    ap.add_argument("--rounds", type=int, default=7, help="paired timed rounds (at least 5)")
     ap.add_argument("--lang", choices=("en", "ru", "all"), default="all")
     args = ap.parse_args()
-    rows = []
-    for lang in ("en", "ru") if args.lang == "all" else (args.lang,):
+    langs = ("en", "ru") if args.lang == "all" else (args.lang,)
+    sets: dict[str, list[str]] = {}
+    for lang in langs:
         rng = random.Random(7)
         make = make_ru_article if lang == "ru" else make_article
-        articles = [make(rng) for _ in range(args.articles)]
-        extract_statements(articles[0], lang=lang)  # warm up imports and regex caches
-        target = TARGET_RU_ARTICLES_PER_S if lang == "ru" else TARGET_ARTICLES_PER_S
-        if lang == "ru":
-            from watchers.statements.lang import ru
+        sets[lang] = [make(rng) for _ in range(args.articles)]
+        extract_statements(sets[lang][0], lang=lang)  # warm up imports and regex caches
+    cold: tuple[float, float, int] | None = None
+    if "ru" in sets:
+        from watchers.statements.lang import ru
 
-            ru.parses.cache_clear()
-            ru.nominative.cache_clear()
-            dt, n = _time(articles, lang, 1)
-            rows.append(("ru_cold", articles, dt, n, target))
-        dt, n = _time(articles, lang, args.repeat)
-        rows.append((lang, articles, dt, n, target))
-    print(
-        f"{'lang':>8} {'articles':>9} {'avg KB':>7} {'statements':>11} {'seconds':>8} {'articles/s':>11} {'MB/s':>6} {'target':>7}"
-    )
-    for name, articles, dt, n, target in rows:
+        ru.parses.cache_clear()
+        ru.nominative.cache_clear()
+        cold = _pass(sets["ru"], "ru")
+    for lang in langs:
+        _pass(sets[lang], lang)  # warm, as a running worker is
+    wall: dict[str, list[float]] = {lang: [] for lang in langs}
+    cpu: dict[str, list[float]] = {lang: [] for lang in langs}
+    found: dict[str, int] = {}
+    for i in range(max(5, args.rounds)):
+        for lang in langs if i % 2 == 0 else langs[::-1]:
+            w, c, found[lang] = _pass(sets[lang], lang)
+            wall[lang].append(w)
+            cpu[lang].append(c)
+    results = []
+    for lang in langs:
+        articles = sets[lang]
         total_bytes = sum(len(a.encode("utf-8")) for a in articles)
-        per_s = len(articles) / dt
-        print(
-            f"{name:>8} {len(articles):>9} {total_bytes / len(articles) / 1000:>7.1f} {n:>11} {dt:>8.2f} {per_s:>11.0f} "
-            f"{total_bytes / dt / 1e6:>6.2f} {'OK' if per_s >= target else 'SLOW':>7}"
-        )
-    for name, articles, dt, n, target in rows:
-        total_bytes = sum(len(a.encode("utf-8")) for a in articles)
-        per_s = len(articles) / dt
-        print(
-            json.dumps(
-                {
-                    "lang": name,
-                    "articles": len(articles),
-                    "bytes": total_bytes,
-                    "statements": n,
-                    "seconds": round(dt, 3),
-                    "articles_per_s": round(per_s, 1),
-                    "mb_per_s": round(total_bytes / dt / 1e6, 3),
-                    "target_articles_per_s": target,
-                    "ok": per_s >= target,
-                }
-            )
-        )
+        target = TARGET_RU_ARTICLES_PER_S if lang == "ru" else TARGET_ARTICLES_PER_S
+        by_cpu, by_wall = _rates(articles, cpu[lang]), _rates(articles, wall[lang])
+        result: dict[str, object] = {
+            "lang": lang,
+            "articles": len(articles),
+            "bytes": total_bytes,
+            "statements": found[lang],
+            "rounds": len(cpu[lang]),
+            "cpu_articles_per_s": by_cpu,
+            "wall_articles_per_s": by_wall,
+            "cpu_mb_per_s_median": round(by_cpu["median"] * total_bytes / len(articles) / 1e6, 3),
+            "target_articles_per_s": target,
+            "ok": by_cpu["median"] >= target,
+        }
+        if lang == "ru" and cold is not None:
+            result["cold_cpu_articles_per_s"] = round(len(articles) / cold[1], 1)
+            result["cold_wall_articles_per_s"] = round(len(articles) / cold[0], 1)
+        if lang == "ru" and "en" in langs:
+            ratios = sorted(e / r for e, r in zip(cpu["en"], cpu["ru"], strict=True))
+            result["ru_over_en_cpu"] = {"min": round(ratios[0], 3), "median": round(statistics.median(ratios), 3)}
+        results.append(result)
+    print(f"{'lang':>5} {'articles':>8} {'avg KB':>6} {'statements':>10}  {'articles/s by CPU time':>24}  "
+          f"{'by wall clock':>20}  {'target':>6}")
+    print(f"{'':>5} {'':>8} {'':>6} {'':>10}  {'min / median / max':>24}  {'min / median / max':>20}")
+    for r in results:
+        row_cpu, row_wall = r["cpu_articles_per_s"], r["wall_articles_per_s"]
+        assert isinstance(row_cpu, dict) and isinstance(row_wall, dict) and isinstance(r["bytes"], int)
+        print(f"{r['lang']:>5} {r['articles']:>8} {r['bytes'] / len(sets[str(r['lang'])]) / 1000:>6.1f} "
+              f"{r['statements']:>10}  {row_cpu['min']:>7.0f} / {row_cpu['median']:>5.0f} / {row_cpu['max']:>5.0f}  "
+              f"{row_wall['min']:>6.0f} / {row_wall['median']:>4.0f} / {row_wall['max']:>4.0f}  "
+              f"{'OK' if r['ok'] else 'SLOW':>6}")
+    for r in results:
+        if "cold_cpu_articles_per_s" in r:
+            print(f"ru_cold: one first pass with pymorphy3's cache emptied: {r['cold_cpu_articles_per_s']:.0f} "
+                  f"articles/s by CPU time, {r['cold_wall_articles_per_s']:.0f} by wall clock")
+        if "ru_over_en_cpu" in r:
+            ratio = r["ru_over_en_cpu"]
+            assert isinstance(ratio, dict)
+            print(f"ru/en speed (CPU time, per round): median {ratio['median']:.3f}, min {ratio['min']:.3f} "
+                  f"over {r['rounds']} paired rounds")
+    for r in results:
+        print(json.dumps(r))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from rules.gcpause import collector_paused
+from rules.inflect import warm_up
 from rules.lookup import speaker_index
 from rules.match import Matcher
 from rules.model import Problem, Rules
@@ -103,8 +104,10 @@ class LiveRules:
 
 
 def build(rules: Rules) -> Matcher:
-    """What a rules version needs before it can serve: its matcher, and its speakers' index (kept by
-    rules.lookup for the bot's look-ups)."""
+    """What a rules version needs before it can serve: its matcher, its speakers' index (kept by
+    rules.lookup for the bot's look-ups), and, if the rules read Russian, pymorphy3's dictionary
+    (rules.inflect.warm_up: else the first Russian statement would load it in the store's thread)."""
     matcher = Matcher.compile(rules)
     speaker_index(rules.speakers)
+    warm_up(rules)
     return matcher

@@ -16,7 +16,7 @@ from bisect import insort
 from functools import cache
 from operator import itemgetter
 
-from rules.normalize import WORD_TABLE, translit_key
+from rules.normalize import CYRILLIC_CODEC, WORD_TABLE, translit_key
 from rules.terms import (
     FUZZY_EDIT_MIN_KEY,
     FUZZY_MIN_KEY,
@@ -29,9 +29,8 @@ from rules.terms import (
     neighbours,
     target,
 )
+from rules.views import FUZZY_MIN_WORD, capitalised_words, folded_text
 
-# Words shorter than this are never fuzzy candidates: short words collide with names too easily.
-FUZZY_MIN_WORD = 5
 # A fuzzy hit never scores 100, so an exact spelling always ranks above a variant.
 FUZZY_MAX_SCORE = 99.0
 # Memo of words met and their fuzzy look-ups; reset when it grows past this many words (a long-running
@@ -80,11 +79,10 @@ _COMMON_WORDS_TEXT = """about above according across action actually added addre
     would write wrote years yesterday young"""
 COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 
-# For ASCII text, capitalised words in the view with word characters only (every other character a
-# space): a literal space first lets the regex engine skip ahead, and a class of 26 letters is far
-# cheaper per character than the negated class of every lower-case letter. No group: each word comes
-# with its space in front (a capture group costs more than the memo's keys being one byte longer).
-_ASCII_CAPITALISED = re.compile(rb" [A-Z]\w{%d,}" % (FUZZY_MIN_WORD - 1))
+# Text in the Cyrillic code page (ASCII included) lists its capitalised words from the cased view in
+# bytes (rules.views.capitalised_words: a class of bytes is far cheaper per character than the negated class
+# of every lower-case letter). No group: each word comes with its space in front (a capture group costs
+# more than the memo's keys being one byte longer).
 _end_of = itemgetter(0)
 
 
@@ -127,7 +125,7 @@ class FuzzyFinder:
     def add_matches(
         self,
         text: str,
-        folded: str,
+        folded: str | bytes,
         cased: bytes | None,
         padded: str,
         index_map: list[int] | None,
@@ -145,11 +143,9 @@ class FuzzyFinder:
             self._caps_plain.clear()
             self._caps_hot.clear()
             self._fuzzy_memo.clear()
-        listed: list[str] | list[bytes]
-        if cased is not None:
-            listed = _ASCII_CAPITALISED.findall(cased)
-        else:
-            listed = _capitalised_word().findall(folded)
+        listed: list[str] | list[bytes] = (
+            capitalised_words(cased) if cased is not None else _capitalised_word().findall(folded_text(folded))
+        )
         found: set[str | bytes] = set(listed)
         candidates = found.difference(self._caps_plain)
         if not candidates:
@@ -166,8 +162,9 @@ class FuzzyFinder:
                 if cased is None:
                     places[word] = -1
                 else:
-                    # The ASCII view lists every whole-word place whose first letter is not lower-case
-                    # (folding keeps capitals, see rules.normalize): no search past the last one.
+                    # The cased view lists every whole-word place whose first letter is not lower-case
+                    # (folding keeps capitals, see rules.normalize and rules.views): no search past the
+                    # last one.
                     places[word] = places.get(word, 0) + listed.count(form)  # type: ignore[arg-type]
         added = False
         for word, left in places.items():
@@ -191,8 +188,8 @@ class FuzzyFinder:
     def _learn(self, new_words: set[str | bytes]) -> None:
         """Classify capitalised words not met before: fuzzy candidates of some speaker, or not."""
         for cased in new_words:
-            # As found: bytes from the ASCII view (a space in front), text otherwise.
-            word = (cased[1:].decode("ascii") if isinstance(cased, bytes) else cased).translate(WORD_TABLE)
+            # As found: bytes from the cased view (a space in front), text otherwise.
+            word = (cased[1:].decode(CYRILLIC_CODEC) if isinstance(cased, bytes) else cased).translate(WORD_TABLE)
             targets = self._fuzzy_memo.get(word)
             if targets is None:
                 targets = () if word in self._plain else self._lookup(word)

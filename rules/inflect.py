@@ -16,13 +16,20 @@ Which speaker forms are real (a lower-case "песков" is sand, not the spoke
 time: see `cased`.
 
 pymorphy3 is imported on the first Cyrillic term only: rules without one never load its dictionary.
+One analyzer serves the process (`analyzer()`: the Russian extraction's grammar, watchers.statements.lang.ru,
+shares it). A service whose rules read Russian loads it when it compiles them (`warm_up`), so the first
+Russian statement does not load it in the store's thread, where it would hold every other store call.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Literal
+import threading
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from rules.model import Rules
 
 # The six cases of Russian; the second genitive and locative ("чаю", "в лесу") are left out: names
 # and the nouns of topic keywords rarely have them, and pymorphy3 gives the main form otherwise.
@@ -39,11 +46,45 @@ def has_cyrillic(term: str) -> bool:
     return _CYRILLIC.search(term) is not None
 
 
-@functools.cache
-def _analyzer() -> Any:
-    import pymorphy3  # lazily: its dictionary takes ~0.1 s and ~15 MB, needed only for Cyrillic terms
+_morph: Any = None
+_morph_lock = threading.Lock()
 
-    return pymorphy3.MorphAnalyzer(lang="ru")
+
+def analyzer() -> Any:
+    """The process's pymorphy3 analyzer, loaded on first use (thread-safe: a second thread waits)."""
+    return _morph if _morph is not None else _load()
+
+
+def _load() -> Any:
+    global _morph
+    with _morph_lock:
+        if _morph is None:
+            import pymorphy3  # lazily: its dictionary takes ~0.1-0.3 s and ~15 MB, needed only for Russian
+
+            _morph = pymorphy3.MorphAnalyzer(lang="ru")
+    return _morph
+
+
+def _analyzer() -> Any:
+    return analyzer()
+
+
+def reads_russian(rules: Rules) -> bool:
+    """Whether the rules name anything in Russian: a Cyrillic alias or keyword, or a feed read as Russian."""
+    return (
+        any(f.lang == "ru" for f in rules.feeds)
+        or any(has_cyrillic(t) for s in rules.speakers for t in s.terms)
+        or any(has_cyrillic(k) for t in rules.topics for k in (*t.any, *t.all, *t.none))
+    )
+
+
+def warm_up(rules: Rules) -> None:
+    """Load the analyzer now if the rules read Russian (the service calls this where it compiles its
+    rules, off the event loop): the store lemmatises Russian statements for search (`lemmas`), and a
+    first load there, ~0.3 s under load, would hold every other store call. A no-op otherwise, so an
+    English-only service never loads the dictionary."""
+    if reads_russian(rules):
+        _analyzer()
 
 
 def _nominative(word: str, kind: Literal["speaker", "topic"]) -> Any:

@@ -46,20 +46,9 @@ from typing import Literal, NamedTuple
 from rules.fuzzy import FuzzyFinder
 from rules.gaps import MAX_GAP, follow, gaps_ok
 from rules.model import Rules
-from rules.normalize import (
-    ASCII_CASED_WORD_BYTES,
-    ASCII_SOFT_BYTES,
-    CYRILLIC_CODEC,
-    CYRILLIC_FIT_BYTES,
-    CYRILLIC_SOFT_BYTES,
-    CYRILLIC_WORD_BYTES,
-    SOFT_TABLE,
-    WORD_TABLE,
-    fold,
-    translit_key,
-    words,
-)
+from rules.normalize import translit_key, words
 from rules.terms import LONG, WIDE, Compiled, LongTerm, Match, Target, compile_terms
+from rules.views import folded_text, scan_views
 
 # Words right before a surname that name a role, not a person: they do not contradict a tracked speaker.
 _HONORIFICS_TEXT = """mr mrs ms miss dr prof sir dame lord lady madam mister herr frau monsieur mme
@@ -126,6 +115,9 @@ class Hit(NamedTuple):
         return NotImplemented
 
 
+# Spaces by width: a span of `hard` with only soft gaps (a wider match is looked at closely).
+_BLANK_MAX = 512
+_BLANKS = tuple(" " * n for n in range(_BLANK_MAX))
 # A Hit's start and end: item getters are the cheapest sort keys.
 _start_of = itemgetter(4)
 _end_of_hit = itemgetter(5)
@@ -153,24 +145,30 @@ class Matcher:
 
     def scan(self, text: str) -> list[Hit]:
         """Every speaker and topic hit in `text`, sorted by start; longest match wins on overlap."""
-        hits = self._scan(text)
-        cased = self._cased
-        if cased and hits:
+        hits, lower = self._scan(text)
+        if lower:  # a hit of a term written with capitals is not capitalised in the text: drop it
+            cased = self._cased
             return [hit for hit in hits if hit.term not in cased or _capitalised(hit.text)]
         return hits
 
-    def _scan(self, text: str) -> list[Hit]:
-        folded, index_map = fold(text)
-        # Same length as `folded`, padding aside (see _views): the automaton reads `padded`; `softed`
-        # shows what the gaps inside multi-word matches are.
-        padded, softed, cased = _views(folded)
+    def _scan(self, text: str) -> tuple[list[Hit], bool]:
+        """The hits, and whether one of them may be of a capitalised term but not capitalised (then
+        `scan` drops those: every such hit makes it True, resolved overlaps and long terms too)."""
+        # Folded (maybe still bytes: rules.views.folded_text), and views as long as it (padding aside):
+        # the automaton reads `padded`; `softed` (or, for Russian, `hard`) shows what the gaps inside
+        # multi-word matches are.
+        folded, index_map, padded, softed, hard, cased = scan_views(text)
         # The exact matches, found in C, in end order (the longest first at one end). Every pattern is
         # " term " (words joined by gaps of spaces), so a match is whole-word.
         matches: list[Match] = self._automaton.matches(padded)
         if self._fuzzy is not None:
             self._fuzzy.add_matches(text, folded, cased, padded, index_map, matches)
         if not matches:
-            return []
+            return [], False
+        cased_terms = self._cased
+        # Whether a hit may need dropping; once it is known, no other hit is checked. Rules without such
+        # terms (English) start with it set, so none is checked, and it is not reported.
+        lower = not cased_terms
         hits: list[Hit] = []
         append = hits.append
         # Per overlap group, the span of its last hit (folded offsets), which reaches furthest: a hit
@@ -188,17 +186,24 @@ class Matcher:
             stop = end - 1
             start = stop - width
             # A multi-word match: its gaps were non-word characters. All soft if `softed` shows the
-            # pattern itself; otherwise look closer (a full stop after "Mr" is fine, a comma is not).
-            if core is not None and softed[start:stop] != core:
+            # pattern itself (`hard` only spaces); otherwise look closer (a full stop after "Mr" is fine,
+            # a comma is not). The first word of long terms and a prefix before a wide gap always are.
+            if core is not None and (
+                softed[start:stop] != core
+                if softed is not None
+                else width >= _BLANK_MAX or hard[start:stop] != _BLANKS[width] or core is LONG or core is WIDE
+            ):
+                if core is WIDE:
+                    long_terms = _wide_terms(padded, start, *more)
+                    if long_terms:
+                        folded = folded_text(folded)
+                        overlap |= _long_hits(long_terms, text, folded, padded, index_map, start, hits)
+                    continue
+                folded = folded_text(folded)
                 if core is LONG:
                     overlap |= _long_hits(more, text, folded, padded, index_map, start, hits)
                     if not targets:
                         continue
-                elif core is WIDE:
-                    long_terms = _wide_terms(padded, start, *more)
-                    if long_terms:
-                        overlap |= _long_hits(long_terms, text, folded, padded, index_map, start, hits)
-                    continue
                 elif not gaps_ok(folded, start, more):
                     continue
             if plain is not None and index_map is None:
@@ -209,6 +214,8 @@ class Matcher:
                     unordered = True
                 last_start = start
                 for kind, id_, term, score, field in plain:
+                    if not lower and term in cased_terms and not as_written.istitle():
+                        lower = True
                     append(_new_hit(Hit, (kind, id_, term, as_written, start, stop, score, field)))
                 continue
             if lone is not None and index_map is None:
@@ -224,7 +231,10 @@ class Matcher:
                 if start <= last_start:
                     unordered = True
                 last_start = start
-                append(_new_hit(Hit, (kind, id_, term, text[start:stop], start, stop, score, field)))
+                as_written = text[start:stop]
+                if not lower and term in cased_terms and not as_written.istitle():
+                    lower = True
+                append(_new_hit(Hit, (kind, id_, term, as_written, start, stop, score, field)))
                 continue
             written: str | None = None
             for group, (kind, id_, term, score, field) in targets:
@@ -244,15 +254,17 @@ class Matcher:
                     if start <= last_start:
                         unordered = True
                     last_start = start
+                if not lower and term in cased_terms and not written.istitle():
+                    lower = True
                 append(_new_hit(Hit, (kind, id_, term, written, text_start, text_end, score, field)))
-        if overlap:
-            return _resolve_overlaps(hits)
+        if overlap:  # long terms' hits among them too (they set it): not checked one by one
+            return _resolve_overlaps(hits), bool(cased_terms)
         if unordered:
             # Two stable sorts (reverse=True keeps equal items in order): by start, the longer first,
             # hits with the very same span in the order of their targets.
             hits.sort(key=_end_of_hit, reverse=True)
             hits.sort(key=_start_of)
-        return hits
+        return hits, lower and bool(cased_terms)
 
     def speakers(self, text: str) -> list[Hit]:
         """The speaker hits of `scan(text)`."""
@@ -329,30 +341,6 @@ def _text_span(index_map: list[int] | None, start: int, stop: int) -> tuple[int,
         return start, stop
     # Characters folded away after the match (a combining accent) belong to it.
     return index_map[start], max(index_map[stop], index_map[stop - 1] + 1)
-
-
-def _views(folded: str) -> tuple[str, str, bytes | None]:
-    """What scan reads, all as long as `folded` (padding aside), through bytes for ASCII text.
-
-    - padded: `f" {folded.translate(WORD_TABLE)} "` (lower-case words, a space for every other
-      character), for the automaton;
-    - softed: `folded.translate(SOFT_TABLE)`, to check the gaps inside multi-word matches;
-    - cased (ASCII text only): words with their case, a space for every other character, padded with
-      a space in front, for the capitalised-word regex.
-    """
-    if folded.isascii():
-        raw = folded.encode("ascii")
-        cased = raw.translate(ASCII_CASED_WORD_BYTES)
-        padded = f" {cased.lower().decode('ascii')} "
-        return padded, raw.translate(ASCII_SOFT_BYTES).decode("ascii"), b" " + cased
-    try:  # Russian text, through its single-byte code page (see rules.normalize.CYRILLIC_CODEC)
-        page = folded.encode(CYRILLIC_CODEC)
-    except UnicodeEncodeError:
-        page = b"\x98"  # a byte no Cyrillic text has: the general road below
-    if not page.translate(None, CYRILLIC_FIT_BYTES):
-        padded = f" {page.translate(CYRILLIC_WORD_BYTES).decode(CYRILLIC_CODEC)} "
-        return padded, page.translate(CYRILLIC_SOFT_BYTES).decode(CYRILLIC_CODEC), None
-    return f" {folded.translate(WORD_TABLE)} ", folded.translate(SOFT_TABLE), None
 
 
 def _long_hits(

@@ -102,8 +102,8 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     except UnicodeEncodeError:
         pass
     else:
-        if not raw.translate(None, _CYRILLIC_FOLD_FIT):
-            return raw.translate(_CYRILLIC_FOLD).decode(CYRILLIC_CODEC), None
+        if not raw.translate(None, CYRILLIC_FOLD_FIT):
+            return raw.translate(CYRILLIC_FOLD_BYTES).decode(CYRILLIC_CODEC), None
     return _fold_in_place(text)
 
 
@@ -269,7 +269,7 @@ def _cyrillic_fold_table() -> tuple[bytes, bytes]:
     return bytes(table), bytes(fit)
 
 
-_CYRILLIC_FOLD, _CYRILLIC_FOLD_FIT = _cyrillic_fold_table()
+CYRILLIC_FOLD_BYTES, CYRILLIC_FOLD_FIT = _cyrillic_fold_table()
 
 
 def _single_byte_table(table: dict[int, str], codec: str) -> tuple[bytes, bytes]:

@@ -122,3 +122,31 @@ async def test_checks_at_once_compile_once(config: Path, monkeypatch: pytest.Mon
     results = await asyncio.gather(live.check(), live.check(), live.check())
     assert sorted(results) == [False, False, True]
     assert builds == [live.rules]
+
+
+def test_build_loads_the_russian_dictionary_only_for_rules_that_read_russian(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The service's compile loads pymorphy3 when the rules read Russian (so the store's thread never
+    does, lemmatising the first Russian statement); an English-only service never loads it."""
+    from rules import formscache, inflect
+    from rules.model import Feed, Speaker, Topic
+
+    monkeypatch.setenv("QUOTEWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    formscache.forget()
+    loads: list[int] = []
+    monkeypatch.setattr(inflect, "_analyzer", lambda: loads.append(1))
+    monkeypatch.setattr(inflect, "forms", lambda term, kind: (term,))  # no forms: only warm_up may load
+    english = Rules(feeds=(Feed("wire", "https://example.org/rss", "Wire"),),
+                    speakers=(Speaker("brekke", "Ola Brekke", ("Brekke",)),), topics=(Topic("t", any=("grain",)),))
+    live_module.build(english)
+    assert loads == []
+    for russian in (
+        Rules(feeds=(Feed("tass", "https://example.org/ru", "ТАСС", lang="ru"),), speakers=english.speakers),
+        Rules(speakers=(Speaker("brekke", "Ola Brekke", ("Брекке",)),)),
+        Rules(speakers=english.speakers, topics=(Topic("t", any=("зерно",)),)),
+    ):
+        loads.clear()
+        live_module.build(russian)
+        assert loads == [1]
+    formscache.forget()

@@ -8,11 +8,13 @@ import random
 
 import pytest
 
+from rules.fuzzy import _capitalised_word
 from rules.inflect import cased, forms
 from rules.load import load_rules
-from rules.match import Matcher, _views
+from rules.match import Matcher
 from rules.model import Rules, Speaker, Topic
-from rules.normalize import SOFT_TABLE, WORD_TABLE, _fold_in_place, fold
+from rules.normalize import CYRILLIC_CODEC, SOFT_TABLE, WORD_TABLE, _fold_in_place, fold
+from rules.views import _page_capitalised, capitalised_words, folded_text, scan_views
 
 # Fictional people and a fictional governor; the example config's real speakers are loaded below.
 RULES = Rules(
@@ -123,10 +125,51 @@ def test_cyrillic_fold_agrees_with_the_general_fold() -> None:
 
 def test_cyrillic_views_agree_with_the_tables() -> None:
     rng = random.Random(15)
+    roads = set()
+    hards: set[str] = set()
     for _ in range(3000):
         text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40)))
-        folded, _map = fold(text)
-        if folded.isascii():
+        page_or_folded, index_map, padded, softed, hard, cased_view = scan_views(text)
+        folded = folded_text(page_or_folded)
+        assert (folded, index_map) == fold(text), repr(text)
+        assert padded == f" {folded.translate(WORD_TABLE)} ", repr(text)
+        if softed is not None:
+            assert (softed, hard) == (folded.translate(SOFT_TABLE), ""), repr(text)
+        else:  # hard: a space exactly where SOFT_TABLE and WORD_TABLE agree (word characters, soft separators)
+            hards.add(text)
+            assert len(hard) == len(folded), repr(text)
+            assert [h == " " for h in hard] == [SOFT_TABLE[ord(c)] == WORD_TABLE[ord(c)] for c in folded], repr(text)
+        roads.add(cased_view is None)
+        if cased_view is not None:
+            words_only = "".join(c if c.isalnum() or c == "_" else " " for c in folded)
+            assert cased_view == b" " + words_only.encode(CYRILLIC_CODEC), repr(text)
+    assert roads == {True, False} and hards  # both roads were taken, and the hard view
+
+
+def test_capitalised_words_in_bytes_are_those_the_str_regex_finds_at_word_starts() -> None:
+    rng = random.Random(16)
+    for _ in range(3000):
+        text = " ".join("".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 9))) for _ in range(6))
+        cased_view = scan_views(text)[5]
+        if cased_view is None:
             continue
-        padded, softed, cased_view = _views(folded)
-        assert (padded, softed, cased_view) == (f" {folded.translate(WORD_TABLE)} ", folded.translate(SOFT_TABLE), None)
+        folded = fold(text)[0]
+        at_starts = [m.group() for m in _capitalised_word().finditer(folded)
+                     if m.start() == 0 or not (folded[m.start() - 1].isalnum() or folded[m.start() - 1] == "_")]
+        assert [w[1:].decode(CYRILLIC_CODEC) for w in capitalised_words(cased_view)] == at_starts, repr(text)
+        ascii_only = cased_view.translate(None, bytes(range(128, 256)))  # the small regex of ASCII text
+        assert _page_capitalised().findall(ascii_only) == capitalised_words(ascii_only), repr(text)
+
+
+def test_fuzzy_hits_in_russian_text_are_those_of_the_general_road() -> None:
+    """The code-page road lists capitalised words in bytes; a character outside the code page sends the
+    same text down the general road (the str regex): the hits must not differ."""
+    rules = Rules(speakers=(Speaker(id="z", name="Мария Захарова", aliases=("Захарова",), fuzzy=85.0),
+                            Speaker(id="p", name="Dmitry Peskov", aliases=("Peskov",), fuzzy=85.0)))
+    matcher = Matcher.compile(rules)
+    text = ("Захарава заявила, что Захарова и ЗАХАРОВА согласны; захарава молчит, а Peskow и Pesckov "
+            "встретились с xPeskow. Захарава!")
+    hits = matcher.scan(text)
+    assert {h.text for h in hits if h.score < 100} >= {"Захарава", "Peskow"}
+    assert scan_views(text)[5] is not None and scan_views(text + " \u0142")[5] is None
+    assert matcher.scan(text + " \u0142") == hits

@@ -171,9 +171,9 @@ def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 @functools.cache
 def _analyzer() -> Any:
-    import pymorphy3  # lazily: the dictionary takes ~0.1 s and ~15 MB, needed for Russian articles only
+    from rules.inflect import analyzer  # lazily, and one dictionary per process (~15 MB) for both
 
-    return pymorphy3.MorphAnalyzer(lang="ru")
+    return analyzer()
 
 
 @functools.lru_cache(maxsize=200_000)
