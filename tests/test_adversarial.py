@@ -220,3 +220,29 @@ def test_a_short_line_with_a_photo_credit_is_still_a_caption(line: str) -> None:
 
 def test_a_long_paragraph_ending_in_a_credit_is_not_a_caption() -> None:
     assert not is_noise(CREDITED + " (Photo: Oskar Thorsby/Getty Images)")
+
+
+def test_loading_a_languages_dictionary_is_not_counted_in_the_articles_time_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first Russian article of a process loads pymorphy3's dictionary (~0.1 s idle, seconds on a
+    # loaded box): that is the process's cost, and must not cut the article short.
+    from watchers.statements.lang import ru
+
+    now = [0.0]
+    real = ru._analyzer
+    loaded = []
+
+    def first_use_loads() -> object:
+        if not loaded:  # a 50 "second" load, at the first use
+            loaded.append(True)
+            now[0] += 50.0
+        return real()
+
+    monkeypatch.setattr(ru, "_analyzer", first_use_loads)
+    ru.parses.cache_clear()  # as in a new process: every word asks the analyzer
+    budget = Budget(max_seconds=1.0, clock=lambda: now[0])
+    text = "Глава ведомства Ирина Соколова заявила, что тарифы не изменятся.\n\n" * 3
+    found = extract_statements(text, budget=budget, lang="ru")
+    assert not budget.capped, budget.reason
+    assert found

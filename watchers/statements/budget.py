@@ -68,6 +68,12 @@ class Budget:
             return True
         return False
 
+    def excluding(self, setup: Callable[[], object]) -> None:
+        """Run `setup` (a once-per-process load, not the article's work) without counting its time."""
+        began = self.clock()
+        setup()
+        self.started += self.clock() - began
+
     def first_statements(self, found: list[T]) -> list[T]:
         """The first `max_statements` of `found` (in reading order)."""
         if len(found) <= self.max_statements:

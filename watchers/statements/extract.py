@@ -84,6 +84,9 @@ def _run(text: str, matcher: Matcher | None, budget: Budget, lang: str) -> list[
     )
 
     grammar = importlib.import_module(f"watchers.statements.lang.{lang}")
+    warm = getattr(grammar, "warm", None)
+    if warm is not None:
+        budget.excluding(warm)
     return budget.first_statements(records(text, extract(text, grammar, budget), matcher))
 
 

@@ -169,6 +169,13 @@ def sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return spans
 
 
+def warm() -> None:
+    """Load what the grammar reads with (pymorphy3's dictionary, razdel): the first Russian article
+    of a process would otherwise pay for it inside its extraction time cap."""
+    _analyzer()
+    import razdel  # noqa: F401
+
+
 @functools.cache
 def _analyzer() -> Any:
     from rules.inflect import analyzer  # lazily, and one dictionary per process (~15 MB) for both
