@@ -36,7 +36,9 @@ from typing import Any
 from bench import polnear_extra
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT.parent.parent / "shared" / "corpora" / "polnear-dev"
+# `../shared` beside the checkout (a git worktree one folder deeper finds it one level further up).
+_PLACES = [base / "shared" / "corpora" / "polnear-dev" for base in (ROOT.parent, ROOT.parent.parent)]
+DEFAULT_CORPUS = next((p for p in _PLACES if p.is_dir()), _PLACES[0])
 FIGURES = (
     "recall_direct",
     "recall_partial",
