@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import gc
 import json
 import os
 import resource
@@ -60,7 +59,7 @@ async def no_sink(alert: Alert) -> None:
 
 
 async def cycle(
-    feeds: list[Feed], db: Path, workers: int, memory: TreeMemory, freeze: bool = False
+    feeds: list[Feed], db: Path, workers: int, memory: TreeMemory, freeze: bool = True
 ) -> dict[str, Any]:
     from bench.loopback import ETAG, GcTimes, StallProbe, bench_rules
     from watchers.feeds.fetch import Fetcher
@@ -82,9 +81,10 @@ async def cycle(
     try:
         async with Fetcher() as fetcher:
             pipeline = Pipeline(rules, store, fetcher, no_sink, outbox=True, extractor=extractor)
-            if freeze:  # the experiment: what start-up has built, full collections no longer traverse
-                gc.collect()
-                gc.freeze()
+            if freeze:  # as bot/service.py does after start-up (bot.heap)
+                from bot.heap import FrozenHeap
+
+                FrozenHeap().freeze()
             memory.start()
             probe = StallProbe().start()
             cpu = CpuTimes(await store.run(time.thread_time))
@@ -145,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=int, default=None, help=f"default {FEEDS} ({QUICK_FEEDS} with --quick)")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--items", type=int, default=ITEMS, help="new articles per fresh feed")
-    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() before the cycle (an experiment)")
+    parser.add_argument("--no-gc-freeze", dest="gc_freeze", action="store_false",
+                        help="leave out the service's gc.freeze() after start-up (bot.heap)")
     parser.add_argument("--workers", type=int, default=None, help="extraction processes (default: one per core)")
     args = parser.parse_args(argv)
     from bench.loopback import FeedHosts, TreeMemory, feed_url, newsroom_bodies

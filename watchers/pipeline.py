@@ -214,7 +214,9 @@ class Pipeline:
                 e, "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
             )
         try:
-            await self.store.save_feed_state(state, release=None if lease is None else lease.worker_id)
+            await self.recorder.record((), functools.partial(
+                self.store.store.save_feed_state, state, release=None if lease is None else lease.worker_id
+            ))
         except Exception as e:  # a store that refuses writes (disk full, read-only): throttled like the rest
             report.status, report.error = "error", report.error or f"{type(e).__name__}: {e}"
             self.errors.log(
@@ -314,12 +316,13 @@ class Recorder:
 
     def __init__(self, store: AsyncStore) -> None:
         self.store = store
-        self._waiting: list[tuple[Sequence[str], Callable[[], list[Alert]], asyncio.Future[list[Alert]]]] = []
+        self._waiting: list[tuple[Sequence[str], Callable[[], Any], asyncio.Future[Any]]] = []
         self._turn: asyncio.Task[None] | None = None
 
-    async def record(self, keys: Sequence[str], job: Callable[[], list[Alert]]) -> list[Alert]:
-        """job() (record_article, in its own transaction) inside its batch's; its alerts once committed."""
-        done: asyncio.Future[list[Alert]] = asyncio.get_running_loop().create_future()
+    async def record(self, keys: Sequence[str], job: Callable[[], T]) -> T:
+        """job() (a write in its own transaction: record_article, a feed's state) inside its batch's
+        transaction, holding `keys` (dedup.lock_keys); its result once the batch committed."""
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._waiting.append((keys, job, done))
         if self._turn is None or self._turn.done():
             self._turn = asyncio.ensure_future(self._drain())
