@@ -11,8 +11,11 @@
             if store.article_seen(article): skip              # across restarts
             backfill = first poll and (article undated or older than the backfill window)
             article    = full_text(article) unless backfill   # feeds with full_text = true
-            statements = extract_statements(article.text)     # who said what: in a worker process
-            events     = dedup.process_article(article, statements)   # records article, statements, stories
+            statements = extract_statements(article.text)     # who said what: in a worker process,
+                                                              # with dedup's pure inputs (stories.prepared)
+            events     = dedup.process_article(article, statements)   # records article, statements, stories:
+                                                              # on the store's thread, those waiting in one
+                                                              # transaction (Recorder, stories.record)
             if backfill: skip alerts (recorded only)
             for event in events:
                 firings = watches_firing(rules, event.speaker)         # watchers/stories/watches.py
