@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import gc
 import json
 import os
 import resource
@@ -60,7 +59,7 @@ async def no_sink(alert: Alert) -> None:
 
 
 async def cycle(
-    feeds: list[Feed], db: Path, workers: int, memory: TreeMemory, freeze: bool = False
+    feeds: list[Feed], db: Path, workers: int, memory: TreeMemory, freeze: bool = True
 ) -> dict[str, Any]:
     from bench.loopback import ETAG, GcTimes, StallProbe, bench_rules
     from watchers.feeds.fetch import Fetcher
@@ -82,15 +81,18 @@ async def cycle(
     try:
         async with Fetcher() as fetcher:
             pipeline = Pipeline(rules, store, fetcher, no_sink, outbox=True, extractor=extractor)
-            if freeze:  # the experiment: what start-up has built, full collections no longer traverse
-                gc.collect()
-                gc.freeze()
+            if freeze:  # as bot/service.py does after start-up (bot.heap)
+                from bot.heap import FrozenHeap
+
+                FrozenHeap().freeze()
             memory.start()
             probe = StallProbe().start()
+            cpu = CpuTimes(await store.run(time.thread_time))
             started = time.perf_counter()
             with GcTimes() as gcs:
                 report: CycleReport = await run_cycle(pipeline, feeds, force=True)
             wall = time.perf_counter() - started
+            cpu.stop(await store.run(time.thread_time))
             await probe.stop()
             memory.stop()
         outbox = await store.outbox_depth()
@@ -119,7 +121,23 @@ async def cycle(
         "gc_longest_on_loop_ms": gcs.longest_on_loop * 1000,
         "gc_full_cpu_ms": gcs.full_cpu * 1000,
         "gc_tracked_objects": gcs.tracked,
+        "cycle_main_cpu_s": cpu.process,
+        "cycle_loop_cpu_s": cpu.loop,
+        "cycle_store_cpu_s": cpu.store,
     }
+
+
+class CpuTimes:
+    """CPU seconds of this process during the cycle: in all, on the loop's thread, on the store's."""
+
+    def __init__(self, store_thread: float) -> None:
+        self._process, self._loop, self._store = time.process_time(), time.thread_time(), store_thread
+        self.process = self.loop = self.store = 0.0
+
+    def stop(self, store_thread: float) -> None:
+        self.process = time.process_time() - self._process
+        self.loop = time.thread_time() - self._loop
+        self.store = store_thread - self._store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=int, default=None, help=f"default {FEEDS} ({QUICK_FEEDS} with --quick)")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--items", type=int, default=ITEMS, help="new articles per fresh feed")
-    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() before the cycle (an experiment)")
+    parser.add_argument("--no-gc-freeze", dest="gc_freeze", action="store_false",
+                        help="leave out the service's gc.freeze() after start-up (bot.heap)")
     parser.add_argument("--workers", type=int, default=None, help="extraction processes (default: one per core)")
     args = parser.parse_args(argv)
     from bench.loopback import FeedHosts, TreeMemory, feed_url, newsroom_bodies
@@ -157,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         "cores": len(os.sched_getaffinity(0)),
         **result,
         "articles_per_s": result["articles"] / wall,
+        "main_cpu_ms_per_article": 1000 * result["cycle_main_cpu_s"] / max(1, result["articles"]),
+        "store_cpu_ms_per_article": 1000 * result["cycle_store_cpu_s"] / max(1, result["articles"]),
         "main_cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         "main_max_rss_mb": after.ru_maxrss / 1024,
         "peak_tree_rss_mb": memory.peak_rss_kb / 1024,
@@ -189,7 +210,10 @@ def main(argv: list[str] | None = None) -> int:
         ("gc", f"collections by generation {out['gc_counts']}, longest {out['gc_longest_ms']} ms, "
                f"longest on the loop's thread {out['gc_longest_on_loop_ms']:.1f} ms; a full one: "
                f"{out['gc_full_cpu_ms']:.0f} ms CPU over {out['gc_tracked_objects']} objects"),
-        ("main process", f"{out['main_cpu_s']:.2f} s CPU, {out['main_max_rss_mb']:.0f} MB max RSS"),
+        ("main process", f"{out['main_cpu_s']:.2f} s CPU in all, {out['main_max_rss_mb']:.0f} MB max RSS; during "
+                         f"the cycle {out['cycle_main_cpu_s']:.2f} s = {out['main_cpu_ms_per_article']:.1f} ms per "
+                         f"article (loop thread {out['cycle_loop_cpu_s']:.2f} s, store thread "
+                         f"{out['cycle_store_cpu_s']:.2f} s = {out['store_cpu_ms_per_article']:.1f} ms per article)"),
         ("database", f"{db_mb:.1f} MB (with WAL)"),
         ("verdict", "OK" if all(checks.values()) else "MISSED: " + ", ".join(k for k, v in checks.items() if not v)),
     ]

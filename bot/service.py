@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.fleet import Worker, fleet_line, open_election, take_updates
 from bot.fleet_rules import live_rules
+from bot.heap import FrozenHeap
 from bot.live_rules import LiveRules
 from bot.ratelimit import Limits
 from bot.render import render_plain
@@ -305,6 +306,7 @@ async def _run(
     status = StatusLine()
     polls: set[asyncio.Task[Any]] = set()
     sender_task: asyncio.Task[None] | None = None
+    heap = FrozenHeap()
     # Extraction in worker processes, one per core: nothing CPU-heavy on this loop.
     extractor = await start_extractor(default_workers())
     async with Fetcher() as fetcher:
@@ -330,6 +332,7 @@ async def _run(
 
         def rules_changed(new: Rules, matcher: Matcher) -> None:
             pipeline.set_rules(new, matcher)
+            heap.thaw()  # the old rules and matcher may be in cycles: collectable again
             scheduler.sync(new.feeds)
             log.info("rules reloaded: %d feeds, %d watches", len(new.feeds), len(new.watches))
 
@@ -355,6 +358,7 @@ async def _run(
                             admins=lambda: live.rules.settings.telegram.admins, gone=bot_context.gone,
                             on_chat_back=bot_context.chat_back, gate=gate, claim=(worker.id, worker.lease))
             sender_task = asyncio.create_task(sender.run(stop), name="outbox sender")
+        heap.freeze()  # what start-up built leaves the collector's view (bot.heap)
         scheduler.start()
         scheduler.sync(rules.feeds)
 
@@ -369,6 +373,7 @@ async def _run(
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), tuning.rules_check_seconds)
                 await live.check()
+                heap.refreeze()
                 feed_ids = {f.id for f in pipeline.rules.feeds}
                 if status.cycle_done(feed_ids) or time.monotonic() >= next_status:
                     status.flush()

@@ -11,8 +11,11 @@
             if store.article_seen(article): skip              # across restarts
             backfill = first poll and (article undated or older than the backfill window)
             article    = full_text(article) unless backfill   # feeds with full_text = true
-            statements = extract_statements(article.text)     # who said what: in a worker process
-            events     = dedup.process_article(article, statements)   # records article, statements, stories
+            statements = extract_statements(article.text)     # who said what: in a worker process,
+                                                              # with dedup's pure inputs (stories.prepared)
+            events     = dedup.process_article(article, statements)   # records article, statements, stories:
+                                                              # on the store's thread, those waiting in one
+                                                              # transaction (Recorder, stories.record)
             if backfill: skip alerts (recorded only)
             for event in events:
                 firings = watches_firing(rules, event.speaker)         # watchers/stories/watches.py
@@ -26,6 +29,7 @@ The sink decides what an alert becomes: an outbox row for the bot, a console pri
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -40,13 +44,14 @@ from watchers.feeds.fetch import Fetcher, FetchResult
 from watchers.feeds.parse import parse_feed
 from watchers.feeds.schedule import DUE_TOLERANCE, apply_result, follow_rules_url, is_backfill, is_due
 from watchers.feeds.text import fetch_article_text
-from watchers.model import Alert, Article, FeedState, Lease, StoryEvent
+from watchers.model import Alert, Article, FeedState, Lease
 from watchers.statements import extract_statements
 from watchers.statements.worker import ProcessExtractor, in_thread
-from watchers.store import AsyncStore, StoreBackend, open_backend
-from watchers.stories import dedup
+from watchers.store import AsyncStore, open_backend
 from watchers.stories.alerted import AlertedStories
-from watchers.stories.watches import ArticleAnalysis, analyse, watches_firing
+from watchers.stories.prepared import Prepared, prepare
+from watchers.stories.record import batch_keys, record_article, record_batch
+from watchers.stories.watches import ArticleAnalysis, analyse
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,10 @@ T = TypeVar("T")
 # feeds held the loop for 140-360 ms in one turn (bench/bench_pipeline.py). The fetcher admits 20
 # requests at a time anyway, so starting them in batches delays nothing.
 START_BATCH = 50
+# Articles recorded in one transaction at most, of those waiting for the store's thread (Recorder): a
+# commit and a hand-over of the thread per batch instead of per article; the write lock is held for
+# the batch (~2-3 ms per article).
+BATCH_ARTICLES = 16
 
 
 def utcnow() -> datetime:
@@ -126,6 +135,7 @@ class Pipeline:
         self._feed_locks: dict[str, asyncio.Lock] = {}
         self.errors = RepeatedErrors()
         self.alerted = AlertedStories()
+        self.recorder = Recorder(store)
 
     def set_rules(self, rules: Rules, matcher: Matcher | None = None) -> None:
         """Swap in new rules (hot reload); the next article uses them. `matcher` is one compiled from
@@ -207,7 +217,9 @@ class Pipeline:
                 e, "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
             )
         try:
-            await self.store.save_feed_state(state, release=None if lease is None else lease.worker_id)
+            await self.recorder.record((), functools.partial(
+                self.store.store.save_feed_state, state, release=None if lease is None else lease.worker_id
+            ))
         except Exception as e:  # a store that refuses writes (disk full, read-only): throttled like the rest
             report.status, report.error = "error", report.error or f"{type(e).__name__}: {e}"
             self.errors.log(
@@ -270,96 +282,78 @@ class Pipeline:
         alert = not (self.backfill and is_backfill(article, state, now, self.rules.settings.backfill))
         if alert and feed.full_text and self.fetcher is not None:
             article = await fetch_article_text(self.fetcher, article, feed, self.offload)
+        # Extraction and dedup's pure inputs (fingerprint, shingle keys) in one trip off the loop; the
+        # store's thread then only looks up, decides and writes.
         if self.extractor is None:
-            analysis = await in_thread(analyse_article, article, self.matcher)
+            analysis, prepared = await in_thread(analyse_article, article, self.matcher)
         else:
-            found = await self.extractor.run(article.text, article.title, self.matcher, self.rules, article.lang)
+            found = await self.extractor.run(
+                article.text, article.title, self.matcher, self.rules, article.lang, prepare=prepare
+            )
             analysis = ArticleAnalysis(
                 article, tuple(found.statements), tuple(found.text_hits), tuple(found.title_hits)
             )
-        alerts = await self.store.run(
-            record_article, self.store.store, self.rules, self.matcher, analysis, now, alert, self.outbox,
-            self.alerted,
-        )
+            prepared = found.prepared
+        rules, matcher = self.rules, self.matcher
+        alerts = await self.recorder.record(batch_keys(analysis, prepared), functools.partial(
+            record_article, self.store.store, rules, matcher, analysis, now, alert, self.outbox, self.alerted,
+            prepared,
+        ))
         for a in alerts:
             self.alerted.add(a.story.id)
             await self.sink(a)
         return alerts
 
 
-def analyse_article(article: Article, matcher: Matcher) -> ArticleAnalysis:
-    """Statements and keyword hits of one article, in this process (pure, CPU-heavy: off the loop)."""
-    return analyse(article, matcher, extract_statements(article.text, matcher, lang=article.lang))
+def analyse_article(article: Article, matcher: Matcher) -> tuple[ArticleAnalysis, Prepared]:
+    """Statements and keyword hits of one article and dedup's pure inputs, in this process (pure,
+    CPU-heavy: off the loop)."""
+    statements = extract_statements(article.text, matcher, lang=article.lang)
+    return analyse(article, matcher, statements), prepare(article.text, article.title, statements)
 
 
-def record_article(
-    store: StoreBackend,
-    rules: Rules,
-    matcher: Matcher,
-    analysis: ArticleAnalysis,
-    now: datetime,
-    alert: bool,
-    outbox: bool,
-    alerted: AlertedStories | None = None,
-) -> list[Alert]:
-    """Record one article (dedup) and queue its alerts in ONE transaction, on the store's thread.
+class Recorder:
+    """Articles recorded on the store's thread, those that wait for it together: one batch of up to
+    BATCH_ARTICLES per turn of the thread, one transaction (watchers.stories.record). An article waits
+    for no batch to fill: one arriving at an idle store is recorded at once, alone."""
 
-    Recording and queueing together is what makes a crash harmless: either the article is unseen and
-    will be processed again, or it is seen and its alerts are in the outbox.
-    """
-    with store.transaction():
-        events = dedup.process_article(
-            store, analysis.article, analysis.statements, now, rules.settings.dedup_window
-        )
-        if not alert:
-            return []  # backfill: recorded for dedup and search, too old to alert
-        alerts = []
-        for event in events:
-            decided = alert_for(store, rules, matcher, analysis, event, now, alerted)
-            if decided is None:
+    def __init__(self, store: AsyncStore) -> None:
+        self.store = store
+        self._waiting: list[tuple[Sequence[str], Callable[[], Any], asyncio.Future[Any]]] = []
+        self._turn: asyncio.Task[None] | None = None
+
+    async def record(self, keys: Sequence[str], job: Callable[[], T]) -> T:
+        """job() (a write in its own transaction: record_article, a feed's state) inside its batch's
+        transaction, holding `keys` (dedup.lock_keys); its result once the batch committed."""
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._waiting.append((keys, job, done))
+        if self._turn is None or self._turn.done():
+            self._turn = asyncio.ensure_future(self._drain())
+        return await done
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            # An article whose poll was cancelled (shutdown) is left out: it stays unseen.
+            batch = [w for w in self._waiting[:BATCH_ARTICLES] if not w[2].done()]
+            del self._waiting[:BATCH_ARTICLES]
+            if not batch:
                 continue
-            alerts.append(decided)
-            if outbox:
-                for chat in decided.chats:
-                    delivered = store.delivery(chat, event.story_id) is not None
-                    store.enqueue(chat, event.story_id, "edit" if delivered else "send")
-        return alerts
-
-
-def alert_for(
-    store: StoreBackend,
-    rules: Rules,
-    matcher: Matcher,
-    analysis: ArticleAnalysis,
-    event: StoryEvent,
-    now: datetime,
-    alerted: AlertedStories | None = None,
-) -> Alert | None:
-    """The alert for one story event: new stories go to the chats of the watches that fire; a new source
-    of a story edits the alert in every chat that already has it (and goes to newly firing chats)."""
-    if not event.new and not event.new_source:
-        return None  # the same article again (another feed, a same-outlet copy): nothing to tell
-    firings = watches_firing(rules, matcher, analysis, event.speaker_id, now)
-    delivered = [chat for chat, _ in store.deliveries(event.story_id)]
-    if not firings and not (not event.new and delivered):
-        return None
-    topics = tuple(dict.fromkeys(t for f in firings for t in f.topics))
-    if topics:
-        store.add_story_topics(event.story_id, topics)
-    story = store.get_story(event.story_id)
-    if story is None:
-        return None
-    chats: list[int | str] = list(delivered)
-    for f in firings:
-        chats.extend(f.watch.chats)
-        chats.extend(store.subscribers(f.watch.id))
-    return Alert(
-        story=story,
-        watch_ids=tuple(f.watch.id for f in firings),
-        chats=tuple(dict.fromkeys(chats)),
-        # an update only of an alert already made: sent to a chat, or (console, scan) emitted here
-        update=not event.new and (bool(delivered) or (alerted is not None and event.story_id in alerted)),
-    )
+            try:
+                results = await self.store.run(record_batch, self.store.store, [(k, j) for k, j, _ in batch])
+            except BaseException as e:  # the store refused the turn (closed): every article of it failed
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_exception(e if isinstance(e, Exception) else RuntimeError(repr(e)))
+                if not isinstance(e, Exception):
+                    raise
+                continue
+            for (_, _, done), result in zip(batch, results, strict=True):
+                if done.done():
+                    continue
+                if isinstance(result, Exception):
+                    done.set_exception(result)
+                else:
+                    done.set_result(result)
 
 
 async def run_cycle(pipeline: Pipeline, feeds: Sequence[Feed], force: bool = False) -> CycleReport:

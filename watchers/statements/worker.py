@@ -47,7 +47,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -62,6 +62,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# What the caller computes in the worker from an article's text, title and statements (see `run`).
+Prepare = Callable[[str, str, list[Statement]], Any]
 
 # How long service stop waits for the article or feed a worker is in the middle of before the workers
 # are terminated: the whole stop must fit in 5 s (systemd's stop timeout is longer, a user's patience
@@ -85,6 +87,9 @@ class Extracted:
     statements: list[Statement]
     text_hits: list[Hit]
     title_hits: list[Hit]
+    # What `run`'s `prepare` made of (text, title, statements) in the worker (None without one): the
+    # pipeline's dedup inputs that need no store, computed here where the cores are.
+    prepared: Any = None
 
 
 def extract_and_scan(text: str, title: str, matcher: Matcher, lang: str = "en") -> Extracted:
@@ -190,7 +195,7 @@ def _exit_with_service(service: int) -> None:
             os._exit(0)
 
 
-def _work(version: int, path: str, text: str, title: str, lang: str = "en") -> Extracted:
+def _work(version: int, path: str, text: str, title: str, lang: str = "en", prepare: Prepare | None = None) -> Extracted:
     matcher = _matchers.get(version)
     if matcher is None:
         with open(path, "rb") as f:
@@ -198,7 +203,10 @@ def _work(version: int, path: str, text: str, title: str, lang: str = "en") -> E
         _matchers[version] = matcher
         for old in sorted(_matchers)[:-KEPT_VERSIONS]:
             del _matchers[old]
-    return extract_and_scan(text, title, matcher, lang)
+    found = extract_and_scan(text, title, matcher, lang)
+    if prepare is None:
+        return found
+    return replace(found, prepared=prepare(text, title, found.statements))
 
 
 def _ready() -> bool:
@@ -230,9 +238,12 @@ class ProcessExtractor:
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(self._pool, _ready) for _ in range(self.workers)))
 
-    async def run(self, text: str, title: str, matcher: Matcher, rules: Rules, lang: str = "en") -> Extracted:
+    async def run(
+        self, text: str, title: str, matcher: Matcher, rules: Rules, lang: str = "en", prepare: Prepare | None = None
+    ) -> Extracted:
         """Statements and hits of one article in language `lang`, by `matcher` (which must be compiled
-        from `rules`: a worker compiles its own from them)."""
+        from `rules`: a worker compiles its own from them). `prepare` (a module-level function: it
+        pickles by name) runs in the worker on (text, title, statements); its result is `prepared`."""
         if matcher is not self._matcher:
             self._matcher = matcher
             self._version += 1
@@ -241,7 +252,7 @@ class ProcessExtractor:
         version, saved = self._version, self._saved
         assert saved is not None
         path = await saved
-        found: Extracted = await self.call(_work, version, path, text, title, lang)
+        found: Extracted = await self.call(_work, version, path, text, title, lang, prepare)
         return found
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

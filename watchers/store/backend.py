@@ -127,16 +127,20 @@ class StoreBackend(Protocol):
 
     # -- statements and stories
     def story_candidates(
-        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
+        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime,
+        *, keys: Sequence[int] | None = None,
     ) -> list[tuple[str, str]]:
         """(story_id, text) of the speaker's statements in the window that could match one of texts
-        (they share a key of watchers.store.shingles), newest first."""
+        (they share a key of watchers.store.shingles), newest first. `keys`: query_keys(speaker_id,
+        texts) computed beforehand (dedup's inputs prepared in a worker process)."""
     def create_story(self, story_id: str, speaker_id: str, speaker: str, now: datetime) -> bool: ...
     def add_source(self, story_id: str, article_id: str, now: datetime) -> bool: ...
     def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None: ...
     def add_statements(
-        self, article_id: str, published: datetime, rows: Sequence[tuple[Statement, str | None, bool]]
-    ) -> None: ...
+        self, article_id: str, published: datetime, rows: Sequence[tuple[Statement, str | None, bool]],
+        *, keys: Sequence[Sequence[int]] | None = None,
+    ) -> None:
+        """`keys`: per row, stored_keys(speaker_id, text) computed beforehand."""
     def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None: ...
     def get_story(self, story_id: str) -> Story | None: ...
     def story_count(self) -> int: ...

@@ -73,6 +73,7 @@ from watchers.statements.similarity import match_score, normalise
 from watchers.store import StoreBackend
 from watchers.stories.evidence import is_link, stale_links
 from watchers.stories.fingerprint import MAX_DISTANCE, simhash
+from watchers.stories.prepared import Prepared
 
 # A follow-up opens a new story only with a new direct quote at least this long (see module docstring).
 MIN_FOLLOWUP_WORDS = 4
@@ -265,11 +266,28 @@ def lock_keys(article: Article, norm_title: str, speakers: Iterable[str]) -> lis
     return keys
 
 
+def _candidates(
+    store: StoreBackend, speaker_id: str, texts: list[str], lo: datetime, hi: datetime, prepared: Prepared | None
+) -> list[Candidate]:
+    """Level 3's candidates for the speaker's texts (by the keys prepared, when they were)."""
+    if not texts:
+        return []
+    if prepared is None:
+        found = store.story_candidates(speaker_id, texts, lo, hi)
+    else:
+        found = store.story_candidates(speaker_id, texts, lo, hi, keys=prepared.query_keys(speaker_id, texts))
+    return [Candidate(sid, normalise(text)) for sid, text in found]
+
+
 def process_article(
-    store: StoreBackend, article: Article, statements: Sequence[Statement], now: datetime, window: float
+    store: StoreBackend, article: Article, statements: Sequence[Statement], now: datetime, window: float,
+    prepared: Prepared | None = None,
 ) -> list[StoryEvent]:
     """Record the article and its tracked speakers' statements; one StoryEvent per (speaker, story)
-    touched, in the order the speakers appear. [] for an article already seen (level 1)."""
+    touched, in the order the speakers appear. [] for an article already seen (level 1).
+
+    `prepared`: the pure inputs (fingerprint, normalised title, shingle keys) computed beforehand, off
+    this thread (watchers.stories.prepared); the same values as computed here without it."""
     if store.article_seen(article.id, article.url):  # cheap early exit, re-checked in the transaction
         return []
     # A date in the future (a feed's time zone bug) would widen the window past now.
@@ -277,8 +295,8 @@ def process_article(
     article = replace(article, published=published)
     span = timedelta(seconds=window)
     lo, hi = published - span, published + span
-    norm_title = normalise(article.title)
-    fingerprint = simhash(article.text)
+    norm_title = normalise(article.title) if prepared is None else prepared.norm_title
+    fingerprint = simhash(article.text) if prepared is None else prepared.fingerprint
 
     by_speaker: dict[str, list[Statement]] = {}
     names: dict[str, str] = {}
@@ -316,9 +334,7 @@ def process_article(
         inputs = []
         for speaker_id in speakers:
             texts = [st.text for st in by_speaker.get(speaker_id, ())]
-            candidates = [
-                Candidate(sid, normalise(text)) for sid, text in store.story_candidates(speaker_id, texts, lo, hi)
-            ] if texts else []
+            candidates = _candidates(store, speaker_id, texts, lo, hi, prepared)
             inputs.append(SpeakerInput(by_speaker.get(speaker_id, ()), candidates, near_stories.get(speaker_id, ())))
 
         def first_seen(story_id: str) -> datetime | None:
@@ -339,5 +355,10 @@ def process_article(
                     store.add_source(story_id, article.id, now)
                 rows.extend((st, story_id, rep) for st, rep in zip(a.statements, a.repeats, strict=True))
                 events.append(StoryEvent(story_id, speaker_id, new, a.statements, new_source))
-        store.add_statements(article.id, published, rows)
+        if prepared is None:
+            store.add_statements(article.id, published, rows)
+        else:
+            store.add_statements(article.id, published, rows, keys=[
+                () if st.speaker_id is None else prepared.stored_keys(st.speaker_id, st.text) for st, _, _ in rows
+            ])
     return events

@@ -26,12 +26,14 @@ class StoryQueries(Connection):
         self._topic_terms: dict[str, tuple[str, ...]] = {}
 
     def story_candidates(
-        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
+        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime,
+        *, keys: Sequence[int] | None = None,
     ) -> list[tuple[str, str]]:
         """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
         since and until that share a word-shingle key with one of texts (watchers.store.shingles),
-        newest first. One index range per key, however many statements the speaker has."""
-        keys = query_keys(speaker_id, texts)
+        newest first. One index range per key, however many statements the speaker has. `keys`: the
+        texts' query_keys, computed beforehand."""
+        keys = query_keys(speaker_id, texts) if keys is None else list(keys)
         if not keys:
             return []
         return [
@@ -76,8 +78,10 @@ class StoryQueries(Connection):
     def add_statements(
         self, article_id: str, published: datetime,
         rows: Sequence[tuple[Statement, str | None, bool]],
+        *, keys: Sequence[Sequence[int]] | None = None,
     ) -> None:
-        """Store an article's statements: (statement, story_id, is_repeat). Untracked ones are skipped."""
+        """Store an article's statements: (statement, story_id, is_repeat). Untracked ones are skipped.
+        `keys`: per row, its stored_keys computed beforehand."""
         pub = ts_req(published)
         values = [
             (article_id, story_id, pub, repeat, *statement_values(st))
@@ -88,9 +92,9 @@ class StoryQueries(Connection):
             return
         # The dedup keys (watchers.store.shingles) of the rows dedup compares with, inserted by the same
         # statement (one round trip): joined to the new rows by speaker and text, their ids unknown here.
-        keyed = [(st.speaker_id, st.text.replace("\x00", "\ufffd"), k) for st, story_id, repeat in rows
+        keyed = [(st.speaker_id, st.text.replace("\x00", "\ufffd"), k) for i, (st, story_id, repeat) in enumerate(rows)
                  if st.speaker_id is not None and story_id is not None and not repeat
-                 for k in stored_keys(st.speaker_id, st.text)]
+                 for k in (stored_keys(st.speaker_id, st.text) if keys is None else keys[i])]
         marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
         self._exec(
             f"""WITH ins AS (INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})

@@ -36,12 +36,14 @@ class StoryQueries(Connection):
         self._topic_terms: dict[str, tuple[str, ...]] = {}
 
     def story_candidates(
-        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
+        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime,
+        *, keys: Sequence[int] | None = None,
     ) -> list[tuple[str, str]]:
         """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
         since and until that share a word-shingle key with one of texts (watchers.store.shingles),
-        newest first. One index range per key, however many statements the speaker has."""
-        keys = query_keys(speaker_id, texts)
+        newest first. One index range per key, however many statements the speaker has. `keys`: the
+        texts' query_keys, computed beforehand."""
+        keys = query_keys(speaker_id, texts) if keys is None else list(keys)
         if not keys:
             return []
         # SQLITE-ONLY: the keys as one JSON parameter (a long quote has more keys than some builds allow
@@ -94,11 +96,13 @@ class StoryQueries(Connection):
     def add_statements(
         self, article_id: str, published: datetime,
         rows: Sequence[tuple[Statement, str | None, bool]],
+        *, keys: Sequence[Sequence[int]] | None = None,
     ) -> None:
-        """Store an article's statements: (statement, story_id, is_repeat). Untracked ones are skipped."""
+        """Store an article's statements: (statement, story_id, is_repeat). Untracked ones are skipped.
+        `keys`: per row, its stored_keys computed beforehand."""
         pub = ts_req(published)
         with self.transaction():
-            for st, story_id, repeat in rows:
+            for i, (st, story_id, repeat) in enumerate(rows):
                 if st.speaker_id is None:
                     continue
                 forms = lemmas(st.text)  # None unless Cyrillic (see schema step 7)
@@ -117,7 +121,8 @@ class StoryQueries(Connection):
                     assert cur.lastrowid is not None
                     self._db.executemany(
                         "INSERT OR IGNORE INTO statement_keys (key, published, statement_id) VALUES (?, ?, ?)",
-                        key_rows([(cur.lastrowid, st.speaker_id, st.text, pub)]),
+                        key_rows([(cur.lastrowid, st.speaker_id, st.text, pub)]) if keys is None
+                        else [(k, math.floor(pub), cur.lastrowid) for k in keys[i]],
                     )
 
     def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None:
