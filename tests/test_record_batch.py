@@ -64,10 +64,11 @@ def keyed_rows(store: StoreBackend) -> list[tuple[Any, ...]]:
     """What dedup wrote that decides later articles: statements with their stories and their keys."""
     db: Any = store
     if hasattr(db, "_all"):
-        return sorted((a, b, bool(c), d, e) for a, b, c, d, e in db._all(
+        # story_id is NULL for a background statement (on record, in no story): sorted first
+        return sorted(((a, b, bool(c), d, e) for a, b, c, d, e in db._all(
             """SELECT s.article_id, s.story_id, s.is_repeat, s.text, COALESCE(k.key, 0) FROM statements s
                LEFT JOIN statement_keys k ON k.statement_id = s.id"""
-        ))
+        )), key=lambda row: (row[0], row[1] or "", *row[2:]))
     raise AssertionError("a backend without _all")
 
 
