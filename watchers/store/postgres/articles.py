@@ -44,7 +44,7 @@ class ArticleQueries(Connection):
             norm_title = normalise(article.title)
         fp = None if fingerprint is None else to_signed(fingerprint)
         fp_bands: Sequence[int | None] = (None,) * BANDS if fingerprint is None else bands(fingerprint)
-        self._exec(
+        self._defer(
             """INSERT INTO articles (id, url, title, norm_title, feed, outlet, published, seen_at,
                                      fingerprint, fp0, fp1, fp2, fp3, lang)
                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING""",

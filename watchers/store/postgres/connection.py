@@ -10,6 +10,13 @@ Two things SQLite forgives and PostgreSQL does not are handled here, for every q
 - A lost connection (server restarted, network blip): a call outside a transaction reconnects and runs
   again once; a call inside a transaction fails with the transaction (never half-applied: the caller's
   unit, e.g. one article, is done again by its next poll), and the next call reconnects.
+
+Round trips are what a PostgreSQL store pays for and SQLite does not (each one a wait on another process,
+long on a loaded machine), so a transaction sends as few as it can: its BEGIN goes out with its first
+statement, and writes whose result nobody reads (`_defer`: an article recorded, its statements, a lock
+taken) are held back and sent, in order, with the next statement that must answer, or with the COMMIT.
+The transaction's all-or-nothing is unchanged: a held-back write that fails fails the next statement,
+or the COMMIT, and the block rolls back.
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ class Connection:
         # The outermost block's BEGIN goes out with its first statement, in one round trip: per article
         # that is one of ~ten waits on the server less (a block without statements sends nothing).
         self._begin_pending = False
+        # Writes held back inside a transaction (see the module docstring): (sql, rows, many).
+        self._deferred: list[tuple[str, list[Params], bool]] = []
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -58,15 +67,38 @@ class Connection:
             except BaseException:
                 self._depth -= 1
                 if outermost:
+                    self._deferred.clear()
                     begun, self._begin_pending = not self._begin_pending, False
                     if begun and not self._db.broken:
                         self._db.execute("ROLLBACK")
                 raise
             self._depth -= 1
             if outermost:
-                begun, self._begin_pending = not self._begin_pending, False
-                if begun:
-                    self._db.execute("COMMIT")
+                self._commit()
+
+    def _commit(self) -> None:
+        """End the outermost block: BEGIN (unless sent), the held-back writes and COMMIT, in one round
+        trip; nothing at all for a block that sent and held nothing. Never sent twice: a COMMIT whose
+        answer was lost may have been applied."""
+        deferred, begin = self._deferred, self._begin_pending
+        self._deferred, self._begin_pending = [], False
+        if not deferred:
+            if not begin:
+                self._db.execute("COMMIT")
+            return
+        if begin and (self._db.closed or self._db.broken):
+            self._db = self._reconnect()  # nothing of the block reached the server yet
+        try:
+            with self._db.pipeline():
+                if begin:
+                    self._db.execute("BEGIN")
+                self._send(deferred)
+                self._db.execute("COMMIT")
+        except BaseException:
+            # A held-back write failed: the pipeline skipped the COMMIT, and the block is still open.
+            if not self._db.broken and self._db.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                self._db.execute("ROLLBACK")
+            raise
 
     def _exec(self, sql: str, params: Params = (), prepare: bool | None = None) -> psycopg.Cursor[tuple[Any, ...]]:
         """One statement; returns its cursor (rowcount, RETURNING rows). psycopg prepares a statement
@@ -74,6 +106,21 @@ class Connection:
         depends on the values (a search word in 10 rows or in 100,000)."""
         with self._lock:
             return self._retrying(lambda: self._db.execute(sql, clean_params(params), prepare=prepare))
+
+    def _defer(self, sql: str, params: Params = (), *, many: bool = False) -> None:
+        """A write whose result is not read (`many`: params is a list of rows, as for `_many`): inside a
+        transaction it goes out with the next statement, or the COMMIT; outside one it runs now."""
+        with self._lock:
+            if self._depth == 0:
+                if many:
+                    self._many(sql, params)
+                else:
+                    self._exec(sql, params)
+                return
+            rows = [clean_params(r) for r in params] if many else [clean_params(params)]
+            if many and not rows:
+                return
+            self._deferred.append((sql, rows, many))
 
     def _many(self, sql: str, rows: Iterable[Params]) -> None:
         """One statement for many rows (psycopg pipelines them: one round trip, not one per row)."""
@@ -86,30 +133,31 @@ class Connection:
         with self._lock:
             self._retrying(run)
 
-    def _retrying(self, run: Callable[[], T]) -> T:
-        """Run on the connection. Outside a transaction (or as a transaction's first statement, when
-        nothing of it reached the server yet), a connection found dead is reopened and the statement
-        run again once: a statement of its own either ran whole or not at all."""
+    def _retrying(self, run: Callable[[], T], batch: bool = False) -> T:
+        """Run on the connection (`batch`: run sends several statements, to go in one pipeline).
+        Outside a transaction (or as a transaction's first statement, when nothing of it reached the
+        server yet), a connection found dead is reopened and the statement run again once: a statement
+        of its own either ran whole or not at all."""
         if self._depth > 0 and not self._begin_pending:
-            return run()
+            return self._sent(run, batch)
         if self._db.closed or self._db.broken:
             self._db = self._reconnect()  # raises StoreError, saying what to check
         try:
-            return self._first(run)
+            return self._first(run, batch)
         except psycopg.OperationalError:
             if not self._db.broken:
                 raise  # the statement failed, not the connection
             self._db = self._reconnect()
-            return self._first(run)
+            return self._first(run, batch)
 
-    def _first(self, run: Callable[[], T]) -> T:
-        """Run the statement; the first of a transaction goes out with its BEGIN (one pipeline sync)."""
+    def _first(self, run: Callable[[], T], batch: bool) -> T:
+        """Run the statement; the first of a transaction goes out with its BEGIN and the writes held back
+        so far (one pipeline sync). Those stay held until sent: a retry on a new connection sends them
+        again, whole."""
         if not self._begin_pending:
-            return run()
+            return self._sent(run, batch)
         try:
-            with self._db.pipeline():
-                self._db.execute("BEGIN")
-                result = run()
+            result = self._sent(run, batch, begin=True)
         except psycopg.OperationalError:
             if not self._db.broken:  # BEGIN went through: the block is open, and rolls back
                 self._begin_pending = False
@@ -119,6 +167,26 @@ class Connection:
             raise
         self._begin_pending = False
         return result
+
+    def _sent(self, run: Callable[[], T], batch: bool, begin: bool = False) -> T:
+        """BEGIN (if `begin`), the held-back writes, then run's statements: one pipeline, one round trip."""
+        if not (begin or batch or self._deferred):
+            return run()
+        with self._db.pipeline():
+            if begin:
+                self._db.execute("BEGIN")
+            self._send(self._deferred)
+            result = run()
+        self._deferred.clear()
+        return result
+
+    def _send(self, deferred: list[tuple[str, list[Params], bool]]) -> None:
+        for sql, rows, many in deferred:
+            if many:
+                with self._db.cursor() as cur:
+                    cur.executemany(sql, rows)
+            else:
+                self._db.execute(sql, rows[0])
 
     def _all(self, sql: str, params: Params = (), prepare: bool | None = None) -> list[Any]:
         with self._lock:

@@ -30,18 +30,23 @@ class StoryQueries(Connection):
     ) -> list[tuple[str, str]]:
         """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
         since and until that share a word-shingle key with one of texts (watchers.store.shingles),
-        newest first. One index range per key, however many statements the speaker has."""
+        newest first. One index range per key, however many statements the speaker has.
+
+        The key ranges are read first (MATERIALIZED), then the statements by id: the statement is
+        prepared, and the generic plan would otherwise walk every statement of the speaker in the
+        window and probe all the keys for each (3.5 ms instead of 0.2 ms for a speaker with 50)."""
         keys = query_keys(speaker_id, texts)
         if not keys:
             return []
         return [
             (r[0], r[1])
             for r in self._all(
-                """SELECT story_id, text FROM statements
-                   WHERE id IN (SELECT statement_id FROM statement_keys
-                                WHERE key = ANY(%s) AND published BETWEEN %s AND %s)
-                     AND speaker_id = %s AND is_repeat = FALSE AND story_id IS NOT NULL AND published BETWEEN %s AND %s
-                   ORDER BY published DESC, id DESC""",
+                """WITH keyed AS MATERIALIZED (SELECT DISTINCT statement_id FROM statement_keys
+                                              WHERE key = ANY(%s) AND published BETWEEN %s AND %s)
+                   SELECT s.story_id, s.text FROM keyed JOIN statements s ON s.id = keyed.statement_id
+                   WHERE s.speaker_id = %s AND s.is_repeat = FALSE AND s.story_id IS NOT NULL
+                     AND s.published BETWEEN %s AND %s
+                   ORDER BY s.published DESC, s.id DESC""",
                 (keys, math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
             )
         ]
@@ -71,7 +76,7 @@ class StoryQueries(Connection):
     def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None:
         rows = [(story_id, t) for t in topics]
         if rows:
-            self._many("INSERT INTO story_topics (story_id, topic) VALUES (%s, %s) ON CONFLICT DO NOTHING", rows)
+            self._defer("INSERT INTO story_topics (story_id, topic) VALUES (%s, %s) ON CONFLICT DO NOTHING", rows, many=True)
 
     def add_statements(
         self, article_id: str, published: datetime,
@@ -92,7 +97,7 @@ class StoryQueries(Connection):
                  if st.speaker_id is not None and story_id is not None and not repeat
                  for k in stored_keys(st.speaker_id, st.text)]
         marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
-        self._exec(
+        self._defer(
             f"""WITH ins AS (INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})
                              VALUES {marks}
                              RETURNING id, speaker_id, text, story_id IS NOT NULL AND NOT is_repeat AS keyed)

@@ -180,8 +180,8 @@ class WorkerQueries(Connection):
 
     def lock_keys(self, keys: Iterable[str]) -> None:
         wanted = sorted(set(keys))
-        if wanted:
-            self._exec(
+        if wanted:  # held back: taken when the next statement (a read) goes out, before it runs
+            self._defer(
                 """SELECT pg_advisory_xact_lock(k) FROM
                      (SELECT DISTINCT hashtextextended(key, 0) AS k FROM unnest(%s::text[]) AS key ORDER BY 1) AS keys""",
                 (wanted,),
