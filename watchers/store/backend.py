@@ -124,6 +124,14 @@ class StoreBackend(Protocol):
     ) -> list[tuple[str, str, int]]:
         """(article id, outlet, distance) within max_distance bits, nearest (then earliest) first."""
     def article_stories(self, article_id: str) -> list[tuple[str, str]]: ...
+    def prefetch_dedup(
+        self, article: Article, norm_title: str, fingerprint: int | None, since: datetime, until: datetime,
+        max_distance: int, texts: Mapping[str, Sequence[str]],
+    ) -> None:
+        """A hint, inside a transaction: dedup's next reads for this article (article_seen, title_seen,
+        near_duplicates, story_candidates per speaker, with these arguments). A server backend sends
+        them in one round trip and answers the calls from them; SQLite does nothing. Results are the
+        same either way."""
 
     # -- statements and stories
     def story_candidates(
@@ -133,6 +141,11 @@ class StoreBackend(Protocol):
         (they share a key of watchers.store.shingles), newest first."""
     def create_story(self, story_id: str, speaker_id: str, speaker: str, now: datetime) -> bool: ...
     def add_source(self, story_id: str, article_id: str, now: datetime) -> bool: ...
+    def record_source(
+        self, story_id: str, article_id: str, now: datetime, *, new_story: tuple[str, str] | None = None
+    ) -> None:
+        """create_story (with new_story = (speaker_id, speaker)) and add_source, for a caller that needs
+        neither's answer: a server backend sends them with the transaction's next statement."""
     def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None: ...
     def add_statements(
         self, article_id: str, published: datetime, rows: Sequence[tuple[Statement, str | None, bool]]

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 import psycopg
 
 T = TypeVar("T")
+MISSING: Any = object()  # no answer read ahead for a call (see Connection._read_ahead)
 Params = Sequence[Any]
 Db = psycopg.Connection[tuple[Any, ...]]
 
@@ -53,6 +54,9 @@ class Connection:
         self._begin_pending = False
         # Writes held back inside a transaction (see the module docstring): (sql, rows, many).
         self._deferred: list[tuple[str, list[Params], bool]] = []
+        # Answers read ahead inside a transaction (prefetch_dedup): (method, *args) -> result, each used
+        # once, dropped when the block ends or a write changes what they read (forget_prefetched).
+        self._prefetched: dict[tuple[Any, ...], Any] = {}
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -67,6 +71,7 @@ class Connection:
             except BaseException:
                 self._depth -= 1
                 if outermost:
+                    self._prefetched.clear()
                     self._deferred.clear()
                     begun, self._begin_pending = not self._begin_pending, False
                     if begun and not self._db.broken:
@@ -74,6 +79,7 @@ class Connection:
                 raise
             self._depth -= 1
             if outermost:
+                self._prefetched.clear()
                 self._commit()
 
     def _commit(self) -> None:
@@ -187,6 +193,33 @@ class Connection:
                     cur.executemany(sql, rows)
             else:
                 self._db.execute(sql, rows[0])
+
+    def _read_ahead(self, reads: Sequence[tuple[tuple[Any, ...], str, Params, Callable[[list[Any]], Any]]]) -> None:
+        """Inside a transaction: run the reads (key, sql, params, result from rows) in one round trip
+        and keep their results for `_prefetched_answer(key)`. Outside one: nothing (no block to be
+        consistent within)."""
+        with self._lock:
+            if self._depth == 0 or not reads:
+                return
+
+            def run() -> list[psycopg.Cursor[tuple[Any, ...]]]:
+                return [self._db.execute(sql, clean_params(params)) for _, sql, params, _ in reads]
+
+            cursors = self._retrying(run, batch=True)
+            for (key, _, _, result), cur in zip(reads, cursors, strict=True):
+                self._prefetched[key] = result(cur.fetchall())
+
+    def _prefetched_answer(self, key: tuple[Any, ...]) -> Any:
+        """The answer read ahead for this call (used once), or MISSING."""
+        return self._prefetched.pop(key, MISSING) if self._prefetched else MISSING
+
+    def forget_prefetched(self, method: str | None = None) -> None:
+        """A write changed what read-ahead answers of `method` (None: of every method) would say."""
+        if method is None:
+            self._prefetched.clear()
+        else:
+            for key in [k for k in self._prefetched if k[0] == method]:
+                del self._prefetched[key]
 
     def _all(self, sql: str, params: Params = (), prepare: bool | None = None) -> list[Any]:
         with self._lock:

@@ -34,6 +34,7 @@ class Maintenance(Connection):
         kept while a kept story cites them."""
         cutoff = ts_req(now) - max(retention, window)
         old = "SELECT id FROM stories WHERE last_seen < %s"
+        self.forget_prefetched()
         with self.transaction():
             self._many(  # the dedup keys of the statements about to go (computed, not indexed by id)
                 "DELETE FROM statement_keys WHERE key = %s AND published = %s AND statement_id = %s",
@@ -89,6 +90,7 @@ class Maintenance(Connection):
         count = 0
         rows: dict[str, list[Sequence[Any]]] = {"articles": [], "stories": [], "story_sources": [], "statements": []}
         created: set[str] = set()  # the first row of a story creates it (DO NOTHING keeps no order within a batch)
+        self.forget_prefetched()
         with self.transaction():
             first_id = int(self._one("SELECT COALESCE(MAX(id), 0) FROM statements")[0])
             for table, (columns, _) in _MERGED.items():

@@ -7,7 +7,7 @@ Level 1 (same article): by id, canonical URL, or normalised title from one outle
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -84,6 +84,12 @@ class ArticleQueries(Connection):
                 found.append((distance, published, article_id, outlet))
         found.sort()
         return [(a, o, d) for d, _, a, o in found]
+
+    def prefetch_dedup(
+        self, article: Article, norm_title: str, fingerprint: int | None, since: datetime, until: datetime,
+        max_distance: int, texts: Mapping[str, Sequence[str]],
+    ) -> None:
+        """Nothing on SQLite: its reads are calls into this process, with no round trip to save."""
 
     def article_stories(self, article_id: str) -> list[tuple[str, str]]:
         """(speaker_id, story_id) of the stories the article is a source of, oldest link first."""

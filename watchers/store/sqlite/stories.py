@@ -84,6 +84,16 @@ class StoryQueries(Connection):
             )
             return cur.rowcount == 1
 
+    def record_source(
+        self, story_id: str, article_id: str, now: datetime, *, new_story: tuple[str, str] | None = None
+    ) -> None:
+        """Open the story if new_story = (speaker_id, speaker) says so, and link the article to it
+        (create_story and add_source, their answers not needed)."""
+        with self.transaction():
+            if new_story is not None:
+                self.create_story(story_id, *new_story, now)
+            self.add_source(story_id, article_id, now)
+
     def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None:
         with self.transaction():
             self._db.executemany(
