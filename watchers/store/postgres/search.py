@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
+import psycopg
+
 from watchers.model import Kind
 from watchers.store.backend import StatementHit
 from watchers.store.columns import dt_req, ts
@@ -128,7 +130,7 @@ class SearchQueries(Connection):
             where.append("s.published >= %s")
             filters.append(ts(since))
         cond = " AND ".join(where)
-        if since is None:
+        if since is None and self._recent_window_holds_enough(query, [*params, *filters], cond):
             # The newest MAX_RANKED_MATCHES matches, looked for among the newest RECENT_WINDOW statements
             # first: when they hold that many, those are the newest overall (the same set), and a very
             # common word costs a window's worth of rows, not every row that has it. Else (rarer words)
@@ -142,6 +144,9 @@ class SearchQueries(Connection):
                              WHERE {cond} AND (SELECT COUNT(*) FROM recent) < %s ORDER BY s.id DESC LIMIT %s)),"""
             args: list[Any] = [*params, *filters, RECENT_WINDOW, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES,
                                *filters, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES]
+        elif since is None:  # the newest MAX_RANKED_MATCHES of all matches (they are too few for the window)
+            matches = f"matches AS (SELECT s.id, s.search FROM statements s, q WHERE {cond} ORDER BY s.id DESC LIMIT %s),"
+            args = [*params, *filters, MAX_RANKED_MATCHES]
         else:
             matches = f"matches AS (SELECT s.id, s.search FROM statements s, q WHERE {cond}),"
             args = [*params, *filters]
@@ -159,3 +164,28 @@ class SearchQueries(Connection):
         # the whole table in id order instead of asking the GIN index (~20 ms instead of ~1 ms).
         rows = self._all(sql, args, prepare=False)
         return [_hit(r[:9], snippet=r[9], rank=float(r[10])) for r in rows]
+
+    def _recent_window_holds_enough(self, query: str, args: list[Any], cond: str) -> bool:
+        """Whether the newest RECENT_WINDOW statements are likely to hold MAX_RANKED_MATCHES matches, by
+        the planner's estimate (the text search statistics ANALYZE keeps: ~1 ms). Only a word in one
+        statement of 20 or more is: for any other the window is a wasted pass (a bitmap of 100,000
+        ids, and every match in it read) before the same search over all matches. Either way the
+        matches ranked are the same (the window's search falls back to all matches when it is short)."""
+
+        def run() -> list[psycopg.Cursor[tuple[Any, ...]]]:
+            return [
+                self._db.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM statements s, (SELECT {query} AS q) q WHERE {cond}",
+                                 args, prepare=False),
+                self._db.execute("SELECT reltuples FROM pg_class WHERE oid = 'statements'::regclass"),
+            ]
+
+        with self._lock:
+            plan, size = self._retrying(run, batch=True)
+            estimate, total = plan.fetchone(), size.fetchone()
+        statements = -1.0 if total is None else float(total[0])
+        if statements < 0 or estimate is None:
+            return True  # never analysed: no statistics to go by, the window first
+        if statements <= RECENT_WINDOW:
+            return False  # the window is the whole table
+        rows = float(estimate[0][0]["Plan"]["Plan Rows"])
+        return rows * RECENT_WINDOW >= MAX_RANKED_MATCHES * statements
