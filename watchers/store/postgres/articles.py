@@ -18,13 +18,13 @@ from watchers.store.postgres.stories import candidate_rows, candidates_read
 
 def _seen_read(article_id: str, url: str) -> tuple[str, Params]:
     if not url:
-        return "SELECT 1 FROM articles WHERE id = %s", (article_id,)
-    return ("SELECT 1 FROM articles WHERE id = %s UNION ALL SELECT 1 FROM articles WHERE url = %s LIMIT 1",
+        return "SELECT 1 FROM articles WHERE id = ?", (article_id,)
+    return ("SELECT 1 FROM articles WHERE id = ? UNION ALL SELECT 1 FROM articles WHERE url = ? LIMIT 1",
             (article_id, url))
 
 
 def _title_read(norm_title: str, outlet: str, since: datetime, until: datetime) -> tuple[str, Params]:
-    return ("SELECT 1 FROM articles WHERE norm_title = %s AND outlet = %s AND published BETWEEN %s AND %s LIMIT 1",
+    return ("SELECT 1 FROM articles WHERE norm_title = ? AND outlet = ? AND published BETWEEN ? AND ? LIMIT 1",
             (norm_title, outlet, ts_req(since), ts_req(until)))
 
 
@@ -36,7 +36,7 @@ def _near_read(fingerprint: int, since: datetime, until: datetime) -> tuple[str,
         # = ANY(array): one parameter per band however many probes, and still an index scan
         parts.append(
             f"SELECT id, outlet, fingerprint, published FROM articles "
-            f"WHERE fp{i} = ANY(%s) AND published BETWEEN %s AND %s"
+            f"WHERE fp{i} = ANY(?) AND published BETWEEN ? AND ?"
         )
         params += [list(probes(band)), lo, hi]
     return " UNION ".join(parts), params
@@ -86,7 +86,7 @@ class ArticleQueries(Connection):
         self._defer(
             """INSERT INTO articles (id, url, title, norm_title, feed, outlet, published, seen_at,
                                      fingerprint, fp0, fp1, fp2, fp3, lang)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""",
             (article.id, article.url, article.title, norm_title, article.feed, article.outlet,
              ts_req(article.published), ts_req(seen_at or datetime.now(UTC)), fp, *fp_bands, article.lang),
         )
@@ -131,7 +131,7 @@ class ArticleQueries(Connection):
             (r[0], r[1])
             for r in self._all(
                 """SELECT st.speaker_id, ss.story_id FROM story_sources ss JOIN stories st ON st.id = ss.story_id
-                   WHERE ss.article_id = %s ORDER BY ss.added_at, ss.story_id""",
+                   WHERE ss.article_id = ? ORDER BY ss.added_at, ss.story_id""",
                 (article_id,),
             )
         ]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import psycopg
@@ -32,6 +33,13 @@ T = TypeVar("T")
 MISSING: Any = object()  # no answer read ahead for a call (see Connection._read_ahead)
 Params = Sequence[Any]
 Db = psycopg.Connection[tuple[Any, ...]]
+
+
+@lru_cache(maxsize=1024)
+def native(sql: str) -> str:
+    """The store's SQL (`?` placeholders, as SQLite writes them: one text for both backends) as psycopg
+    takes it: `%s` placeholders, a literal % doubled. The SQL never has a `?` of its own."""
+    return sql.replace("%", "%%").replace("?", "%s")
 
 
 def clean_params(params: Params) -> Params:
@@ -111,7 +119,7 @@ class Connection:
         run often (prepare=None); prepare=False keeps a plan per call, for queries whose best plan
         depends on the values (a search word in 10 rows or in 100,000)."""
         with self._lock:
-            return self._retrying(lambda: self._db.execute(sql, clean_params(params), prepare=prepare))
+            return self._retrying(lambda: self._db.execute(native(sql), clean_params(params), prepare=prepare))
 
     def _defer(self, sql: str, params: Params = (), *, many: bool = False) -> None:
         """A write whose result is not read (`many`: params is a list of rows, as for `_many`): inside a
@@ -126,7 +134,7 @@ class Connection:
             rows = [clean_params(r) for r in params] if many else [clean_params(params)]
             if many and not rows:
                 return
-            self._deferred.append((sql, rows, many))
+            self._deferred.append((native(sql), rows, many))
 
     def _many(self, sql: str, rows: Iterable[Params]) -> None:
         """One statement for many rows (psycopg pipelines them: one round trip, not one per row)."""
@@ -134,7 +142,7 @@ class Connection:
 
         def run() -> None:
             with self._db.cursor() as cur:
-                cur.executemany(sql, values)
+                cur.executemany(native(sql), values)
 
         with self._lock:
             self._retrying(run)
@@ -203,7 +211,7 @@ class Connection:
                 return
 
             def run() -> list[psycopg.Cursor[tuple[Any, ...]]]:
-                return [self._db.execute(sql, clean_params(params)) for _, sql, params, _ in reads]
+                return [self._db.execute(native(sql), clean_params(params)) for _, sql, params, _ in reads]
 
             cursors = self._retrying(run, batch=True)
             for (key, _, _, result), cur in zip(reads, cursors, strict=True):

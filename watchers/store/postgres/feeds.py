@@ -26,7 +26,7 @@ def _feed_state(r: Sequence[Any]) -> FeedState:
 
 class FeedQueries(Connection):
     def feed_state(self, feed_id: str) -> FeedState | None:
-        row = self._one(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE feed_id = %s", (feed_id,))
+        row = self._one(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE feed_id = ?", (feed_id,))
         return None if row is None else _feed_state(row)
 
     def feed_states(self) -> list[FeedState]:
@@ -41,7 +41,7 @@ class FeedQueries(Connection):
             state.items_seen, ts(state.next_poll), state.polled_ok_once, state.configured_url,
         )
         self._exec(
-            f"""INSERT INTO feeds ({_FEED_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            f"""INSERT INTO feeds ({_FEED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (feed_id) DO UPDATE SET url = excluded.url, etag = excluded.etag,
                   last_modified = excluded.last_modified, last_poll = excluded.last_poll,
                   last_success = excluded.last_success, last_error = excluded.last_error,
@@ -49,7 +49,7 @@ class FeedQueries(Connection):
                   consecutive_errors = excluded.consecutive_errors, items_seen = excluded.items_seen,
                   next_poll = excluded.next_poll, polled_ok_once = excluded.polled_ok_once,
                   configured_url = excluded.configured_url,
-                  lease_owner = CASE WHEN feeds.lease_owner = %s THEN NULL ELSE feeds.lease_owner END,
-                  lease_until = CASE WHEN feeds.lease_owner = %s THEN NULL ELSE feeds.lease_until END""",
+                  lease_owner = CASE WHEN feeds.lease_owner = ? THEN NULL ELSE feeds.lease_owner END,
+                  lease_until = CASE WHEN feeds.lease_owner = ? THEN NULL ELSE feeds.lease_until END""",
             (*values, release, release),
         )

@@ -28,14 +28,14 @@ class OutboxQueries(Connection):
         with self.transaction():
             actions = ["send", "edit"] if action == "edit" else ["send"]
             row = self._one(
-                """SELECT id FROM outbox WHERE chat_id = %s AND story_id = %s AND action = ANY(%s)
+                """SELECT id FROM outbox WHERE chat_id = ? AND story_id = ? AND action = ANY(?)
                      AND status = 'pending' ORDER BY action = 'send' DESC LIMIT 1""",
                 (chat, story_id, actions),
             )
             if row is not None:
                 return int(row[0])
             row = self._one(
-                "INSERT INTO outbox (chat_id, story_id, action, created) VALUES (%s, %s, %s, %s) RETURNING id",
+                "INSERT INTO outbox (chat_id, story_id, action, created) VALUES (?, ?, ?, ?) RETURNING id",
                 (chat, story_id, action, datetime.now(UTC).timestamp()),
             )
             return int(row[0])
@@ -50,10 +50,10 @@ class OutboxQueries(Connection):
             )
             for r in self._all(
                 """SELECT id, chat_id, story_id, action, attempts, not_before FROM outbox o
-                   WHERE status = 'pending' AND (not_before IS NULL OR not_before <= %s)
+                   WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?)
                      AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.status = 'pending'
-                                       AND e.id < o.id AND e.not_before > %s)
-                   ORDER BY id LIMIT %s""",
+                                       AND e.id < o.id AND e.not_before > ?)
+                   ORDER BY id LIMIT ?""",
                 (ts_req(now), ts_req(now), limit),
             )
         ]
@@ -64,13 +64,13 @@ class OutboxQueries(Connection):
         now = datetime.now(UTC).timestamp()
         with self.transaction():
             row = self._one(
-                """UPDATE outbox SET status = 'sent', claimed_until = NULL, attempts = attempts + 1, done_at = %s, error = NULL
-                   WHERE id = %s RETURNING chat_id, story_id""",
+                """UPDATE outbox SET status = 'sent', claimed_until = NULL, attempts = attempts + 1, done_at = ?, error = NULL
+                   WHERE id = ? RETURNING chat_id, story_id""",
                 (now, item_id),
             )
             if row is not None and message_id is not None:
                 self._exec(
-                    """INSERT INTO deliveries (chat_id, story_id, message_id, sent_at) VALUES (%s, %s, %s, %s)
+                    """INSERT INTO deliveries (chat_id, story_id, message_id, sent_at) VALUES (?, ?, ?, ?)
                        ON CONFLICT (chat_id, story_id) DO UPDATE SET message_id = excluded.message_id,
                          sent_at = excluded.sent_at""",
                     (row[0], row[1], message_id, now),
@@ -78,14 +78,14 @@ class OutboxQueries(Connection):
 
     def mark_retry(self, item_id: int, error: str, not_before: datetime) -> None:
         self._exec(
-            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = %s, not_before = %s WHERE id = %s AND status = 'pending'",
+            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = ?, not_before = ? WHERE id = ? AND status = 'pending'",
             (error, ts_req(not_before), item_id),
         )
 
     def mark_dead(self, item_id: int, error: str) -> None:
         """Gave up on the item (chat gone, too many attempts); it stays for /status until pruned."""
         self._exec(
-            "UPDATE outbox SET status = 'dead', claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = %s, done_at = %s WHERE id = %s",
+            "UPDATE outbox SET status = 'dead', claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = ?, done_at = ? WHERE id = ?",
             (error, datetime.now(UTC).timestamp(), item_id),
         )
 
@@ -99,14 +99,14 @@ class OutboxQueries(Connection):
             )
             for r in self._all(
                 """SELECT id, chat_id, story_id, action, attempts, not_before, error FROM outbox
-                   WHERE status = 'dead' ORDER BY id DESC LIMIT %s""",
+                   WHERE status = 'dead' ORDER BY id DESC LIMIT ?""",
                 (limit,),
             )
         ]
 
     def delivery(self, chat_id: ChatId, story_id: str) -> int | None:
         row = self._one(
-            "SELECT message_id FROM deliveries WHERE chat_id = %s AND story_id = %s", (chat_in(chat_id), story_id)
+            "SELECT message_id FROM deliveries WHERE chat_id = ? AND story_id = ?", (chat_in(chat_id), story_id)
         )
         return None if row is None else int(row[0])
 
@@ -114,7 +114,7 @@ class OutboxQueries(Connection):
         return [
             (chat_out(r[0]), int(r[1]))
             for r in self._all(
-                "SELECT chat_id, message_id FROM deliveries WHERE story_id = %s ORDER BY sent_at, chat_id", (story_id,)
+                "SELECT chat_id, message_id FROM deliveries WHERE story_id = ? ORDER BY sent_at, chat_id", (story_id,)
             )
         ]
 

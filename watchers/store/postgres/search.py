@@ -25,7 +25,7 @@ import psycopg
 from watchers.model import Kind
 from watchers.store.backend import StatementHit
 from watchers.store.columns import dt_req, ts
-from watchers.store.postgres.connection import Connection
+from watchers.store.postgres.connection import Connection, native
 from watchers.store.query import Phrase, SearchQuery, parse_query
 
 # Words of context in the snippet around a match (SQLite's snippet() shows 16 tokens).
@@ -68,7 +68,7 @@ def tsquery_sql(query: SearchQuery) -> tuple[str, list[str]]:
 
     def phrase(config: str, p: Phrase) -> str:
         params.append(" ".join(p))
-        return f"phraseto_tsquery('{config}', %s)"
+        return f"phraseto_tsquery('{config}', ?)"
 
     branches = []
     for c in configs:
@@ -97,15 +97,15 @@ class SearchQueries(Connection):
         params: list[Any] = [speaker_id]
         when = ""
         if since is not None:
-            when = "AND s.published >= %s"
+            when = "AND s.published >= ?"
             params.append(ts(since))
         params.append(limit)
         return [
             _hit(r)
             for r in self._all(
                 f"""SELECT {_HIT_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id
-                    WHERE s.speaker_id = %s AND s.is_repeat = FALSE {when}
-                    ORDER BY s.published DESC, s.id DESC LIMIT %s""",
+                    WHERE s.speaker_id = ? AND s.is_repeat = FALSE {when}
+                    ORDER BY s.published DESC, s.id DESC LIMIT ?""",
                 params,
             )
         ]
@@ -124,10 +124,10 @@ class SearchQueries(Connection):
         where = ["s.search @@ q.q"]
         filters: list[Any] = []
         if speaker_id is not None:
-            where.append("s.speaker_id = %s")
+            where.append("s.speaker_id = ?")
             filters.append(speaker_id)
         if since is not None:
-            where.append("s.published >= %s")
+            where.append("s.published >= ?")
             filters.append(ts(since))
         cond = " AND ".join(where)
         if since is None and self._recent_window_holds_enough(query, [*params, *filters], cond):
@@ -136,16 +136,16 @@ class SearchQueries(Connection):
             # common word costs a window's worth of rows, not every row that has it. Else (rarer words)
             # all matches, which are few. One statement: the second branch runs only when needed.
             matches = f"""recent AS (SELECT s.id, s.search FROM statements s, q
-                                     WHERE {cond} AND s.id > (SELECT max(id) FROM statements) - %s
-                                     ORDER BY s.id DESC LIMIT %s),
-                matches AS (SELECT id, search FROM recent WHERE (SELECT COUNT(*) FROM recent) >= %s
+                                     WHERE {cond} AND s.id > (SELECT max(id) FROM statements) - ?
+                                     ORDER BY s.id DESC LIMIT ?),
+                matches AS (SELECT id, search FROM recent WHERE (SELECT COUNT(*) FROM recent) >= ?
                             UNION ALL
                             (SELECT s.id, s.search FROM statements s, q
-                             WHERE {cond} AND (SELECT COUNT(*) FROM recent) < %s ORDER BY s.id DESC LIMIT %s)),"""
+                             WHERE {cond} AND (SELECT COUNT(*) FROM recent) < ? ORDER BY s.id DESC LIMIT ?)),"""
             args: list[Any] = [*params, *filters, RECENT_WINDOW, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES,
                                *filters, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES]
         elif since is None:  # the newest MAX_RANKED_MATCHES of all matches (they are too few for the window)
-            matches = f"matches AS (SELECT s.id, s.search FROM statements s, q WHERE {cond} ORDER BY s.id DESC LIMIT %s),"
+            matches = f"matches AS (SELECT s.id, s.search FROM statements s, q WHERE {cond} ORDER BY s.id DESC LIMIT ?),"
             args = [*params, *filters, MAX_RANKED_MATCHES]
         else:
             matches = f"matches AS (SELECT s.id, s.search FROM statements s, q WHERE {cond}),"
@@ -155,7 +155,7 @@ class SearchQueries(Connection):
             WITH q AS (SELECT {query} AS q),
             {matches}
             ranked AS (SELECT m.id, -ts_rank_cd(m.search, q.q, {RANK_NORMALISATION}) AS rank FROM matches m, q
-                       ORDER BY rank, m.id DESC LIMIT %s)
+                       ORDER BY rank, m.id DESC LIMIT ?)
             SELECT {_HIT_COLUMNS},
                    ts_headline(quotewatch_search_config(s.text), s.text, q.q, '{_HEADLINE}'), r.rank
             FROM ranked r JOIN statements s ON s.id = r.id JOIN articles a ON a.id = s.article_id, q
@@ -174,8 +174,8 @@ class SearchQueries(Connection):
 
         def run() -> list[psycopg.Cursor[tuple[Any, ...]]]:
             return [
-                self._db.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM statements s, (SELECT {query} AS q) q WHERE {cond}",
-                                 args, prepare=False),
+                self._db.execute(native(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM statements s, (SELECT {query} AS q) q "
+                                        f"WHERE {cond}"), args, prepare=False),
                 self._db.execute("SELECT reltuples FROM pg_class WHERE oid = 'statements'::regclass"),
             ]
 

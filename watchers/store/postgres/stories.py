@@ -18,11 +18,11 @@ from watchers.store.columns import STATEMENT_COLUMNS, dt_req, statement_from_row
 from watchers.store.postgres.connection import MISSING, Connection, Db, Params
 from watchers.store.shingles import query_keys, stored_keys
 
-_CREATE_STORY = """INSERT INTO stories (id, speaker_id, speaker, first_seen, last_seen) VALUES (%s, %s, %s, %s, %s)
+_CREATE_STORY = """INSERT INTO stories (id, speaker_id, speaker, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (id) DO NOTHING"""
-_ADD_SOURCE = """WITH linked AS (INSERT INTO story_sources (story_id, article_id, added_at) VALUES (%s, %s, %s)
+_ADD_SOURCE = """WITH linked AS (INSERT INTO story_sources (story_id, article_id, added_at) VALUES (?, ?, ?)
                                  ON CONFLICT (story_id, article_id) DO NOTHING RETURNING 1),
-                      alive AS (UPDATE stories SET last_seen = %s WHERE id = %s AND last_seen < %s)
+                      alive AS (UPDATE stories SET last_seen = ? WHERE id = ? AND last_seen < ?)
                  SELECT COUNT(*) FROM linked"""
 
 
@@ -37,10 +37,10 @@ def candidates_read(speaker_id: str, texts: Sequence[str], since: datetime, unti
         return None
     return (
         """WITH keyed AS MATERIALIZED (SELECT DISTINCT statement_id FROM statement_keys
-                                      WHERE key = ANY(%s) AND published BETWEEN %s AND %s)
+                                      WHERE key = ANY(?) AND published BETWEEN ? AND ?)
            SELECT s.story_id, s.text FROM keyed JOIN statements s ON s.id = keyed.statement_id
-           WHERE s.speaker_id = %s AND s.is_repeat = FALSE AND s.story_id IS NOT NULL
-             AND s.published BETWEEN %s AND %s
+           WHERE s.speaker_id = ? AND s.is_repeat = FALSE AND s.story_id IS NOT NULL
+             AND s.published BETWEEN ? AND ?
            ORDER BY s.published DESC, s.id DESC""",
         (keys, math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
     )
@@ -92,7 +92,7 @@ class StoryQueries(Connection):
     def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None:
         rows = [(story_id, t) for t in topics]
         if rows:
-            self._defer("INSERT INTO story_topics (story_id, topic) VALUES (%s, %s) ON CONFLICT DO NOTHING", rows, many=True)
+            self._defer("INSERT INTO story_topics (story_id, topic) VALUES (?, ?) ON CONFLICT DO NOTHING", rows, many=True)
 
     def add_statements(
         self, article_id: str, published: datetime,
@@ -113,14 +113,14 @@ class StoryQueries(Connection):
         keyed = [(st.speaker_id, st.text.replace("\x00", "\ufffd"), k) for st, story_id, repeat in rows
                  if st.speaker_id is not None and story_id is not None and not repeat
                  for k in stored_keys(st.speaker_id, st.text)]
-        marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(values))
+        marks = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(values))
         self._defer(
             f"""WITH ins AS (INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})
                              VALUES {marks}
                              RETURNING id, speaker_id, text, story_id IS NOT NULL AND NOT is_repeat AS keyed)
                 INSERT INTO statement_keys (key, published, statement_id)
-                SELECT DISTINCT k.key, %s::bigint, ins.id FROM ins
-                JOIN unnest(%s::text[], %s::text[], %s::integer[]) AS k (speaker_id, text, key)
+                SELECT DISTINCT k.key, ?::bigint, ins.id FROM ins
+                JOIN unnest(?::text[], ?::text[], ?::integer[]) AS k (speaker_id, text, key)
                   ON k.speaker_id = ins.speaker_id AND k.text = ins.text
                 WHERE ins.keyed
                 ON CONFLICT DO NOTHING""",
@@ -135,17 +135,17 @@ class StoryQueries(Connection):
     def get_story(self, story_id: str) -> Story | None:
         """The story with its key quotes (best first, at most 3) and all its sources by published time."""
         with self._lock:
-            row = self._one("SELECT id, speaker_id, speaker, first_seen FROM stories WHERE id = %s", (story_id,))
+            row = self._one("SELECT id, speaker_id, speaker, first_seen FROM stories WHERE id = ?", (story_id,))
             if row is None:
                 return None
             topics = tuple(
-                r[0] for r in self._all("SELECT topic FROM story_topics WHERE story_id = %s ORDER BY topic", (story_id,))
+                r[0] for r in self._all("SELECT topic FROM story_topics WHERE story_id = ? ORDER BY topic", (story_id,))
             )
             terms = [term for topic in topics for term in self._topic_terms.get(topic, ())]
             statements = [
                 statement_from_row(r)
                 for r in self._all(
-                    f"""SELECT {STATEMENT_COLUMNS} FROM statements WHERE story_id = %s AND is_repeat = FALSE
+                    f"""SELECT {STATEMENT_COLUMNS} FROM statements WHERE story_id = ? AND is_repeat = FALSE
                         ORDER BY published, id""",
                     (story_id,),
                 )
@@ -154,7 +154,7 @@ class StoryQueries(Connection):
                 Source(url=r[0], title=r[1], feed=r[2], outlet=r[3], published=dt_req(r[4]))
                 for r in self._all(
                     """SELECT a.url, a.title, a.feed, a.outlet, a.published FROM story_sources ss
-                       JOIN articles a ON a.id = ss.article_id WHERE ss.story_id = %s
+                       JOIN articles a ON a.id = ss.article_id WHERE ss.story_id = ?
                        ORDER BY a.published, ss.added_at, a.id""",
                     (story_id,),
                 )
