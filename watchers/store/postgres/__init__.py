@@ -27,9 +27,9 @@ from __future__ import annotations
 import psycopg
 
 from watchers.store.backend import StoreError
+from watchers.store.common.chats import ChatQueries
+from watchers.store.common.feeds import FeedQueries
 from watchers.store.postgres.articles import ArticleQueries
-from watchers.store.postgres.chats import ChatQueries
-from watchers.store.postgres.feeds import FeedQueries
 from watchers.store.postgres.maintenance import Maintenance
 from watchers.store.postgres.outbox import OutboxQueries
 from watchers.store.postgres.schema import connect, migrate, one_line, redact, schema_version

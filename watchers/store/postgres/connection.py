@@ -29,9 +29,9 @@ from typing import Any, TypeVar
 
 import psycopg
 
+from watchers.store.common.connection import MISSING, Params, SqlConnection
+
 T = TypeVar("T")
-MISSING: Any = object()  # no answer read ahead for a call (see Connection._read_ahead)
-Params = Sequence[Any]
 Db = psycopg.Connection[tuple[Any, ...]]
 
 
@@ -49,7 +49,7 @@ def clean_params(params: Params) -> Params:
     return [p.replace("\x00", "\ufffd") if isinstance(p, str) else p for p in params]
 
 
-class Connection:
+class Connection(SqlConnection):
     """A connection (from watchers.store.postgres.schema.connect) guarded by a re-entrant lock."""
 
     def __init__(self, db: Db, reconnect: Callable[[], Db]) -> None:

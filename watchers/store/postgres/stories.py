@@ -1,25 +1,24 @@
-"""Statement and story queries on PostgreSQL: the twin of watchers.store.sqlite.stories (level 3 of
-dedup, the stories dedup opens and extends, a story read back whole for its alert).
-
-The same SQL but for placeholders and the BOOLEAN is_repeat; the search index needs no upkeep here (a
-generated column, see schema.py), where SQLite maintains its FTS5 rows by hand.
+"""Statement and story queries on PostgreSQL: watchers.store.common.stories, level 3 of dedup, a source
+linked in one statement, and an article's statements stored with their dedup keys in one statement (the
+search index needs no upkeep here: a generated column, see schema.py, where SQLite keeps FTS5 rows by
+hand).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from watchers.model import Source, Statement, Story
-from watchers.statements.keyquotes import key_quotes
-from watchers.store.columns import STATEMENT_COLUMNS, dt_req, statement_from_row, statement_values, ts_req
-from watchers.store.postgres.connection import MISSING, Connection, Db, Params
+from watchers.model import Statement
+from watchers.store.columns import STATEMENT_COLUMNS, statement_values, ts_req
+from watchers.store.common.connection import MISSING, Params
+from watchers.store.common.stories import StoryQueries as SharedStoryQueries
+from watchers.store.postgres.connection import Connection
 from watchers.store.shingles import query_keys, stored_keys
 
-_CREATE_STORY = """INSERT INTO stories (id, speaker_id, speaker, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (id) DO NOTHING"""
+# add_source's link and the story's last_seen together, in one statement (SQLite runs two).
 _ADD_SOURCE = """WITH linked AS (INSERT INTO story_sources (story_id, article_id, added_at) VALUES (?, ?, ?)
                                  ON CONFLICT (story_id, article_id) DO NOTHING RETURNING 1),
                       alive AS (UPDATE stories SET last_seen = ? WHERE id = ? AND last_seen < ?)
@@ -50,13 +49,7 @@ def candidate_rows(rows: list[Any]) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
-class StoryQueries(Connection):
-    def __init__(self, db: Db, reconnect: Callable[[], Db]) -> None:
-        super().__init__(db, reconnect)
-        # Topic id -> its keywords, from the rules (set_topic_terms): key quotes mentioning a story's
-        # topics rank first. Empty until the rules are known; ranking then ignores topics.
-        self._topic_terms: dict[str, tuple[str, ...]] = {}
-
+class StoryQueries(SharedStoryQueries, Connection):
     def story_candidates(
         self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
     ) -> list[tuple[str, str]]:
@@ -69,30 +62,10 @@ class StoryQueries(Connection):
         read = candidates_read(speaker_id, texts, since, until)
         return [] if read is None else candidate_rows(self._all(*read))
 
-    def create_story(self, story_id: str, speaker_id: str, speaker: str, now: datetime) -> bool:
-        """A new story (no-op and False if the id exists)."""
-        return self._exec(_CREATE_STORY, (story_id, speaker_id, speaker, ts_req(now), ts_req(now))).rowcount == 1
-
     def add_source(self, story_id: str, article_id: str, now: datetime) -> bool:
-        """Link an article to a story; False if it already was. Keeps the story alive for prune.
-
-        One statement (the link and the story's last_seen together), where SQLite runs two."""
+        """Link an article to a story; False if it already was. Keeps the story alive for prune."""
         row = self._one(_ADD_SOURCE, (story_id, article_id, ts_req(now), ts_req(now), story_id, ts_req(now)))
         return int(row[0]) == 1
-
-    def record_source(
-        self, story_id: str, article_id: str, now: datetime, *, new_story: tuple[str, str] | None = None
-    ) -> None:
-        """create_story (new_story: (speaker_id, speaker)) and add_source, held back for the next
-        statement or the COMMIT: no round trip of their own."""
-        if new_story is not None:
-            self._defer(_CREATE_STORY, (story_id, *new_story, ts_req(now), ts_req(now)))
-        self._defer(_ADD_SOURCE, (story_id, article_id, ts_req(now), ts_req(now), story_id, ts_req(now)))
-
-    def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None:
-        rows = [(story_id, t) for t in topics]
-        if rows:
-            self._defer("INSERT INTO story_topics (story_id, topic) VALUES (?, ?) ON CONFLICT DO NOTHING", rows, many=True)
 
     def add_statements(
         self, article_id: str, published: datetime,
@@ -127,43 +100,3 @@ class StoryQueries(Connection):
             [*(v for row in values for v in row), math.floor(pub),
              [r[0] for r in keyed], [r[1] for r in keyed], [r[2] for r in keyed]],
         )
-
-    def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None:
-        """The keywords of each topic id (from the rules), for ranking a story's key quotes."""
-        self._topic_terms = dict(terms)
-
-    def get_story(self, story_id: str) -> Story | None:
-        """The story with its key quotes (best first, at most 3) and all its sources by published time."""
-        with self._lock:
-            row = self._one("SELECT id, speaker_id, speaker, first_seen FROM stories WHERE id = ?", (story_id,))
-            if row is None:
-                return None
-            topics = tuple(
-                r[0] for r in self._all("SELECT topic FROM story_topics WHERE story_id = ? ORDER BY topic", (story_id,))
-            )
-            terms = [term for topic in topics for term in self._topic_terms.get(topic, ())]
-            statements = [
-                statement_from_row(r)
-                for r in self._all(
-                    f"""SELECT {STATEMENT_COLUMNS} FROM statements WHERE story_id = ? AND is_repeat = FALSE
-                        ORDER BY published, id""",
-                    (story_id,),
-                )
-            ]
-            sources = tuple(
-                Source(url=r[0], title=r[1], feed=r[2], outlet=r[3], published=dt_req(r[4]))
-                for r in self._all(
-                    """SELECT a.url, a.title, a.feed, a.outlet, a.published FROM story_sources ss
-                       JOIN articles a ON a.id = ss.article_id WHERE ss.story_id = ?
-                       ORDER BY a.published, ss.added_at, a.id""",
-                    (story_id,),
-                )
-            )
-        return Story(
-            id=row[0], speaker_id=row[1], speaker=row[2], topics=topics,
-            quotes=tuple(key_quotes(statements, None, terms, one_article=False)), sources=sources,
-            first_seen=dt_req(row[3]),
-        )
-
-    def story_count(self) -> int:
-        return int(self._one("SELECT COUNT(*) FROM stories")[0])

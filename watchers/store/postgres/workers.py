@@ -10,7 +10,7 @@ PostgreSQL is the coordination engine; there is no protocol between the workers,
   wait) and polls nothing. The state comes back read under the lease, so a worker whose scheduler tick
   read the state before another worker's poll saved it sees the fresh next_poll, and the pipeline's
   is_due says "not yet". Saving the state after the poll gives the lease back in the same statement
-  (save_feed_state(release=...)): a poll costs three round trips (read, claim, save). A worker killed with SIGKILL stops
+  (savefeed_state_of(release=...)): a poll costs three round trips (read, claim, save). A worker killed with SIGKILL stops
   beating: its leases expire within one lease period and the next worker's tick takes the feed.
 - An outbox claim (outbox.claimed_by, claimed_until), the same way for the items a sender takes. Claims
   are taken under one advisory lock (OUTBOX_LOCK, transaction-scoped: a claim is a few ms) so that "no
@@ -39,8 +39,8 @@ from typing import Any
 from watchers.model import FeedState, OutboxItem
 from watchers.store.backend import WorkerInfo
 from watchers.store.columns import ts_req
+from watchers.store.common.feeds import FEED_COLUMNS, feed_state_of
 from watchers.store.postgres.connection import Connection
-from watchers.store.postgres.feeds import _FEED_COLUMNS, _feed_state
 from watchers.store.sqlite.workers import outbox_item, overdue_first, worker_info
 
 # watchers.feeds.schedule.is_due in SQL (f: the feed's row, w.slack: DUE_TOLERANCE of its interval;
@@ -104,7 +104,7 @@ class WorkerQueries(Connection):
                   FOR UPDATE SKIP LOCKED)
                 UPDATE feeds SET lease_owner = ?, lease_until = ? FROM free
                 WHERE feeds.feed_id = free.feed_id
-                RETURNING {', '.join('feeds.' + c.strip() for c in _FEED_COLUMNS.split(','))}"""
+                RETURNING {', '.join('feeds.' + c.strip() for c in FEED_COLUMNS.split(','))}"""
         )
         params = (feed_id, worker_id, t, worker_id, t + lease)
         with self._lock:
@@ -114,7 +114,7 @@ class WorkerQueries(Connection):
                    ON CONFLICT (feed_id) DO NOTHING RETURNING feed_id""", (feed_id, url, url),
             ).fetchone() is not None:
                 row = self._exec(claim, params).fetchone()
-        return None if row is None else _feed_state(row)
+        return None if row is None else feed_state_of(row)
 
     def claim_due_feeds(
         self, worker_id: str, feeds: Sequence[tuple[str, str, float]], now: datetime, lease: float, limit: int
@@ -142,11 +142,11 @@ class WorkerQueries(Connection):
                       FOR UPDATE OF f SKIP LOCKED)
                     UPDATE feeds SET lease_owner = ?, lease_until = ? FROM free
                     WHERE feeds.feed_id = free.feed_id
-                    RETURNING {', '.join('feeds.' + c.strip() for c in _FEED_COLUMNS.split(','))}""",
+                    RETURNING {', '.join('feeds.' + c.strip() for c in FEED_COLUMNS.split(','))}""",
                 (ids, slacks, worker_id, t, t, limit, worker_id, t + lease),
                 prepare=False,
             ).fetchall()
-        return sorted((_feed_state(r) for r in rows), key=overdue_first)
+        return sorted((feed_state_of(r) for r in rows), key=overdue_first)
 
     def release_feed(self, feed_id: str, worker_id: str) -> None:
         self._exec(

@@ -24,12 +24,12 @@ writes.
 
 from __future__ import annotations
 
+from watchers.store.common.chats import ChatQueries
+from watchers.store.common.feeds import FeedQueries
+from watchers.store.common.outbox import OutboxQueries
 from watchers.store.sqlite.articles import ArticleQueries
-from watchers.store.sqlite.chats import ChatQueries
-from watchers.store.sqlite.feeds import FeedQueries
 from watchers.store.sqlite.guard import FileGuard, is_file
 from watchers.store.sqlite.maintenance import Maintenance
-from watchers.store.sqlite.outbox import OutboxQueries
 from watchers.store.sqlite.schema import connect, migrate, schema_version
 from watchers.store.sqlite.search import SearchQueries
 from watchers.store.sqlite.stories import StoryQueries

@@ -20,8 +20,8 @@ from typing import Literal, cast
 from watchers.model import FeedState, OutboxItem
 from watchers.store.backend import WorkerInfo
 from watchers.store.columns import chat_out, dt, dt_req, ts_req
+from watchers.store.common.feeds import FEED_COLUMNS, feed_state_of
 from watchers.store.sqlite.connection import Connection
-from watchers.store.sqlite.feeds import _FEED_COLUMNS, _feed_state
 
 _WORKERS = """SELECT w.worker_id, w.host, w.pid, w.started, w.heartbeat, w.takes_updates,
                      (SELECT COUNT(*) FROM feeds f WHERE f.lease_owner = w.worker_id)
@@ -85,10 +85,10 @@ class WorkerQueries(Connection):
                 (feed_id, url, url),
             )
             row = self._db.execute(
-                f"UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE feed_id = ? RETURNING {_FEED_COLUMNS}",
+                f"UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE feed_id = ? RETURNING {FEED_COLUMNS}",
                 (worker_id, t + lease, feed_id),
             ).fetchone()
-        return None if row is None else _feed_state(row)
+        return None if row is None else feed_state_of(row)
 
     def claim_due_feeds(
         self, worker_id: str, feeds: Sequence[tuple[str, str, float]], now: datetime, lease: float, limit: int
@@ -113,10 +113,10 @@ class WorkerQueries(Connection):
                       WHERE (f.next_poll IS NULL
                              OR f.next_poll - CASE WHEN f.consecutive_errors = 0 THEN w.slack ELSE 0 END <= ?)
                       ORDER BY f.next_poll IS NOT NULL, f.next_poll, f.feed_id LIMIT ?)
-                    RETURNING {_FEED_COLUMNS}""",
+                    RETURNING {FEED_COLUMNS}""",
                 (want, worker_id, t + lease, t, limit),
             ).fetchall()
-        return sorted((_feed_state(r) for r in rows), key=overdue_first)
+        return sorted((feed_state_of(r) for r in rows), key=overdue_first)
 
     def release_feed(self, feed_id: str, worker_id: str) -> None:
         with self.transaction():

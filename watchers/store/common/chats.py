@@ -1,5 +1,6 @@
-"""Chat and subscription queries on PostgreSQL: the twin of watchers.store.sqlite.chats (a chat's
-watches, and its life: deactivated, reactivated, moved to a supergroup's id); `active` is a BOOLEAN."""
+"""Chat and subscription queries, for both backends: which chats follow which watches, and a chat's
+life (deactivated when the bot is blocked or the chat is gone, reactivated when it writes again, moved
+when a group becomes a supergroup); its settings and the stories held for its digest."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from datetime import datetime
 
 from watchers.store.backend import ChatId
 from watchers.store.columns import chat_in, chat_out, dt_req, ts_req
-from watchers.store.postgres.connection import Connection
+from watchers.store.common.connection import SqlConnection
 
 
-class ChatQueries(Connection):
+class ChatQueries(SqlConnection):
     def subscribe(self, chat_id: ChatId, watch_id: str) -> bool:
         """Subscribe a chat to a watch (reactivating it if it was deactivated); False if already active."""
         # One statement: the WHERE keeps an active row untouched, so a row comes back only when the
@@ -26,9 +27,7 @@ class ChatQueries(Connection):
         return row is not None
 
     def unsubscribe(self, chat_id: ChatId, watch_id: str) -> bool:
-        cur = self._exec(
-            "DELETE FROM subscriptions WHERE chat_id = ? AND watch_id = ?", (chat_in(chat_id), watch_id)
-        )
+        cur = self._exec("DELETE FROM subscriptions WHERE chat_id = ? AND watch_id = ?", (chat_in(chat_id), watch_id))
         return cur.rowcount > 0
 
     def subscriptions(self, chat_id: ChatId) -> list[str]:
@@ -36,7 +35,7 @@ class ChatQueries(Connection):
         return [
             r[0]
             for r in self._all(
-                "SELECT watch_id FROM subscriptions WHERE chat_id = ? AND active ORDER BY watch_id",
+                "SELECT watch_id FROM subscriptions WHERE chat_id = ? AND active = TRUE ORDER BY watch_id",
                 (chat_in(chat_id),),
             )
         ]
@@ -46,20 +45,18 @@ class ChatQueries(Connection):
         return [
             chat_out(r[0])
             for r in self._all(
-                "SELECT chat_id FROM subscriptions WHERE watch_id = ? AND active ORDER BY chat_id", (watch_id,)
+                "SELECT chat_id FROM subscriptions WHERE watch_id = ? AND active = TRUE ORDER BY chat_id", (watch_id,)
             )
         ]
 
     def deactivate_chat(self, chat_id: ChatId, reason: str) -> None:
         """Stop alerting a chat (bot blocked, chat gone); its subscriptions are kept for reactivation."""
-        self._exec(
-            "UPDATE subscriptions SET active = FALSE, reason = ? WHERE chat_id = ?", (reason, chat_in(chat_id))
-        )
+        self._exec("UPDATE subscriptions SET active = FALSE, reason = ? WHERE chat_id = ?", (reason, chat_in(chat_id)))
 
     def reactivate_chat(self, chat_id: ChatId) -> int:
         """The chat is back (it wrote to the bot again): its subscriptions resume. Returns how many."""
         cur = self._exec(
-            "UPDATE subscriptions SET active = TRUE, reason = NULL WHERE chat_id = ? AND NOT active",
+            "UPDATE subscriptions SET active = TRUE, reason = NULL WHERE chat_id = ? AND active = FALSE",
             (chat_in(chat_id),),
         )
         return cur.rowcount
