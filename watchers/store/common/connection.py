@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 Params = Sequence[Any]
 MISSING: Any = object()  # no answer read ahead for a call (see SqlConnection._prefetched_answer)
@@ -28,6 +28,15 @@ class SqlConnection:
     """The calls the shared areas make; a backend's Connection implements them."""
 
     _lock: threading.RLock
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def transaction(self) -> AbstractContextManager[None]:
         """Hold the lock and one transaction for the block (nested blocks join the outer one)."""

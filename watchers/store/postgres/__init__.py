@@ -29,6 +29,7 @@ import psycopg
 from watchers.store.backend import StoreError
 from watchers.store.common.chats import ChatQueries
 from watchers.store.common.feeds import FeedQueries
+from watchers.store.common.kv import KeyValues
 from watchers.store.postgres.articles import ArticleQueries
 from watchers.store.postgres.maintenance import Maintenance
 from watchers.store.postgres.outbox import OutboxQueries
@@ -39,7 +40,8 @@ from watchers.store.postgres.workers import WorkerQueries
 
 
 class Store(
-    FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, Maintenance, WorkerQueries
+    FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, KeyValues, Maintenance,
+    WorkerQueries,
 ):
     """The synchronous PostgreSQL store (a watchers.store.StoreBackend). One connection, guarded by a lock."""
 
@@ -58,16 +60,6 @@ class Store(
             db.close()
             raise
         super().__init__(db, lambda: connect(url))
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @property
     def schema_version(self) -> int:

@@ -66,6 +66,10 @@ class Connection(SqlConnection):
         # once, dropped when the block ends or a write changes what they read (forget_prefetched).
         self._prefetched: dict[tuple[Any, ...], Any] = {}
 
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Hold the lock and one transaction for the block (nested blocks join the outer one)."""

@@ -70,16 +70,6 @@ class Maintenance(Connection):
         )
         return "ok" if not rows else "\n".join(f"index {r[0]} is invalid: REINDEX INDEX {r[0]}" for r in rows)
 
-    def kv_get(self, key: str) -> str | None:
-        row = self._one("SELECT value FROM kv WHERE key = ?", (key,))
-        return None if row is None else str(row[0])
-
-    def kv_set(self, key: str, value: str) -> None:
-        self._exec(
-            "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
     def bulk_load(self, items: Iterable[tuple[Article, int | None, str, Sequence[Statement]]],
                   now: datetime, batch: int = 5000) -> int:
         """Load (article, fingerprint, story_id, statements) rows in ONE transaction, streamed with COPY.

@@ -16,15 +16,15 @@ than MAX_RANKED_MATCHES statements ranks only the newest of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import psycopg
 
-from watchers.model import Kind
 from watchers.store.backend import StatementHit
-from watchers.store.columns import dt_req, ts
+from watchers.store.columns import ts
+from watchers.store.common.search import HIT_COLUMNS, hit
+from watchers.store.common.search import SearchQueries as SharedSearchQueries
 from watchers.store.postgres.connection import Connection, native
 from watchers.store.query import Phrase, SearchQuery, parse_query
 
@@ -81,35 +81,7 @@ def tsquery_sql(query: SearchQuery) -> tuple[str, list[str]]:
     return sql, params
 
 
-_HIT_COLUMNS = "s.speaker_id, s.speaker, s.text, s.kind, s.published, a.url, a.title, a.outlet, s.story_id"
-
-
-def _hit(row: Sequence[Any], snippet: str = "", rank: float = 0.0) -> StatementHit:
-    return StatementHit(
-        speaker_id=row[0], speaker=row[1], text=row[2], kind=cast(Kind, row[3]), published=dt_req(row[4]),
-        url=row[5], title=row[6], outlet=row[7], story_id=row[8], snippet=snippet, rank=rank,
-    )
-
-
-class SearchQueries(Connection):
-    def recent_statements(self, speaker_id: str, since: datetime | None, limit: int) -> list[StatementHit]:
-        """The speaker's latest distinct statements, newest first (/quotes)."""
-        params: list[Any] = [speaker_id]
-        when = ""
-        if since is not None:
-            when = "AND s.published >= ?"
-            params.append(ts(since))
-        params.append(limit)
-        return [
-            _hit(r)
-            for r in self._all(
-                f"""SELECT {_HIT_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id
-                    WHERE s.speaker_id = ? AND s.is_repeat = FALSE {when}
-                    ORDER BY s.published DESC, s.id DESC LIMIT ?""",
-                params,
-            )
-        ]
-
+class SearchQueries(SharedSearchQueries, Connection):
     def search_statements(
         self, words: str, speaker_id: str | None = None, since: datetime | None = None, limit: int = 10
     ) -> list[StatementHit]:
@@ -156,14 +128,14 @@ class SearchQueries(Connection):
             {matches}
             ranked AS (SELECT m.id, -ts_rank_cd(m.search, q.q, {RANK_NORMALISATION}) AS rank FROM matches m, q
                        ORDER BY rank, m.id DESC LIMIT ?)
-            SELECT {_HIT_COLUMNS},
+            SELECT {HIT_COLUMNS},
                    ts_headline(quotewatch_search_config(s.text), s.text, q.q, '{_HEADLINE}'), r.rank
             FROM ranked r JOIN statements s ON s.id = r.id JOIN articles a ON a.id = s.article_id, q
             ORDER BY r.rank, s.published DESC"""
         # Not prepared: a generic plan cannot know how common the words are, and the wrong guess walks
         # the whole table in id order instead of asking the GIN index (~20 ms instead of ~1 ms).
         rows = self._all(sql, args, prepare=False)
-        return [_hit(r[:9], snippet=r[9], rank=float(r[10])) for r in rows]
+        return [hit(r[:9], snippet=r[9], rank=float(r[10])) for r in rows]
 
     def _recent_window_holds_enough(self, query: str, args: list[Any], cond: str) -> bool:
         """Whether the newest RECENT_WINDOW statements are likely to hold MAX_RANKED_MATCHES matches, by

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from watchers.store.common.chats import ChatQueries
 from watchers.store.common.feeds import FeedQueries
+from watchers.store.common.kv import KeyValues
 from watchers.store.common.outbox import OutboxQueries
 from watchers.store.sqlite.articles import ArticleQueries
 from watchers.store.sqlite.guard import FileGuard, is_file
@@ -37,7 +38,8 @@ from watchers.store.sqlite.workers import WorkerQueries
 
 
 class Store(
-    FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, Maintenance, WorkerQueries
+    FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, KeyValues, Maintenance,
+    WorkerQueries,
 ):
     """The synchronous SQLite store (a watchers.store.StoreBackend). One connection, guarded by a lock."""
 
@@ -60,16 +62,6 @@ class Store(
     def health(self) -> str | None:
         """None while the file is the one opened; else one line: it was deleted or replaced."""
         return None if self._guard is None else self._guard.problem()
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @property
     def schema_version(self) -> int:

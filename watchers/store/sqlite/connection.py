@@ -25,6 +25,10 @@ class Connection(SqlConnection):
         self._lock = threading.RLock()
         self._depth = 0  # transaction nesting: only the outermost BEGIN/COMMITs
 
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Hold the lock and one write transaction for the block (nested blocks join the outer one)."""
