@@ -37,11 +37,10 @@ from datetime import datetime
 from typing import Any
 
 from watchers.model import FeedState, OutboxItem
-from watchers.store.backend import WorkerInfo
 from watchers.store.columns import ts_req
 from watchers.store.common.feeds import FEED_COLUMNS, feed_state_of
+from watchers.store.common.workers import WorkerRegistry, outbox_item, overdue_first
 from watchers.store.postgres.connection import Connection
-from watchers.store.sqlite.workers import outbox_item, overdue_first, worker_info
 
 # watchers.feeds.schedule.is_due in SQL (f: the feed's row, w.slack: DUE_TOLERANCE of its interval;
 # the ?: now): due once next_poll has come, less the slack after a success.
@@ -52,45 +51,7 @@ CHAT_WINDOW_SQL = "(CASE WHEN chat_id LIKE '-%' OR chat_id LIKE '@%' THEN 61.0 E
 # The advisory lock the outbox claims are taken under (any constant; "qw-outbx" in ASCII).
 OUTBOX_LOCK = 0x71772D6F7574_6278
 
-_WORKERS = """SELECT w.worker_id, w.host, w.pid, w.started, w.heartbeat, w.takes_updates,
-                     (SELECT COUNT(*) FROM feeds f WHERE f.lease_owner = w.worker_id)
-              FROM workers w ORDER BY w.started, w.worker_id"""
-
-
-class WorkerQueries(Connection):
-    def register_worker(self, worker_id: str, host: str, pid: int, now: datetime) -> None:
-        self._exec(
-            """INSERT INTO workers (worker_id, host, pid, started, heartbeat) VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (worker_id) DO UPDATE SET heartbeat = excluded.heartbeat""",
-            (worker_id, host, pid, ts_req(now), ts_req(now)),
-        )
-
-    def heartbeat(self, worker_id: str, now: datetime, lease: float) -> bool:
-        t, until = ts_req(now), ts_req(now) + lease
-        with self.transaction():
-            alive = self._exec("UPDATE workers SET heartbeat = ? WHERE worker_id = ?", (t, worker_id)).rowcount
-            self._exec("UPDATE feeds SET lease_until = ? WHERE lease_owner = ?", (until, worker_id))
-            self._exec("UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending'",
-                       (until, worker_id))
-        return alive > 0
-
-    def unregister_worker(self, worker_id: str) -> None:
-        with self.transaction():
-            self._exec("UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?", (worker_id,))
-            self._exec("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?",
-                       (worker_id,))
-            self._exec("DELETE FROM workers WHERE worker_id = ?", (worker_id,))
-
-    def forget_workers(self, before: datetime) -> int:
-        return int(self._exec("DELETE FROM workers WHERE heartbeat < ?", (ts_req(before),)).rowcount)
-
-    def workers(self) -> list[WorkerInfo]:
-        return [worker_info(r) for r in self._all(_WORKERS)]
-
-    def set_update_taker(self, worker_id: str | None) -> None:
-        if worker_id is not None:
-            self._exec("UPDATE workers SET takes_updates = (worker_id = ?)", (worker_id,))
-
+class WorkerQueries(WorkerRegistry, Connection):
     def claim_feed(
         self, feed_id: str, url: str, worker_id: str, now: datetime, lease: float
     ) -> FeedState | None:
