@@ -133,8 +133,8 @@ def test_a_very_common_search_ranks_its_newest_matches(
     # PostgreSQL looks among the newest `window` statements first, then everywhere, or (when the
     # planner's statistics say the window is too short) everywhere at once: the same answer
     monkeypatch.setattr("watchers.store.postgres.search.RECENT_WINDOW", window)
-    monkeypatch.setattr("watchers.store.postgres.search.SearchQueries._recent_window_holds_enough",
-                        lambda *_: window_first)
+    monkeypatch.setattr("watchers.store.postgres.search.SearchQueries._recent_window",
+                        lambda *_: window if window_first else None)
     # "ferry/ferries" is in four statements; only the two newest are ranked
     hits = store.search_statements("ferries")
     assert {h.text for h in hits} == {QUOTES[3][3], QUOTES[4][3]}

@@ -15,6 +15,7 @@ than MAX_RANKED_MATCHES statements ranks only the newest of them.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Any
@@ -102,7 +103,8 @@ class SearchQueries(SharedSearchQueries, Connection):
             where.append("s.published >= ?")
             filters.append(ts(since))
         cond = " AND ".join(where)
-        if since is None and self._recent_window_holds_enough(query, [*params, *filters], cond):
+        window = self._recent_window(query, [*params, *filters], cond) if since is None else None
+        if window is not None:
             # The newest MAX_RANKED_MATCHES matches, looked for among the newest RECENT_WINDOW statements
             # first: when they hold that many, those are the newest overall (the same set), and a very
             # common word costs a window's worth of rows, not every row that has it. Else (rarer words)
@@ -114,7 +116,7 @@ class SearchQueries(SharedSearchQueries, Connection):
                             UNION ALL
                             (SELECT s.id, s.search FROM statements s, q
                              WHERE {cond} AND (SELECT COUNT(*) FROM recent) < ? ORDER BY s.id DESC LIMIT ?)),"""
-            args: list[Any] = [*params, *filters, RECENT_WINDOW, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES,
+            args: list[Any] = [*params, *filters, window, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES,
                                *filters, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES]
         elif since is None:  # the newest MAX_RANKED_MATCHES of all matches (they are too few for the window)
             matches = f"matches AS (SELECT s.id, s.search FROM statements s, q WHERE {cond} ORDER BY s.id DESC LIMIT ?),"
@@ -137,12 +139,15 @@ class SearchQueries(SharedSearchQueries, Connection):
         rows = self._all(sql, args, prepare=False)
         return [hit(r[:9], snippet=r[9], rank=float(r[10])) for r in rows]
 
-    def _recent_window_holds_enough(self, query: str, args: list[Any], cond: str) -> bool:
-        """Whether the newest RECENT_WINDOW statements are likely to hold MAX_RANKED_MATCHES matches, by
-        the planner's estimate (the text search statistics ANALYZE keeps: ~1 ms). Only a word in one
-        statement of 20 or more is: for any other the window is a wasted pass (a bitmap of 100,000
-        ids, and every match in it read) before the same search over all matches. Either way the
-        matches ranked are the same (the window's search falls back to all matches when it is short)."""
+    def _recent_window(self, query: str, args: list[Any], cond: str) -> int | None:
+        """How many of the newest statements to look among first, or None: straight to all matches.
+
+        By the planner's estimate of the matches (the text search statistics ANALYZE keeps; ~1 ms, in
+        one round trip with the table's size): a window that should hold MAX_RANKED_MATCHES with half as
+        many to spare, at most RECENT_WINDOW, so only for a word in one statement of 20 or more. For any
+        other a window is a wasted pass (a bitmap of its ids, and every match in it read) before the
+        same search over all matches. The matches ranked are the same whatever this says: the window's
+        search falls back to all matches when it holds too few."""
 
         def run() -> list[psycopg.Cursor[tuple[Any, ...]]]:
             return [
@@ -156,8 +161,8 @@ class SearchQueries(SharedSearchQueries, Connection):
             estimate, total = plan.fetchone(), size.fetchone()
         statements = -1.0 if total is None else float(total[0])
         if statements < 0 or estimate is None:
-            return True  # never analysed: no statistics to go by, the window first
-        if statements <= RECENT_WINDOW:
-            return False  # the window is the whole table
+            return RECENT_WINDOW  # never analysed: no statistics to go by, the window first
         rows = float(estimate[0][0]["Plan"]["Plan Rows"])
-        return rows * RECENT_WINDOW >= MAX_RANKED_MATCHES * statements
+        if statements <= RECENT_WINDOW or rows * RECENT_WINDOW < MAX_RANKED_MATCHES * statements:
+            return None  # the window is the whole table, or too short for this query
+        return max(MAX_RANKED_MATCHES, math.ceil(1.5 * MAX_RANKED_MATCHES * statements / rows))
