@@ -7,13 +7,14 @@ The decisions are watchers.stories.dedup's; this only stores them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, cast
 
 from watchers.model import Source, Story
 from watchers.statements.keyquotes import key_quotes
 from watchers.store.columns import STATEMENT_COLUMNS, dt_req, statement_from_row, ts_req
-from watchers.store.common.connection import SqlConnection
+from watchers.store.common.connection import MISSING, Params, SqlConnection
 
 CREATE_STORY = """INSERT INTO stories (id, speaker_id, speaker, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
                   ON CONFLICT (id) DO NOTHING"""
@@ -22,10 +23,32 @@ LINK_SOURCE = """INSERT INTO story_sources (story_id, article_id, added_at) VALU
 KEEP_ALIVE = "UPDATE stories SET last_seen = ? WHERE id = ? AND last_seen < ?"
 
 
+def candidate_rows(rows: list[Any]) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in rows]
+
+
 class StoryQueries(SqlConnection):
     # Topic id -> its keywords, from the rules (set_topic_terms): key quotes mentioning a story's topics
     # rank first. Empty until the rules are known; ranking then ignores topics. (Replaced, never mutated.)
     _topic_terms: dict[str, tuple[str, ...]] = {}
+
+    def _candidates_read(
+        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
+    ) -> tuple[str, Params] | None:
+        """story_candidates' query (each backend's: how the key list is passed), None without keys."""
+        raise NotImplementedError
+
+    def story_candidates(
+        self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
+    ) -> list[tuple[str, str]]:
+        """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
+        since and until that share a word-shingle key with one of texts (watchers.store.shingles),
+        newest first. One index range per key, however many statements the speaker has."""
+        answer = self._prefetched_answer(("story_candidates", speaker_id, tuple(texts), since, until))
+        if answer is not MISSING:
+            return cast(list[tuple[str, str]], answer)
+        read = self._candidates_read(speaker_id, texts, since, until)
+        return [] if read is None else candidate_rows(self._all(*read))
 
     def create_story(self, story_id: str, speaker_id: str, speaker: str, now: datetime) -> bool:
         """A new story (no-op and False if the id exists)."""

@@ -12,8 +12,9 @@ from watchers.model import Article
 from watchers.store.common.articles import ArticleQueries as SharedArticleQueries
 from watchers.store.common.articles import exists, near_found, seen_read, title_read
 from watchers.store.common.connection import Params
+from watchers.store.common.stories import candidate_rows
 from watchers.store.postgres.connection import Connection
-from watchers.store.postgres.stories import candidate_rows, candidates_read
+from watchers.store.postgres.stories import candidates_read
 
 
 class ArticleQueries(SharedArticleQueries, Connection):

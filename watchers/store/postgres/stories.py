@@ -9,11 +9,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
 
 from watchers.model import Statement
 from watchers.store.columns import STATEMENT_COLUMNS, statement_values, ts_req
-from watchers.store.common.connection import MISSING, Params
+from watchers.store.common.connection import Params
 from watchers.store.common.stories import StoryQueries as SharedStoryQueries
 from watchers.store.postgres.connection import Connection
 from watchers.store.shingles import query_keys, stored_keys
@@ -45,22 +44,11 @@ def candidates_read(speaker_id: str, texts: Sequence[str], since: datetime, unti
     )
 
 
-def candidate_rows(rows: list[Any]) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in rows]
-
-
 class StoryQueries(SharedStoryQueries, Connection):
-    def story_candidates(
+    def _candidates_read(
         self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
-    ) -> list[tuple[str, str]]:
-        """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
-        since and until that share a word-shingle key with one of texts (watchers.store.shingles),
-        newest first. One index range per key, however many statements the speaker has."""
-        answer = self._prefetched_answer(("story_candidates", speaker_id, tuple(texts), since, until))
-        if answer is not MISSING:
-            return cast(list[tuple[str, str]], answer)
-        read = candidates_read(speaker_id, texts, since, until)
-        return [] if read is None else candidate_rows(self._all(*read))
+    ) -> tuple[str, Params] | None:
+        return candidates_read(speaker_id, texts, since, until)
 
     def add_source(self, story_id: str, article_id: str, now: datetime) -> bool:
         """Link an article to a story; False if it already was. Keeps the story alive for prune."""

@@ -20,36 +20,32 @@ from watchers.store.columns import (
     statement_values,
     ts_req,
 )
+from watchers.store.common.connection import Params
 from watchers.store.common.stories import StoryQueries as SharedStoryQueries
 from watchers.store.shingles import key_rows, query_keys
 from watchers.store.sqlite.connection import Connection
 
 
 class StoryQueries(SharedStoryQueries, Connection):
-    def story_candidates(
+    def _candidates_read(
         self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime
-    ) -> list[tuple[str, str]]:
-        """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
-        since and until that share a word-shingle key with one of texts (watchers.store.shingles),
-        newest first. One index range per key, however many statements the speaker has."""
+    ) -> tuple[str, Params] | None:
         keys = query_keys(speaker_id, texts)
         if not keys:
-            return []
+            return None
         # SQLITE-ONLY: the keys as one JSON parameter (a long quote has more keys than some builds allow
         # parameters). "+speaker_id" keeps the planner off the (speaker, time) index, which it prefers (a
         # range scan of ALL the speaker's statements, each checked against the key list): the key ranges
         # drive, and the statements are fetched by id.
-        return [
-            (r[0], r[1])
-            for r in self._all(
-                """SELECT story_id, text FROM statements
-                    WHERE id IN (SELECT statement_id FROM statement_keys
-                                 WHERE key IN (SELECT value FROM json_each(?)) AND published BETWEEN ? AND ?)
-                      AND +speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL AND published BETWEEN ? AND ?
-                    ORDER BY published DESC, id DESC""",
-                (json.dumps(keys), math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
-            )
-        ]
+        return (
+            """SELECT story_id, text FROM statements
+                WHERE id IN (SELECT statement_id FROM statement_keys
+                             WHERE key IN (SELECT value FROM json_each(?)) AND published BETWEEN ? AND ?)
+                  AND +speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL AND published BETWEEN ? AND ?
+                ORDER BY published DESC, id DESC""",
+            (json.dumps(keys), math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since),
+             ts_req(until)),
+        )
 
     def add_statements(
         self, article_id: str, published: datetime,
