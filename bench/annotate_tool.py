@@ -119,7 +119,17 @@ def check_marks(article: str, start: int, end: int, kind: str, where: str) -> No
         # A Russian split quote is one pair of marks around both parts: «A, — сказал X. — B». Its parts
         # end before " — " and start after "— " (the attribution between the dashes).
         opens = before in OPENING_MARKS or article[max(0, start - 2) : start] in SPLIT_OPENS
-        closes = after in CLOSING_MARKS or article[end : end + 2] in SPLIT_CLOSES
+        # Russian dialogue speech opens with a dash (its paragraph's, or the one after its attribution)
+        # and has no marks: it runs to the paragraph's end (its final stop left out) or to the dash of
+        # its attribution.
+        dialogue = article[max(0, start - 2) : start] in SPLIT_OPENS
+        ends_para = article[end : end + 1] in (".", "!", "…", "") and article[end + 1 : end + 2] in ("\n", "")
+        closes = (
+            after in CLOSING_MARKS
+            or article[end : end + 2] in SPLIT_CLOSES
+            or article[end : end + 3] in {f", {d}" for d in "—–―-"}
+            or (dialogue and ends_para)
+        )
         if not (opens and closes):
             raise AnnotationError(
                 f"{where}: a {kind} span must be exactly the text between quotation marks: "

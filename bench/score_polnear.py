@@ -4,6 +4,7 @@ Usage:
     python -m bench.score_polnear                     # dev split: figures table, top error causes, JSON
     python -m bench.score_polnear --split train       # the train split (tune here, report dev)
     python -m bench.score_polnear --corpus DIR        # another copy of the corpus folder
+    python -m bench.score_polnear --dump DIR          # keep the per-quote dump and the records in DIR
 
 It runs the corpus's own `score.py` (the figures acceptance uses) with this checkout's `quotewatch`
 on PATH, reading the articles from `../shared/corpora/polnear-dev` at run time: nothing of the corpus
@@ -11,6 +12,9 @@ is copied into the repository and CI never depends on it. A malformed brat line 
 skipped instead of stopping the run. The error causes are read from the scorer's dump: for each
 missed gold quote, the words around it (a reporting verb near it or none, a colon intro, a lone
 quote after an attributed one, a title-like phrase); for each false positive, the same.
+Two more figures score.py does not compute, from the same run (`bench/polnear_extra.py`): reported
+speech (indirect) recall, speaker accuracy and precision against the attributions whose Content has no
+quotation, and the share of matched direct quotes whose canonical speaker is a resolved name.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from bench import polnear_extra
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent.parent / "shared" / "corpora" / "polnear-dev"
 FIGURES = (
@@ -44,7 +50,21 @@ TARGETS = {
     "precision_quotes": 0.97,
     "speaker_acc_direct": 0.97,
     "speaker_acc_partial": 0.92,
+    "canonical_resolved_direct": 0.95,
+    "recall_indirect": 0.85,
+    "speaker_acc_indirect": 0.90,
+    "precision_indirect": 0.0,
+    "recall_indirect_say": 0.85,
+    "speaker_acc_indirect_say": 0.90,
 }
+EXTRA = (
+    "canonical_resolved_direct",
+    "recall_indirect",
+    "speaker_acc_indirect",
+    "precision_indirect",
+    "recall_indirect_say",
+    "speaker_acc_indirect_say",
+)
 # Words on each side of a quote the cause reading looks at.
 CONTEXT_WORDS = 8
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|[:,;.!?—]")
@@ -69,6 +89,20 @@ def _load_scorer(corpus: Path) -> ModuleType:
 
     setattr(mod, "parse_ann", tolerant)  # noqa: B010
     return mod
+
+
+class _Tee:
+    """Stands in for the scorer's `subprocess` module: runs the command and keeps its output, so the
+    indirect records the scorer ignores are read from the same run."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.stdout = ""
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        res = self.real.run(*args, **kwargs)
+        self.stdout = res.stdout or ""
+        return res
 
 
 def _cause(text: str, start: int, end: int) -> str:
@@ -130,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("dev", "train"), default="dev")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--top", type=int, default=6, help="error causes shown per kind")
+    ap.add_argument("--dump", type=Path, help="also keep the scorer's per-quote dump and the records here (a folder)")
     args = ap.parse_args(argv)
     corpus = args.corpus.resolve()
     if not (corpus / args.split / "text").is_dir():
@@ -141,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="polnear-bench-") as tmp:
         dump = Path(tmp) / "dump.jsonl"
         buf = io.StringIO()
+        tee = _Tee(getattr(scorer, "subprocess"))  # noqa: B009
+        setattr(scorer, "subprocess", tee)  # noqa: B010
         saved = sys.argv
         sys.argv = ["score.py", "--split", args.split, "--dump", str(dump)]
         try:
@@ -150,12 +187,25 @@ def main(argv: list[str] | None = None) -> int:
             sys.argv = saved
         figures = json.loads(buf.getvalue().strip().splitlines()[-1])
         causes = _causes(dump, corpus, args.split)
+        records = [json.loads(ln) for ln in tee.stdout.splitlines() if ln.strip()]
+        extra, extra_causes = polnear_extra.reported_figures(scorer, corpus, args.split, records)
+        dumped = [json.loads(ln) for ln in dump.read_text(encoding="utf-8").splitlines()]
+        texts = {n: (corpus / args.split / "text" / n).read_text(encoding="utf-8") for n in {d["file"] for d in dumped}}
+        canon, not_named = polnear_extra.canonical_figures(dumped, texts)
+        figures.update(extra)
+        figures.update(canon)
+        causes.update(extra_causes)
+        causes["direct speaker not a name"] = not_named
+        if args.dump:
+            args.dump.mkdir(parents=True, exist_ok=True)
+            (args.dump / f"{args.split}.dump").write_text(dump.read_text(encoding="utf-8"), encoding="utf-8")
+            (args.dump / f"{args.split}.records").write_text(tee.stdout, encoding="utf-8")
     print(
         f"PolNeAR {args.split}: {figures['articles']} articles, {figures['gold_direct']} direct and "
         f"{figures['gold_partial']} partial gold quotes, {figures['predicted']} predicted"
     )
     print(f"{'figure':<22}{'value':>7}{'target':>8}")
-    for key in FIGURES:
+    for key in FIGURES + EXTRA:
         mark = "" if figures[key] >= TARGETS[key] else "  <"
         print(f"{key:<22}{figures[key]:>7.3f}{TARGETS[key]:>8.2f}{mark}")
     for kind, counter in causes.items():

@@ -29,12 +29,10 @@ the rest of the fleet does not.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
 import socket
-import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.live_rules import LiveRules
+from rules.atomicfile import replace_file
 from rules.load import RulesError, decode_source, parse_rules, read_source
 from rules.model import Problem, Rules
 from rules.reload import RACY_SECONDS, Reloader
@@ -255,7 +254,7 @@ class FleetRules:
         if self._file_sha == version.sha:
             return
         try:
-            _replace(self.path, version.text.encode("utf-8"))
+            replace_file(self.path, version.text.encode("utf-8"))
         except OSError as e:
             if self._once(f"write:{e}"):
                 log.warning("cannot write the fleet's rules (version %d) to %s (%s); it is in force here all "
@@ -269,7 +268,7 @@ class FleetRules:
         if not text or rules_sha(text) == self._aside:
             return aside if text else None
         try:
-            _replace(aside, text.encode("utf-8"))
+            replace_file(aside, text.encode("utf-8"))
         except OSError as e:
             log.warning("cannot keep the replaced rules text at %s (%s)", aside, e)
             return None
@@ -286,7 +285,7 @@ class FleetRules:
     def _write_marker(self, version: RulesVersion) -> None:
         marker = self.path.with_name(self.path.name + MARKER_SUFFIX)
         try:
-            _replace(marker, json.dumps({"version": version.version, "sha": version.sha}).encode())
+            replace_file(marker, json.dumps({"version": version.version, "sha": version.sha}).encode())
         except OSError as e:
             if self._once(f"marker:{e}"):
                 log.warning("cannot write %s (%s): at the next start this host's file is taken for the "
@@ -313,28 +312,6 @@ def rules_sha(text: str) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (a reader sees the old file or the new one), keeping its mode."""
-    target = Path(os.path.realpath(path))
-    try:
-        mode: int | None = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 @asynccontextmanager

@@ -18,12 +18,9 @@ belong to whatever follows. New keys go between them; removed tables leave the s
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 import os
-import stat
-import tempfile
 import threading
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +32,7 @@ import tomlkit.exceptions
 from tomlkit.items import AoT, Array, Comment, Item, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
+from rules.atomicfile import replace_file
 from rules.load import RulesError, decode_source, parse_rules, read_source
 from rules.locate import SourceMap
 from rules.model import Problem, Rules
@@ -333,26 +331,7 @@ def _write_atomic(path: Path, expected: bytes, data: bytes) -> None:
             raise RulesError(
                 [Problem(str(path), 1, 1, "the file changed while it was being edited — try again")]
             )
-        mode = stat.S_IMODE(target.stat().st_mode)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        # The rename is durable only once the directory entry is on disk too.
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        replace_file(target, data)
     except OSError as e:
         raise RulesError([Problem(str(path), 1, 1, f"cannot write the file: {e.strerror or e}")]) from e
 

@@ -19,12 +19,11 @@ import hashlib
 import importlib.util
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
 from rules import inflect
+from rules.cachedir import cache_dir, write_cache_file
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +53,8 @@ def save() -> None:
         return
     path = cache_path()
     merged = {**_entries(), **_added}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(merged, out, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
-    except OSError as e:
-        log.debug("forms cache not written to %s: %s", path, e)
+    if not write_cache_file(path, json.dumps(merged, ensure_ascii=False, separators=(",", ":"))):
+        log.debug("forms cache not written to %s", path)
         return
     _added.clear()
     _loaded = merged  # what the file now holds
@@ -69,11 +62,7 @@ def save() -> None:
 
 def cache_path() -> Path:
     """The cache file for this version of rules/inflect.py and of the dictionary."""
-    base = os.environ.get("QUOTEWATCH_CACHE_DIR")
-    if not base:
-        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        base = str(Path(xdg) / "quotewatch")
-    return Path(base) / f"ru-forms-{_version()}.json"
+    return cache_dir() / f"ru-forms-{_version()}.json"
 
 
 def _version() -> str:

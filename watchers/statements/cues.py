@@ -19,7 +19,9 @@ from watchers.statements.sentences import Token
 # How far before "put it" its "as" may stand ("as The Ledger's editor put it in a column, ...").
 PUT_IT_AS = 8
 # How far before a partial quote a participle ("calling it") may stand.
-PARTICIPLE_WINDOW = 8
+PARTICIPLE_WINDOW = 10
+# How many adverb words may stand between a participle and its comma (", at one point calling").
+PARTICIPLE_ADVERBS = 3
 
 
 @dataclass(slots=True)
@@ -108,7 +110,7 @@ def _verbs(toks: Sequence[Token], s: int, e: int) -> list[CueWord]:
                 phrasal or lemma or low,
                 lemma or low,
                 phrasal is not None,
-                phrasal is None and lemma == low,
+                phrasal is None and lemma == low and not (i > s and toks[i - 1].low in _DO_FORMS),
             )
         )
     return out
@@ -123,13 +125,31 @@ def _participle_before(toks: Sequence[Token], s: int, k: int) -> int | None:
             continue  # ', saying: "..."', ', writing in an email: "..."'
         if t.kind == "q" or (t.kind == "p" and t.text in ".!?;:"):
             return None
-        if (
-            (t.low in lang.PARTIAL_PARTICIPLES or t.low in lang.PARTICIPLE_CUES)
-            and i - 1 >= s
-            and toks[i - 1].text == ","
+        if (t.low in lang.PARTIAL_PARTICIPLES or t.low in lang.PARTICIPLE_CUES) and _opens_participle(
+            toks, s, i
         ):
             return i  # also ', saying, "..."', ', telling reporters, "..."'
     return None
+
+
+def _opens_participle(toks: Sequence[Token], s: int, i: int) -> bool:
+    """Does the participle at token i open a clause of its own: after a comma, maybe with a few
+    adverb words between (', at one point calling'), or after "while" / "by" ('while praising')?"""
+    if i - 1 < s:
+        return False
+    if toks[i - 1].low in _PARTICIPLE_LINKS:
+        return True
+    for j in range(i - 1, max(s, i - 1 - PARTICIPLE_ADVERBS) - 1, -1):
+        t = toks[j]
+        if t.text == ",":
+            return True
+        if t.kind != "w" or t.cap or t.low in lang.QUOTE_VERBS or t.low in lang.CLAUSE_VERBS:
+            return False
+    return False
+
+
+# Words that open a participle clause without a comma ("while praising her as ...").
+_PARTICIPLE_LINKS = frozenset(("while", "by", "after", "before", "when"))
 
 
 _PHRASAL: dict[str, str] = {
@@ -152,6 +172,9 @@ _PHRASAL: dict[str, str] = {
     "are clear": "be clear",
 }
 
+
+# "he did say", "she does tell": after a form of "do" the base form is finite, any subject speaks.
+_DO_FORMS = frozenset(("did", "does", "do"))
 
 # Every word that may start a cue: reporting verbs, the first word of phrasal cues, "according".
 _CUE_WORDS = frozenset(lang.QUOTE_VERBS) | {p.split()[0] for p in _PHRASAL} | {"according"}

@@ -11,6 +11,7 @@ them are in `lemmaquotes` (quotes and their attribution) and `lemmareported` (re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -35,6 +36,8 @@ MAX_CONNECTIVE_WORDS = 2  # "При этом, по его словам, …": wo
 MAX_ANAPHORIC_WORDS = 10
 MAX_TITLE_WORDS = 4  # «Резюме обсуждения ключевой ставки»
 _END_PUNCT = " \t\n.;…"
+# A second verb of the same subject: "…, а также сказал", "… и добавил".
+_COORDINATED_RE = re.compile(r",\s+а(?:\s+также|\s+затем)?\s|\s+и\s+(?:также\s+)?$")
 
 
 @dataclass
@@ -114,6 +117,10 @@ def subject(
             break
         a -= 1
     m = phrase(g, text, words, a, c.index, NOMN, c.gender, True)
+    if m is not None and m.kind == "org" and _COORDINATED_RE.search(text, m.end, words[c.index].start):
+        # "Он выразил благодарность миссии МАГАТЭ, а также сказал, что …": the first verb's subject
+        first = phrase(g, text, words, 0, min(2, c.index), NOMN, c.gender, False)
+        m = first if first is not None and first.kind in ("pronoun", "name") else m
     if m is None:
         stop = c.index + 1
         while (

@@ -24,29 +24,34 @@ from __future__ import annotations
 import re
 from types import ModuleType
 
-from watchers.statements.boilerplate import is_headline
+from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmacues import GENT, NOMN, Found
+from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
+from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
-from watchers.statements.lemmaspeakers import People, names_in, phrase
+from watchers.statements.lemmaspeakers import People, phrase
+from watchers.statements.lemmasubject import unnamed_subject
 from watchers.statements.mentions import Mention
 from watchers.statements.quotemarks import Quote
 from watchers.statements.quotepairs import find_pairs
 from watchers.statements.registry import Entity
 from watchers.statements.resolve import Attributed, Resolved
-from watchers.statements.segment import body_paragraphs
 from watchers.statements.sentences import paragraphs
 
 _HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
+# A headline's speaker before what the words are about: "Поздняков о работе в ОКР: «…»".
+_ABOUT_RE = re.compile(r"(\S.{0,40}?)\s+(?:о|об|про)\s")
 _RUN_ON_RE = re.compile(r"\s*[—–―−]\s*[а-яё]")
 
 
 def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     """Every attributed statement of the article, in reading order."""
-    paras = budget.clip(body_paragraphs(text, g))
+    paras = budget.clip(_body_paragraphs(text, g))
     quotes = find_pairs(text, paras, g.QUOTE_PAIRS, g.STRAIGHT_DOUBLE)
+    paras = _joined(paras, quotes)
     quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
+    paras = _joined(paras, quotes)
     people = People(g)
     _learn_headline(g, text, people)
     out: list[Attributed] = []
@@ -58,6 +63,9 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     qi = 0
     ntoks = 0
     turn = ""  # the interview's turn of the paragraph: "question", "answer", "remark" or ""
+    background: set[int] = set()  # id() of the records said in a background sentence
+    unnamed: tuple[str, Mention] | None = None  # the unnamed person the last sentences were about
+    anon: list[tuple[Attributed, Mention]] = []  # their words, until someone is named with their role
     for lo, hi in paras:
         if out and budget.exhausted(lo, ntoks):
             break
@@ -65,16 +73,27 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             qi += 1
         inside = [q for q in quotes[qi:] if q.open < hi]
         block: list[Attributed] = []
+        aside = False
         for slo, shi in _sentences(g, text, lo, hi, inside):
             qs = [q for q in inside if slo <= q.open < shi]
             ws = _outside(g, text, slo, shi, qs)
             ntoks += len(ws)
-            for m, subject in names_in(g, text, ws):
-                people.person(m, m.start, subject)
+            opens = _unnamed(g, text, ws, people, last)
+            named = False  # a person named as a subject: the sentences are about them now
+            for m, as_subject in names_in(g, text, ws):
+                people.person(m, m.start, as_subject)
+                named = named or as_subject
+            unnamed = opens if opens is not None else None if named else unnamed
+            anon = _named_later(people, anon)
             taken = False
             main: Entity | None = None
+            # "Ранее X заявил, что …": background, up to the paragraph's end
+            aside = aside or text[slo:shi].casefold().startswith(g.BACKGROUND_OPENERS)
             for f in sorted(find(g, text, slo, shi, ws, qs), key=lambda f: f.follows):
-                ent = people.resolve(f.mention, f.pos)
+                # "Помощник главы края объяснил … По его словам, …": the aide's, whom we do not know
+                ent = None if _theirs(f.mention, unnamed) else people.resolve(f.mention, f.pos)
+                if ent is not None and f.mention is not None and f.mention.kind != "pronoun":
+                    unnamed = None
                 unheld = ent is None and f.mention is not None and f.mention.kind == "role"
                 if unheld:
                     # "…», — подчеркнул градоначальник" after Дёмин's words, or the one person named so far
@@ -90,17 +109,21 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                 if ent is not None:
                     people.touch(ent, f.pos, f.hint)
                     main = main or ent
-                    last = ent
+                    last = last if aside else ent
                     if f.mention is not None and f.mention.kind == "name":
                         _settle(roles, ent)
                 a = _attributed(f, ent)
+                if unnamed is not None and _theirs(f.mention, unnamed):
+                    anon.append((a, unnamed[1]))
+                if aside:
+                    background.add(id(a))
                 if unheld and ent is None:
                     roles.append((a, f.hint))
                 block.append(a)
                 taken = taken or not f.previous
             prev, prev_taken = (slo, _trim(text, slo, shi)), taken
         turn = _turn(text, lo, hi, turn)
-        if turn == "remark":  # the interviewer's, between two answers: no one's statement
+        if turn in ("remark", "question"):  # the interviewer's: no one's statement
             block = [a for a in block if not (a.lone and a.entity is None)]
         first = next((a.entity for a in block if a.entity is not None and not a.lone), None)
         if lone and first is None and _TRAILER_RE.match(text, lo):  # "- …,\n\n- сказал Осипов."
@@ -108,9 +131,11 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
         for a in lone:  # "— …" then "…, — заявил Морозов": the dialogue's speaker
             a.entity, a.resolved = first, first is not None
         out.extend(a for a in lone if a.entity is not None)
-        last = _context(block, last)
+        last = _context(block, last, background)
         if not block and text[hi - 1] == ":":  # "В его обращении говорится:" over the quote below it
             last = _introducer(g, text, people, lo, hi) or last
+        elif not block:  # "X сообщил пресс-службе о …" over the speech below it
+            last = _teller(g, text, people, lo, hi) or last
         lone = [a for a in block if a.lone and a.entity is None]
         out.extend(a for a in block if a.entity is not None or not a.lone)
     headline = _headline(g, text, people)
@@ -119,10 +144,94 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
 
 
+def _unnamed(
+    g: ModuleType, text: str, ws: list[Word], people: People, last: Entity | None
+) -> tuple[str, Mention] | None:
+    """The unnamed person the sentence opens with (lemmasubject): their gender and role phrase; None
+    when the role stands for the person just quoted ("Глава ведомства подчеркнул, что …" after
+    Силуанов's words)."""
+    found = unnamed_subject(g, text, ws, people) if ws else None
+    if found is None:
+        return None
+    m, gender = found
+    ent = _same_speaker(last or people.sole_person(), gender)
+    return (gender, m) if ent is None or _someone_elses(g, text, ent, m) else None
+
+
+def _named_later(people: People, anon: list[tuple[Attributed, Mention]]) -> list[tuple[Attributed, Mention]]:
+    """ "Губернатор области ответил на вопросы. Об этом он сообщил …" before "глава региона X": the
+    unnamed person's words are X's once X is named with their role; the rest wait."""
+    waiting = []
+    for a, role in anon:
+        ent = people.resolve(role, a.pos)
+        if ent is not None and ent.kind == "person":
+            a.entity, a.resolved = ent, True
+        else:
+            waiting.append((a, role))
+    return waiting
+
+
+def _theirs(m: Mention | None, unnamed: tuple[str, Mention] | None) -> bool:
+    """Whether a pronoun stands for the unnamed person the sentences are about (lemmasubject)."""
+    if m is None or m.kind != "pronoun" or unnamed is None:
+        return False
+    return m.gender == unnamed[0] or "" in (m.gender, unnamed[0])
+
+
+_TWO_SENTENCES_RE = re.compile(r"[а-яё]{2}[.!?…]\s+[А-ЯЁ][а-яё]")
+
+
+def _body_paragraphs(text: str, g: ModuleType) -> list[tuple[int, int]]:
+    """segment.body_paragraphs, but a noise line read as hard-wrapped into the lead ("Поделиться
+    новостью в WhatsApp" over "Президент ФИФА X заявил, …") is its own line, and dropped."""
+    kept: list[tuple[int, int]] = []
+    for a, b in paragraphs(text):
+        lines = [(a, b)]
+        if "\n" in text[a:b]:
+            cut = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text[a:b])]
+            split = [(a + x, a + y) for x, y in cut]
+            if any(is_noise(text[x:y], g) for x, y in split):
+                lines = split
+        for x, y in lines:
+            line = text[x:y]
+            if not is_noise(line, g) and not (
+                is_headline(line, not kept) and not (kept and _TWO_SENTENCES_RE.search(line))
+            ):
+                kept.append((x, y))  # below the headline two sentences are prose, even with no final stop
+    return kept
+
+
+def _joined(paras: list[tuple[int, int]], quotes: list[Quote]) -> list[tuple[int, int]]:
+    """The paragraphs with those a quote runs over read as one: its attribution is in the last."""
+    out: list[tuple[int, int]] = []
+    runs = iter([q for q in quotes if q.paragraphs > 1])
+    q = next(runs, None)
+    for lo, hi in paras:
+        while q is not None and q.close <= lo:
+            q = next(runs, None)
+        if out and q is not None and q.open < out[-1][1] and lo < q.close:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def _introducer(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entity | None:
     """Who a paragraph ending in a colon introduces: its last name, role or pronoun (also "его")."""
     ws = g.words(text, lo, hi)
     return people.resolve(phrase(g, text, ws, 0, len(ws), NOMN | GENT, "", True), lo)
+
+
+def _teller(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entity | None:
+    """The subject of a paragraph's cue that reported nothing in it ("Президент КХЛ X сообщил о …"):
+    the speech below it is theirs."""
+    ws = g.words(text, lo, hi)
+    cs = cues(g, ws)
+    if not cs:
+        return None
+    m, _ = subject(g, text, ws, cs, cs[0], [])
+    ent = people.resolve(m, lo)  # "В Минэнерго сообщили о …" makes the ministry the latest named
+    return ent if ent is not None and ent.kind == "person" else None
 
 
 def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
@@ -142,6 +251,8 @@ _DIALOGUE_RE = re.compile(r"[—–―−-] (?=\S)")
 # A dash paragraph that opens in lower case attributes the speech above it: "- сказал Осипов."
 _TRAILER_RE = re.compile(r"[—–―−-] [а-яё]")
 _DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+(?:[—–―−]|-)\s+(?=[а-яё])")
+# The speech going on after the attribution: "– …, – сказал X. – Не будем …"
+_DIALOGUE_ON_RE = re.compile(r"[.:]\s+(?:[—–―−]|-)\s(?=\S)")
 
 
 def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
@@ -150,18 +261,43 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
     paragraph's end. A question with no attribution is the interviewer's and left out."""
     out: list[Quote] = []
     opened = {q.open for q in quotes}
-    for lo, hi in paras:
+    for k, (lo, hi) in enumerate(paras):
         if not _DIALOGUE_RE.match(text, lo) or lo + 2 in opened or _TRAILER_RE.match(text, lo):
+            continue
+        on = _goes_on(text, paras[k + 1], quotes) if k + 1 < len(paras) else -1
+        if on >= 0 and not _DIALOGUE_END_RE.search(text, lo + 2, hi) and text[_trim(text, lo, hi) - 1] != "?":
+            out.append(Quote(lo, lo + 2, on, on, 2))  # "– …\n\n…, – рассказал Поздняков."
             continue
         m = _DIALOGUE_END_RE.search(text, lo + 2, hi)
         if m is not None:
             end = m.start() + (1 if text[m.start()] in "?!…" else 0)
             out.append(Quote(lo, lo + 2, end, end))
+            more = _DIALOGUE_ON_RE.search(text, m.end(), hi)  # "– …, – сказал X. – Не будем …"
+            if more is not None and not any(more.end() <= q.open <= more.end() + 1 for q in quotes):
+                out.append(Quote(more.end() - 2, more.end(), _trim(text, more.end(), hi), hi))
             continue
         end = _trim(text, lo + 2, hi)
         if text[end : end + 1] != "?" and text[end - 1 : end] != "?":
             out.append(Quote(lo, lo + 2, end, hi))
     return out
+
+
+# The attribution ending a paragraph that goes on with the dash speech above it: "…, – рассказал X."
+_ATTRIBUTION_WORDS = 5
+
+
+def _goes_on(text: str, para: tuple[int, int], quotes: list[Quote]) -> int:
+    """Where the dash speech of the paragraph above ends in this one, when this one opens with no dash
+    or mark and ends with the attribution ("Занимались …, – рассказал Поздняков."); else -1."""
+    lo, hi = para
+    if _DIALOGUE_RE.match(text, lo) or any(lo <= q.open < hi for q in quotes):
+        return -1
+    m = None
+    for m in _DIALOGUE_END_RE.finditer(text, lo, hi):  # noqa: B007 - the last one
+        continue
+    if m is None or len(text[m.end() : hi].split()) > _ATTRIBUTION_WORDS or not text[lo].isupper():
+        return -1
+    return m.start() + (1 if text[m.start()] in "?!…" else 0)
 
 
 # An interviewer's remark between answers is short ("- Пожалуйста."); a longer dash paragraph after an
@@ -221,7 +357,7 @@ def _attributed(f: Found, ent: Entity | None) -> Attributed:
     return Attributed(f.start, f.end, f.kind, f.mention, f.cue, f.pos, f.lone, ent, ent is not None)
 
 
-def _context(block: list[Attributed], last: Entity | None) -> Entity | None:
+def _context(block: list[Attributed], last: Entity | None, background: set[int]) -> Entity | None:
     """Lone quotes of a paragraph get the nearest attributed speaker in it (the one before first),
     or, opening the paragraph, the speaker carried over; returns the paragraph's last speaker."""
     said = [a for a in block if a.entity is not None and not a.lone]
@@ -238,7 +374,7 @@ def _context(block: list[Attributed], last: Entity | None) -> Entity | None:
             a.entity = last
         a.resolved = a.entity is not None
     for a in reversed(block):
-        if a.entity is not None:
+        if a.entity is not None and id(a) not in background:
             return a.entity
     return last
 
@@ -298,12 +434,14 @@ def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
     m = _HEADLINE_RE.match(line)
     if m is None or not is_headline(line, True):
         return None
-    ws = g.words(text, lo, lo + m.end(1))
+    about = _ABOUT_RE.match(line, 0, m.end(1))  # "Поздняков о работе в ОКР: «…»"
+    who_end = lo + (about.end(1) if about else m.end(1))
+    ws = g.words(text, lo, who_end)
     who = phrase(g, text, ws, 0, len(ws), NOMN, "", True)
     if (
         who is None
         or (who.np_start if who.np_start >= 0 else who.start) != lo
-        or who.end != lo + m.end(1)
+        or who.end != who_end
         or who.kind not in ("name", "role", "org")
     ):
         return None

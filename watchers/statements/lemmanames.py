@@ -38,9 +38,13 @@ def name_word(
             cases |= r.cases
         if not named[0].known and not text.casefold().endswith(g.OBLIQUE_ENDINGS):
             cases.add("nomn")  # a guessed reading of an unknown surname (Силуанов read as Силуан's)
+        if not named[0].known and text.endswith("е"):
+            cases = set()  # no genitive or accusative ends in -е: an unknown surname that never declines
         return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
     if any(r.org for r in rs) or text.isupper():
         return None
+    if g.plural_surname(text):
+        return frozenset({"nomn"}), "m"  # "Кулаков пояснил": not the plural of кулак
     if rs and rs[0].known:
         animate = [r for r in rs if r.anim and r.pos == "NOUN" and r.gender in ("m", "f")]
         if inner and animate and animate[0].lemma not in g.ROLE_NOUNS:

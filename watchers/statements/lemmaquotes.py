@@ -72,17 +72,30 @@ def find(
             continue
         first = not [w for w in words if w.end <= q.open] and not text[lo : q.open].strip(" —–―−-\t")
         if first:
-            out.append(Found(q.start, q.end, "direct", None, None, q.start, lone=True))
+            if not _names_something(text, q, hi):
+                out.append(Found(q.start, q.end, "direct", None, None, q.start, lone=True))
             continue
         before = [w for w in words if w.end <= q.open]
-        if (before and g.lemma(before[-1].text) in g.TITLE_NOUNS) or is_title(text, q):
-            continue  # газета «Заря», «Северный курьер»: a name
+        if (before and g.lemma(before[-1].text) in g.TITLE_NOUNS | g.ROLE_NOUNS) or is_title(text, q):
+            continue  # газета «Заря», «Северный курьер», председатель «Справедливой России – …»: a name
+        if len(before) > 1 and before[-2].low == "так" and before[-1].low.startswith("называем"):
+            continue  # так называемое «панамское досье»: the writer's distance, nobody's words
         cue = nearest(cs, words, q.open)
         if cue is not None:
             m, hint = subject(g, text, words, cs, cue, quotes)
             if m is not None:  # "Об этом говорят «рекордно низкие» показатели": nobody's words
                 out.append(Found(q.start, q.end, "partial", m, cue.word, words[cue.index].start, hint))
     return out
+
+
+def _names_something(text: str, q: Quote, hi: int) -> bool:
+    """A sentence-opening quote that is a name: one word (a credit line "Газета.ру"), or a title its
+    sentence goes on from in lower case («Аэрофлот» надеется, что …)."""
+    content = text[q.start : q.end].strip()
+    if content and " " not in content and content[0].isupper():
+        return True
+    rest = text[q.close : hi].lstrip()
+    return is_title(text, q) and rest[:1].islower()
 
 
 def _cue_of(cs: Sequence[Cue], f: Found) -> int:
@@ -124,7 +137,9 @@ def _quote(
                 m = after_cue(g, text, words, c, stop)
                 if m is None and c.index > after[0]:
                     m = phrase(g, text, words, after[0], c.index, NOMN, c.gender, True)
-                return [Found(q.start, q.end, "direct", m, c.word, words[c.index].start, c.gender)]
+                # "«…», – сказал" with no one after it (a cut page): the speaker from context
+                bare = m is None and c.gender in ("m", "f", "pl") and c.index + 1 >= stop
+                return [Found(q.start, q.end, "direct", m, c.word, words[c.index].start, c.gender, lone=bare)]
     prev_end = quotes[qi - 1].close if qi > 0 else -1
     head = text[max(prev_end, 0) : q.open].rstrip()
     if head.endswith(":"):
@@ -140,10 +155,10 @@ def _quote(
             hint = cue.gender if cue else ""
             m = phrase(g, text, words, max(a, b - MAX_SUBJECT_WORDS), b, NOMN, hint, True)
             if m is not None or cue is not None:
+                # "…, где пояснили: «…»": a plural cue with no one named is an unnamed source, not lone
+                lone = m is None and not (cue is not None and cue.gender == "pl")
                 return [
-                    Found(
-                        q.start, q.end, "direct", m, cue.word if cue else None, q.open, hint, lone=m is None
-                    )
+                    Found(q.start, q.end, "direct", m, cue.word if cue else None, q.open, hint, lone=lone)
                 ]
     return []
 

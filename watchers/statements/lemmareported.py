@@ -48,6 +48,47 @@ def _comma_after(text: str, words: Sequence[Word], i: int, hi: int) -> tuple[int
     return len(words), (comma + 1 if comma >= 0 else -1)
 
 
+# How far before its cue a trailing attribution may start: "…, об этом глава «Росатома» X заявил".
+MAX_LEAD_WORDS = 8
+
+
+def _attribution_lead(g: ModuleType, text: str, words: Sequence[Word], c: Cue) -> int:
+    """The first word of a trailing attribution ("C, заявил X"): the cue right after a comma, or
+    after a comma and a time adverbial ("C, 7 сентября заявил X") or "об этом" and the speaker
+    ("C, об этом X заявил"); -1 when the cue ends no such attribution."""
+    for k in range(c.index, max(c.index - MAX_LEAD_WORDS, 0), -1):
+        if "," not in text[words[k - 1].end : words[k].start]:
+            continue
+        between = words[k : c.index]
+        about = len(between) > 2 and between[0].low == "об" and between[1].low == "этом"
+        timed = all(w.text.isdigit() or w.low in g.TIME_WORDS for w in between)
+        return k if about or timed else -1
+    return -1
+
+
+def _unnamed_source(g: ModuleType, words: Sequence[Word], c: Cue) -> bool:
+    """ "сообщили в министерстве": a plural cue before "в" and a place, someone there unnamed."""
+    k = c.index + 1
+    return c.gender == "pl" and k + 1 < len(words) and words[k].low in ("в", "во")
+
+
+def _past_relative(
+    g: ModuleType, text: str, hi: int, words: Sequence[Word], c: Cue, k: int, at: int
+) -> tuple[Mention | None, int, int]:
+    """The speaker after a subordinate clause between "Как заявил" and them, and where the reported
+    clause starts after them; (None, k, at) as given when there is none."""
+    if k >= len(words) or g.lemma(words[k].text) not in g.RELATIVE_WORDS:
+        return None, k, at
+    k2, at2 = _comma_after(text, words, k, hi)  # past the subordinate clause's comma
+    if at2 < 0 or k2 >= len(words):
+        return None, k, at
+    k3, at3 = _comma_after(text, words, k2, hi)
+    m = phrase(g, text, words, k2, k3, NOMN, c.gender, False) if at3 >= 0 else None
+    if m is None or (m.np_start if m.np_start >= 0 else m.start) != words[k2].start:
+        return None, k, at
+    return m, k3, at3
+
+
 def reported(
     g: ModuleType,
     text: str,
@@ -83,6 +124,8 @@ def reported(
         k, at = _comma_after(text, words, c.index, hi)
         if at >= 0:
             m = after_cue(g, text, words, c, k)
+            if m is None:  # "Как заявил в Уфе, где проходило открытие, глава Росспорта X, C"
+                m, k, at = _past_relative(g, text, hi, words, c, k, at)
             used.add(c.index)
             return _clause(g, text, at, end, quotes, done, m, c.word, words[c.index].start, c.gender)
     low_text = text[lo:hi].casefold()
@@ -99,6 +142,10 @@ def reported(
                 g, text, words, 0, c.index, NOMN, c.gender, True
             )
             used.add(c.index)
+            if m is None and _unnamed_source(g, words, c):  # "Об этом сообщили в министерстве."
+                return [
+                    Found(lo, lo, "indirect", None, c.word, words[c.index].start, c.gender, previous=True)
+                ]
             if m is None or _low(m.text) in g.OUTLETS:  # "Об этом говорят показатели", "… сообщает ТАСС"
                 return []  # no one said it, or the writer names the outlet the news came from
             return [Found(lo, lo, "indirect", m, c.word, words[c.index].start, c.gender, previous=True)]
@@ -141,6 +188,7 @@ def reported(
                         words[c.index].start,
                         c.gender,
                         follows=main is None,
+                        whole_kind="partial",
                     )
                 )
             else:
@@ -148,25 +196,37 @@ def reported(
                 main = main or m
                 out.extend(
                     _clause(
-                        g, text, words[that].end, cut, quotes, done, m, c.word, words[c.index].start, hint
+                        g,
+                        text,
+                        words[that].end,
+                        cut,
+                        quotes,
+                        done,
+                        m,
+                        c.word,
+                        words[c.index].start,
+                        hint,
+                        whole_kind="partial",
                     )
                 )
             used.add(c.index)
             continue
-        gap = text[words[c.index - 1].end : words[c.index].start] if c.index > 0 else ""
-        if c.index >= 2 and "," in gap and c.pos != "GRND" and not out:
+        lead = _attribution_lead(g, text, words, c)
+        if lead >= 2 and c.pos != "GRND" and not out:
             start = words[0].start
             if any(
-                q.close <= words[c.index].start
-                and q.close >= text.rfind(",", lo, words[c.index].start) - 2
+                q.close <= words[lead].start
+                and q.close >= text.rfind(",", lo, words[lead].start) - 2
                 and not is_title(text, q)
                 for q in quotes
             ):
                 continue  # «Q», — сказал X: a direct quote, done
             m = after_cue(g, text, words, c, len(words))
+            if m is None and lead < c.index:  # "…, об этом глава «Росатома» X заявил"
+                m = phrase(g, text, words, lead, c.index, NOMN, c.gender, True)
             if m is not None:
                 clause_lo = start if text[lo] not in "—–―−-" else start
-                cut = trim_comma(text, clause_lo, text.rfind(",", lo, words[c.index].start))
+                cut = trim_comma(text, clause_lo, text.rfind(",", lo, words[lead].start))
                 outlet = _low(m.text) in g.OUTLETS  # "…, пишет МК": the words of the speaker before
                 said = None if outlet else m
                 pos = words[c.index].start
@@ -232,9 +292,11 @@ def _clause(
     pos: int,
     hint: str,
     follows: bool = False,
+    whole_kind: Kind = "direct",
 ) -> list[Found]:
-    """A reported clause text[a:b] as one indirect record, or its quotes as partials."""
-    while a < b and text[a] in " \t—–―−-":
+    """A reported clause text[a:b] as one indirect record, or its quotes as partials; a quote that is
+    the whole clause is `whole_kind` ("Как отметил X, «…»" direct, "X заявил, что «…»" partial)."""
+    while a < b and text[a] in " \t,—–―−-":
         a += 1
     inside = [
         (qi, q)
@@ -245,7 +307,7 @@ def _clause(
         for qi, _q in inside:
             done.add(qi)
         whole = len(inside) == 1 and inside[0][1].open <= a and inside[0][1].close >= b - 1
-        kind: Kind = "direct" if whole else "partial"  # "Как отметил X, «…»": the clause is the quote
+        kind: Kind = whole_kind if whole else "partial"
         return [Found(q.start, q.end, kind, m, cue, pos, hint, follows=follows) for _, q in inside]
     if b - a < 3:
         return []

@@ -31,7 +31,7 @@ from types import ModuleType
 
 from watchers.statements.lang.types import Word
 from watchers.statements.lemmanames import GENITIVE, a_mans_genitive, agrees, fits, name_word
-from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp, is_place
+from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
 
@@ -107,6 +107,10 @@ def phrase(
                 cands.append(name_m)  # after a preposition a name is no subject ("в Заречинске")
             i = _after(words, name_m.end, hi)
             continue
+        if not w.cap and _generic_org(g, low) and not in_pp(g, words, i, want):
+            cands.append(Mention("org", w.start, w.end, w.text, name=g.lemma(low)))
+            i += 1
+            continue
         if (w.cap and len(w.text) > 1) or low in g.ORG_WORDS:
             orgs = [r for r in g.parses(w.text) if r.org and r.pos == "NOUN"]
             if (
@@ -144,6 +148,11 @@ def phrase(
     return said[-1] if nearest_last else said[0]
 
 
+def _generic_org(g: ModuleType, low: str) -> bool:
+    """A form of an organisation noun that stands for the one named last ("сообщение ведомства")."""
+    return low[:4] in ("ведо", "мини") and g.lemma(low) in g.GENERIC_ORGS
+
+
 def _after(words: Sequence[Word], end: int, hi: int) -> int:
     k = 0
     while k < hi and words[k].end <= end:
@@ -177,6 +186,8 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
     while j < hi and len(comp) < MAX_ROLE_WORDS and _gap(text, words, j).strip() in ("", "(", ")"):
         w = words[j]
         rs = g.parses(w.text)
+        if w.low in g.OUTLETS or f"{w.low} {words[j + 1].low if j + 1 < hi else ''}" in g.OUTLETS:
+            break  # "цитирует топ-менеджера РИА Новости": the outlet that quotes, not the role's
         if w.text.isupper() and len(w.text) > 1:
             comp.append(w.low)  # an abbreviation, also in brackets: "лиги (КХЛ)"
             j += 1
@@ -214,18 +225,35 @@ def _name_run(
         return None
     if all(len(w.text) == 2 for w, _, _ in run):
         return None  # initials alone
+    foreign = len(run) > 1 and _foreign_nominative(g, run[-1][0].text)
+    if foreign:  # "Мика Хальвонен": the given name is in the case of the surname, the nominative
+        run = [(w, frozenset(), gd) for w, _, gd in run]
     gender = next((gd for _, _, gd in run if gd), hint if hint in ("m", "f") else "")
     for _, cases, gd in run:
         if not fits(cases, gd if gd else gender, want, hint):
             return None
-    if hint in ("m", "f") and not agrees(g, run, want, hint):
+    if hint in ("m", "f") and not foreign and not agrees(g, run, want, hint):
         return None
     first, last = run[0][0], run[-1][0]
     # "Антона Силуанова": a given name that cannot be nominative puts the surname beside it in its case
     oblique = "nomn" not in want or any(cases and "nomn" not in cases for _, cases, _ in run)
-    name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
+    if foreign and "nomn" in want:
+        name = " ".join(w.text for w, _, _ in run)  # "Мика Фермойлен": foreign, as written
+    else:
+        name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
     start, end = first.start, last.end
     return Mention("name", start, end, text[start:end], name=name, gender=gender)
+
+
+def _foreign_nominative(g: ModuleType, surname: str) -> bool:
+    """A surname the dictionary does not know ending in a consonant: a man's in an oblique case would
+    take an ending (Фермойлена), so it is in the nominative as written (not Шутко, which never declines)."""
+    rs = g.parses(surname)
+    low = surname.casefold()
+    return bool(rs) and not rs[0].known and low[-1:] not in _VOWELS and not low.endswith(g.OBLIQUE_ENDINGS)
+
+
+_VOWELS = frozenset("аеёиоуыэюяй")
 
 
 _PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична")
@@ -238,6 +266,7 @@ class People:
     g: ModuleType
     entities: list[Entity] = field(default_factory=list)
     by_surname: dict[str, Entity] = field(default_factory=dict)
+    seen: dict[int, list[int]] = field(default_factory=dict)  # id(entity) -> where it was salient
 
     def resolve(self, m: Mention | None, pos: int) -> Entity | None:
         if m is None:
@@ -246,12 +275,14 @@ class People:
             return self.person(m, pos)
         if m.kind == "org" and m.name:
             return self._org(m.name, pos)
-        if m.kind == "pronoun":
-            return self._latest(  # never a person named only in an oblique case ("для Тихановского")
-                lambda e: (
-                    e.kind == "person" and e.last >= 0 and (m.gender == "pl" or e.gender in (m.gender, ""))
-                )
-            )
+        if m.kind == "pronoun":  # the latest person of its gender named before it
+            best, at = None, -1
+            for e in self.entities:  # never a person named only in an oblique case ("для Тихановского")
+                if e.kind == "person" and e.last >= 0 and (m.gender == "pl" or e.gender in (m.gender, "")):
+                    before = max((p for p in self.seen.get(id(e), ()) if p < m.start), default=-1)
+                    if before > at:
+                        best, at = e, before
+            return best
         if m.kind == "role" and m.roles:
             return self._by_role(m.roles[0][0], m.roles[0][1], m.head or "")
         return None
@@ -281,6 +312,7 @@ class People:
         ent.names.add(m.text)
         if salient:  # a name in an oblique case ("доложил Путину") does not make its person the latest
             ent.last = max(ent.last, pos)
+            self.seen.setdefault(id(ent), []).append(pos)
         return ent
 
     def sole_person(self) -> Entity | None:
@@ -289,6 +321,11 @@ class People:
         return persons[0] if len(persons) == 1 else None
 
     def _org(self, name: str, pos: int) -> Entity:
+        if name.casefold() in self.g.GENERIC_ORGS:  # "сообщение ведомства": the one named last
+            named = self._latest(lambda e: e.kind == "org" and e.name.casefold() not in self.g.GENERIC_ORGS)
+            if named is not None:
+                named.last = pos
+                return named
         for e in self.entities:
             if e.kind == "org" and e.name.casefold() == name.casefold():
                 e.last = pos
@@ -300,6 +337,7 @@ class People:
     def touch(self, ent: Entity | None, pos: int, gender: str = "") -> None:
         if ent is not None:
             ent.last = max(ent.last, pos)
+            self.seen.setdefault(id(ent), []).append(pos)
             if gender in ("m", "f") and not ent.gender and ent.kind == "person":
                 ent.gender = gender
 
@@ -326,12 +364,13 @@ class People:
         )
         best: tuple[int, int] | None = None
         found = None
+        head = _bare(head)
         for e in self.entities:
             if e.kind != "person" or e.name.split()[-1].casefold() in comp or e.name.casefold() in comp:
                 continue
             for role, _mods, _p in e.roles:
                 words = set(role.split())
-                noun = next((w for w in role.split() if w in g.ROLE_NOUNS), "")
+                noun = _bare(next((w for w in role.split() if w in g.ROLE_NOUNS), ""))
                 if role in keys:
                     score = 3
                 elif any(k in role or role in k for k in keys) or (noun == head and comp & words):
@@ -344,6 +383,11 @@ class People:
                 if best is None or rank > best:
                     best, found = rank, e
         return found
+
+
+def _bare(noun: str) -> str:
+    """A role noun without "экс-": the former governor is named with the governor's noun."""
+    return noun.removeprefix("экс-")
 
 
 def _surname_key(g: ModuleType, word: str) -> str:
@@ -363,75 +407,3 @@ def _fuller(new: str, old: str) -> bool:
 
 
 ANY_CASE = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})
-
-
-def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[tuple[Mention, bool]]:
-    """The people a sentence names, with the role before a name ("глава МИД Ирина Громова"), in any
-    case: they teach the article's People full names, genders and roles. Only capitalised words and
-    words that may open a role are parsed."""
-    out: list[tuple[Mention, bool]] = []
-    i, n = 0, len(words)
-    while i < n:
-        w = words[i]
-        if w.low[: g.CUE_PREFIX_LEN] in g.ROLE_PREFIXES:
-            end = _role(g, text, words, i, n)
-            if end > i:
-                comp, j = _complement(g, text, words, end, n)
-                m = _name_run(g, text, words, j, n, ANY_CASE, "") or _apposition(g, text, words, j, n)
-                if m is not None:
-                    key = " ".join([*(g.lemma(x.text) for x in words[i:end]), *comp])
-                    m.roles.append((key, frozenset(comp)))
-                    out.append((m, _subject_case(g, text, words, j, n)))
-                    i = _after(words, m.end, n)
-                    continue
-                i = max(j, i + 1)
-                continue
-        if w.cap:
-            m = _name_run(g, text, words, i, n, ANY_CASE, "")
-            named = any(r.name for r in g.parses(w.text))
-            if m is not None and (
-                len(m.text.split()) > 1 or (i > 0 and not is_place(g, words, i, named)) or named
-            ):
-                out.append((m, _subject_case(g, text, words, i, n)))
-                i = _after(words, m.end, n)
-                continue
-        i += 1
-    return out
-
-
-def _apposition(g: ModuleType, text: str, words: Sequence[Word], j: int, n: int) -> Mention | None:
-    """The name a few words after a role that a modifier separates from it: "Губернатор граничащей с
-    Украиной Брянской области Александр Богомаз". No verb and no punctuation in between."""
-    for k in range(j, min(n, j + MAX_APPOSITION_GAP)):
-        if k > j and _gap(text, words, k).strip():
-            return None
-        if words[k].cap and k > j:
-            m = _name_run(g, text, words, k, n, ANY_CASE, "")
-            if m is not None:
-                return m
-        if any(r.pos in ("VERB", "GRND", "INFN", "PRTS") for r in g.parses(words[k].text)[:1]):
-            return None
-    return None
-
-
-def _subject_case(g: ModuleType, text: str, words: Sequence[Word], i: int, n: int) -> bool:
-    """Whether the name at word i may be in the nominative: a subject, whom a pronoun may stand for
-    ("Богомаз доложил Путину ... по его словам": his words are Богомаз's, not Путин's)."""
-    lone_word = i + 1 >= n or not words[i + 1].cap or _gap(text, words, i + 1).strip()
-    if (
-        i > 0
-        and lone_word
-        and not words[i - 1].cap
-        and _gap(text, words, i) == " "
-        and _common_noun(g, words[i - 1].text)
-    ):
-        return False  # "площади Ленина", "улица Гагарина": a surname alone after a noun is its complement
-    return (i == 0 or words[i - 1].low not in g.PREPOSITIONS) and _name_run(
-        g, text, words, i, n, SUBJECT_CASES, ""
-    ) is not None
-
-
-def _common_noun(g: ModuleType, word: str) -> bool:
-    """A dictionary noun that is no role ("площади", "улица"), before which a name is its complement."""
-    rs = g.parses(word)
-    return bool(rs) and rs[0].known and rs[0].pos == "NOUN" and rs[0].lemma not in g.ROLE_NOUNS

@@ -292,12 +292,13 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         b < hi
         and (
             np_word(tokens[b])
-            # an adjective before a role noun: "Its legal director, ..."
+            # an adjective before a role noun: "Its legal director, ..."; a modifier before an
+            # organisation noun: "The consumer council studied ..."
             or (
                 b + 1 < hi
                 and tokens[b].kind == "w"
                 and not tokens[b].cap
-                and tokens[b + 1].bare in lang.ROLE_NOUNS
+                and (tokens[b + 1].bare in lang.ROLE_NOUNS or (b > i and tokens[b + 1].bare in lang.ORG_NOUNS))
             )
         )
         and not (b > i and tokens[b].kind == "w" and tokens[b].low in lang.DETERMINERS)

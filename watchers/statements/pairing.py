@@ -20,15 +20,20 @@ from watchers.model import Kind
 from watchers.statements.drafts import Draft, Drafts
 from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
+from watchers.statements.mentions import Mention
 from watchers.statements.people import NameIndex
 from watchers.statements.phrases import (
     capitalised,
     clause_speaker,
+    double_style,
+    first_word,
     intro_paragraph,
     named_before,
+    reported_phrases,
     show_title,
     signed,
     subheading,
+    title_like,
     transcript,
 )
 from watchers.statements.quotemarks import Quote
@@ -45,6 +50,9 @@ APPOSITION_WINDOW = 40
 # How many words a quote's sentence may carry on before its trailing attribution ('"..." at the
 # convention, he said').
 CARRY_ON_WORDS = 8
+# How many title words may stand between a quote and the name of its trailing speaker
+# ('"...," DoubleLine Capital portfolio manager Bo Baha said').
+NAME_LEAD_TOKENS = 6
 # How far before a quote a reporting verb still introduces it ('Doe said in a statement on Tuesday: "..."').
 LEADING_WINDOW = 30
 # How many tokens a second quoted phrase may follow the first one of its clause and share its speaker
@@ -52,8 +60,6 @@ LEADING_WINDOW = 30
 SAME_CLAUSE_TOKENS = 12
 # A nickname between a first name and a surname is a few words.
 MAX_NICKNAME_WORDS = 4
-# A quoted title of a work: few words, each capitalised, no sentence punctuation.
-MAX_TITLE_WORDS = 7
 
 
 def pair(segments: Segments, speakers: Speakers) -> Drafts:
@@ -83,7 +89,9 @@ def _sentence(
         found = _quoted(text, toks, s, e, quotes, qidx, sp, names)
         if not found:
             if toks[qidx[0]].start > toks[s].start and not any(toks[k].start == toks[s].start for k in qidx):
-                return indirect(text, toks, s, e, sp)  # only scare quotes or titles in it
+                # only scare quotes or titles in it, or a phrase inside the reported clause
+                reported = indirect(text, toks, s, e, sp)
+                return reported + reported_phrases(text, toks, s, qidx, quotes, reported)
             return []
         if all(d.kind == "partial" for d in found):
             # 'Doe said the talks would resume, despite what she called "a step backwards"': the main
@@ -123,10 +131,12 @@ def _quoted(
     names: NameIndex,
 ) -> list[Draft]:
     index = _CueIndex(sp.cues)
-    first_word = next((i for i in range(s, e) if toks[i].kind != "p" and toks[i].low not in lang.OPENERS), e)
+    first = first_word(toks, s, e)
     out: list[Draft] = []
     prev_attr: Cue | None = None
     prev_q = -1
+    phrase_subj: Mention | None = None  # the speaker of the last quoted phrase no cue attributed
+    phrase_q = -1
     for k in qidx:
         q = quotes[toks[k].quote]
         a, b = _content(text, q)
@@ -134,7 +144,7 @@ def _quoted(
             continue
         trailing = _trailing(toks, k, e, index) or _trailing_after_words(toks, k, e, index)
         leading = _leading(toks, k, s, index)
-        words_before = first_word < k  # any word before the quote but an opener ("But", "And")
+        words_before = first < k  # any word before the quote but an opener ("But", "And")
         continued = (
             prev_attr is not None
             and prev_q >= 0
@@ -170,18 +180,24 @@ def _quoted(
                 prev_attr, prev_q = None, k
                 continue
         if cue is None:
-            only_quote = (
-                all(t.kind == "p" for t in toks[s:e] if t is not toks[k]) if k == first_word else False
-            )
+            only_quote = all(t.kind == "p" for t in toks[k + 1 : e]) if k == first else False
             if not words_before and only_quote and _sentence_like(content):
-                if not subheading(text, q.open, q.close, content):
+                if not subheading(text, q.open, q.close, content, double_style(text, quotes)):
                     out.append(Draft(a, b, "direct", None, None, a, lone=True))
                 continue
             subj = clause_speaker(toks, s, k, content, sp, names) if words_before else None
+            if (
+                subj is None
+                and phrase_subj is not None
+                and _same_clause(toks, phrase_q, k, index)
+                and not (capitalised(content) or title_like(content))
+            ):
+                subj = phrase_subj  # 'calls them "losers" and "sad"': the first phrase's speaker
             if subj is not None:
                 # 'Lund dismissed the plan as "a gimmick"', 'Ruiz urged voters to "stay home"': a
                 # quoted phrase in a sentence about someone is that someone's words
                 out.append(Draft(a, b, "partial", subj, None, subj.start))
+                phrase_subj, phrase_q = subj, k
             continue
         if cue.subject is not None and cue.subject.start <= q.open < cue.subject.end:
             continue
@@ -206,7 +222,7 @@ def _quoted(
             kind = "direct"
         else:
             kind = "partial"
-        if kind == "partial" and (_title_like(content) or show_title(toks, k, content)):
+        if kind == "partial" and title_like(content) or words_before and show_title(toks, k, content):
             continue
         if cue is trailing and kind == "partial" and words_before and not _sentence_like(content):
             kind = "partial"
@@ -298,12 +314,30 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
             return None
         if c.inverted and c.index != j:
             continue
-        if not c.inverted and c.subj_first != j and not title_gap(toks, j, c.subj_first):
+        if (
+            not c.inverted
+            and c.subj_first != j
+            and not (title_gap(toks, j, c.subj_first) or _name_lead(toks, j, c.subj_first))
+        ):
             continue
         return c
     if first < len(cues) and cues[first].index == j and cues[first].lemma == "according":
         return cues[first]  # "..., according to the ministry."
     return None
+
+
+def _name_lead(toks: Sequence[Token], a: int, b: int) -> bool:
+    """'"...," Daily News opinion editor Jo Bray told': the words between a quote and its speaker's
+    name are a title phrase (capitalised or not) with no verb, clause word or punctuation."""
+    return 0 < b - a <= NAME_LEAD_TOKENS and all(
+        t.kind == "w"
+        and t.low not in lang.QUOTE_VERBS
+        and t.low not in lang.OPENERS
+        and t.low not in lang.SUBORDINATORS
+        and t.low not in lang.FINITE
+        and t.low not in lang.SUBJECT_PRONOUNS
+        for t in toks[a:b]
+    )
 
 
 def _trailing_after_words(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | None:
@@ -397,14 +431,3 @@ def _nickname(content: str) -> bool:
 def _sentence_like(content: str) -> bool:
     words = content.split()
     return len(words) >= 2 or content.rstrip()[-1:] in ".!?…"
-
-
-def _title_like(content: str) -> bool:
-    # US style puts the comma after a title inside the marks: 'his book "Make Your Kid a Millionaire,"'
-    content = content.rstrip().removesuffix(",")
-    words = content.split()
-    if not words or len(words) > MAX_TITLE_WORDS or content[-1:] in ".!?,…":
-        return False
-    caps = [w for w in words if w[:1].isupper()]
-    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with"}
-    return len(words) >= 2 and all(w[:1].isupper() or w in small for w in words) and len(caps) >= 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from watchers.statements import first_names
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention, Phrase, occupation_word, role_at, strip_possessive
 from watchers.statements.sentences import Token
@@ -156,11 +157,9 @@ def _title_roles(prefix: Sequence[Token]) -> list[tuple[str, frozenset[str]]]:
 
 
 def _name_gender(name_toks: Sequence[Token]) -> str:
-    first = name_toks[0].low
-    if first in lang.MALE_NAMES:
-        return "m"
-    if first in lang.FEMALE_NAMES:
-        return "f"
+    by_first = first_names.gender(name_toks[0].low, library=len(name_toks) >= 2)
+    if by_first:
+        return by_first
     last = strip_possessive(name_toks[-1].low)
     if len(name_toks) >= 1 and len(last) > 4:
         if last.endswith(lang.FEMALE_SURNAME_ENDINGS):

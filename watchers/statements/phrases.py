@@ -1,12 +1,17 @@
 """Quoted phrases with no cue of their own, and whose they are.
 
     'Lund pictured the plan as "a gift to developers"'  → the clause subject's words (partial)
+    'However, she held her fire, calling him a "decent opponent"'
+                                                        → the subject of the nearest finite verb
+                                                          before the quote ("she"), else the clause's
     'Ada Finch: "..."', 'Finch campaigns on: "..."'       → the person the colon label names (direct)
 
 Titles of works, slogans, names, headlines and a writer's scare quotes ('the "autopsy"') are no
 one's words. pairing.py asks; this module only reads the sentence.
-Nor are section titles ('"All Bets Are Off."' alone between paragraphs), shows after their
-channel ('on KTV's "Morning Round."') or a transcript quoted whole ('"HOST: ... GUEST: ..."').
+Nor are section titles ('"All Bets Are Off."' alone between paragraphs, or a short single-quoted
+line in copy that quotes with double marks), titles after their channel or a noun naming the work
+('on KTV's "Morning Round."', 'her memoir, "Ten Years."'), words on a slogan, sign or banner, or a
+transcript quoted whole ('"HOST: ... GUEST: ..."').
 """
 
 from __future__ import annotations
@@ -19,10 +24,19 @@ from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
 from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex
+from watchers.statements.quotemarks import Quote
 from watchers.statements.segment import Sentence
 from watchers.statements.sentences import Token
 from watchers.statements.speakers import SentenceSpeakers
 
+# How many words before a quoted title the noun naming the work may stand ("an interview with").
+WORK_NOUN_TOKENS = 2
+# How far before a quoted phrase the verb whose subject speaks may stand.
+GOVERNING_WINDOW = 15
+_SINGLE_MARKS = frozenset((*lang.SINGLE_OPEN, lang.STRAIGHT_SINGLE))
+_SPEAKER_KINDS = ("name", "pronoun", "role", "org", "orgref")
+# A quoted title of a work: few words, each capitalised, no sentence punctuation.
+MAX_TITLE_WORDS = 7
 # A quoted section title between paragraphs is a few words.
 MAX_SUBHEADING_WORDS = 8
 # A transcript block opens with a speaker label in capitals ("HOST:", "SEN. LUND:").
@@ -35,6 +49,8 @@ _POSSESSIVE_ENDS = ("'s", "’s", "s'", "s’")
 INTRO_TOKENS = 6
 # A writer's scare quote on a noun is a word or two ('the "autopsy"').
 SCARE_WORDS = 2
+# How far before a quote's determiner a naming verb may stand ("called the city's mayor a").
+NAMING_OBJECT_TOKENS = 4
 
 
 def clause_speaker(
@@ -43,10 +59,16 @@ def clause_speaker(
     """The sentence's narrative subject, for a quoted phrase no cue attributes. None for a
     headline, a title of a work ('appeared on "Morning Round"'), a nickname, a writer's scare
     quote on a noun ('a pro-Lund "super fund"'), or a subject that is only a capitalised word."""
-    if sp.sentence.block == 0 or capitalised(content) or _scare_quote(toks, s, k, content):
+    if sp.sentence.block == 0 or capitalised(content) or scare_quote(toks, s, k, content):
         return None
-    subj = sp.clause_subject
-    if subj is None or subj.kind not in ("name", "pronoun", "role", "org", "orgref"):
+    if any(toks[x].bare in lang.SLOGAN_NOUNS for x in range(max(s, k - 2), k)):
+        return None  # 'chanted the campaign slogan, "A harbour for all."': shown or chanted, not said
+    subj = governing_subject(toks, s, k)
+    if subj is None:
+        subj = sp.clause_subject
+        if subj is not None and subj.kind not in _SPEAKER_KINDS:
+            subj = None
+    if subj is None:
         return None
     if subj.end > toks[k].start or subj.kind == "pronoun" and subj.gender == "org":
         return None  # 'It was too early to "call it"': no one speaks
@@ -59,6 +81,44 @@ def clause_speaker(
     return subj
 
 
+def governing_subject(toks: Sequence[Token], s: int, k: int) -> Mention | None:
+    """The subject of the nearest finite verb before the quote at token k in its clause, for a
+    sentence that does not open with its speaker ('However, he held his fire, calling him a "nice
+    guy"', 'such as when Cruz knocked Rubio and called him a "moderate"')."""
+    comma = False
+    for v in range(k - 1, max(s, k - GOVERNING_WINDOW) - 1, -1):
+        t = toks[v]
+        if t.kind == "p" and t.text in ".!?;:":
+            return None
+        comma = comma or t.text == ","
+        if t.kind != "w" or t.cap or v == s:
+            continue
+        if not _finite_like(t.low):
+            continue
+        before = toks[v - 1]
+        if (
+            before.low in _DETERMINERS
+            or before.text.endswith(_POSSESSIVE_ENDS)
+            or t.low in lang.NOUN_LIKE_FORMS
+        ):
+            continue  # 'Trump's remarks', 'the claims': a noun
+        if comma and before.low in ("who", "which"):
+            continue  # 'praising Bush, who ended his bid, as "..."': a relative clause closed before the quote
+        m = subject_left(toks, v, s)
+        if m is not None and not (m.kind == "pronoun" and m.gender == "org"):
+            return m if m.kind in _SPEAKER_KINDS else None
+    return None
+
+
+def _finite_like(low: str) -> bool:
+    return (
+        low.endswith("ed")
+        or low in lang.IRREGULAR_PAST
+        or low in lang.QUOTE_VERBS
+        or low in lang.CLAUSE_VERBS
+    )
+
+
 def capitalised(content: str) -> bool:
     """Every word but small ones capitalised: a title, a name or a slogan, not someone's words."""
     words = [w for w in content.split() if w.strip(",.!?:;'\"’‘“”")]
@@ -66,7 +126,7 @@ def capitalised(content: str) -> bool:
     return bool(words) and all(w[:1].isupper() or w[:1].isdigit() or w in small for w in words)
 
 
-def _scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
+def scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
     """A short lowercase noun in marks after a determiner ('the "autopsy"', 'a studio "fixer"'):
     the writer's distance, not a quotation; 'dismissed it as a "gimmick"' still quotes."""
     if len(content.split()) > SCARE_WORDS or content.rstrip()[-1:] in "!?…":
@@ -75,11 +135,20 @@ def _scare_quote(toks: Sequence[Token], s: int, k: int, content: str) -> bool:
         low = toks[i].low
         if low in ("as", "like") or toks[i].kind == "p":
             return False
+        if low in _NOT_IN_NOUN_PHRASE or low in lang.BE_FORMS:
+            return False  # 'his promise of "free college"', 'his claims were "sarcasm"': no determiner of the quote
         if low in _DETERMINERS:
-            return not (i - 1 >= s and toks[i - 1].low in ("as", "like", "of"))
+            if i - 1 >= s and toks[i - 1].low in ("as", "like", "of"):
+                return False
+            # 'calling him a "nice guy"', 'called the mayor a "liar"': a naming verb's complement
+            return not any(t.low in lang.NAMING_VERBS for t in toks[max(s, i - NAMING_OBJECT_TOKENS) : i])
     return False
 
 
+# Words that end the noun phrase a determiner opens: a preposition or a clause word before the quote.
+_NOT_IN_NOUN_PHRASE = frozenset(
+    ("of", "for", "to", "that", "about", "with", "on", "in", "by", "from", "and", "or")
+)
 _DETERMINERS = frozenset(("a", "an", "the", "his", "her", "its", "their", "our", "this", "that", "these"))
 
 
@@ -97,10 +166,16 @@ def named_before(toks: Sequence[Token], s: int, colon: int, sp: SentenceSpeakers
     return named[-1] if named else None
 
 
-def subheading(text: str, open_mark: int, close: int, content: str) -> bool:
-    """A quote that is a paragraph of its own, a few capitalised words: a section title."""
+def subheading(text: str, open_mark: int, close: int, content: str, double_style: bool = False) -> bool:
+    """A quote that is a paragraph of its own, a few capitalised words: a section title. In copy
+    that quotes with double marks, a short paragraph in single marks is one too, in headline style
+    ("'A fight from start to finish.'" between two paragraphs)."""
     words = content.split()
-    if not (2 <= len(words) <= MAX_SUBHEADING_WORDS and capitalised(content)):
+    headline_marks = double_style and text[open_mark] in _SINGLE_MARKS
+    if not (
+        1 <= len(words) <= MAX_SUBHEADING_WORDS
+        and (headline_marks or (len(words) >= 2 and capitalised(content)))
+    ):
         return False
     before = text[max(0, open_mark - 2) : open_mark].strip(" \t")
     after = text[close : close + 3].lstrip(" \t.")
@@ -108,12 +183,17 @@ def subheading(text: str, open_mark: int, close: int, content: str) -> bool:
 
 
 def show_title(toks: Sequence[Token], k: int, content: str) -> bool:
-    """'on KTV's "Morning Round."', 'said on "Meet the Town."': a capitalised phrase after a
-    channel's possessive or right after "on" is a programme's title, whatever punctuation it ends with."""
+    """'on KTV's "Morning Round."', 'said on "Meet the Town."', 'her memoir, "Tough Choices."': a
+    capitalised phrase after a channel's possessive, right after "on" or after a noun naming a work
+    is that work's title, whatever punctuation it ends with."""
     if k == 0 or not capitalised(content) or len(content.split()) > MAX_SUBHEADING_WORDS:
         return False
     prev = toks[k - 1]
-    return (prev.cap and prev.text.endswith(_POSSESSIVE_ENDS)) or prev.low == "on"
+    if (prev.cap and prev.text.endswith(_POSSESSIVE_ENDS)) or prev.low == "on":
+        return True
+    # 'his memoir, "Tough Choices."', 'an interview with "Morning Round."', 'a film titled "Ash"'
+    j = k - 2 if prev.text == "," and k >= 2 else k - 1
+    return any(toks[x].bare in lang.WORK_NOUNS for x in range(j, max(-1, j - WORK_NOUN_TOKENS), -1))
 
 
 def transcript(content: str) -> bool:
@@ -149,3 +229,55 @@ def signed(toks: Sequence[Token], i: int, e: int) -> Mention | None:
     if m is not None and m.kind in ("name", "org", "orgref", "role"):
         return m
     return None
+
+
+def reported_phrases(
+    text: str, toks: Sequence[Token], s: int, qidx: list[int], quotes: Sequence[Quote], reported: list[Draft]
+) -> list[Draft]:
+    """'Any "cleareyed" reading of it, said Lund, ...': a quoted phrase inside a reported clause is a
+    partial quote of that clause's speaker; a title or a name in marks is not."""
+    out: list[Draft] = []
+    for k in qidx:
+        q = quotes[toks[k].quote]
+        d = next((d for d in reported if d.start <= q.open and q.close <= d.end + 1), None)
+        content = text[q.start : q.end]
+        if d is None or d.mention is None or capitalised(content) or title_like(content):
+            continue
+        if scare_quote(toks, s, k, content):
+            continue
+        out.append(Draft(q.start, q.end, "partial", d.mention, d.cue, d.pos))
+    return out
+
+
+def double_style(text: str, quotes: Sequence[Quote]) -> bool:
+    """Does the article quote with double marks (its first quote opens with one)?"""
+    return bool(quotes) and text[quotes[0].open] not in _SINGLE_QUOTE_MARKS
+
+
+_SINGLE_QUOTE_MARKS = frozenset((*lang.SINGLE_OPEN, lang.STRAIGHT_SINGLE))
+
+
+def first_word(toks: Sequence[Token], s: int, e: int) -> int:
+    """The sentence's first token that is a word of its own: not punctuation, an opener ("But",
+    "And") or a sentence adverb with its comma ("Instead, ", "Then, ")."""
+    i = s
+    while i < e:
+        t = toks[i]
+        if t.kind == "p" or t.low in lang.OPENERS:
+            i += 1
+        elif t.low in lang.LEAD_ADVERBS and i + 1 < e and toks[i + 1].text == ",":
+            i += 2
+        else:
+            return i
+    return e
+
+
+def title_like(content: str) -> bool:
+    # US style puts the comma after a title inside the marks: 'his book "Make Your Kid a Millionaire,"'
+    content = content.rstrip().removesuffix(",")
+    words = content.split()
+    if not words or len(words) > MAX_TITLE_WORDS or content[-1:] in ".!?,…":
+        return False
+    caps = [w for w in words if w[:1].isupper()]
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with"}
+    return len(words) >= 2 and all(w[:1].isupper() or w in small for w in words) and len(caps) >= 2

@@ -34,6 +34,10 @@ _MARK_RE = re.compile("[" + re.escape(lang.ALL_MARKS) + "]")
 # word or punctuation, before a space, punctuation or the end) a quote.
 _DOUBLED_OPEN_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))''(?=[^\s'])", re.MULTILINE)
 _DOUBLED_CLOSE_RE = re.compile(r"(?<=[^\s'])''(?=[\s,.;:!?)\]}\u2014\u2013-]|$)", re.MULTILINE)
+# Three apostrophes: a nested single quote opening right after the double one, or closing right
+# before it ("a special case,'''"): the single mark stays, the other two are the double one.
+_TRIPLE_OPEN_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))'''(?=[^\s'])", re.MULTILINE)
+_TRIPLE_CLOSE_RE = re.compile(r"(?<=[^\s'])'''(?=[\s,.;:!?)\]}\u2014\u2013-]|$)", re.MULTILINE)
 
 
 def doubled_as_double(text: str) -> str:
@@ -42,6 +46,9 @@ def doubled_as_double(text: str) -> str:
     the mark has the neighbours the pairing expects. One regex pass each: linear."""
     if "''" not in text:
         return text
+    if "'''" in text:
+        text = _TRIPLE_OPEN_RE.sub(" \"'", text)
+        text = _TRIPLE_CLOSE_RE.sub("'\" ", text)
     text = _DOUBLED_OPEN_RE.sub(' "', text)
     return _DOUBLED_CLOSE_RE.sub('" ', text)
 

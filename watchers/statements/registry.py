@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from watchers.statements import first_names
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention, strip_possessive, surname_key
 
@@ -17,6 +18,9 @@ from watchers.statements.mentions import Mention, strip_possessive, surname_key
 # a later "she said" is that person (speaker null), not someone named earlier.
 ANON = "anon"
 
+
+# How many of the latest salient mentions a surname shared by two people is looked up in.
+SALIENT_LOOKBACK = 12
 
 # An all-capitals word longer than this is a dateline place, not a company acronym.
 MAX_ACRONYM_CHARS = 5
@@ -89,7 +93,7 @@ class Registry:
         if len(parts) == 1:
             full = self._fullest(parts[0], pos)
             if full:
-                name = full
+                name = self._salient_form(parts[0], pos) or full
         key = name.casefold()
         ent = self.persons.get(key)
         if ent is None:
@@ -109,8 +113,8 @@ class Registry:
         if m.gender in ("m", "f") and not ent.gender:
             ent.gender = m.gender
         if not ent.gender:
-            first = name.split()[0].casefold()
-            ent.gender = "m" if first in lang.MALE_NAMES else "f" if first in lang.FEMALE_NAMES else ""
+            # a one-word name is a surname: the library's given names ("Grant", "Price") say nothing
+            ent.gender = first_names.gender(name.split()[0], library=" " in name)
         for role, mods in m.roles:
             ent.roles.append((role, mods, pos))
         return ent
@@ -127,6 +131,18 @@ class Registry:
         # the canonical name
         k = bisect_right(forms.positions, pos) - 1
         return forms.longest[forms.firsts[k if k >= 0 else 0]]
+
+    def _salient_form(self, surname: str, pos: int) -> str | None:
+        """Two people share the surname ("Dorothy Woods, whose husband, Ty Woods, ..."): the one the
+        story was last about (a speaker or a sentence's subject), not the one written last."""
+        forms = self._forms.get(surname.casefold())
+        if forms is None or len(set(forms.longest.values())) < 2:
+            return None
+        names = set(forms.longest.values())
+        for p, ent, _kind in reversed(self.salient[-SALIENT_LOOKBACK:]):
+            if p <= pos and ent is not None and ent.kind == "person" and ent.name in names:
+                return ent.name
+        return None
 
     def org(self, m: Mention, pos: int = -1) -> Entity:
         name = m.name or m.text
@@ -220,7 +236,26 @@ class Registry:
                     best = (fit, p, ent)
         if best is not None:
             return best[2]
-        return self._generic_role(m.head, m.gender, pos)
+        if m.head in lang.GENERIC_ROLE_NOUNS or m.head in lang.NATIONALITY_NOUNS:
+            return self._generic_role(m.head, m.gender, pos)
+        return self._topic_person(m.gender, pos)
+
+    def _topic_person(self, gender: str, pos: int) -> Entity | None:
+        """ "the cautious candidate said", "the senator from Calder said": a definite role nobody was
+        introduced with is the person the story is on, the latest speaker or subject (of a gender
+        that fits); an unnamed person in between ("A committee aide blasted it. ... the aide said")
+        is that person."""
+        for p, ent, kind in reversed(self.salient):
+            if p > pos:
+                continue
+            if ent is None:
+                if kind.startswith(ANON):
+                    return None
+                continue
+            if ent.kind != "person":
+                continue
+            return ent if not (gender and ent.gender and gender != ent.gender) else None
+        return None
 
     def _generic_role(self, head: str, gender: str, pos: int) -> Entity | None:
         """ "the diplomat", "the expert", "the official", "the Pole": no one holds that exact title, so

@@ -87,6 +87,10 @@ def _clause_like(toks: Sequence[Token], a: int, b: int) -> bool:
     """Does tokens[a:b] read as a clause (a subject and a finite verb), not just an object?"""
     if a < b and toks[a].low in lang.CLAUSE_SUBJECTS:
         return True
+    if a < b and _pronoun_contraction(toks[a].low):
+        return True  # "told the Ledger he'd support her"
+    if a < b and toks[a].cap and _name_then_verb(toks, a, b):
+        return True  # "aides say Ivanka Bray also advises her father"
     for t in toks[a : min(b, a + 10)]:
         if t.kind == "w" and (
             t.low in lang.FINITE
@@ -105,6 +109,30 @@ def _clause_like(toks: Sequence[Token], a: int, b: int) -> bool:
         ):
             return True  # "the economy grows"
     return False
+
+
+def _pronoun_contraction(low: str) -> bool:
+    """ "he'd", "she's", "they're": a subject pronoun and its verb in one token."""
+    for mark in ("'", "’"):
+        head, sep, _tail = low.partition(mark)
+        if sep and head in lang.SUBJECT_PRONOUNS:
+            return True
+    return False
+
+
+def _name_then_verb(toks: Sequence[Token], a: int, b: int) -> bool:
+    """A capitalised name, an adverb or none, then a present-tense verb: "Ivanka Bray also advises"."""
+    k = a
+    while k < b and k - a < 4 and toks[k].kind == "w" and toks[k].cap:
+        k += 1
+    if k < b and toks[k].low in lang.AUX_ADVERBS:
+        k += 1
+    if k >= b or toks[k].kind != "w" or toks[k].cap:
+        return False
+    low = toks[k].low
+    return low in lang.FINITE or (
+        low.endswith("s") and not low.endswith(("ss", "us")) and low not in lang.UNNAMED_GROUPS and len(low) > 3
+    )
 
 
 def trim_connectors(toks: Sequence[Token], a: int, b: int) -> int:
@@ -146,10 +174,12 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
                 and after < end
                 and toks[after].text == ","
             )
-            and _words(toks, s, c.subj_first, 2)
+            and (_words(toks, s, c.subj_first, 2) or (c.subj_first - s == 2 and toks[s].cap))
             and not c.coordinated
         ):
-            return s, end  # "The incident, Varga said, was the third": the whole sentence
+            # "The incident, Varga said, was the third", "Democrats, Frank notes, applaud ...": the
+            # whole sentence
+            return s, end
         start = _clause_start(toks, c, end)
         if start is not None and toks[start - 1].text == "," and toks[start].low in lang.SUBORDINATORS:
             start = None  # "CLAUSE, groups said on Friday, as a heatwave ...": a lede's attribution

@@ -113,17 +113,25 @@ def _read_block(
             else:
                 reg.person(m, pos)
         found = [Attributed(d.start, d.end, d.kind, d.mention, d.cue, d.pos, d.lone) for d in sentence_drafts]
+        _subject_first(reg, sp, found)
         for d in found:
             if d.mention is not None and not d.lone:
                 d.entity = reg.resolve(d.mention, d.pos)
                 d.resolved = True
                 reg.mark_salient(d.pos, d.entity, _salience_kind(d.mention, d.entity))
+        _clause_subjects(reg, sp, found)
         if found:
             new_subject = False
         else:
             subj = sp.subject
             if subj is not None:
                 ent = reg.resolve(subj, subj.start)
+                if ent is None and subj.kind == "role" and not subj.definite:
+                    kind = _salience_kind(subj, None)
+                    if kind.startswith(ANON):
+                        # "A harbour board aide dismissed the figures.": a later "the aide said" or
+                        # "he said" is that unnamed person, not someone named before
+                        reg.mark_salient(subj.start, None, kind)
                 if ent is not None:
                     reg.mark_salient(subj.start, ent, subj.kind)
                     if ent.kind == "person":
@@ -148,6 +156,54 @@ def _read_block(
         if subject is not None:
             d.entity, d.resolved = subject, True
     return drafts, new_subject
+
+
+def _clause_subjects(reg: Registry, sp: SentenceSpeakers, found: Sequence[Attributed]) -> None:
+    """ "The council rated the claims, and its chair, Halvard Brekke-Aune, went further.": a person
+    named later in a narrative sentence, right before a verb (or an apposition's closing comma and a
+    verb), is a clause's subject, whom a following "he said" may be."""
+    if not sp.named:
+        return
+    toks, e = sp.sentence.tokens, sp.sentence.e
+    k = sp.sentence.s
+    last = max((d.mention.end for d in found if d.mention is not None), default=-1)
+    for pos, m in sp.named:
+        if m.kind != "name" or m.start == toks[sp.sentence.s].start or m.start < last:
+            continue  # the sentence's own subject and its speakers are marked apart
+        first = k
+        while first < e and toks[first].end <= m.start:
+            first += 1
+        if first == sp.sentence.s or toks[first - 1].low not in _CLAUSE_OPENERS:
+            continue  # "Bracewell of Stourbridge Capital called", "firm Tollgate Ventures, warned"
+        while k < e and toks[k].end <= m.end:
+            k += 1
+        j = k + 1 if k < e and toks[k].text == "," else k
+        if j < e and toks[j].kind == "w" and not toks[j].cap and _past_or_present(toks[j].low):
+            ent = reg.resolve(m, pos)
+            if ent is not None:
+                reg.mark_salient(pos, ent, m.kind)
+
+
+# What may stand right before a later clause's subject: "..., and its chair, X, went further".
+_CLAUSE_OPENERS = frozenset({",", "and", "but", "while", "as", "when", "after"})
+
+
+def _past_or_present(low: str) -> bool:
+    return low in lang.FINITE or low in lang.IRREGULAR_PAST or (low.endswith("ed") and len(low) > 3)
+
+
+def _subject_first(reg: Registry, sp: SentenceSpeakers, found: Sequence[Attributed]) -> None:
+    """ "Kim Ode stretched the truth, when she claimed that ...": a pronoun speaker inside the
+    sentence is, first of all, the named person the sentence is about, who stands before it."""
+    first = next((d for d in found if d.mention is not None and not d.lone), None)
+    if first is None or first.mention is None or first.mention.kind != "pronoun":
+        return
+    subj = sp.subject
+    if subj is None or subj.kind != "name" or subj.end > first.mention.start:
+        return
+    ent = reg.resolve(subj, subj.start)
+    if ent is not None:
+        reg.mark_salient(subj.start, ent, subj.kind)
 
 
 def _salience_kind(m: Mention, ent: Entity | None) -> str:

@@ -253,7 +253,10 @@ def signature_follows(tokens: Sequence[Token], i: int, e: int) -> bool:
 
 
 def _attribution_follows(tokens: Sequence[Token], i: int) -> bool:
-    """'"Why?" Doe asked.' - a reporting verb right after the quote keeps it in the same sentence."""
+    """'"Why?" Doe asked.' - a reporting verb right after the quote keeps it in the same sentence;
+    not one in a clause a subordinator or a conjunction opens ('"..." While critics welcomed ...')."""
+    if i < len(tokens) and (tokens[i].low in lang.SUBORDINATORS or tokens[i].low in lang.OPENERS):
+        return False
     for tok in tokens[i : i + ATTRIBUTION_LOOKAHEAD]:
         if tok.kind == "q" or (tok.kind == "p" and tok.text not in (",", "’", "'", "-", "—", "–")):
             return False

@@ -23,6 +23,13 @@ from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex, full_names, named_people
 from watchers.statements.segment import Segments, Sentence
 from watchers.statements.sentences import Token
+from watchers.statements.subject_shapes import (
+    apposition_owner,
+    modifies_plural,
+    past_dateline,
+    verb_after_commas,
+    verb_next,
+)
 
 # Tokens token_after walks before it bisects.
 WALK_TOKENS = 8
@@ -153,14 +160,19 @@ def _verb_speakers(
         ):
             subj = subject_right(toks, i + 1, e)
             inverted = subj is not None
-        if subj is None and not bare and i - 1 >= s and toks[i - 1].low in ("and", "but") and out:
-            # "Castel ... and said ...": the subject of the sentence's earlier reporting verb
-            subj = out[-1].subject
+        if subj is None and not bare and i - 1 >= s and toks[i - 1].low in ("and", "but"):
+            # "Castel ... and said ...": the subject of the sentence's earlier reporting verb, else
+            # the sentence's own ("The affidavit cited interviews and said that ...")
+            subj = out[-1].subject if out else _coordinated_subject(toks, s, e, i)
             if subj is not None:
                 out.append(Cue(i, i + 1, t.text, w.verb_lemma, subj, i, i, False, coordinated=True))
             continue
         if subj is None:
             continue
+        if not inverted and low in lang.NOUN_LIKE_FORMS and _modifier_in_phrase(toks, s, subj):
+            continue  # "32% of Republican claims", "what lawmakers called": a noun, not a verb
+        if not inverted and v - 1 > s and toks[v - 1].text == "," and subj.start > toks[s].start:
+            subj = apposition_owner(toks, s, e, subj) or subj
         first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
         if (
             not inverted
@@ -175,6 +187,25 @@ def _verb_speakers(
         last = token_after(toks, subj, first, e)
         out.append(Cue(i, w.end, w.word, w.lemma, subj, first, last, inverted))
     return out
+
+
+def _coordinated_subject(toks: Sequence[Token], s: int, e: int, i: int) -> Mention | None:
+    """ "X did something and said that ...": X, when "that" follows the verb (the reported clause)."""
+    if i + 1 >= e or toks[i + 1].low != "that":
+        return None
+    m = narrative_subject(toks, s, i)
+    return m if m is not None and m.kind in ("name", "org", "orgref", "role", "pronoun") else None
+
+
+def _modifier_in_phrase(toks: Sequence[Token], s: int, subj: Mention) -> bool:
+    """A one-word capitalised "subject" right after a preposition ("of Republican claims", "about
+    European remarks") modifies the noun after it: nobody speaks."""
+    if subj.kind not in ("name", "org") or " " in subj.text:
+        return False
+    k = token_at(toks, subj.start, s, len(toks))
+    return k - 1 >= s and toks[k - 1].kind == "w" and toks[k - 1].low in lang.ADJUNCT_PREPS
+
+
 
 
 def _known_surname(tok: Token, full: NameIndex) -> Mention | None:
@@ -287,21 +318,33 @@ def _stray_first_word(toks: Sequence[Token], s: int, m: Mention) -> bool:
     if m.kind != "name" or m.start != t.start or m.end != t.end:
         return False
     low = t.low
-    return low in lang.SUBORDINATORS or low in lang.NOT_NAME_WORDS or "'" in low or "’" in low
+    return (
+        low in lang.SUBORDINATORS
+        or low in lang.NOT_NAME_WORDS
+        or "'" in low
+        or "’" in low
+        or (low.endswith("ing") and len(low) > 5 and not verb_next(toks, s + 1))
+    )
+
+
 
 
 def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool = False) -> Mention | None:
     """The person or organisation a narrative sentence is about: its opening noun phrase, when a
     lowercase verb-like word follows it (objects never count); with `past_adjunct`, also the noun
     phrase after an opening adjunct ("In city after city, Perez lobbies ...")."""
+    s = past_dateline(toks, s, e)
     m = _opening_subject(toks, s, e)
+    if m is not None and s < e and _stray_first_word(toks, s, m):
+        m = None  # "Facing mounting criticism from ..., Doe released": not a person named Facing
+        past_adjunct = past_adjunct or toks[s].low.endswith("ing")
     if m is not None or s >= e or not past_adjunct:
         return m
     first = toks[s]
     if first.low in lang.ADJUNCT_PREPS or first.low.endswith("ly") or first.low.endswith("ing"):
         comma = next((k for k in range(s + 1, min(e, s + ADJUNCT_TOKENS)) if toks[k].text == ","), -1)
         if comma > 0 and comma + 1 < e and not any(t.kind == "q" for t in toks[s:comma]):
-            return _opening_subject(toks, comma + 1, e)
+            return _opening_subject(toks, comma + 1, e, long_apposition=False)
     # "And then Doe went on the attack", "Yet another said": a few adverbs before the subject
     for x in range(s + 1, min(e, s + LEAD_ADVERBS + 1)):
         t = toks[x]
@@ -314,7 +357,7 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool 
     return None
 
 
-def _opening_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
+def _opening_subject(toks: Sequence[Token], s: int, e: int, long_apposition: bool = True) -> Mention | None:
     i = s
     while i < e and toks[i].kind == "w" and toks[i].low in lang.OPENERS:
         i += 1
@@ -332,6 +375,8 @@ def _opening_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
     j = i
     while j < e and toks[j].end <= m.end:
         j += 1
+    if m.kind in ("name", "org") and m.text.endswith(_POSSESSIVE) and j < e and toks[j].kind == "w":
+        return None  # "The Pentagon's recent top adviser on the campaign went further": not the Pentagon
     if j + 2 < e and toks[j].text == "(" and is_label(toks[j + 1]) and toks[j + 2].text in (")", "."):
         j += 3 if toks[j + 2].text == ")" else 4  # "Sen. Jo Bray (D-Ohio) ..."
     if j < e and toks[j].text == "," and m.np_start < m.start and j + 1 < e and _verb_like(toks[j + 1]):
@@ -347,8 +392,12 @@ def _opening_subject(toks: Sequence[Token], s: int, e: int) -> Mention | None:
                 break
             j += 2
     if j < e and toks[j].kind == "w" and not toks[j].cap:
-        return m
-    return None
+        return None if modifies_plural(toks, j, e, m) else m
+    return m if long_apposition and m.kind == "name" and verb_after_commas(toks, i, e, m) else None
+
+
+
+
 
 
 def _verb_like(tok: Token) -> bool:

@@ -41,7 +41,6 @@ import multiprocessing
 import os
 import pickle
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -55,6 +54,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from rules.match import Matcher
 from watchers.model import Statement
 from watchers.statements.extract import extract_statements
+from watchers.statements.rulesdir import new_rules_dir
 
 if TYPE_CHECKING:
     from rules.match import Hit
@@ -213,7 +213,7 @@ class ProcessExtractor:
         self.workers = workers
         self._context = context
         self._pool = self._new_pool()
-        self._dir = tempfile.TemporaryDirectory(prefix="quotewatch-rules-")
+        self._dir = new_rules_dir()
         self._matcher: Matcher | None = None
         self._version = 0
         self._saved: asyncio.Future[str] | None = None

@@ -18,8 +18,15 @@ this order (the first level that applies wins):
    many statements the speaker has in the window, a repeat of the oldest is found.
    Texts are normalised (case, accents, punctuation, apostrophes) and match when they are the same text
    lightly edited (`fuzz.ratio` >= LIGHT_EDIT_RATIO) or one is the other trimmed or extended
-   (`fuzz.partial_ratio` >= TRIM_PARTIAL_RATIO, shorter side at least MIN_TRIM_WORDS words). A match
-   makes the article a new source of that statement's story (new=False).
+   (`fuzz.partial_ratio` >= TRIM_PARTIAL_RATIO, shorter side at least MIN_TRIM_WORDS words) or both are
+   one statement cut at other boundaries (a long run of words in common). A match makes the article a
+   new source of that statement's story (new=False) when it is evidence of shared news, not background
+   (watchers.stories.evidence, decided article-wide by `assign_article`): a shared whole statement,
+   or two shared quoted phrases, links; one quoted phrase or few-word quote ("a killer", "I do") links
+   only where the article's news is not elsewhere (another speaker's story, or this speaker's link to
+   another one); and a link to a story first seen BACKGROUND_AGE or more before the article is
+   background beside fresher news (a fresher link, or another speaker's new story). Background
+   statements are recorded in no story: no source, no event, no new story.
 
 Never merged: statements of two different speakers (one quoting the other): candidates are per speaker;
 two different statements by one speaker on one day (two briefings): different texts do not match, the
@@ -48,20 +55,23 @@ the busy speakers are exactly where conflicts are. Not covered: level 2 between 
 same instant with no tracked speaker in common (the copy then misses being a source of a story it has
 no statement for). On SQLite lock_keys is nothing: one writer at a time holds the file's write lock.
 
-The decisions (`assign`, and `normalise` / `match_score` from watchers.statements.similarity) are pure; `process_article` is the
-only function here that touches the store, inside one store transaction per article.
+The decisions (`assign`, `assign_article`, watchers.stories.evidence, and `normalise` / `match_score` from
+watchers.statements.similarity) are pure (`assign_article` asks a story's first-seen time through the
+callback it is given); `process_article` is the only function here that touches the store, inside one
+store transaction per article.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from watchers.model import Article, Statement, StoryEvent
 from watchers.statements.similarity import match_score, normalise
 from watchers.store import StoreBackend
+from watchers.stories.evidence import is_link, stale_links
 from watchers.stories.fingerprint import MAX_DISTANCE, simhash
 
 # A follow-up opens a new story only with a new direct quote at least this long (see module docstring).
@@ -86,6 +96,9 @@ class Assignment:
     story_id: str | None
     statements: tuple[Statement, ...]
     repeats: tuple[bool, ...]  # per statement: its text is one the story already holds (or this article)
+    # True: statements that only repeat a story's words as background (watchers.stories.evidence): in
+    # no story (story_id None), the article no source of any.
+    background: bool = False
 
 
 def _best(norm: str, candidates: Sequence[Candidate], allowed: set[str] | None = None) -> str | None:
@@ -106,15 +119,18 @@ def _is_new_quote(st: Statement) -> bool:
 
 
 def assign(
-    statements: Sequence[Statement], candidates: Sequence[Candidate], near_stories: Sequence[str] = ()
+    statements: Sequence[Statement], candidates: Sequence[Candidate], near_stories: Sequence[str] = (),
+    *, weak_links: bool = False,
 ) -> list[Assignment]:
     """Group one speaker's statements in one article into stories (see the module docstring).
 
     candidates: the speaker's stored statements in the window, newest first. near_stories: the stories
     of an earlier near-duplicate article (level 2), oldest first; each gets an assignment, possibly with
-    no statement."""
+    no statement. weak_links: a match with little evidence (watchers.stories.evidence) links too, as it
+    does in an article with no news of its own (`assign_article`)."""
     norms = [normalise(s.text) for s in statements]
     groups: dict[str | None, list[int]] = {}
+    background: list[int] = []
     if near_stories:
         allowed = set(near_stories)
         for near_id in near_stories:
@@ -123,17 +139,21 @@ def assign(
             groups[_best(n, candidates, allowed) or near_stories[0]].append(i)
     else:
         unmatched: list[int] = []
+        matched: dict[str, list[int]] = {}
         for i, n in enumerate(norms):
             found = _best(n, candidates)
             if found is None:
                 unmatched.append(i)
             else:
-                groups.setdefault(found, []).append(i)
+                matched.setdefault(found, []).append(i)
+        groups, background = _links(statements, norms, matched, weak_links)
         if unmatched:
-            if not groups or any(_is_new_quote(statements[i]) for i in unmatched):
+            if not (groups or background) or any(_is_new_quote(statements[i]) for i in unmatched):
                 groups[None] = unmatched
-            else:  # the article's paraphrase of a quote it shares: stays with that story
+            elif groups:  # the article's paraphrase of a quote it shares: stays with that story
                 groups[next(iter(groups))].extend(unmatched)
+            else:  # its paraphrase of a background quote: background too
+                background.extend(unmatched)
     known: dict[str | None, set[str]] = {}
     for c in candidates:
         known.setdefault(c.story_id, set()).add(c.norm)
@@ -146,7 +166,89 @@ def assign(
             repeats.append(norms[i] in seen)
             seen.add(norms[i])
         out.append(Assignment(sid, tuple(statements[i] for i in idx), tuple(repeats)))
+    if near_stories or not background:
+        return out
+    background.sort()
+    out.append(Assignment(
+        None, tuple(statements[i] for i in background),
+        tuple(any(norms[i] in texts for texts in known.values()) for i in background), background=True,
+    ))
     return out
+
+
+def _links(
+    statements: Sequence[Statement], norms: Sequence[str], matched: dict[str, list[int]], weak_links: bool
+) -> tuple[dict[str | None, list[int]], list[int]]:
+    """The matched stories the article is a source of (story -> its statements' indices), and the
+    indices of the statements that only share background with a story (watchers.stories.evidence)."""
+    links: dict[str | None, list[int]] = {}
+    background: list[int] = []
+    for sid, idx in matched.items():
+        if weak_links or is_link([(statements[i], norms[i]) for i in idx]):
+            links[sid] = idx
+        else:
+            background.extend(idx)
+    return links, background
+
+
+@dataclass(frozen=True)
+class SpeakerInput:
+    """What `assign` takes for one tracked speaker of an article."""
+
+    statements: Sequence[Statement]
+    candidates: Sequence[Candidate]
+    near_stories: Sequence[str] = ()
+
+
+def assign_article(
+    speakers: Sequence[SpeakerInput],
+    published: datetime | None = None,
+    first_seen: Callable[[str], datetime | None] | None = None,
+) -> list[list[Assignment]]:
+    """`assign` for every tracked speaker of one article (same order), deciding background
+    article-wide (watchers.stories.evidence).
+
+    A speaker's weak match (a quoted phrase, a few words) is background when the article's news lies
+    elsewhere: another speaker's statements link it to a story or open one, or this speaker's link it
+    to another story. Otherwise it links: a brief that carries only those words, or a follow-up that
+    adds new words of the same speaker to them. With `first_seen` (a story id -> when it was first
+    seen, None if unknown) and the article's `published`, a link to a story of an earlier news cycle
+    beside fresher news is background too (`evidence.stale_links`)."""
+    strict = [assign(s.statements, s.candidates, s.near_stories) for s in speakers]
+    news = [any(not a.background for a in out) for out in strict]
+    out = []
+    for k, (s, mine) in enumerate(zip(speakers, strict, strict=True)):
+        elsewhere = any(news[:k]) or any(news[k + 1 :])
+        linked = any(a.story_id is not None and not a.background for a in mine)
+        if elsewhere or linked or not any(a.background for a in mine):
+            out.append(mine)
+        else:
+            out.append(assign(s.statements, s.candidates, s.near_stories, weak_links=True))
+    if published is None or first_seen is None:
+        return out
+    return _without_stale(speakers, out, published, first_seen)
+
+
+def _without_stale(
+    speakers: Sequence[SpeakerInput], out: list[list[Assignment]], published: datetime,
+    first_seen: Callable[[str], datetime | None],
+) -> list[list[Assignment]]:
+    links = [
+        (k, a.story_id) for k, (s, mine) in enumerate(zip(speakers, out, strict=True)) if not s.near_stories
+        for a in mine if a.story_id is not None and not a.background
+    ]
+    new_speakers = {k for k, mine in enumerate(out) for a in mine if a.story_id is None and not a.background}
+    if not links or (len(links) == 1 and not new_speakers - {links[0][0]}):
+        return out  # one link and no other speaker's news: nothing it could be background beside
+    ages = {}
+    for k, sid in links:
+        seen = first_seen(sid)
+        ages[(k, sid)] = published - seen if seen is not None else timedelta(0)
+    stale = stale_links(ages, new_speakers)
+    return [
+        [Assignment(None, a.statements, a.repeats, background=True) if (k, a.story_id) in stale else a for a in mine]
+        for k, mine in enumerate(out)
+    ]
 
 
 def story_id_for(article_id: str, speaker_id: str) -> str:
@@ -213,12 +315,24 @@ def process_article(
 
         events: list[StoryEvent] = []
         rows: list[tuple[Statement, str | None, bool]] = []
-        for speaker_id in [*by_speaker, *(s for s in near_stories if s not in by_speaker)]:
+        speakers = [*by_speaker, *(s for s in near_stories if s not in by_speaker)]
+        inputs = []
+        for speaker_id in speakers:
             texts = [st.text for st in by_speaker.get(speaker_id, ())]
             candidates = [
                 Candidate(sid, normalise(text)) for sid, text in store.story_candidates(speaker_id, texts, lo, hi)
             ] if texts else []
-            for a in assign(by_speaker.get(speaker_id, ()), candidates, near_stories.get(speaker_id, ())):
+            inputs.append(SpeakerInput(by_speaker.get(speaker_id, ()), candidates, near_stories.get(speaker_id, ())))
+
+        def first_seen(story_id: str) -> datetime | None:
+            story = store.get_story(story_id)
+            return story.first_seen if story is not None else None
+
+        for speaker_id, assignments in zip(speakers, assign_article(inputs, published, first_seen), strict=True):
+            for a in assignments:
+                if a.background:  # on record (search), in no story
+                    rows.extend((st, None, rep) for st, rep in zip(a.statements, a.repeats, strict=True))
+                    continue
                 new = a.story_id is None
                 story_id = story_id_for(article.id, speaker_id) if a.story_id is None else a.story_id
                 new_source = new or not same_outlet

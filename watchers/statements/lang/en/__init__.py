@@ -85,6 +85,7 @@ BE_FORMS: frozenset[str] = _words("be_forms")
 ADJUNCT_PREPS: frozenset[str] = _words("adjunct_preps")
 THAT_WORDS: frozenset[str] = _words("that_words")
 PARTIAL_PARTICIPLES: frozenset[str] = _words("partial_participles")
+NAMING_VERBS: frozenset[str] = _words("naming_verbs")  # 'called him a "liar"': no scare quote
 TELL_LEMMAS: frozenset[str] = _words("tell_lemmas")
 OBJECT_LEMMAS: frozenset[str] = _words("object_lemmas")
 FINITE: frozenset[str] = _words("finite")
@@ -94,6 +95,7 @@ ADJUNCT_WORDS: frozenset[str] = _words("adjunct_words")
 ADJUNCT_OPENERS: frozenset[str] = _words("adjunct_openers")
 WEEKDAYS: frozenset[str] = _words("weekdays")
 OPENERS: frozenset[str] = _words("openers")
+LEAD_ADVERBS: frozenset[str] = _words("lead_adverbs")  # 'Then, "..."': the quote still opens its sentence
 
 # --- pronouns and determiners ----------------------------------------------------------------------
 SUBJECT_PRONOUNS: dict[str, str] = _mapping("subject_pronouns")  # -> "m" | "f" | "org" | "pl"
@@ -120,10 +122,11 @@ NAME_PARTICLES: frozenset[str] = _words("name_particles")
 NAME_SUFFIXES: frozenset[str] = _words("name_suffixes")
 NAME_LEADING_ADJECTIVES: frozenset[str] = _words("name_leading_adjectives")
 NOT_NAME_WORDS: frozenset[str] = _words("not_name_words")
-# First names stay our own short lists. gender-guesser, the usual library, was tried (issue #11):
-# its 61,000 names include "will", "may", "the" and "said", which turned words into first names and
-# moved speakers (tuning-set speaker accuracy 0.969 -> 0.960); it also costs 0.2 s and 22 MB to
-# load, is GPLv3 in an MIT project and has had no release since 2016.
+# First names as a test of "is this word a given name" stay our own short lists. gender-guesser was
+# tried for that (issue #11): its 61,000 names include "will", "may", "the" and "said", which turned
+# words into first names and moved speakers (tuning-set speaker accuracy 0.969 -> 0.960); it is also
+# GPLv3 in an MIT project. The gender of a name already read as a person's comes from these lists
+# first, then from the nomquamgender package's list (statements/first_names.py, issue #13).
 MALE_NAMES: frozenset[str] = _words("male_names")
 FEMALE_NAMES: frozenset[str] = _words("female_names")
 # Surname endings that mark gender in Slavic names (Petrova, Kovalenko is neutral).
@@ -139,6 +142,8 @@ COMPANY_NOUNS: frozenset[str] = _words("company_nouns")
 COMPANY_HEADS: frozenset[str] = _words("company_heads")
 DESCRIPTIVE_MODIFIERS: frozenset[str] = _words("descriptive_modifiers")
 DOCUMENT_NOUNS: frozenset[str] = _words("document_nouns")
+WORK_NOUNS: frozenset[str] = _words("work_nouns")  # a quoted title after them is no one's words
+SLOGAN_NOUNS: frozenset[str] = _words("slogan_nouns")  # 'the slogan, "..."': shown, not said
 ISSUER_PARTICIPLES: frozenset[str] = _words("issuer_participles")
 PLACE_PREPS: frozenset[str] = _words("place_preps")
 PP_HEADS: frozenset[str] = _words("pp_heads")

@@ -93,6 +93,10 @@ OBLIQUE_ENDINGS = (
 )
 # A name right after one of these is in an oblique case, whatever its ending: "в Заречинске", "с Рютте".
 PREPOSITIONS: frozenset[str] = _words("prepositions")
+RELATIVE_WORDS: frozenset[str] = _words("relative_words")
+GENERIC_ORGS: frozenset[str] = _words("generic_orgs")
+TIME_WORDS: frozenset[str] = _words("time_words")
+BACKGROUND_OPENERS: tuple[str, ...] = _data.entries(_LANG, "background_openers")
 
 # --- quote marks -----------------------------------------------------------------------------------
 # «…» outside, „…“ inside (and the reverse in some copy); straight "…" pair by position.
@@ -110,6 +114,8 @@ COOKIE_RE = re.compile(r"\bcookies?\b|куки|файлы\s+cookie", re.I)
 CAPTION_CREDIT_RE = re.compile(
     r"(?:(?:фото|кадр|иллюстрация|видео)\s*:\s*[^.!?]{0,100}$"
     r"|(?:фото|кадр)\s+(?:из|с)\s+[^.!?]{0,80}$"
+    # "Фото Ивана Петрова" alone; a credit glued to the lead ("Фото X Вице-мэр … дала интервью.") is prose
+    r"|^(?:фото|кадр)\s+[^.!?]{0,60}$"
     r"|\b[А-ЯЁA-Z]{2,}/[А-ЯЁA-Z][\w.\-]*(?:\s+[А-ЯЁA-Z][\w.\-]*){0,3}\s*\)?\s*$)",
     re.I,
 )
@@ -199,6 +205,27 @@ def parses(word: str) -> tuple[Reading, ...]:
     return tuple(out)
 
 
+_MANS_SURNAME_ENDINGS = ("ов", "ев", "ёв")
+
+
+@functools.lru_cache(maxsize=50_000)
+def plural_surname(word: str) -> bool:
+    """A capitalised word the dictionary reads only as a noun's genitive or accusative plural, ending
+    as a man's surname does: Кулаков (кулак), Быков in a name are a surname in the nominative."""
+    if not word[:1].isupper() or not word.casefold().endswith(_MANS_SURNAME_ENDINGS):
+        return False
+    if not _analyzer().word_is_known(word.casefold()):
+        return False
+    found = _analyzer().parse(word)
+    return bool(found) and all(
+        p.tag.POS == "NOUN"
+        and "plur" in p.tag.grammemes
+        and p.tag.case in ("gent", "accs")
+        and not NAME_TAGS & p.tag.grammemes
+        for p in found
+    )
+
+
 def lemma(word: str) -> str:
     """The likeliest lemma of a word."""
     found = parses(word)
@@ -212,12 +239,15 @@ def nominative(word: str, gender: str, oblique: bool = False) -> str:
     словам", the object of "цитирует"), so a reading in another case is taken even when a nominative one
     exists (Симоняна). Otherwise a word the dictionary does not know stays as written (its guesses for
     foreign and rare surnames are unreliable: Черчесов, Рютте), as does a word with a nominative reading."""
-    if len(word) <= 2 or word.isupper():
+    if len(word) <= 2 or word.isupper() or plural_surname(word):
         return word
     parses = _analyzer().parse(word)
-    if not oblique and not _analyzer().word_is_known(word.casefold()):
-        return word
-    cands = [p for p in parses if NAME_TAGS & p.tag.grammemes] or list(parses)
+    known = _analyzer().word_is_known(word.casefold())
+    if not known and (not oblique or word.endswith("е")):
+        return word  # no genitive or accusative ends in -е: an indeclinable surname (Вяльбе)
+    cands = [p for p in parses if NAME_TAGS & p.tag.grammemes] or [p for p in parses if p.tag.POS == "NOUN"]
+    if not cands:
+        return word  # no noun reading: an indeclinable surname (Мутко), not an adverb to inflect
     if gender in ("m", "f"):
         want = "masc" if gender == "m" else "femn"
         cands = [p for p in cands if want in p.tag.grammemes] or cands
@@ -228,5 +258,6 @@ def nominative(word: str, gender: str, oblique: bool = False) -> str:
     for p in cands:
         inflected = p.inflect({"nomn"})
         if inflected is not None:
-            return "-".join(part[:1].upper() + part[1:] for part in inflected.word.split("-"))
+            found = inflected.word if "ё" in word.casefold() else inflected.word.replace("ё", "е")
+            return "-".join(part[:1].upper() + part[1:] for part in found.split("-"))
     return word

@@ -1,0 +1,52 @@
+"""The unnamed person a sentence is about, for languages read by lemma (Russian).
+
+    unnamed_subject(g, text, words, people) -> (role Mention, gender) | None
+
+"Помощник главы края объяснил видео, где губернатор …. По его словам, …": the pronoun stands for the
+subject of the sentence before it, the aide, whom the article never names; not for the governor named
+later in that sentence, although he is the latest person. A sentence opening with a role phrase in
+the nominative, before its verb, with no name beside it and held by no one the article named (nor,
+the extractor checks, the person just quoted: "Глава ведомства подчеркнул" after Силуанов's words),
+introduces such a person: the pronouns after it (of the verb's gender) are theirs, and their words
+nobody's we know, until someone else is the subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import ModuleType
+
+from watchers.statements.lang.types import Word
+from watchers.statements.lemmaprep import SUBJECT_CASES
+from watchers.statements.lemmaspeakers import People, phrase
+from watchers.statements.mentions import Mention
+
+# How far into the sentence its verb may stand: "Помощник главы Забайкальского края объяснил".
+MAX_SUBJECT_WORDS = 8
+_FINITE = frozenset({"VERB"})
+
+
+def unnamed_subject(
+    g: ModuleType, text: str, words: Sequence[Word], people: People
+) -> tuple[Mention, str] | None:
+    """The role phrase the sentence opens with as its subject, held by no one the article named, and
+    its verb's gender ("m", "f", "pl" or ""); None when it opens otherwise."""
+    if not any(w.low[: g.CUE_PREFIX_LEN] in g.ROLE_PREFIXES for w in words[:3]):
+        return None  # no role noun opens it (most sentences): nothing to parse
+    verb = -1
+    gender = ""
+    for k, w in enumerate(words[: MAX_SUBJECT_WORDS + 1]):
+        rs = g.parses(w.text)
+        if k > 0 and rs and rs[0].pos in _FINITE:
+            verb, gender = k, rs[0].gender if rs[0].gender in ("m", "f", "pl") else ""
+            break
+        if k > 0 and text[words[k - 1].end : w.start].strip():
+            return None  # punctuation before the verb: no plain "role verb" opening
+    if verb < 1:
+        return None
+    m = phrase(g, text, words, 0, verb, SUBJECT_CASES, gender, False)
+    if m is None or m.kind != "role" or m.start != words[0].start or m.end != words[verb - 1].end:
+        return None
+    if people.resolve(m, words[0].start) is not None:
+        return None
+    return m, gender

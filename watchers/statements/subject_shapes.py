@@ -1,0 +1,88 @@
+"""Shapes around a sentence's subject that the speaker-phrase pass reads (`speakers.py`): an
+apposition over several commas before the verb, a name inside the opening name's apposition, a
+capitalised adjective before a plural noun, a wire dateline before the sentence proper."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from watchers.statements.lang import en as lang
+from watchers.statements.mentions import Mention
+from watchers.statements.nounphrase import subject_right
+from watchers.statements.sentences import Token
+
+# A long apposition of several commas ("Dorothy Woods, whose husband, Ty Woods, was killed in the
+# attack, discussed ..."): how far its verb is looked for.
+MAX_APPOSITION_TOKENS = 60
+# How far a wire dateline's dash may stand from the sentence's start ("OSLO, Nov. 5 (Northwire) —").
+DATELINE_TOKENS = 12
+
+
+def apposition_owner(toks: Sequence[Token], s: int, e: int, subj: Mention) -> Mention | None:
+    """ "Rosalind Varga-Hoel, whose brother, Cornelius Varga-Hoel, has worked there for years, told":
+    a name inside the opening name's apposition is not the verb's subject; the opening name is."""
+    head = subject_right(toks, s, e)
+    if head is None or head.kind != "name" or head.start != toks[s].start or head.end > subj.start:
+        return None
+    j = s
+    while j < e and toks[j].end <= head.end:
+        j += 1
+    return head if j < e and toks[j].text == "," and verb_after_commas(toks, s, e, head) else None
+
+
+def past_dateline(toks: Sequence[Token], s: int, e: int) -> int:
+    """ "VELLMAR, July 25 (Northwire) — The board ...": the sentence starts after a wire dateline."""
+    t = toks[s] if s < e else None
+    if t is None or t.kind != "w" or not t.text.isupper() or len(t.text) < 3:
+        return s
+    for k in range(s + 1, min(e, s + DATELINE_TOKENS)):
+        if toks[k].text in ("—", "–", "-", "--") and k + 1 < e:
+            return k + 1
+    return s
+
+
+def verb_next(toks: Sequence[Token], k: int) -> bool:
+    """ "Manning said", "Fleming has": a verb after the word, which may be a surname after all."""
+    if k >= len(toks) or toks[k].kind != "w":
+        return k < len(toks) and toks[k].text == ","
+    low = toks[k].low
+    return low in lang.QUOTE_VERBS or low in lang.FINITE or low in lang.IRREGULAR_PAST or low.endswith("ed")
+
+
+def modifies_plural(toks: Sequence[Token], j: int, e: int, m: Mention) -> bool:
+    """ "Only European immigrants are ...", "Republican voters were ...": a one-word capitalised
+    word before a plural noun and its verb is an adjective, not the sentence's subject."""
+    if m.kind != "name" or " " in m.text or j + 1 >= e:
+        return False
+    low = toks[j].low
+    return (
+        low.endswith("s")
+        and not low.endswith(("ss", "us", "ly"))
+        and low not in lang.AUX_ADVERBS
+        and low not in lang.FINITE
+        and low not in lang.QUOTE_VERBS
+        and toks[j + 1].kind == "w"
+        and toks[j + 1].low in lang.FINITE
+    )
+
+
+def verb_after_commas(toks: Sequence[Token], i: int, e: int, m: Mention) -> bool:
+    """The name's apposition runs over several commas and the sentence's verb follows the last one:
+    "Tom Hale, chief economist at the institute, which he founded in 2009, said"."""
+    j = i
+    while j < e and toks[j].end <= m.end:
+        j += 1
+    if j >= e or toks[j].text != ",":
+        return False
+    for k in range(j + 1, min(e - 1, j + MAX_APPOSITION_TOKENS)):
+        t = toks[k]
+        if t.kind == "q":
+            return False
+        if t.text == ",":
+            nxt = toks[k + 1]
+            low = nxt.low
+            if nxt.kind == "w" and not nxt.cap and not low.endswith("ing") and (
+                low in lang.FINITE or low in lang.IRREGULAR_PAST or low in lang.QUOTE_VERBS or low.endswith("ed")
+            ):
+                return True
+    return False
