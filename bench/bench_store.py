@@ -8,7 +8,8 @@ With --backend postgresql everything runs on PostgreSQL (a temporary server from
 with durable settings, or the server of --pg-url, whose user may create databases), and the dedup cost
 per article is also measured on SQLite, interleaved chunk by chunk so that load on the machine hits
 both alike: `pg_vs_sqlite_dedup_ratio_*` is the per-article store cost PostgreSQL vs SQLite (target
-<= 2).
+<= 2), also as min / median over paired rounds of 200 articles; /search runs on both 1M-statement
+histories in alternating rounds (p95 min / median of 3).
 
 Measures, in one run:
 - dedup cost per article (watchers.stories.dedup.process_article on a file database: level-1 check, SimHash,
@@ -154,8 +155,11 @@ def stream(gen: TextGen, n: int, tag: str = "s") -> list[tuple[Article, list[Sta
 # synchronous=NORMAL does (may lose the last commits at power loss, never corrupts).
 BENCH_PG_SETTINGS = {"fsync": "on", "full_page_writes": "on", "synchronous_commit": "off",
                      "shared_buffers": "256MB", "maintenance_work_mem": "256MB"}
-# Articles per timed chunk when two backends are interleaved.
+# Articles per timed chunk when two backends are interleaved; chunks per paired round (min / median).
 CHUNK = 50
+ROUND_CHUNKS = 4
+# Paired rounds of the /search queries when SQLite runs alongside PostgreSQL.
+SEARCH_ROUNDS = 3
 
 
 class Databases:
@@ -228,13 +232,16 @@ def dedup_cost(s: StoreBackend, articles: list[tuple[Article, list[Statement]]])
 
 
 def interleaved(
-    stores: list[StoreBackend], articles: list[tuple[Article, list[Statement]]]
+    stores: list[StoreBackend], articles: list[tuple[Article, list[Statement]]],
+    rounds: list[list[float]] | None = None,
 ) -> tuple[list[float], list[dict[str, int]]]:
     """The same stream through each store in order, CHUNK articles at a time in turn (so that load on
-    the machine falls on all alike): mean seconds per article of each, and their decisions."""
+    the machine falls on all alike): mean seconds per article of each, and their decisions. `rounds`,
+    if given, gets each store's seconds per ROUND_CHUNKS chunks (paired rounds, for min / median)."""
     spent = [0.0] * len(stores)
     tallies = [{"new": 0, "update": 0, "seen": 0} for _ in stores]
-    for lo in range(0, len(articles), CHUNK):
+    current = [0.0] * len(stores)
+    for n, lo in enumerate(range(0, len(articles), CHUNK)):
         for i, s in enumerate(stores):
             t = time.perf_counter()
             for art, sts in articles[lo:lo + CHUNK]:
@@ -243,8 +250,19 @@ def interleaved(
                     tallies[i]["seen"] += 1
                 for e in events:
                     tallies[i]["new" if e.new else "update"] += 1
-            spent[i] += time.perf_counter() - t
+            took = time.perf_counter() - t
+            spent[i] += took
+            current[i] += took
+        if rounds is not None and (n + 1) % ROUND_CHUNKS == 0:
+            rounds.append(current)
+            current = [0.0] * len(stores)
     return [x / len(articles) for x in spent], tallies
+
+
+def paired_ratios(rounds: list[list[float]]) -> tuple[float, float]:
+    """min and median over paired rounds of the first store's time over the second's."""
+    ratios = [r[0] / r[1] for r in rounds if r[1] > 0]
+    return (round(min(ratios), 2), round(statistics.median(ratios), 2)) if ratios else (0.0, 0.0)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -295,14 +313,20 @@ def main() -> None:
         for s in (small, big, *against):
             dedup_cost(s, warm)
         if against:
-            (cost_small, lite_small), (tally, _) = interleaved([small, against[0]], arts)
-            (cost_big, lite_big), (tally_big, _) = interleaved([big, against[1]], arts)
+            rounds_small: list[list[float]] = []
+            rounds_big: list[list[float]] = []
+            (cost_small, lite_small), (tally, _) = interleaved([small, against[0]], arts, rounds_small)
+            (cost_big, lite_big), (tally_big, _) = interleaved([big, against[1]], arts, rounds_big)
             results["sqlite_dedup_us_per_article_1k"] = round(lite_small * 1e6)
             results["sqlite_dedup_us_per_article_100k"] = round(lite_big * 1e6)
+            results["sqlite_dedup_ratio"] = round(lite_big / lite_small, 2)
             results["pg_vs_sqlite_dedup_ratio_1k"] = round(cost_small / lite_small, 2)
             results["pg_vs_sqlite_dedup_ratio_100k"] = round(cost_big / lite_big, 2)
-            for s in against:
-                s.close()
+            for key, rounds in (("1k", rounds_small), ("100k", rounds_big)):
+                lo, mid = paired_ratios(rounds)
+                results[f"pg_vs_sqlite_dedup_ratio_{key}_min"] = lo
+                results[f"pg_vs_sqlite_dedup_ratio_{key}_median"] = mid
+            against[0].close()
         else:
             cost_small, tally = dedup_cost(small, arts)
             cost_big, tally_big = dedup_cost(big, arts)
@@ -327,7 +351,23 @@ def main() -> None:
         big.recent_statements("sp1", None, 10)
         big.search_statements(middling[0])
         q50, q95 = percentiles(timed(big.recent_statements, quotes_calls))
-        s50, s95 = percentiles(timed(big.search_statements, search_calls))
+        if against:  # paired rounds, PostgreSQL then SQLite, over the same 1M-statement history
+            lite_big_store = against[1]
+            lite_big_store.search_statements(middling[0])
+            pg_rounds, lite_rounds = [], []
+            for _ in range(SEARCH_ROUNDS):
+                pg_rounds.append(percentiles(timed(big.search_statements, search_calls)))
+                lite_rounds.append(percentiles(timed(lite_big_store.search_statements, search_calls)))
+            s50, s95 = (statistics.median(x) for x in zip(*pg_rounds, strict=True))
+            l50, l95 = (statistics.median(x) for x in zip(*lite_rounds, strict=True))
+            results.update(
+                search_p95_ms_min=round(min(r[1] for r in pg_rounds), 2),
+                sqlite_search_p50_ms=round(l50, 2), sqlite_search_p95_ms=round(l95, 2),
+                sqlite_search_p95_ms_min=round(min(r[1] for r in lite_rounds), 2),
+            )
+            lite_big_store.close()
+        else:
+            s50, s95 = percentiles(timed(big.search_statements, search_calls))
         w50, w95 = percentiles(timed(big.search_statements, worst_calls))
         hits = sum(len(big.search_statements(*c[:1])) > 0 for c in search_calls[:100])  # type: ignore[arg-type]
         results.update(
@@ -386,8 +426,15 @@ def main() -> None:
         rows += [
             (f"SQLite dedup per article, {small_stories:,} / {big_stories:,} stories",
              f"{results['sqlite_dedup_us_per_article_1k']} / {results['sqlite_dedup_us_per_article_100k']} µs"),
+            ("SQLite dedup ratio big/small (target <= 1.5)", f"{results['sqlite_dedup_ratio']}"),
             ("PostgreSQL vs SQLite per article, 1k / 100k (target <= 2)",
              f"{results['pg_vs_sqlite_dedup_ratio_1k']} / {results['pg_vs_sqlite_dedup_ratio_100k']}"),
+            (f"  paired rounds of {ROUND_CHUNKS * CHUNK} articles: min / median, 1k; 100k",
+             f"{results['pg_vs_sqlite_dedup_ratio_1k_min']} / {results['pg_vs_sqlite_dedup_ratio_1k_median']}; "
+             f"{results['pg_vs_sqlite_dedup_ratio_100k_min']} / {results['pg_vs_sqlite_dedup_ratio_100k_median']}"),
+            (f"/search p95, {SEARCH_ROUNDS} paired rounds: PostgreSQL min / median; SQLite min / median",
+             f"{results['search_p95_ms_min']} / {results['search_p95_ms']}; "
+             f"{results['sqlite_search_p95_ms_min']} / {results['sqlite_search_p95_ms']} ms"),
         ]
     width = max(len(k) for k, _ in rows)
     for k, v in rows:

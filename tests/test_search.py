@@ -123,14 +123,18 @@ def test_both_backends_read_the_same_terms_from_the_words(words: str) -> None:
     assert fts_query(words) == (" ".join(f'"{t}"' for t in search_terms(words)) or None)
 
 
+@pytest.mark.parametrize("window_first", [True, False])
 @pytest.mark.parametrize("window", [1, 2, 3, 100_000])
 def test_a_very_common_search_ranks_its_newest_matches(
-    store: StoreBackend, monkeypatch: pytest.MonkeyPatch, window: int
+    store: StoreBackend, monkeypatch: pytest.MonkeyPatch, window: int, window_first: bool
 ) -> None:
     monkeypatch.setattr("watchers.store.sqlite.search.MAX_RANKED_MATCHES", 2)
     monkeypatch.setattr("watchers.store.postgres.search.MAX_RANKED_MATCHES", 2)
-    # PostgreSQL looks among the newest `window` statements first, then everywhere: the same answer
+    # PostgreSQL looks among the newest `window` statements first, then everywhere, or (when the
+    # planner's statistics say the window is too short) everywhere at once: the same answer
     monkeypatch.setattr("watchers.store.postgres.search.RECENT_WINDOW", window)
+    monkeypatch.setattr("watchers.store.postgres.search.SearchQueries._recent_window",
+                        lambda *_: window if window_first else None)
     # "ferry/ferries" is in four statements; only the two newest are ranked
     hits = store.search_statements("ferries")
     assert {h.text for h in hits} == {QUOTES[3][3], QUOTES[4][3]}

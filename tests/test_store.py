@@ -86,6 +86,34 @@ def test_a_failed_statement_rolls_its_whole_transaction_back_and_the_store_goes_
     assert store.kv_get("after") == "ok" and not store.article_seen("a2", "")
 
 
+def test_answers_read_ahead_are_what_the_calls_say_and_a_write_drops_them(store: StoreBackend) -> None:
+    # prefetch_dedup reads ahead (one round trip on PostgreSQL, nothing on SQLite); a write that changes
+    # what a read-ahead answer said must drop it, or dedup would see the history as it was before.
+    first, copy = article(1), replace(article(2, hours=1), title="Council report number 1", outlet="Civic Post")
+    fp = 0x0123_4567_89AB_CDEF
+    lo, hi = T0 - timedelta(hours=72), T0 + timedelta(hours=72)
+    quote = "The rail programme is fully funded until 2027 and the ferry levy stays"
+    with store.transaction():
+        store.prefetch_dedup(first, "council report number 1", fp, lo, hi, MAX_DISTANCE, {"keldan": [quote]})
+        assert not store.article_seen("a1", first.url)
+        assert not store.title_seen("council report number 1", "Harbour Ledger", lo, hi)
+        assert store.near_duplicates(fp, lo, hi, MAX_DISTANCE) == []
+        store.add_article(first, fp, norm_title="council report number 1")
+        assert store.story_candidates("keldan", [quote], lo, hi) == []
+        store.record_source("st1", "a1", T0, new_story=("keldan", "Marta Keldan"))
+        store.add_statements("a1", T0, [(said(quote), "st1", False)])
+    with store.transaction():
+        store.prefetch_dedup(copy, "council report number 1", fp, lo, hi, MAX_DISTANCE, {"keldan": [quote]})
+        store.add_article(copy, fp ^ 1, norm_title="council report number 1")
+        assert store.article_seen("a2", copy.url)  # its own write, not the answer read before it
+        assert store.title_seen("council report number 1", "Civic Post", lo, hi)
+        assert [a for a, _, _ in store.near_duplicates(fp, lo, hi, MAX_DISTANCE)] == ["a1", "a2"]
+        store.add_statements("a2", T0, [(said(quote + " now"), "st1", False)])
+        assert [t for _, t in store.story_candidates("keldan", [quote], lo, hi)] == [quote + " now", quote]
+    assert store.article_stories("a1") == [("keldan", "st1")]
+    assert store.get_story("st1") is not None
+
+
 # -- stories
 
 

@@ -8,7 +8,8 @@ sharing one database) is a second implementation, not a change to them. The layo
     bands.py        how fingerprints are stored and probed (shared by every backend)
     columns.py      how values are kept in columns (shared: a row means the same on both backends)
     async_store.py  AsyncStore: any backend's calls on one worker thread, for async callers
-    sqlite/         the SQLite backend (Store): the schema and its migrations, one module per area
+    common/         the areas whose SQL is the same on both backends, written once (? placeholders)
+    sqlite/         the SQLite backend (Store): the schema and its migrations, what only SQLite has
     postgres/       the PostgreSQL backend: the same areas, schema versions and column meanings
 
 `open_backend(db)` picks the backend from the database setting: a postgresql:// (or postgres://) URL

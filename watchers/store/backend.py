@@ -124,6 +124,14 @@ class StoreBackend(Protocol):
     ) -> list[tuple[str, str, int]]:
         """(article id, outlet, distance) within max_distance bits, nearest (then earliest) first."""
     def article_stories(self, article_id: str) -> list[tuple[str, str]]: ...
+    def prefetch_dedup(
+        self, article: Article, norm_title: str, fingerprint: int | None, since: datetime, until: datetime,
+        max_distance: int, texts: Mapping[str, Sequence[str]], *, keys: Mapping[str, Sequence[int]] | None = None,
+    ) -> None:
+        """A hint, inside a transaction: dedup's next reads for this article (article_seen, title_seen,
+        near_duplicates, story_candidates per speaker, with these arguments). A server backend sends
+        them in one round trip and answers the calls from them; SQLite does nothing. Results are the
+        same either way. `keys`: per speaker, the texts' query_keys computed beforehand."""
 
     # -- statements and stories
     def story_candidates(
@@ -135,6 +143,11 @@ class StoreBackend(Protocol):
         texts) computed beforehand (dedup's inputs prepared in a worker process)."""
     def create_story(self, story_id: str, speaker_id: str, speaker: str, now: datetime) -> bool: ...
     def add_source(self, story_id: str, article_id: str, now: datetime) -> bool: ...
+    def record_source(
+        self, story_id: str, article_id: str, now: datetime, *, new_story: tuple[str, str] | None = None
+    ) -> None:
+        """create_story (with new_story = (speaker_id, speaker)) and add_source, for a caller that needs
+        neither's answer: a server backend sends them with the transaction's next statement."""
     def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None: ...
     def add_statements(
         self, article_id: str, published: datetime, rows: Sequence[tuple[Statement, str | None, bool]],

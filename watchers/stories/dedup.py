@@ -309,6 +309,10 @@ def process_article(
         # Several workers on one database: hold this article's keys for the transaction (see the module
         # docstring), taken before anything is read so that what is read is what the others committed.
         store.lock_keys(lock_keys(article, norm_title, by_speaker))
+        # The reads below, in one round trip on a server database (the answers are the same).
+        speaker_texts = {s: [st.text for st in sts] for s, sts in by_speaker.items()}
+        store.prefetch_dedup(article, norm_title, fingerprint, lo, hi, MAX_DISTANCE, speaker_texts, keys=None if prepared is None
+                             else {s: prepared.query_keys(s, t) for s, t in speaker_texts.items()})
         if store.article_seen(article.id, article.url):  # (a url of "" matches by id only: see the store)
             return []
         if len(norm_title.split()) >= MIN_TITLE_WORDS and store.title_seen(norm_title, article.outlet, lo, hi):
@@ -348,11 +352,10 @@ def process_article(
                     continue
                 new = a.story_id is None
                 story_id = story_id_for(article.id, speaker_id) if a.story_id is None else a.story_id
-                if new:
-                    store.create_story(story_id, speaker_id, names[speaker_id], now)
                 new_source = new or not same_outlet
-                if new_source:
-                    store.add_source(story_id, article.id, now)
+                if new_source:  # (create_story and add_source, sent with the next statement on a server)
+                    store.record_source(story_id, article.id, now,
+                                        new_story=(speaker_id, names[speaker_id]) if new else None)
                 rows.extend((st, story_id, rep) for st, rep in zip(a.statements, a.repeats, strict=True))
                 events.append(StoryEvent(story_id, speaker_id, new, a.statements, new_source))
         if prepared is None:

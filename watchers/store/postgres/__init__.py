@@ -2,20 +2,22 @@
 
 The same StoreBackend as watchers.store.sqlite, area by area, with the same schema versions and column
 meanings (schema.py); nothing above the store knows which backend it talks to. `Store` is every area's
-queries on ONE connection (psycopg 3, synchronous, autocommit; AsyncStore runs it on one thread):
+queries on ONE connection (psycopg 3, synchronous, autocommit; AsyncStore runs it on one thread).
+Where the SQL is the same as SQLite's the area is written once, in watchers.store.common (feeds, chats,
+kv, the workers table, and most of articles, stories, outbox, /quotes); this package holds what only
+PostgreSQL has:
 
-    feeds.FeedQueries         feed state between polls
-    articles.ArticleQueries   articles seen; dedup levels 1 and 2 (title, fingerprint bands)
-    stories.StoryQueries      statements and stories; dedup level 3; a story read back for its alert
-    search.SearchQueries      /quotes and /search (tsvector + GIN, our text search configurations)
-    outbox.OutboxQueries      queued Telegram actions and the deliveries they made
-    chats.ChatQueries         subscriptions and a chat's life
-    maintenance.Maintenance   prune, integrity check, kv, bulk load
-    workers.WorkerQueries     workers sharing the database: feed leases, outbox claims, dedup's locks
-
-The SQL is SQLite's where SQL is portable (ON CONFLICT, partial indexes, UNION); what differs is kept
-here: %s placeholders, BOOLEAN flags, identity ids with RETURNING, the search index and its queries,
-COPY for bulk loads, the schema version table and the migration lock.
+    connection.Connection     the one connection: `?` placeholders translated (native), BEGIN sent with
+                              the first statement, unread writes held back for the next statement or
+                              the COMMIT, dedup's reads sent ahead together (prefetch_dedup)
+    articles.ArticleQueries   a band matched with one array parameter; prefetch_dedup
+    stories.StoryQueries      dedup level 3 (keys read first), a source linked in one statement,
+                              statements stored with their keys in one statement
+    search.SearchQueries      /search (tsvector + GIN, our text search configurations)
+    outbox.OutboxQueries      a sent item keeps its sender's claim
+    maintenance.Maintenance   prune, integrity check, bulk load (COPY), optimise
+    workers.WorkerQueries     feed leases, outbox claims, dedup's locks (FOR UPDATE SKIP LOCKED, advisory)
+    schema.py                 the schema, its migrations, the version table and the migration lock
 
 Any number of `quotewatch run` processes may share one database: they split the feeds by lease, the
 outbox by claim, and dedup by advisory lock (workers.py says how); election.py elects the one process
@@ -27,9 +29,10 @@ from __future__ import annotations
 import psycopg
 
 from watchers.store.backend import StoreError
+from watchers.store.common.chats import ChatQueries
+from watchers.store.common.feeds import FeedQueries
+from watchers.store.common.kv import KeyValues
 from watchers.store.postgres.articles import ArticleQueries
-from watchers.store.postgres.chats import ChatQueries
-from watchers.store.postgres.feeds import FeedQueries
 from watchers.store.postgres.maintenance import Maintenance
 from watchers.store.postgres.outbox import OutboxQueries
 from watchers.store.postgres.schema import connect, migrate, one_line, redact, schema_version
@@ -39,7 +42,8 @@ from watchers.store.postgres.workers import WorkerQueries
 
 
 class Store(
-    FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, Maintenance, WorkerQueries
+    FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, KeyValues, Maintenance,
+    WorkerQueries,
 ):
     """The synchronous PostgreSQL store (a watchers.store.StoreBackend). One connection, guarded by a lock."""
 
@@ -58,16 +62,6 @@ class Store(
             db.close()
             raise
         super().__init__(db, lambda: connect(url))
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @property
     def schema_version(self) -> int:

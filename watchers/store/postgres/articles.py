@@ -1,87 +1,46 @@
-"""Article queries on PostgreSQL: the twin of watchers.store.sqlite.articles (level-1 and level-2 dedup
-lookups), with the same SQL but for the placeholders: the band columns (watchers.store.bands) make a
-near-duplicate probe a few B-tree range scans whatever the history's length."""
+"""Article queries on PostgreSQL: watchers.store.common.articles, a band matched with one array
+parameter (= ANY: one parameter however many probes, still an index scan), and dedup's reads sent ahead
+in one round trip (prefetch_dedup)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from watchers.model import Article
-from watchers.statements.similarity import normalise
-from watchers.store.bands import BANDS, bands, from_signed, hamming, probes, to_signed
-from watchers.store.columns import ts_req
+from watchers.store.common.articles import ArticleQueries as SharedArticleQueries
+from watchers.store.common.articles import exists, near_found, seen_read, title_read
+from watchers.store.common.connection import Params
+from watchers.store.common.stories import candidate_rows
 from watchers.store.postgres.connection import Connection
+from watchers.store.postgres.stories import candidates_read
 
 
-class ArticleQueries(Connection):
-    def article_seen(self, article_id: str, url: str) -> bool:
-        """Level-1 dedup: an article with this id or this canonical URL was processed before (url ""
-        matches by id only)."""
-        if not url:
-            return self._one("SELECT 1 FROM articles WHERE id = %s", (article_id,)) is not None
-        row = self._one(
-            "SELECT 1 FROM articles WHERE id = %s UNION ALL SELECT 1 FROM articles WHERE url = %s LIMIT 1",
-            (article_id, url),
-        )
-        return row is not None
+class ArticleQueries(SharedArticleQueries, Connection):
+    def _band_match(self, column: str, values: Sequence[int]) -> tuple[str, Params]:
+        return f"{column} = ANY(?)", [list(values)]
 
-    def title_seen(self, norm_title: str, outlet: str, since: datetime, until: datetime) -> bool:
-        """Level-1 dedup: the outlet published this (normalised) title between since and until."""
-        row = self._one(
-            "SELECT 1 FROM articles WHERE norm_title = %s AND outlet = %s AND published BETWEEN %s AND %s LIMIT 1",
-            (norm_title, outlet, ts_req(since), ts_req(until)),
-        )
-        return row is not None
-
-    def add_article(
-        self, article: Article, fingerprint: int | None, *, norm_title: str | None = None,
-        seen_at: datetime | None = None,
+    def prefetch_dedup(
+        self, article: Article, norm_title: str, fingerprint: int | None, since: datetime, until: datetime,
+        max_distance: int, texts: Mapping[str, Sequence[str]], *, keys: Mapping[str, Sequence[int]] | None = None,
     ) -> None:
-        """Record an article as seen (no-op if its id is known). fingerprint: unsigned 64-bit or None."""
-        if norm_title is None:
-            norm_title = normalise(article.title)
-        fp = None if fingerprint is None else to_signed(fingerprint)
-        fp_bands: Sequence[int | None] = (None,) * BANDS if fingerprint is None else bands(fingerprint)
-        self._exec(
-            """INSERT INTO articles (id, url, title, norm_title, feed, outlet, published, seen_at,
-                                     fingerprint, fp0, fp1, fp2, fp3, lang)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING""",
-            (article.id, article.url, article.title, norm_title, article.feed, article.outlet,
-             ts_req(article.published), ts_req(seen_at or datetime.now(UTC)), fp, *fp_bands, article.lang),
-        )
-
-    def near_duplicates(
-        self, fingerprint: int, since: datetime, until: datetime, max_distance: int
-    ) -> list[tuple[str, str, int]]:
-        """Level-2 dedup: (article id, outlet, distance) of articles published between since and until
-        whose fingerprint is within max_distance bits, nearest (then earliest) first."""
-        lo, hi = ts_req(since), ts_req(until)
-        parts = []
-        params: list[Any] = []
-        for i, band in enumerate(bands(fingerprint)):
-            # = ANY(array): one parameter per band however many probes, and still an index scan
-            parts.append(
-                f"SELECT id, outlet, fingerprint, published FROM articles "
-                f"WHERE fp{i} = ANY(%s) AND published BETWEEN %s AND %s"
-            )
-            params += [list(probes(band)), lo, hi]
-        found = []
-        for article_id, outlet, fp, published in self._all(" UNION ".join(parts), params):
-            distance = hamming(fingerprint, from_signed(fp))
-            if distance <= max_distance:
-                found.append((distance, published, article_id, outlet))
-        found.sort()
-        return [(a, o, d) for d, _, a, o in found]
-
-    def article_stories(self, article_id: str) -> list[tuple[str, str]]:
-        """(speaker_id, story_id) of the stories the article is a source of, oldest link first."""
-        return [
-            (r[0], r[1])
-            for r in self._all(
-                """SELECT st.speaker_id, ss.story_id FROM story_sources ss JOIN stories st ON st.id = ss.story_id
-                   WHERE ss.article_id = %s ORDER BY ss.added_at, ss.story_id""",
-                (article_id,),
-            )
+        """Inside a transaction: the reads dedup is about to make for this article (seen, title seen,
+        near duplicates, each speaker's candidates), sent in one round trip instead of one each. The
+        calls that follow with the same arguments are answered from them, once each; a write that
+        changes what one read (add_article, add_statements) drops it. Outside a transaction: nothing."""
+        reads: list[tuple[tuple[Any, ...], str, Params, Callable[[list[Any]], Any]]] = [
+            (("article_seen", article.id, article.url), *seen_read(article.id, article.url), exists),
+            (("title_seen", norm_title, article.outlet, since, until),
+             *title_read(norm_title, article.outlet, since, until), exists),
         ]
+        if fingerprint is not None:
+            fp = fingerprint
+            reads.append((("near_duplicates", fp, since, until, max_distance), *self._near_read(fp, since, until),
+                          lambda rows: near_found(fp, max_distance, rows)))
+        for speaker_id, speaker_texts in texts.items():
+            read = candidates_read(speaker_id, speaker_texts, since, until, None if keys is None else keys.get(speaker_id))
+            if read is not None:
+                reads.append((("story_candidates", speaker_id, tuple(speaker_texts), since, until), *read,
+                              candidate_rows))
+        self._read_ahead(reads)

@@ -33,28 +33,29 @@ class Maintenance(Connection):
         A story is kept while it is inside the dedup window (see the SQLite twin for why); articles are
         kept while a kept story cites them."""
         cutoff = ts_req(now) - max(retention, window)
-        old = "SELECT id FROM stories WHERE last_seen < %s"
+        old = "SELECT id FROM stories WHERE last_seen < ?"
+        self.forget_prefetched()
         with self.transaction():
             self._many(  # the dedup keys of the statements about to go (computed, not indexed by id)
-                "DELETE FROM statement_keys WHERE key = %s AND published = %s AND statement_id = %s",
+                "DELETE FROM statement_keys WHERE key = ? AND published = ? AND statement_id = ?",
                 key_rows(self._all(
                     f"""SELECT id, speaker_id, text, published FROM statements
                         WHERE is_repeat = FALSE AND story_id IN ({old})""", (cutoff,))),
             )
             for table in ("statements", "story_sources", "story_topics", "deliveries", "outbox"):
                 self._exec(f"DELETE FROM {table} WHERE story_id IN ({old})", (cutoff,))
-            stories = self._exec("DELETE FROM stories WHERE last_seen < %s", (cutoff,)).rowcount
+            stories = self._exec("DELETE FROM stories WHERE last_seen < ?", (cutoff,)).rowcount
             self._exec(
                 """DELETE FROM statements WHERE story_id IS NULL AND article_id IN
-                   (SELECT id FROM articles WHERE seen_at < %s)""",
+                   (SELECT id FROM articles WHERE seen_at < ?)""",
                 (cutoff,),
             )
             articles = self._exec(
-                """DELETE FROM articles WHERE seen_at < %s AND NOT EXISTS
+                """DELETE FROM articles WHERE seen_at < ? AND NOT EXISTS
                    (SELECT 1 FROM story_sources ss WHERE ss.article_id = articles.id)""",
                 (cutoff,),
             ).rowcount
-            self._exec("DELETE FROM outbox WHERE status <> 'pending' AND done_at < %s", (cutoff,))
+            self._exec("DELETE FROM outbox WHERE status <> 'pending' AND done_at < ?", (cutoff,))
         return stories + articles
 
     def integrity_check(self) -> str:
@@ -69,16 +70,6 @@ class Maintenance(Connection):
         )
         return "ok" if not rows else "\n".join(f"index {r[0]} is invalid: REINDEX INDEX {r[0]}" for r in rows)
 
-    def kv_get(self, key: str) -> str | None:
-        row = self._one("SELECT value FROM kv WHERE key = %s", (key,))
-        return None if row is None else str(row[0])
-
-    def kv_set(self, key: str, value: str) -> None:
-        self._exec(
-            "INSERT INTO kv (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
     def bulk_load(self, items: Iterable[tuple[Article, int | None, str, Sequence[Statement]]],
                   now: datetime, batch: int = 5000) -> int:
         """Load (article, fingerprint, story_id, statements) rows in ONE transaction, streamed with COPY.
@@ -89,6 +80,7 @@ class Maintenance(Connection):
         count = 0
         rows: dict[str, list[Sequence[Any]]] = {"articles": [], "stories": [], "story_sources": [], "statements": []}
         created: set[str] = set()  # the first row of a story creates it (DO NOTHING keeps no order within a batch)
+        self.forget_prefetched()
         with self.transaction():
             first_id = int(self._one("SELECT COALESCE(MAX(id), 0) FROM statements")[0])
             for table, (columns, _) in _MERGED.items():

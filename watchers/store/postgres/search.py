@@ -15,15 +15,18 @@ than MAX_RANKED_MATCHES statements ranks only the newest of them.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from watchers.model import Kind
+import psycopg
+
 from watchers.store.backend import StatementHit
-from watchers.store.columns import dt_req, ts
-from watchers.store.postgres.connection import Connection
+from watchers.store.columns import ts
+from watchers.store.common.search import HIT_COLUMNS, hit
+from watchers.store.common.search import SearchQueries as SharedSearchQueries
+from watchers.store.postgres.connection import Connection, native
 from watchers.store.query import Phrase, SearchQuery, parse_query
 
 # Words of context in the snippet around a match (SQLite's snippet() shows 16 tokens).
@@ -66,7 +69,7 @@ def tsquery_sql(query: SearchQuery) -> tuple[str, list[str]]:
 
     def phrase(config: str, p: Phrase) -> str:
         params.append(" ".join(p))
-        return f"phraseto_tsquery('{config}', %s)"
+        return f"phraseto_tsquery('{config}', ?)"
 
     branches = []
     for c in configs:
@@ -79,35 +82,7 @@ def tsquery_sql(query: SearchQuery) -> tuple[str, list[str]]:
     return sql, params
 
 
-_HIT_COLUMNS = "s.speaker_id, s.speaker, s.text, s.kind, s.published, a.url, a.title, a.outlet, s.story_id"
-
-
-def _hit(row: Sequence[Any], snippet: str = "", rank: float = 0.0) -> StatementHit:
-    return StatementHit(
-        speaker_id=row[0], speaker=row[1], text=row[2], kind=cast(Kind, row[3]), published=dt_req(row[4]),
-        url=row[5], title=row[6], outlet=row[7], story_id=row[8], snippet=snippet, rank=rank,
-    )
-
-
-class SearchQueries(Connection):
-    def recent_statements(self, speaker_id: str, since: datetime | None, limit: int) -> list[StatementHit]:
-        """The speaker's latest distinct statements, newest first (/quotes)."""
-        params: list[Any] = [speaker_id]
-        when = ""
-        if since is not None:
-            when = "AND s.published >= %s"
-            params.append(ts(since))
-        params.append(limit)
-        return [
-            _hit(r)
-            for r in self._all(
-                f"""SELECT {_HIT_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id
-                    WHERE s.speaker_id = %s AND s.is_repeat = FALSE {when}
-                    ORDER BY s.published DESC, s.id DESC LIMIT %s""",
-                params,
-            )
-        ]
-
+class SearchQueries(SharedSearchQueries, Connection):
     def search_statements(
         self, words: str, speaker_id: str | None = None, since: datetime | None = None, limit: int = 10
     ) -> list[StatementHit]:
@@ -122,26 +97,30 @@ class SearchQueries(Connection):
         where = ["s.search @@ q.q"]
         filters: list[Any] = []
         if speaker_id is not None:
-            where.append("s.speaker_id = %s")
+            where.append("s.speaker_id = ?")
             filters.append(speaker_id)
         if since is not None:
-            where.append("s.published >= %s")
+            where.append("s.published >= ?")
             filters.append(ts(since))
         cond = " AND ".join(where)
-        if since is None:
+        window = self._recent_window(query, [*params, *filters], cond) if since is None else None
+        if window is not None:
             # The newest MAX_RANKED_MATCHES matches, looked for among the newest RECENT_WINDOW statements
             # first: when they hold that many, those are the newest overall (the same set), and a very
             # common word costs a window's worth of rows, not every row that has it. Else (rarer words)
             # all matches, which are few. One statement: the second branch runs only when needed.
             matches = f"""recent AS (SELECT s.id, s.search FROM statements s, q
-                                     WHERE {cond} AND s.id > (SELECT max(id) FROM statements) - %s
-                                     ORDER BY s.id DESC LIMIT %s),
-                matches AS (SELECT id, search FROM recent WHERE (SELECT COUNT(*) FROM recent) >= %s
+                                     WHERE {cond} AND s.id > (SELECT max(id) FROM statements) - ?
+                                     ORDER BY s.id DESC LIMIT ?),
+                matches AS (SELECT id, search FROM recent WHERE (SELECT COUNT(*) FROM recent) >= ?
                             UNION ALL
                             (SELECT s.id, s.search FROM statements s, q
-                             WHERE {cond} AND (SELECT COUNT(*) FROM recent) < %s ORDER BY s.id DESC LIMIT %s)),"""
-            args: list[Any] = [*params, *filters, RECENT_WINDOW, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES,
+                             WHERE {cond} AND (SELECT COUNT(*) FROM recent) < ? ORDER BY s.id DESC LIMIT ?)),"""
+            args: list[Any] = [*params, *filters, window, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES,
                                *filters, MAX_RANKED_MATCHES, MAX_RANKED_MATCHES]
+        elif since is None:  # the newest MAX_RANKED_MATCHES of all matches (they are too few for the window)
+            matches = f"matches AS (SELECT s.id, s.search FROM statements s, q WHERE {cond} ORDER BY s.id DESC LIMIT ?),"
+            args = [*params, *filters, MAX_RANKED_MATCHES]
         else:
             matches = f"matches AS (SELECT s.id, s.search FROM statements s, q WHERE {cond}),"
             args = [*params, *filters]
@@ -150,12 +129,40 @@ class SearchQueries(Connection):
             WITH q AS (SELECT {query} AS q),
             {matches}
             ranked AS (SELECT m.id, -ts_rank_cd(m.search, q.q, {RANK_NORMALISATION}) AS rank FROM matches m, q
-                       ORDER BY rank, m.id DESC LIMIT %s)
-            SELECT {_HIT_COLUMNS},
+                       ORDER BY rank, m.id DESC LIMIT ?)
+            SELECT {HIT_COLUMNS},
                    ts_headline(quotewatch_search_config(s.text), s.text, q.q, '{_HEADLINE}'), r.rank
             FROM ranked r JOIN statements s ON s.id = r.id JOIN articles a ON a.id = s.article_id, q
             ORDER BY r.rank, s.published DESC"""
         # Not prepared: a generic plan cannot know how common the words are, and the wrong guess walks
         # the whole table in id order instead of asking the GIN index (~20 ms instead of ~1 ms).
         rows = self._all(sql, args, prepare=False)
-        return [_hit(r[:9], snippet=r[9], rank=float(r[10])) for r in rows]
+        return [hit(r[:9], snippet=r[9], rank=float(r[10])) for r in rows]
+
+    def _recent_window(self, query: str, args: list[Any], cond: str) -> int | None:
+        """How many of the newest statements to look among first, or None: straight to all matches.
+
+        By the planner's estimate of the matches (the text search statistics ANALYZE keeps; ~1 ms, in
+        one round trip with the table's size): a window that should hold MAX_RANKED_MATCHES with half as
+        many to spare, at most RECENT_WINDOW, so only for a word in one statement of 20 or more. For any
+        other a window is a wasted pass (a bitmap of its ids, and every match in it read) before the
+        same search over all matches. The matches ranked are the same whatever this says: the window's
+        search falls back to all matches when it holds too few."""
+
+        def run() -> list[psycopg.Cursor[tuple[Any, ...]]]:
+            return [
+                self._db.execute(native(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM statements s, (SELECT {query} AS q) q "
+                                        f"WHERE {cond}"), args, prepare=False),
+                self._db.execute("SELECT reltuples FROM pg_class WHERE oid = 'statements'::regclass"),
+            ]
+
+        with self._lock:
+            plan, size = self._retrying(run, batch=True)
+            estimate, total = plan.fetchone(), size.fetchone()
+        statements = -1.0 if total is None else float(total[0])
+        if statements < 0 or estimate is None:
+            return RECENT_WINDOW  # never analysed: no statistics to go by, the window first
+        rows = float(estimate[0][0]["Plan"]["Plan Rows"])
+        if statements <= RECENT_WINDOW or rows * RECENT_WINDOW < MAX_RANKED_MATCHES * statements:
+            return None  # the window is the whole table, or too short for this query
+        return max(MAX_RANKED_MATCHES, math.ceil(1.5 * MAX_RANKED_MATCHES * statements / rows))

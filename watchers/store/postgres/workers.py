@@ -10,7 +10,7 @@ PostgreSQL is the coordination engine; there is no protocol between the workers,
   wait) and polls nothing. The state comes back read under the lease, so a worker whose scheduler tick
   read the state before another worker's poll saved it sees the fresh next_poll, and the pipeline's
   is_due says "not yet". Saving the state after the poll gives the lease back in the same statement
-  (save_feed_state(release=...)): a poll costs three round trips (read, claim, save). A worker killed with SIGKILL stops
+  (savefeed_state_of(release=...)): a poll costs three round trips (read, claim, save). A worker killed with SIGKILL stops
   beating: its leases expire within one lease period and the next worker's tick takes the feed.
 - An outbox claim (outbox.claimed_by, claimed_until), the same way for the items a sender takes. Claims
   are taken under one advisory lock (OUTBOX_LOCK, transaction-scoped: a claim is a few ms) so that "no
@@ -37,60 +37,21 @@ from datetime import datetime
 from typing import Any
 
 from watchers.model import FeedState, OutboxItem
-from watchers.store.backend import WorkerInfo
 from watchers.store.columns import ts_req
+from watchers.store.common.feeds import FEED_COLUMNS, feed_state_of
+from watchers.store.common.workers import WorkerRegistry, outbox_item, overdue_first
 from watchers.store.postgres.connection import Connection
-from watchers.store.postgres.feeds import _FEED_COLUMNS, _feed_state
-from watchers.store.sqlite.workers import outbox_item, overdue_first, worker_info
 
 # watchers.feeds.schedule.is_due in SQL (f: the feed's row, w.slack: DUE_TOLERANCE of its interval;
-# the %s: now): due once next_poll has come, less the slack after a success.
-DUE_SQL = """(f.next_poll IS NULL OR f.next_poll - CASE WHEN f.consecutive_errors = 0 THEN w.slack ELSE 0 END <= %s)"""
+# the ?: now): due once next_poll has come, less the slack after a success.
+DUE_SQL = """(f.next_poll IS NULL OR f.next_poll - CASE WHEN f.consecutive_errors = 0 THEN w.slack ELSE 0 END <= ?)"""
 # How long a chat stays with the worker that last sent to it: a group's 20-a-minute window, a private
 # chat's one-a-second spacing (bot.ratelimit.Limits, with its margin). Groups: negative ids, @usernames.
-CHAT_WINDOW_SQL = "(CASE WHEN chat_id LIKE '-%%' OR chat_id LIKE '@%%' THEN 61.0 ELSE 1.05 END)"
+CHAT_WINDOW_SQL = "(CASE WHEN chat_id LIKE '-%' OR chat_id LIKE '@%' THEN 61.0 ELSE 1.05 END)"
 # The advisory lock the outbox claims are taken under (any constant; "qw-outbx" in ASCII).
 OUTBOX_LOCK = 0x71772D6F7574_6278
 
-_WORKERS = """SELECT w.worker_id, w.host, w.pid, w.started, w.heartbeat, w.takes_updates,
-                     (SELECT COUNT(*) FROM feeds f WHERE f.lease_owner = w.worker_id)
-              FROM workers w ORDER BY w.started, w.worker_id"""
-
-
-class WorkerQueries(Connection):
-    def register_worker(self, worker_id: str, host: str, pid: int, now: datetime) -> None:
-        self._exec(
-            """INSERT INTO workers (worker_id, host, pid, started, heartbeat) VALUES (%s, %s, %s, %s, %s)
-               ON CONFLICT (worker_id) DO UPDATE SET heartbeat = excluded.heartbeat""",
-            (worker_id, host, pid, ts_req(now), ts_req(now)),
-        )
-
-    def heartbeat(self, worker_id: str, now: datetime, lease: float) -> bool:
-        t, until = ts_req(now), ts_req(now) + lease
-        with self.transaction():
-            alive = self._exec("UPDATE workers SET heartbeat = %s WHERE worker_id = %s", (t, worker_id)).rowcount
-            self._exec("UPDATE feeds SET lease_until = %s WHERE lease_owner = %s", (until, worker_id))
-            self._exec("UPDATE outbox SET claimed_until = %s WHERE claimed_by = %s AND status = 'pending'",
-                       (until, worker_id))
-        return alive > 0
-
-    def unregister_worker(self, worker_id: str) -> None:
-        with self.transaction():
-            self._exec("UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = %s", (worker_id,))
-            self._exec("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = %s",
-                       (worker_id,))
-            self._exec("DELETE FROM workers WHERE worker_id = %s", (worker_id,))
-
-    def forget_workers(self, before: datetime) -> int:
-        return int(self._exec("DELETE FROM workers WHERE heartbeat < %s", (ts_req(before),)).rowcount)
-
-    def workers(self) -> list[WorkerInfo]:
-        return [worker_info(r) for r in self._all(_WORKERS)]
-
-    def set_update_taker(self, worker_id: str | None) -> None:
-        if worker_id is not None:
-            self._exec("UPDATE workers SET takes_updates = (worker_id = %s)", (worker_id,))
-
+class WorkerQueries(WorkerRegistry, Connection):
     def claim_feed(
         self, feed_id: str, url: str, worker_id: str, now: datetime, lease: float
     ) -> FeedState | None:
@@ -100,21 +61,21 @@ class WorkerQueries(Connection):
         claim = (
             f"""WITH free AS (
                   SELECT feed_id FROM feeds
-                  WHERE feed_id = %s AND (lease_owner IS NULL OR lease_owner = %s OR lease_until < %s)
+                  WHERE feed_id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)
                   FOR UPDATE SKIP LOCKED)
-                UPDATE feeds SET lease_owner = %s, lease_until = %s FROM free
+                UPDATE feeds SET lease_owner = ?, lease_until = ? FROM free
                 WHERE feeds.feed_id = free.feed_id
-                RETURNING {', '.join('feeds.' + c.strip() for c in _FEED_COLUMNS.split(','))}"""
+                RETURNING {', '.join('feeds.' + c.strip() for c in FEED_COLUMNS.split(','))}"""
         )
         params = (feed_id, worker_id, t, worker_id, t + lease)
         with self._lock:
             row: Any = self._exec(claim, params).fetchone()
             if row is None and self._exec(
-                """INSERT INTO feeds (feed_id, url, configured_url) VALUES (%s, %s, %s)
+                """INSERT INTO feeds (feed_id, url, configured_url) VALUES (?, ?, ?)
                    ON CONFLICT (feed_id) DO NOTHING RETURNING feed_id""", (feed_id, url, url),
             ).fetchone() is not None:
                 row = self._exec(claim, params).fetchone()
-        return None if row is None else _feed_state(row)
+        return None if row is None else feed_state_of(row)
 
     def claim_due_feeds(
         self, worker_id: str, feeds: Sequence[tuple[str, str, float]], now: datetime, lease: float, limit: int
@@ -128,51 +89,51 @@ class WorkerQueries(Connection):
         with self._lock:
             self._exec(
                 """INSERT INTO feeds (feed_id, url, configured_url)
-                   SELECT id, url, url FROM unnest(%s::text[], %s::text[]) AS n(id, url)
+                   SELECT id, url, url FROM unnest(?::text[], ?::text[]) AS n(id, url)
                    ON CONFLICT (feed_id) DO NOTHING""",
                 (ids, urls),
             )
             rows = self._exec(
-                f"""WITH want AS (SELECT * FROM unnest(%s::text[], %s::float8[]) AS w(feed_id, slack)),
+                f"""WITH want AS (SELECT * FROM unnest(?::text[], ?::float8[]) AS w(feed_id, slack)),
                     free AS (
                       SELECT f.feed_id FROM feeds f JOIN want w ON w.feed_id = f.feed_id
-                      WHERE (f.lease_owner IS NULL OR f.lease_owner = %s OR f.lease_until < %s)
+                      WHERE (f.lease_owner IS NULL OR f.lease_owner = ? OR f.lease_until < ?)
                         AND {DUE_SQL}
-                      ORDER BY f.next_poll NULLS FIRST, f.feed_id LIMIT %s
+                      ORDER BY f.next_poll NULLS FIRST, f.feed_id LIMIT ?
                       FOR UPDATE OF f SKIP LOCKED)
-                    UPDATE feeds SET lease_owner = %s, lease_until = %s FROM free
+                    UPDATE feeds SET lease_owner = ?, lease_until = ? FROM free
                     WHERE feeds.feed_id = free.feed_id
-                    RETURNING {', '.join('feeds.' + c.strip() for c in _FEED_COLUMNS.split(','))}""",
+                    RETURNING {', '.join('feeds.' + c.strip() for c in FEED_COLUMNS.split(','))}""",
                 (ids, slacks, worker_id, t, t, limit, worker_id, t + lease),
                 prepare=False,
             ).fetchall()
-        return sorted((_feed_state(r) for r in rows), key=overdue_first)
+        return sorted((feed_state_of(r) for r in rows), key=overdue_first)
 
     def release_feed(self, feed_id: str, worker_id: str) -> None:
         self._exec(
-            "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE feed_id = %s AND lease_owner = %s",
+            "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE feed_id = ? AND lease_owner = ?",
             (feed_id, worker_id),
         )
 
     def claim_outbox(self, worker_id: str, now: datetime, lease: float, limit: int = 100) -> list[OutboxItem]:
         t = ts_req(now)
         with self.transaction():
-            self._exec("SELECT pg_advisory_xact_lock(%s)", (OUTBOX_LOCK,))
+            self._exec("SELECT pg_advisory_xact_lock(?)", (OUTBOX_LOCK,))
             rows = self._exec(
                 f"""WITH busy AS (
-                     SELECT DISTINCT chat_id FROM outbox WHERE status = 'pending' AND claimed_by <> %s
-                       AND claimed_until >= %s
+                     SELECT DISTINCT chat_id FROM outbox WHERE status = 'pending' AND claimed_by <> ?
+                       AND claimed_until >= ?
                      UNION
-                     SELECT DISTINCT chat_id FROM outbox WHERE status = 'sent' AND claimed_by <> %s
-                       AND done_at >= %s - {CHAT_WINDOW_SQL}
-                       AND claimed_by IN (SELECT worker_id FROM workers WHERE heartbeat >= %s)),
+                     SELECT DISTINCT chat_id FROM outbox WHERE status = 'sent' AND claimed_by <> ?
+                       AND done_at >= ? - {CHAT_WINDOW_SQL}
+                       AND claimed_by IN (SELECT worker_id FROM workers WHERE heartbeat >= ?)),
                    free AS (
                      SELECT id FROM outbox
-                     WHERE status = 'pending' AND (not_before IS NULL OR not_before <= %s)
-                       AND (claimed_by IS NULL OR claimed_by = %s OR claimed_until < %s)
+                     WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?)
+                       AND (claimed_by IS NULL OR claimed_by = ? OR claimed_until < ?)
                        AND chat_id NOT IN (SELECT chat_id FROM busy)
-                     ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
-                   UPDATE outbox SET claimed_by = %s, claimed_until = %s FROM free WHERE outbox.id = free.id
+                     ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+                   UPDATE outbox SET claimed_by = ?, claimed_until = ? FROM free WHERE outbox.id = free.id
                    RETURNING outbox.id, chat_id, story_id, action, attempts, not_before""",
                 (worker_id, t, worker_id, t, t - lease, t, worker_id, t, limit, worker_id, t + lease),
             ).fetchall()
@@ -180,9 +141,9 @@ class WorkerQueries(Connection):
 
     def lock_keys(self, keys: Iterable[str]) -> None:
         wanted = sorted(set(keys))
-        if wanted:
-            self._exec(
+        if wanted:  # held back: taken when the next statement (a read) goes out, before it runs
+            self._defer(
                 """SELECT pg_advisory_xact_lock(k) FROM
-                     (SELECT DISTINCT hashtextextended(key, 0) AS k FROM unnest(%s::text[]) AS key ORDER BY 1) AS keys""",
+                     (SELECT DISTINCT hashtextextended(key, 0) AS k FROM unnest(?::text[]) AS key ORDER BY 1) AS keys""",
                 (wanted,),
             )

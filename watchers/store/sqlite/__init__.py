@@ -1,20 +1,20 @@
 """The SQLite backend of the store: the embedded default, one file (or memory), nothing to install.
 
-`Store` is every area's queries on ONE connection: each area is a class in its own module, all
-subclasses of `Connection` (the connection, its lock, `transaction()`), and Store is their sum:
+`Store` is every area's queries on ONE connection: each area is a class, all subclasses of
+`Connection` (the connection, its lock, `transaction()`), and Store is their sum. Where the SQL is the
+same as PostgreSQL's the area is written once, in watchers.store.common (feeds, chats, kv, the workers
+table, and most of articles, stories, outbox, /quotes); this package holds what only SQLite has:
 
-    feeds.FeedQueries         feed state between polls
-    articles.ArticleQueries   articles seen; dedup levels 1 and 2 (title, fingerprint bands)
-    stories.StoryQueries      statements and stories; dedup level 3; a story read back for its alert
-    search.SearchQueries      /quotes and /search (FTS5)
-    outbox.OutboxQueries      queued Telegram actions and the deliveries they made
-    chats.ChatQueries         subscriptions and a chat's life
-    maintenance.Maintenance   prune, integrity check, kv, bulk load
-    workers.WorkerQueries     the workers table, feed leases, outbox claims (one process holds them all)
+    articles.ArticleQueries   a band matched with an IN list; nothing to read ahead
+    stories.StoryQueries      dedup level 3 (keys as one JSON parameter), statements stored with their
+                              FTS5 rows and dedup keys
+    search.SearchQueries      /search (FTS5)
+    maintenance.Maintenance   prune (FTS5 deletes), integrity check, bulk load, optimise
+    workers.WorkerQueries     feed leases and outbox claims (one process: every claim granted)
 
 The schema and its migrations are schema.py. The SQL is kept plain and portable (`ON CONFLICT ... DO
-NOTHING/UPDATE`, partial indexes, no `INSERT OR`, no rowid tricks); the SQLite-only spots are marked
-`SQLITE-ONLY`: the FTS5 index (`statements_fts`), PRAGMAs, `BEGIN IMMEDIATE`.
+NOTHING/UPDATE`, RETURNING, partial indexes, no `INSERT OR`, no rowid tricks); the SQLite-only spots
+are marked `SQLITE-ONLY`: the FTS5 index (`statements_fts`), PRAGMAs, `BEGIN IMMEDIATE`.
 
 Concurrency: one connection, one writer. Store is synchronous and thread-safe (an RLock around the
 connection); `transaction()` groups several calls atomically. File databases run in WAL mode, so other
@@ -24,12 +24,13 @@ writes.
 
 from __future__ import annotations
 
+from watchers.store.common.chats import ChatQueries
+from watchers.store.common.feeds import FeedQueries
+from watchers.store.common.kv import KeyValues
+from watchers.store.common.outbox import OutboxQueries
 from watchers.store.sqlite.articles import ArticleQueries
-from watchers.store.sqlite.chats import ChatQueries
-from watchers.store.sqlite.feeds import FeedQueries
 from watchers.store.sqlite.guard import FileGuard, is_file
 from watchers.store.sqlite.maintenance import Maintenance
-from watchers.store.sqlite.outbox import OutboxQueries
 from watchers.store.sqlite.schema import connect, migrate, schema_version
 from watchers.store.sqlite.search import SearchQueries
 from watchers.store.sqlite.stories import StoryQueries
@@ -37,7 +38,8 @@ from watchers.store.sqlite.workers import WorkerQueries
 
 
 class Store(
-    FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, Maintenance, WorkerQueries
+    FeedQueries, ArticleQueries, StoryQueries, SearchQueries, OutboxQueries, ChatQueries, KeyValues, Maintenance,
+    WorkerQueries,
 ):
     """The synchronous SQLite store (a watchers.store.StoreBackend). One connection, guarded by a lock."""
 
@@ -60,16 +62,6 @@ class Store(
     def health(self) -> str | None:
         """None while the file is the one opened; else one line: it was deleted or replaced."""
         return None if self._guard is None else self._guard.problem()
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @property
     def schema_version(self) -> int:

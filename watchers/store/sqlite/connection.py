@@ -1,7 +1,8 @@
 """The one SQLite connection every area's queries share: its lock, reads, and write transactions.
 
 One connection, one writer. The area classes (feeds, articles, stories, search, outbox, chats,
-maintenance) each subclass `Connection` and run their SQL through it; watchers.store.sqlite.Store is all
+maintenance) each subclass `Connection` and run their SQL through it (`_exec`, `_one`, `_all`, `_many`:
+watchers.store.common.connection, the calls the areas shared with PostgreSQL make); watchers.store.sqlite.Store is all
 of them together on one connection. Reads hold the lock for the statement; `transaction()` holds it and
 one write transaction for a block, so several calls commit together (dedup records an article that way).
 """
@@ -10,18 +11,23 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any
+
+from watchers.store.common.connection import Params, SqlConnection
 
 
-class Connection:
+class Connection(SqlConnection):
     """A connection (from watchers.store.sqlite.schema.connect) guarded by a re-entrant lock."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
         self._lock = threading.RLock()
         self._depth = 0  # transaction nesting: only the outermost BEGIN/COMMITs
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -52,10 +58,17 @@ class Connection:
             with suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
 
-    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    def _exec(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         with self._lock:
-            return self._db.execute(sql, params).fetchall()
+            return self._db.execute(sql, params)
 
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def _many(self, sql: str, rows: Iterable[Params]) -> None:
         with self._lock:
-            return self._db.execute(sql, params).fetchone()
+            self._db.executemany(sql, rows)
+
+    def _defer(self, sql: str, params: Params = (), *, many: bool = False) -> None:
+        """Run now: a call into this process has no round trip to save."""
+        if many:
+            self._many(sql, params)
+        else:
+            self._exec(sql, params)

@@ -66,17 +66,6 @@ class Maintenance(Connection):
         rows = self._all("PRAGMA integrity_check")  # SQLITE-ONLY
         return "\n".join(str(r[0]) for r in rows)
 
-    def kv_get(self, key: str) -> str | None:
-        row = self._one("SELECT value FROM kv WHERE key = ?", (key,))
-        return None if row is None else str(row[0])
-
-    def kv_set(self, key: str, value: str) -> None:
-        with self.transaction():
-            self._db.execute(
-                "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
-
     def bulk_load(self, items: Iterable[tuple[Article, int | None, str, Sequence[Statement]]],
                   now: datetime, batch: int = 5000) -> int:
         """Load (article, fingerprint, story_id, statements) rows in ONE transaction with executemany.

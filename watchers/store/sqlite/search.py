@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from rules.inflect import has_cyrillic, lemma
-from watchers.model import Kind
 from watchers.store.backend import StatementHit, StoreError
-from watchers.store.columns import dt_req, ts
+from watchers.store.columns import ts
+from watchers.store.common.search import HIT_COLUMNS, hit
+from watchers.store.common.search import SearchQueries as SharedSearchQueries
 from watchers.store.query import Phrase, parse_query
 from watchers.store.sqlite.connection import Connection
 
@@ -69,44 +69,7 @@ def fts_query(words: str) -> str | None:
     return out
 
 
-_HIT_COLUMNS = "s.speaker_id, s.speaker, s.text, s.kind, s.published, a.url, a.title, a.outlet, s.story_id"
-
-
-def _hit(row: Sequence[Any], snippet: str = "", rank: float = 0.0) -> StatementHit:
-    return StatementHit(
-        speaker_id=row[0],
-        speaker=row[1],
-        text=row[2],
-        kind=cast(Kind, row[3]),
-        published=dt_req(row[4]),
-        url=row[5],
-        title=row[6],
-        outlet=row[7],
-        story_id=row[8],
-        snippet=snippet,
-        rank=rank,
-    )
-
-
-class SearchQueries(Connection):
-    def recent_statements(self, speaker_id: str, since: datetime | None, limit: int) -> list[StatementHit]:
-        """The speaker's latest distinct statements, newest first (/quotes)."""
-        params: list[Any] = [speaker_id]
-        when = ""
-        if since is not None:
-            when = "AND s.published >= ?"
-            params.append(ts(since))
-        params.append(limit)
-        return [
-            _hit(r)
-            for r in self._all(
-                f"""SELECT {_HIT_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id
-                    WHERE s.speaker_id = ? AND s.is_repeat = 0 {when}
-                    ORDER BY s.published DESC, s.id DESC LIMIT ?""",
-                params,
-            )
-        ]
-
+class SearchQueries(SharedSearchQueries, Connection):
     def search_statements(
         self, words: str, speaker_id: str | None = None, since: datetime | None = None, limit: int = 10
     ) -> list[StatementHit]:
@@ -137,7 +100,7 @@ class SearchQueries(Connection):
                 "SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
                 (match, MAX_RANKED_MATCHES),
             )
-            sql = f"""SELECT {_HIT_COLUMNS}, f.snip, f.rank
+            sql = f"""SELECT {HIT_COLUMNS}, f.snip, f.rank
                       FROM (SELECT rowid AS id, {snippet} AS snip, rank FROM statements_fts
                             WHERE statements_fts MATCH ? AND rowid > ? ORDER BY rank LIMIT ?) f
                       JOIN statements s ON s.id = f.id JOIN articles a ON a.id = s.article_id
@@ -146,7 +109,7 @@ class SearchQueries(Connection):
         else:
             where.append("s.published >= ?")
             params.append(ts(since))
-            sql = f"""SELECT {_HIT_COLUMNS}, {snippet}, statements_fts.rank
+            sql = f"""SELECT {HIT_COLUMNS}, {snippet}, statements_fts.rank
                       FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid
                       JOIN articles a ON a.id = s.article_id
                       WHERE statements_fts MATCH ? AND {' AND '.join(where)}
@@ -156,4 +119,4 @@ class SearchQueries(Connection):
             rows = self._all(sql, args)
         except sqlite3.OperationalError as e:  # should not happen with fts_query; never crash /search
             raise StoreError(f"search failed for {words!r}: {e}") from e
-        return [_hit(r[:9], snippet=r[9], rank=r[10]) for r in rows]
+        return [hit(r[:9], snippet=r[9], rank=r[10]) for r in rows]

@@ -1,7 +1,7 @@
-"""Statement and story queries: level 3 of dedup (a speaker's statements in the window), the stories
-dedup opens and extends, and a story read back whole for its alert.
+"""Statement and story queries on SQLite: watchers.store.common.stories, level 3 of dedup (a speaker's
+statements in the window) and storing an article's statements with their FTS5 rows.
 
-The decisions are watchers.stories.dedup's; this module only stores them. A statement whose text the
+A statement whose text the
 story already holds is kept as a repeat (is_repeat = 1): on record, but out of search and candidates.
 The others are keyed in statement_keys (watchers.store.shingles), which is how candidates are found.
 """
@@ -10,88 +10,43 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from rules.inflect import lemmas
-from watchers.model import Source, Statement, Story
-from watchers.statements.keyquotes import key_quotes
+from watchers.model import Statement
 from watchers.store.columns import (
     STATEMENT_COLUMNS,
-    dt_req,
-    statement_from_row,
     statement_values,
     ts_req,
 )
+from watchers.store.common.connection import Params
+from watchers.store.common.stories import StoryQueries as SharedStoryQueries
 from watchers.store.shingles import key_rows, query_keys
 from watchers.store.sqlite.connection import Connection
 
 
-class StoryQueries(Connection):
-    def __init__(self, db: sqlite3.Connection) -> None:
-        super().__init__(db)
-        # Topic id -> its keywords, from the rules (set_topic_terms): key quotes mentioning a story's
-        # topics rank first. Empty until the rules are known; ranking then ignores topics.
-        self._topic_terms: dict[str, tuple[str, ...]] = {}
-
-    def story_candidates(
+class StoryQueries(SharedStoryQueries, Connection):
+    def _candidates_read(
         self, speaker_id: str, texts: Sequence[str], since: datetime, until: datetime,
-        *, keys: Sequence[int] | None = None,
-    ) -> list[tuple[str, str]]:
-        """Level-3 dedup: (story_id, text) of the speaker's distinct stored statements published between
-        since and until that share a word-shingle key with one of texts (watchers.store.shingles),
-        newest first. One index range per key, however many statements the speaker has. `keys`: the
-        texts' query_keys, computed beforehand."""
+        keys: Sequence[int] | None = None,
+    ) -> tuple[str, Params] | None:
         keys = query_keys(speaker_id, texts) if keys is None else list(keys)
         if not keys:
-            return []
+            return None
         # SQLITE-ONLY: the keys as one JSON parameter (a long quote has more keys than some builds allow
         # parameters). "+speaker_id" keeps the planner off the (speaker, time) index, which it prefers (a
         # range scan of ALL the speaker's statements, each checked against the key list): the key ranges
         # drive, and the statements are fetched by id.
-        return [
-            (r[0], r[1])
-            for r in self._all(
-                """SELECT story_id, text FROM statements
-                    WHERE id IN (SELECT statement_id FROM statement_keys
-                                 WHERE key IN (SELECT value FROM json_each(?)) AND published BETWEEN ? AND ?)
-                      AND +speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL AND published BETWEEN ? AND ?
-                    ORDER BY published DESC, id DESC""",
-                (json.dumps(keys), math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
-            )
-        ]
-
-    def create_story(self, story_id: str, speaker_id: str, speaker: str, now: datetime) -> bool:
-        """A new story (no-op and False if the id exists)."""
-        with self.transaction():
-            cur = self._db.execute(
-                """INSERT INTO stories (id, speaker_id, speaker, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (id) DO NOTHING""",
-                (story_id, speaker_id, speaker, ts_req(now), ts_req(now)),
-            )
-            return cur.rowcount == 1
-
-    def add_source(self, story_id: str, article_id: str, now: datetime) -> bool:
-        """Link an article to a story; False if it already was. Keeps the story alive for prune."""
-        with self.transaction():
-            cur = self._db.execute(
-                """INSERT INTO story_sources (story_id, article_id, added_at) VALUES (?, ?, ?)
-                   ON CONFLICT (story_id, article_id) DO NOTHING""",
-                (story_id, article_id, ts_req(now)),
-            )
-            self._db.execute(
-                "UPDATE stories SET last_seen = ? WHERE id = ? AND last_seen < ?",
-                (ts_req(now), story_id, ts_req(now)),
-            )
-            return cur.rowcount == 1
-
-    def add_story_topics(self, story_id: str, topics: Iterable[str]) -> None:
-        with self.transaction():
-            self._db.executemany(
-                "INSERT INTO story_topics (story_id, topic) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                [(story_id, t) for t in topics],
-            )
+        return (
+            """SELECT story_id, text FROM statements
+                WHERE id IN (SELECT statement_id FROM statement_keys
+                             WHERE key IN (SELECT value FROM json_each(?)) AND published BETWEEN ? AND ?)
+                  AND +speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL AND published BETWEEN ? AND ?
+                ORDER BY published DESC, id DESC""",
+            (json.dumps(keys), math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since),
+             ts_req(until)),
+        )
 
     def add_statements(
         self, article_id: str, published: datetime,
@@ -106,61 +61,21 @@ class StoryQueries(Connection):
                 if st.speaker_id is None:
                     continue
                 forms = lemmas(st.text)  # None unless Cyrillic (see schema step 7)
-                cur = self._db.execute(
+                cur = self._exec(
                     f"""INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS},
                                                 lemmas)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (article_id, story_id, pub, int(repeat), *statement_values(st), forms),
                 )
                 if not repeat:  # SQLITE-ONLY: FTS5 external-content index, maintained by hand
-                    self._db.execute(
+                    self._exec(
                         "INSERT INTO statements_fts (rowid, text, speaker_id, lemmas) VALUES (?, ?, ?, ?)",
                         (cur.lastrowid, st.text, st.speaker_id, forms),
                     )
                 if not repeat and story_id is not None:  # what dedup compares with: keyed
                     assert cur.lastrowid is not None
-                    self._db.executemany(
+                    self._many(
                         "INSERT OR IGNORE INTO statement_keys (key, published, statement_id) VALUES (?, ?, ?)",
                         key_rows([(cur.lastrowid, st.speaker_id, st.text, pub)]) if keys is None
                         else [(k, math.floor(pub), cur.lastrowid) for k in keys[i]],
                     )
-
-    def set_topic_terms(self, terms: dict[str, tuple[str, ...]]) -> None:
-        """The keywords of each topic id (from the rules), for ranking a story's key quotes."""
-        self._topic_terms = dict(terms)
-
-    def get_story(self, story_id: str) -> Story | None:
-        """The story with its key quotes (best first, at most 3) and all its sources by published time."""
-        with self._lock:
-            row = self._one("SELECT id, speaker_id, speaker, first_seen FROM stories WHERE id = ?", (story_id,))
-            if row is None:
-                return None
-            topics = tuple(
-                r[0] for r in self._all("SELECT topic FROM story_topics WHERE story_id = ? ORDER BY topic", (story_id,))
-            )
-            terms = [term for topic in topics for term in self._topic_terms.get(topic, ())]
-            statements = [
-                statement_from_row(r)
-                for r in self._all(
-                    f"""SELECT {STATEMENT_COLUMNS} FROM statements WHERE story_id = ? AND is_repeat = 0
-                        ORDER BY published, id""",
-                    (story_id,),
-                )
-            ]
-            sources = tuple(
-                Source(url=r[0], title=r[1], feed=r[2], outlet=r[3], published=dt_req(r[4]))
-                for r in self._all(
-                    """SELECT a.url, a.title, a.feed, a.outlet, a.published FROM story_sources ss
-                       JOIN articles a ON a.id = ss.article_id WHERE ss.story_id = ?
-                       ORDER BY a.published, ss.added_at, a.id""",
-                    (story_id,),
-                )
-            )
-        return Story(
-            id=row[0], speaker_id=row[1], speaker=row[2], topics=topics,
-            quotes=tuple(key_quotes(statements, None, terms, one_article=False)), sources=sources,
-            first_seen=dt_req(row[3]),
-        )
-
-    def story_count(self) -> int:
-        return int(self._one("SELECT COUNT(*) FROM stories")[0])

@@ -1,5 +1,5 @@
-"""Workers sharing the database: who runs, which feed each one polls (a lease), which outbox items each
-one sends (a claim).
+"""Feed leases and outbox claims on SQLite (the workers table is watchers.store.common.workers): which
+feed each worker polls (a lease), which outbox items each one sends (a claim).
 
 A lease is (owner, expiry) on a feed row: a worker takes it before polling and gives it back after
 saving the feed's state; while it lives its heartbeat pushes every expiry it holds forward. A worker that
@@ -15,66 +15,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Literal, cast
 
 from watchers.model import FeedState, OutboxItem
-from watchers.store.backend import WorkerInfo
-from watchers.store.columns import chat_out, dt, dt_req, ts_req
+from watchers.store.columns import ts_req
+from watchers.store.common.feeds import FEED_COLUMNS, feed_state_of
+from watchers.store.common.workers import WorkerRegistry, outbox_item, overdue_first
 from watchers.store.sqlite.connection import Connection
-from watchers.store.sqlite.feeds import _FEED_COLUMNS, _feed_state
-
-_WORKERS = """SELECT w.worker_id, w.host, w.pid, w.started, w.heartbeat, w.takes_updates,
-                     (SELECT COUNT(*) FROM feeds f WHERE f.lease_owner = w.worker_id)
-              FROM workers w ORDER BY w.started, w.worker_id"""
 
 
-def worker_info(r: tuple[object, ...]) -> WorkerInfo:
-    return WorkerInfo(
-        worker_id=str(r[0]), host=str(r[1]), pid=int(cast(int, r[2])), started=dt_req(cast(float, r[3])),
-        heartbeat=dt_req(cast(float, r[4])), takes_updates=bool(r[5]), feeds=int(cast(int, r[6])),
-    )
-
-
-class WorkerQueries(Connection):
-    def register_worker(self, worker_id: str, host: str, pid: int, now: datetime) -> None:
-        with self.transaction():
-            self._db.execute(
-                """INSERT INTO workers (worker_id, host, pid, started, heartbeat) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (worker_id) DO UPDATE SET heartbeat = excluded.heartbeat""",
-                (worker_id, host, pid, ts_req(now), ts_req(now)),
-            )
-
-    def heartbeat(self, worker_id: str, now: datetime, lease: float) -> bool:
-        t, until = ts_req(now), ts_req(now) + lease
-        with self.transaction():
-            alive = self._db.execute("UPDATE workers SET heartbeat = ? WHERE worker_id = ?", (t, worker_id)).rowcount
-            self._db.execute("UPDATE feeds SET lease_until = ? WHERE lease_owner = ?", (until, worker_id))
-            self._db.execute(
-                "UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending'", (until, worker_id)
-            )
-        return alive > 0
-
-    def unregister_worker(self, worker_id: str) -> None:
-        with self.transaction():
-            self._db.execute("UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
-                             (worker_id,))
-            self._db.execute("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?",
-                             (worker_id,))
-            self._db.execute("DELETE FROM workers WHERE worker_id = ?", (worker_id,))
-
-    def forget_workers(self, before: datetime) -> int:
-        with self.transaction():
-            return int(self._db.execute("DELETE FROM workers WHERE heartbeat < ?", (ts_req(before),)).rowcount)
-
-    def workers(self) -> list[WorkerInfo]:
-        return [worker_info(r) for r in self._all(_WORKERS)]
-
-    def set_update_taker(self, worker_id: str | None) -> None:
-        with self.transaction():
-            if worker_id is None:
-                return
-            self._db.execute("UPDATE workers SET takes_updates = (worker_id = ?)", (worker_id,))
-
+class WorkerQueries(WorkerRegistry, Connection):
     def claim_feed(
         self, feed_id: str, url: str, worker_id: str, now: datetime, lease: float
     ) -> FeedState | None:
@@ -85,10 +34,10 @@ class WorkerQueries(Connection):
                 (feed_id, url, url),
             )
             row = self._db.execute(
-                f"UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE feed_id = ? RETURNING {_FEED_COLUMNS}",
+                f"UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE feed_id = ? RETURNING {FEED_COLUMNS}",
                 (worker_id, t + lease, feed_id),
             ).fetchone()
-        return None if row is None else _feed_state(row)
+        return None if row is None else feed_state_of(row)
 
     def claim_due_feeds(
         self, worker_id: str, feeds: Sequence[tuple[str, str, float]], now: datetime, lease: float, limit: int
@@ -113,10 +62,10 @@ class WorkerQueries(Connection):
                       WHERE (f.next_poll IS NULL
                              OR f.next_poll - CASE WHEN f.consecutive_errors = 0 THEN w.slack ELSE 0 END <= ?)
                       ORDER BY f.next_poll IS NOT NULL, f.next_poll, f.feed_id LIMIT ?)
-                    RETURNING {_FEED_COLUMNS}""",
+                    RETURNING {FEED_COLUMNS}""",
                 (want, worker_id, t + lease, t, limit),
             ).fetchall()
-        return sorted((_feed_state(r) for r in rows), key=overdue_first)
+        return sorted((feed_state_of(r) for r in rows), key=overdue_first)
 
     def release_feed(self, feed_id: str, worker_id: str) -> None:
         with self.transaction():
@@ -140,15 +89,3 @@ class WorkerQueries(Connection):
 
     def lock_keys(self, keys: Iterable[str]) -> None:
         """Nothing to take: the transaction's BEGIN IMMEDIATE holds the file's one write lock already."""
-
-
-def overdue_first(state: FeedState) -> tuple[bool, float, str]:
-    """Never polled first, then by next poll (RETURNING keeps no order)."""
-    return (state.next_poll is not None, state.next_poll.timestamp() if state.next_poll else 0.0, state.feed_id)
-
-
-def outbox_item(r: tuple[object, ...]) -> OutboxItem:
-    return OutboxItem(
-        id=int(cast(int, r[0])), chat_id=chat_out(str(r[1])), story_id=str(r[2]),
-        action=cast(Literal["send", "edit"], r[3]), attempts=int(cast(int, r[4])), not_before=dt(cast(float, r[5])),
-    )

@@ -1,8 +1,12 @@
-"""Outbox and delivery queries: the Telegram actions waiting to go out, and the messages that went.
+"""Outbox and delivery queries, for both backends: the Telegram actions waiting to go out, and the
+messages that went.
 
 The outbox is how an alert survives a crash or a Telegram outage: the pipeline queues it in the
 transaction that records the article, bot.delivery drains it. A delivery (chat, story -> message id)
 is what lets a new source edit the alert already sent instead of sending another.
+
+Several senders share the outbox on PostgreSQL (claims: watchers.store.postgres.workers); the one
+difference here is what a sent item keeps of its claim (`SENT_CLAIM`).
 """
 
 from __future__ import annotations
@@ -13,10 +17,14 @@ from typing import Literal, cast
 from watchers.model import OutboxItem
 from watchers.store.backend import ChatId
 from watchers.store.columns import chat_in, chat_out, dt, ts_req
-from watchers.store.sqlite.connection import Connection
+from watchers.store.common.connection import SqlConnection
 
 
-class OutboxQueries(Connection):
+class OutboxQueries(SqlConnection):
+    # What mark_sent clears of the item's claim: all of it (SQLite: one sender). PostgreSQL keeps
+    # claimed_by: the sender holds the chat for its flood window (watchers.store.postgres.workers).
+    SENT_CLAIM = "claimed_by = NULL, claimed_until = NULL"
+
     def enqueue(self, chat_id: ChatId, story_id: str, action: Literal["send", "edit"]) -> int:
         """Queue a Telegram action; idempotent per (chat, story, action) while one is pending.
 
@@ -26,20 +34,18 @@ class OutboxQueries(Connection):
             raise ValueError(f"outbox action must be 'send' or 'edit', not {action!r}")
         chat = chat_in(chat_id)
         with self.transaction():
-            actions = ("send", "edit") if action == "edit" else ("send",)
-            for a in actions:
-                row = self._one(
-                    "SELECT id FROM outbox WHERE chat_id = ? AND story_id = ? AND action = ? AND status = 'pending'",
-                    (chat, story_id, a),
-                )
-                if row is not None:
-                    return int(row[0])
-            cur = self._db.execute(
-                "INSERT INTO outbox (chat_id, story_id, action, created) VALUES (?, ?, ?, ?)",
+            row = self._one(  # an edit finds a pending send first
+                """SELECT id FROM outbox WHERE chat_id = ? AND story_id = ? AND action IN ('send', ?)
+                     AND status = 'pending' ORDER BY action = 'send' DESC, id LIMIT 1""",
+                (chat, story_id, action),
+            )
+            if row is not None:
+                return int(row[0])
+            row = self._one(
+                "INSERT INTO outbox (chat_id, story_id, action, created) VALUES (?, ?, ?, ?) RETURNING id",
                 (chat, story_id, action, datetime.now(UTC).timestamp()),
             )
-            assert cur.lastrowid is not None
-            return cur.lastrowid
+            return int(row[0])
 
     def due_outbox(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
         """Pending items whose not_before has passed, oldest first; none behind an earlier pending item of
@@ -63,15 +69,13 @@ class OutboxQueries(Connection):
         """The item went out; a message id records the delivery (for later edits)."""
         now = datetime.now(UTC).timestamp()
         with self.transaction():
-            row = self._one("SELECT chat_id, story_id FROM outbox WHERE id = ?", (item_id,))
-            if row is None:
-                return
-            self._db.execute(
-                "UPDATE outbox SET status = 'sent', claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, done_at = ?, error = NULL WHERE id = ?",
+            row = self._one(
+                f"""UPDATE outbox SET status = 'sent', {self.SENT_CLAIM}, attempts = attempts + 1, done_at = ?,
+                      error = NULL WHERE id = ? RETURNING chat_id, story_id""",
                 (now, item_id),
             )
-            if message_id is not None:
-                self._db.execute(
+            if row is not None and message_id is not None:
+                self._exec(
                     """INSERT INTO deliveries (chat_id, story_id, message_id, sent_at) VALUES (?, ?, ?, ?)
                        ON CONFLICT (chat_id, story_id) DO UPDATE SET message_id = excluded.message_id,
                          sent_at = excluded.sent_at""",
@@ -79,19 +83,19 @@ class OutboxQueries(Connection):
                 )
 
     def mark_retry(self, item_id: int, error: str, not_before: datetime) -> None:
-        with self.transaction():
-            self._db.execute(
-                "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = ?, not_before = ? WHERE id = ? AND status = 'pending'",
-                (error, ts_req(not_before), item_id),
-            )
+        self._exec(
+            """UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = ?,
+                 not_before = ? WHERE id = ? AND status = 'pending'""",
+            (error, ts_req(not_before), item_id),
+        )
 
     def mark_dead(self, item_id: int, error: str) -> None:
         """Gave up on the item (chat gone, too many attempts); it stays for /status until pruned."""
-        with self.transaction():
-            self._db.execute(
-                "UPDATE outbox SET status = 'dead', claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1, error = ?, done_at = ? WHERE id = ?",
-                (error, datetime.now(UTC).timestamp(), item_id),
-            )
+        self._exec(
+            """UPDATE outbox SET status = 'dead', claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1,
+                 error = ?, done_at = ? WHERE id = ?""",
+            (error, datetime.now(UTC).timestamp(), item_id),
+        )
 
     def dead_outbox(self, limit: int = 20) -> list[tuple[OutboxItem, str]]:
         """The latest items given up on, with their last error (for /status)."""

@@ -1,5 +1,6 @@
-"""Chat and subscription queries on PostgreSQL: the twin of watchers.store.sqlite.chats (a chat's
-watches, and its life: deactivated, reactivated, moved to a supergroup's id); `active` is a BOOLEAN."""
+"""Chat and subscription queries, for both backends: which chats follow which watches, and a chat's
+life (deactivated when the bot is blocked or the chat is gone, reactivated when it writes again, moved
+when a group becomes a supergroup); its settings and the stories held for its digest."""
 
 from __future__ import annotations
 
@@ -8,16 +9,16 @@ from datetime import datetime
 
 from watchers.store.backend import ChatId
 from watchers.store.columns import chat_in, chat_out, dt_req, ts_req
-from watchers.store.postgres.connection import Connection
+from watchers.store.common.connection import SqlConnection
 
 
-class ChatQueries(Connection):
+class ChatQueries(SqlConnection):
     def subscribe(self, chat_id: ChatId, watch_id: str) -> bool:
         """Subscribe a chat to a watch (reactivating it if it was deactivated); False if already active."""
         # One statement: the WHERE keeps an active row untouched, so a row comes back only when the
         # subscription is new or was inactive.
         row = self._one(
-            """INSERT INTO subscriptions (chat_id, watch_id, active, reason) VALUES (%s, %s, TRUE, NULL)
+            """INSERT INTO subscriptions (chat_id, watch_id, active, reason) VALUES (?, ?, TRUE, NULL)
                ON CONFLICT (chat_id, watch_id) DO UPDATE SET active = TRUE, reason = NULL
                  WHERE subscriptions.active = FALSE
                RETURNING 1""",
@@ -26,9 +27,7 @@ class ChatQueries(Connection):
         return row is not None
 
     def unsubscribe(self, chat_id: ChatId, watch_id: str) -> bool:
-        cur = self._exec(
-            "DELETE FROM subscriptions WHERE chat_id = %s AND watch_id = %s", (chat_in(chat_id), watch_id)
-        )
+        cur = self._exec("DELETE FROM subscriptions WHERE chat_id = ? AND watch_id = ?", (chat_in(chat_id), watch_id))
         return cur.rowcount > 0
 
     def subscriptions(self, chat_id: ChatId) -> list[str]:
@@ -36,7 +35,7 @@ class ChatQueries(Connection):
         return [
             r[0]
             for r in self._all(
-                "SELECT watch_id FROM subscriptions WHERE chat_id = %s AND active ORDER BY watch_id",
+                "SELECT watch_id FROM subscriptions WHERE chat_id = ? AND active = TRUE ORDER BY watch_id",
                 (chat_in(chat_id),),
             )
         ]
@@ -46,20 +45,18 @@ class ChatQueries(Connection):
         return [
             chat_out(r[0])
             for r in self._all(
-                "SELECT chat_id FROM subscriptions WHERE watch_id = %s AND active ORDER BY chat_id", (watch_id,)
+                "SELECT chat_id FROM subscriptions WHERE watch_id = ? AND active = TRUE ORDER BY chat_id", (watch_id,)
             )
         ]
 
     def deactivate_chat(self, chat_id: ChatId, reason: str) -> None:
         """Stop alerting a chat (bot blocked, chat gone); its subscriptions are kept for reactivation."""
-        self._exec(
-            "UPDATE subscriptions SET active = FALSE, reason = %s WHERE chat_id = %s", (reason, chat_in(chat_id))
-        )
+        self._exec("UPDATE subscriptions SET active = FALSE, reason = ? WHERE chat_id = ?", (reason, chat_in(chat_id)))
 
     def reactivate_chat(self, chat_id: ChatId) -> int:
         """The chat is back (it wrote to the bot again): its subscriptions resume. Returns how many."""
         cur = self._exec(
-            "UPDATE subscriptions SET active = TRUE, reason = NULL WHERE chat_id = %s AND NOT active",
+            "UPDATE subscriptions SET active = TRUE, reason = NULL WHERE chat_id = ? AND active = FALSE",
             (chat_in(chat_id),),
         )
         return cur.rowcount
@@ -72,24 +69,24 @@ class ChatQueries(Connection):
                                ("chat_settings", "key"), ("held_stories", "story_id")):
                 # Rows the new id already has win; the old id's duplicates are dropped.
                 self._exec(
-                    f"""DELETE FROM {table} WHERE chat_id = %s AND {key} IN
-                        (SELECT {key} FROM {table} WHERE chat_id = %s)""",
+                    f"""DELETE FROM {table} WHERE chat_id = ? AND {key} IN
+                        (SELECT {key} FROM {table} WHERE chat_id = ?)""",
                     (old, new),
                 )
-                self._exec(f"UPDATE {table} SET chat_id = %s WHERE chat_id = %s", (new, old))
+                self._exec(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", (new, old))
             self._exec(
-                """DELETE FROM outbox WHERE chat_id = %s AND status = 'pending' AND EXISTS
-                   (SELECT 1 FROM outbox o WHERE o.chat_id = %s AND o.story_id = outbox.story_id
+                """DELETE FROM outbox WHERE chat_id = ? AND status = 'pending' AND EXISTS
+                   (SELECT 1 FROM outbox o WHERE o.chat_id = ? AND o.story_id = outbox.story_id
                       AND o.action = outbox.action AND o.status = 'pending')""",
                 (old, new),
             )
-            self._exec("UPDATE outbox SET chat_id = %s WHERE chat_id = %s", (new, old))
+            self._exec("UPDATE outbox SET chat_id = ? WHERE chat_id = ?", (new, old))
 
     # -- a chat's own settings (bot.settings reads and writes them) and the stories held for its digest
 
     def chat_settings(self, chat_id: ChatId) -> dict[str, str]:
         """The chat's settings as stored: key -> value (a key never set is absent)."""
-        return dict(self._all("SELECT key, value FROM chat_settings WHERE chat_id = %s", (chat_in(chat_id),)))
+        return dict(self._all("SELECT key, value FROM chat_settings WHERE chat_id = ?", (chat_in(chat_id),)))
 
     def set_chat_settings(self, chat_id: ChatId, values: Mapping[str, str | None]) -> None:
         """Set (or, with None, remove) some of a chat's settings, in one transaction."""
@@ -97,10 +94,10 @@ class ChatQueries(Connection):
         with self.transaction():
             for key, value in values.items():
                 if value is None:
-                    self._exec("DELETE FROM chat_settings WHERE chat_id = %s AND key = %s", (chat, key))
+                    self._exec("DELETE FROM chat_settings WHERE chat_id = ? AND key = ?", (chat, key))
                 else:
                     self._exec(
-                        """INSERT INTO chat_settings (chat_id, key, value) VALUES (%s, %s, %s)
+                        """INSERT INTO chat_settings (chat_id, key, value) VALUES (?, ?, ?)
                            ON CONFLICT (chat_id, key) DO UPDATE SET value = excluded.value""",
                         (chat, key, value),
                     )
@@ -110,13 +107,13 @@ class ChatQueries(Connection):
         item is done and the story held, or neither). A story already held stays where it was."""
         with self.transaction():
             self._exec(
-                """INSERT INTO held_stories (chat_id, story_id, held_at) VALUES (%s, %s, %s)
+                """INSERT INTO held_stories (chat_id, story_id, held_at) VALUES (?, ?, ?)
                    ON CONFLICT (chat_id, story_id) DO NOTHING""",
                 (chat_in(chat_id), story_id, ts_req(now)),
             )
             self._exec(
-                """UPDATE outbox SET status = 'sent', attempts = attempts + 1, done_at = %s, error = NULL
-                   WHERE id = %s""",
+                """UPDATE outbox SET status = 'sent', attempts = attempts + 1, done_at = ?, error = NULL
+                   WHERE id = ?""",
                 (ts_req(now), item_id),
             )
 
@@ -132,7 +129,7 @@ class ChatQueries(Connection):
         return [
             r[0]
             for r in self._all(
-                "SELECT story_id FROM held_stories WHERE chat_id = %s ORDER BY held_at, story_id",
+                "SELECT story_id FROM held_stories WHERE chat_id = ? ORDER BY held_at, story_id",
                 (chat_in(chat_id),),
             )
         ]
@@ -143,7 +140,7 @@ class ChatQueries(Connection):
         with self.transaction():
             for story_id in story_ids:
                 cur = self._exec(
-                    "DELETE FROM held_stories WHERE chat_id = %s AND story_id = %s", (chat, story_id)
+                    "DELETE FROM held_stories WHERE chat_id = ? AND story_id = ?", (chat, story_id)
                 )
                 count += cur.rowcount
         return count
