@@ -55,7 +55,7 @@ TARGETS = {
     "canonical_resolved_direct": 0.95,
     "recall_indirect": 0.85,
     "speaker_acc_indirect": 0.90,
-    "precision_indirect": 0.0,
+    "precision_indirect": None,  # no target: shown for what the recall costs
     "recall_indirect_say": 0.85,
     "speaker_acc_indirect_say": 0.90,
 }
@@ -206,10 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         f"PolNeAR {args.split}: {figures['articles']} articles, {figures['gold_direct']} direct and "
         f"{figures['gold_partial']} partial gold quotes, {figures['predicted']} predicted"
     )
-    print(f"{'figure':<22}{'value':>7}{'target':>8}")
+    print(f"{'figure':<26}{'value':>7}{'target':>8}")
     for key in FIGURES + EXTRA:
-        mark = "" if figures[key] >= TARGETS[key] else "  <"
-        print(f"{key:<22}{figures[key]:>7.3f}{TARGETS[key]:>8.2f}{mark}")
+        target = TARGETS[key]
+        mark = "" if target is None or figures[key] >= target else "  <"
+        shown = "-" if target is None else f"{target:.2f}"
+        print(f"{key:<26}{figures[key]:>7.3f}{shown:>8}{mark}")
     for kind, counter in causes.items():
         print(f"\n{kind} ({sum(counter.values())}):")
         for why, n in counter.most_common(args.top):
