@@ -17,14 +17,15 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def write_cache_file(path: Path, text: str) -> bool:
-    """Write `text` to `path` atomically; False (and nothing written) when the folder refuses."""
+def write_cache_file(path: Path, content: str | bytes) -> bool:
+    """Write `content` (str as UTF-8) to `path` atomically; False (and nothing written) when the
+    folder refuses."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
+            with os.fdopen(fd, "wb") as out:
+                out.write(content.encode("utf-8") if isinstance(content, str) else content)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
