@@ -41,6 +41,24 @@ _TERMINAL = (".", "!", "?", "…", "...")
 _LINE_END_PUNCT = tuple(".!?:;\"”»’')…")
 
 
+# A token text's (casefolded, starts upper-case, casefolded without a possessive ending): the same
+# words recur across tokens and articles, so each text is folded once (the cache is emptied when full).
+_FORMS: dict[str, tuple[str, bool, str]] = {}
+FORMS_CACHE_SIZE = 100_000
+
+
+def _forms(text: str) -> tuple[str, bool, str]:
+    low = text.casefold()
+    # without a possessive ending: "ministry’s" -> "ministry" (cheap test first: most words end otherwise)
+    bare = low[:-2] if low[-1] == "s" and low[-2:] in _POSSESSIVE_ENDS and len(low) > 2 else low
+    forms = (low, text[0].isupper(), bare)
+    if len(text) <= 40:  # words, not whole quotes
+        if len(_FORMS) >= FORMS_CACHE_SIZE:
+            _FORMS.clear()
+        _FORMS[text] = forms
+    return forms
+
+
 class Token:
     """One word, number, punctuation mark or whole quote ("q") of a paragraph block."""
 
@@ -48,14 +66,15 @@ class Token:
 
     def __init__(self, text: str, start: int, end: int, kind: str, quote: int = -1) -> None:
         self.text = text
-        self.low = low = text.casefold()
+        forms = _FORMS.get(text)
+        if forms is None:
+            forms = _forms(text)
+        self.low, upper, self.bare = forms
         self.start = start
         self.end = end
         self.kind = kind  # "w" word, "n" number, "p" punctuation, "q" quote
         self.quote = quote  # index into the article's quotes when kind == "q"
-        self.cap = kind == "w" and text[0].isupper()
-        # without a possessive ending: "ministry’s" -> "ministry" (cheap test first: most words end otherwise)
-        self.bare = low[:-2] if low[-1] == "s" and low[-2:] in _POSSESSIVE_ENDS and len(low) > 2 else low
+        self.cap = kind == "w" and upper
         # words / numbers and quotes before this token in its block (count_prefixes), -1 until counted
         self.nwords = -1
         self.nquotes = -1
@@ -120,11 +139,12 @@ def _words(text: str, lo: int, hi: int, out: list[Token]) -> None:
         return
     append = out.append
     abbreviations = lang.ABBREVIATIONS
+    kinds = _GROUP_KIND
     for m in _TOKEN_RE.finditer(text, lo, hi):
         group = m.lastgroup
-        a = m.start()
         if group == "dot":
             # "Corp." / "R." keep their period; "said." is a word and a full stop
+            a = m.start()
             stem = m.group("word")
             b = a + len(stem)
             if stem.casefold() in abbreviations or (len(stem) == 1 and stem.isupper()):
@@ -133,8 +153,8 @@ def _words(text: str, lo: int, hi: int, out: list[Token]) -> None:
                 append(Token(stem, a, b, "w"))
                 append(Token(".", b, b + 1, "p"))
             continue
-        s = m.group()
-        append(Token(s, a, a + len(s), _GROUP_KIND[group or "punct"]))
+        a, b = m.span()
+        append(Token(m.group(), a, b, kinds[group or "punct"]))
 
 
 def count_prefixes(toks: Sequence[Token]) -> None:
