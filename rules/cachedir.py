@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
+
+from rules.atomicfile import replace_file
 
 
 def cache_dir() -> Path:
@@ -22,15 +22,7 @@ def write_cache_file(path: Path, content: str | bytes) -> bool:
     folder refuses."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(content.encode("utf-8") if isinstance(content, str) else content)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        replace_file(path, content.encode("utf-8") if isinstance(content, str) else content)
     except OSError:
         return False
     return True
