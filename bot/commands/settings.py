@@ -130,14 +130,7 @@ async def cmd_settings(update: Update, context: Context) -> None:
         await _show(update, context, await book(context).get(chat.id))
         return
     target = await _manager(update, context)
-    key, values = args[0].lower(), args[1:]
-    try:
-        changes = _changes(context, key, values)
-    except SettingError as err:
-        raise _error(err) from None
-    if key == "lang":
-        set_language(str(changes["lang"]))
-    await _show(update, context, await apply(context, target, **changes), _("Saved."))
+    await _save(update, context, target, args[0].lower(), args[1:])
 
 
 def _changes(context: Context, key: str, values: list[str]) -> dict[str, object]:
@@ -162,11 +155,8 @@ def _changes(context: Context, key: str, values: list[str]) -> dict[str, object]
                           "or /settings lang en|ru."))
 
 
-async def _set(update: Update, context: Context, key: str) -> None:
-    target = await _manager(update, context)
-    values = words(update)
-    if not values:
-        raise UserError(_("Write /{command} with a value; /settings shows them all.").format(command=key))
+async def _save(update: Update, context: Context, target: Chat, key: str, values: list[str]) -> None:
+    """Apply `/settings key values` to the target chat and show the result ("Saved.")."""
     try:
         changes = _changes(context, key, values)
     except SettingError as err:
@@ -174,6 +164,14 @@ async def _set(update: Update, context: Context, key: str) -> None:
     if key == "lang":
         set_language(str(changes["lang"]))
     await _show(update, context, await apply(context, target, **changes), _("Saved."))
+
+
+async def _set(update: Update, context: Context, key: str) -> None:
+    target = await _manager(update, context)
+    values = words(update)
+    if not values:
+        raise UserError(_("Write /{command} with a value; /settings shows them all.").format(command=key))
+    await _save(update, context, target, key, values)
 
 
 async def cmd_quiet(update: Update, context: Context) -> None:
