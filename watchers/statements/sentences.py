@@ -67,6 +67,8 @@ class Token:
     """One word, number, punctuation mark or whole quote ("q") of a paragraph block."""
 
     __slots__ = ("bare", "cap", "end", "kind", "low", "nquotes", "nwords", "quote", "start", "text")
+    nwords: int
+    nquotes: int
 
     def __init__(self, text: str, start: int, end: int, kind: str, quote: int = -1) -> None:
         self.text = text
@@ -79,15 +81,16 @@ class Token:
         self.kind = kind  # "w" word, "n" number, "p" punctuation, "q" quote
         self.quote = quote  # index into the article's quotes when kind == "q"
         self.cap = kind == "w" and upper
-        # words / numbers and quotes before this token in its block (count_prefixes), -1 until counted
-        self.nwords = -1
-        self.nquotes = -1
+        # nwords / nquotes: words / numbers and quotes before this token in its block (count_prefixes),
+        # unset until counted (read through _UNCOUNTED: one store less per token for each)
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start}, {self.kind})"
 
 
 _new_token = object.__new__
+# A token's nwords / nquotes before count_prefixes numbers its block (the slots are left unset).
+_UNCOUNTED = -1
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -173,8 +176,6 @@ def _words(text: str, lo: int, hi: int, out: list[Token]) -> None:
         tok.kind = kind
         tok.quote = -1
         tok.cap = upper and kind == "w"
-        tok.nwords = -1
-        tok.nquotes = -1
         append(tok)
 
 
@@ -201,7 +202,7 @@ def at_least_words(toks: Sequence[Token], a: int, b: int, k: int) -> bool:
     a = max(a, 0)
     if b - a < k:
         return False
-    if toks[0].nwords >= 0:  # numbered already
+    if getattr(toks[0], "nwords", _UNCOUNTED) >= 0:  # numbered already
         return _counted(toks, b, "nwords", ("w", "n")) - _counted(toks, a, "nwords", ("w", "n")) >= k
     found = 0
     for x in range(a, min(b, a + WALK_TOKENS)):
@@ -220,7 +221,7 @@ def has_quote(toks: Sequence[Token], a: int, b: int) -> bool:
     a = max(a, 0)
     if b <= a:
         return False
-    if toks[0].nquotes >= 0:
+    if getattr(toks[0], "nquotes", _UNCOUNTED) >= 0:
         return _counted(toks, b, "nquotes", ("q",)) > _counted(toks, a, "nquotes", ("q",))
     for x in range(a, min(b, a + WALK_TOKENS)):
         if toks[x].kind == "q":
@@ -232,12 +233,12 @@ def has_quote(toks: Sequence[Token], a: int, b: int) -> bool:
 
 def _counted(toks: Sequence[Token], i: int, field: str, kinds: tuple[str, ...]) -> int:
     """How many tokens of `kinds` come before toks[i] in its block (i may be len(toks))."""
-    if toks[0].nwords < 0:
+    if getattr(toks[0], "nwords", _UNCOUNTED) < 0:
         count_prefixes(toks)
     if i < len(toks):
-        return int(getattr(toks[i], field))
+        return int(getattr(toks[i], field, _UNCOUNTED))
     last = toks[-1]
-    return int(getattr(last, field)) + (last.kind in kinds)
+    return int(getattr(last, field, _UNCOUNTED)) + (last.kind in kinds)
 
 
 def quote_is_terminal(text: str, q: Quote) -> bool:
