@@ -30,14 +30,18 @@ _TOKEN_RE = re.compile(
     r"|(?P<word>[^\W\d_][\w\-]*(?:['’]\w+)*)(?P<dot>\.)?"
     r"|(?P<punct>\.\.\.|…|[.!?]+|[,;:()\[\]—–]|-+|\S)"
 )
-# Token kind of each alternative of _TOKEN_RE (a word followed by a period is split apart or not).
-_GROUP_KIND = {"abbr": "w", "num": "n", "word": "w", "punct": "p"}
+# Token kind by the index of _TOKEN_RE's last matched group ("." a word followed by a period: split
+# apart or not; groups: 1 abbr, 2 num, 4 dot after 3 word, 5 punct); the index is cheaper than the name.
+_INDEX_KIND = ("p", "w", "n", "w", ".", "p")
 _POSSESSIVE_ENDS = ("’s", "'s")
 _LINE_RE = re.compile(r"[^\n]+")
 # How far from a line's end a signed quote's closing mark may be ('." ― Ana Ruiz, 34, a nurse in Leeds').
 SIGNED_END_CHARS = 80
 _SIGNED_END = re.compile(r"[\"”’']\s*[—–―]\s*[A-Z][^\"“”—–―]*$")
 _TERMINAL = (".", "!", "?", "…", "...")
+# What the token after a sentence's end may be: a capital, a quote, a number, an opening bracket or dash.
+_STARTS_KINDS = ("q", "n")
+_STARTS_TEXTS = ("(", "[", "—", "–")
 _LINE_END_PUNCT = tuple(".!?:;\"”»’')…")
 
 
@@ -63,6 +67,8 @@ class Token:
     """One word, number, punctuation mark or whole quote ("q") of a paragraph block."""
 
     __slots__ = ("bare", "cap", "end", "kind", "low", "nquotes", "nwords", "quote", "start", "text")
+    nwords: int
+    nquotes: int
 
     def __init__(self, text: str, start: int, end: int, kind: str, quote: int = -1) -> None:
         self.text = text
@@ -75,12 +81,16 @@ class Token:
         self.kind = kind  # "w" word, "n" number, "p" punctuation, "q" quote
         self.quote = quote  # index into the article's quotes when kind == "q"
         self.cap = kind == "w" and upper
-        # words / numbers and quotes before this token in its block (count_prefixes), -1 until counted
-        self.nwords = -1
-        self.nquotes = -1
+        # nwords / nquotes: words / numbers and quotes before this token in its block (count_prefixes),
+        # unset until counted (read through _UNCOUNTED: one store less per token for each)
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start}, {self.kind})"
+
+
+_new_token = object.__new__
+# A token's nwords / nquotes before count_prefixes numbers its block (the slots are left unset).
+_UNCOUNTED = -1
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -139,13 +149,15 @@ def _words(text: str, lo: int, hi: int, out: list[Token]) -> None:
         return
     append = out.append
     abbreviations = lang.ABBREVIATIONS
-    kinds = _GROUP_KIND
+    kinds = _INDEX_KIND
+    forms_of = _FORMS.get
+    new = _new_token
     for m in _TOKEN_RE.finditer(text, lo, hi):
-        group = m.lastgroup
-        if group == "dot":
+        kind = kinds[m.lastindex or 0]
+        a, b = m.span()
+        if kind == ".":
             # "Corp." / "R." keep their period; "said." is a word and a full stop
-            a = m.start()
-            stem = m.group("word")
+            stem = m.group(3)
             b = a + len(stem)
             if stem.casefold() in abbreviations or (len(stem) == 1 and stem.isupper()):
                 append(Token(stem + ".", a, b + 1, "w"))
@@ -153,8 +165,18 @@ def _words(text: str, lo: int, hi: int, out: list[Token]) -> None:
                 append(Token(stem, a, b, "w"))
                 append(Token(".", b, b + 1, "p"))
             continue
-        a, b = m.span()
-        append(Token(m.group(), a, b, kinds[group or "punct"]))
+        # Token(word, a, b, kind) without the call of __init__: ~700 tokens an article
+        word = m.group()
+        forms = forms_of(word) or _forms(word)
+        tok = new(Token)
+        tok.text = word
+        tok.low, upper, tok.bare = forms
+        tok.start = a
+        tok.end = b
+        tok.kind = kind
+        tok.quote = -1
+        tok.cap = upper and kind == "w"
+        append(tok)
 
 
 def count_prefixes(toks: Sequence[Token]) -> None:
@@ -180,7 +202,7 @@ def at_least_words(toks: Sequence[Token], a: int, b: int, k: int) -> bool:
     a = max(a, 0)
     if b - a < k:
         return False
-    if toks[0].nwords >= 0:  # numbered already
+    if getattr(toks[0], "nwords", _UNCOUNTED) >= 0:  # numbered already
         return _counted(toks, b, "nwords", ("w", "n")) - _counted(toks, a, "nwords", ("w", "n")) >= k
     found = 0
     for x in range(a, min(b, a + WALK_TOKENS)):
@@ -199,7 +221,7 @@ def has_quote(toks: Sequence[Token], a: int, b: int) -> bool:
     a = max(a, 0)
     if b <= a:
         return False
-    if toks[0].nquotes >= 0:
+    if getattr(toks[0], "nquotes", _UNCOUNTED) >= 0:
         return _counted(toks, b, "nquotes", ("q",)) > _counted(toks, a, "nquotes", ("q",))
     for x in range(a, min(b, a + WALK_TOKENS)):
         if toks[x].kind == "q":
@@ -211,12 +233,12 @@ def has_quote(toks: Sequence[Token], a: int, b: int) -> bool:
 
 def _counted(toks: Sequence[Token], i: int, field: str, kinds: tuple[str, ...]) -> int:
     """How many tokens of `kinds` come before toks[i] in its block (i may be len(toks))."""
-    if toks[0].nwords < 0:
+    if getattr(toks[0], "nwords", _UNCOUNTED) < 0:
         count_prefixes(toks)
     if i < len(toks):
-        return int(getattr(toks[i], field))
+        return int(getattr(toks[i], field, _UNCOUNTED))
     last = toks[-1]
-    return int(getattr(last, field)) + (last.kind in kinds)
+    return int(getattr(last, field, _UNCOUNTED)) + (last.kind in kinds)
 
 
 def quote_is_terminal(text: str, q: Quote) -> bool:
@@ -232,24 +254,36 @@ def split_sentences(text: str, tokens: Sequence[Token], quotes: Sequence[Quote])
     out: list[tuple[int, int]] = []
     n = len(tokens)
     begin = 0
-    for i, tok in enumerate(tokens):
-        if i + 1 >= n:
-            break
-        nxt = tokens[i + 1]
-        starts_new = nxt.cap or nxt.kind == "q" or nxt.kind == "n" or nxt.text in ("(", "[", "—", "–")
-        brk = False
-        if tok.kind == "p" and tok.text in _TERMINAL or (tok.kind == "p" and tok.text[0] in "!?"):
-            brk = starts_new
-        elif tok.kind == "w" and tok.text.endswith(".") and len(tok.text) > 1:
+    starters = lang.SENTENCE_STARTERS
+    # only a terminal mark, a word ending in "." or a quote can end a sentence: the others are passed
+    # over without looking at the next token
+    for i in range(n - 1):
+        tok = tokens[i]
+        kind = tok.kind
+        if kind == "p":
+            t = tok.text
+            if not (t in _TERMINAL or t[0] in "!?"):
+                continue
+            nxt = tokens[i + 1]
+            brk = nxt.cap or nxt.kind in _STARTS_KINDS or nxt.text in _STARTS_TEXTS
+        elif kind == "w":
+            t = tok.text
+            if not (t[-1] == "." and len(t) > 1):
+                continue
             # "U.S." or "Corp." ends a sentence only before a word that usually starts one.
-            brk = nxt.kind == "w" and nxt.cap and nxt.low in lang.SENTENCE_STARTERS
-        elif tok.kind == "q" and quote_is_terminal(text, quotes[tok.quote]):
+            nxt = tokens[i + 1]
+            brk = nxt.kind == "w" and nxt.cap and nxt.low in starters
+        elif kind == "q" and quote_is_terminal(text, quotes[tok.quote]):
             # '"Why?" Doe asked.' stays one sentence; a quote closing a sentence of the writer's
             # ('... the 1962 film "The Glass Corridor." Wendt said ...') ends it.
+            nxt = tokens[i + 1]
+            starts_new = nxt.cap or nxt.kind in _STARTS_KINDS or nxt.text in _STARTS_TEXTS
             opens = all(t.kind == "p" for t in tokens[begin:i])
             brk = starts_new and not (
                 opens and (_attribution_follows(tokens, i + 1) or signature_follows(tokens, i + 1, n))
             )
+        else:
+            continue
         if brk:
             out.append((begin, i + 1))
             begin = i + 1
