@@ -70,6 +70,7 @@ def gold_reported(scorer: ModuleType, corpus: Path, split: str, name: str, text:
                 "source": src,
                 "text": body,
                 "cue": cue[2].casefold() if cue else "",
+                "cue_start": cue[1][0][0] if cue else None,
             }
         )
     return out

@@ -19,6 +19,13 @@ from watchers.statements.speakers import Cue, SentenceSpeakers
 MIN_CLAUSE_WORDS = 3
 # How many words the object of "told"/"reminded" may run to before "that" ("the packed hall").
 MAX_TELL_OBJECT_WORDS = 4
+# How far into a reported clause its finite verb may stand: a subject with its modifiers runs long
+# ("argued Trump's proposal to pay down the national debt by printing money would trigger ...").
+CLAUSE_VERB_WINDOW = 20
+# Verbs whose reported content may be an infinitive ("vowed to block the refugees") or, for the
+# "call" forms, a noun phrase ("called for a voice vote"): no clause needed.
+_INFINITIVE_LEMMAS = frozenset(("promise", "vow", "pledge", "threaten", "agree"))
+_NP_LEMMAS = frozenset(("call for", "call on"))
 _CLAUSE_PUNCT_END = ".!?…;:"
 
 
@@ -91,11 +98,11 @@ def _clause_like(toks: Sequence[Token], a: int, b: int) -> bool:
         return True  # "told the Ledger he'd support her"
     if a < b and toks[a].cap and _name_then_verb(toks, a, b):
         return True  # "aides say Ivanka Bray also advises her father"
-    for t in toks[a : min(b, a + 10)]:
+    for t in toks[a : min(b, a + CLAUSE_VERB_WINDOW)]:
         if t.kind == "w" and (
             t.low in lang.FINITE
             or (t.low.endswith("ed") and not t.cap)
-            or t.low.endswith("n't")
+            or t.low.endswith(("n't", "n’t"))
             or (t.low in lang.IRREGULAR_PAST and t is not toks[a])
         ):
             return True
@@ -115,8 +122,8 @@ def _pronoun_contraction(low: str) -> bool:
     """ "he'd", "she's", "they're": a subject pronoun and its verb in one token."""
     for mark in ("'", "’"):
         head, sep, _tail = low.partition(mark)
-        if sep and head in lang.SUBJECT_PRONOUNS:
-            return True
+        if sep and (head in lang.SUBJECT_PRONOUNS or head in lang.CLAUSE_SUBJECTS):
+            return True  # also "that's", "there's"
     return False
 
 
@@ -188,7 +195,9 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
         if (
             start is not None
             and c.lemma not in lang.OBJECT_LEMMAS
+            and c.lemma not in _NP_LEMMAS
             and toks[start - 1].low != "that"
+            and not (c.lemma in _INFINITIVE_LEMMAS and toks[start].low == "to")
             and not _clause_like(toks, start, end)
         ):
             start = None  # "argued against the cap", "confirmed the contents of the memo"
@@ -347,7 +356,7 @@ def _clause_start(toks: Sequence[Token], c: Cue, end: int) -> int | None:
     if (
         toks[i].low in ("to",)
         and c.lemma not in lang.OBJECT_LEMMAS
-        and c.lemma not in ("promise", "vow", "pledge", "threaten", "agree")
+        and c.lemma not in _INFINITIVE_LEMMAS
     ):
         return None  # "said to be", "told to leave"
     return i
