@@ -70,7 +70,6 @@ def gold_reported(scorer: ModuleType, corpus: Path, split: str, name: str, text:
                 "source": src,
                 "text": body,
                 "cue": cue[2].casefold() if cue else "",
-                "cue_start": cue[1][0][0] if cue else None,
             }
         )
     return out
