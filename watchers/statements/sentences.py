@@ -38,6 +38,8 @@ _LINE_RE = re.compile(r"[^\n]+")
 SIGNED_END_CHARS = 80
 _SIGNED_END = re.compile(r"[\"”’']\s*[—–―]\s*[A-Z][^\"“”—–―]*$")
 _TERMINAL = (".", "!", "?", "…", "...")
+# A party label's dotted state split by the tokenizer ("D-N" "." "Y."): that dot ends no sentence.
+_LABEL_STATE_HEAD = re.compile(r"^[DRI]-[A-Z]$")
 _LINE_END_PUNCT = tuple(".!?:;\"”»’')…")
 
 
@@ -239,7 +241,9 @@ def split_sentences(text: str, tokens: Sequence[Token], quotes: Sequence[Quote])
         starts_new = nxt.cap or nxt.kind == "q" or nxt.kind == "n" or nxt.text in ("(", "[", "—", "–")
         brk = False
         if tok.kind == "p" and tok.text in _TERMINAL or (tok.kind == "p" and tok.text[0] in "!?"):
-            brk = starts_new
+            brk = starts_new and not (
+                tok.text == "." and i > 0 and _LABEL_STATE_HEAD.match(tokens[i - 1].text)
+            )
         elif tok.kind == "w" and tok.text.endswith(".") and len(tok.text) > 1:
             # "U.S." or "Corp." ends a sentence only before a word that usually starts one.
             brk = nxt.kind == "w" and nxt.cap and nxt.low in lang.SENTENCE_STARTERS
