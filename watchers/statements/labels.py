@@ -12,6 +12,11 @@ from watchers.statements.sentences import Token
 
 # "D", "R", "I", "D-Ohio", "R-Ky", "D-N.Y" (the tokenizer splits a final dot off).
 _LABEL_RE = re.compile(r"^[DRI](?:-[A-Z][A-Za-z.]{0,12})?$")
+# The later pieces of a dotted state abbreviation the tokenizer splits: "D-N" "." "Y." ("D-N.Y."),
+# "R-W" "." "Va." ("R-W.Va.").
+_PIECE_RE = re.compile(r"^[A-Z][a-z]?\.?$")
+# How many such pieces a state abbreviation has after its first letter (N.Y., W.Va., D.C.).
+MAX_LABEL_PIECES = 2
 
 
 def is_label(tok: Token) -> bool:
@@ -20,7 +25,15 @@ def is_label(tok: Token) -> bool:
 
 def label_dot(tokens: Sequence[Token], k: int) -> bool:
     """Is token k the dot of a label's abbreviation ("R-Ky.")?"""
-    return tokens[k].text == "." and k > 0 and is_label(tokens[k - 1]) and "-" in tokens[k - 1].text
+    if tokens[k].text != "." or k < 1:
+        return False
+    j = k - 1
+    for _ in range(MAX_LABEL_PIECES):
+        # "R-W" "." "Va" ".": the dot after a later piece of the state is the label's too
+        if is_label(tokens[j]) or j < 2 or not _PIECE_RE.match(tokens[j].text) or tokens[j - 1].text != ".":
+            break
+        j -= 2
+    return is_label(tokens[j]) and "-" in tokens[j].text
 
 
 def before_label(tokens: Sequence[Token], i: int, lo: int) -> int:
@@ -34,7 +47,17 @@ def before_label(tokens: Sequence[Token], i: int, lo: int) -> int:
     k = i - 1
     if tokens[k].text == "." and k - 1 >= lo:
         k -= 1
-    if not is_label(tokens[k]) or k - 1 < lo:
+    pieces = 0
+    while (
+        not is_label(tokens[k])
+        and pieces < MAX_LABEL_PIECES
+        and k - 2 >= lo
+        and _PIECE_RE.match(tokens[k].text)
+        and tokens[k - 1].text == "."
+    ):
+        k -= 2  # "(D-N.Y.)": back over "Y." and the dot to "D-N"
+        pieces += 1
+    if not is_label(tokens[k]) or k - 1 < lo or (pieces and "-" not in tokens[k].text):
         return -1
     opener = tokens[k - 1].text
     if (close == ")" and opener == "(") or (close == "," and opener == ","):

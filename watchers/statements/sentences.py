@@ -42,6 +42,8 @@ _TERMINAL = (".", "!", "?", "…", "...")
 # What the token after a sentence's end may be: a capital, a quote, a number, an opening bracket or dash.
 _STARTS_KINDS = ("q", "n")
 _STARTS_TEXTS = ("(", "[", "—", "–")
+# A party label's dotted state split by the tokenizer ("D-N" "." "Y."): that dot ends no sentence.
+_LABEL_STATE_HEAD = re.compile(r"^[DRI]-[A-Z]$")
 _LINE_END_PUNCT = tuple(".!?:;\"”»’')…")
 
 
@@ -265,7 +267,9 @@ def split_sentences(text: str, tokens: Sequence[Token], quotes: Sequence[Quote])
             if not (t in _TERMINAL or t[0] in "!?"):
                 continue
             nxt = tokens[i + 1]
-            brk = nxt.cap or nxt.kind in _STARTS_KINDS or nxt.text in _STARTS_TEXTS
+            brk = (nxt.cap or nxt.kind in _STARTS_KINDS or nxt.text in _STARTS_TEXTS) and not (
+                t == "." and i > 0 and _LABEL_STATE_HEAD.match(tokens[i - 1].text)
+            )
         elif kind == "w":
             t = tok.text
             if not (t[-1] == "." and len(t) > 1):
