@@ -86,6 +86,12 @@ COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 _end_of = itemgetter(0)
 
 
+def _best_first(item: tuple[Entry, tuple[float, int]]) -> tuple[float, int]:
+    """Sort key of a word's fuzzy targets: the higher score first, then the term's rank in the rules."""
+    _entry, (score, rank) = item
+    return -score, rank
+
+
 @cache
 def _capitalised_word() -> re.Pattern[str]:
     """A word of FUZZY_MIN_WORD+ characters starting with a letter that is not lower-case.
@@ -167,7 +173,9 @@ class FuzzyFinder:
                     # last one.
                     places[word] = places.get(word, 0) + listed.count(form)  # type: ignore[arg-type]
         added = False
-        for word, left in places.items():
+        # Words in order (the candidates came from a set): each place goes in by its end, and no two
+        # whole words end at one place, so the order cannot change the result; sorted, it plainly does not.
+        for word, left in sorted(places.items()):
             targets = self._fuzzy_memo[word]
             value: Value = (len(word), None, targets, (), None, lone_target(targets))
             # A candidate may be the tail of a longer word ("xPeskow"): only whole-word places count.
@@ -210,13 +218,17 @@ class FuzzyFinder:
         # matcher's import time, and `quotewatch quotes` on a short file often never needs it.
         from rapidfuzz.fuzz import ratio
 
-        best: dict[Entry, float] = {}
+        # Each entry's best score, and the rank of the term that gave it.
+        best: dict[Entry, tuple[float, int]] = {}
         for variant in neighbours(key):
             for candidate in self._fuzzy_index.get(variant, ()):
                 if candidate.key != key and len(key) < FUZZY_EDIT_MIN_KEY:
                     continue  # a short word must fold to the very key ("Gutters" is not "Guterres")
                 score = ratio(key, candidate.key)
-                if score >= candidate.entry.fuzzy and score > best.get(candidate.entry, -1.0):
-                    best[candidate.entry] = score
+                if score >= candidate.entry.fuzzy and score > best.get(candidate.entry, (-1.0, 0))[0]:
+                    best[candidate.entry] = (score, candidate.rank)
         overlapping = self._overlapping
-        return tuple(target(entry, min(score, FUZZY_MAX_SCORE), overlapping) for entry, score in best.items())
+        # The best first, equal scores in rules order: the order of the hits one word gives at one
+        # place, so a pure function of the rules and the word (never of hashing, as a set's order is).
+        ranked = sorted(best.items(), key=_best_first)
+        return tuple(target(entry, min(score, FUZZY_MAX_SCORE), overlapping) for entry, (score, _) in ranked)

@@ -24,7 +24,10 @@ Evaluation order (how speakers, topics and watches combine):
    set operations in C skip the words known to have no match (see rules.fuzzy).
 3. Overlaps: among speaker hits the longest span wins ("Dmitry Peskov" over "Peskov"); topic hits
    compete only with hits of the same topic and list (`any`/`all`/`none`), so one keyword can serve
-   several topics. Hits with the very same span are all kept (two topics sharing a keyword).
+   several topics. Hits with the very same span are all kept (two topics sharing a keyword), in
+   the order of the rules; two speakers' fuzzy hits at one place come best score first, then in the
+   order of the rules. The hits are a pure function of the rules and the text: no order in them
+   comes from hashing (a set's order changes with PYTHONHASHSEED; tests/test_match_determinism.py).
 4. `topics_in(hits, spans)` decides which topics hold inside the given spans: `any` needs at least one
    of its keywords (when the list is not empty), `all` needs every keyword, `none` needs none of them.
 5. Watches are evaluated by the pipeline, not here: a watch fires for a statement when one of its

@@ -119,6 +119,8 @@ def _fold_in_place(text: str) -> tuple[str, list[int] | None]:
         return folded, None
     # The distinct non-ASCII characters, found in C: UTF-8 bytes >= 0x80 belong only to them.
     raw = folded.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    # In a set's order, which varies with the hash seed: harmless, since no replacement is itself
+    # replaced (the fold of a replacement is the replacement; tests/test_match_determinism.py).
     for ch in set(raw.decode("utf-8", "surrogatepass")):
         replacement = _in_place_fold(ch)
         if replacement is None:

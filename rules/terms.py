@@ -68,8 +68,12 @@ class Entry(NamedTuple):
 
 
 class FuzzyTarget(NamedTuple):
+    """A single-word speaker term in the fuzzy index: its transliteration key, its entry, and its rank
+    (the order of the fuzzy terms in the rules), which breaks ties between a word's fuzzy targets."""
+
     key: str
     entry: Entry
+    rank: int
 
 
 # What a matched term produces: (overlap group, the Hit's fields that do not depend on the place:
@@ -155,6 +159,7 @@ def _compile_terms(rules: Rules) -> Compiled:
     speaker_overlap = False
     cased_terms: set[str] = set()
     new_entry = tuple.__new__  # Entry(...) without namedtuple's __new__, a Python function
+    fuzzy_rank = 0
     for speaker in rules.speakers:
         speaker_id, fuzzy = speaker.id, speaker.fuzzy
         all_words: set[str] = set()
@@ -191,7 +196,8 @@ def _compile_terms(rules: Rules) -> Compiled:
             if fuzzy_key:  # the term as written; its inflected forms are exact patterns already
                 tkey = translit_key(key[0])
                 if len(tkey) >= FUZZY_MIN_KEY:
-                    fuzzy_target = new_entry(FuzzyTarget, (tkey, entry))
+                    fuzzy_target = new_entry(FuzzyTarget, (tkey, entry, fuzzy_rank))
+                    fuzzy_rank += 1
                     for variant in neighbours(tkey):
                         listed = fuzzy_index.get(variant)
                         if listed is None:
@@ -241,16 +247,17 @@ def target(entry: Entry, score: float, overlapping: frozenset[object]) -> Target
     return (group if group in overlapping else None), fields
 
 
-def neighbours(key: str) -> set[str]:
-    """The key and, for long keys, the key with one letter deleted anywhere but the end.
+def neighbours(key: str) -> tuple[str, ...]:
+    """The key and, for long keys, the key with one letter deleted anywhere but the end: each once, the
+    key first, then by the place of the deleted letter (an order that never depends on hashing).
 
     Two keys meet when they are equal or one letter apart (deletion, insertion or substitution). The
     last letter is kept because a changed ending is usually another person or another word form
     ("Ivanova" is not "Ivanov").
     """
     if len(key) < FUZZY_EDIT_MIN_KEY:
-        return {key}
-    return {key, *[key[:i] + key[i + 1 :] for i in range(len(key) - 1)]}
+        return (key,)
+    return tuple(dict.fromkeys([key, *[key[:i] + key[i + 1 :] for i in range(len(key) - 1)]]))
 
 
 class Automaton:
