@@ -201,6 +201,8 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
             and not _clause_like(toks, start, end)
         ):
             start = None  # "argued against the cap", "confirmed the contents of the memo"
+        if start is not None and c.lemma == "call on" and not _has_infinitive(toks, start, end):
+            start = None  # "called on the families of the crew" is a visit; "called on X to Y" a demand
         if start is not None and _words(toks, start, end, _min_words(c.lemma)):
             if (
                 c.subj_first > s
@@ -284,6 +286,19 @@ def _draft(toks: Sequence[Token], a: int, b: int, c: Cue, pos: int) -> Draft | N
     return Draft(toks[a].start, toks[b - 1].end, "indirect", c.subject, c.word, pos)
 
 
+def _infinitive_at(toks: Sequence[Token], i: int, end: int) -> bool:
+    """Is tokens[i] the "to" of an infinitive ("to press", "to call"), not a preposition ("to the press")?"""
+    if toks[i].low != "to" or i + 1 >= end:
+        return False
+    nxt = toks[i + 1]
+    return nxt.kind == "w" and not nxt.cap and nxt.low not in lang.DETERMINERS
+
+
+def _has_infinitive(toks: Sequence[Token], a: int, b: int) -> bool:
+    """An infinitive anywhere in tokens[a:b] ("the council to hold back", "leaders not to feed")?"""
+    return any(_infinitive_at(toks, i, b) for i in range(a, b))
+
+
 def _min_words(lemma: str) -> int:
     return 2 if lemma in lang.OBJECT_LEMMAS else MIN_CLAUSE_WORDS
 
@@ -336,6 +351,8 @@ def _clause_start(toks: Sequence[Token], c: Cue, end: int) -> int | None:
             break
     # skip adjunct phrases: "on Tuesday", "in a statement", "at a news conference in Capitol"
     while i < end and toks[i].kind == "w" and toks[i].low in lang.ADJUNCT_OPENERS:
+        if c.lemma in _INFINITIVE_LEMMAS and _infinitive_at(toks, i, end):
+            break  # "promised to press the authority": not "to the press"
         j = i + 1
         while (
             j < end
