@@ -14,11 +14,13 @@ from watchers.statements.labels import before_label
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import (
     Mention,
+    given_name_first,
     np_word,
     occupation_word,
     org_text,
     role_at,
     strip_possessive,
+    surname_word,
 )
 from watchers.statements.rolephrase import role_phrase_left, role_phrase_right
 from watchers.statements.sentences import Token
@@ -292,6 +294,8 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         b < hi
         and (
             np_word(tokens[b])
+            or surname_word(tokens, b, i, hi)  # "said Ian Read", "said Ms. May"
+            or (b == i and given_name_first(tokens, b, hi))  # "said Will Doyle"
             # an adjective before a role noun: "Its legal director, ..."; a modifier before an
             # organisation noun: "The consumer council studied ..."
             or (
