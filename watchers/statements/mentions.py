@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from watchers.statements import first_names
 from watchers.statements.lang import en as lang
 from watchers.statements.sentences import Token
 
@@ -109,6 +110,43 @@ def org_text(tokens: Sequence[Token], a: int, b: int) -> str:
         out.append(t.text)
         prev_end = t.end
     return "".join(out)
+
+
+def given_name(tok: Token) -> bool:
+    """A capitalised word that is a known given name ("George", "Ian", "Theresa")."""
+    return tok.kind == "w" and tok.cap and bool(first_names.gender(tok.low))
+
+
+def surname_word(tokens: Sequence[Token], k: int, lo: int, hi: int) -> bool:
+    """Is tokens[k], a common word of SURNAME_WORDS ("Will", "Read", "May"), a family name here: after
+    a given name, a middle initial or an honorific ("George F. Will", "Ms. Read"), with no
+    capitalised word after it ("In May Trump said" and "Theresa May Will Resign" stay words)?"""
+    t = tokens[k]
+    if t.kind != "w" or not t.cap or t.low not in lang.SURNAME_WORDS or k - 1 < lo:
+        return False
+    if k + 1 < hi and tokens[k + 1].kind == "w" and tokens[k + 1].cap:
+        return False
+    p = k - 1
+    if p - 1 >= lo and len(tokens[p].text) == 2 and tokens[p].text[1] == "." and tokens[p].text[0].isupper():
+        p -= 1  # a middle initial
+    prev = tokens[p]
+    return prev.low.rstrip(".") in lang.HONORIFICS or given_name(prev)
+
+
+def given_name_first(tokens: Sequence[Token], k: int, hi: int) -> bool:
+    """Is tokens[k], a common word of SURNAME_WORDS, the given name of the name after it ("said Will
+    Doyle")? Only where no sentence starts: the caller reads after a verb."""
+    t = tokens[k]
+    if t.kind != "w" or not t.cap or t.low not in lang.SURNAME_WORDS or k + 1 >= hi:
+        return False
+    nxt = tokens[k + 1]
+    return (
+        given_name(t)
+        and nxt.kind == "w"
+        and nxt.cap
+        and nxt.low not in lang.NOT_NAME_WORDS
+        and nxt.low not in lang.TITLE_WORDS
+    )
 
 
 def np_word(tok: Token) -> bool:

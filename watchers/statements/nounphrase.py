@@ -14,13 +14,15 @@ from watchers.statements.labels import before_label
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import (
     Mention,
+    given_name_first,
     np_word,
     occupation_word,
     org_text,
     role_at,
     strip_possessive,
+    surname_word,
 )
-from watchers.statements.rolephrase import role_phrase_left, role_phrase_right
+from watchers.statements.rolephrase import described_name_right, role_phrase_left, role_phrase_right
 from watchers.statements.sentences import Token
 from watchers.statements.titles import long_title_end, long_title_start
 
@@ -263,10 +265,15 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
     return np
 
 
-def subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
+def subject_right(tokens: Sequence[Token], i: int, hi: int, inverted: bool = False) -> Mention | None:
     """The subject after an inverted verb ('..., said Doe', 'said regional fire chief Bruno Alvarez',
-    'said the minister, Jane Doe')."""
-    return _subject_right(tokens, i, hi) or role_phrase_right(tokens, i, hi)
+    'said the minister, Jane Doe'); with `inverted` (right after the verb, never a sentence's own
+    opening) also a name after a free description ('said retired neurosurgeon Ben Carson')."""
+    return (
+        _subject_right(tokens, i, hi)
+        or (described_name_right(tokens, i, hi) if inverted else None)
+        or role_phrase_right(tokens, i, hi)
+    )
 
 
 def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
@@ -292,6 +299,8 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         b < hi
         and (
             np_word(tokens[b])
+            or surname_word(tokens, b, i, hi)  # "said Ian Read", "said Ms. May"
+            or (b == i and given_name_first(tokens, b, hi))  # "said Will Doyle"
             # an adjective before a role noun: "Its legal director, ..."; a modifier before an
             # organisation noun: "The consumer council studied ..."
             or (

@@ -9,7 +9,15 @@ from collections.abc import Sequence
 
 from watchers.statements import first_names
 from watchers.statements.lang import en as lang
-from watchers.statements.mentions import Mention, Phrase, occupation_word, role_at, strip_possessive
+from watchers.statements.mentions import (
+    Mention,
+    Phrase,
+    given_name,
+    occupation_word,
+    role_at,
+    strip_possessive,
+    surname_word,
+)
 from watchers.statements.sentences import Token
 from watchers.statements.titles import split_long_title
 
@@ -26,7 +34,16 @@ def _title_split(chain: Sequence[Token]) -> tuple[int, str]:
             n == len(chain)
             and n >= 2
             and lw in lang.TITLE_WORDS
-            and (chain[n - 2].low in lang.MALE_NAMES or chain[n - 2].low in lang.FEMALE_NAMES)
+            and lw not in lang.ADDRESS_TITLES
+            and chain[n - 2].low.rstrip(".") in lang.HONORIFICS
+        ):
+            n -= 1  # "Mr. King", "Ms. White": an honorific makes the word after it a surname
+            continue
+        if (
+            n == len(chain)
+            and n >= 2
+            and lw in lang.TITLE_WORDS
+            and given_name(chain[n - 2])
         ):
             n -= 1  # "Tom White", "Ana Marshal": a surname that is also a title word, after a given name
             continue
@@ -103,8 +120,10 @@ def person(ph: Phrase, c: int, titled: bool) -> Mention | None:
         strip_possessive(t.text) if i == len(name_toks) - 1 else t.text for i, t in enumerate(name_toks)
     )
     name = name.replace(" - ", "-")
-    if strip_possessive(name_toks[-1].low) in lang.NOT_NAME_WORDS:
-        return None
+    if strip_possessive(name_toks[-1].low) in lang.NOT_NAME_WORDS and not surname_word(
+        ph.tokens, ph.b - 1, ph.a0, ph.b
+    ):
+        return None  # "In Hanoi", "The Kremlin said"; but "George Will", "Ms. Read" are people
     ment_start = (ms or name_toks[0]).start
     m = Mention("name", ment_start, name_toks[-1].end, "", name=name, gender=gender, roles=roles)
     if not m.gender:

@@ -11,7 +11,14 @@ from collections.abc import Sequence
 
 from watchers.statements.classify import classify
 from watchers.statements.lang import en as lang
-from watchers.statements.mentions import Mention, is_possessive, strip_possessive
+from watchers.statements.mentions import (
+    Mention,
+    is_possessive,
+    np_word,
+    role_at,
+    strip_possessive,
+    surname_word,
+)
 from watchers.statements.sentences import Token
 
 # Modifiers between the determiner and the role noun ("a longtime GOP data expert": three). Longer
@@ -23,6 +30,11 @@ _BOUNDARY = frozenset(
 )
 # Determiners that open a phrase naming one person or group by role (possessives included).
 _OPENERS = frozenset({"the", "a", "an", "one", "another", "his", "her", "its", "their", "this", "that"})
+# Words of a free description before a name after an inverted verb ("said retired neurosurgeon X",
+# "said master of ceremonies X", "said undecided Republican voter X"); a longer run is a clause.
+MAX_DESCRIPTION_WORDS = 5
+# Words a person's name after such a description runs to, at most ("Asab Al-Tabchi", "Mary Ann de la Cruz").
+MAX_NAME_TOKENS = 6
 
 
 def role_phrase_left(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
@@ -56,6 +68,57 @@ def role_phrase_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | Non
         if t.kind != "w" or not _modifier(t) or head >= 0:
             break
     return _role(tokens, i, head + 1) if head > i else None
+
+
+def described_name_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
+    """A person's name after a free description of them, opening at token i (just after an inverted
+    verb): "said retired neurosurgeon Ben Carson", "said master of ceremonies Asab Al-Tabchi", "said
+    undecided Republican voter Stephanie Hooton of Derry". The description is lowercase words
+    (capitalised modifiers and "of" inside) whose last word is a lowercase noun; the name is two
+    capitalised words or more that end the phrase; or None."""
+    first = i + 1 if i < hi and tokens[i].low == "the" and not tokens[i].cap else i
+    for k in range(first + 1, min(hi, first + MAX_DESCRIPTION_WORDS + 1)):
+        prev = tokens[k - 1]
+        if not _description_word(prev) or (k - 1 == first and prev.low == "of"):
+            return None
+        if not tokens[k].cap or prev.cap or prev.kind != "w" or prev.low == "of":
+            continue
+        m = _name_from(tokens, k, hi)
+        if m is not None:
+            m.np_start = tokens[i].start
+            r = next(
+                (role_at(tokens, x, first) for x in range(k - 1, first - 1, -1) if role_at(tokens, x, first)),
+                None,
+            )
+            if r is not None:
+                m.roles.append((r[0], frozenset(t.low for t in tokens[first : r[1]] if t.kind == "w")))
+            return m
+    return None
+
+
+def _name_from(tokens: Sequence[Token], k: int, hi: int) -> Mention | None:
+    """The person's name of two capitalised words or more opening at token k and ending the phrase."""
+    b = k
+    while (
+        b < hi
+        and b - k < MAX_NAME_TOKENS
+        and (
+            (tokens[b].cap and np_word(tokens[b]))
+            or tokens[b].text in ("-", "’", "'")
+            or surname_word(tokens, b, k, hi)
+        )
+    ):
+        b += 1
+    if b - k < 2 or tokens[b - 1].kind != "w" or (b < hi and tokens[b].kind == "w" and tokens[b].cap):
+        return None
+    m = classify(tokens, k, b)
+    return m if m is not None and m.kind == "name" and " " in (m.name or "") else None
+
+
+def _description_word(t: Token) -> bool:
+    if t.kind == "n":
+        return True  # "said 2008 campaign veteran ..."
+    return t.kind == "w" and (t.low == "of" or (_modifier(t) and t.low not in lang.WEEKDAYS))
 
 
 def _role(tokens: Sequence[Token], a: int, b: int) -> Mention | None:

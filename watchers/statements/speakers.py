@@ -158,7 +158,7 @@ def _verb_speakers(
             and not low.endswith("ing")
             and (i == s or toks[i - 1].text in (",", "—", "–", "-") or toks[i - 1].kind == "q")
         ):
-            subj = subject_right(toks, i + 1, e)
+            subj = subject_right(toks, i + 1, e, inverted=True)
             inverted = subj is not None
         if subj is None and not bare and i - 1 >= s and toks[i - 1].low in ("and", "but"):
             # "Castel ... and said ...": the subject of the sentence's earlier reporting verb, else

@@ -122,6 +122,8 @@ NAME_PARTICLES: frozenset[str] = _words("name_particles")
 NAME_SUFFIXES: frozenset[str] = _words("name_suffixes")
 NAME_LEADING_ADJECTIVES: frozenset[str] = _words("name_leading_adjectives")
 NOT_NAME_WORDS: frozenset[str] = _words("not_name_words")
+SURNAME_WORDS: frozenset[str] = _words("surname_words")  # "George Will", "Ms. Read": see the file
+ADDRESS_TITLES: frozenset[str] = _words("address_titles")  # "Mr. President" a role, "Mr. King" a name
 # First names as a test of "is this word a given name" stay our own short lists. gender-guesser was
 # tried for that (issue #11): its 61,000 names include "will", "may", "the" and "said", which turned
 # words into first names and moved speakers (tuning-set speaker accuracy 0.969 -> 0.960); it is also
