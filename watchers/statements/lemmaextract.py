@@ -52,7 +52,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     paras = _joined(paras, quotes)
     quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
     paras = _joined(paras, quotes)
-    people = People(g)
+    people = People(g, text=text)
     _learn_headline(g, text, people)
     out: list[Attributed] = []
     last: Entity | None = None

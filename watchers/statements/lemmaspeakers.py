@@ -267,6 +267,7 @@ class People:
     entities: list[Entity] = field(default_factory=list)
     by_surname: dict[str, Entity] = field(default_factory=dict)
     seen: dict[int, list[int]] = field(default_factory=dict)  # id(entity) -> where it was salient
+    text: str = ""  # the article: "сообщение ведомства" looks back in it for the organisation named
 
     def resolve(self, m: Mention | None, pos: int) -> Entity | None:
         if m is None:
@@ -320,9 +321,21 @@ class People:
         persons = [e for e in self.entities if e.kind == "person"]
         return persons[0] if len(persons) == 1 else None
 
+    def _named_org_before(self, pos: int) -> Entity | None:
+        """The organisation the text names last before `pos` though no one quoted it yet ("В декабре
+        Минфин потратил …, говорится в сообщении на сайте ведомства"), as an entity; None if none."""
+        g = self.g
+        for w in reversed(g.words(self.text, 0, min(pos, len(self.text)))):
+            if not w.cap or len(w.text) < 2 or w.low in g.GENERIC_ORGS or w.low in g.OUTLETS:
+                continue
+            if any(r.org and r.pos == "NOUN" and r.lemma not in g.GENERIC_ORGS for r in g.parses(w.text)):
+                return self._org(g.nominative(w.text, "") if not w.text.isupper() else w.text, pos)
+        return None
+
     def _org(self, name: str, pos: int) -> Entity:
         if name.casefold() in self.g.GENERIC_ORGS:  # "сообщение ведомства": the one named last
             named = self._latest(lambda e: e.kind == "org" and e.name.casefold() not in self.g.GENERIC_ORGS)
+            named = named or self._named_org_before(pos)
             if named is not None:
                 named.last = pos
                 return named
