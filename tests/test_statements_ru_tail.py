@@ -56,3 +56,29 @@ def test_an_agency_relaying_the_words_of_x_makes_the_clause_xs() -> None:
     )
     assert said == [("indirect", "Расходы сохранятся", "Лев Марков")]
     assert ru("Лев Марков передал дело в суд, приводит пример газета.") == []
+
+
+def test_an_unnamed_representative_is_not_the_director_named_after_him() -> None:
+    said = ru(
+        "Официальный представитель администрации области сказал, что решение принято. "
+        "Ранее гендиректор компании Глеб Ставицкий сообщил, что цех закроют.\n\n"
+        "«Закон один для всех», — рассказал представитель журналистам."
+    )
+    assert said == [
+        ("indirect", "решение принято", None),
+        ("indirect", "цех закроют", "Глеб Ставицкий"),
+        ("direct", "Закон один для всех", None),
+    ]
+
+
+def test_a_reporting_verb_inside_a_reported_clause_is_part_of_it() -> None:
+    assert ru("Глеб Ставицкий считает, что слова мэра подтверждают тот факт, что цех закроют.") == [
+        ("indirect", "слова мэра подтверждают тот факт, что цех закроют", "Глеб Ставицкий")
+    ]
+
+
+def test_and_added_that_ends_one_reported_clause_and_starts_another() -> None:
+    assert ru("Глеб Ставицкий заявил, что цех закроют, и добавил, что рабочим заплатят.") == [
+        ("indirect", "цех закроют", "Глеб Ставицкий"),
+        ("indirect", "рабочим заплатят", "Глеб Ставицкий"),
+    ]

@@ -150,9 +150,12 @@ def reported(
                 return []  # no one said it, or the writer names the outlet the news came from
             return [Found(lo, lo, "indirect", m, c.word, words[c.index].start, c.gender, previous=True)]
     main: Mention | None = None
+    within = (-1, -1)  # the word span of the last "что"-clause taken: a cue in it is part of its words
     for c in cs:
         if c.index in used or c.lemma in g.PARTIAL_ONLY_LEMMAS:
             continue
+        if within[0] < c.index < within[1]:
+            continue  # "Он считает, что слова X подтверждают тот факт, что …": one statement, his
         that = next(
             (
                 k
@@ -168,11 +171,16 @@ def reported(
                     x
                     for x in cs
                     if x.index > that
-                    and (x.pos == "GRND" or "," in text[words[x.index - 1].end : words[x.index].start])
+                    and (x.pos == "GRND" or _clause_break(text, words, x.index))
                 ),
                 None,
             )
-            cut = trim_end(text, lo, words[stop.index].start) if stop else end
+            within = (that, stop.index if stop else len(words))
+            if stop is None:
+                cut = end
+            else:  # before the break: ", добавив", ", и добавил", ", а также сказал"
+                brk = stop.index if stop.pos == "GRND" else max(_break_start(text, words, stop.index), 0)
+                cut = trim_end(text, lo, words[brk].start)
             cut = cut if stop is None else trim_comma(text, words[that].end, cut)
             if c.pos == "GRND":
                 out.extend(
@@ -236,6 +244,24 @@ def reported(
                 used.add(c.index)
                 main = main or m
     return out
+
+
+def _clause_break(text: str, words: Sequence[Word], i: int) -> bool:
+    """A cue at word i that starts a new attribution: after a comma, or after ", и" / ", а (также)"
+    ("X заявил, что C1, и добавил, что C2": two statements)."""
+    return _break_start(text, words, i) >= 0
+
+
+def _break_start(text: str, words: Sequence[Word], i: int) -> int:
+    """The first word of the break before the cue at word i (the cue, or its "и" / "а также"); -1
+    when there is none."""
+    if "," in text[words[i - 1].end : words[i].start]:
+        return i
+    k = i - 1
+    if k > 0 and words[k].low == "также":
+        k -= 1
+    ok = k > 0 and words[k].low in ("и", "а") and "," in text[words[k - 1].end : words[k].start]
+    return k if ok else -1
 
 
 def _source_opener(

@@ -268,6 +268,9 @@ class People:
     by_surname: dict[str, Entity] = field(default_factory=dict)
     seen: dict[int, list[int]] = field(default_factory=dict)  # id(entity) -> where it was salient
     text: str = ""  # the article: "сообщение ведомства" looks back in it for the organisation named
+    # role nouns that stood for someone the article never named ("представитель администрации"):
+    # alone later ("— рассказал представитель") they stand for that someone again, not the last speaker
+    anonymous_heads: set[str] = field(default_factory=set)
 
     def resolve(self, m: Mention | None, pos: int) -> Entity | None:
         if m is None:
@@ -361,7 +364,14 @@ class People:
                 best = e
         return best
 
-    def _by_role(self, key: str, comp: frozenset[str], head: str) -> Entity | None:
+    def may_hold(self, e: Entity, key: str, comp: frozenset[str], head: str) -> bool:
+        """Whether person e may be the one a role phrase stands for: named with no role, or with
+        one the phrase matches ("министр финансов" for "глава Минфина"); the representative of the
+        regional administration is not the company's director named after him. A bare role noun
+        ("министр", "эксперт") may stand for anyone named with a role."""
+        return not e.roles or not comp or self._by_role(key, comp, head, only=e) is e
+
+    def _by_role(self, key: str, comp: frozenset[str], head: str, only: Entity | None = None) -> Entity | None:
         """The latest person named with this role: the same phrase or a synonym (3), one inside the
         other ("городской голова" / "одесский городской голова") or the same noun with a shared
         complement (2), the same noun or a generic role's words (1). Never a person named in `comp`."""
@@ -378,7 +388,7 @@ class People:
         best: tuple[int, int] | None = None
         found = None
         head = _bare(head)
-        for e in self.entities:
+        for e in self.entities if only is None else [only]:
             if e.kind != "person" or e.name.split()[-1].casefold() in comp or e.name.casefold() in comp:
                 continue
             for role, _mods, _p in e.roles:
