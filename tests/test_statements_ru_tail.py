@@ -82,3 +82,22 @@ def test_and_added_that_ends_one_reported_clause_and_starts_another() -> None:
         ("indirect", "цех закроют", "Глеб Ставицкий"),
         ("indirect", "рабочим заплатят", "Глеб Ставицкий"),
     ]
+
+
+def test_about_that_c_said_x_gives_the_clause_after_that() -> None:
+    assert ru("О том, что доклад будет коротким, сообщила мэр Вера Щеглова.") == [
+        ("indirect", "доклад будет коротким", "Вера Щеглова")
+    ]
+
+
+def test_an_outlet_told_the_news_is_no_speaker_and_the_unnamed_source_is_null() -> None:
+    assert ru("Отчёт направлен депутатам, ТАСС сообщили в пресс-службе мэрии.") == [
+        ("indirect", "Отчёт направлен депутатам", None)
+    ]
+
+
+def test_drew_attention_to_that_reports_and_turned_to_does_not() -> None:
+    assert ru("Олег Рябинин обратил внимание на то, что дороги не отремонтированы.") == [
+        ("indirect", "дороги не отремонтированы", "Олег Рябинин")
+    ]
+    assert ru("Олег Рябинин обратился в прокуратуру, что стало неожиданностью.") == []

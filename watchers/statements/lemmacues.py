@@ -79,6 +79,13 @@ def cues(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
             ]
         elif prefix in g.RELAY_PREFIXES and _words_of_at(g, words, i) >= 0:
             rs = [r for r in g.parses(w.text) if r.lemma in g.RELAY_LEMMAS and r.pos in CUE_POS and not r.writer]
+        elif prefix in g.OBJECT_CUE_PREFIXES and any(x.low in g.OBJECT_CUE_WORDS for x in words[i + 1 : i + 3]):
+            objects = {x.low for x in words[i + 1 : i + 3]}
+            rs = [
+                r
+                for r in g.parses(w.text)
+                if objects & g.OBJECT_CUES.get(r.lemma, frozenset()) and r.pos in CUE_POS and not r.writer
+            ]
         else:
             continue
         if not rs or (i > 0 and words[i - 1].low == "не"):

@@ -62,7 +62,7 @@ def _attribution_lead(g: ModuleType, text: str, words: Sequence[Word], c: Cue) -
         between = words[k : c.index]
         about = len(between) > 2 and between[0].low == "об" and between[1].low == "этом"
         timed = all(w.text.isdigit() or w.low in g.TIME_WORDS for w in between)
-        return k if about or timed else -1
+        return k if about or timed or _told_outlet(g, text, words, k, c.index) else -1
     return -1
 
 
@@ -230,12 +230,16 @@ def reported(
             ):
                 continue  # «Q», — сказал X: a direct quote, done
             m = after_cue(g, text, words, c, len(words))
-            if m is None and lead < c.index:  # "…, об этом глава «Росатома» X заявил"
+            told = _told_outlet(g, text, words, lead, c.index)  # "…, ТАСС сообщили в министерстве"
+            if m is None and lead < c.index and not told:  # "…, об этом глава «Росатома» X заявил"
                 m = phrase(g, text, words, lead, c.index, NOMN, c.gender, True)
-            if m is not None:
-                clause_lo = start if text[lo] not in "—–―−-" else start
+            unnamed = m is None and _unnamed_source(g, words, c)  # "…, сообщили в думе": no one named
+            if m is not None or unnamed:
+                # "О том, что C, сообщил X": the clause after "что"
+                about = lows[:3] == ["о", "том", g.THAT] and lead > 3
+                clause_lo = words[2].end if about else start
                 cut = trim_comma(text, clause_lo, text.rfind(",", lo, words[lead].start))
-                outlet = _low(m.text) in g.OUTLETS  # "…, пишет МК": the words of the speaker before
+                outlet = m is not None and _low(m.text) in g.OUTLETS  # "…, пишет МК": the speaker before's
                 said = None if outlet else m
                 pos = words[c.index].start
                 out.extend(
@@ -244,6 +248,12 @@ def reported(
                 used.add(c.index)
                 main = main or m
     return out
+
+
+def _told_outlet(g: ModuleType, text: str, words: Sequence[Word], a: int, b: int) -> bool:
+    """Whether words[a:b], between an attribution's comma and its cue, are an outlet told the news
+    ("…, ТАСС сообщили в министерстве", "…, URA.RU сообщили в думе"): its addressee, not its speaker."""
+    return a < b and _low(text[words[a].start : words[b - 1].end]) in g.OUTLETS
 
 
 def _clause_break(text: str, words: Sequence[Word], i: int) -> bool:

@@ -62,6 +62,10 @@ RELAY_PREFIXES: frozenset[str] = frozenset(lemma[:CUE_PREFIX_LEN] for lemma in R
 DOCUMENT_CUE_LEMMAS: frozenset[str] = _words("document_cue_lemmas")
 DOCUMENT_NOUNS: frozenset[str] = _words("document_nouns")
 DOCUMENT_PLACES: frozenset[str] = _words("document_places")
+# "обратил внимание на то, что": cues only with their object noun after them (checked before parsing).
+OBJECT_CUES: dict[str, frozenset[str]] = _groups("object_cues")
+OBJECT_CUE_PREFIXES: frozenset[str] = frozenset(lemma[:CUE_PREFIX_LEN] for lemma in OBJECT_CUES)
+OBJECT_CUE_WORDS: frozenset[str] = frozenset().union(*OBJECT_CUES.values())
 THAT = "что"
 # "приводит ТАСС слова X", "цитирует слова X": the speaker is the genitive after one of these.
 WORDS_OF: frozenset[str] = frozenset(
