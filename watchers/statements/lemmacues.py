@@ -34,6 +34,7 @@ WORDS_OF_GAP = 3  # "приводит (ТАСС) слова X": how far after th
 MAX_CONNECTIVE_WORDS = 2  # "При этом, по его словам, …": words before the opener
 # "Об этом на заседании исполкома сообщил X": the cue within this many words of the opener.
 MAX_ANAPHORIC_WORDS = 10
+MAX_DOCUMENT_LEAD = 5  # "В опубликованном вчера сообщении Минфина говорится": "в" this far before the cue
 MAX_TITLE_WORDS = 4  # «Резюме обсуждения ключевой ставки»
 _END_PUNCT = " \t\n.;…"
 # A second verb of the same subject: "…, а также сказал", "… и добавил".
@@ -67,9 +68,26 @@ def cues(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
     """The reporting verbs among the words (not negated: "не сказал")."""
     out: list[Cue] = []
     for i, w in enumerate(words):
-        if w.low[: g.CUE_PREFIX_LEN] not in g.CUE_PREFIXES:
+        prefix = w.low[: g.CUE_PREFIX_LEN]
+        if prefix in g.CUE_PREFIXES:
+            rs = [
+                r
+                for r in g.parses(w.text)
+                if (r.lemma in g.CUE_LEMMAS or (r.lemma in g.DOCUMENT_CUE_LEMMAS and document_at(g, words, i) >= 0))
+                and r.pos in CUE_POS
+                and not r.writer
+            ]
+        elif prefix in g.RELAY_PREFIXES and _words_of_at(g, words, i) >= 0:
+            rs = [r for r in g.parses(w.text) if r.lemma in g.RELAY_LEMMAS and r.pos in CUE_POS and not r.writer]
+        elif prefix in g.OBJECT_CUE_PREFIXES and any(x.low in g.OBJECT_CUE_WORDS for x in words[i + 1 : i + 3]):
+            objects = {x.low for x in words[i + 1 : i + 3]}
+            rs = [
+                r
+                for r in g.parses(w.text)
+                if objects & g.OBJECT_CUES.get(r.lemma, frozenset()) and r.pos in CUE_POS and not r.writer
+            ]
+        else:
             continue
-        rs = [r for r in g.parses(w.text) if r.lemma in g.CUE_LEMMAS and r.pos in CUE_POS and not r.writer]
         if not rs or (i > 0 and words[i - 1].low == "не"):
             continue
         r = rs[0]
@@ -77,7 +95,42 @@ def cues(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
     return out
 
 
+def _words_of_at(g: ModuleType, words: Sequence[Word], i: int) -> int:
+    """The index of "слова / высказывания …" within WORDS_OF_GAP words after word i, else -1."""
+    return next((k for k in range(i + 1, min(len(words), i + 1 + WORDS_OF_GAP)) if words[k].low in g.WORDS_OF), -1)
+
+
+def _is_document(g: ModuleType, words: Sequence[Word], k: int) -> bool:
+    """ "в сообщении", "в официальном заявлении": "в" at k and a document noun one or two words on."""
+    if k < 0 or k >= len(words) or words[k].low not in ("в", "во"):
+        return False
+    return any(g.lemma(words[j].text) in g.DOCUMENT_NOUNS for j in range(k + 1, min(len(words), k + 3)))
+
+
+def document_at(g: ModuleType, words: Sequence[Word], i: int) -> int:
+    """Where "в <document>" stands for the impersonal cue at word i: right after it ("говорится в
+    сообщении"), or opening the words before it ("В сообщении Минфина говорится"); -1 if nowhere."""
+    if _is_document(g, words, i + 1):
+        return i + 1
+    return next((k for k in range(max(0, i - MAX_DOCUMENT_LEAD), i - 1) if _is_document(g, words, k)), -1)
+
+
+def _document_speaker(g: ModuleType, text: str, words: Sequence[Word], c: Cue, stop: int) -> Mention | None:
+    """Whose the document of an impersonal cue is: the genitive after it ("в сообщении Минфина", "в
+    сообщении на сайте ведомства"); None when the document is no one's ("в официальном сообщении")."""
+    k = document_at(g, words, c.index)
+    if k < 0:
+        return None
+    n = next(j for j in range(k + 1, min(len(words), k + 3)) if g.lemma(words[j].text) in g.DOCUMENT_NOUNS) + 1
+    if n + 1 < len(words) and words[n].low in ("на", "в", "во") and g.lemma(words[n + 1].text) in g.DOCUMENT_PLACES:
+        n += 2
+    hi = c.index if k < c.index else min(stop, n + MAX_SUBJECT_WORDS)
+    return phrase(g, text, words, n, hi, GENT, "", False) if n < hi else None
+
+
 def after_cue(g: ModuleType, text: str, words: Sequence[Word], c: Cue, stop: int) -> Mention | None:
+    if c.lemma in g.DOCUMENT_CUE_LEMMAS:
+        return _document_speaker(g, text, words, c, stop)
     for k in range(c.index + 1, min(stop, c.index + 1 + WORDS_OF_GAP)):
         if (
             words[k].low in g.WORDS_OF

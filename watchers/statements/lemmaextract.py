@@ -52,7 +52,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     paras = _joined(paras, quotes)
     quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
     paras = _joined(paras, quotes)
-    people = People(g)
+    people = People(g, text=text)
     _learn_headline(g, text, people)
     out: list[Attributed] = []
     last: Entity | None = None
@@ -95,10 +95,12 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                 if ent is not None and f.mention is not None and f.mention.kind != "pronoun":
                     unnamed = None
                 unheld = ent is None and f.mention is not None and f.mention.kind == "role"
-                if unheld:
+                if unheld and f.mention is not None:
                     # "…», — подчеркнул градоначальник" after Дёмин's words, or the one person named so far
                     ent = _same_speaker(last or people.sole_person(), f.hint)
-                    if ent is not None and _someone_elses(g, text, ent, f.mention):
+                    # "— рассказал представитель" after an unnamed representative's words: still his
+                    anonymous = (f.mention.head or "") in people.anonymous_heads
+                    if ent is not None and (anonymous or _someone_elses(g, text, ent, f.mention)):
                         ent, unheld = None, False  # nor the next person named: it is no one's we know
                 if f.follows:
                     ent = main or last
@@ -111,7 +113,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                     main = main or ent
                     last = last if aside else ent
                     if f.mention is not None and f.mention.kind == "name":
-                        _settle(roles, ent)
+                        _settle(roles, ent, people)
                 a = _attributed(f, ent)
                 if unnamed is not None and _theirs(f.mention, unnamed):
                     anon.append((a, unnamed[1]))
@@ -234,11 +236,20 @@ def _teller(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entit
     return ent if ent is not None and ent.kind == "person" else None
 
 
-def _settle(roles: list[tuple[Attributed, str]], ent: Entity) -> None:
-    """ "Министр финансов отметил, что …" before "…, отметил Силуанов": the role was his."""
+def _may_hold(people: People, ent: Entity, m: Mention) -> bool:
+    """Whether the person may hold the role phrase m (People.may_hold)."""
+    return not m.roles or people.may_hold(ent, m.roles[0][0], m.roles[0][1], m.head or "")
+
+
+def _settle(roles: list[tuple[Attributed, str]], ent: Entity, people: People) -> None:
+    """ "Министр финансов отметил, что …" before "…, отметил Силуанов": the role was his, unless he
+    was named with another ("Представитель администрации сказал …" before "гендиректор X сообщил")."""
     if ent.kind != "person":
         return
     for a, hint in roles:
+        if a.mention is not None and not _may_hold(people, ent, a.mention):
+            people.anonymous_heads.add(a.mention.head or "")
+            continue
         if a.entity is None and (hint not in ("m", "f") or ent.gender in ("", hint)):
             a.entity, a.resolved = ent, True
             if a.mention is not None and a.mention.roles:

@@ -76,8 +76,10 @@ def find(
                 out.append(Found(q.start, q.end, "direct", None, None, q.start, lone=True))
             continue
         before = [w for w in words if w.end <= q.open]
-        if (before and g.lemma(before[-1].text) in g.TITLE_NOUNS | g.ROLE_NOUNS) or is_title(text, q):
+        named = before and g.lemma(before[-1].text) in g.TITLE_NOUNS | g.ROLE_NOUNS
+        if (named and not text[q.start : q.start + 1].islower()) or is_title(text, q):
             continue  # газета «Заря», «Северный курьер», председатель «Справедливой России – …»: a name
+        # (a name opens with a capital: "на счетах фонда «не осталось средств»" quotes someone's words)
         if len(before) > 1 and before[-2].low == "так" and before[-1].low.startswith("называем"):
             continue  # так называемое «панамское досье»: the writer's distance, nobody's words
         cue = nearest(cs, words, q.open)

@@ -62,7 +62,7 @@ def _attribution_lead(g: ModuleType, text: str, words: Sequence[Word], c: Cue) -
         between = words[k : c.index]
         about = len(between) > 2 and between[0].low == "об" and between[1].low == "этом"
         timed = all(w.text.isdigit() or w.low in g.TIME_WORDS for w in between)
-        return k if about or timed else -1
+        return k if about or timed or _told_outlet(g, text, words, k, c.index) else -1
     return -1
 
 
@@ -150,9 +150,12 @@ def reported(
                 return []  # no one said it, or the writer names the outlet the news came from
             return [Found(lo, lo, "indirect", m, c.word, words[c.index].start, c.gender, previous=True)]
     main: Mention | None = None
+    within = (-1, -1)  # the word span of the last "что"-clause taken: a cue in it is part of its words
     for c in cs:
         if c.index in used or c.lemma in g.PARTIAL_ONLY_LEMMAS:
             continue
+        if within[0] < c.index < within[1]:
+            continue  # "Он считает, что слова X подтверждают тот факт, что …": one statement, his
         that = next(
             (
                 k
@@ -168,11 +171,16 @@ def reported(
                     x
                     for x in cs
                     if x.index > that
-                    and (x.pos == "GRND" or "," in text[words[x.index - 1].end : words[x.index].start])
+                    and (x.pos == "GRND" or _clause_break(text, words, x.index))
                 ),
                 None,
             )
-            cut = trim_end(text, lo, words[stop.index].start) if stop else end
+            within = (that, stop.index if stop else len(words))
+            if stop is None:
+                cut = end
+            else:  # before the break: ", добавив", ", и добавил", ", а также сказал"
+                brk = stop.index if stop.pos == "GRND" else max(_break_start(text, words, stop.index), 0)
+                cut = trim_end(text, lo, words[brk].start)
             cut = cut if stop is None else trim_comma(text, words[that].end, cut)
             if c.pos == "GRND":
                 out.extend(
@@ -222,12 +230,16 @@ def reported(
             ):
                 continue  # «Q», — сказал X: a direct quote, done
             m = after_cue(g, text, words, c, len(words))
-            if m is None and lead < c.index:  # "…, об этом глава «Росатома» X заявил"
+            told = _told_outlet(g, text, words, lead, c.index)  # "…, ТАСС сообщили в министерстве"
+            if m is None and lead < c.index and not told:  # "…, об этом глава «Росатома» X заявил"
                 m = phrase(g, text, words, lead, c.index, NOMN, c.gender, True)
-            if m is not None:
-                clause_lo = start if text[lo] not in "—–―−-" else start
+            unnamed = m is None and _unnamed_source(g, words, c)  # "…, сообщили в думе": no one named
+            if m is not None or unnamed:
+                # "О том, что C, сообщил X": the clause after "что"
+                about = lows[:3] == ["о", "том", g.THAT] and lead > 3
+                clause_lo = words[2].end if about else start
                 cut = trim_comma(text, clause_lo, text.rfind(",", lo, words[lead].start))
-                outlet = _low(m.text) in g.OUTLETS  # "…, пишет МК": the words of the speaker before
+                outlet = m is not None and _low(m.text) in g.OUTLETS  # "…, пишет МК": the speaker before's
                 said = None if outlet else m
                 pos = words[c.index].start
                 out.extend(
@@ -236,6 +248,30 @@ def reported(
                 used.add(c.index)
                 main = main or m
     return out
+
+
+def _told_outlet(g: ModuleType, text: str, words: Sequence[Word], a: int, b: int) -> bool:
+    """Whether words[a:b], between an attribution's comma and its cue, are an outlet told the news
+    ("…, ТАСС сообщили в министерстве", "…, URA.RU сообщили в думе"): its addressee, not its speaker."""
+    return a < b and _low(text[words[a].start : words[b - 1].end]) in g.OUTLETS
+
+
+def _clause_break(text: str, words: Sequence[Word], i: int) -> bool:
+    """A cue at word i that starts a new attribution: after a comma, or after ", и" / ", а (также)"
+    ("X заявил, что C1, и добавил, что C2": two statements)."""
+    return _break_start(text, words, i) >= 0
+
+
+def _break_start(text: str, words: Sequence[Word], i: int) -> int:
+    """The first word of the break before the cue at word i (the cue, or its "и" / "а также"); -1
+    when there is none."""
+    if "," in text[words[i - 1].end : words[i].start]:
+        return i
+    k = i - 1
+    if k > 0 and words[k].low == "также":
+        k -= 1
+    ok = k > 0 and words[k].low in ("и", "а") and "," in text[words[k - 1].end : words[k].start]
+    return k if ok else -1
 
 
 def _source_opener(

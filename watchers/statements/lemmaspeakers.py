@@ -267,6 +267,10 @@ class People:
     entities: list[Entity] = field(default_factory=list)
     by_surname: dict[str, Entity] = field(default_factory=dict)
     seen: dict[int, list[int]] = field(default_factory=dict)  # id(entity) -> where it was salient
+    text: str = ""  # the article: "сообщение ведомства" looks back in it for the organisation named
+    # role nouns that stood for someone the article never named ("представитель администрации"):
+    # alone later ("— рассказал представитель") they stand for that someone again, not the last speaker
+    anonymous_heads: set[str] = field(default_factory=set)
 
     def resolve(self, m: Mention | None, pos: int) -> Entity | None:
         if m is None:
@@ -320,9 +324,21 @@ class People:
         persons = [e for e in self.entities if e.kind == "person"]
         return persons[0] if len(persons) == 1 else None
 
+    def _named_org_before(self, pos: int) -> Entity | None:
+        """The organisation the text names last before `pos` though no one quoted it yet ("В декабре
+        Минфин потратил …, говорится в сообщении на сайте ведомства"), as an entity; None if none."""
+        g = self.g
+        for w in reversed(g.words(self.text, 0, min(pos, len(self.text)))):
+            if not w.cap or len(w.text) < 2 or w.low in g.GENERIC_ORGS or w.low in g.OUTLETS:
+                continue
+            if any(r.org and r.pos == "NOUN" and r.lemma not in g.GENERIC_ORGS for r in g.parses(w.text)):
+                return self._org(g.nominative(w.text, "") if not w.text.isupper() else w.text, pos)
+        return None
+
     def _org(self, name: str, pos: int) -> Entity:
         if name.casefold() in self.g.GENERIC_ORGS:  # "сообщение ведомства": the one named last
             named = self._latest(lambda e: e.kind == "org" and e.name.casefold() not in self.g.GENERIC_ORGS)
+            named = named or self._named_org_before(pos)
             if named is not None:
                 named.last = pos
                 return named
@@ -348,7 +364,14 @@ class People:
                 best = e
         return best
 
-    def _by_role(self, key: str, comp: frozenset[str], head: str) -> Entity | None:
+    def may_hold(self, e: Entity, key: str, comp: frozenset[str], head: str) -> bool:
+        """Whether person e may be the one a role phrase stands for: named with no role, or with
+        one the phrase matches ("министр финансов" for "глава Минфина"); the representative of the
+        regional administration is not the company's director named after him. A bare role noun
+        ("министр", "эксперт") may stand for anyone named with a role."""
+        return not e.roles or not comp or self._by_role(key, comp, head, only=e) is e
+
+    def _by_role(self, key: str, comp: frozenset[str], head: str, only: Entity | None = None) -> Entity | None:
         """The latest person named with this role: the same phrase or a synonym (3), one inside the
         other ("городской голова" / "одесский городской голова") or the same noun with a shared
         complement (2), the same noun or a generic role's words (1). Never a person named in `comp`."""
@@ -365,7 +388,7 @@ class People:
         best: tuple[int, int] | None = None
         found = None
         head = _bare(head)
-        for e in self.entities:
+        for e in self.entities if only is None else [only]:
             if e.kind != "person" or e.name.split()[-1].casefold() in comp or e.name.casefold() in comp:
                 continue
             for role, _mods, _p in e.roles:

@@ -51,10 +51,26 @@ ANAPHORIC_VERBS: frozenset[str] = _words("anaphoric_verbs")
 # parsed for a cue only when it starts with one, so most words of an article are never parsed.
 CUE_PREFIX_LEN = 4
 _EXTRA_STEMS = ("скаж", "пише", "напи", "убеж", "увер", "отве", "пояс", "сооб", "счит", "счёл", "счел")
-CUE_PREFIXES: frozenset[str] = frozenset({lemma[:CUE_PREFIX_LEN] for lemma in CUE_LEMMAS} | set(_EXTRA_STEMS))
+CUE_PREFIXES: frozenset[str] = frozenset(
+    {lemma[:CUE_PREFIX_LEN] for lemma in CUE_LEMMAS | _words("document_cue_lemmas")} | set(_EXTRA_STEMS)
+)
+# "…, передает ТАСС высказывания министра": cues only with WORDS_OF after them (the check comes first:
+# their prefixes "пере", "прив" start many words no one needs parsed).
+RELAY_LEMMAS: frozenset[str] = _words("relay_lemmas")
+RELAY_PREFIXES: frozenset[str] = frozenset(lemma[:CUE_PREFIX_LEN] for lemma in RELAY_LEMMAS)
+# "…, говорится в сообщении Минфина": impersonal cues only with "в" + a document after (or before) them.
+DOCUMENT_CUE_LEMMAS: frozenset[str] = _words("document_cue_lemmas")
+DOCUMENT_NOUNS: frozenset[str] = _words("document_nouns")
+DOCUMENT_PLACES: frozenset[str] = _words("document_places")
+# "обратил внимание на то, что": cues only with their object noun after them (checked before parsing).
+OBJECT_CUES: dict[str, frozenset[str]] = _groups("object_cues")
+OBJECT_CUE_PREFIXES: frozenset[str] = frozenset(lemma[:CUE_PREFIX_LEN] for lemma in OBJECT_CUES)
+OBJECT_CUE_WORDS: frozenset[str] = frozenset().union(*OBJECT_CUES.values())
 THAT = "что"
 # "приводит ТАСС слова X", "цитирует слова X": the speaker is the genitive after one of these.
-WORDS_OF: frozenset[str] = frozenset({"слова", "высказывание", "заявление", "сообщение", "цитата", "цитату"})
+WORDS_OF: frozenset[str] = frozenset(
+    {"слова", "высказывание", "высказывания", "заявление", "заявления", "сообщение", "цитата", "цитату", "цитаты"}
+)
 
 # --- dedup -----------------------------------------------------------------------------------------
 POLARITY_WORDS: frozenset[str] = _words("polarity_words")  # "не" makes it another statement
