@@ -236,19 +236,13 @@ def _teller(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entit
     return ent if ent is not None and ent.kind == "person" else None
 
 
-def _may_hold(people: People, ent: Entity, m: Mention) -> bool:
-    """Whether the person may hold the role phrase m (People.may_hold)."""
-    return not m.roles or people.may_hold(ent, m.roles[0][0], m.roles[0][1], m.head or "")
-
-
 def _settle(roles: list[tuple[Attributed, str]], ent: Entity, people: People) -> None:
     """ "Министр финансов отметил, что …" before "…, отметил Силуанов": the role was his, unless he
     was named with another ("Представитель администрации сказал …" before "гендиректор X сообщил")."""
     if ent.kind != "person":
         return
     for a, hint in roles:
-        if a.mention is not None and not _may_hold(people, ent, a.mention):
-            people.anonymous_heads.add(a.mention.head or "")
+        if a.mention is not None and not people.may_hold(ent, a.mention):
             continue
         if a.entity is None and (hint not in ("m", "f") or ent.gender in ("", hint)):
             a.entity, a.resolved = ent, True

@@ -364,12 +364,17 @@ class People:
                 best = e
         return best
 
-    def may_hold(self, e: Entity, key: str, comp: frozenset[str], head: str) -> bool:
+    def may_hold(self, e: Entity, m: Mention) -> bool:
         """Whether person e may be the one a role phrase stands for: named with no role, or with
         one the phrase matches ("министр финансов" for "глава Минфина"); the representative of the
         regional administration is not the company's director named after him. A bare role noun
         ("министр", "эксперт") may stand for anyone named with a role."""
-        return not e.roles or not comp or self._by_role(key, comp, head, only=e) is e
+        if not m.roles or not e.roles or not m.roles[0][1]:
+            return True
+        if self._by_role(m.roles[0][0], m.roles[0][1], m.head or "", only=e) is e:
+            return True
+        self.anonymous_heads.add(m.head or "")  # the role stood for someone never named
+        return False
 
     def _by_role(self, key: str, comp: frozenset[str], head: str, only: Entity | None = None) -> Entity | None:
         """The latest person named with this role: the same phrase or a synonym (3), one inside the
