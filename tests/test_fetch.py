@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import ssl
+import subprocess
+import sys
 import tracemalloc
 import zlib
 from collections.abc import Sequence
@@ -487,3 +490,44 @@ async def test_page_text_over_the_cap_is_cut_and_reported(
             article = await fetch_article_text(fetcher, article_for(feed_server.url("/long")), feed)
     assert MAX_ARTICLE_TEXT // 2 < len(article.text) <= MAX_ARTICLE_TEXT
     assert any("MAX_ARTICLE_TEXT" in r.getMessage() and "/long" in r.getMessage() for r in caplog.records)
+
+
+FIRST_FETCH_SCRIPT = """
+import asyncio, http.server, sys, threading
+from rules.model import Feed
+from watchers.feeds.fetch import Fetcher
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+feed = Feed(id="f", name="Local", url=f"http://127.0.0.1:{server.server_port}/feed", allow_private=True)
+
+async def main():
+    async with Fetcher() as fetcher:  # its CA bundle loads in a thread (importlib.resources)
+        before = set(sys.modules)
+        result = await fetcher.fetch_feed(feed)
+    assert result.status == 200, result
+    print(" ".join(sorted(set(sys.modules) - before)))
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_fetch_imports_nothing_on_the_event_loop() -> None:
+    """httpcore imports its AnyIO backend on the first connection; the fetcher's module imports it
+    beforehand, so the service's first poll does not stall the loop for tens of milliseconds."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_FETCH_SCRIPT], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []
