@@ -531,3 +531,30 @@ def test_the_first_fetch_imports_nothing_on_the_event_loop() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == []
+
+
+async def test_connections_to_more_hosts_than_the_global_limit_are_reused() -> None:
+    """The pool keeps idle connections to every host a cycle visits, not just `global_limit` of them:
+    a second round over six hosts dials nothing new (with a pool of two it redialled every host)."""
+    dialled: dict[int, set[object]] = {}
+
+    def counting(port: int) -> Any:
+        async def handler(request: web.Request) -> web.StreamResponse:
+            assert request.transport is not None
+            dialled.setdefault(port, set()).add(request.transport.get_extra_info("peername"))
+            return web.Response(body=RSS)
+
+        return handler
+
+    servers = [await FeedServer().start() for _ in range(6)]
+    try:
+        for server in servers:
+            server.route("/rss", counting(server.port))
+        async with Fetcher(per_host=2, global_limit=2) as fetcher:
+            for _ in range(2):
+                for server in servers:
+                    await fetcher.fetch_feed(local_feed(server, "/rss"))
+    finally:
+        for server in servers:
+            await server.close()
+    assert sorted(len(peers) for peers in dialled.values()) == [1] * 6

@@ -104,6 +104,12 @@ DEFAULT_TOTAL_TIMEOUT = 30.0
 DEFAULT_PER_HOST = 2
 DEFAULT_GLOBAL_LIMIT = 20
 DEFAULT_MAX_REDIRECTS = 5
+# Connections each client keeps open between requests. A cycle talks to many hosts (the bench's 64,
+# real deployments hundreds) at `global_limit` requests at once; a pool as small as that limit closed
+# an idle connection for nearly every request to another host, so most polls dialled anew. The pool
+# never holds more than `per_host` connections per host (the per-host slots bound them), so this is
+# per_host x hosts, capped: 256 sockets at most per client, well inside the default 1,024 descriptors.
+DEFAULT_POOL_CONNECTIONS = 256
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -148,6 +154,7 @@ class Fetcher:
         per_host: int = DEFAULT_PER_HOST,
         global_limit: int = DEFAULT_GLOBAL_LIMIT,
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        pool_connections: int = DEFAULT_POOL_CONNECTIONS,
         resolver: Resolver = system_resolver,
         network: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
@@ -165,6 +172,8 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None  # guarded: dials only checked public addresses
         self._private_client: httpx.AsyncClient | None = None  # for allow_private feeds
         self._global_limit = global_limit
+        # Requests at once stay bounded by the slots; the pool only keeps idle connections for reuse.
+        self._pool_connections = max(pool_connections, global_limit)
 
     async def __aenter__(self) -> Fetcher:
         pinned = PinnedNetwork(self.resolver, resolve_timeout=self.connect_timeout, inner=self.network)
@@ -178,7 +187,8 @@ class Fetcher:
     def _new_client(
         self, network: httpcore.AsyncNetworkBackend | None, ssl_context: ssl.SSLContext
     ) -> httpx.AsyncClient:
-        limits = httpx.Limits(max_connections=self._global_limit, max_keepalive_connections=self._global_limit)
+        size = self._pool_connections
+        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
         return httpx.AsyncClient(
             headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(self.total_timeout, connect=self.connect_timeout),
