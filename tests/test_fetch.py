@@ -534,8 +534,8 @@ def test_the_first_fetch_imports_nothing_on_the_event_loop() -> None:
 
 
 async def test_connections_to_more_hosts_than_the_global_limit_are_reused() -> None:
-    """The pool keeps idle connections to every host a cycle visits, not just `global_limit` of them:
-    a second round over six hosts dials nothing new (with a pool of two it redialled every host)."""
+    """With `pool_connections` the pool keeps idle connections to more hosts than `global_limit`: a
+    second round over six hosts dials nothing new (with a pool of two it redials every host)."""
     dialled: dict[int, set[object]] = {}
 
     def counting(port: int) -> Any:
@@ -550,7 +550,7 @@ async def test_connections_to_more_hosts_than_the_global_limit_are_reused() -> N
     try:
         for server in servers:
             server.route("/rss", counting(server.port))
-        async with Fetcher(per_host=2, global_limit=2) as fetcher:
+        async with Fetcher(per_host=2, global_limit=2, pool_connections=6) as fetcher:
             for _ in range(2):
                 for server in servers:
                     await fetcher.fetch_feed(local_feed(server, "/rss"))
@@ -558,3 +558,22 @@ async def test_connections_to_more_hosts_than_the_global_limit_are_reused() -> N
         for server in servers:
             await server.close()
     assert sorted(len(peers) for peers in dialled.values()) == [1] * 6
+
+
+async def test_a_304_leaves_its_connection_open_for_the_next_poll(feed_server: FeedServer) -> None:
+    """A 304 closed before its (empty) end was read used to close the connection: every quiet poll
+    dialled anew."""
+    peers: set[object] = set()
+
+    async def not_modified(request: web.Request) -> web.StreamResponse:
+        assert request.transport is not None
+        peers.add(request.transport.get_extra_info("peername"))
+        return web.Response(status=304, headers={"ETag": '"v1"'})
+
+    feed_server.route("/rss", not_modified)
+    state = FeedState("f", feed_server.url("/rss"), etag='"v1"')
+    async with Fetcher() as fetcher:
+        for _ in range(3):
+            result = await fetcher.fetch_feed(local_feed(feed_server, "/rss"), state)
+            assert result.status == 304 and result.content is None
+    assert len(peers) == 1
