@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import ssl
+import subprocess
+import sys
 import tracemalloc
 import zlib
 from collections.abc import Sequence
@@ -487,3 +490,90 @@ async def test_page_text_over_the_cap_is_cut_and_reported(
             article = await fetch_article_text(fetcher, article_for(feed_server.url("/long")), feed)
     assert MAX_ARTICLE_TEXT // 2 < len(article.text) <= MAX_ARTICLE_TEXT
     assert any("MAX_ARTICLE_TEXT" in r.getMessage() and "/long" in r.getMessage() for r in caplog.records)
+
+
+FIRST_FETCH_SCRIPT = """
+import asyncio, http.server, sys, threading
+from rules.model import Feed
+from watchers.feeds.fetch import Fetcher
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+feed = Feed(id="f", name="Local", url=f"http://127.0.0.1:{server.server_port}/feed", allow_private=True)
+
+async def main():
+    async with Fetcher() as fetcher:  # its CA bundle loads in a thread (importlib.resources)
+        before = set(sys.modules)
+        result = await fetcher.fetch_feed(feed)
+    assert result.status == 200, result
+    print(" ".join(sorted(set(sys.modules) - before)))
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_fetch_imports_nothing_on_the_event_loop() -> None:
+    """httpcore imports its AnyIO backend on the first connection; the fetcher's module imports it
+    beforehand, so the service's first poll does not stall the loop for tens of milliseconds."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_FETCH_SCRIPT], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []
+
+
+async def test_connections_to_more_hosts_than_the_global_limit_are_reused() -> None:
+    """With `pool_connections` the pool keeps idle connections to more hosts than `global_limit`: a
+    second round over six hosts dials nothing new (with a pool of two it redials every host)."""
+    dialled: dict[int, set[object]] = {}
+
+    def counting(port: int) -> Any:
+        async def handler(request: web.Request) -> web.StreamResponse:
+            assert request.transport is not None
+            dialled.setdefault(port, set()).add(request.transport.get_extra_info("peername"))
+            return web.Response(body=RSS)
+
+        return handler
+
+    servers = [await FeedServer().start() for _ in range(6)]
+    try:
+        for server in servers:
+            server.route("/rss", counting(server.port))
+        async with Fetcher(per_host=2, global_limit=2, pool_connections=6) as fetcher:
+            for _ in range(2):
+                for server in servers:
+                    await fetcher.fetch_feed(local_feed(server, "/rss"))
+    finally:
+        for server in servers:
+            await server.close()
+    assert sorted(len(peers) for peers in dialled.values()) == [1] * 6
+
+
+async def test_a_304_leaves_its_connection_open_for_the_next_poll(feed_server: FeedServer) -> None:
+    """A 304 closed before its (empty) end was read used to close the connection: every quiet poll
+    dialled anew."""
+    peers: set[object] = set()
+
+    async def not_modified(request: web.Request) -> web.StreamResponse:
+        assert request.transport is not None
+        peers.add(request.transport.get_extra_info("peername"))
+        return web.Response(status=304, headers={"ETag": '"v1"'})
+
+    feed_server.route("/rss", not_modified)
+    state = FeedState("f", feed_server.url("/rss"), etag='"v1"')
+    async with Fetcher() as fetcher:
+        for _ in range(3):
+            result = await fetcher.fetch_feed(local_feed(feed_server, "/rss"), state)
+            assert result.status == 304 and result.content is None
+    assert len(peers) == 1
