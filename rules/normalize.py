@@ -111,10 +111,7 @@ def _fold_in_place(text: str) -> tuple[str, list[int] | None]:
     """`fold` of non-ASCII text, character by distinct character (any script)."""
     # Typography first: in most news text curly quotes, dashes and no-break spaces are the only
     # non-ASCII characters, and a search for each is cheaper than listing the distinct ones.
-    folded = text
-    for ch, typographic in _TYPOGRAPHY_IN_PLACE:
-        if ch in folded:
-            folded = folded.replace(ch, typographic)
+    folded = fold_typography(text)
     if folded.isascii():
         return folded, None
     # The distinct non-ASCII characters, found in C: UTF-8 bytes >= 0x80 belong only to them.
@@ -169,6 +166,15 @@ def _keep_capital(ch: str, folded: str) -> str:
 _TYPOGRAPHY_IN_PLACE: tuple[tuple[str, str], ...] = tuple(
     (ch, _in_place_fold(ch) or ch) for ch in "\u201c\u201d\u2019\u2018\u2014\u2013\u00a0"
 )
+
+
+def fold_typography(text: str) -> str:
+    """`text` with curly quotes, dashes and no-break spaces as `fold` writes them (one character
+    each, so offsets stay): English copy that is ASCII but for those is ASCII afterwards."""
+    for ch, typographic in _TYPOGRAPHY_IN_PLACE:
+        if ch in text:
+            text = text.replace(ch, typographic)
+    return text
 
 
 def _fold_with_map(text: str) -> tuple[str, list[int]]:

@@ -19,8 +19,10 @@
   None when the folded text does not fit the code page (the fuzzy pass then reads `folded` itself).
 
 All as long as `folded` (padding aside). str.translate with a dict costs a look-up per character, most
-of an article's scan; bytes.translate is a table index in C. ASCII text takes bytes at once; Russian
-text (and English with curly quotes and dashes) is encoded once to the single-byte Cyrillic code page
+of an article's scan; bytes.translate is a table index in C. ASCII text takes bytes at once, and so does
+English that is ASCII but for curly quotes, dashes and no-break spaces once those are folded
+(`fold_typography`: a few searches and replaces, a fraction of an encode to the code page); Russian
+text (and Latin with accents that fit it) is encoded once to the single-byte Cyrillic code page
 (rules.normalize.CYRILLIC_CODEC), where fold and each view are one composed table: one encode, a check
 that every byte fits, three translates, one decode of the code page (padded; of ASCII, a copy, when the
 view is ASCII) and one of ASCII (hard). Any other text takes the general road: `fold`, then the tables.
@@ -43,8 +45,11 @@ from rules.normalize import (
     SOFT_TABLE,
     WORD_TABLE,
     fold,
+    fold_typography,
 )
 
+# The commonest letter of Russian text (see scan_views).
+_CYRILLIC_O = "\u043e"
 # Words shorter than this are never fuzzy candidates: short words collide with names too easily.
 FUZZY_MIN_WORD = 5
 
@@ -142,6 +147,14 @@ def scan_views(text: str) -> Views:
     """(folded, index_map, padded, softed, hard, cased) of `text` (see the module docstring)."""
     if text.isascii():
         return (text, None, *_views(text))
+    if _CYRILLIC_O not in text:
+        # Most English copy is ASCII but for curly quotes, dashes and no-break spaces: folded, those
+        # leave ASCII text, whose views cost a third of the code page's (the encode to it alone walks
+        # a table per character). A search for the commonest Cyrillic letter keeps Russian text,
+        # which has it within its first few words, from paying for the try.
+        folded = fold_typography(text)
+        if folded.isascii():
+            return (folded, None, *_views(folded))
     try:
         page = text.encode(CYRILLIC_CODEC)
     except UnicodeEncodeError:

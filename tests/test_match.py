@@ -11,7 +11,17 @@ import rules.fuzzy as fuzzy_module
 import rules.terms as terms_module
 from rules.match import Hit, Matcher
 from rules.model import Rules, Speaker, Topic
-from rules.normalize import WORD_TABLE, normalize, translit_key, translit_key_by_table, words
+from rules.normalize import (
+    CYRILLIC_CODEC,
+    SOFT_TABLE,
+    WORD_TABLE,
+    fold,
+    normalize,
+    translit_key,
+    translit_key_by_table,
+    words,
+)
+from rules.views import folded_text, scan_views
 
 SPEAKERS = (
     Speaker("peskov", "Dmitry Peskov", ("Peskov", "Kremlin spokesman", "Песков", "Mr. Peskov")),
@@ -534,3 +544,28 @@ def test_hit_is_a_frozen_record_that_equals_only_hits() -> None:
     import pickle
 
     assert pickle.loads(pickle.dumps(hit)) == hit == copy.deepcopy(hit)
+
+
+def test_english_with_typography_takes_the_ascii_views_and_they_are_the_tables() -> None:
+    # Curly quotes, dashes and no-break spaces fold to ASCII: such text is read through the ASCII
+    # views (rules.views.scan_views), which must be those of the general definitions.
+    rng = random.Random(17)
+    alphabet = list(string.ascii_letters + string.digits + " .,;'-\n") + list("\u201c\u201d\u2019\u2018\u2014\u2013\u00a0")
+    roads: set[bool] = set()
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        if rng.random() < 0.1:
+            text += rng.choice(("\u00e9", "\u043e", "\u0416", "\u0142"))  # other roads, same answers
+        folded_or_page, index_map, padded, softed, hard, cased_view = scan_views(text)
+        folded = folded_text(folded_or_page)
+        roads.add(isinstance(folded_or_page, str) and folded_or_page.isascii())
+        assert (folded, index_map) == fold(text), repr(text)
+        assert padded == f" {folded.translate(WORD_TABLE)} ", repr(text)
+        if softed is not None:
+            assert (softed, hard) == (folded.translate(SOFT_TABLE), ""), repr(text)
+        if cased_view is not None:
+            words_only = "".join(c if c.isalnum() or c == "_" else " " for c in folded)
+            assert cased_view == b" " + words_only.encode(CYRILLIC_CODEC), repr(text)
+    assert roads == {True, False}
+    typographic = "\u201cWe\u2019re done\u201d \u2014 Mr.\u00a0Peskov"
+    assert scan_views(typographic)[0] == "\"We're done\" - Mr. Peskov"
