@@ -121,6 +121,43 @@ def test_reported_clause_and_speaker(sentence: str, content: str, speaker: str):
     assert indirect(sentence) == [(content, speaker)]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "Henrik Moe charges that the authority ignored six years of warnings.",
+            "the authority ignored six years of warnings",
+        ),
+        (
+            "Magnus Fjell responded that the survey had been published in March.",
+            "the survey had been published in March",
+        ),
+        (
+            "Edda Lykke joked she would row the lorries across herself.",
+            "she would row the lorries across herself",
+        ),
+        (
+            "The Skerry Post reported the pontoon had been sold to a yard in Tormo.",
+            "the pontoon had been sold to a yard in Tormo",
+        ),
+    ],
+)
+def test_more_reporting_verbs_take_a_clause(sentence: str, content: str):
+    assert [c for c, _ in indirect(sentence)] == [content]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Health Ministry reported 212 confirmed measles cases in the north on Monday.",  # figures
+        "Magnus Fjell responded by pointing a finger at the harbour board, which had approved the budget.",
+        "Federal prosecutors charged two Vardholm developers with fraud.",
+    ],
+)
+def test_without_that_these_verbs_take_no_noun_as_a_clause(sentence: str):
+    assert indirect(sentence) == []
+
+
 def test_a_trailing_speaker_after_the_clause_stays_the_speaker():
     sentence = "The talks will resume in March, said Jane Doe, who heads the institute."
     assert indirect(sentence) == [("The talks will resume in March", "Jane Doe")]

@@ -148,6 +148,14 @@ def _clause_like(toks: Sequence[Token], a: int, b: int) -> bool:
     return False
 
 
+def _subject_opens(t: Token) -> bool:
+    """Can a clause's subject start at t: a name, a subject pronoun, a determiner ("responded by
+    pointing", "reported 212 cases" and "reported after the FBI ..." cannot)?"""
+    if t.kind != "w":
+        return False
+    return t.cap or t.low in lang.CLAUSE_SUBJECTS or t.low in lang.DETERMINERS or _pronoun_contraction(t.low)
+
+
 def _pronoun_contraction(low: str) -> bool:
     """ "he'd", "she's", "they're": a subject pronoun and its verb in one token."""
     for mark in ("'", "’"):
@@ -226,7 +234,12 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
         start = _clause_start(toks, c, end)
         if start is not None and toks[start - 1].text == "," and toks[start].low in lang.SUBORDINATORS:
             start = None  # "CLAUSE, groups said on Friday, as a heatwave ...": a lede's attribution
-        if start is not None and c.lemma in lang.THAT_ONLY_LEMMAS and toks[start - 1].low != "that":
+        if (
+            start is not None
+            and (c.lemma in lang.THAT_ONLY_LEMMAS or c.lemma in _THAT_ONLY_EXTRA)
+            and toks[start - 1].low != "that"
+            and not (c.lemma in _CLAUSE_OR_THAT and _subject_opens(toks[start]) and _clause_like(toks, start, end))
+        ):
             start = None
         if (
             start is not None
@@ -267,14 +280,29 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
     return None
 
 
-_CLAUSE_LEMMAS = frozenset(lang.CLAUSE_VERBS.values()) | {
-    "point out",
-    "make clear",
-    "call for",
-    "call on",
-    "shoot back",
-    "be clear",
-}
+# Reporting verbs that take a clause only with "that" ("Trump charges that ...", "He joked that ..."):
+# without it their object is a noun ("charged two developers", "responded to the letter").
+_THAT_ONLY_EXTRA = frozenset(
+    ("respond", "reply", "answer", "counter", "retort", "charge", "joke", "quip", "boast", "brag",
+     "conclude", "confess", "lament", "protest", "proclaim", "reason", "opine", "posit", "muse",
+     "recount", "exclaim")
+)  # fmt: skip
+# Of those, the ones whose clause may also come without "that" when it reads as one ("The Times
+# reported the email came hours after ...", "He joked he would ..."); never a figure ("reported 212
+# confirmed cases"), nor a preposition ("responded by pointing a finger").
+_CLAUSE_OR_THAT = frozenset(("report", "joke", "quip", "boast", "brag", "reply", "respond", "counter", "retort"))
+_CLAUSE_LEMMAS = (
+    frozenset(lang.CLAUSE_VERBS.values())
+    | {
+        "point out",
+        "make clear",
+        "call for",
+        "call on",
+        "shoot back",
+        "be clear",
+    }
+    | _THAT_ONLY_EXTRA
+)
 
 
 def participle_clause(
