@@ -79,6 +79,91 @@ def test_reported_content_is_read(sentence: str, content: str):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "content", "speaker"),
+    [
+        # a bare weekday or time word between the verb and its clause
+        (
+            "Harbour commissioner Edda Lykke said Wednesday the berth would stay shut until the autumn.",
+            "the berth would stay shut until the autumn",
+            "Edda Lykke",
+        ),
+        (
+            "Mayor Sigrun Taal said Friday night the pontoon had been ordered.",
+            "the pontoon had been ordered",
+            "Sigrun Taal",
+        ),
+        # a possessive opens the clause's subject like a determiner
+        (
+            "Edda Lykke said Vardholm’s use of the old quay gives the ferry company an excuse.",
+            "Vardholm’s use of the old quay gives the ferry company an excuse",
+            "Edda Lykke",
+        ),
+        # "As X reported, CLAUSE" and "CLAUSE, as X noted"
+        (
+            "As the Skerry Post reported on Monday, the pier had been failing for six years.",
+            "the pier had been failing for six years",
+            "Skerry Post",
+        ),
+        (
+            "The pier had been failing for six years, as Edda Lykke noted.",
+            "The pier had been failing for six years",
+            "Edda Lykke",
+        ),
+        # a long apposition before the verb and a pronoun opening the clause: the opener speaks
+        (
+            "Roxana Leon, 63, a fish merchant raised in Tormo, said she wanted a second berth.",
+            "she wanted a second berth",
+            "Roxana Leon",
+        ),
+    ],
+)
+def test_reported_clause_and_speaker(sentence: str, content: str, speaker: str):
+    assert indirect(sentence) == [(content, speaker)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        (
+            "Henrik Moe charges that the authority ignored six years of warnings.",
+            "the authority ignored six years of warnings",
+        ),
+        (
+            "Magnus Fjell responded that the survey had been published in March.",
+            "the survey had been published in March",
+        ),
+        (
+            "Edda Lykke joked she would row the lorries across herself.",
+            "she would row the lorries across herself",
+        ),
+        (
+            "The Skerry Post reported the pontoon had been sold to a yard in Tormo.",
+            "the pontoon had been sold to a yard in Tormo",
+        ),
+    ],
+)
+def test_more_reporting_verbs_take_a_clause(sentence: str, content: str):
+    assert [c for c, _ in indirect(sentence)] == [content]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Health Ministry reported 212 confirmed measles cases in the north on Monday.",  # figures
+        "Magnus Fjell responded by pointing a finger at the harbour board, which had approved the budget.",
+        "Federal prosecutors charged two Vardholm developers with fraud.",
+    ],
+)
+def test_without_that_these_verbs_take_no_noun_as_a_clause(sentence: str):
+    assert indirect(sentence) == []
+
+
+def test_a_trailing_speaker_after_the_clause_stays_the_speaker():
+    sentence = "The talks will resume in March, said Jane Doe, who heads the institute."
+    assert indirect(sentence) == [("The talks will resume in March", "Jane Doe")]
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "On Sunday, Sigrun Taal called on the families of the two deckhands injured in the storm.",  # a visit

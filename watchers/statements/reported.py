@@ -8,6 +8,7 @@ attribution → B, a second statement of the same speaker.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from watchers.statements.drafts import Draft
 from watchers.statements.lang import en as lang
@@ -27,6 +28,14 @@ CLAUSE_VERB_WINDOW = 20
 _INFINITIVE_LEMMAS = frozenset(("promise", "vow", "pledge", "threaten", "agree"))
 _NP_LEMMAS = frozenset(("call for", "call on"))
 _CLAUSE_PUNCT_END = ".!?…;:"
+# Punctuation that closes an apposition before the verb ("Doe, 63, a teacher, said").
+_APPOSITION_ENDS = frozenset((",", "—", "–"))
+_SPEAKER_KINDS = frozenset(("name", "org", "orgref", "role", "group"))
+# How many adjunct tokens may follow "As X reported" before its comma ("As The Post first reported on Monday,").
+MAX_AS_ADJUNCT_TOKENS = 8
+# Time words that stand bare between a reporting verb and its clause ("said Tuesday night he ...").
+_TIMES_OF_DAY = frozenset(("morning", "afternoon", "evening", "night"))
+_BARE_TIME_WORDS = frozenset(("yesterday", "today", "tonight"))
 
 
 def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeakers) -> list[Draft]:
@@ -42,6 +51,8 @@ def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeak
     according = [c for c in cues if c.lemma == "according"]
     if according:
         cues = according  # "X has promised A, according to Y": Y is the source
+    elif any(c.inverted for c in cues):
+        cues = [_uninverted(toks, end, c, sp) if c.inverted else c for c in cues]
     for c in cues:
         if found and c.index < found[-1][2]:
             # a verb inside an earlier clause: its own statement only with its own subject there
@@ -82,6 +93,25 @@ def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeak
     return []
 
 
+def _uninverted(toks: Sequence[Token], end: int, c: Cue, sp: SentenceSpeakers) -> Cue:
+    """ "Roxana Leon, 63, an independent voter, said she wanted change": the cue pass read "she" as a
+    speaker after the verb, but a clause follows the verb (its subject, then its own verb) and the
+    sentence opens with the speaker. The cue as a plain "X said CLAUSE"; c itself otherwise."""
+    k = c.index - 1
+    if k <= sp.sentence.s or toks[k].text not in _APPOSITION_ENDS or c.subject is None:
+        return c
+    if c.subj_last >= end or toks[c.subj_last].kind != "w" or toks[c.subj_last].cap:
+        return c  # '..., said Doe, who heads ...', '..., said Doe.': a real trailing speaker
+    subject = sp.clause_subject
+    if subject is None or subject.start >= toks[k].start or subject.kind not in _SPEAKER_KINDS:
+        return c
+    plain = replace(c, subject=subject, inverted=False, subj_first=c.index, subj_last=c.index)
+    start = _clause_start(toks, plain, end)
+    if start is None or not _clause_like(toks, start, end) or has_quote(toks, start, end):
+        return c  # a quoted phrase in it: the quote pass has the sentence
+    return plain
+
+
 def title_gap(toks: Sequence[Token], a: int, b: int) -> bool:
     """'"...," festival director Maggie Doyle said': a few lowercase title words before the subject."""
     return 0 < b - a <= 3 and all(
@@ -111,11 +141,19 @@ def _clause_like(toks: Sequence[Token], a: int, b: int) -> bool:
             and not t.cap
             and t.low.endswith("s")
             and t is not toks[a]
-            and toks[a].low in lang.DETERMINERS
+            and (toks[a].low in lang.DETERMINERS or toks[a].low.endswith(("'s", "’s")))
             and t.low not in lang.UNNAMED_GROUPS
         ):
-            return True  # "the economy grows"
+            return True  # "the economy grows", "Trump's use of social media gives"
     return False
+
+
+def _subject_opens(t: Token) -> bool:
+    """Can a clause's subject start at t: a name, a subject pronoun, a determiner ("responded by
+    pointing", "reported 212 cases" and "reported after the FBI ..." cannot)?"""
+    if t.kind != "w":
+        return False
+    return t.cap or t.low in lang.CLAUSE_SUBJECTS or t.low in lang.DETERMINERS or _pronoun_contraction(t.low)
 
 
 def _pronoun_contraction(low: str) -> bool:
@@ -170,6 +208,12 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
     """The reported clause of cue c as token indices, or None."""
     if c.lemma == "according":
         return _according(toks, s, end, c)
+    if c.lemma not in _CLAUSE_LEMMAS and c.lemma != "put it":
+        return None
+    if not c.inverted and not c.coordinated:
+        span = _as_reported(toks, s, end, c)
+        if span is not None:
+            return span
     if c.lemma not in _CLAUSE_LEMMAS:
         return None
     if not c.inverted:
@@ -190,7 +234,12 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
         start = _clause_start(toks, c, end)
         if start is not None and toks[start - 1].text == "," and toks[start].low in lang.SUBORDINATORS:
             start = None  # "CLAUSE, groups said on Friday, as a heatwave ...": a lede's attribution
-        if start is not None and c.lemma in lang.THAT_ONLY_LEMMAS and toks[start - 1].low != "that":
+        if (
+            start is not None
+            and (c.lemma in lang.THAT_ONLY_LEMMAS or c.lemma in _THAT_ONLY_EXTRA)
+            and toks[start - 1].low != "that"
+            and not (c.lemma in _CLAUSE_OR_THAT and _subject_opens(toks[start]) and _clause_like(toks, start, end))
+        ):
             start = None
         if (
             start is not None
@@ -231,14 +280,29 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
     return None
 
 
-_CLAUSE_LEMMAS = frozenset(lang.CLAUSE_VERBS.values()) | {
-    "point out",
-    "make clear",
-    "call for",
-    "call on",
-    "shoot back",
-    "be clear",
-}
+# Reporting verbs that take a clause only with "that" ("Trump charges that ...", "He joked that ..."):
+# without it their object is a noun ("charged two developers", "responded to the letter").
+_THAT_ONLY_EXTRA = frozenset(
+    ("respond", "reply", "answer", "counter", "retort", "charge", "joke", "quip", "boast", "brag",
+     "conclude", "confess", "lament", "protest", "proclaim", "reason", "opine", "posit", "muse",
+     "recount", "exclaim")
+)  # fmt: skip
+# Of those, the ones whose clause may also come without "that" when it reads as one ("The Times
+# reported the email came hours after ...", "He joked he would ..."); never a figure ("reported 212
+# confirmed cases"), nor a preposition ("responded by pointing a finger").
+_CLAUSE_OR_THAT = frozenset(("report", "joke", "quip", "boast", "brag", "reply", "respond", "counter", "retort"))
+_CLAUSE_LEMMAS = (
+    frozenset(lang.CLAUSE_VERBS.values())
+    | {
+        "point out",
+        "make clear",
+        "call for",
+        "call on",
+        "shoot back",
+        "be clear",
+    }
+    | _THAT_ONLY_EXTRA
+)
 
 
 def participle_clause(
@@ -258,6 +322,26 @@ def participle_clause(
     if subj is None or not _words(toks, j, end, MIN_CLAUSE_WORDS) or has_quote(toks, j, end):
         return None
     return Draft(toks[j].start, toks[end - 1].end, "indirect", subj, toks[i].text, toks[i].start)
+
+
+def _as_reported(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] | None:
+    """ "As The Post reported on Monday, CLAUSE." → CLAUSE; "CLAUSE, as Doe noted." → CLAUSE."""
+    a = c.subj_first - 1
+    if a < s or toks[a].low != "as":
+        return None
+    k = max(c.end, c.subj_last)
+    while k < end and k - c.end <= MAX_AS_ADJUNCT_TOKENS and toks[k].text != ",":
+        t = toks[k]
+        if t.kind == "q" or (t.kind == "w" and not t.cap and t.low not in lang.ADJUNCT_WORDS and t.low not in lang.ADJUNCT_OPENERS):
+            return None  # "as Doe said he would": no parenthetical
+        k += 1
+    if a == s or all(t.kind == "p" or t.low in lang.OPENERS for t in toks[s:a]):
+        if k >= end or toks[k].text != ",":
+            return None
+        return (k + 1, end) if _words(toks, k + 1, end, MIN_CLAUSE_WORDS) else None
+    if toks[a - 1].text == "," and k >= end:
+        return (s, a - 1) if _words(toks, s, a - 1, MIN_CLAUSE_WORDS) else None
+    return None
 
 
 def _according(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] | None:
@@ -284,6 +368,16 @@ def _draft(toks: Sequence[Token], a: int, b: int, c: Cue, pos: int) -> Draft | N
     if b <= a:
         return None
     return Draft(toks[a].start, toks[b - 1].end, "indirect", c.subject, c.word, pos)
+
+
+def _after_time_words(toks: Sequence[Token], i: int, end: int) -> int:
+    """The index after a bare time phrase at tokens[i] ("Wednesday", "Friday night", "yesterday"), or i."""
+    low = toks[i].low
+    if low in lang.WEEKDAYS:
+        if i + 1 < end and toks[i + 1].low in _TIMES_OF_DAY:
+            return i + 2
+        return i + 1
+    return i + 1 if low in _BARE_TIME_WORDS else i
 
 
 def _infinitive_at(toks: Sequence[Token], i: int, end: int) -> bool:
@@ -350,7 +444,13 @@ def _clause_start(toks: Sequence[Token], c: Cue, end: int) -> int | None:
         if t.kind == "q":
             break
     # skip adjunct phrases: "on Tuesday", "in a statement", "at a news conference in Capitol"
-    while i < end and toks[i].kind == "w" and toks[i].low in lang.ADJUNCT_OPENERS:
+    while i < end and toks[i].kind == "w":
+        k = _after_time_words(toks, i, end)
+        if k > i:
+            i = k  # "said Wednesday he agrees", "said Friday night the talks had failed"
+            continue
+        if toks[i].low not in lang.ADJUNCT_OPENERS:
+            break
         if c.lemma in _INFINITIVE_LEMMAS and _infinitive_at(toks, i, end):
             break  # "promised to press the authority": not "to the press"
         j = i + 1
