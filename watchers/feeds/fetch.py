@@ -37,7 +37,6 @@ import importlib
 import ipaddress
 import ssl
 import time
-import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,14 +48,12 @@ import httpcore
 import httpx
 
 from rules.model import Feed
+from watchers.feeds.body import MB, drain, read_body
 from watchers.feeds.errors import (
     Blocked,
     ConnectionFailed,
-    FetchError,
-    ParseError,
     RedirectLoop,
     Timeout,
-    TooLarge,
     TooManyRedirects,
     error_for_status,
 )
@@ -92,7 +89,6 @@ _import_first_use_modules()
 
 USER_AGENT = f"quotewatch/{__version__} (+https://github.com/quotewatch)"
 
-MB = 1024 * 1024
 # Big enough for any real feed (large ones with full content are 2-5 MB), small enough to refuse abuse.
 DEFAULT_MAX_BODY = 10 * MB
 # An article page's HTML; anything larger is not a news article.
@@ -119,7 +115,7 @@ FEED_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-# Only what _Inflater can decode with a size bound; brotli/zstd would need their own bounded decoders.
+# Only what body.Inflater can decode with a size bound; brotli/zstd would need their own bounded decoders.
 ACCEPT_ENCODING = "gzip, deflate"
 
 @dataclass(frozen=True)
@@ -338,9 +334,9 @@ class Fetcher:
                     if status == 304:
                         # A 304 has no body, but closed before h11 saw its end the connection is
                         # closed too, not pooled: read the end (immediate) so it can be reused.
-                        await _drain(response)
+                        await drain(response)
                     return _Hop(status, response_headers, None)  # nothing in the body we need
-                content = await _read_body(response, url, max_body)
+                content = await read_body(response, url, max_body)
                 return _Hop(status, response_headers, content)
         except AddressRefused as exc:
             raise _blocked(url, exc.address) from exc
@@ -393,88 +389,3 @@ class _Transport(httpx.AsyncHTTPTransport):
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=network,
         )
-
-
-class _Inflater:
-    """Bounded gzip/deflate/identity decoding: never produces more than the caller's remaining budget + 1."""
-
-    def __init__(self, encoding: str, url: str) -> None:
-        self.encoding = encoding
-        self.url = url
-        self._decompressor: zlib._Decompress | None = None
-        if encoding in ("gzip", "x-gzip"):
-            self._decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        elif encoding not in ("", "identity", "deflate"):
-            raise FetchError(
-                f"{url} was sent with Content-Encoding {encoding!r}, which quotewatch cannot decode; "
-                "the server ignored our Accept-Encoding",
-                url,
-            )
-
-    def feed(self, data: bytes, budget: int) -> bytes:
-        """Decode `data`; the result is longer than `budget` exactly when the body is over the cap."""
-        if self.encoding in ("", "identity"):
-            return data
-        try:
-            if self._decompressor is None:  # deflate: zlib-wrapped per the RFC, raw from some servers
-                self._decompressor = zlib.decompressobj(
-                    zlib.MAX_WBITS if _is_zlib_header(data) else -zlib.MAX_WBITS
-                )
-            out = self._decompressor.decompress(data, budget + 1)
-            # A multi-member gzip body: each member starts a new decompressor. A loop, not recursion:
-            # 5,000 empty members are 100 KB on the wire and would overflow the stack.
-            while (
-                not self._decompressor.unconsumed_tail
-                and len(out) <= budget  # stopped at budget + 1: over the cap, the caller raises
-                and self._decompressor.eof
-                and self._decompressor.unused_data
-                and self.encoding != "deflate"
-            ):
-                rest = self._decompressor.unused_data
-                self._decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-                out += self._decompressor.decompress(rest, budget + 1 - len(out))
-            return out
-        except zlib.error as exc:
-            raise ParseError(
-                f"{self.url} sent a corrupt {self.encoding} body ({exc}); try again later", self.url
-            ) from exc
-
-
-def _is_zlib_header(data: bytes) -> bool:
-    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
-
-
-# A 304's body is empty; a server that sends one anyway gets its connection closed past this.
-DRAIN_LIMIT = 64 * 1024
-
-
-async def _drain(response: httpx.Response) -> None:
-    """Read and drop the body of a response we do not use, up to DRAIN_LIMIT (then it is just closed)."""
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > DRAIN_LIMIT:
-        return
-    size = 0
-    async for raw in response.aiter_raw():
-        size += len(raw)
-        if size > DRAIN_LIMIT:
-            return
-
-
-async def _read_body(response: httpx.Response, url: str, max_body: int) -> bytes:
-    cap_message = (
-        f"{url} is larger than the {max_body // MB or max_body} "
-        f"{'MB' if max_body >= MB else 'bytes'} limit after decompression; this is not a normal feed or page"
-    )
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_body:
-        raise TooLarge(cap_message, url)
-    inflater = _Inflater(response.headers.get("content-encoding", "").strip().lower(), url)
-    chunks: list[bytes] = []
-    size = 0
-    async for raw in response.aiter_raw():
-        data = inflater.feed(raw, max_body - size)
-        size += len(data)
-        if size > max_body:
-            raise TooLarge(cap_message, url)
-        chunks.append(data)
-    return b"".join(chunks)
