@@ -27,13 +27,25 @@ def label_dot(tokens: Sequence[Token], k: int) -> bool:
     """Is token k the dot of a label's abbreviation ("R-Ky.")?"""
     if tokens[k].text != "." or k < 1:
         return False
-    j = k - 1
-    for _ in range(MAX_LABEL_PIECES):
-        # "R-W" "." "Va" ".": the dot after a later piece of the state is the label's too
-        if is_label(tokens[j]) or j < 2 or not _PIECE_RE.match(tokens[j].text) or tokens[j - 1].text != ".":
-            break
-        j -= 2
+    # "R-W" "." "Va" ".": the dot after a later piece of the state is the label's too
+    j, _pieces = _label_head(tokens, k - 1, 0)
     return is_label(tokens[j]) and "-" in tokens[j].text
+
+
+def _label_head(tokens: Sequence[Token], k: int, lo: int) -> tuple[int, int]:
+    """From token k back over the later pieces of a split state ("D-N" "." "Y."), not before lo:
+    the index reached (the label's first token, when k ends one) and how many pieces were passed."""
+    pieces = 0
+    while (
+        not is_label(tokens[k])
+        and pieces < MAX_LABEL_PIECES
+        and k - 2 >= lo
+        and _PIECE_RE.match(tokens[k].text)
+        and tokens[k - 1].text == "."
+    ):
+        k -= 2
+        pieces += 1
+    return k, pieces
 
 
 def before_label(tokens: Sequence[Token], i: int, lo: int) -> int:
@@ -47,16 +59,7 @@ def before_label(tokens: Sequence[Token], i: int, lo: int) -> int:
     k = i - 1
     if tokens[k].text == "." and k - 1 >= lo:
         k -= 1
-    pieces = 0
-    while (
-        not is_label(tokens[k])
-        and pieces < MAX_LABEL_PIECES
-        and k - 2 >= lo
-        and _PIECE_RE.match(tokens[k].text)
-        and tokens[k - 1].text == "."
-    ):
-        k -= 2  # "(D-N.Y.)": back over "Y." and the dot to "D-N"
-        pieces += 1
+    k, pieces = _label_head(tokens, k, lo)  # "(D-N.Y.)": back over "Y." and the dot to "D-N"
     if not is_label(tokens[k]) or k - 1 < lo or (pieces and "-" not in tokens[k].text):
         return -1
     opener = tokens[k - 1].text
