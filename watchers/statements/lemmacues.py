@@ -100,11 +100,16 @@ def _words_of_at(g: ModuleType, words: Sequence[Word], i: int) -> int:
     return next((k for k in range(i + 1, min(len(words), i + 1 + WORDS_OF_GAP)) if words[k].low in g.WORDS_OF), -1)
 
 
-def _is_document(g: ModuleType, words: Sequence[Word], k: int) -> bool:
-    """ "в сообщении", "в официальном заявлении": "в" at k and a document noun one or two words on."""
+def _document_noun(g: ModuleType, words: Sequence[Word], k: int) -> int:
+    """ "в сообщении", "в официальном заявлении": with "в" at k, the index of the document noun one or
+    two words on; else -1."""
     if k < 0 or k >= len(words) or words[k].low not in ("в", "во"):
-        return False
-    return any(g.lemma(words[j].text) in g.DOCUMENT_NOUNS for j in range(k + 1, min(len(words), k + 3)))
+        return -1
+    return next((j for j in range(k + 1, min(len(words), k + 3)) if g.lemma(words[j].text) in g.DOCUMENT_NOUNS), -1)
+
+
+def _is_document(g: ModuleType, words: Sequence[Word], k: int) -> bool:
+    return _document_noun(g, words, k) >= 0
 
 
 def document_at(g: ModuleType, words: Sequence[Word], i: int) -> int:
@@ -121,7 +126,7 @@ def _document_speaker(g: ModuleType, text: str, words: Sequence[Word], c: Cue, s
     k = document_at(g, words, c.index)
     if k < 0:
         return None
-    n = next(j for j in range(k + 1, min(len(words), k + 3)) if g.lemma(words[j].text) in g.DOCUMENT_NOUNS) + 1
+    n = _document_noun(g, words, k) + 1
     if n + 1 < len(words) and words[n].low in ("на", "в", "во") and g.lemma(words[n + 1].text) in g.DOCUMENT_PLACES:
         n += 2
     hi = c.index if k < c.index else min(stop, n + MAX_SUBJECT_WORDS)
