@@ -353,7 +353,11 @@ class Automaton:
         # pyahocorasick looks for a node's next letter among its children one by one, in the order they
         # were added; every word of the text starts at the node of the first space, whose children are
         # the terms' first letters: added by how often words start with them, the commonest are found first.
-        for core, value in sorted(values.items(), key=_first_letter_rank):
+        rank, unranked = _FIRST_LETTER_RANK.get, len(_FIRST_LETTERS)
+        by_rank: list[list[tuple[str, Value]]] = [[] for _ in range(unranked + 1)]
+        for item in values.items():  # a stable sort by rank, without a call per pattern
+            by_rank[rank(item[0][0], unranked)].append(item)
+        for core, value in chain.from_iterable(by_rank):
             add_word(" " + core + " " if value[1] is not WIDE else " " + core, value)
         automaton.make_automaton()
 
@@ -366,11 +370,6 @@ class Automaton:
 # hold both), then the rest of either alphabet and the digits. Letters not listed come after them.
 _FIRST_LETTERS = "пtсaвsнoкiдwиcрbмpтhзfбmоdаrуeгlчnэgяuфvхyшjжkлqцzщxеюйёыьъ0123456789"
 _FIRST_LETTER_RANK = {letter: rank for rank, letter in enumerate(_FIRST_LETTERS)}
-
-
-def _first_letter_rank(item: tuple[str, Value]) -> int:
-    """Sort key of an automaton pattern: the rank of its first letter (see Automaton)."""
-    return _FIRST_LETTER_RANK.get(item[0][0], len(_FIRST_LETTERS))
 
 
 def _narrow_widths(previous: str) -> tuple[int, ...]:
