@@ -77,8 +77,8 @@ class FuzzyTarget(NamedTuple):
 
 
 # What a matched term produces: (overlap group, the Hit's fields that do not depend on the place:
-# kind, id, term, score, field). The group is None when no two terms of the group share a word: their
-# hits can never overlap (an overlap of whole-word matches shares a word), so they skip the overlap
+# kind, id, term, score, field). The group is None when no two hits of the group can overlap (for
+# speakers: no two terms share a word; for a topic list: see can_overlap), so they skip the overlap
 # bookkeeping.
 Fields = tuple[Literal["speaker", "topic"], str, str, float, str]
 Target = tuple[object, Fields]
@@ -97,7 +97,7 @@ class Compiled:
 
     automaton: Automaton
     fuzzy_index: dict[str, list[FuzzyTarget]]  # read only, like everything here
-    # Overlap groups whose terms share a word (or repeat one): only their hits can overlap.
+    # Overlap groups whose hits can overlap (see can_overlap; for speakers, whose terms share a word).
     overlapping: frozenset[object]
     # Every word of every term: never a fuzzy candidate (an exact hit, or part of one).
     term_words: frozenset[str]
@@ -115,8 +115,9 @@ def compile_terms(rules: Rules) -> Compiled:
     """Every speaker term and topic keyword of `rules`, compiled for scanning.
 
     Linear in the number of terms: each term is folded once, looked up in dicts and sets, and its
-    patterns built once; no step compares a term with the others (the overlap groups come from one
-    set of words per group, filled as the terms arrive). The cyclic garbage collector is paused
+    patterns built once; no step compares a speaker term with the others (the speaker group overlaps
+    once two terms share a word; a topic list's keys, a few dozen, are compared at their shared words
+    by can_overlap, up to OVERLAP_TEST_MAX_KEYS of them). The cyclic garbage collector is paused
     meanwhile (see rules.gcpause).
     """
     with collector_paused():
@@ -129,9 +130,8 @@ def _compile_terms(rules: Rules) -> Compiled:
     terms: dict[tuple[str, ...], list[Entry]] = {}
     fuzzy_index: dict[str, list[FuzzyTarget]] = {}
     speaker_words: dict[str, frozenset[str]] = {}
-    # The words of each overlap group's terms so far, and the groups found to overlap: those whose
-    # terms share a word (or repeat one) can produce overlapping hits.
-    group_words: dict[object, set[str]] = {}
+    # The keys of each topic list's terms (in order, each once), and the groups whose hits can overlap.
+    group_keys: dict[object, dict[tuple[str, ...], None]] = {}
     overlapping: set[object] = set()
 
     def add(key: tuple[str, ...], entry: Entry, group: object) -> None:
@@ -145,14 +145,11 @@ def _compile_terms(rules: Rules) -> Compiled:
             entries.append(entry)
         else:
             return
-        if group not in overlapping:
-            seen = group_words.get(group)
-            if seen is None:
-                group_words[group] = seen = set()
-            if not seen.isdisjoint(key) or (len(key) > 1 and len(set(key)) < len(key)):
-                overlapping.add(group)
-            else:
-                seen.update(key)
+        keys = group_keys.get(group)
+        if keys is None:
+            group_keys[group] = {key: None}
+        else:
+            keys[key] = None
 
     # The speaker group's part of `add`, inlined: speakers are most of the terms.
     speaker_seen: set[str] = set()
@@ -215,6 +212,7 @@ def _compile_terms(rules: Rules) -> Compiled:
                     key = words(form)
                     if key:
                         add(key, Entry("topic", topic.id, keyword, field_name), group)
+    overlapping.update(group for group, keys in group_keys.items() if can_overlap(tuple(keys)))
     frozen_overlapping = frozenset(overlapping)
     targets: dict[tuple[str, ...], tuple[Target, ...]] = {}
     speaker_group = SPEAKER_GROUP if speaker_overlap else None
@@ -233,6 +231,37 @@ def _compile_terms(rules: Rules) -> Compiled:
         speaker_words=speaker_words,
         cased_terms=frozenset(cased_terms),
     )
+
+
+# Groups with more keys than this are taken to overlap as soon as two keys share a word (the exact test
+# compares the keys pairwise at their common words).
+OVERLAP_TEST_MAX_KEYS = 256
+
+
+def can_overlap(keys: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether two hits of these keys (two places of one key included) can share a word in some text.
+
+    Hits are whole-word matches, so two that overlap cover a common run of words: for some alignment
+    of the two keys at a shared word, their words agree wherever both have one. "пошлины нато" and
+    "пошлине нато" share a word but never overlap; "пошлина" and "пошлина нато" do, and so do "a b"
+    and "b c", or "a a" with itself. Exact for small groups (a topic list's keywords in every form);
+    a group larger than OVERLAP_TEST_MAX_KEYS is taken to overlap once its keys share a word.
+    """
+    places: dict[str, list[tuple[int, int]]] = {}  # word -> (key, position) of each of its places
+    for k, key in enumerate(keys):
+        for position, word in enumerate(key):
+            places.setdefault(word, []).append((k, position))
+    shared = [found for found in places.values() if len(found) > 1]
+    if not shared or len(keys) > OVERLAP_TEST_MAX_KEYS:
+        return bool(shared)
+    for found in shared:
+        for i, (k1, p1) in enumerate(found):
+            for k2, p2 in found[i + 1 :]:
+                first, second, shift = keys[k1], keys[k2], p1 - p2  # second starts `shift` words after first
+                lo, hi = max(0, shift), min(len(first), shift + len(second))
+                if all(first[t] == second[t - shift] for t in range(lo, hi)):
+                    return True
+    return False
 
 
 def _group(entry: Entry) -> object:

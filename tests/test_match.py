@@ -493,6 +493,54 @@ def test_fast_paths_give_the_general_loops_hits_on_the_bench_corpus(
     assert sum(hit.score < 100.0 for hits in got for hit in hits) > 10
 
 
+@pytest.mark.parametrize(
+    ("keys", "overlap"),
+    [
+        ((("sanctions",), ("tariff",)), False),
+        ((("grain", "corridor"), ("grain", "exports")), False),  # a shared word, never a shared place
+        ((("пошлины", "нато"), ("пошлине", "нато")), False),  # two forms of one keyword
+        ((("a", "b", "c"), ("b", "x")), False),
+        ((("cap",), ("price", "cap")), True),  # "cap" inside "price cap"
+        ((("price",), ("price", "cap")), True),
+        ((("a", "b"), ("b", "c")), True),  # "a b c"
+        ((("a", "b", "c"), ("c", "b")), True),  # "a b c b"
+        ((("a", "a"),), True),  # "a a a": one key at two overlapping places
+        ((("a", "b", "a"),), True),
+    ],
+)
+def test_an_overlap_group_is_one_whose_keys_can_share_a_place(
+    keys: tuple[tuple[str, ...], ...], overlap: bool
+) -> None:
+    assert terms_module.can_overlap(keys) is overlap
+
+
+def test_topic_lists_whose_keys_only_share_words_give_the_hits_of_an_overlap_group(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Such lists skip scan's overlap bookkeeping; taking every list to overlap must not change a hit.
+    rules = Rules(
+        speakers=SPEAKERS,
+        topics=(
+            *TOPICS,
+            Topic("tariffs", any=("пошлина НАТО", "пошлина", "grain tariff", "tariff wars")),
+            Topic("ports", any=("порт в регионе", "танкер в регионе"), none=("port strike",)),
+        ),
+    )
+    exact = Matcher.compile(rules)
+    with monkeypatch.context() as patch:
+        patch.setattr(terms_module, "can_overlap", lambda keys: True)
+        every_list = Matcher.compile(rules)
+    texts = [
+        *EDGE_TEXTS,
+        "Пошлины НАТО, пошлине НАТО и пошлина; grain tariff wars, tariff wars and grain tariff.",
+        "Порта в регионе танкер в регионе порты в регионе; port strike, the port strike strike.",
+    ]
+    assert [exact.scan(t) for t in texts] == [every_list.scan(t) for t in texts]
+    groups = terms_module.compile_terms(rules).overlapping
+    assert ("ports", "any") not in groups and ("tariffs", "any") in groups  # "пошлина" is in "пошлина НАТО"
+    assert sum(h.kind == "topic" for t in texts for h in exact.scan(t)) > 10
+
+
 def test_every_capitalised_place_of_a_fuzzy_variant_is_a_hit(matcher: Matcher) -> None:
     # The ASCII view counts the variant's capitalised places, and the search stops after the last.
     text = "Peskow met Peskow\u2019s aide; PESKOW and peskow and xPeskow did not. Peskow left."
