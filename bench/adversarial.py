@@ -19,12 +19,15 @@ Shapes (each one paragraph unless said otherwise):
     participles    ", calling it “...”" repeated without a full stop
     one_paragraph  an ordinary article delivered as one paragraph, with a photo credit in it
     paragraphs     the same ordinary prose in ordinary paragraphs (the baseline shape)
+    ru_*           the Russian constructions of bench/adversarial_ru.py, extracted as Russian
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+
+from bench.adversarial_ru import RU_SHAPES
 
 _FIRST = ["Marit", "Oskar", "Ilse", "Tavi", "Renske", "Bram", "Yuna", "Kasimir", "Odile", "Fenna"]
 _LAST = ["Vallin", "Thorsby", "Quell", "Marrow", "Ostrander", "Kjeld", "Pardoe", "Lisle", "Brackett", "Huld"]
@@ -145,7 +148,13 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "participles": participles,
     "one_paragraph": one_paragraph,
     "paragraphs": paragraphs,
+    **RU_SHAPES,
 }
+
+
+def lang_of(shape: str) -> str:
+    """The language a shape is written in (and extracted as)."""
+    return "ru" if shape.startswith("ru_") else "en"
 
 
 def unclosed_marks(n: int) -> str:

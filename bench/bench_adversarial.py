@@ -29,7 +29,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.adversarial import SHAPES, unclosed_marks
+from bench.adversarial import SHAPES, lang_of, unclosed_marks
 from rules.load import load_rules
 from rules.match import Matcher
 from rules.model import Feed, Rules
@@ -50,17 +50,17 @@ PROBE_SECONDS = 0.005
 LOOP_SIZES = (50_000, 500_000)  # the articles each loopback feed carries, one per size
 
 
-def _time(text: str) -> float:
+def _time(text: str, lang: str = "en") -> float:
     t = time.perf_counter()
-    extract_statements(text)
+    extract_statements(text, lang=lang)
     return time.perf_counter() - t
 
 
-def _small(text: str) -> float:
+def _small(text: str, lang: str) -> float:
     """Mean time of a small article over ~50 ms of runs (one run is too short to time alone)."""
     n, spent = 0, 0.0
     while spent < 0.05 or n < 3:
-        spent += _time(text)
+        spent += _time(text, lang)
         n += 1
     return spent / n
 
@@ -71,10 +71,11 @@ def extraction_table(rounds: int, sizes: tuple[int, ...]) -> dict[str, dict[str,
         texts = {size: make(size) for size in sizes}
         times: dict[int, list[float]] = {size: [] for size in sizes}
         ratios: list[float] = []
-        statements = len(extract_statements(texts[sizes[-1]]))  # also warms caches
+        lang = lang_of(name)
+        statements = len(extract_statements(texts[sizes[-1]], lang=lang))  # also warms caches
         for _ in range(rounds):
             for size in sizes:
-                times[size].append(_small(texts[size]) if size == sizes[0] else _time(texts[size]))
+                times[size].append(_small(texts[size], lang) if size == sizes[0] else _time(texts[size], lang))
             small, big = times[sizes[0]][-1], times[sizes[-1]][-1]
             ratios.append((big / len(texts[sizes[-1]])) / (small / len(texts[sizes[0]])))
         out[name] = {
@@ -106,15 +107,19 @@ def configure(server: FeedServer, sizes: tuple[int, ...] = LOOP_SIZES) -> None:
     server.serve("/warm-up", f'<?xml version="1.0"?><rss version="2.0"><channel><title>w</title>{warm}</channel></rss>'.encode())
     for name, make in SHAPES.items():
         items = "".join(_item(name, size, make(size)) for size in sizes)
-        body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>{items}</channel></rss>'
+        language = f"<language>{lang_of(name)}</language>"
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>{language}{items}</channel></rss>'
         server.serve(f"/{name}", body.encode("utf-8"))
 
 
 class Inline:
     """Extraction on the event loop itself, as before the pool (for the before figure)."""
 
-    async def run(self, text: str, title: str, matcher: Matcher, rules: Rules) -> Extracted:
-        return extract_and_scan(text, title, matcher)
+    async def run(
+        self, text: str, title: str, matcher: Matcher, rules: Rules, lang: str = "en", prepare: Any = None
+    ) -> Extracted:
+        found = extract_and_scan(text, title, matcher, lang)
+        return found if prepare is None else replace(found, prepared=prepare(text, title, found.statements))
 
     async def aclose(self) -> None:
         return None
@@ -123,8 +128,11 @@ class Inline:
 class Nothing:
     """No extraction at all: what fetching, parsing and the store alone do to the loop."""
 
-    async def run(self, text: str, title: str, matcher: Matcher, rules: Rules) -> Extracted:
-        return Extracted([], [], [])
+    async def run(
+        self, text: str, title: str, matcher: Matcher, rules: Rules, lang: str = "en", prepare: Any = None
+    ) -> Extracted:
+        found = Extracted([], [], [])
+        return found if prepare is None else replace(found, prepared=prepare(text, title, []))
 
     async def aclose(self) -> None:
         return None
@@ -198,7 +206,7 @@ async def _articles(rules: Rules, mode: str, sizes: tuple[int, ...]) -> dict[str
 
 def _article(name: str, size: int, text: str, now: datetime) -> Article:
     url = f"https://hostile.example/{name}/{size}"
-    return Article(url, url, f"{name} {size}", text, "adversarial", "Hostile", now)
+    return replace(Article(url, url, f"{name} {size}", text, "adversarial", "Hostile", now), lang=lang_of(name))
 
 
 async def _cycle(rules: Rules, mode: str) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
+from watchers.statements.lemmaspans import QuotesIn, sentences
 from watchers.statements.lemmaspeakers import People, phrase
 from watchers.statements.lemmasubject import unnamed_subject
 from watchers.statements.mentions import Mention
@@ -42,7 +43,6 @@ from watchers.statements.sentences import paragraphs
 _HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
 # A headline's speaker before what the words are about: "Поздняков о работе в ОКР: «…»".
 _ABOUT_RE = re.compile(r"(\S.{0,40}?)\s+(?:о|об|про)\s")
-_RUN_ON_RE = re.compile(r"\s*[—–―−]\s*[а-яё]")
 
 
 def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
@@ -60,7 +60,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     prev_taken = False
     roles: list[tuple[Attributed, str]] = []  # said by a role noun no one held yet: the next name's
     lone: list[Attributed] = []  # a paragraph of quote with no speaker yet: the next paragraph's
-    qi = 0
+    qi = qj = 0
     ntoks = 0
     turn = ""  # the interview's turn of the paragraph: "question", "answer", "remark" or ""
     background: set[int] = set()  # id() of the records said in a background sentence
@@ -71,11 +71,15 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             break
         while qi < len(quotes) and quotes[qi].open < lo:
             qi += 1
-        inside = [q for q in quotes[qi:] if q.open < hi]
+        qj = max(qj, qi)
+        while qj < len(quotes) and quotes[qj].open < hi:
+            qj += 1
+        inside = quotes[qi:qj]  # they are in order of their opening mark
         block: list[Attributed] = []
         aside = False
-        for slo, shi in _sentences(g, text, lo, hi, inside):
-            qs = [q for q in inside if slo <= q.open < shi]
+        index = QuotesIn(inside)
+        for slo, shi in sentences(g, text, lo, hi, inside):
+            qs = index.between(slo, shi)
             ws = _outside(g, text, slo, shi, qs)
             ntoks += len(ws)
             opens = _unnamed(g, text, ws, people, last)
@@ -364,35 +368,24 @@ def _attributed(f: Found, ent: Entity | None) -> Attributed:
 
 def _context(block: list[Attributed], last: Entity | None, background: set[int]) -> Entity | None:
     """Lone quotes of a paragraph get the nearest attributed speaker in it (the one before first),
-    or, opening the paragraph, the speaker carried over; returns the paragraph's last speaker."""
-    said = [a for a in block if a.entity is not None and not a.lone]
+    or, opening the paragraph, the speaker carried over; returns the paragraph's last speaker. One
+    walk each way: a paragraph of thousands of quotes costs what it holds."""
+    following: list[Entity | None] = [None] * (len(block) + 1)  # the first attributed one's from k on
+    for k in range(len(block) - 1, -1, -1):
+        a = block[k]
+        following[k] = a.entity if a.entity is not None and not a.lone else following[k + 1]
+    before: Entity | None = None
     for k, a in enumerate(block):
-        if not a.lone or a.entity is not None:
-            continue
-        before = [b for b in block[:k] if b.entity is not None]
-        after = [b for b in block[k + 1 :] if b in said]
-        if before:
-            a.entity = before[-1].entity
-        elif after:
-            a.entity = after[0].entity
-        elif k == 0:
-            a.entity = last
-        a.resolved = a.entity is not None
+        if a.lone and a.entity is None:
+            a.entity = before if before is not None else following[k + 1]
+            if a.entity is None and k == 0:
+                a.entity = last
+            a.resolved = a.entity is not None
+        before = a.entity if a.entity is not None else before
     for a in reversed(block):
         if a.entity is not None and id(a) not in background:
             return a.entity
     return last
-
-
-def _sentences(g: ModuleType, text: str, lo: int, hi: int, quotes: list[Quote]) -> list[tuple[int, int]]:
-    """razdel's sentences, joined where a boundary falls inside a quote or before "— сказал он"."""
-    out: list[tuple[int, int]] = []
-    for a, b in g.sentences(text, lo, hi):
-        if out and (any(q.open < a < q.close for q in quotes) or _RUN_ON_RE.match(text, a)):
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
-    return out
 
 
 def _trim(text: str, lo: int, hi: int) -> int:

@@ -25,6 +25,7 @@ generic roles from the language's tables), never to a person named inside the ro
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -154,10 +155,13 @@ def _generic_org(g: ModuleType, low: str) -> bool:
 
 
 def _after(words: Sequence[Word], end: int, hi: int) -> int:
-    k = 0
-    while k < hi and words[k].end <= end:
-        k += 1
-    return max(k, 1)
+    """The first word ending after `end` (at least 1): bisected, since a walk from the sentence's
+    first word for every name made a long sentence of names quadratic."""
+    return max(bisect_right(words, end, 0, hi, key=_word_end), 1)
+
+
+def _word_end(w: Word) -> int:
+    return w.end
 
 
 def _role(g: ModuleType, text: str, words: Sequence[Word], i: int, hi: int) -> int:
