@@ -100,6 +100,16 @@ def occupation_word(low: str) -> bool:
     )
 
 
+def plural_people(low: str) -> bool:
+    """'geologists', 'campaigners', 'historians': unnamed groups of people (not 'members' of an
+    organisation noun)."""
+    return (
+        low.endswith(("ists", "ians", "ers", "ors", "ants", "ents"))
+        and len(low) > 6
+        and low not in lang.ORG_NOUNS
+    )
+
+
 def org_text(tokens: Sequence[Token], a: int, b: int) -> str:
     """The words as written: no space where the text had none ("Students’ Union", "Jean-Luc")."""
     out: list[str] = []

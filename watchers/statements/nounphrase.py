@@ -18,6 +18,7 @@ from watchers.statements.mentions import (
     np_word,
     occupation_word,
     org_text,
+    plural_people,
     role_at,
     strip_possessive,
     surname_word,
@@ -32,25 +33,30 @@ MAX_APPOSITION_TOKENS = 18
 
 def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
     """The subject of the verb at token v, read leftwards (aux and adverbs skipped; apposition allowed).
-    Returns None for a passive ("is said to"), a negated or modal verb ("did not say", "would
-    respond") and anything that is not a speaker noun phrase."""
+    A progressive's "be" is skipped ("is saying", "has been warning"). Returns None for a passive
+    ("is said to"), a negated or modal verb ("did not say", "isn't saying", "would respond") and
+    anything that is not a speaker noun phrase."""
     i = v - 1
     if i >= lo + 1 and tokens[i].low == "as" and tokens[i - 1].low == "quoted":
         i -= 2  # "was quoted as saying"
         while i >= lo and tokens[i].low in lang.BE_FORMS:
             i -= 1
-    elif i >= lo and tokens[i].low in lang.BE_FORMS:
-        return None  # passive: "the minister is said to be ..."
+    progressive = tokens[v].low.endswith("ing")
     while (
         i >= lo
         and tokens[i].kind == "w"
         and (
             (not tokens[i].cap and (tokens[i].low in lang.AUX_ADVERBS or tokens[i].low.endswith("ly")))
             or (tokens[i].low in lang.WEEKDAYS and i - 1 >= lo and tokens[i - 1].low == "on")
+            or _auxiliary(tokens[i].low)
         )
     ):
-        if tokens[i].low in lang.BE_FORMS or tokens[i].low in lang.NEGATIONS or tokens[i].low in lang.MODALS:
-            return None
+        low = tokens[i].low
+        aux = _auxiliary(low)
+        if aux in lang.BE_FORMS and not progressive:
+            return None  # passive: "the minister is said to be ..."; "is saying" is the speaker's
+        if aux and (aux in lang.MODALS or aux in lang.NEGATIONS or aux != low):
+            return None  # "would respond", "did not say whether", "isn't saying": nothing said
         i -= 1
     if (
         i - 2 > lo
@@ -79,6 +85,25 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
         if longer is not None and (np is None or longer.np_start < np.np_start):
             return longer
     return np
+
+
+def _group_word(tok: Token) -> bool:
+    """A lowercase noun for a group of people: "officials", "dockers"."""
+    return tok.kind == "w" and not tok.cap and (tok.low in lang.UNNAMED_GROUPS or plural_people(tok.low))
+
+
+def _auxiliary(low: str) -> str:
+    """The auxiliary a word before a verb is ("is", "not", "would"), its contraction's head included
+    ("isn't" → "is", "won't" → "will"), or "" for none."""
+    for mark in ("n't", "n’t"):
+        if low.endswith(mark):
+            head = low[: -len(mark)]
+            return _CONTRACTED.get(head, head)
+    return low if low in lang.BE_FORMS or low in lang.NEGATIONS or low in lang.MODALS else ""
+
+
+# Contractions whose head is not the auxiliary as written: "won't", "can't", "shan't".
+_CONTRACTED = {"wo": "will", "ca": "can", "sha": "shall"}
 
 
 def _anonymous_source(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
@@ -243,7 +268,6 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
             k >= lo
             and a - k <= 4
             and tokens[k].kind == "w"
-            and (not tokens[k].cap or tokens[k].low == "the")
             and tokens[k].low not in lang.QUOTE_VERBS
         ):
             if tokens[k].low in ("the", "its", "his", "her", "their"):
@@ -301,6 +325,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
             np_word(tokens[b])
             or surname_word(tokens, b, i, hi)  # "said Ian Read", "said Ms. May"
             or (b == i and given_name_first(tokens, b, hi))  # "said Will Doyle"
+            or (b == i + 1 and _group_word(tokens[b]) and tokens[i].low in lang.DETERMINERS)  # "The dockers"
             # an adjective before a role noun: "Its legal director, ..."; a modifier before an
             # organisation noun: "The consumer council studied ..."
             or (
@@ -353,7 +378,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         and strip_possessive(tokens[b - 1].low) not in lang.ROLE_NOUNS
         and (
             strip_possessive(tokens[b - 1].low) not in lang.ORG_NOUNS
-            and tokens[b - 1].low not in lang.UNNAMED_GROUPS
+            and not _group_word(tokens[b - 1])
         )
     ):
         b -= 1

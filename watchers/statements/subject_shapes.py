@@ -16,6 +16,9 @@ from watchers.statements.sentences import Token
 MAX_APPOSITION_TOKENS = 60
 # How far a wire dateline's dash may stand from the sentence's start ("OSLO, Nov. 5 (Northwire) —").
 DATELINE_TOKENS = 12
+# How many adverbs may stand between "and" and a coordinated verb ("and then later said").
+COORDINATED_ADVERBS = 3
+_THEN_WORDS = frozenset(("then", "since", "later", "also", "now", "still"))
 
 
 def apposition_owner(toks: Sequence[Token], s: int, e: int, subj: Mention) -> Mention | None:
@@ -85,4 +88,16 @@ def verb_after_commas(toks: Sequence[Token], i: int, e: int, m: Mention) -> bool
                 low in lang.FINITE or low in lang.IRREGULAR_PAST or low in lang.QUOTE_VERBS or low.endswith("ed")
             ):
                 return True
+    return False
+
+
+def after_and(toks: Sequence[Token], s: int, i: int) -> bool:
+    """Does the verb at token i follow "and" / "but", maybe with a few adverbs between ("and said",
+    "and then said", "but has since said")?"""
+    for k in range(i - 1, max(s, i - 1 - COORDINATED_ADVERBS) - 1, -1):
+        t = toks[k]
+        if t.low in ("and", "but"):
+            return True
+        if t.kind != "w" or t.cap or not (t.low in lang.AUX_ADVERBS or t.low in _THEN_WORDS or t.low.endswith("ly")):
+            return False  # "the ministry and Doe said": "and" joins two speakers
     return False
