@@ -18,7 +18,6 @@ from watchers.statements.mentions import (
     np_word,
     occupation_word,
     org_text,
-    plural_people,
     role_at,
     strip_possessive,
     surname_word,
@@ -26,7 +25,10 @@ from watchers.statements.mentions import (
 from watchers.statements.rolephrase import described_name_right, role_phrase_left, role_phrase_right
 from watchers.statements.sentences import Token
 from watchers.statements.titles import long_title_end, long_title_start
+from watchers.statements.verbgroup import clause_after, contracted_subject, group_word, skip_auxiliaries
 
+# How long a restrictive relative clause between a subject and its verb may run ("who rely on the river").
+MAX_RELATIVE_TOKENS = 10
 # An apposition between commas longer than this is a clause, not a description of the speaker.
 MAX_APPOSITION_TOKENS = 18
 
@@ -36,28 +38,10 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
     A progressive's "be" is skipped ("is saying", "has been warning"). Returns None for a passive
     ("is said to"), a negated or modal verb ("did not say", "isn't saying", "would respond") and
     anything that is not a speaker noun phrase."""
-    i = v - 1
-    if i >= lo + 1 and tokens[i].low == "as" and tokens[i - 1].low == "quoted":
-        i -= 2  # "was quoted as saying"
-        while i >= lo and tokens[i].low in lang.BE_FORMS:
-            i -= 1
-    progressive = tokens[v].low.endswith("ing")
-    while (
-        i >= lo
-        and tokens[i].kind == "w"
-        and (
-            (not tokens[i].cap and (tokens[i].low in lang.AUX_ADVERBS or tokens[i].low.endswith("ly")))
-            or (tokens[i].low in lang.WEEKDAYS and i - 1 >= lo and tokens[i - 1].low == "on")
-            or _auxiliary(tokens[i].low)
-        )
-    ):
-        low = tokens[i].low
-        aux = _auxiliary(low)
-        if aux in lang.BE_FORMS and not progressive:
-            return None  # passive: "the minister is said to be ..."; "is saying" is the speaker's
-        if aux and (aux in lang.MODALS or aux in lang.NEGATIONS or aux != low):
-            return None  # "would respond", "did not say whether", "isn't saying": nothing said
-        i -= 1
+    k = skip_auxiliaries(tokens, v, lo)
+    if k is None:
+        return None
+    i = k
     if (
         i - 2 > lo
         and tokens[i].text == ")"
@@ -76,34 +60,45 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
     anon = _anonymous_source(tokens, i, lo)
     if anon is not None:
         return anon
-    if tokens[i].low in ("who", "which") and i - 2 >= lo and tokens[i - 1].text == ",":
-        return _np_ending(tokens, i - 2, lo)  # "Tesar, who described ..."
+    contracted = contracted_subject(tokens[i], tokens[v])
+    if contracted is not None and contracted.text.casefold() != "who":
+        return contracted  # "He's saying", "they've said"
+    relative = contracted is not None or tokens[i].low in ("who", "which")
+    if relative and i - 2 >= lo and tokens[i - 1].text == ",":
+        return _np_ending(tokens, i - 2, lo)  # "Tesar, who described ...", "Haugland, who's argued"
+    if relative and tokens[i].low != "which" and i - 1 >= lo and tokens[i - 1].kind == "w":
+        # "business leaders who say the law ...": a restrictive relative; the group it restricts,
+        # when a clause follows ("a candidate who promised mass deportation" says nothing)
+        if not clause_after(tokens, v + 1):
+            return None
+        np = _np_ending(tokens, i - 1, lo)
+        return np if np is not None and np.kind in _RESTRICTED_KINDS else None
     np = _np_ending(tokens, i, lo)
     if np is None or (np.kind == "role" and np.text.split(" ", 1)[0].casefold() not in lang.DETERMINERS):
         # nothing, or a role noun without its determiner: "a longtime party data expert said"
         longer = role_phrase_left(tokens, i, lo)
         if longer is not None and (np is None or longer.np_start < np.np_start):
             return longer
+    if np is None and i == v - 1 and clause_after(tokens, v + 1):
+        return _relative_owner(tokens, i, lo)  # "Farmers who rely on the river say the levy ..."
     return np
 
 
-def _group_word(tok: Token) -> bool:
-    """A lowercase noun for a group of people: "officials", "dockers"."""
-    return tok.kind == "w" and not tok.cap and (tok.low in lang.UNNAMED_GROUPS or plural_people(tok.low))
+def _relative_owner(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
+    """The group or person a restrictive relative clause ending at token i restricts ("Farmers who
+    rely on the river", "others who want to ban it"), when the clause has no punctuation."""
+    for k in range(i, max(lo, i - MAX_RELATIVE_TOKENS) - 1, -1):
+        t = tokens[k]
+        if t.kind != "w" or t.low in lang.QUOTE_VERBS:
+            return None
+        if t.low == "who":
+            np = _np_ending(tokens, k - 1, lo) if k - 1 >= lo and tokens[k - 1].kind == "w" else None
+            return np if np is not None and np.kind in _RESTRICTED_KINDS else None
+    return None
 
 
-def _auxiliary(low: str) -> str:
-    """The auxiliary a word before a verb is ("is", "not", "would"), its contraction's head included
-    ("isn't" → "is", "won't" → "will"), or "" for none."""
-    for mark in ("n't", "n’t"):
-        if low.endswith(mark):
-            head = low[: -len(mark)]
-            return _CONTRACTED.get(head, head)
-    return low if low in lang.BE_FORMS or low in lang.NEGATIONS or low in lang.MODALS else ""
-
-
-# Contractions whose head is not the auxiliary as written: "won't", "can't", "shan't".
-_CONTRACTED = {"wo": "will", "ca": "can", "sha": "shall"}
+# What a restrictive relative's "who" may stand for: a group or a person ("voters who said").
+_RESTRICTED_KINDS = frozenset(("group", "role", "name", "org", "orgref"))
 
 
 def _anonymous_source(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
@@ -325,7 +320,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
             np_word(tokens[b])
             or surname_word(tokens, b, i, hi)  # "said Ian Read", "said Ms. May"
             or (b == i and given_name_first(tokens, b, hi))  # "said Will Doyle"
-            or (b == i + 1 and _group_word(tokens[b]) and tokens[i].low in lang.DETERMINERS)  # "The dockers"
+            or (b == i + 1 and group_word(tokens[b]) and tokens[i].low in lang.DETERMINERS)  # "The dockers"
             # an adjective before a role noun: "Its legal director, ..."; a modifier before an
             # organisation noun: "The consumer council studied ..."
             or (
@@ -378,7 +373,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         and strip_possessive(tokens[b - 1].low) not in lang.ROLE_NOUNS
         and (
             strip_possessive(tokens[b - 1].low) not in lang.ORG_NOUNS
-            and not _group_word(tokens[b - 1])
+            and not group_word(tokens[b - 1])
         )
     ):
         b -= 1
