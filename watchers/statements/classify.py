@@ -77,6 +77,8 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
         det = tokens[a].low
         a += 1
     if a >= b:
+        if b - a0 == 1 and det in lang.UNNAMED_GROUPS:  # "many said", "Some have suggested"
+            return Mention("group", tokens[a0].start, tokens[a0].end, tokens[a0].text, head=det, definite=False)
         return None
     words = tokens[a:b]
     last = words[-1]

@@ -239,3 +239,16 @@ class Phrase:
         tokens = self.tokens[self.a : self.b]
         words = " ".join(t.text for t in tokens)
         return self.det + " " + words if self.det else words
+
+
+def plural_name(m: Mention) -> bool:
+    """A one-word capitalised "name" in the plural before a base-form verb ("Democrats say",
+    "Republicans argue"): a group of people, not a person."""
+    text = m.name or m.text
+    return (
+        m.kind in ("name", "org")
+        and " " not in text
+        and text.endswith("s")
+        and not text.endswith(("ss", "'s", "’s"))
+        and "." not in text
+    )

@@ -18,12 +18,14 @@ from watchers.statements.mentions import (
     np_word,
     occupation_word,
     org_text,
+    plural_name,
     role_at,
     strip_possessive,
     surname_word,
 )
 from watchers.statements.rolephrase import described_name_right, role_phrase_left, role_phrase_right
 from watchers.statements.sentences import Token
+from watchers.statements.shares import share_subject
 from watchers.statements.titles import long_title_end, long_title_start
 from watchers.statements.verbgroup import clause_after, contracted_subject, group_word, skip_auxiliaries
 
@@ -73,6 +75,9 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
             return None
         np = _np_ending(tokens, i - 1, lo)
         return np if np is not None and np.kind in _RESTRICTED_KINDS else None
+    share = share_subject(tokens, i, lo)
+    if share is not None:
+        return share  # "47 percent said", "Six in 10 say"
     np = _np_ending(tokens, i, lo)
     if np is None or (np.kind == "role" and np.text.split(" ", 1)[0].casefold() not in lang.DETERMINERS):
         # nothing, or a role noun without its determiner: "a longtime party data expert said"
@@ -273,12 +278,17 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
     if np is None:
         return None
     # "a spokesman for the ministry said": the head is before the prepositional phrase.
-    if a - 2 >= lo and tokens[a - 1].low in lang.PP_HEADS and tokens[a - 1].kind == "w":
+    prep = tokens[a - 1].low if a - 2 >= lo and tokens[a - 1].kind == "w" else ""
+    if prep in lang.PP_HEADS or prep == "on":
         head = _np_ending(tokens, a - 2, lo)
-        if head is not None and head.kind == "group" and np.kind == "org" and tokens[a - 1].low == "at":
+        if head is not None and head.kind == "group" and np.kind == "org" and prep == "at":
             return np  # "analysts at Cartwright & Lowe said": the firm's view
+        if head is not None and prep == "on":
+            # "Conservatives on the council argue", "experts on the region say": people only
+            plural = head.kind == "group" and head.text.endswith("s")
+            return head if plural or plural_name(head) else np
         if head is not None and (
-            head.kind in ("role", "group") or (head.kind == "name" and np.kind == "org")
+            head.kind in ("role", "group") or (head.kind == "name" and np.kind == "org") or plural_name(head)
         ):
             return head  # "Jonas Lie of the Arlen Tenants' Union said": the person
     return np

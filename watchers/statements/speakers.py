@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from types import MappingProxyType
 
@@ -19,7 +19,7 @@ from watchers.statements.clauseshape import clause_like, subject_opens
 from watchers.statements.cues import Cues, CueWord
 from watchers.statements.labels import is_label
 from watchers.statements.lang import en as lang
-from watchers.statements.mentions import Mention
+from watchers.statements.mentions import Mention, plural_name
 from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex, full_names, named_people
 from watchers.statements.segment import Segments, Sentence
@@ -150,6 +150,8 @@ def _verb_speakers(
         if subj is None and v - 1 >= s:
             subj = _known_surname(toks[v - 1], full)  # '"...," White said' after "Tom White"
         inverted = False
+        if subj is not None and bare and plural_name(subj):
+            subj = replace(subj, kind="group", gender="pl")  # "Democrats say": the party's people
         if subj is not None and bare and not (subj.kind == "group" or subj.gender == "pl"):
             subj = None  # "would respond", "Russian state flights": a base form needs a plural subject
         if subj is not None and subj.kind == "group" and low in lang.NOUN_LIKE_FORMS and not bare:
@@ -206,12 +208,25 @@ def _coordinated_subject(toks: Sequence[Token], s: int, e: int, i: int) -> Menti
 
 
 def _modifier_in_phrase(toks: Sequence[Token], s: int, subj: Mention) -> bool:
-    """A one-word capitalised "subject" right after a preposition ("of Republican claims", "about
-    European remarks") modifies the noun after it: nobody speaks."""
-    if subj.kind not in ("name", "org") or " " in subj.text:
+    """A one-word "subject" right after a preposition ("of Republican claims", "about European
+    remarks", "for many state workers") modifies the noun after it, and a group after "what" names
+    a term ("what some call the loophole"): nobody speaks."""
+    if subj.kind not in ("name", "org", "group") or " " in subj.text:
         return False
     k = token_at(toks, subj.start, s, len(toks))
-    return k - 1 >= s and toks[k - 1].kind == "w" and toks[k - 1].low in lang.ADJUNCT_PREPS
+    prev = toks[k - 1] if k - 1 >= s else None
+    return (
+        prev is not None
+        and prev.kind == "w"
+        and (
+            prev.low in lang.ADJUNCT_PREPS
+            or prev.low in _OBJECT_PREPS
+            or (subj.kind == "group" and prev.low == "what")
+        )
+    )
+
+
+_OBJECT_PREPS = frozenset(("for", "about", "among", "against"))
 
 
 

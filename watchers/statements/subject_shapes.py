@@ -101,3 +101,4 @@ def after_and(toks: Sequence[Token], s: int, i: int) -> bool:
         if t.kind != "w" or t.cap or not (t.low in lang.AUX_ADVERBS or t.low in _THEN_WORDS or t.low.endswith("ly")):
             return False  # "the ministry and Doe said": "and" joins two speakers
     return False
+
