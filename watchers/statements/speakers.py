@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
@@ -19,7 +19,7 @@ from watchers.statements.clauseshape import clause_like, subject_opens
 from watchers.statements.cues import Cues, CueWord
 from watchers.statements.labels import is_label
 from watchers.statements.lang import en as lang
-from watchers.statements.mentions import Mention, plural_name
+from watchers.statements.mentions import Mention
 from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex, full_names, named_people
 from watchers.statements.segment import Segments, Sentence
@@ -29,6 +29,7 @@ from watchers.statements.subject_shapes import (
     apposition_owner,
     modifies_plural,
     past_dateline,
+    plural_subject,
     verb_after_commas,
     verb_next,
 )
@@ -150,8 +151,7 @@ def _verb_speakers(
         if subj is None and v - 1 >= s:
             subj = _known_surname(toks[v - 1], full)  # '"...," White said' after "Tom White"
         inverted = False
-        if subj is not None and bare and plural_name(subj):
-            subj = replace(subj, kind="group", gender="pl")  # "Democrats say": the party's people
+        subj = plural_subject(toks, s, v, subj, bare)  # "Democrats say", "Experts on X said"
         if subj is not None and bare and not (subj.kind == "group" or subj.gender == "pl"):
             subj = None  # "would respond", "Russian state flights": a base form needs a plural subject
         if subj is not None and subj.kind == "group" and low in lang.NOUN_LIKE_FORMS and not bare:
