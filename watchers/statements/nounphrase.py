@@ -18,40 +18,32 @@ from watchers.statements.mentions import (
     np_word,
     occupation_word,
     org_text,
+    plural_name,
     role_at,
     strip_possessive,
     surname_word,
 )
 from watchers.statements.rolephrase import described_name_right, role_phrase_left, role_phrase_right
 from watchers.statements.sentences import Token
+from watchers.statements.shares import share_subject
 from watchers.statements.titles import long_title_end, long_title_start
+from watchers.statements.verbgroup import clause_after, contracted_subject, group_word, skip_auxiliaries
 
+# How long a restrictive relative clause between a subject and its verb may run ("who rely on the river").
+MAX_RELATIVE_TOKENS = 10
 # An apposition between commas longer than this is a clause, not a description of the speaker.
 MAX_APPOSITION_TOKENS = 18
 
 
 def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
     """The subject of the verb at token v, read leftwards (aux and adverbs skipped; apposition allowed).
-    Returns None for a passive ("is said to"), a negated or modal verb ("did not say", "would
-    respond") and anything that is not a speaker noun phrase."""
-    i = v - 1
-    if i >= lo + 1 and tokens[i].low == "as" and tokens[i - 1].low == "quoted":
-        i -= 2  # "was quoted as saying"
-        while i >= lo and tokens[i].low in lang.BE_FORMS:
-            i -= 1
-    elif i >= lo and tokens[i].low in lang.BE_FORMS:
-        return None  # passive: "the minister is said to be ..."
-    while (
-        i >= lo
-        and tokens[i].kind == "w"
-        and (
-            (not tokens[i].cap and (tokens[i].low in lang.AUX_ADVERBS or tokens[i].low.endswith("ly")))
-            or (tokens[i].low in lang.WEEKDAYS and i - 1 >= lo and tokens[i - 1].low == "on")
-        )
-    ):
-        if tokens[i].low in lang.BE_FORMS or tokens[i].low in lang.NEGATIONS or tokens[i].low in lang.MODALS:
-            return None
-        i -= 1
+    A progressive's "be" is skipped ("is saying", "has been warning"). Returns None for a passive
+    ("is said to"), a negated or modal verb ("did not say", "isn't saying", "would respond") and
+    anything that is not a speaker noun phrase."""
+    k = skip_auxiliaries(tokens, v, lo)
+    if k is None:
+        return None
+    i = k
     if (
         i - 2 > lo
         and tokens[i].text == ")"
@@ -70,15 +62,48 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
     anon = _anonymous_source(tokens, i, lo)
     if anon is not None:
         return anon
-    if tokens[i].low in ("who", "which") and i - 2 >= lo and tokens[i - 1].text == ",":
-        return _np_ending(tokens, i - 2, lo)  # "Tesar, who described ..."
+    contracted = contracted_subject(tokens[i], tokens[v])
+    if contracted is not None and contracted.text.casefold() != "who":
+        return contracted  # "He's saying", "they've said"
+    relative = contracted is not None or tokens[i].low in ("who", "which")
+    if relative and i - 2 >= lo and tokens[i - 1].text == ",":
+        return _np_ending(tokens, i - 2, lo)  # "Tesar, who described ...", "Haugland, who's argued"
+    if relative and tokens[i].low != "which" and i - 1 >= lo and tokens[i - 1].kind == "w":
+        # "business leaders who say the law ...": a restrictive relative; the group it restricts,
+        # when a clause follows ("a candidate who promised mass deportation" says nothing)
+        if not clause_after(tokens, v + 1):
+            return None
+        np = _np_ending(tokens, i - 1, lo)
+        return np if np is not None and np.kind in _RESTRICTED_KINDS else None
+    share = share_subject(tokens, i, lo)
+    if share is not None:
+        return share  # "47 percent said", "Six in 10 say"
     np = _np_ending(tokens, i, lo)
     if np is None or (np.kind == "role" and np.text.split(" ", 1)[0].casefold() not in lang.DETERMINERS):
         # nothing, or a role noun without its determiner: "a longtime party data expert said"
         longer = role_phrase_left(tokens, i, lo)
         if longer is not None and (np is None or longer.np_start < np.np_start):
             return longer
+    if np is None and i == v - 1 and clause_after(tokens, v + 1):
+        return _relative_owner(tokens, i, lo)  # "Farmers who rely on the river say the levy ..."
     return np
+
+
+def _relative_owner(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
+    """The group or person a restrictive relative clause ending at token i restricts ("Farmers who
+    rely on the river", "others who want to ban it"), when the clause has no punctuation."""
+    for k in range(i, max(lo, i - MAX_RELATIVE_TOKENS) - 1, -1):
+        t = tokens[k]
+        if t.kind != "w" or t.low in lang.QUOTE_VERBS:
+            return None
+        if t.low == "who":
+            np = _np_ending(tokens, k - 1, lo) if k - 1 >= lo and tokens[k - 1].kind == "w" else None
+            return np if np is not None and np.kind in _RESTRICTED_KINDS else None
+    return None
+
+
+# What a restrictive relative's "who" may stand for: a group or a person ("voters who said").
+_RESTRICTED_KINDS = frozenset(("group", "role", "name", "org", "orgref"))
 
 
 def _anonymous_source(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
@@ -243,7 +268,6 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
             k >= lo
             and a - k <= 4
             and tokens[k].kind == "w"
-            and (not tokens[k].cap or tokens[k].low == "the")
             and tokens[k].low not in lang.QUOTE_VERBS
         ):
             if tokens[k].low in ("the", "its", "his", "her", "their"):
@@ -254,12 +278,17 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
     if np is None:
         return None
     # "a spokesman for the ministry said": the head is before the prepositional phrase.
-    if a - 2 >= lo and tokens[a - 1].low in lang.PP_HEADS and tokens[a - 1].kind == "w":
+    prep = tokens[a - 1].low if a - 2 >= lo and tokens[a - 1].kind == "w" else ""
+    if prep in lang.PP_HEADS or prep == "on":
         head = _np_ending(tokens, a - 2, lo)
-        if head is not None and head.kind == "group" and np.kind == "org" and tokens[a - 1].low == "at":
+        if head is not None and head.kind == "group" and np.kind == "org" and prep == "at":
             return np  # "analysts at Cartwright & Lowe said": the firm's view
+        if head is not None and prep == "on":
+            # "Conservatives on the council argue", "experts on the region say": people only
+            plural = head.kind == "group" and head.text.endswith("s")
+            return head if plural or plural_name(head) else np
         if head is not None and (
-            head.kind in ("role", "group") or (head.kind == "name" and np.kind == "org")
+            head.kind in ("role", "group") or (head.kind == "name" and np.kind == "org") or plural_name(head)
         ):
             return head  # "Jonas Lie of the Arlen Tenants' Union said": the person
     return np
@@ -301,6 +330,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
             np_word(tokens[b])
             or surname_word(tokens, b, i, hi)  # "said Ian Read", "said Ms. May"
             or (b == i and given_name_first(tokens, b, hi))  # "said Will Doyle"
+            or (b == i + 1 and group_word(tokens[b]) and tokens[i].low in lang.DETERMINERS)  # "The dockers"
             # an adjective before a role noun: "Its legal director, ..."; a modifier before an
             # organisation noun: "The consumer council studied ..."
             or (
@@ -353,7 +383,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         and strip_possessive(tokens[b - 1].low) not in lang.ROLE_NOUNS
         and (
             strip_possessive(tokens[b - 1].low) not in lang.ORG_NOUNS
-            and tokens[b - 1].low not in lang.UNNAMED_GROUPS
+            and not group_word(tokens[b - 1])
         )
     ):
         b -= 1

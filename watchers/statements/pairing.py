@@ -305,7 +305,7 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
         c = cues[x]
         if c.index >= far or (c.index >= limit and c.subj_first != j):
             break
-        if c.lemma == "according" or c.coordinated:
+        if c.lemma == "according" or c.coordinated or _restrictive(toks, c):
             continue  # '"..." and welcomed the verdict': a coordinated verb never attributes backwards
         if any(
             t.kind == "q" or (t.kind == "p" and t.text in ".!?;:" and not label_dot(toks, x))
@@ -324,6 +324,12 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
     if first < len(cues) and cues[first].index == j and cues[first].lemma == "according":
         return cues[first]  # "..., according to the ministry."
     return None
+
+
+def _restrictive(toks: Sequence[Token], c: Cue) -> bool:
+    """'"...," echoing commentators who have suggested that ...': the verb of a restrictive relative
+    clause speaks for its group, never for a quote before it."""
+    return c.subj_last < c.index and toks[c.subj_last].low.startswith("who")
 
 
 def _name_lead(toks: Sequence[Token], a: int, b: int) -> bool:

@@ -114,7 +114,11 @@ def _uninverted(toks: Sequence[Token], end: int, c: Cue, sp: SentenceSpeakers) -
 def title_gap(toks: Sequence[Token], a: int, b: int) -> bool:
     """'"...," festival director Maggie Doyle said': a few lowercase title words before the subject."""
     return 0 < b - a <= 3 and all(
-        t.kind == "w" and not t.cap and t.low not in lang.QUOTE_VERBS and t.low not in lang.OPENERS
+        t.kind == "w"
+        and not t.cap
+        and t.low not in lang.QUOTE_VERBS
+        and t.low not in lang.OPENERS
+        and t.low not in lang.SUBORDINATORS  # '"...," while 73 percent said': another speaker
         for t in toks[a:b]
     )
 
