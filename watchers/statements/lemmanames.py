@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from types import ModuleType
 
-from watchers.statements.lang.types import Word
+from watchers.statements.lang.types import Reading, Word
 
 # Endings of surnames the dictionary may read as another part of speech (Мутко, Черных, Седых).
 _SURNAME_ENDINGS = ("ко", "ых", "их")
@@ -41,6 +41,13 @@ def name_word(
         if not named[0].known and text.endswith("е"):
             cases = set()  # no genitive or accusative ends in -е: an unknown surname that never declines
         return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
+    if after_given and rs and rs[0].known and not text.isupper():
+        # "Андрей Усатый", "Анна Белая" (белый of Белый дом): a surname that declines as an adjective
+        adjectives = [r for r in rs if r.pos == "ADJF" and r.gender in ("m", "f")]
+        if adjectives:
+            return frozenset().union(*(r.cases for r in adjectives)), _one_gender(adjectives)
+    if inner and g.plural_surname(text, True):
+        return frozenset({"nomn"}), "m"  # "Пётр Зарубин", "сказал Зарубин": not the plural of зарубина
     if any(r.org for r in rs) or text.isupper():
         return None
     if g.plural_surname(text):
@@ -60,6 +67,11 @@ def name_word(
         if rs and (after_given or surname_like or rs[0].pos in ("NOUN", "ADJS", ""))
         else None
     )
+
+
+def _one_gender(readings: Sequence[Reading]) -> str:
+    genders = {r.gender for r in readings}
+    return genders.pop() if len(genders) == 1 else ""
 
 
 def fits(cases: frozenset[str], gender: str, want: frozenset[str], hint: str) -> bool:

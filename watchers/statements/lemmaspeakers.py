@@ -32,6 +32,7 @@ from types import ModuleType
 from watchers.statements.lang.types import Word
 from watchers.statements.lemmanames import GENITIVE, a_mans_genitive, agrees, fits, name_word
 from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp
+from watchers.statements.lemmaroles import by_role
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
 
@@ -185,6 +186,8 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
             head_cases |= r.cases
     while j < hi and len(comp) < MAX_ROLE_WORDS and _gap(text, words, j).strip() in ("", "(", ")"):
         w = words[j]
+        if w.low in g.PREPOSITIONS:
+            break  # "глава Минздрава в интервью": "в" read as an abbreviation's genitive ends no role
         rs = g.parses(w.text)
         if w.low in g.OUTLETS or f"{w.low} {words[j + 1].low if j + 1 < hi else ''}" in g.OUTLETS:
             break  # "цитирует топ-менеджера РИА Новости": the outlet that quotes, not the role's
@@ -377,45 +380,7 @@ class People:
         return False
 
     def _by_role(self, key: str, comp: frozenset[str], head: str, only: Entity | None = None) -> Entity | None:
-        """The latest person named with this role: the same phrase or a synonym (3), one inside the
-        other ("городской голова" / "одесский городской голова") or the same noun with a shared
-        complement (2), the same noun or a generic role's words (1). Never a person named in `comp`."""
-        g = self.g
-        keys = {key}
-        for k, v in g.ROLE_SYNONYMS.items():  # both ways, for the phrase and for its noun alone
-            if k in (key, head):
-                keys.add(v)
-            if v in (key, head):
-                keys.add(k)
-        generic: frozenset[str] = frozenset().union(
-            *(g.GENERIC_ROLES.get(w, frozenset()) for w in key.split())
-        )
-        best: tuple[int, int] | None = None
-        found = None
-        head = _bare(head)
-        for e in self.entities if only is None else [only]:
-            if e.kind != "person" or e.name.split()[-1].casefold() in comp or e.name.casefold() in comp:
-                continue
-            for role, _mods, _p in e.roles:
-                words = set(role.split())
-                noun = _bare(next((w for w in role.split() if w in g.ROLE_NOUNS), ""))
-                if role in keys:
-                    score = 3
-                elif any(k in role or role in k for k in keys) or (noun == head and comp & words):
-                    score = 2
-                elif noun == head or generic & words:
-                    score = 1
-                else:
-                    continue
-                rank = (score, e.last)
-                if best is None or rank > best:
-                    best, found = rank, e
-        return found
-
-
-def _bare(noun: str) -> str:
-    """A role noun without "экс-": the former governor is named with the governor's noun."""
-    return noun.removeprefix("экс-")
+        return by_role(self.g, self.entities if only is None else [only], key, comp, head)
 
 
 def _surname_key(g: ModuleType, word: str) -> str:

@@ -1,0 +1,99 @@
+"""Russian speakers named by role or by an unusual surname, found wrong on real news (issue #14, the
+speaker errors of the blind real sets): a ministry's short name for the minister of its field, a role
+followed by "в интервью", a surname that is also an adjective. Fixtures are invented prose.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from watchers.model import Statement
+from watchers.statements import extract_statements
+from watchers.statements.lang import ru as g
+
+
+def speakers(text: str) -> list[str | None]:
+    found: list[Statement] = extract_statements(text, lang="ru")
+    return [s.speaker for s in found]
+
+
+TWO_MINISTERS = (
+    "{intro} Пётр Зарубин и губернатор Северной области Иван Сомов открыли новую больницу.\n\n"
+    "«Мы построим ещё две такие больницы», — сказал {later}.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("intro", "later"),
+    [
+        ("Министр здравоохранения", "глава Минздрава"),
+        ("Министр здравоохранения", "глава Минздрава в интервью телеканалу «Вестник»"),
+        ("Министр здравоохранения", "глава Минздрава России"),
+        ("Министр здравоохранения", "руководитель Минздрава"),
+        ("Министр здравоохранения", "глава министерства здравоохранения"),
+        ("Министр здравоохранения", "глава ведомства"),
+        ("Глава Минздрава", "министр здравоохранения"),
+        ("Глава Минздрава России", "министр"),
+        ("Глава министерства здравоохранения", "глава Минздрава"),
+        ("Министр экономического развития", "глава Минэкономразвития"),
+        ("Министр экономического развития", "глава Минэкономразвития в интервью"),
+        ("Министр финансов", "глава Минфина на брифинге"),
+    ],
+)
+def test_a_ministry_by_its_short_name_is_the_minister_of_its_field(intro: str, later: str) -> None:
+    assert speakers(TWO_MINISTERS.format(intro=intro, later=later)) == ["Пётр Зарубин"]
+
+
+@pytest.mark.parametrize(
+    ("intro", "later"),
+    [
+        ("Министр здравоохранения", "глава Минфина"),
+        ("Министр здравоохранения", "министр финансов"),
+        ("Глава Минздрава", "глава Минфина"),
+        ("Глава Минздрава", "министр обороны"),
+    ],
+)
+def test_the_head_of_another_ministry_is_nobody_named(intro: str, later: str) -> None:
+    assert speakers(TWO_MINISTERS.format(intro=intro, later=later)) == [None]
+
+
+def test_the_ministries_table_holds_the_lemmas_pymorphy_reads() -> None:
+    """A short name's key is the lemma of its written forms, so "глава Минэкономразвития" (one
+    indeclinable word) and "глава Минздрава" (a genitive) both reach the table."""
+    written = {
+        "мид": "МИД",
+        "минздрав": "Минздрава",
+        "минфин": "Минфина",
+        "минэкономразвития": "Минэкономразвития",
+        "минпросвещение": "Минпросвещения",
+        "минобороны": "Минобороны",
+    }
+    for key, form in written.items():
+        assert key in g.MINISTRIES
+        assert g.lemma(form) == key, form
+    assert g.ROLE_SYNONYMS["глава минэкономразвития"] == "министр экономический развитие"
+
+
+def test_a_surname_that_is_an_adjective_after_a_given_name() -> None:
+    text = (
+        "Министр здравоохранения Андрей Усатый посетил больницу в Заречинске. "
+        "По словам Андрея Усатого, лекарств хватит до весны. "
+        "«Лекарства есть», — сказала депутат Анна Белая. "
+        "Как отметила Анна Белая, врачей в районе не хватает."
+    )
+    assert speakers(text) == ["Андрей Усатый", "Анна Белая", "Анна Белая"]
+
+
+def test_a_surname_read_as_a_nouns_genitive_plural() -> None:
+    """Зарубин is also the genitive plural of зарубина: after a given name, and later alone inside a
+    sentence, it is a man's surname; the same ending opening a sentence stays a word."""
+    text = (
+        "Причин для тревоги нет, заявил глава района Пётр Зарубин. «Дорогу откроют в срок», — сказал Зарубин."
+    )
+    assert speakers(text) == ["Пётр Зарубин", "Пётр Зарубин"]
+    assert extract_statements("Причин для тревоги нет.", lang="ru") == []
+
+
+def test_an_adjective_surname_in_an_oblique_case_is_given_in_the_nominative() -> None:
+    assert g.nominative("Усатого", "m", True) == "Усатый"
+    assert g.nominative("Усатому", "m", True) == "Усатый"

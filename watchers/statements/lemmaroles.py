@@ -1,0 +1,81 @@
+"""Which person a role phrase stands for, for languages read by lemma (Russian).
+
+    by_role(g, entities, key, comp, head) -> Entity | None
+
+A role phrase ("глава Минздрава", "министр", "градоначальник") stands for the latest person the
+article named with a matching role: the same phrase or one the language's synonym table makes equal
+(`ROLE_SYNONYMS`, with the ministries table's "глава <short name>" = "министр <field>"), one inside
+the other, or the same noun; never for a person named inside the phrase, nor for the minister of
+another field ("глава Минфина" is not the minister of health).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import ModuleType
+
+from watchers.statements.registry import Entity
+
+
+def by_role(
+    g: ModuleType, entities: Sequence[Entity], key: str, comp: frozenset[str], head: str
+) -> Entity | None:
+    """The latest person named with this role: the same phrase or a synonym (3), one inside the
+    other ("городской голова" / "одесский городской голова") or the same noun with a shared
+    complement (2), the same noun or a generic role's words (1). Never a person named in `comp`."""
+    keys = _equivalents(g, key, head)
+    fields = _ministries(g, key)
+    generic: frozenset[str] = frozenset().union(*(g.GENERIC_ROLES.get(w, frozenset()) for w in key.split()))
+    best: tuple[int, int] | None = None
+    found = None
+    head = bare(head)
+    for e in entities:
+        if e.kind != "person" or e.name.split()[-1].casefold() in comp or e.name.casefold() in comp:
+            continue
+        for role, _mods, _p in e.roles:
+            words = set(role.split())
+            noun = bare(next((w for w in role.split() if w in g.ROLE_NOUNS), ""))
+            # "Глава Минздрава X" is the one a bare "министр" stands for: the nouns of its synonyms
+            nouns = {noun} | {bare(r.split()[0]) for r in _equivalents(g, role, "") if r != role}
+            if role in keys:
+                score = 3
+            elif any(k in role or role in k for k in keys) or (noun == head and comp & words):
+                score = 2
+            elif fields and _ministries(g, role) and not _ministries(g, role) & fields:
+                continue  # "глава Минфина" is not the minister of health
+            elif noun == head or (not comp and head in nouns) or generic & words:
+                score = 1
+            else:
+                continue
+            rank = (score, e.last)
+            if best is None or rank > best:
+                best, found = rank, e
+    return found
+
+
+def _equivalents(g: ModuleType, key: str, head: str) -> set[str]:
+    """A role phrase and the phrases the language's synonym table makes it equal to, both ways, for
+    the phrase, for its noun alone, and for a phrase with more words after one ("глава Минздрава РФ")."""
+    keys = {key}
+    for k, v in g.ROLE_SYNONYMS.items():
+        if k in (key, head) or key.startswith(k + " "):
+            keys.add(v)
+        if v in (key, head) or key.startswith(v + " "):
+            keys.add(k)
+    return keys
+
+
+def _ministries(g: ModuleType, role: str) -> frozenset[str]:
+    """The fields of the ministries a role phrase names, by short name ("глава минфин") or by field
+    ("министр финансы", "глава министерство финансы"): {"финансы"}."""
+    table: dict[str, str] = getattr(g, "MINISTRIES", {})
+    words = role.split()
+    found = {table[w] for w in words if w in table}
+    if words and words[0] in ("министр", "экс-министр", "замминистра") or "министерство" in words:
+        found |= {f for f in table.values() if f" {f}" in f" {role}"}
+    return frozenset(found)
+
+
+def bare(noun: str) -> str:
+    """A role noun without "экс-": the former governor is named with the governor's noun."""
+    return noun.removeprefix("экс-")
