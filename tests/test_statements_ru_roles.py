@@ -97,3 +97,31 @@ def test_a_surname_read_as_a_nouns_genitive_plural() -> None:
 def test_an_adjective_surname_in_an_oblique_case_is_given_in_the_nominative() -> None:
     assert g.nominative("Усатого", "m", True) == "Усатый"
     assert g.nominative("Усатому", "m", True) == "Усатый"
+
+
+def test_his_words_name_the_speaker_of_the_trailing_attribution() -> None:
+    """ "По его словам, C, сообщил X": the possessive stands for X, named after the clause, who is not
+    the person of the sentence before; the clause ends before the attribution."""
+    text = (
+        "Мэр Заречинска Пётр Зарубин выступил с отчётом.\n\n"
+        "По его словам, бюджет города будет сбалансирован, сообщил вице-мэр Олег Тарасов.\n\n"
+        "По её словам, школа откроется в сентябре, — рассказала директор школы Анна Белова.\n\n"
+        "По его словам, мост откроют в мае, заявил он."
+    )
+    found = [(s.text, s.speaker) for s in extract_statements(text, lang="ru")]
+    assert found == [
+        ("бюджет города будет сбалансирован", "Олег Тарасов"),
+        ("школа откроется в сентябре", "Анна Белова"),
+        ("мост откроют в мае", "Олег Тарасов"),
+    ]
+
+
+def test_his_words_after_a_paragraph_whose_subject_is_a_surname_that_is_also_a_plural() -> None:
+    """Сомов is also the genitive plural of сом (and a possessive adjective): after "Иван" it is the
+    subject of its sentence, so "По его словам" next is his, not the minister's quoted before."""
+    text = (
+        "Министр финансов Олег Тарасов выступил в Думе.\n\n"
+        "По его словам, налоги не вырастут.\n\n"
+        "Председатель комитета Иван Сомов поддержал министра. По его словам, закон примут весной."
+    )
+    assert speakers(text) == ["Олег Тарасов", "Иван Сомов"]

@@ -110,7 +110,7 @@ def reported(
     for j in range(min(MAX_CONNECTIVE_WORDS + 1, len(words))):
         if lows[j] != "по" or (j and "," not in text[words[j - 1].end : words[j].start]):
             continue
-        found = _source_opener(g, text, hi, words, j, end, quotes, done)
+        found = _source_opener(g, text, hi, words, j, end, quotes, done, cs=cs, used=used)
         if found is not None:
             return found
     # "…достиг, по словам X, 1,7 процента": the opener inside the sentence makes all of it X's
@@ -284,9 +284,12 @@ def _source_opener(
     quotes: Sequence[Quote],
     done: set[int],
     whole: int = -1,
+    cs: Sequence[Cue] = (),
+    used: set[int] | None = None,
 ) -> list[Found] | None:
     """ "По словам X, C" / "По его словам, C" from word j: C as indirect (or its quotes), else None;
-    with `whole` (the sentence's start) the opener is a parenthesis and the sentence is the clause."""
+    with `whole` (the sentence's start) the opener is a parenthesis and the sentence is the clause.
+    "По его словам, C, сообщил X" (`cs`, the sentence's cues): the pronoun is X, named after C."""
     lows = [w.low for w in words[j : j + 3]]
     head = " ".join(lows)
     for opener in g.SOURCE_OPENERS:
@@ -299,8 +302,35 @@ def _source_opener(
                 if whole >= 0 and (m is None or at >= end):
                     return None
                 a = at if whole < 0 else whole
+                if poss and m is not None and m.kind == "pronoun":
+                    m, end = _cataphora(g, text, words, k, cs, m, end, used)
                 return _clause(g, text, a, end, quotes, done, m, opener, words[j].start, "")
     return None
+
+
+def _cataphora(
+    g: ModuleType,
+    text: str,
+    words: Sequence[Word],
+    k: int,
+    cs: Sequence[Cue],
+    m: Mention,
+    end: int,
+    used: set[int] | None,
+) -> tuple[Mention, int]:
+    """The speaker a possessive opener stands for and where its clause ends: "По его словам, C,
+    сообщил вице-мэр X" (or ", — рассказала X"), a trailing attribution of the pronoun's gender after
+    C, names him (", заявил он": the clause still ends before it); else (m, end) as given."""
+    for c in cs:
+        if c.index < k or c.pos == "GRND" or c.gender not in ("", m.gender):
+            continue
+        lead = _attribution_lead(g, text, words, c)
+        named = after_cue(g, text, words, c, len(words)) if lead > k else None
+        if named is not None and named.kind in ("name", "role", "pronoun"):
+            if used is not None:
+                used.add(c.index)
+            return named, trim_comma(text, 0, words[lead - 1].end)
+    return m, end
 
 
 def _low(s: str) -> str:

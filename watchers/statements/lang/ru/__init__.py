@@ -250,12 +250,14 @@ def plural_surname(word: str, after_given: bool = False) -> bool:
     if not _analyzer().word_is_known(word.casefold()):
         return False
     found = _analyzer().parse(word)
-    return bool(found) and all(
+    # a possessive short adjective of the same form (сомов, "the catfish's") is no other reading
+    nouns = [p for p in found if p.tag.POS != "ADJS"]
+    return bool(nouns) and all(
         p.tag.POS == "NOUN"
         and "plur" in p.tag.grammemes
         and p.tag.case in ("gent", "accs")
         and not NAME_TAGS & p.tag.grammemes
-        for p in found
+        for p in nouns
     )
 
 
