@@ -170,8 +170,7 @@ def reported(
                 (
                     x
                     for x in cs
-                    if x.index > that
-                    and (x.pos == "GRND" or _clause_break(text, words, x.index))
+                    if x.index > that and (x.pos == "GRND" or _clause_break(text, words, x.index))
                 ),
                 None,
             )
@@ -219,6 +218,16 @@ def reported(
                 )
             used.add(c.index)
             continue
+        span = _infinitive_clause(g, text, words, cs, c, lo, end)
+        if span is not None and not any(span[0] <= q.open < span[1] for q in quotes):
+            m, hint = subject(g, text, words, cs, c, quotes)
+            if m is not None:  # "Он призвал депутатов пройти тест", "X пообещал сохранить налоги"
+                main = main or m
+                out.extend(
+                    _clause(g, text, span[0], span[1], quotes, done, m, c.word, words[c.index].start, hint)
+                )
+                used.add(c.index)
+                continue
         lead = _attribution_lead(g, text, words, c)
         if lead >= 2 and c.pos != "GRND" and not out:
             start = words[0].start
@@ -248,6 +257,36 @@ def reported(
                 used.add(c.index)
                 main = main or m
     return out
+
+
+MAX_INFINITIVE_GAP = 4  # "призвал своих оппонентов не вызывать": the infinitive this far after the cue
+
+
+def _infinitive_clause(
+    g: ModuleType, text: str, words: Sequence[Word], cs: Sequence[Cue], c: Cue, lo: int, end: int
+) -> tuple[int, int] | None:
+    """The (start, end) of the infinitive clause an infinitive cue reports ("пообещал [сохранить
+    налоги]", "призвал [депутатов пройти тест]"), up to a gerund's or a coordinated cue's break; None
+    when no infinitive follows the cue within its clause."""
+    table: dict[str, str] = getattr(g, "INFINITIVE_CUE_LEMMAS", {})
+    if c.lemma not in table or c.pos != "VERB":
+        return None
+    for k in range(c.index + 1, min(len(words), c.index + 1 + MAX_INFINITIVE_GAP)):
+        if "," in text[words[k - 1].end : words[k].start]:
+            return None
+        if any(r.pos == "INFN" for r in g.parses(words[k].text)[:1]):
+            first = c.index + 1 if table[c.lemma] == "object" else k
+            stop = next(
+                (x for x in cs if x.index > k and (x.pos == "GRND" or _clause_break(text, words, x.index))),
+                None,
+            )
+            if stop is None:
+                return words[first].start, end
+            brk = stop.index if stop.pos == "GRND" else max(_break_start(text, words, stop.index), 0)
+            return words[first].start, trim_comma(
+                text, words[first].start, trim_end(text, lo, words[brk].start)
+            )
+    return None
 
 
 def _told_outlet(g: ModuleType, text: str, words: Sequence[Word], a: int, b: int) -> bool:

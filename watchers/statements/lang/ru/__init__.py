@@ -44,6 +44,8 @@ def _groups(name: str) -> dict[str, frozenset[str]]:
 CUE_LEMMAS: frozenset[str] = _words("cue_lemmas")
 OBJECT_SPEAKER_LEMMAS: frozenset[str] = _words("object_speaker_lemmas")
 PARTIAL_ONLY_LEMMAS: frozenset[str] = _words("partial_only_lemmas")
+NEGATABLE_CUE_LEMMAS: frozenset[str] = _words("negatable_cue_lemmas")
+INFINITIVE_CUE_LEMMAS: dict[str, str] = _mapping("infinitive_cue_lemmas")
 SOURCE_OPENERS: tuple[str, ...] = _data.entries(_LANG, "source_openers")
 ANAPHORIC_OPENERS: tuple[str, ...] = _data.entries(_LANG, "anaphoric_openers")
 ANAPHORIC_VERBS: frozenset[str] = _words("anaphoric_verbs")
