@@ -125,3 +125,13 @@ def test_his_words_after_a_paragraph_whose_subject_is_a_surname_that_is_also_a_p
         "Председатель комитета Иван Сомов поддержал министра. По его словам, закон примут весной."
     )
     assert speakers(text) == ["Олег Тарасов", "Иван Сомов"]
+
+
+def test_a_surname_with_a_fleeting_vowel_takes_the_given_name_written_before_it() -> None:
+    """ "министра Олега Кравца" then "Кравец заявил": pymorphy3 does not read Кравца back to Кравец, so
+    the given name written beside the oblique form completes the speaker's name."""
+    text = (
+        "Отставку министра транспорта Олега Кравца в ведомстве опровергли.\n\n"
+        "Кравец заявил, что продолжит работу. Он также сообщил, что мост откроют в мае."
+    )
+    assert speakers(text) == ["Олег Кравец", "Олег Кравец"]

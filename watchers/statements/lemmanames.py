@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -101,3 +102,23 @@ def a_mans_genitive(g: ModuleType, text: str) -> bool:
     return len(words) == 1 and any(
         r.name == "Surn" and r.gender == "m" and "gent" in r.cases for r in g.parses(words[0])
     )
+
+
+# A man's surname whose vowel drops in the other cases: Емец -> Емца, Кравец -> Кравца, Турок -> Турка.
+_FLEETING = ("ец", "ок", "ёк", "ек")
+
+
+def given_before(g: ModuleType, text: str, pos: int, surname: str) -> str | None:
+    """The given name (nominative) the text wrote before `pos` next to this surname in another case
+    ("министра здравоохранения Ильи Емца" for "Емец"), or None. Only a surname whose oblique stem
+    pymorphy3 cannot read back to it (a fleeting vowel) needs this; the others a name run finds."""
+    low = surname.casefold()
+    if len(low) < 4 or not low.endswith(_FLEETING) or not text or pos <= 0:
+        return None
+    stem = re.escape(surname[:-2] + surname[-1])  # Емец -> Емц
+    for found in re.finditer(rf"\b([А-ЯЁ][а-яё]+)\s+{stem}(?:а|у|ом|е)\b", text[:pos]):
+        given = found.group(1)
+        named = [r for r in g.parses(given) if r.name == "Name" and r.gender == "m"]
+        if named:
+            return g.nominative(given, "m", True) if "nomn" not in named[0].cases else given
+    return None

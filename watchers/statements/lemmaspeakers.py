@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmanames import GENITIVE, a_mans_genitive, agrees, fits, name_word
+from watchers.statements.lemmanames import GENITIVE, a_mans_genitive, agrees, fits, given_before, name_word
 from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp
 from watchers.statements.lemmaroles import by_role
 from watchers.statements.mentions import Mention
@@ -305,7 +305,10 @@ class People:
         if ent is None and len(parts) == 1:  # a first name alone: the person with it
             ent = self._latest(lambda e: e.kind == "person" and e.name.split()[0].casefold() == key)
         if ent is None:
-            ent = Entity("person", m.name, m.gender)  # last = -1 until named as a subject or a speaker
+            # "министра Ильи Емца … Емец заявил": the given name the text wrote before the oblique surname
+            given = given_before(self.g, self.text, m.start, m.name) if len(parts) == 1 else None
+            full = f"{given} {m.name}" if given else m.name
+            ent = Entity("person", full, m.gender)  # last = -1 until named as a subject or a speaker
             self.entities.append(ent)
             self.by_surname[key] = ent
         elif _fuller(m.name, ent.name) or (m.gender and not ent.gender and not _fuller(ent.name, m.name)):
@@ -379,7 +382,9 @@ class People:
         self.anonymous_heads.add(m.head or "")  # the role stood for someone never named
         return False
 
-    def _by_role(self, key: str, comp: frozenset[str], head: str, only: Entity | None = None) -> Entity | None:
+    def _by_role(
+        self, key: str, comp: frozenset[str], head: str, only: Entity | None = None
+    ) -> Entity | None:
         return by_role(self.g, self.entities if only is None else [only], key, comp, head)
 
 
