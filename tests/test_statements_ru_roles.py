@@ -135,3 +135,17 @@ def test_a_surname_with_a_fleeting_vowel_takes_the_given_name_written_before_it(
         "Кравец заявил, что продолжит работу. Он также сообщил, что мост откроют в мае."
     )
     assert speakers(text) == ["Олег Кравец", "Олег Кравец"]
+
+
+def test_a_pronoun_after_an_unnamed_office_holder_is_not_the_minister_quoted_before() -> None:
+    """ "При этом действующий премьер в выражениях не стесняется. Он …": the premier, whom the article
+    never names, not the minister of health it introduced; a role of no office ("эксперт") or the
+    minister's own ("министр", "глава ведомства") still stands for the minister."""
+    lead = "Министр здравоохранения Андрей Усатый посетил больницу. «Лекарств хватит», — сказал он.\n\n"
+    text = lead + "При этом действующий премьер в выражениях не стесняется. Он заявил, что виновата мафия."
+    assert speakers(text) == ["Андрей Усатый", None]
+    for same in ("Министр", "Глава ведомства"):
+        assert speakers(lead + f"{same} в выражениях не стесняется. Он заявил, что виновата мафия.") == [
+            "Андрей Усатый",
+            "Андрей Усатый",
+        ]

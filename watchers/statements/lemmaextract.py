@@ -30,6 +30,7 @@ from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
+from watchers.statements.lemmaroles import someone_elses
 from watchers.statements.lemmaspeakers import People, phrase
 from watchers.statements.lemmasubject import unnamed_subject
 from watchers.statements.mentions import Mention
@@ -100,7 +101,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                     ent = _same_speaker(last or people.sole_person(), f.hint)
                     # "— рассказал представитель" after an unnamed representative's words: still his
                     anonymous = (f.mention.head or "") in people.anonymous_heads
-                    if ent is not None and (anonymous or _someone_elses(g, text, ent, f.mention)):
+                    if ent is not None and (anonymous or someone_elses(g, text, ent, f.mention)):
                         ent, unheld = None, False  # nor the next person named: it is no one's we know
                 if f.follows:
                     ent = main or last
@@ -157,7 +158,7 @@ def _unnamed(
         return None
     m, gender = found
     ent = _same_speaker(last or people.sole_person(), gender)
-    return (gender, m) if ent is None or _someone_elses(g, text, ent, m) else None
+    return (gender, m) if ent is None or someone_elses(g, text, ent, m) else None
 
 
 def _named_later(people: People, anon: list[tuple[Attributed, Mention]]) -> list[tuple[Attributed, Mention]]:
@@ -328,24 +329,6 @@ def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
     if last is None or last.kind != "person":
         return None
     return last if hint not in ("m", "f") or last.gender in ("", hint) else None
-
-
-_POSSESSOR_RE = re.compile(r"(?:^|\s)(?:его|её|ее|их)\s+$", re.I)
-
-
-def _someone_elses(g: ModuleType, text: str, ent: Entity, m: Mention | None) -> bool:
-    """Whether a role no one holds belongs to someone other than the person just quoted: its
-    complement names them ("адвокат Тихановского"), a possessive stands before it ("сообщил его
-    помощник"), or it names an organisation ("глава РЖД") while they were introduced by another role."""
-    if m is None:
-        return False
-    comp = {w for _, mods in m.roles for w in mods}
-    if any(g.lemma(part) in comp or part.casefold() in comp for part in ent.name.split()):
-        return True
-    if _POSSESSOR_RE.search(text, max(0, m.start - 5), m.start):
-        return True
-    named_org = any(w[:1].isupper() for w in m.text.split()[1:])
-    return named_org and bool(ent.roles) and not any(comp & mods for _, mods, _ in ent.roles)
 
 
 def _outside(g: ModuleType, text: str, lo: int, hi: int, qs: list[Quote]) -> list[Word]:

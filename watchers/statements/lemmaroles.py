@@ -11,9 +11,11 @@ another field ("глава Минфина" is not the minister of health).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from types import ModuleType
 
+from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
 
 
@@ -79,3 +81,33 @@ def _ministries(g: ModuleType, role: str) -> frozenset[str]:
 def bare(noun: str) -> str:
     """A role noun without "экс-": the former governor is named with the governor's noun."""
     return noun.removeprefix("экс-")
+
+
+def other_office(g: ModuleType, ent: Entity, key: str, comp: frozenset[str], head: str) -> bool:
+    """Whether an office noun no one holds ("действующий премьер") names someone other than `ent`,
+    who was introduced with another office ("министр здравоохранения X"): a premier is not the
+    minister just quoted. A noun of no office ("эксперт", "собеседник") may still stand for them."""
+    offices: frozenset[str] = getattr(g, "OFFICE_NOUNS", frozenset())
+    if bare(head) not in offices or not any(r.split()[0] in offices for r, _, _ in ent.roles):
+        return False
+    return by_role(g, [ent], key, comp, head) is None
+
+
+_POSSESSOR_RE = re.compile(r"(?:^|\s)(?:его|её|ее|их)\s+$", re.I)
+
+
+def someone_elses(g: ModuleType, text: str, ent: Entity, m: Mention | None) -> bool:
+    """Whether a role no one holds belongs to someone other than the person just quoted: its
+    complement names them ("адвокат Тихановского"), a possessive stands before it ("сообщил его
+    помощник"), or it names an organisation ("глава РЖД") while they were introduced by another role."""
+    if m is None:
+        return False
+    comp = {w for _, mods in m.roles for w in mods}
+    if any(g.lemma(part) in comp or part.casefold() in comp for part in ent.name.split()):
+        return True
+    if _POSSESSOR_RE.search(text, max(0, m.start - 5), m.start):
+        return True
+    if m.roles and other_office(g, ent, m.roles[0][0], m.roles[0][1], m.head or ""):
+        return True  # "действующий премьер" after the minister's words
+    named_org = any(w[:1].isupper() for w in m.text.split()[1:])
+    return named_org and bool(ent.roles) and not any(comp & mods for _, mods, _ in ent.roles)

@@ -88,6 +88,7 @@ for _short, _field in MINISTRIES.items():
     for _phrase in (f"глава {_short}", f"руководитель {_short}", f"глава министерство {_field}"):
         ROLE_SYNONYMS.setdefault(_phrase, f"министр {_field}")
 GENERIC_ROLES: dict[str, frozenset[str]] = _groups("generic_roles")
+OFFICE_NOUNS: frozenset[str] = _words("office_nouns")
 ORG_WORDS: frozenset[str] = _words("org_words")
 OUTLETS: frozenset[str] = _words("outlets")
 TITLE_NOUNS: frozenset[str] = _words("title_nouns")
@@ -121,6 +122,7 @@ RELATIVE_WORDS: frozenset[str] = _words("relative_words")
 GENERIC_ORGS: frozenset[str] = _words("generic_orgs")
 TIME_WORDS: frozenset[str] = _words("time_words")
 BACKGROUND_OPENERS: tuple[str, ...] = _data.entries(_LANG, "background_openers")
+SUBJECT_CONNECTIVES: tuple[str, ...] = _data.entries(_LANG, "subject_connectives")
 
 # --- quote marks -----------------------------------------------------------------------------------
 # «…» outside, „…“ inside (and the reverse in some copy); straight "…" pair by position.
