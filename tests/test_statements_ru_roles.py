@@ -149,3 +149,21 @@ def test_a_pronoun_after_an_unnamed_office_holder_is_not_the_minister_quoted_bef
             "Андрей Усатый",
             "Андрей Усатый",
         ]
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "— сообщил Приморьеньюс депутат Иван Гладышев",  # an outlet the dictionary guesses a given name
+        "— сообщил Приморьеньюс Иван Гладышев",
+        "— цитирует Заречьеинформ депутата Ивана Гладышева",  # an unknown word read as an organisation
+        "— заявил изданию Вестник депутат Иван Гладышев",  # the title of an outlet noun
+    ],
+)
+def test_an_unknown_outlet_word_after_the_cue_is_not_the_speaker(attribution: str) -> None:
+    assert speakers(f"«Мы готовы к зиме», {attribution}.") == ["Иван Гладышев"]
+
+
+def test_an_unknown_word_alone_after_the_cue_is_still_the_speaker() -> None:
+    assert speakers("«Мы готовы к зиме», — заявил Заречьеинформ.") == ["Заречьеинформ"]
+    assert speakers("«Мы готовы к зиме», — сказал Касым-Жомарт Токаев.") == ["Касым-Жомарт Токаев"]

@@ -102,6 +102,9 @@ def phrase(
                 )
             i = j
             continue
+        if i > lo and w.cap and g.lemma(words[i - 1].text) in g.TITLE_NOUNS:
+            i += 1  # "заявил изданию Вестник": the title an outlet noun gives, not a speaker
+            continue
         name_m = _name_run(g, text, words, i, hi, want, hint)
         if name_m is not None:
             if i == 0 or words[i - 1].low not in g.PREPOSITIONS or want - SUBJECT_CASES:
@@ -146,7 +149,21 @@ def phrase(
     org_then_name = len(said) > 1 and said[0].kind == "org" and said[1].kind == "name"
     if not nearest_last and org_then_name and not text[said[0].end : said[1].start].strip():
         return said[1]  # "замглавы Минэнерго Павел Сорокин": the organisation is his role's
+    if not nearest_last and len(said) > 1 and _addressee(g, text, said[0], said[1]):
+        return said[1]  # "цитирует Заречьеинформ депутата Ивана Петрова": the unknown word is the outlet
     return said[-1] if nearest_last else said[0]
+
+
+def _addressee(g: ModuleType, text: str, first: Mention, then: Mention) -> bool:
+    """Whether the first candidate after a cue is one word the dictionary does not know (an outlet or
+    agency told the words, in whatever case) and the next, right after it, a person named in full or
+    with a role: that person is the speaker."""
+    start = then.np_start if then.np_start >= 0 else then.start  # "депутата Ивана Петрова": from its role
+    if first.kind not in ("name", "org") or " " in first.text or text[first.end : start].strip():
+        return False
+    if any(r.known for r in g.parses(first.text)):
+        return False
+    return then.kind == "name" and (bool(then.roles) or len((then.name or "").split()) >= 2)
 
 
 def _generic_org(g: ModuleType, low: str) -> bool:
@@ -224,6 +241,17 @@ def _name_run(
     given = [k for k, (w, _, _) in enumerate(run) if any(r.name == "Name" for r in g.parses(w.text))]
     if given and given[0] > 0 and not any(r.name for w, _, _ in run[: given[0]] for r in g.parses(w.text)):
         run = run[given[0] :]  # "замглавы Минэнерго Павел Сорокин": the name starts at the given name
+    # "сообщил Приморьеньюс Иван Петров": an outlet the dictionary only guesses a name for, before one
+    known = [
+        k for k, (w, _, _) in enumerate(run) if any(r.name == "Name" and r.known for r in g.parses(w.text))
+    ]
+    lead = run[: known[0]] if known else []
+    if (
+        lead
+        and len(run) - known[0] >= 2
+        and not any(r.name and r.known for w, _, _ in lead for r in g.parses(w.text))
+    ):
+        run = run[known[0] :]
     if not run:
         return None
     if all(len(w.text) == 2 for w, _, _ in run):
