@@ -167,3 +167,25 @@ def test_an_unknown_outlet_word_after_the_cue_is_not_the_speaker(attribution: st
 def test_an_unknown_word_alone_after_the_cue_is_still_the_speaker() -> None:
     assert speakers("«Мы готовы к зиме», — заявил Заречьеинформ.") == ["Заречьеинформ"]
     assert speakers("«Мы готовы к зиме», — сказал Касым-Жомарт Токаев.") == ["Касым-Жомарт Токаев"]
+
+
+def test_an_office_no_one_in_the_body_holds_is_the_headlines_person() -> None:
+    """The president named only in the headline ("Орлов пообещал …"), the lead naming the office but
+    no one, a minister named in between: "— сказал президент" is Орлов, and so is "Глава государства"."""
+    text = (
+        "Орлов пообещал поднять зарплаты учителям\n\n"
+        "Президент Заречной республики выступил перед учителями в столице. "
+        "Министр образования Анна Белова доложила о планах.\n\n"
+        "«Зарплаты вырастут на десять процентов», — сказал президент. "
+        "Глава государства добавил, что школы отремонтируют к осени."
+    )
+    assert speakers(text) == ["Орлов", "Орлов"]
+
+
+def test_an_office_is_not_given_to_a_headline_person_when_two_could_hold_it() -> None:
+    text = (
+        "Орлов и Гладышев обсудили бюджет\n\n"
+        "Министр образования Анна Белова доложила о планах.\n\n"
+        "«Денег хватит», — сказал президент."
+    )
+    assert speakers(text) == [None]

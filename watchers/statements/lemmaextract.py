@@ -30,7 +30,7 @@ from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
-from watchers.statements.lemmaroles import someone_elses
+from watchers.statements.lemmaroles import headline_holder, someone_elses
 from watchers.statements.lemmaspeakers import People, phrase
 from watchers.statements.lemmasubject import unnamed_subject
 from watchers.statements.mentions import Mention
@@ -103,6 +103,9 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                     anonymous = (f.mention.head or "") in people.anonymous_heads
                     if ent is not None and (anonymous or someone_elses(g, text, ent, f.mention)):
                         ent, unheld = None, False  # nor the next person named: it is no one's we know
+                    # "Орлов пообещал …" above "…, — сказал президент": the headline's person holds it
+                    ent = ent or headline_holder(g, people.headline, f.mention, f.hint)
+                    unheld = unheld and ent is None
                 if f.follows:
                     ent = main or last
                 if f.previous:
@@ -389,7 +392,9 @@ def _learn_headline(g: ModuleType, text: str, people: People) -> None:
     para = _headline_para(text)
     if para is not None and is_headline(text[para[0] : para[1]], True):
         for m, _ in names_in(g, text, g.words(text, *para)):
-            people.person(m, 0)  # as salient as the first word: a pronoun may stand for them
+            people.headline.append(
+                people.person(m, 0)
+            )  # as salient as the first word: a pronoun may stand for them
 
 
 # A page's menu line above the headline ("Войти в почту", "Показать ещё Все новости"): at most this many words.

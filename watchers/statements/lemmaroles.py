@@ -111,3 +111,23 @@ def someone_elses(g: ModuleType, text: str, ent: Entity, m: Mention | None) -> b
         return True  # "действующий премьер" after the minister's words
     named_org = any(w[:1].isupper() for w in m.text.split()[1:])
     return named_org and bool(ent.roles) and not any(comp & mods for _, mods, _ in ent.roles)
+
+
+def holds_office(g: ModuleType, key: str, head: str) -> bool:
+    """Whether a role phrase names an office (office_nouns), also through a synonym ("глава
+    государства" = "президент")."""
+    offices: frozenset[str] = getattr(g, "OFFICE_NOUNS", frozenset())
+    return bare(head) in offices or any(k.split()[0] in offices for k in _equivalents(g, key, head) if k)
+
+
+def headline_holder(g: ModuleType, headline: Sequence[Entity], m: Mention, hint: str) -> Entity | None:
+    """The one person the headline named with no role, for an office no one in the body holds
+    ("Орлов пообещал …" above "…, — сказал президент"): the office is theirs from now on."""
+    if not m.roles or not holds_office(g, m.roles[0][0], m.head or ""):
+        return None
+    found = {id(e): e for e in headline if not e.roles and (hint not in ("m", "f") or e.gender in ("", hint))}
+    if len(found) != 1:
+        return None
+    ent = next(iter(found.values()))
+    ent.roles.append((m.roles[0][0], m.roles[0][1], m.start))
+    return ent

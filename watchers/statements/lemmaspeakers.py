@@ -302,6 +302,7 @@ class People:
     # role nouns that stood for someone the article never named ("представитель администрации"):
     # alone later ("— рассказал представитель") they stand for that someone again, not the last speaker
     anonymous_heads: set[str] = field(default_factory=set)
+    headline: list[Entity] = field(default_factory=list)  # the people the headline named
 
     def resolve(self, m: Mention | None, pos: int) -> Entity | None:
         if m is None:
