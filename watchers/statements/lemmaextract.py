@@ -41,6 +41,9 @@ from watchers.statements.resolve import Attributed, Resolved
 from watchers.statements.sentences import paragraphs
 
 _HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
+# "Первый брифинг … будет посвящен коронавирусу - Зеленский": the words, a dash, the speaker.
+_TAIL_HEADLINE_RE = re.compile(r"^(\S.*?\S)\s+[-–—]\s+([^-–—:«»\"\d]{2,40}?)[\s.!?…]*$")
+_MIN_TAIL_WORDS = 4
 # A headline's speaker before what the words are about: "Поздняков о работе в ОКР: «…»".
 _ABOUT_RE = re.compile(r"(\S.{0,40}?)\s+(?:о|об|про)\s")
 _RUN_ON_RE = re.compile(r"\s*[—–―−]\s*[а-яё]")
@@ -425,20 +428,25 @@ def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
     lo, hi = para
     line = text[lo:hi]
     m = _HEADLINE_RE.match(line)
-    if m is None or not is_headline(line, True):
+    tail = None if m is not None else _TAIL_HEADLINE_RE.match(line)  # "Брифинг будет посвящен … - Зеленский"
+    if (m is None and tail is None) or not is_headline(line, True):
         return None
-    about = _ABOUT_RE.match(line, 0, m.end(1))  # "Поздняков о работе в ОКР: «…»"
-    who_end = lo + (about.end(1) if about else m.end(1))
-    ws = g.words(text, lo, who_end)
+    if m is not None:
+        about = _ABOUT_RE.match(line, 0, m.end(1))  # "Поздняков о работе в ОКР: «…»"
+        who_lo, who_end, a, b = lo, lo + (about.end(1) if about else m.end(1)), lo + m.start(2), lo + m.end(2)
+    elif tail is not None and len(tail.group(1).split()) >= _MIN_TAIL_WORDS:
+        who_lo, who_end, a, b = lo + tail.start(2), lo + tail.end(2), lo, lo + tail.end(1)
+    else:
+        return None
+    ws = g.words(text, who_lo, who_end)
     who = phrase(g, text, ws, 0, len(ws), NOMN, "", True)
     if (
         who is None
-        or (who.np_start if who.np_start >= 0 else who.start) != lo
+        or (who.np_start if who.np_start >= 0 else who.start) != who_lo
         or who.end != who_end
         or who.kind not in ("name", "role", "org")
     ):
         return None
-    a, b = lo + m.start(2), lo + m.end(2)
     kind = "indirect"
     if (text[a] in g.QUOTE_PAIRS and text[b - 1] == g.QUOTE_PAIRS[text[a]]) or (
         text[a] == text[b - 1] == g.STRAIGHT_DOUBLE and b - a > 2
