@@ -11,6 +11,7 @@ another field ("глава Минфина" is not the minister of health).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from types import ModuleType
@@ -37,15 +38,13 @@ def by_role(
         for role, _mods, _p in e.roles:
             words = set(role.split())
             noun = bare(next((w for w in role.split() if w in g.ROLE_NOUNS), ""))
-            # "Глава Минздрава X" is the one a bare "министр" stands for: the nouns of its synonyms
-            nouns = {noun} | {bare(r.split()[0]) for r in _equivalents(g, role, "") if r != role}
             if role in keys:
                 score = 3
             elif any(k in role or role in k for k in keys) or (noun == head and comp & words):
                 score = 2
             elif fields and _ministries(g, role) and not _ministries(g, role) & fields:
                 continue  # "глава Минфина" is not the minister of health
-            elif noun == head or (not comp and head in nouns) or generic & words:
+            elif noun == head or (not comp and head in _nouns(g, role)) or generic & words:
                 score = 1
             else:
                 continue
@@ -55,7 +54,8 @@ def by_role(
     return found
 
 
-def _equivalents(g: ModuleType, key: str, head: str) -> set[str]:
+@functools.lru_cache(maxsize=20_000)
+def _equivalents(g: ModuleType, key: str, head: str) -> frozenset[str]:
     """A role phrase and the phrases the language's synonym table makes it equal to, both ways, for
     the phrase, for its noun alone, and for a phrase with more words after one ("глава Минздрава РФ")."""
     keys = {key}
@@ -64,9 +64,18 @@ def _equivalents(g: ModuleType, key: str, head: str) -> set[str]:
             keys.add(v)
         if v in (key, head) or key.startswith(v + " "):
             keys.add(k)
-    return keys
+    return frozenset(keys)
 
 
+@functools.lru_cache(maxsize=20_000)
+def _nouns(g: ModuleType, role: str) -> frozenset[str]:
+    """The role nouns of a phrase and of its synonyms: "Глава Минздрава X" is the one a bare
+    "министр" stands for."""
+    noun = bare(next((w for w in role.split() if w in g.ROLE_NOUNS), ""))
+    return frozenset({noun} | {bare(r.split()[0]) for r in _equivalents(g, role, "") if r != role})
+
+
+@functools.lru_cache(maxsize=20_000)
 def _ministries(g: ModuleType, role: str) -> frozenset[str]:
     """The fields of the ministries a role phrase names, by short name ("глава минфин") or by field
     ("министр финансы", "глава министерство финансы"): {"финансы"}."""

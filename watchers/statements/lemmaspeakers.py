@@ -241,17 +241,19 @@ def _name_run(
     given = [k for k, (w, _, _) in enumerate(run) if any(r.name == "Name" for r in g.parses(w.text))]
     if given and given[0] > 0 and not any(r.name for w, _, _ in run[: given[0]] for r in g.parses(w.text)):
         run = run[given[0] :]  # "замглавы Минэнерго Павел Сорокин": the name starts at the given name
-    # "сообщил Приморьеньюс Иван Петров": an outlet the dictionary only guesses a name for, before one
-    known = [
-        k for k, (w, _, _) in enumerate(run) if any(r.name == "Name" and r.known for r in g.parses(w.text))
-    ]
-    lead = run[: known[0]] if known else []
-    if (
-        lead
-        and len(run) - known[0] >= 2
-        and not any(r.name and r.known for w, _, _ in lead for r in g.parses(w.text))
-    ):
-        run = run[known[0] :]
+    if len(run) >= 3:  # "сообщил Приморьеньюс Иван Петров": an outlet only guessed a name, before one
+        known = [
+            k
+            for k, (w, _, _) in enumerate(run)
+            if any(r.name == "Name" and r.known for r in g.parses(w.text))
+        ]
+        lead = run[: known[0]] if known else []
+        if (
+            lead
+            and len(run) - known[0] >= 2
+            and not any(r.name and r.known for w, _, _ in lead for r in g.parses(w.text))
+        ):
+            run = run[known[0] :]
     if not run:
         return None
     if all(len(w.text) == 2 for w, _, _ in run):

@@ -31,9 +31,9 @@ def unnamed_subject(
 ) -> tuple[Mention, str] | None:
     """The role phrase the sentence opens with as its subject, held by no one the article named, and
     its verb's gender ("m", "f", "pl" or ""); None when it opens otherwise."""
-    if not any(w.low[: g.CUE_PREFIX_LEN] in g.ROLE_PREFIXES for w in words[:5]):
-        return None  # no role noun opens it (most sentences): nothing to parse
     first = _after_connective(g, text, words)
+    if not any(w.low[: g.CUE_PREFIX_LEN] in g.ROLE_PREFIXES for w in words[first : first + 3]):
+        return None  # no role noun opens it (most sentences): nothing to parse
     verb = -1
     gender = ""
     for k in range(first, min(len(words), first + MAX_SUBJECT_WORDS + 1)):
@@ -58,7 +58,10 @@ def unnamed_subject(
 
 def _after_connective(g: ModuleType, text: str, words: Sequence[Word]) -> int:
     """The index of the sentence's first word after a connective ("При этом премьер …"), else 0."""
-    for connective in getattr(g, "SUBJECT_CONNECTIVES", ()):
+    connectives: tuple[str, ...] = getattr(g, "SUBJECT_CONNECTIVES", ())
+    if not words or not any(c.startswith(words[0].low) for c in connectives):
+        return 0
+    for connective in connectives:
         parts = connective.split()
         n = len(parts)
         if n < len(words) and [w.low for w in words[:n]] == parts:
