@@ -189,3 +189,30 @@ def test_an_office_is_not_given_to_a_headline_person_when_two_could_hold_it() ->
         "«Денег хватит», — сказал президент."
     )
     assert speakers(text) == [None]
+
+
+def test_the_mayor_of_the_city_is_the_head_of_the_city_named_after() -> None:
+    """ "Мэр города подтвердил …" before anyone is named, then "Глава Заречинска Пётр Гладышев": the
+    generic "города" stands for the head of a named place (never for a minister's role)."""
+    text = (
+        "Мэр города подтвердил, что праздник не отменяется.\n"
+        "Глава Заречинска Пётр Гладышев сообщил, что салют пройдёт вечером.\n"
+        "«Мы готовы», — сообщил мэр города."
+    )
+    assert speakers(text) == ["Пётр Гладышев", "Пётр Гладышев", "Пётр Гладышев"]
+    minister = "Глава Минфина Пётр Гладышев приехал в город.\n«Мы готовы», — сообщил мэр города."
+    assert speakers(minister) == [None]
+
+
+def test_an_unknown_given_name_after_a_role_is_part_of_the_name() -> None:
+    assert speakers("Мэр Заречинска Ильсур Гладышев рассказал, что город готов к зиме.") == [
+        "Ильсур Гладышев"
+    ]
+
+
+def test_a_surname_that_is_a_common_noun_after_a_given_name() -> None:
+    assert speakers("Губернатор края Владимир Сальдо заявил, что больницу построят.") == ["Владимир Сальдо"]
+
+
+def test_an_addressee_after_a_full_name_is_not_part_of_it() -> None:
+    assert speakers("«Всё хорошо», — сказал Олег Тарасов Вестнику.") == ["Олег Тарасов"]

@@ -15,7 +15,7 @@ MIN_NAME_SCORE = 0.001  # "официальный представитель м�
 
 
 def name_word(
-    g: ModuleType, w: Word, inner: bool = False, after_given: bool = False
+    g: ModuleType, w: Word, inner: bool = False, after_given: bool = False, forenames: bool = False
 ) -> tuple[frozenset[str], str] | None:
     """(cases, gender) when the word can be part of a personal name, else None. Empty cases: any.
     `inner`: not the sentence's first word, or after a given name: a capitalised animate noun there is a
@@ -42,13 +42,22 @@ def name_word(
         if not named[0].known and text.endswith("е"):
             cases = set()  # no genitive or accusative ends in -е: an unknown surname that never declines
         return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
-    if after_given and rs and rs[0].known and not text.isupper():
+    if forenames and rs and rs[0].known and not text.isupper():
         # "Андрей Усатый", "Анна Белая" (белый of Белый дом): a surname that declines as an adjective
         adjectives = [r for r in rs if r.pos == "ADJF" and r.gender in ("m", "f")]
         if adjectives:
             return frozenset().union(*(r.cases for r in adjectives)), _one_gender(adjectives)
     if inner and g.plural_surname(text, True):
         return frozenset({"nomn"}), "m"  # "Пётр Зарубин", "сказал Зарубин": not the plural of зарубина
+    if forenames and rs and rs[0].known and not text.isupper():
+        # "Владимир Сальдо", "Анна Зарубина": a surname that is a common noun, its gender the name's
+        nouns = [
+            r
+            for r in rs
+            if r.pos == "NOUN" and not r.org and r.gender != "pl" and r.lemma not in g.ROLE_NOUNS
+        ]
+        if nouns and len(nouns) == len(rs):
+            return frozenset().union(*(r.cases for r in nouns)), ""
     if any(r.org for r in rs) or text.isupper():
         return None
     if g.plural_surname(text):
@@ -122,3 +131,28 @@ def given_before(g: ModuleType, text: str, pos: int, surname: str) -> str | None
         if named:
             return g.nominative(given, "m", True) if "nomn" not in named[0].cases else given
     return None
+
+
+def unknown_given(
+    g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int, rs: Sequence[Reading]
+) -> bool:
+    """A capitalised word the dictionary does not know, right before a capitalised word read as a name."""
+    if (
+        any(r.known or r.org for r in rs)
+        or j + 1 >= hi
+        or not words[j + 1].cap
+        or text[words[j].end : words[j + 1].start].strip()
+    ):
+        return False
+    return any(r.name for r in g.parses(words[j + 1].text))
+
+
+def foreign_nominative(g: ModuleType, surname: str) -> bool:
+    """A surname the dictionary does not know ending in a consonant: a man's in an oblique case would
+    take an ending (Фермойлена), so it is in the nominative as written (not Шутко, which never declines)."""
+    rs = g.parses(surname)
+    low = surname.casefold()
+    return bool(rs) and not rs[0].known and low[-1:] not in _VOWELS and not low.endswith(g.OBLIQUE_ENDINGS)
+
+
+_VOWELS = frozenset("аеёиоуыэюяй")

@@ -28,7 +28,11 @@ def by_role(
     complement (2), the same noun or a generic role's words (1). Never a person named in `comp`."""
     keys = _equivalents(g, key, head)
     fields = _ministries(g, key)
-    generic: frozenset[str] = frozenset().union(*(g.GENERIC_ROLES.get(w, frozenset()) for w in key.split()))
+    # a generic complement ("мэр города") stands for a head of a place, never for a minister's role
+    generic: frozenset[str] = g.GENERIC_ROLES.get(head, frozenset())
+    generic_comp: frozenset[str] = frozenset().union(
+        *(g.GENERIC_ROLES.get(w, frozenset()) for w in key.split() if w != head)
+    )
     best: tuple[int, int] | None = None
     found = None
     head = bare(head)
@@ -44,7 +48,12 @@ def by_role(
                 score = 2
             elif fields and _ministries(g, role) and not _ministries(g, role) & fields:
                 continue  # "глава Минфина" is not the minister of health
-            elif noun == head or (not comp and head in _nouns(g, role)) or generic & words:
+            elif (
+                noun == head
+                or (not comp and head in _nouns(g, role))
+                or generic & words
+                or (generic_comp & words and not _ministries(g, role))
+            ):
                 score = 1
             else:
                 continue
@@ -97,7 +106,8 @@ def other_office(g: ModuleType, ent: Entity, key: str, comp: frozenset[str], hea
     who was introduced with another office ("министр здравоохранения X"): a premier is not the
     minister just quoted. A noun of no office ("эксперт", "собеседник") may still stand for them."""
     offices: frozenset[str] = getattr(g, "OFFICE_NOUNS", frozenset())
-    if bare(head) not in offices or not any(r.split()[0] in offices for r, _, _ in ent.roles):
+    held = any(r.split()[0] in offices or _ministries(g, r) for r, _, _ in ent.roles)  # "глава Минфина"
+    if bare(head) not in offices or not held:
         return False
     return by_role(g, [ent], key, comp, head) is None
 

@@ -30,7 +30,16 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmanames import GENITIVE, a_mans_genitive, agrees, fits, given_before, name_word
+from watchers.statements.lemmanames import (
+    GENITIVE,
+    a_mans_genitive,
+    agrees,
+    fits,
+    foreign_nominative,
+    given_before,
+    name_word,
+    unknown_given,
+)
 from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp
 from watchers.statements.lemmaroles import by_role
 from watchers.statements.mentions import Mention
@@ -214,6 +223,8 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
             continue
         if not any("gent" in r.cases or (not r.cases and r.org) for r in rs) and not (in_name and w.cap):
             break
+        if comp and w.cap and not in_name and unknown_given(g, text, words, j, hi, rs):
+            break  # "мэр Казани Ильсур Метшин": a given name the dictionary does not know opens the name
         named = [r for r in rs if r.name]
         if named and not in_name and (comp or _name_run(g, text, words, j, hi, head_cases or ANY_CASE, "")):
             break  # an apposition: "президента Дмитрий Песков", "министра Олега Тарасова"
@@ -233,7 +244,11 @@ def _name_run(
         if run and _gap(text, words, j).strip():
             break
         after_given = bool(run) and any(r.name == "Name" for r in g.parses(run[-1][0].text))
-        found = name_word(g, words[j], j > 0 or bool(run), after_given)
+        # only given names and patronymics so far (their likeliest readings): "Владимир Сальдо"
+        forenames = bool(run) and all(
+            g.parses(w.text)[:1] and g.parses(w.text)[0].name in ("Name", "Patr") for w, _, _ in run
+        )
+        found = name_word(g, words[j], j > 0 or bool(run), after_given, forenames)
         if found is None:
             break
         run.append((words[j], found[0], found[1]))
@@ -258,15 +273,17 @@ def _name_run(
         return None
     if all(len(w.text) == 2 for w, _, _ in run):
         return None  # initials alone
-    foreign = len(run) > 1 and _foreign_nominative(g, run[-1][0].text)
-    if foreign:  # "Мика Хальвонен": the given name is in the case of the surname, the nominative
-        run = [(w, frozenset(), gd) for w, _, gd in run]
-    gender = next((gd for _, _, gd in run if gd), hint if hint in ("m", "f") else "")
-    for _, cases, gd in run:
-        if not fits(cases, gd if gd else gender, want, hint):
+    while True:
+        foreign = len(run) > 1 and foreign_nominative(g, run[-1][0].text)
+        if foreign:  # "Мика Хальвонен": the given name is in the case of the surname, the nominative
+            run = [(w, frozenset(), gd) for w, _, gd in run]
+        gender = next((gd for _, _, gd in run if gd), hint if hint in ("m", "f") else "")
+        ok = all(fits(cases, gd if gd else gender, want, hint) for _, cases, gd in run)
+        if ok and not (hint in ("m", "f") and not foreign and not agrees(g, run, want, hint)):
+            break
+        if len(run) <= 2:
             return None
-    if hint in ("m", "f") and not foreign and not agrees(g, run, want, hint):
-        return None
+        run = run[:-1]  # "сказал Олег Тарасов Вестнику": the addressee after a full name is not in it
     first, last = run[0][0], run[-1][0]
     # "Антона Силуанова": a given name that cannot be nominative puts the surname beside it in its case
     oblique = "nomn" not in want or any(cases and "nomn" not in cases for _, cases, _ in run)
@@ -276,17 +293,6 @@ def _name_run(
         name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
     start, end = first.start, last.end
     return Mention("name", start, end, text[start:end], name=name, gender=gender)
-
-
-def _foreign_nominative(g: ModuleType, surname: str) -> bool:
-    """A surname the dictionary does not know ending in a consonant: a man's in an oblique case would
-    take an ending (Фермойлена), so it is in the nominative as written (not Шутко, which never declines)."""
-    rs = g.parses(surname)
-    low = surname.casefold()
-    return bool(rs) and not rs[0].known and low[-1:] not in _VOWELS and not low.endswith(g.OBLIQUE_ENDINGS)
-
-
-_VOWELS = frozenset("аеёиоуыэюяй")
 
 
 _PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична")
