@@ -88,9 +88,11 @@ def cues(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
             ]
         else:
             continue
-        if not rs or (i > 0 and words[i - 1].low == "не"):
+        if not rs:
             continue
         r = rs[0]
+        if i > 0 and words[i - 1].low == "не" and r.lemma not in getattr(g, "NEGATABLE_CUE_LEMMAS", ()):
+            continue  # "не уточнил": nothing reported; "не исключил, что": a view
         out.append(Cue(i, r.lemma, r.pos, r.gender if r.gender in ("m", "f", "pl") else "", w.text))
     return out
 

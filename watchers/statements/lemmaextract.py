@@ -30,6 +30,7 @@ from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
+from watchers.statements.lemmaroles import headline_holder, someone_elses
 from watchers.statements.lemmaspans import QuotesIn, sentences
 from watchers.statements.lemmaspeakers import People, phrase
 from watchers.statements.lemmasubject import unnamed_subject
@@ -41,6 +42,9 @@ from watchers.statements.resolve import Attributed, Resolved
 from watchers.statements.sentences import paragraphs
 
 _HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
+# "Первый брифинг … будет посвящен коронавирусу - Зеленский": the words, a dash, the speaker.
+_TAIL_HEADLINE_RE = re.compile(r"^(\S.*?\S)\s+[-–—]\s+([^-–—:«»\"\d]{2,40}?)[\s.!?…]*$")
+_MIN_TAIL_WORDS = 4
 # A headline's speaker before what the words are about: "Поздняков о работе в ОКР: «…»".
 _ABOUT_RE = re.compile(r"(\S.{0,40}?)\s+(?:о|об|про)\s")
 
@@ -104,8 +108,11 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                     ent = _same_speaker(last or people.sole_person(), f.hint)
                     # "— рассказал представитель" after an unnamed representative's words: still his
                     anonymous = (f.mention.head or "") in people.anonymous_heads
-                    if ent is not None and (anonymous or _someone_elses(g, text, ent, f.mention)):
+                    if ent is not None and (anonymous or someone_elses(g, text, ent, f.mention)):
                         ent, unheld = None, False  # nor the next person named: it is no one's we know
+                    # "Орлов пообещал …" above "…, — сказал президент": the headline's person holds it
+                    ent = ent or headline_holder(g, people.headline, f.mention, f.hint)
+                    unheld = unheld and ent is None
                 if f.follows:
                     ent = main or last
                 if f.previous:
@@ -161,7 +168,7 @@ def _unnamed(
         return None
     m, gender = found
     ent = _same_speaker(last or people.sole_person(), gender)
-    return (gender, m) if ent is None or _someone_elses(g, text, ent, m) else None
+    return (gender, m) if ent is None or someone_elses(g, text, ent, m) else None
 
 
 def _named_later(people: People, anon: list[tuple[Attributed, Mention]]) -> list[tuple[Attributed, Mention]]:
@@ -334,24 +341,6 @@ def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
     return last if hint not in ("m", "f") or last.gender in ("", hint) else None
 
 
-_POSSESSOR_RE = re.compile(r"(?:^|\s)(?:его|её|ее|их)\s+$", re.I)
-
-
-def _someone_elses(g: ModuleType, text: str, ent: Entity, m: Mention | None) -> bool:
-    """Whether a role no one holds belongs to someone other than the person just quoted: its
-    complement names them ("адвокат Тихановского"), a possessive stands before it ("сообщил его
-    помощник"), or it names an organisation ("глава РЖД") while they were introduced by another role."""
-    if m is None:
-        return False
-    comp = {w for _, mods in m.roles for w in mods}
-    if any(g.lemma(part) in comp or part.casefold() in comp for part in ent.name.split()):
-        return True
-    if _POSSESSOR_RE.search(text, max(0, m.start - 5), m.start):
-        return True
-    named_org = any(w[:1].isupper() for w in m.text.split()[1:])
-    return named_org and bool(ent.roles) and not any(comp & mods for _, mods, _ in ent.roles)
-
-
 def _outside(g: ModuleType, text: str, lo: int, hi: int, qs: list[Quote]) -> list[Word]:
     """The words of text[lo:hi] outside its quotes (a quote's words are never cue or speaker)."""
     out: list[Word] = []
@@ -399,7 +388,9 @@ def _learn_headline(g: ModuleType, text: str, people: People) -> None:
     para = _headline_para(text)
     if para is not None and is_headline(text[para[0] : para[1]], True):
         for m, _ in names_in(g, text, g.words(text, *para)):
-            people.person(m, 0)  # as salient as the first word: a pronoun may stand for them
+            people.headline.append(
+                people.person(m, 0)
+            )  # as salient as the first word: a pronoun may stand for them
 
 
 # A page's menu line above the headline ("Войти в почту", "Показать ещё Все новости"): at most this many words.
@@ -430,20 +421,25 @@ def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
     lo, hi = para
     line = text[lo:hi]
     m = _HEADLINE_RE.match(line)
-    if m is None or not is_headline(line, True):
+    tail = None if m is not None else _TAIL_HEADLINE_RE.match(line)  # "Брифинг будет посвящен … - Зеленский"
+    if (m is None and tail is None) or not is_headline(line, True):
         return None
-    about = _ABOUT_RE.match(line, 0, m.end(1))  # "Поздняков о работе в ОКР: «…»"
-    who_end = lo + (about.end(1) if about else m.end(1))
-    ws = g.words(text, lo, who_end)
+    if m is not None:
+        about = _ABOUT_RE.match(line, 0, m.end(1))  # "Поздняков о работе в ОКР: «…»"
+        who_lo, who_end, a, b = lo, lo + (about.end(1) if about else m.end(1)), lo + m.start(2), lo + m.end(2)
+    elif tail is not None and len(tail.group(1).split()) >= _MIN_TAIL_WORDS:
+        who_lo, who_end, a, b = lo + tail.start(2), lo + tail.end(2), lo, lo + tail.end(1)
+    else:
+        return None
+    ws = g.words(text, who_lo, who_end)
     who = phrase(g, text, ws, 0, len(ws), NOMN, "", True)
     if (
         who is None
-        or (who.np_start if who.np_start >= 0 else who.start) != lo
+        or (who.np_start if who.np_start >= 0 else who.start) != who_lo
         or who.end != who_end
         or who.kind not in ("name", "role", "org")
     ):
         return None
-    a, b = lo + m.start(2), lo + m.end(2)
     kind = "indirect"
     if (text[a] in g.QUOTE_PAIRS and text[b - 1] == g.QUOTE_PAIRS[text[a]]) or (
         text[a] == text[b - 1] == g.STRAIGHT_DOUBLE and b - a > 2

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from types import ModuleType
 
-from watchers.statements.lang.types import Word
+from watchers.statements.lang.types import Reading, Word
 
 # Endings of surnames the dictionary may read as another part of speech (Мутко, Черных, Седых).
 _SURNAME_ENDINGS = ("ко", "ых", "их")
@@ -14,7 +15,7 @@ MIN_NAME_SCORE = 0.001  # "официальный представитель м�
 
 
 def name_word(
-    g: ModuleType, w: Word, inner: bool = False, after_given: bool = False
+    g: ModuleType, w: Word, inner: bool = False, after_given: bool = False, forenames: bool = False
 ) -> tuple[frozenset[str], str] | None:
     """(cases, gender) when the word can be part of a personal name, else None. Empty cases: any.
     `inner`: not the sentence's first word, or after a given name: a capitalised animate noun there is a
@@ -41,6 +42,22 @@ def name_word(
         if not named[0].known and text.endswith("е"):
             cases = set()  # no genitive or accusative ends in -е: an unknown surname that never declines
         return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
+    if forenames and rs and rs[0].known and not text.isupper():
+        # "Андрей Усатый", "Анна Белая" (белый of Белый дом): a surname that declines as an adjective
+        adjectives = [r for r in rs if r.pos == "ADJF" and r.gender in ("m", "f")]
+        if adjectives:
+            return frozenset().union(*(r.cases for r in adjectives)), _one_gender(adjectives)
+    if inner and g.plural_surname(text, True):
+        return frozenset({"nomn"}), "m"  # "Пётр Зарубин", "сказал Зарубин": not the plural of зарубина
+    if forenames and rs and rs[0].known and not text.isupper():
+        # "Владимир Сальдо", "Анна Зарубина": a surname that is a common noun, its gender the name's
+        nouns = [
+            r
+            for r in rs
+            if r.pos == "NOUN" and not r.org and r.gender != "pl" and r.lemma not in g.ROLE_NOUNS
+        ]
+        if nouns and len(nouns) == len(rs):
+            return frozenset().union(*(r.cases for r in nouns)), ""
     if any(r.org for r in rs) or text.isupper():
         return None
     if g.plural_surname(text):
@@ -60,6 +77,11 @@ def name_word(
         if rs and (after_given or surname_like or rs[0].pos in ("NOUN", "ADJS", ""))
         else None
     )
+
+
+def _one_gender(readings: Sequence[Reading]) -> str:
+    genders = {r.gender for r in readings}
+    return genders.pop() if len(genders) == 1 else ""
 
 
 def fits(cases: frozenset[str], gender: str, want: frozenset[str], hint: str) -> bool:
@@ -89,3 +111,48 @@ def a_mans_genitive(g: ModuleType, text: str) -> bool:
     return len(words) == 1 and any(
         r.name == "Surn" and r.gender == "m" and "gent" in r.cases for r in g.parses(words[0])
     )
+
+
+# A man's surname whose vowel drops in the other cases: Емец -> Емца, Кравец -> Кравца, Турок -> Турка.
+_FLEETING = ("ец", "ок", "ёк", "ек")
+
+
+def given_before(g: ModuleType, text: str, pos: int, surname: str) -> str | None:
+    """The given name (nominative) the text wrote before `pos` next to this surname in another case
+    ("министра здравоохранения Ильи Емца" for "Емец"), or None. Only a surname whose oblique stem
+    pymorphy3 cannot read back to it (a fleeting vowel) needs this; the others a name run finds."""
+    low = surname.casefold()
+    if len(low) < 4 or not low.endswith(_FLEETING) or not text or pos <= 0:
+        return None
+    stem = re.escape(surname[:-2] + surname[-1])  # Емец -> Емц
+    for found in re.finditer(rf"\b([А-ЯЁ][а-яё]+)\s+{stem}(?:а|у|ом|е)\b", text[:pos]):
+        given = found.group(1)
+        named = [r for r in g.parses(given) if r.name == "Name" and r.gender == "m"]
+        if named:
+            return g.nominative(given, "m", True) if "nomn" not in named[0].cases else given
+    return None
+
+
+def unknown_given(
+    g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int, rs: Sequence[Reading]
+) -> bool:
+    """A capitalised word the dictionary does not know, right before a capitalised word read as a name."""
+    if (
+        any(r.known or r.org for r in rs)
+        or j + 1 >= hi
+        or not words[j + 1].cap
+        or text[words[j].end : words[j + 1].start].strip()
+    ):
+        return False
+    return any(r.name for r in g.parses(words[j + 1].text))
+
+
+def foreign_nominative(g: ModuleType, surname: str) -> bool:
+    """A surname the dictionary does not know ending in a consonant: a man's in an oblique case would
+    take an ending (Фермойлена), so it is in the nominative as written (not Шутко, which never declines)."""
+    rs = g.parses(surname)
+    low = surname.casefold()
+    return bool(rs) and not rs[0].known and low[-1:] not in _VOWELS and not low.endswith(g.OBLIQUE_ENDINGS)
+
+
+_VOWELS = frozenset("аеёиоуыэюяй")
