@@ -30,8 +30,8 @@ ordered by that integer, so one period's rows sit together: the window's lookups
 query key in every bucket the window touches) and the new rows' inserts stay in one compact, recent
 part of the index, however long the history. With the bare hash first, both were spread over the whole
 index: at 100,000 stories each article's dedup read ~35 index pages from outside SQLite's cache and
-dirtied pages all over a 0.5 GB file, which the WAL checkpoint then wrote back (bench_store: dedup
-cost 100k / 1k stories 1.6-1.8 -> 1.1-1.2).
+dirtied pages all over a 0.5 GB file, which the WAL checkpoint then wrote back (bench_store on SQLite:
+dedup cost 100k / 1k stories, median of paired rounds, 1.56 -> 1.25; bench/README.md).
 
 Changing any constant here changes the keys of stored rows: it needs a migration that rebuilds the
 statement_keys table. Pure functions, no I/O.
