@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from watchers.statements.clauseshape import participle_comma
 from watchers.statements.lang import en as lang
 from watchers.statements.segment import Segments
 from watchers.statements.sentences import Token
@@ -99,7 +100,7 @@ def _verbs(toks: Sequence[Token], s: int, e: int) -> list[CueWord]:
             or any(toks[x].low == "as" for x in range(max(s, i - PUT_IT_AS), i))
         ):
             continue  # "as Doe put it, ..." speaks; "Doe put it on the table" does not
-        if low in lang.PARTICIPLE_CUES and i > s and toks[i - 1].text == ",":
+        if low in lang.PARTICIPLE_CUES and i > s and participle_comma(toks, s, i) >= s:
             continue  # handled as a participle clause
         word = t.text if phrasal is None else t.text + " " + toks[i + 1].text
         out.append(

@@ -129,7 +129,7 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
     while j >= lo and comma - j <= MAX_APPOSITION_TOKENS:
         t = tokens[j]
         if t.kind == "q" or (
-            t.kind == "p" and t.text not in (",", "-", "(", ")", "’", "'") and not t.text.endswith(".")
+            t.kind == "p" and t.text not in (",", "-", "(", ")", "’", "'", "&") and not t.text.endswith(".")
         ):
             return None
         if t.text == ",":
@@ -157,12 +157,12 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
         inner = classify(tokens, j + 1, comma) if all(np_word(t) for t in tokens[j + 1 : comma]) else None
         if (
             inner is not None
-            and inner.kind == "name"
+            and inner.kind in ("name", "org")
             and j - 1 >= lo
             and tokens[j - 1].kind == "w"
             and not tokens[j - 1].cap
         ):
-            return inner  # "Her neighbor, Patrick Roux, said"
+            return inner  # "Her neighbor, Patrick Roux, said", "The builder, Kovar & Sons, said"
         return None
     if np.kind in ("role", "group", "orgref", "pronoun"):
         inner = classify(tokens, j + 1, comma) if all(np_word(t) for t in tokens[j + 1 : comma]) else None
@@ -176,9 +176,9 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
             # "The association of victims' families, Roads of Life, said": the body's name
             org_name = org_text(tokens, j + 1, comma)
             return Mention("org", tokens[j + 1].start, tokens[comma - 1].end, org_name, name=org_name)
-        if inner is not None and inner.kind == "name":
-            # "the company's chief financial officer, Erik Sunde, said"
-            if np.kind == "role" and np.head:
+        if inner is not None and (inner.kind == "name" or (inner.kind == "org" and np.kind != "pronoun")):
+            # "the company's chief financial officer, Erik Sunde, said"; "The builder, Kovar & Sons, said"
+            if np.kind == "role" and np.head and inner.kind == "name":
                 inner.roles.append((np.head, np.modifiers))
             inner.np_start = np.np_start
             return inner

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from watchers.statements.clauseshape import MIN_CLAUSE_WORDS, participle_comma, trim_connectors
 from watchers.statements.clauseshape import clause_like as _clause_like
 from watchers.statements.clauseshape import subject_opens as _subject_opens
 from watchers.statements.drafts import Draft
@@ -18,8 +19,6 @@ from watchers.statements.mentions import Mention
 from watchers.statements.sentences import Token, at_least_words, has_quote
 from watchers.statements.speakers import Cue, SentenceSpeakers
 
-# A reported clause shorter than this many words is not a statement ("Doe said so").
-MIN_CLAUSE_WORDS = 3
 # How many words the object of "told"/"reminded" may run to before "that" ("the packed hall").
 MAX_TELL_OBJECT_WORDS = 4
 # Verbs whose reported content may be an infinitive ("vowed to block the refugees") or, for the
@@ -73,18 +72,22 @@ def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeak
         # "..., saying the plane had stayed over neutral waters": the participle is a second statement
         c0, a0, b0 = found[-1]
         for i in range(a0 + 1, b0):
-            if toks[i].low in lang.PARTICIPLE_CUES and toks[i - 1].text == ",":
+            comma = participle_comma(toks, a0, i) if toks[i].low in lang.PARTICIPLE_CUES else -1
+            if comma > a0:
                 extra = participle_clause(text, toks, i, end, c0.subject, c0)
                 if extra is not None:
                     last = out[-1]
-                    out[-1] = Draft(last.start, toks[i - 2].end, last.kind, last.mention, last.cue, last.pos)
+                    out[-1] = Draft(last.start, toks[comma - 1].end, last.kind, last.mention, last.cue, last.pos)
                     out.append(extra)
                 break
         return [d for d in out if d.end > d.start]
-    # "Doe rejected the plan, saying it was flawed.": the sentence's narrative subject speaks
+    # "Doe rejected the plan, saying it was flawed.": the sentence's narrative subject speaks, or
+    # the subject of a verb before the participle ("In a column, two writers implored her ...,
+    # arguing that ...")
     for i in range(s + 1, end):
-        if toks[i].low in lang.PARTICIPLE_CUES and toks[i - 1].text == ",":
-            subject = sp.subject
+        if toks[i].low in lang.PARTICIPLE_CUES and participle_comma(toks, s, i) > s:
+            before = [c.subject for c in sp.cues if c.index < i and c.subject is not None and not c.inverted]
+            subject = before[-1] if before else sp.subject
             if subject is None:
                 return []
             d = participle_clause(text, toks, i, end, subject, None)
@@ -121,30 +124,6 @@ def title_gap(toks: Sequence[Token], a: int, b: int) -> bool:
         and t.low not in lang.SUBORDINATORS  # '"...," while 73 percent said': another speaker
         for t in toks[a:b]
     )
-
-
-def trim_connectors(toks: Sequence[Token], a: int, b: int) -> int:
-    """End of a clause cut before the next speaker: drop 'after', 'and', 'but', commas."""
-    while b > a and (
-        toks[b - 1].kind == "p"
-        or toks[b - 1].low
-        in (
-            "after",
-            "and",
-            "but",
-            "while",
-            "as",
-            "when",
-            "before",
-            "because",
-            "since",
-            "although",
-            "though",
-            "whereas",
-        )
-    ):
-        b -= 1
-    return b
 
 
 def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] | None:
