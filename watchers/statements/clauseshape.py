@@ -15,9 +15,11 @@ from watchers.statements.sentences import Token, at_least_words, has_quote
 class Cue(Protocol):
     """What the clause ends read of a speakers.Cue (imported there, not here: speakers imports this)."""
 
+    index: int
     inverted: bool
     subject: object
     subj_first: int
+
 
 # A reported clause shorter than this many words is not a statement ("Doe said so").
 MIN_CLAUSE_WORDS = 3
@@ -177,3 +179,24 @@ def before_quote(
 
 
 _LINKS = frozenset(("and", "but", "when", "while", "as", "after", "before", "though", "although"))
+
+
+def relative_end(toks: Sequence[Token], c: Cue, a: int, b: int) -> int:
+    """Where the reported clause tokens[a:b] of a relative clause's verb ends: at the comma that
+    closes the relative ("Parents, many of whom say the school is far, have started ...": "the
+    school is far"); b for any other verb."""
+    k = c.index - 1
+    while k > 0 and toks[k].kind == "w" and toks[k].low in lang.AUX_ADVERBS:
+        k -= 1
+    if k < 0 or toks[k].low not in ("who", "whom") or toks[k - 1].text not in (",", "of"):
+        return b
+    for j in range(a + 1, b - 1):
+        nxt = toks[j + 1]
+        if (
+            toks[j].text == ","
+            and nxt.kind == "w"
+            and not nxt.cap
+            and (nxt.low in lang.FINITE or nxt.low.endswith("ed"))
+        ):
+            return j
+    return b

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from watchers.statements.clauseshape import MIN_CLAUSE_WORDS, participle_comma, trim_connectors
+from watchers.statements.clauseshape import MIN_CLAUSE_WORDS, participle_comma, relative_end, trim_connectors
 from watchers.statements.clauseshape import clause_like as _clause_like
 from watchers.statements.clauseshape import subject_opens as _subject_opens
 from watchers.statements.drafts import Draft
@@ -67,6 +67,7 @@ def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeak
             found.append((c, span[0], span[1]))
             if span[0] == s:
                 break
+    found = [(c, a, relative_end(toks, c, a, b)) for c, a, b in found]
     out = [d for c, a, b in found if (d := _draft(toks, a, b, c, toks[c.index].start)) is not None]
     if out:
         # "..., saying the plane had stayed over neutral waters": the participle is a second statement
@@ -77,7 +78,9 @@ def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeak
                 extra = participle_clause(text, toks, i, end, c0.subject, c0)
                 if extra is not None:
                     last = out[-1]
-                    out[-1] = Draft(last.start, toks[comma - 1].end, last.kind, last.mention, last.cue, last.pos)
+                    out[-1] = Draft(
+                        last.start, toks[comma - 1].end, last.kind, last.mention, last.cue, last.pos
+                    )
                     out.append(extra)
                 break
         return [d for d in out if d.end > d.start]
@@ -116,13 +119,16 @@ def _uninverted(toks: Sequence[Token], end: int, c: Cue, sp: SentenceSpeakers) -
 
 def title_gap(toks: Sequence[Token], a: int, b: int) -> bool:
     """'"...," festival director Maggie Doyle said': a few lowercase title words before the subject."""
-    return 0 < b - a <= 3 and all(
-        t.kind == "w"
-        and not t.cap
-        and t.low not in lang.QUOTE_VERBS
-        and t.low not in lang.OPENERS
-        and t.low not in lang.SUBORDINATORS  # '"...," while 73 percent said': another speaker
-        for t in toks[a:b]
+    return (
+        0 < b - a <= 3
+        and all(
+            t.kind == "w"
+            and not t.cap
+            and t.low not in lang.QUOTE_VERBS
+            and t.low not in lang.OPENERS
+            and t.low not in lang.SUBORDINATORS  # '"...," while 73 percent said': another speaker
+            for t in toks[a:b]
+        )
     )
 
 
@@ -160,7 +166,9 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
             start is not None
             and (c.lemma in lang.THAT_ONLY_LEMMAS or c.lemma in _THAT_ONLY_EXTRA)
             and toks[start - 1].low != "that"
-            and not (c.lemma in _CLAUSE_OR_THAT and _subject_opens(toks[start]) and _clause_like(toks, start, end))
+            and not (
+                c.lemma in _CLAUSE_OR_THAT and _subject_opens(toks[start]) and _clause_like(toks, start, end)
+            )
         ):
             start = None
         if (
@@ -212,7 +220,9 @@ _THAT_ONLY_EXTRA = frozenset(
 # Of those, the ones whose clause may also come without "that" when it reads as one ("The Times
 # reported the email came hours after ...", "He joked he would ..."); never a figure ("reported 212
 # confirmed cases"), nor a preposition ("responded by pointing a finger").
-_CLAUSE_OR_THAT = frozenset(("report", "joke", "quip", "boast", "brag", "reply", "respond", "counter", "retort"))
+_CLAUSE_OR_THAT = frozenset(
+    ("report", "joke", "quip", "boast", "brag", "reply", "respond", "counter", "retort")
+)
 _CLAUSE_LEMMAS = (
     frozenset(lang.CLAUSE_VERBS.values())
     | {
@@ -254,7 +264,12 @@ def _as_reported(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, 
     k = max(c.end, c.subj_last)
     while k < end and k - c.end <= MAX_AS_ADJUNCT_TOKENS and toks[k].text != ",":
         t = toks[k]
-        if t.kind == "q" or (t.kind == "w" and not t.cap and t.low not in lang.ADJUNCT_WORDS and t.low not in lang.ADJUNCT_OPENERS):
+        if t.kind == "q" or (
+            t.kind == "w"
+            and not t.cap
+            and t.low not in lang.ADJUNCT_WORDS
+            and t.low not in lang.ADJUNCT_OPENERS
+        ):
             return None  # "as Doe said he would": no parenthetical
         k += 1
     if a == s or all(t.kind == "p" or t.low in lang.OPENERS for t in toks[s:a]):
@@ -392,10 +407,6 @@ def _clause_start(toks: Sequence[Token], c: Cue, end: int) -> int | None:
         i += 1
     if i >= end:
         return None
-    if (
-        toks[i].low in ("to",)
-        and c.lemma not in lang.OBJECT_LEMMAS
-        and c.lemma not in _INFINITIVE_LEMMAS
-    ):
+    if toks[i].low in ("to",) and c.lemma not in lang.OBJECT_LEMMAS and c.lemma not in _INFINITIVE_LEMMAS:
         return None  # "said to be", "told to leave"
     return i

@@ -27,7 +27,7 @@ def skip_auxiliaries(tokens: Sequence[Token], v: int, lo: int) -> int | None:
         i >= lo
         and tokens[i].kind == "w"
         and (
-            (not tokens[i].cap and (tokens[i].low in lang.AUX_ADVERBS or tokens[i].low.endswith("ly")))
+            (not tokens[i].cap and (tokens[i].low in lang.AUX_ADVERBS or _ly_adverb(tokens[i].low)))
             or (tokens[i].low in lang.WEEKDAYS and i - 1 >= lo and tokens[i - 1].low == "on")
             or auxiliary(tokens[i].low)
         )
@@ -40,6 +40,16 @@ def skip_auxiliaries(tokens: Sequence[Token], v: int, lo: int) -> int | None:
             return None  # "would respond", "did not say whether", "isn't saying": nothing said
         i -= 1
     return i
+
+
+def _ly_adverb(low: str) -> bool:
+    """ "repeatedly", "publicly": an adverb, not a noun that ends the same way ("the family said")."""
+    return (
+        low.endswith("ly")
+        and low not in lang.UNNAMED_GROUPS
+        and low not in lang.ORG_NOUNS
+        and low not in lang.ROLE_NOUNS
+    )
 
 
 def clause_after(tokens: Sequence[Token], k: int) -> bool:
@@ -64,7 +74,9 @@ def contracted_subject(tok: Token, verb: Token) -> Mention | None:
         if tail == "re" and not verb.low.endswith("ing"):
             return None  # "they're told": a passive
         if head == "who":
-            return Mention("pronoun", tok.start, tok.start + len(head), tok.text[: len(head)], np_start=tok.start)
+            return Mention(
+                "pronoun", tok.start, tok.start + len(head), tok.text[: len(head)], np_start=tok.start
+            )
         if head in lang.SUBJECT_PRONOUNS:
             return Mention(
                 "pronoun",
