@@ -59,7 +59,12 @@ def _dashed(tokens: Sequence[Token], i: int, lo: int, np_ending: NpEnding) -> Me
         t = tokens[k]
         if t.text == tokens[i].text:
             np = np_ending(tokens, k - 1, lo) if k - 1 >= lo and k < i - 1 else None
-            return np if np is not None and np.kind in ("name", "role", "org", "orgref") else None
+            if np is None or np.kind not in ("name", "role", "org", "orgref"):
+                return None
+            first = next((x for x in range(k - 1, lo - 1, -1) if tokens[x].start < np.np_start), lo - 1)
+            if first >= lo and (tokens[first].text == "," or tokens[first].low in lang.PP_HEADS):
+                return None  # "Doe, the chief executive of Ora Media -- the production company --": not Ora
+            return np
         if t.kind == "q" or t.text in (".", "!", "?", ";"):
             return None
     return None

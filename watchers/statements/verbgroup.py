@@ -33,6 +33,9 @@ def skip_auxiliaries(tokens: Sequence[Token], v: int, lo: int) -> int | None:
         )
     ):
         low = tokens[i].low
+        if low == "to" and i - 1 >= lo and tokens[i - 1].low in CATENATIVES:
+            i -= 2  # "appeared to suggest", "continues to insist": the speaker's own verb
+            continue
         aux = auxiliary(low)
         if aux in lang.BE_FORMS and not progressive:
             return None  # passive: "the minister is said to be ..."; "is saying" is the speaker's
@@ -40,6 +43,12 @@ def skip_auxiliaries(tokens: Sequence[Token], v: int, lo: int) -> int | None:
             return None  # "would respond", "did not say whether", "isn't saying": nothing said
         i -= 1
     return i
+
+
+# Verbs before "to" whose subject is the speaker of the verb after it ("he appeared to suggest").
+CATENATIVES = frozenset(
+    ("appeared", "appears", "seemed", "seems", "continued", "continues", "began", "begins", "went", "goes")
+)
 
 
 def _ly_adverb(low: str) -> bool:
