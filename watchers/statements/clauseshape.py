@@ -142,15 +142,21 @@ def own_clauses(
     drafts: Sequence[Draft],
     cues: Sequence[Cue],
     used: set[int],
-    first_q: int,
+    quoted: tuple[int, int],
 ) -> list[Draft]:
     """Of a quoted sentence's reported clauses (drafts), those that are statements of their own: over
-    before the first quote (at first_q) with a cue no quote took ("He said he had not seen it, and
-    when asked ..., he said, "..."" gives "he had not seen it"); never a noun ("Pressed on reports
-    that ..., Doe said:")."""
+    before the first quote (quoted: from the first quote's start to the last one's end) with a cue no
+    quote took ("He said he had not seen it, and when asked ..., he said, "..."" gives "he had not
+    seen it"), or with cue and clause after the last quote ('"...". She further announced that
+    ...'); never a noun ("Pressed on reports that ..., Doe said:")."""
+    first_q, last_q = quoted
     out = []
     for d in drafts:
         if (d.cue or "").casefold() in lang.NOUN_LIKE_FORMS:
+            continue
+        if d.pos >= last_q and d.start >= last_q:
+            if d.pos not in used:
+                out.append(d)  # not the quote's own trailing attribution ('"...," she told a meeting')
             continue
         cut = before_quote(toks, s, e, d, cues, first_q) if d.end > first_q else None
         if cut is not None or (d.end <= first_q and d.pos not in used):

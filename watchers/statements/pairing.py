@@ -116,8 +116,8 @@ def _sentence(
             # 'He said he had not seen it, and when asked ..., he said, "I hope not."': a reported
             # clause of its own verb, over before the first quote
             used = {d.pos for d in found}
-            first_q = toks[qidx[0]].start
-            found.extend(own_clauses(toks, s, e, indirect(text, toks, s, e, sp), sp.cues, used, first_q))
+            spans = (toks[qidx[0]].start, toks[qidx[-1]].end)
+            found.extend(own_clauses(toks, s, e, indirect(text, toks, s, e, sp), sp.cues, used, spans))
         return sorted(found, key=lambda d: d.pos)
     return indirect(text, toks, s, e, sp)
 

@@ -19,6 +19,8 @@ MAX_RELATIVE_TOKENS = 10
 MAX_DASH_TOKENS = 30
 # What a restrictive relative's "who" may stand for: a group or a person ("voters who said").
 _RESTRICTED_KINDS = frozenset(("group", "role", "name", "org", "orgref"))
+# How long the prepositional phrase after a group may run ("at the regional hearing").
+MAX_PP_TOKENS = 6
 _DASHES = frozenset(("--", "—", "–"))
 # subject_left reads on as usual: the token before the verb starts no relative or dash shape.
 NOT_RELATIVE = Mention("group", -1, -1, "")
@@ -59,7 +61,9 @@ def _dashed(tokens: Sequence[Token], i: int, lo: int, np_ending: NpEnding) -> Me
         t = tokens[k]
         if t.text == tokens[i].text:
             np = np_ending(tokens, k - 1, lo) if k - 1 >= lo and k < i - 1 else None
-            if np is None or np.kind not in ("name", "role", "org", "orgref"):
+            if np is None and k < i - 1:
+                np = _group_before_pp(tokens, k - 1, lo, np_ending)  # "Many speakers at the hearing —"
+            if np is None or np.kind not in ("name", "role", "org", "orgref", "group"):
                 return None
             first = next((x for x in range(k - 1, lo - 1, -1) if tokens[x].start < np.np_start), lo - 1)
             if first >= lo and (tokens[first].text == "," or tokens[first].low in lang.PP_HEADS):
@@ -67,6 +71,18 @@ def _dashed(tokens: Sequence[Token], i: int, lo: int, np_ending: NpEnding) -> Me
             return np
         if t.kind == "q" or t.text in (".", "!", "?", ";"):
             return None
+    return None
+
+
+def _group_before_pp(tokens: Sequence[Token], j: int, lo: int, np_ending: NpEnding) -> Mention | None:
+    """A group of people whose prepositional phrase ends at token j ("Many speakers at the hearing")."""
+    for x in range(j, max(lo, j - MAX_PP_TOKENS) - 1, -1):
+        t = tokens[x]
+        if t.kind != "w":
+            return None
+        if t.low in lang.PP_HEADS or t.low in ("at", "on", "in"):
+            head = np_ending(tokens, x - 1, lo) if x - 1 >= lo else None
+            return head if head is not None and head.kind == "group" else None
     return None
 
 

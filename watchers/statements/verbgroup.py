@@ -65,12 +65,29 @@ def clause_after(tokens: Sequence[Token], k: int) -> bool:
     """Does a reported clause start at token k ("that ...", "the law is ...")?"""
     if k >= len(tokens):
         return False
-    if tokens[k].low == "that":
+    j = k
+    while j < len(tokens) and j - k < CLAUSE_ADJUNCT_TOKENS and _adjunct_word(tokens[j]):
+        j += 1  # "warned on Tuesday that", "said in a statement that"
+    if j < len(tokens) and tokens[j].low == "that":
         return True
     end = k
     while end < len(tokens) and end - k < CLAUSE_VERB_WINDOW and tokens[end].text not in _CLAUSE_STOPS:
         end += 1
     return subject_opens(tokens[k]) and clause_like(tokens, k, end)
+
+
+# How many adjunct words may stand between a verb and its "that" ("warned on Tuesday that").
+CLAUSE_ADJUNCT_TOKENS = 5
+
+
+def _adjunct_word(t: Token) -> bool:
+    return (
+        t.kind == "w"
+        and t.low != "that"
+        and (
+            t.cap or t.low in lang.ADJUNCT_WORDS or t.low in lang.ADJUNCT_OPENERS or t.low in lang.DETERMINERS
+        )
+    )
 
 
 def contracted_subject(tok: Token, verb: Token) -> Mention | None:
