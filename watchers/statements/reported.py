@@ -19,8 +19,9 @@ from watchers.statements.mentions import Mention
 from watchers.statements.sentences import Token, at_least_words, has_quote
 from watchers.statements.speakers import Cue, SentenceSpeakers
 
-# How many words the object of "told"/"reminded" may run to before "that" ("the packed hall").
-MAX_TELL_OBJECT_WORDS = 4
+# How many words the object of "told"/"reminded" may run to before "that" ("the packed hall", "The
+# Post and Courier newspaper of Charleston on Saturday").
+MAX_TELL_OBJECT_WORDS = 10
 # Verbs whose reported content may be an infinitive ("vowed to block the refugees") or, for the
 # "call" forms, a noun phrase ("called for a voice vote"): no clause needed.
 _INFINITIVE_LEMMAS = frozenset(("promise", "vow", "pledge", "threaten", "agree"))
