@@ -23,16 +23,18 @@ from watchers.statements.mentions import (
     strip_possessive,
     surname_word,
 )
+from watchers.statements.relatives import NOT_RELATIVE, relative_owner, relative_subject
 from watchers.statements.rolephrase import described_name_right, role_phrase_left, role_phrase_right
 from watchers.statements.sentences import Token
 from watchers.statements.shares import share_subject
 from watchers.statements.titles import long_title_end, long_title_start
-from watchers.statements.verbgroup import clause_after, contracted_subject, group_word, skip_auxiliaries
+from watchers.statements.verbgroup import clause_after, group_word, skip_auxiliaries
 
-# How long a restrictive relative clause between a subject and its verb may run ("who rely on the river").
-MAX_RELATIVE_TOKENS = 10
 # An apposition between commas longer than this is a clause, not a description of the speaker.
 MAX_APPOSITION_TOKENS = 18
+# A relative clause between commas may run longer ("Dr. Doe, who as a Navy captain was the White
+# House physician ... and later retired from the service as a rear admiral, said").
+MAX_RELATIVE_APPOSITION_TOKENS = 40
 
 
 def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
@@ -62,19 +64,9 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
     anon = _anonymous_source(tokens, i, lo)
     if anon is not None:
         return anon
-    contracted = contracted_subject(tokens[i], tokens[v])
-    if contracted is not None and contracted.text.casefold() != "who":
-        return contracted  # "He's saying", "they've said"
-    relative = contracted is not None or tokens[i].low in ("who", "which")
-    if relative and i - 2 >= lo and tokens[i - 1].text == ",":
-        return _np_ending(tokens, i - 2, lo)  # "Tesar, who described ...", "Haugland, who's argued"
-    if relative and tokens[i].low != "which" and i - 1 >= lo and tokens[i - 1].kind == "w":
-        # "business leaders who say the law ...": a restrictive relative; the group it restricts,
-        # when a clause follows ("a candidate who promised mass deportation" says nothing)
-        if not clause_after(tokens, v + 1):
-            return None
-        np = _np_ending(tokens, i - 1, lo)
-        return np if np is not None and np.kind in _RESTRICTED_KINDS else None
+    related = relative_subject(tokens, i, v, lo, _np_ending)
+    if related is not NOT_RELATIVE:
+        return related  # "He's saying", "Tesar, who described", "voters who say", "many of whom say"
     share = share_subject(tokens, i, lo)
     if share is not None:
         return share  # "47 percent said", "Six in 10 say"
@@ -85,25 +77,19 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
         if longer is not None and (np is None or longer.np_start < np.np_start):
             return longer
     if np is None and i == v - 1 and clause_after(tokens, v + 1):
-        return _relative_owner(tokens, i, lo)  # "Farmers who rely on the river say the levy ..."
+        return relative_owner(tokens, i, lo, _np_ending)  # "Farmers who rely on the river say the levy ..."
     return np
 
 
-def _relative_owner(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
-    """The group or person a restrictive relative clause ending at token i restricts ("Farmers who
-    rely on the river", "others who want to ban it"), when the clause has no punctuation."""
-    for k in range(i, max(lo, i - MAX_RELATIVE_TOKENS) - 1, -1):
-        t = tokens[k]
-        if t.kind != "w" or t.low in lang.QUOTE_VERBS:
-            return None
-        if t.low == "who":
-            np = _np_ending(tokens, k - 1, lo) if k - 1 >= lo and tokens[k - 1].kind == "w" else None
-            return np if np is not None and np.kind in _RESTRICTED_KINDS else None
-    return None
+def _object_of(tok: Token) -> bool:
+    """Is tok a preposition whose object the next word is ("for some", "among many")?"""
+    low = tok.low
+    if tok.kind != "w" or low in lang.SUBORDINATORS:
+        return False  # "While many agreed": a clause's subject
+    return low in lang.ADJUNCT_PREPS or low in lang.PP_HEADS or low in _MORE_PREPS
 
 
-# What a restrictive relative's "who" may stand for: a group or a person ("voters who said").
-_RESTRICTED_KINDS = frozenset(("group", "role", "name", "org", "orgref"))
+_MORE_PREPS = frozenset(("about", "among", "against", "like", "unlike", "than"))
 
 
 def _anonymous_source(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
@@ -118,6 +104,15 @@ def _anonymous_source(tokens: Sequence[Token], i: int, lo: int) -> Mention | Non
             if t.low == "knowledge" and tokens[h].low == "with":
                 h -= 1
             np = _np_ending(tokens, h, lo) if h >= lo else None
+            if np is None and h >= lo and tokens[h].low == "those":  # "Those close to him say"
+                return Mention(
+                    "group",
+                    tokens[h].start,
+                    tokens[h].end,
+                    tokens[h].text,
+                    gender="pl",
+                    np_start=tokens[h].start,
+                )
             return np if np is not None and np.kind in ("group", "role") else None
     return None
 
@@ -126,10 +121,10 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
     """'Doe, the ministry's spokeswoman, said' / 'Its chairman, Tomas Lindqvist, said': the speaker
     with the roles the apposition gives."""
     j = comma - 1
-    while j >= lo and comma - j <= MAX_APPOSITION_TOKENS:
+    while j >= lo and comma - j <= MAX_RELATIVE_APPOSITION_TOKENS:
         t = tokens[j]
         if t.kind == "q" or (
-            t.kind == "p" and t.text not in (",", "-", "(", ")", "’", "'") and not t.text.endswith(".")
+            t.kind == "p" and t.text not in (",", "-", "(", ")", "’", "'", "&") and not t.text.endswith(".")
         ):
             return None
         if t.text == ",":
@@ -139,6 +134,8 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
         return None
     if j < lo or j == comma - 1:
         return None
+    if comma - j > MAX_APPOSITION_TOKENS and tokens[j + 1].low not in ("who", "whose"):
+        return None  # a long apposition is a relative clause ("Dr. Doe, who as a Navy captain was ...,")
     if j - 2 >= lo and tokens[j - 1].kind == "n" and tokens[j - 2].text == ",":
         # "Grace Moyo, 38, who sells fruit, said": the age is a second apposition
         if tokens[j + 1].low not in ("who", "whose") or j - 3 < lo:
@@ -157,12 +154,12 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
         inner = classify(tokens, j + 1, comma) if all(np_word(t) for t in tokens[j + 1 : comma]) else None
         if (
             inner is not None
-            and inner.kind == "name"
+            and inner.kind in ("name", "org")
             and j - 1 >= lo
             and tokens[j - 1].kind == "w"
             and not tokens[j - 1].cap
         ):
-            return inner  # "Her neighbor, Patrick Roux, said"
+            return inner  # "Her neighbor, Patrick Roux, said", "The builder, Kovar & Sons, said"
         return None
     if np.kind in ("role", "group", "orgref", "pronoun"):
         inner = classify(tokens, j + 1, comma) if all(np_word(t) for t in tokens[j + 1 : comma]) else None
@@ -176,9 +173,9 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
             # "The association of victims' families, Roads of Life, said": the body's name
             org_name = org_text(tokens, j + 1, comma)
             return Mention("org", tokens[j + 1].start, tokens[comma - 1].end, org_name, name=org_name)
-        if inner is not None and inner.kind == "name":
-            # "the company's chief financial officer, Erik Sunde, said"
-            if np.kind == "role" and np.head:
+        if inner is not None and (inner.kind == "name" or (inner.kind == "org" and np.kind != "pronoun")):
+            # "the company's chief financial officer, Erik Sunde, said"; "The builder, Kovar & Sons, said"
+            if np.kind == "role" and np.head and inner.kind == "name":
                 inner.roles.append((np.head, np.modifiers))
             inner.np_start = np.np_start
             return inner
@@ -264,12 +261,7 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
         and tokens[a].low not in lang.DETERMINERS
     ):
         k = a - 1
-        while (
-            k >= lo
-            and a - k <= 4
-            and tokens[k].kind == "w"
-            and tokens[k].low not in lang.QUOTE_VERBS
-        ):
+        while k >= lo and a - k <= 4 and tokens[k].kind == "w" and tokens[k].low not in lang.QUOTE_VERBS:
             if tokens[k].low in ("the", "its", "his", "her", "their"):
                 a = k
                 break
@@ -277,6 +269,14 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
     np = classify(tokens, a, i + 1)
     if np is None:
         return None
+    if (
+        np.kind == "group"
+        and a == i
+        and tok.low in lang.DETERMINERS
+        and a - 1 >= lo
+        and _object_of(tokens[a - 1])
+    ):
+        return None  # "for some, the losses would ...": a quantifier after a preposition is its object
     # "a spokesman for the ministry said": the head is before the prepositional phrase.
     prep = tokens[a - 1].low if a - 2 >= lo and tokens[a - 1].kind == "w" else ""
     if prep in lang.PP_HEADS or prep == "on":
@@ -337,7 +337,9 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
                 b + 1 < hi
                 and tokens[b].kind == "w"
                 and not tokens[b].cap
-                and (tokens[b + 1].bare in lang.ROLE_NOUNS or (b > i and tokens[b + 1].bare in lang.ORG_NOUNS))
+                and (
+                    tokens[b + 1].bare in lang.ROLE_NOUNS or (b > i and tokens[b + 1].bare in lang.ORG_NOUNS)
+                )
             )
         )
         and not (b > i and tokens[b].kind == "w" and tokens[b].low in lang.DETERMINERS)
@@ -381,10 +383,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         b > i
         and not tokens[b - 1].cap
         and strip_possessive(tokens[b - 1].low) not in lang.ROLE_NOUNS
-        and (
-            strip_possessive(tokens[b - 1].low) not in lang.ORG_NOUNS
-            and not group_word(tokens[b - 1])
-        )
+        and (strip_possessive(tokens[b - 1].low) not in lang.ORG_NOUNS and not group_word(tokens[b - 1]))
     ):
         b -= 1
     if b <= i:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from watchers.statements.clauseshape import MIN_CLAUSE_WORDS, participle_comma, relative_end, trim_connectors
 from watchers.statements.clauseshape import clause_like as _clause_like
 from watchers.statements.clauseshape import subject_opens as _subject_opens
 from watchers.statements.drafts import Draft
@@ -18,10 +19,9 @@ from watchers.statements.mentions import Mention
 from watchers.statements.sentences import Token, at_least_words, has_quote
 from watchers.statements.speakers import Cue, SentenceSpeakers
 
-# A reported clause shorter than this many words is not a statement ("Doe said so").
-MIN_CLAUSE_WORDS = 3
-# How many words the object of "told"/"reminded" may run to before "that" ("the packed hall").
-MAX_TELL_OBJECT_WORDS = 4
+# How many words the object of "told"/"reminded" may run to before "that" ("the packed hall", "The
+# Post and Courier newspaper of Charleston on Saturday").
+MAX_TELL_OBJECT_WORDS = 10
 # Verbs whose reported content may be an infinitive ("vowed to block the refugees") or, for the
 # "call" forms, a noun phrase ("called for a voice vote"): no clause needed.
 _INFINITIVE_LEMMAS = frozenset(("promise", "vow", "pledge", "threaten", "agree"))
@@ -68,23 +68,30 @@ def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeak
             found.append((c, span[0], span[1]))
             if span[0] == s:
                 break
+    found = [(c, a, relative_end(toks, c, a, b)) for c, a, b in found]
     out = [d for c, a, b in found if (d := _draft(toks, a, b, c, toks[c.index].start)) is not None]
     if out:
         # "..., saying the plane had stayed over neutral waters": the participle is a second statement
         c0, a0, b0 = found[-1]
         for i in range(a0 + 1, b0):
-            if toks[i].low in lang.PARTICIPLE_CUES and toks[i - 1].text == ",":
+            comma = participle_comma(toks, a0, i) if toks[i].low in lang.PARTICIPLE_CUES else -1
+            if comma > a0:
                 extra = participle_clause(text, toks, i, end, c0.subject, c0)
                 if extra is not None:
                     last = out[-1]
-                    out[-1] = Draft(last.start, toks[i - 2].end, last.kind, last.mention, last.cue, last.pos)
+                    out[-1] = Draft(
+                        last.start, toks[comma - 1].end, last.kind, last.mention, last.cue, last.pos
+                    )
                     out.append(extra)
                 break
         return [d for d in out if d.end > d.start]
-    # "Doe rejected the plan, saying it was flawed.": the sentence's narrative subject speaks
+    # "Doe rejected the plan, saying it was flawed.": the sentence's narrative subject speaks, or
+    # the subject of a verb before the participle ("In a column, two writers implored her ...,
+    # arguing that ...")
     for i in range(s + 1, end):
-        if toks[i].low in lang.PARTICIPLE_CUES and toks[i - 1].text == ",":
-            subject = sp.subject
+        if toks[i].low in lang.PARTICIPLE_CUES and participle_comma(toks, s, i) > s:
+            before = [c.subject for c in sp.cues if c.index < i and c.subject is not None and not c.inverted]
+            subject = before[-1] if before else sp.subject
             if subject is None:
                 return []
             d = participle_clause(text, toks, i, end, subject, None)
@@ -113,38 +120,17 @@ def _uninverted(toks: Sequence[Token], end: int, c: Cue, sp: SentenceSpeakers) -
 
 def title_gap(toks: Sequence[Token], a: int, b: int) -> bool:
     """'"...," festival director Maggie Doyle said': a few lowercase title words before the subject."""
-    return 0 < b - a <= 3 and all(
-        t.kind == "w"
-        and not t.cap
-        and t.low not in lang.QUOTE_VERBS
-        and t.low not in lang.OPENERS
-        and t.low not in lang.SUBORDINATORS  # '"...," while 73 percent said': another speaker
-        for t in toks[a:b]
-    )
-
-
-def trim_connectors(toks: Sequence[Token], a: int, b: int) -> int:
-    """End of a clause cut before the next speaker: drop 'after', 'and', 'but', commas."""
-    while b > a and (
-        toks[b - 1].kind == "p"
-        or toks[b - 1].low
-        in (
-            "after",
-            "and",
-            "but",
-            "while",
-            "as",
-            "when",
-            "before",
-            "because",
-            "since",
-            "although",
-            "though",
-            "whereas",
+    return (
+        0 < b - a <= 3
+        and all(
+            t.kind == "w"
+            and not t.cap
+            and t.low not in lang.QUOTE_VERBS
+            and t.low not in lang.OPENERS
+            and t.low not in lang.SUBORDINATORS  # '"...," while 73 percent said': another speaker
+            for t in toks[a:b]
         )
-    ):
-        b -= 1
-    return b
+    )
 
 
 def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] | None:
@@ -181,7 +167,9 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
             start is not None
             and (c.lemma in lang.THAT_ONLY_LEMMAS or c.lemma in _THAT_ONLY_EXTRA)
             and toks[start - 1].low != "that"
-            and not (c.lemma in _CLAUSE_OR_THAT and _subject_opens(toks[start]) and _clause_like(toks, start, end))
+            and not (
+                c.lemma in _CLAUSE_OR_THAT and _subject_opens(toks[start]) and _clause_like(toks, start, end)
+            )
         ):
             start = None
         if (
@@ -233,7 +221,9 @@ _THAT_ONLY_EXTRA = frozenset(
 # Of those, the ones whose clause may also come without "that" when it reads as one ("The Times
 # reported the email came hours after ...", "He joked he would ..."); never a figure ("reported 212
 # confirmed cases"), nor a preposition ("responded by pointing a finger").
-_CLAUSE_OR_THAT = frozenset(("report", "joke", "quip", "boast", "brag", "reply", "respond", "counter", "retort"))
+_CLAUSE_OR_THAT = frozenset(
+    ("report", "joke", "quip", "boast", "brag", "reply", "respond", "counter", "retort")
+)
 _CLAUSE_LEMMAS = (
     frozenset(lang.CLAUSE_VERBS.values())
     | {
@@ -275,7 +265,12 @@ def _as_reported(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, 
     k = max(c.end, c.subj_last)
     while k < end and k - c.end <= MAX_AS_ADJUNCT_TOKENS and toks[k].text != ",":
         t = toks[k]
-        if t.kind == "q" or (t.kind == "w" and not t.cap and t.low not in lang.ADJUNCT_WORDS and t.low not in lang.ADJUNCT_OPENERS):
+        if t.kind == "q" or (
+            t.kind == "w"
+            and not t.cap
+            and t.low not in lang.ADJUNCT_WORDS
+            and t.low not in lang.ADJUNCT_OPENERS
+        ):
             return None  # "as Doe said he would": no parenthetical
         k += 1
     if a == s or all(t.kind == "p" or t.low in lang.OPENERS for t in toks[s:a]):
@@ -413,10 +408,6 @@ def _clause_start(toks: Sequence[Token], c: Cue, end: int) -> int | None:
         i += 1
     if i >= end:
         return None
-    if (
-        toks[i].low in ("to",)
-        and c.lemma not in lang.OBJECT_LEMMAS
-        and c.lemma not in _INFINITIVE_LEMMAS
-    ):
+    if toks[i].low in ("to",) and c.lemma not in lang.OBJECT_LEMMAS and c.lemma not in _INFINITIVE_LEMMAS:
         return None  # "said to be", "told to leave"
     return i

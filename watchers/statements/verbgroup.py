@@ -27,12 +27,15 @@ def skip_auxiliaries(tokens: Sequence[Token], v: int, lo: int) -> int | None:
         i >= lo
         and tokens[i].kind == "w"
         and (
-            (not tokens[i].cap and (tokens[i].low in lang.AUX_ADVERBS or tokens[i].low.endswith("ly")))
+            (not tokens[i].cap and (tokens[i].low in lang.AUX_ADVERBS or _ly_adverb(tokens[i].low)))
             or (tokens[i].low in lang.WEEKDAYS and i - 1 >= lo and tokens[i - 1].low == "on")
             or auxiliary(tokens[i].low)
         )
     ):
         low = tokens[i].low
+        if low == "to" and i - 1 >= lo and tokens[i - 1].low in CATENATIVES:
+            i -= 2  # "appeared to suggest", "continues to insist": the speaker's own verb
+            continue
         aux = auxiliary(low)
         if aux in lang.BE_FORMS and not progressive:
             return None  # passive: "the minister is said to be ..."; "is saying" is the speaker's
@@ -42,16 +45,49 @@ def skip_auxiliaries(tokens: Sequence[Token], v: int, lo: int) -> int | None:
     return i
 
 
+# Verbs before "to" whose subject is the speaker of the verb after it ("he appeared to suggest").
+CATENATIVES = frozenset(
+    ("appeared", "appears", "seemed", "seems", "continued", "continues", "began", "begins", "went", "goes")
+)
+
+
+def _ly_adverb(low: str) -> bool:
+    """ "repeatedly", "publicly": an adverb, not a noun that ends the same way ("the family said")."""
+    return (
+        low.endswith("ly")
+        and low not in lang.UNNAMED_GROUPS
+        and low not in lang.ORG_NOUNS
+        and low not in lang.ROLE_NOUNS
+    )
+
+
 def clause_after(tokens: Sequence[Token], k: int) -> bool:
     """Does a reported clause start at token k ("that ...", "the law is ...")?"""
     if k >= len(tokens):
         return False
-    if tokens[k].low == "that":
+    j = k
+    while j < len(tokens) and j - k < CLAUSE_ADJUNCT_TOKENS and _adjunct_word(tokens[j]):
+        j += 1  # "warned on Tuesday that", "said in a statement that"
+    if j < len(tokens) and tokens[j].low == "that":
         return True
     end = k
     while end < len(tokens) and end - k < CLAUSE_VERB_WINDOW and tokens[end].text not in _CLAUSE_STOPS:
         end += 1
     return subject_opens(tokens[k]) and clause_like(tokens, k, end)
+
+
+# How many adjunct words may stand between a verb and its "that" ("warned on Tuesday that").
+CLAUSE_ADJUNCT_TOKENS = 5
+
+
+def _adjunct_word(t: Token) -> bool:
+    return (
+        t.kind == "w"
+        and t.low != "that"
+        and (
+            t.cap or t.low in lang.ADJUNCT_WORDS or t.low in lang.ADJUNCT_OPENERS or t.low in lang.DETERMINERS
+        )
+    )
 
 
 def contracted_subject(tok: Token, verb: Token) -> Mention | None:
@@ -64,7 +100,9 @@ def contracted_subject(tok: Token, verb: Token) -> Mention | None:
         if tail == "re" and not verb.low.endswith("ing"):
             return None  # "they're told": a passive
         if head == "who":
-            return Mention("pronoun", tok.start, tok.start + len(head), tok.text[: len(head)], np_start=tok.start)
+            return Mention(
+                "pronoun", tok.start, tok.start + len(head), tok.text[: len(head)], np_start=tok.start
+            )
         if head in lang.SUBJECT_PRONOUNS:
             return Mention(
                 "pronoun",
