@@ -224,7 +224,10 @@ def _opening_subject(g: ModuleType, text: str, words: Sequence[Word], c: Cue) ->
     if m is None or m.kind != "name" or (m.np_start if m.np_start >= 0 else m.start) != words[0].start:
         return None
     between = [w for w in words[: c.index] if w.start >= m.end]
-    return None if any(r.pos == "VERB" for w in between for r in g.parses(w.text)[:1]) else m
+    # another verb of the subject's (its gender) between: the cue is someone else's; a relative
+    # clause's verb of another gender ("которое оппозиция подвергла бойкоту") is no such verb
+    verbs = [r for w in between for r in g.parses(w.text)[:1] if r.pos == "VERB"]
+    return None if any(r.gender in ("", c.gender) or not c.gender for r in verbs) else m
 
 
 def is_title(text: str, q: Quote) -> bool:
