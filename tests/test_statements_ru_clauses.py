@@ -58,3 +58,45 @@ def test_a_headline_with_the_speaker_after_a_dash_is_theirs() -> None:
     assert ru("Тарифы на воду в этом году не вырастут — мэр" + body)[0][2] == "Олег Орлов"
     assert ru("Москва — столица нашей большой страны" + body) == []
     assert ru("Спартак обыграл Зенит в Москве — 2:1" + body) == []
+
+
+def test_announced_that_and_doubts_that_report() -> None:
+    assert ru(MAYOR + "Гладышев объявил, что тарифы не вырастут.") == [
+        ("indirect", "тарифы не вырастут", "Пётр Гладышев")
+    ]
+    assert ru(MAYOR + "Жители не сомневаются, что мост откроют в срок.")[0][:2] == (
+        "indirect",
+        "мост откроют в срок",
+    )
+
+
+def test_the_speaker_opening_the_sentence_across_a_relative_clause() -> None:
+    """ "Первый вице-премьер X, выступая на заседании …, которое оппозиция подвергла бойкоту, объявил,
+    что …": the subject is more than a dozen words before the cue; the relative clause's verb is of
+    another gender, so it is not the subject's own."""
+    text = (
+        "Первый вице-премьер Заречной республики Пётр Гладышев, выступая на заседании совета лидеров "
+        "фракций, которое, напомним, оппозиция подвергла бойкоту, объявил, что правительство не уйдёт."
+    )
+    assert ru(text) == [("indirect", "правительство не уйдёт", "Пётр Гладышев")]
+
+
+def test_a_name_after_named_after_is_an_institutions_title() -> None:
+    text = (
+        "Так сказал нам Пётр Гладышев, ректор университета им. С.Кирова. "
+        "«Слухи не имеют под собой почвы», - пояснил он."
+    )
+    assert ru(text)[-1] == ("direct", "Слухи не имеют под собой почвы", "Пётр Гладышев")
+
+
+def test_a_headline_below_a_timestamp_and_breadcrumb_line() -> None:
+    text = (
+        "16:00 23.07.2007 | Все новости раздела «Экономика»\n"
+        "Пётр Гладышев: «Правительство сделало всё, чтобы смягчить последствия кризиса»\n"
+        "Комментарий министра финансов Заречной республики Петра Гладышева журналистам."
+    )
+    assert ru(text)[0] == (
+        "direct",
+        "Правительство сделало всё, чтобы смягчить последствия кризиса",
+        "Пётр Гладышев",
+    )

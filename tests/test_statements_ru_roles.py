@@ -216,3 +216,27 @@ def test_a_surname_that_is_a_common_noun_after_a_given_name() -> None:
 
 def test_an_addressee_after_a_full_name_is_not_part_of_it() -> None:
     assert speakers("«Всё хорошо», — сказал Олег Тарасов Вестнику.") == ["Олег Тарасов"]
+
+
+def test_a_foreign_surname_that_never_declines_in_u() -> None:
+    """Коусейру: pymorphy3 guesses a woman's accusative; an unknown surname in -у that is no Russian
+    dative (Петрову, Бердыклычеву) is any case and either gender."""
+    text = (
+        "Жозе Гарсейру: Все серии когда-нибудь заканчиваются\n\n"
+        "Главный тренер «Северного экспресса» Жозе Гарсейру на пресс-конференции, посвящённой матчу с "
+        "«Заречьем», заявил, что команда проиграла по своей вине.\n\n"
+        "«Нам сейчас грустно», — сказал Гарсейру."
+    )
+    assert speakers(text) == ["Жозе Гарсейру", "Жозе Гарсейру", "Жозе Гарсейру"]
+
+
+def test_a_split_quote_without_a_stop_before_the_second_dash() -> None:
+    text = (
+        "Губернатор Иван Гладышев отметил: «Меры приняты как на федеральном, так и на региональном "
+        "уровне, – сказал Иван Гладышев – Помощь получили все жители района.»"
+    )
+    found = [(s.text, s.speaker) for s in extract_statements(text, lang="ru")]
+    assert found == [
+        ("Меры приняты как на федеральном, так и на региональном уровне,", "Иван Гладышев"),
+        ("Помощь получили все жители района.", "Иван Гладышев"),
+    ]

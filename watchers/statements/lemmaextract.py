@@ -28,6 +28,7 @@ from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
+from watchers.statements.lemmaheadline import headline_statement, learn_headline
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaroles import headline_holder, someone_elses
@@ -41,13 +42,6 @@ from watchers.statements.registry import Entity
 from watchers.statements.resolve import Attributed, Resolved
 from watchers.statements.sentences import paragraphs
 
-_HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
-# "Первый брифинг … будет посвящен коронавирусу - Зеленский": the words, a dash, the speaker.
-_TAIL_HEADLINE_RE = re.compile(r"^(\S.*?\S)\s+[-–—]\s+([^-–—:«»\"\d]{2,40}?)[\s.!?…]*$")
-_MIN_TAIL_WORDS = 4
-# A headline's speaker before what the words are about: "Поздняков о работе в ОКР: «…»".
-_ABOUT_RE = re.compile(r"(\S.{0,40}?)\s+(?:о|об|про)\s")
-
 
 def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     """Every attributed statement of the article, in reading order."""
@@ -57,7 +51,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
     paras = _joined(paras, quotes)
     people = People(g, text=text)
-    _learn_headline(g, text, people)
+    learn_headline(g, text, people)
     out: list[Attributed] = []
     last: Entity | None = None
     prev: tuple[int, int] | None = None
@@ -151,7 +145,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             last = _teller(g, text, people, lo, hi) or last
         lone = [a for a in block if a.lone and a.entity is None]
         out.extend(a for a in block if a.entity is not None or not a.lone)
-    headline = _headline(g, text, people)
+    headline = headline_statement(g, text, people)
     if headline is not None:
         out.insert(0, headline)
     return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
@@ -381,71 +375,3 @@ def _trim(text: str, lo: int, hi: int) -> int:
     while hi > lo and text[hi - 1] in " \t\n.!…":
         hi -= 1
     return hi
-
-
-def _learn_headline(g: ModuleType, text: str, people: People) -> None:
-    """The people the headline names ("Набиуллина раскрыла ..."): the body may name them by role only."""
-    para = _headline_para(text)
-    if para is not None and is_headline(text[para[0] : para[1]], True):
-        for m, _ in names_in(g, text, g.words(text, *para)):
-            people.headline.append(
-                people.person(m, 0)
-            )  # as salient as the first word: a pronoun may stand for them
-
-
-# A page's menu line above the headline ("Войти в почту", "Показать ещё Все новости"): at most this many words.
-_MENU_WORDS = 4
-
-
-def _headline_para(text: str) -> tuple[int, int] | None:
-    """The headline's paragraph: the first, or the second when the first is a short menu line."""
-    paras = paragraphs(text)
-    if len(paras) > 1 and ":" not in text[paras[0][0] : paras[0][1]]:
-        first = text[paras[0][0] : paras[0][1]].split()
-        if len(first) <= _MENU_WORDS and not first[-1].endswith((".", "!", "?", "»", '"')):
-            return _first_line(text, paras[1])
-    return _first_line(text, paras[0]) if paras else None
-
-
-def _first_line(text: str, para: tuple[int, int]) -> tuple[int, int]:
-    """A paragraph's first line: the headline, not the "Комментарии" link under it."""
-    nl = text.find("\n", para[0], para[1])
-    return (para[0], nl) if nl > 0 else para
-
-
-def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
-    """ "Веснин: Кремль рад итогам встречи" as the headline: the part after the colon is the speaker's."""
-    para = _headline_para(text)
-    if para is None:
-        return None
-    lo, hi = para
-    line = text[lo:hi]
-    m = _HEADLINE_RE.match(line)
-    tail = None if m is not None else _TAIL_HEADLINE_RE.match(line)  # "Брифинг будет посвящен … - Зеленский"
-    if (m is None and tail is None) or not is_headline(line, True):
-        return None
-    if m is not None:
-        about = _ABOUT_RE.match(line, 0, m.end(1))  # "Поздняков о работе в ОКР: «…»"
-        who_lo, who_end, a, b = lo, lo + (about.end(1) if about else m.end(1)), lo + m.start(2), lo + m.end(2)
-    elif tail is not None and len(tail.group(1).split()) >= _MIN_TAIL_WORDS:
-        who_lo, who_end, a, b = lo + tail.start(2), lo + tail.end(2), lo, lo + tail.end(1)
-    else:
-        return None
-    ws = g.words(text, who_lo, who_end)
-    who = phrase(g, text, ws, 0, len(ws), NOMN, "", True)
-    if (
-        who is None
-        or (who.np_start if who.np_start >= 0 else who.start) != who_lo
-        or who.end != who_end
-        or who.kind not in ("name", "role", "org")
-    ):
-        return None
-    kind = "indirect"
-    if (text[a] in g.QUOTE_PAIRS and text[b - 1] == g.QUOTE_PAIRS[text[a]]) or (
-        text[a] == text[b - 1] == g.STRAIGHT_DOUBLE and b - a > 2
-    ):
-        a, b, kind = a + 1, b - 1, "direct"
-    ent = people.resolve(who, lo)
-    if ent is None:
-        return None
-    return Attributed(a, b, kind, who, None, lo, False, ent, True)  # type: ignore[arg-type]

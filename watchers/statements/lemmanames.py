@@ -9,6 +9,8 @@ from types import ModuleType
 
 from watchers.statements.lang.types import Reading, Word
 
+# A Russian surname's dative or accusative (Петрову, Бердыклычеву, Лавровскому): not a nominative.
+_RUSSIAN_DATIVES = ("ову", "еву", "ёву", "ину", "ыну", "ому", "ему", "ую", "юю")
 # Endings of surnames the dictionary may read as another part of speech (Мутко, Черных, Седых).
 _SURNAME_ENDINGS = ("ко", "ых", "их")
 MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
@@ -37,8 +39,11 @@ def name_word(
         cases: set[str] = set()
         for r in named:
             cases |= r.cases
-        if not named[0].known and not text.casefold().endswith(g.OBLIQUE_ENDINGS):
+        low = text.casefold()
+        if not named[0].known and not low.endswith(g.OBLIQUE_ENDINGS):
             cases.add("nomn")  # a guessed reading of an unknown surname (Силуанов read as Силуан's)
+        elif not named[0].known and low.endswith(("у", "ю")) and not low.endswith(_RUSSIAN_DATIVES):
+            return frozenset(), ""  # a foreign surname that never declines (Коусейру), any case and gender
         if not named[0].known and text.endswith("е"):
             cases = set()  # no genitive or accusative ends in -е: an unknown surname that never declines
         return frozenset(cases), named[0].gender if len({r.gender for r in named}) == 1 else ""
