@@ -28,23 +28,11 @@ import random
 from collections.abc import Callable
 
 from bench.adversarial_ru import RU_SHAPES
+from bench.fill import fill as _fill
 
 _FIRST = ["Marit", "Oskar", "Ilse", "Tavi", "Renske", "Bram", "Yuna", "Kasimir", "Odile", "Fenna"]
 _LAST = ["Vallin", "Thorsby", "Quell", "Marrow", "Ostrander", "Kjeld", "Pardoe", "Lisle", "Brackett", "Huld"]
 _WORDS = ["the", "council", "would", "review", "the", "levy", "before", "the", "harbour", "vote", "in", "early", "spring", "and", "after", "talks"]
-
-
-def _fill(unit: Callable[[random.Random, int], str], size: int, sep: str = " ") -> str:
-    rng = random.Random(f"{size}{sep}")
-    parts: list[str] = []
-    n = 0
-    i = 0
-    while n < size:
-        p = unit(rng, i)
-        parts.append(p)
-        n += len(p.encode("utf-8")) + len(sep)
-        i += 1
-    return sep.join(parts)
 
 
 def _name(rng: random.Random) -> str:

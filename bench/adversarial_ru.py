@@ -10,20 +10,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from bench.fill import fill
+
 _NAMES = ["Ирина Дольская", "Пётр Сабуров", "Олег Верещагин", "Анна Ладогина", "Марат Исхаков"]
 _WORDS = ["город", "бюджет", "решение", "ставка", "вопрос", "налог", "совет", "план", "порт", "тариф"]
 
 
 def _fill(unit: Callable[[random.Random, int], str], size: int, sep: str = " ") -> str:
-    rng = random.Random(f"ru{size}{sep}")
-    parts: list[str] = []
-    n = i = 0
-    while n < size:
-        p = unit(rng, i)
-        parts.append(p)
-        n += len(p.encode("utf-8")) + len(sep)
-        i += 1
-    return sep.join(parts)
+    return fill(unit, size, sep, seed="ru")
 
 
 def _w(r: random.Random, n: int) -> str:
