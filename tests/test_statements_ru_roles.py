@@ -240,3 +240,18 @@ def test_a_split_quote_without_a_stop_before_the_second_dash() -> None:
         ("Меры приняты как на федеральном, так и на региональном уровне,", "Иван Гладышев"),
         ("Помощь получили все жители района.", "Иван Гладышев"),
     ]
+
+
+def test_a_surname_read_only_as_a_short_adjective() -> None:
+    """Ядров: pymorphy3 knows only the short adjective ядровый; after a given name and inside a
+    sentence it is a man's surname."""
+    text = (
+        "Проверку проведут до конца года, сообщил глава агентства Дмитрий Ядров. "
+        "«Мы начнём с региональных авиакомпаний», - заявил Ядров."
+    )
+    assert speakers(text) == ["Дмитрий Ядров", "Дмитрий Ядров"]
+
+
+def test_a_federal_agency_pymorphy3_does_not_tag_is_an_organisation() -> None:
+    assert speakers("В Росавиации отметили, что запрет необходим.") == ["Росавиация"]
+    assert speakers("В Росстате сообщили, что цены выросли на 0,3%.") == ["Росстат"]

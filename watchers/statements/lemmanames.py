@@ -35,6 +35,8 @@ def name_word(
         )
     rs = g.parses(text)
     named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
+    if named and not named[0].known and any(r.org for r in rs):
+        return None  # "В Росстате": an organisation of the table, whatever name pymorphy3 guesses
     if named:
         cases: set[str] = set()
         for r in named:
