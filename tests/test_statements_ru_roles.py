@@ -255,3 +255,13 @@ def test_a_surname_read_only_as_a_short_adjective() -> None:
 def test_a_federal_agency_pymorphy3_does_not_tag_is_an_organisation() -> None:
     assert speakers("В Росавиации отметили, что запрет необходим.") == ["Росавиация"]
     assert speakers("В Росстате сообщили, что цены выросли на 0,3%.") == ["Росстат"]
+
+
+def test_a_surname_pymorphy3_guesses_as_an_organisation() -> None:
+    """ "Новак" is unknown to the dictionary and guessed an organisation: after a given name or an
+    initial it is a surname, and alone later it is the person named with it, not a company."""
+    text = (
+        '"Добыча вырастет на 0,7%", - сообщил министр энергетики Александр Новак в интервью газете.\n'
+        'Кроме того, А.Новак сообщил, что заявки рассмотрят. "Средства вернутся", - пояснил Новак.'
+    )
+    assert speakers(text) == ["Александр Новак", "Александр Новак", "Александр Новак"]
