@@ -242,17 +242,17 @@ def _name_run(
     """A run of name words from word i in a case of `want`, agreeing with `hint`; else None."""
     run: list[tuple[Word, frozenset[str], str]] = []
     j = i
+    forenames = True
     while j < hi and len(run) < 4:
         if run and _gap(text, words, j).strip():
             break
         after_given = bool(run) and any(r.name == "Name" for r in g.parses(run[-1][0].text))
-        # only given names and patronymics so far (their likeliest readings): "Владимир Сальдо"
-        forenames = bool(run) and all(
-            g.parses(w.text)[:1] and g.parses(w.text)[0].name in ("Name", "Patr", "Init") for w, _, _ in run
-        )
-        found = name_word(g, words[j], j > 0 or bool(run), after_given, forenames)
+        found = name_word(g, words[j], j > 0 or bool(run), after_given, forenames and bool(run))
         if found is None:
             break
+        # only given names, patronymics and initials so far (likeliest readings): "Владимир Сальдо"
+        first = g.parses(words[j].text)[:1]
+        forenames = forenames and bool(first) and first[0].name in ("Name", "Patr", "Init")
         run.append((words[j], found[0], found[1]))
         j += 1
     given = [k for k, (w, _, _) in enumerate(run) if any(r.name == "Name" for r in g.parses(w.text))]
