@@ -240,3 +240,28 @@ def test_a_split_quote_without_a_stop_before_the_second_dash() -> None:
         ("Меры приняты как на федеральном, так и на региональном уровне,", "Иван Гладышев"),
         ("Помощь получили все жители района.", "Иван Гладышев"),
     ]
+
+
+def test_a_surname_read_only_as_a_short_adjective() -> None:
+    """Ядров: pymorphy3 knows only the short adjective ядровый; after a given name and inside a
+    sentence it is a man's surname."""
+    text = (
+        "Проверку проведут до конца года, сообщил глава агентства Дмитрий Ядров. "
+        "«Мы начнём с региональных авиакомпаний», - заявил Ядров."
+    )
+    assert speakers(text) == ["Дмитрий Ядров", "Дмитрий Ядров"]
+
+
+def test_a_federal_agency_pymorphy3_does_not_tag_is_an_organisation() -> None:
+    assert speakers("В Росавиации отметили, что запрет необходим.") == ["Росавиация"]
+    assert speakers("В Росстате сообщили, что цены выросли на 0,3%.") == ["Росстат"]
+
+
+def test_a_surname_pymorphy3_guesses_as_an_organisation() -> None:
+    """ "Новак" is unknown to the dictionary and guessed an organisation: after a given name or an
+    initial it is a surname, and alone later it is the person named with it, not a company."""
+    text = (
+        '"Добыча вырастет на 0,7%", - сообщил министр энергетики Александр Новак в интервью газете.\n'
+        'Кроме того, А.Новак сообщил, что заявки рассмотрят. "Средства вернутся", - пояснил Новак.'
+    )
+    assert speakers(text) == ["Александр Новак", "Александр Новак", "Александр Новак"]

@@ -209,7 +209,12 @@ def subject(
         m = phrase(g, text, words, a + 1, c.index, frozenset({"loct"}), "", False)  # "В Кремле заявили"
         if m is not None and m.kind != "org":
             m = None
-    if m is None and a > 0:
+    if (
+        m is None
+        and a > 0
+        # "Первый вице-премьер X", "Главный тренер X", "Жозе Коусейру": a role or a name opens it
+        and any(w.low[:4] in g.ROLE_PREFIXES or any(r.name for r in g.parses(w.text)) for w in words[:3])
+    ):
         m = _opening_subject(g, text, words, c)
     return m, c.gender
 

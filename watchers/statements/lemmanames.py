@@ -35,6 +35,8 @@ def name_word(
         )
     rs = g.parses(text)
     named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
+    if named and not named[0].known and any(r.org for r in rs):
+        return None  # "В Росстате": an organisation of the table, whatever name pymorphy3 guesses
     if named:
         cases: set[str] = set()
         for r in named:
@@ -52,6 +54,13 @@ def name_word(
         adjectives = [r for r in rs if r.pos == "ADJF" and r.gender in ("m", "f")]
         if adjectives:
             return frozenset().union(*(r.cases for r in adjectives)), _one_gender(adjectives)
+    if (
+        forenames
+        and rs
+        and not any(r.known for r in rs)
+        and not any(r.org and r.lemma in g.ORG_WORDS for r in rs)
+    ):
+        return frozenset(), ""  # "Александр Новак": a surname pymorphy3 only guesses (here an organisation)
     if inner and g.plural_surname(text, True):
         return frozenset({"nomn"}), "m"  # "Пётр Зарубин", "сказал Зарубин": not the plural of зарубина
     if forenames and rs and rs[0].known and not text.isupper():
@@ -161,3 +170,19 @@ def foreign_nominative(g: ModuleType, surname: str) -> bool:
 
 
 _VOWELS = frozenset("аеёиоуыэюяй")
+
+
+def surname_key(g: ModuleType, word: str) -> str:
+    """One key for a surname in every case and both genders (Корнилова, Корниловой -> корнилов)."""
+    named = [r for r in g.parses(word) if r.name == "Surn"]
+    return named[0].lemma if named else word.casefold().replace("ё", "е")
+
+
+def fuller(new: str, old: str) -> bool:
+    """A name form fuller than the one kept: more words that are not initials."""
+
+    def weight(n: str) -> tuple[int, int]:
+        parts = n.split()
+        return sum(1 for p in parts if len(p) > 2), len(parts)
+
+    return weight(new) > weight(old)

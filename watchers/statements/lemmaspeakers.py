@@ -37,8 +37,10 @@ from watchers.statements.lemmanames import (
     agrees,
     fits,
     foreign_nominative,
+    fuller,
     given_before,
     name_word,
+    surname_key,
     unknown_given,
 )
 from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp
@@ -244,17 +246,17 @@ def _name_run(
     """A run of name words from word i in a case of `want`, agreeing with `hint`; else None."""
     run: list[tuple[Word, frozenset[str], str]] = []
     j = i
+    forenames = True
     while j < hi and len(run) < 4:
         if run and _gap(text, words, j).strip():
             break
         after_given = bool(run) and any(r.name == "Name" for r in g.parses(run[-1][0].text))
-        # only given names and patronymics so far (their likeliest readings): "Владимир Сальдо"
-        forenames = bool(run) and all(
-            g.parses(w.text)[:1] and g.parses(w.text)[0].name in ("Name", "Patr") for w, _, _ in run
-        )
-        found = name_word(g, words[j], j > 0 or bool(run), after_given, forenames)
+        found = name_word(g, words[j], j > 0 or bool(run), after_given, forenames and bool(run))
         if found is None:
             break
+        # only given names, patronymics and initials so far (likeliest readings): "Владимир Сальдо"
+        first = g.parses(words[j].text)[:1]
+        forenames = forenames and bool(first) and first[0].name in ("Name", "Patr", "Init")
         run.append((words[j], found[0], found[1]))
         j += 1
     given = [k for k, (w, _, _) in enumerate(run) if any(r.name == "Name" for r in g.parses(w.text))]
@@ -338,7 +340,7 @@ class People:
     def person(self, m: Mention, pos: int, salient: bool = True) -> Entity:
         assert m.name is not None
         parts = [p for p in m.name.split() if not (len(p) == 2 and p.endswith("."))]
-        key = _surname_key(self.g, (parts or m.name.split())[-1])
+        key = surname_key(self.g, (parts or m.name.split())[-1])
         ent = self.by_surname.get(key)
         if ent is None and len(parts) == 2 and parts[1].casefold().endswith(_PATRONYMIC_ENDINGS):
             first = parts[0].casefold()  # "Владимир Александрович": the Владимир named before
@@ -352,7 +354,7 @@ class People:
             ent = Entity("person", full, m.gender)  # last = -1 until named as a subject or a speaker
             self.entities.append(ent)
             self.by_surname[key] = ent
-        elif _fuller(m.name, ent.name) or (m.gender and not ent.gender and not _fuller(ent.name, m.name)):
+        elif fuller(m.name, ent.name) or (m.gender and not ent.gender and not fuller(ent.name, m.name)):
             ent.name = m.name  # the fullest form; of two as full, the one whose gender the text showed
         if m.gender and not ent.gender:
             ent.gender = m.gender
@@ -383,6 +385,9 @@ class People:
         return None
 
     def _org(self, name: str, pos: int) -> Entity:
+        person = self.by_surname.get(surname_key(self.g, name)) if " " not in name else None
+        if person is not None and person.kind == "person":  # "Александр Новак" … "Новак" (read as an org)
+            return person
         if name.casefold() in self.g.GENERIC_ORGS:  # "сообщение ведомства": the one named last
             named = self._latest(lambda e: e.kind == "org" and e.name.casefold() not in self.g.GENERIC_ORGS)
             named = named or self._named_org_before(pos)
@@ -427,22 +432,6 @@ class People:
         self, key: str, comp: frozenset[str], head: str, only: Entity | None = None
     ) -> Entity | None:
         return by_role(self.g, self.entities if only is None else [only], key, comp, head)
-
-
-def _surname_key(g: ModuleType, word: str) -> str:
-    """One key for a surname in every case and both genders (Корнилова, Корниловой -> корнилов)."""
-    named = [r for r in g.parses(word) if r.name == "Surn"]
-    return named[0].lemma if named else word.casefold().replace("ё", "е")
-
-
-def _fuller(new: str, old: str) -> bool:
-    """A name form fuller than the one kept: more words that are not initials."""
-
-    def weight(n: str) -> tuple[int, int]:
-        parts = n.split()
-        return sum(1 for p in parts if len(p) > 2), len(parts)
-
-    return weight(new) > weight(old)
 
 
 ANY_CASE = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})

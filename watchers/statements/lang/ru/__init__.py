@@ -254,9 +254,12 @@ def plural_surname(word: str, after_given: bool = False) -> bool:
     if not _analyzer().word_is_known(word.casefold()):
         return False
     found = _analyzer().parse(word)
-    # a possessive short adjective of the same form (сомов, "the catfish's") is no other reading
+    # a possessive short adjective of the same form (сомов, "the catfish's") is no other reading; after
+    # a given name or inside a sentence one alone is a surname too (Ядров: ядровый)
     nouns = [p for p in found if p.tag.POS != "ADJS"]
-    return bool(nouns) and all(
+    if not nouns:
+        return after_given and bool(found)
+    return all(
         p.tag.POS == "NOUN"
         and "plur" in p.tag.grammemes
         and p.tag.case in ("gent", "accs")
@@ -282,6 +285,9 @@ def nominative(word: str, gender: str, oblique: bool = False) -> str:
         return word
     parses = _analyzer().parse(word)
     known = _analyzer().word_is_known(word.casefold())
+    listed: str | None = next((str(p.normal_form) for p in parses if p.normal_form in ORG_WORDS), None)
+    if not known and listed:  # "В Росавиации": an organisation of the table, by its lemma
+        return listed[:1].upper() + listed[1:]
     if not known and (not oblique or word.endswith("е")):
         return word  # no genitive or accusative ends in -е: an indeclinable surname (Вяльбе)
     cands = (
