@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from watchers.statements.clauseshape import MIN_CLAUSE_WORDS, participle_comma, relative_end, trim_connectors
+from watchers.statements.clauseshape import (
+    MIN_CLAUSE_WORDS,
+    naming_clause,
+    participle_comma,
+    relative_end,
+    trim_connectors,
+)
 from watchers.statements.clauseshape import clause_like as _clause_like
 from watchers.statements.clauseshape import subject_opens as _subject_opens
 from watchers.statements.drafts import Draft
@@ -21,9 +27,6 @@ from watchers.statements.speakers import Cue, SentenceSpeakers
 
 # How many words the object of "told"/"reminded" may run to before "that" ("the packed hall").
 MAX_TELL_OBJECT_WORDS = 10
-# How long the object of "called X a Y" / "described X as Y" may run before "a" / "as".
-MAX_NAMED_OBJECT_TOKENS = 8
-_NOT_OBJECTS = frozenset(("in", "up", "out", "off", "back", "on", "upon", "over", "around", "down"))  # particles
 # Verbs whose reported content may be an infinitive ("vowed to block the refugees") or, for the
 # "call" forms, a noun phrase ("called for a voice vote"): no clause needed.
 _INFINITIVE_LEMMAS = frozenset(("promise", "vow", "pledge", "threaten", "agree"))
@@ -142,7 +145,7 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
     if c.lemma == "call" and c.end < end and toks[c.end].low in ("for", "on"):
         c = replace(c, lemma="call " + toks[c.end].low, end=c.end + 1)  # "... but called for an audit"
     elif c.lemma in ("call", "describe") and not c.inverted:
-        return _naming(toks, end, c)
+        return naming_clause(toks, end, c)
     if c.lemma not in _CLAUSE_LEMMAS and c.lemma != "put it":
         return None
     if not c.inverted and not c.coordinated:
@@ -207,7 +210,9 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
             k - 1 > s and first - k < 3 and title_gap(toks, k - 1, k) and toks[k - 1].low not in lang.FINITE
         ):
             k -= 1  # "..., industry groups said": modifiers the noun phrase left out
-        if toks[k - 1].text == ",":
+        if toks[k - 1].text != "," and k - 1 > s and toks[k - 1].text.endswith(("'s", "’s")):
+            k = next((x for x in range(k - 1, max(s, k - 4), -1) if toks[x - 1].text == ","), k)
+        if toks[k - 1].text == ",":  # also "..., Donald Trump's longtime confidant Roger Stone stated"
             first = k
     rest = max(c.end, c.subj_last)
     stop = next((i for i in range(rest, end) if toks[i].text == ","), end)
@@ -285,26 +290,6 @@ def _as_reported(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, 
         return (k + 1, end) if _words(toks, k + 1, end, MIN_CLAUSE_WORDS) else None
     if toks[a - 1].text == "," and k >= end:
         return (s, a - 1) if _words(toks, s, a - 1, MIN_CLAUSE_WORDS) else None
-    return None
-
-
-def _naming(toks: Sequence[Token], end: int, c: Cue) -> tuple[int, int] | None:
-    """ "Trump has called climate change a hoax ...", "Democrats described the showdown as ominous":
-    the object and what it is called, a statement about it; never "called a news conference",
-    "called Democratic bigwigs to the stage" (no "a"/"as" after an object), nor a quote's verb."""
-    mark = ("a", "an") if c.lemma == "call" else ("as",)
-    first = toks[c.end].low if c.end < end else "a"
-    if first in mark or first in _NOT_OBJECTS or first in lang.ADJUNCT_OPENERS or first in lang.PP_HEADS:
-        return None  # "called a news conference", "called in to a town hall"
-    if toks[c.subj_first - 1].low in ("what", "which", "that", "whom"):  # "what he calls X a Y"
-        return None
-    for k in range(c.end + 1, min(end, c.end + MAX_NAMED_OBJECT_TOKENS + 1)):
-        t = toks[k]
-        if t.kind != "w" or t.low in lang.FINITE:
-            return None
-        if t.low in mark:
-            ok = k + 1 < end and not has_quote(toks, c.end, end)
-            return (c.end, end) if ok and _words(toks, c.end, end, MIN_CLAUSE_WORDS) else None
     return None
 
 
