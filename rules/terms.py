@@ -350,13 +350,31 @@ class Automaton:
             values[wide_core] = (len(wide_core) - 1, WIDE, (), more, None, None)
         automaton = self._automaton = ahocorasick.Automaton()
         add_word = automaton.add_word
-        for core, value in values.items():
+        # pyahocorasick looks for a node's next letter among its children one by one, in the order they
+        # were added; every word of the text starts at the node of the first space, whose children are
+        # the terms' first letters: added by how often words start with them, the commonest are found
+        # first. Within a letter in alphabetical order, so that patterns sharing a prefix are added
+        # together and their nodes lie near each other in memory.
+        for core, value in sorted(values.items(), key=_first_letter_rank):
             add_word(" " + core + " " if value[1] is not WIDE else " " + core, value)
         automaton.make_automaton()
 
     def matches(self, padded: str) -> list[Match]:
         """Every match in `padded` (overlapping ones included), in end order, the longest first."""
         return list(self._automaton.iter(padded))
+
+
+# Word-initial letters, commonest first: Russian and English news copy interleaved (a rules file may
+# hold both), then the rest of either alphabet and the digits. Letters not listed come after them.
+_FIRST_LETTERS = "пtсaвsнoкiдwиcрbмpтhзfбmоdаrуeгlчnэgяuфvхyшjжkлqцzщxеюйёыьъ0123456789"
+_FIRST_LETTER_RANK = {letter: chr(rank) for rank, letter in enumerate(_FIRST_LETTERS)}
+_UNRANKED = chr(len(_FIRST_LETTERS))
+
+
+def _first_letter_rank(item: tuple[str, Value]) -> str:
+    """Sort key of an automaton pattern: the rank of its first letter, then the pattern (see Automaton)."""
+    core = item[0]
+    return _FIRST_LETTER_RANK.get(core[0], _UNRANKED) + core
 
 
 def _narrow_widths(previous: str) -> tuple[int, ...]:

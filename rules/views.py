@@ -23,8 +23,8 @@ of an article's scan; bytes.translate is a table index in C. ASCII text takes by
 English that is ASCII but for curly quotes, dashes and no-break spaces once those are folded
 (`fold_typography`: a few searches and replaces, a fraction of an encode to the code page); Russian
 text (and Latin with accents that fit it) is encoded once to the single-byte Cyrillic code page
-(rules.normalize.CYRILLIC_CODEC), where fold and each view are one composed table: one encode, a check
-that every byte fits, three translates, one decode of the code page (padded; of ASCII, a copy, when the
+(rules.normalize.CYRILLIC_CODEC), where fold and each view are one composed table: one encode, three
+translates (the padded view's also marks every byte that does not fit, found by one search), one decode of the code page (padded; of ASCII, a copy, when the
 view is ASCII) and one of ASCII (hard). Any other text takes the general road: `fold`, then the tables.
 """
 
@@ -101,7 +101,11 @@ def _compose(then: bytes) -> bytes:
     return bytes(then[CYRILLIC_FOLD_BYTES[b]] for b in range(256))
 
 
-_PADDED = _compose(CYRILLIC_WORD_BYTES)
+# The padded view, and a byte no view has (undefined in the code page) for every byte outside _FIT: one
+# translate makes the view and tells whether the text may take the code-page road (see scan_views).
+_UNFIT = 0x98
+_PADDED = bytes(b if i in _FIT else _UNFIT for i, b in enumerate(_compose(CYRILLIC_WORD_BYTES)))
+assert _CHARS[_UNFIT] is None and _PADDED.count(_UNFIT) == 256 - len(_FIT)
 _SOFTED = _compose(CYRILLIC_SOFT_BYTES)
 _CASED_FOLDED = _compose(_CASED)
 
@@ -159,8 +163,8 @@ def scan_views(text: str) -> Views:
         page = text.encode(CYRILLIC_CODEC)
     except UnicodeEncodeError:
         page = b"\x98"  # a byte no text in the code page has: the general road below
-    if not page.translate(None, _FIT):
-        padded_page = (b" " + page + b" ").translate(_PADDED)
+    padded_page = (b" " + page + b" ").translate(_PADDED)
+    if _UNFIT not in padded_page:  # every byte in _FIT
         cased = b" " + page.translate(_CASED_FOLDED)
         if padded_page.isascii():  # English with curly quotes and dashes: ASCII decodes by a copy
             softed_page = page.translate(_SOFTED)

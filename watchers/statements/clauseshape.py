@@ -15,12 +15,18 @@ from watchers.statements.sentences import Token, at_least_words, has_quote
 class Cue(Protocol):
     """What the clause ends read of a speakers.Cue (imported there, not here: speakers imports this)."""
 
-    index: int
-    end: int
-    lemma: str
-    inverted: bool
-    subject: object
-    subj_first: int
+    @property
+    def index(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def lemma(self) -> str: ...
+    @property
+    def inverted(self) -> bool: ...
+    @property
+    def subject(self) -> object: ...  # read-only, so a Mention | None fits
+    @property
+    def subj_first(self) -> int: ...
 
 
 # A reported clause shorter than this many words is not a statement ("Doe said so").

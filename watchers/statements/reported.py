@@ -215,7 +215,9 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
         if toks[k - 1].text == ",":  # also "..., Donald Trump's longtime confidant Roger Stone stated"
             first = k
     rest = max(c.end, c.subj_last)
-    stop = next((i for i in range(rest, end) if toks[i].text == ","), end)
+    # the next comma, looked for only as far as adjuncts may run (a walk to the end of a long
+    # sentence for every cue was quadratic)
+    stop = next((i for i in range(rest, min(end, rest + MAX_ADJUNCT_TOKENS + 1)) if toks[i].text == ","), end)
     trailing = first > s and toks[first - 1].text == "," and _only_adjuncts(toks, rest, stop)
     if trailing and _words(toks, s, first - 1, MIN_CLAUSE_WORDS):
         return s, first - 1
@@ -351,11 +353,15 @@ def _words(toks: Sequence[Token], a: int, b: int, k: int) -> bool:
     return at_least_words(toks, a, b, k)
 
 
+# The longest run of adjuncts after a trailing "X said" (", Doe said on Monday in a statement").
+MAX_ADJUNCT_TOKENS = 12
+
+
 def _only_adjuncts(toks: Sequence[Token], a: int, b: int) -> bool:
-    return all(
+    return b - a <= MAX_ADJUNCT_TOKENS and all(
         t.kind == "p" or t.low in lang.ADJUNCT_WORDS or t.cap or t.kind == "n" or t.low in lang.UNNAMED_GROUPS
         for t in toks[a:b]
-    ) and (b - a <= 12)
+    )
 
 
 def _clause_start(toks: Sequence[Token], c: Cue, end: int) -> int | None:
