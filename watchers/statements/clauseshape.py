@@ -18,6 +18,10 @@ class Cue(Protocol):
     @property
     def index(self) -> int: ...
     @property
+    def end(self) -> int: ...
+    @property
+    def lemma(self) -> str: ...
+    @property
     def inverted(self) -> bool: ...
     @property
     def subject(self) -> object: ...  # read-only, so a Mention | None fits
@@ -27,6 +31,11 @@ class Cue(Protocol):
 
 # A reported clause shorter than this many words is not a statement ("Doe said so").
 MIN_CLAUSE_WORDS = 3
+# How long the object of "called X a Y" / "described X as Y" may run before "a" / "as".
+MAX_NAMED_OBJECT_TOKENS = 8
+_NOT_OBJECTS = frozenset(
+    ("in", "up", "out", "off", "back", "on", "upon", "over", "around", "down")
+)  # particles
 # How far into a reported clause its finite verb may stand: a subject with its modifiers runs long
 # ("argued Trump's proposal to pay down the national debt by printing money would trigger ...").
 CLAUSE_VERB_WINDOW = 20
@@ -210,3 +219,23 @@ def relative_end(toks: Sequence[Token], c: Cue, a: int, b: int) -> int:
         ):
             return j
     return b
+
+
+def naming_clause(toks: Sequence[Token], end: int, c: Cue) -> tuple[int, int] | None:
+    """ "Trump has called climate change a hoax ...", "Democrats described the showdown as ominous":
+    the object and what it is called, a statement about it; never "called a news conference",
+    "called Democratic bigwigs to the stage" (no "a"/"as" after an object), nor a quote's verb."""
+    mark = ("a", "an") if c.lemma == "call" else ("as",)
+    first = toks[c.end].low if c.end < end else "a"
+    if first in mark or first in _NOT_OBJECTS or first in lang.ADJUNCT_OPENERS or first in lang.PP_HEADS:
+        return None  # "called a news conference", "called in to a town hall"
+    if toks[c.subj_first - 1].low in ("what", "which", "that", "whom"):  # "what he calls X a Y"
+        return None
+    for k in range(c.end + 1, min(end, c.end + MAX_NAMED_OBJECT_TOKENS + 1)):
+        t = toks[k]
+        if t.kind != "w" or t.low in lang.FINITE:
+            return None
+        if t.low in mark:
+            ok = k + 1 < end and not has_quote(toks, c.end, end)
+            return (c.end, end) if ok and at_least_words(toks, c.end, end, MIN_CLAUSE_WORDS) else None
+    return None

@@ -393,7 +393,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         return None
     if np.kind == "role" and b + 1 < hi and tokens[b].low in lang.PP_HEADS:
         pass  # "a spokesman for the ministry": the role NP stands
-    elif np.kind in ("role",) and b < hi and tokens[b].text == "," and b + 1 < hi and tokens[b + 1].cap:
+    elif np.kind == "role" and np.definite and b + 1 < hi and tokens[b].text == "," and tokens[b + 1].cap:
         # "said the minister, Jane Doe": the name in apposition is the speaker.
         named = subject_right(tokens, b + 1, hi)
         if named is not None and named.kind == "name":

@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from watchers.statements.clauseshape import MIN_CLAUSE_WORDS, participle_comma, relative_end, trim_connectors
+from watchers.statements.clauseshape import (
+    MIN_CLAUSE_WORDS,
+    naming_clause,
+    participle_comma,
+    relative_end,
+    trim_connectors,
+)
 from watchers.statements.clauseshape import clause_like as _clause_like
 from watchers.statements.clauseshape import subject_opens as _subject_opens
 from watchers.statements.drafts import Draft
@@ -19,8 +25,7 @@ from watchers.statements.mentions import Mention
 from watchers.statements.sentences import Token, at_least_words, has_quote
 from watchers.statements.speakers import Cue, SentenceSpeakers
 
-# How many words the object of "told"/"reminded" may run to before "that" ("the packed hall", "The
-# Post and Courier newspaper of Charleston on Saturday").
+# How many words the object of "told"/"reminded" may run to before "that" ("the packed hall").
 MAX_TELL_OBJECT_WORDS = 10
 # Verbs whose reported content may be an infinitive ("vowed to block the refugees") or, for the
 # "call" forms, a noun phrase ("called for a voice vote"): no clause needed.
@@ -137,6 +142,10 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
     """The reported clause of cue c as token indices, or None."""
     if c.lemma == "according":
         return _according(toks, s, end, c)
+    if c.lemma == "call" and c.end < end and toks[c.end].low in ("for", "on"):
+        c = replace(c, lemma="call " + toks[c.end].low, end=c.end + 1)  # "... but called for an audit"
+    elif c.lemma in ("call", "describe") and not c.inverted:
+        return naming_clause(toks, end, c)
     if c.lemma not in _CLAUSE_LEMMAS and c.lemma != "put it":
         return None
     if not c.inverted and not c.coordinated:
@@ -201,7 +210,9 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
             k - 1 > s and first - k < 3 and title_gap(toks, k - 1, k) and toks[k - 1].low not in lang.FINITE
         ):
             k -= 1  # "..., industry groups said": modifiers the noun phrase left out
-        if toks[k - 1].text == ",":
+        if toks[k - 1].text != "," and k - 1 > s and toks[k - 1].text.endswith(("'s", "’s")):
+            k = next((x for x in range(k - 1, max(s, k - 4), -1) if toks[x - 1].text == ","), k)
+        if toks[k - 1].text == ",":  # also "..., Donald Trump's longtime confidant Roger Stone stated"
             first = k
     rest = max(c.end, c.subj_last)
     # the next comma, looked for only as far as adjuncts may run (a walk to the end of a long

@@ -33,6 +33,7 @@ from watchers.statements.subject_shapes import (
     verb_after_commas,
     verb_next,
 )
+from watchers.statements.verbgroup import contracted_subject
 
 # Tokens token_after walks before it bisects.
 WALK_TOKENS = 8
@@ -199,11 +200,12 @@ def _coordinated_subject(toks: Sequence[Token], s: int, e: int, i: int) -> Menti
     if i + 1 >= e:
         return None
     nxt = toks[i + 1]
-    if nxt.low != "that" and not (
-        subject_opens(nxt) and clause_like(toks, i + 1, e)
-    ):
+    if nxt.low != "that" and not (subject_opens(nxt) and clause_like(toks, i + 1, e)):
         return None
-    m = _opening_subject(toks, past_dateline(toks, s, i), i, groups=True)  # "The dockers walked ..."
+    first = past_dateline(toks, s, i)
+    m = _opening_subject(toks, first, i, groups=True)  # "The dockers walked ..."
+    if m is None and first + 1 < i:
+        m = contracted_subject(toks[first], toks[first + 1])  # "He's comparing ... and says ..."
     return m if m is not None and m.kind in ("name", "org", "orgref", "role", "pronoun", "group") else None
 
 
