@@ -19,6 +19,7 @@ Shapes (each one paragraph unless said otherwise):
     participles    ", calling it “...”" repeated without a full stop
     one_paragraph  an ordinary article delivered as one paragraph, with a photo credit in it
     paragraphs     the same ordinary prose in ordinary paragraphs (the baseline shape)
+    ru_*           the Russian constructions of bench/adversarial_ru.py, extracted as Russian
 """
 
 from __future__ import annotations
@@ -26,22 +27,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from bench.adversarial_ru import RU_SHAPES
+from bench.fill import fill as _fill
+
 _FIRST = ["Marit", "Oskar", "Ilse", "Tavi", "Renske", "Bram", "Yuna", "Kasimir", "Odile", "Fenna"]
 _LAST = ["Vallin", "Thorsby", "Quell", "Marrow", "Ostrander", "Kjeld", "Pardoe", "Lisle", "Brackett", "Huld"]
 _WORDS = ["the", "council", "would", "review", "the", "levy", "before", "the", "harbour", "vote", "in", "early", "spring", "and", "after", "talks"]
-
-
-def _fill(unit: Callable[[random.Random, int], str], size: int, sep: str = " ") -> str:
-    rng = random.Random(f"{size}{sep}")
-    parts: list[str] = []
-    n = 0
-    i = 0
-    while n < size:
-        p = unit(rng, i)
-        parts.append(p)
-        n += len(p.encode("utf-8")) + len(sep)
-        i += 1
-    return sep.join(parts)
 
 
 def _name(rng: random.Random) -> str:
@@ -145,7 +136,13 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "participles": participles,
     "one_paragraph": one_paragraph,
     "paragraphs": paragraphs,
+    **RU_SHAPES,
 }
+
+
+def lang_of(shape: str) -> str:
+    """The language a shape is written in (and extracted as)."""
+    return "ru" if shape.startswith("ru_") else "en"
 
 
 def unclosed_marks(n: int) -> str:

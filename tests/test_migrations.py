@@ -5,6 +5,7 @@ On both backends: PostgreSQL has the same schema versions, step for step (tests/
 
 from __future__ import annotations
 
+import math
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
@@ -18,6 +19,7 @@ from watchers.model import Article, Statement
 from watchers.statements.similarity import normalise
 from watchers.store import SCHEMA_VERSION, is_postgres_url, open_backend
 from watchers.store.bands import to_signed
+from watchers.store.shingles import key_rows, stored_keys
 from watchers.stories.dedup import process_article
 from watchers.stories.fingerprint import simhash
 
@@ -145,6 +147,35 @@ def test_upgrade_from_every_older_version(db_url: str, start: int) -> None:
     db.close()
     # ... and one recorded before it has none: its language was never determined
     assert langs == {"a1": None, "b1": "en", "c1": "en", "r1": "ru"}
+
+
+def test_schema_11_moves_the_stored_keys_into_their_time_buckets(db_url: str) -> None:
+    # A version-10 history keyed as before schema 11: the bare 32-bit hashes.
+    make_v1(db_url)
+    upgrade_to(db_url, 10)
+    schema = schema_of(db_url)
+    db = schema.connect(db_url)
+    statements = execute(db, "SELECT id, speaker_id, text, published FROM statements ORDER BY id").fetchall()
+    bare = [(k, math.floor(pub), sid) for sid, speaker, text, pub in statements for k in stored_keys(speaker, text)]
+    execute(db, "DELETE FROM statement_keys")
+    for row in bare:
+        execute(db, "INSERT INTO statement_keys (key, published, statement_id) VALUES (?, ?, ?)", row)
+    db.close()
+    with closing(open_backend(db_url)) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        rewrite = Article(id="b1", url="https://courier.example/heating", title="Heating help early",
+                          text="A different write-up.", feed="courier", outlet="Valley Courier",
+                          published=T0 + timedelta(hours=3))
+        st = Statement(text=QUOTE.lower(), start=0, end=len(QUOTE), kind="direct", speaker="Marta Keldan",
+                       speaker_id="keldan")
+        assert [(e.story_id, e.new) for e in process_article(s, rewrite, [st], rewrite.published, WINDOW)] == [
+            ("story-1", False)]
+    db = schema.connect(db_url)
+    moved = execute(db, "SELECT key, published, statement_id FROM statement_keys WHERE statement_id <= ?",
+                    (max(r[0] for r in statements),)).fetchall()
+    db.close()
+    # the same arithmetic in SQL as in Python (watchers.store.shingles.bucketed)
+    assert sorted(tuple(r) for r in moved) == sorted(key_rows(statements)) != sorted(bare)
 
 
 def test_a_failed_migration_leaves_the_old_version(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,8 +11,10 @@ from rules.model import Feed
 from watchers.feeds.errors import Blocked, HTTPStatusError, Timeout
 from watchers.feeds.fetch import FetchResult
 from watchers.feeds.schedule import (
+    ANSWER_MARGIN,
     DUE_TOLERANCE,
     MAX_DELAY,
+    TRIGGER_JITTER,
     FeedScheduler,
     apply_result,
     is_due,
@@ -241,3 +243,18 @@ def test_a_feed_is_due_a_little_before_next_poll_to_absorb_tick_jitter(
     next_poll = None if seconds_before_next_poll is None else now + timedelta(seconds=seconds_before_next_poll)
     state = FeedState("f", "https://f.example/rss", next_poll=next_poll, consecutive_errors=errors)
     assert is_due(state, now, interval) is due
+
+
+@pytest.mark.parametrize(
+    ("answer_after", "due"), [(0.0, True), (ANSWER_MARGIN, True), (ANSWER_MARGIN + 0.001, False)]
+)
+def test_the_next_tick_is_due_though_drawn_early_and_the_poll_slow_to_its_answer(
+    answer_after: float, due: bool
+) -> None:
+    # The worst case of the triggers: a tick with the most jitter, the next with none. next_poll counts
+    # from the answer; up to ANSWER_MARGIN of the interval from tick to answer still costs no tick.
+    interval, base = 300.0, datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    tick = base + timedelta(seconds=TRIGGER_JITTER * interval)
+    answered = tick + timedelta(seconds=answer_after * interval)
+    state = apply_result(FeedState("f", "https://f.example/rss"), result(), answered, interval)
+    assert is_due(state, base + timedelta(seconds=interval), interval) is due

@@ -20,7 +20,7 @@ import watchers.store
 import watchers.store.sqlite.schema as store_module
 from watchers.model import Article, FeedState, Statement
 from watchers.store import AsyncStore, Store, StoreBackend, StoreError, connect, open_backend
-from watchers.store.shingles import query_keys, stored_keys
+from watchers.store.shingles import BUCKET_BITS, query_keys, stored_keys
 from watchers.stories.dedup import process_article
 from watchers.stories.fingerprint import MAX_DISTANCE
 
@@ -377,6 +377,23 @@ def test_candidates_are_the_statements_that_could_match_inside_the_window(store:
     assert sorted(found) == sorted([(long_.story_id, LONG), (short.story_id, "Nonsense from start to finish")])
     assert store.story_candidates("brask", [LONG], lo, hi) == []  # another speaker's words
     assert store.story_candidates("keldan", ["Bridge tolls stay frozen until the spring"], lo, T0 - timedelta(hours=8.5)) == []
+
+
+def test_a_rewrite_is_found_across_the_boundary_of_the_keys_time_buckets(store: StoreBackend) -> None:
+    # Keys are stored in time buckets (watchers.store.shingles.bucketed): a window that spans two
+    # buckets looks in both, whichever side the stored statement and the rewrite fall on.
+    edge = datetime.fromtimestamp(((int(T0.timestamp()) >> BUCKET_BITS) + 1) << BUCKET_BITS, UTC)
+    for n, (stored, rewrite) in enumerate(((-1, 2), (2, -1))):
+        when = edge + timedelta(hours=stored)
+        first = replace(article(10 + n), published=when)
+        [old] = process_article(store, first, [said(LONG, f"sp{n}")], when, WINDOW)
+        later = edge + timedelta(hours=rewrite)
+        again = replace(article(20 + n, outlet="Civic Post"), published=later, text="Another write-up.")
+        [e] = process_article(store, again, [said(LONG.lower() + " either", f"sp{n}")], later, WINDOW)
+        assert (e.story_id, e.new) == (old.story_id, False)
+        # a window of one bucket only: the statement in the other is not read
+        found = store.story_candidates(f"sp{n}", [LONG], later - timedelta(minutes=30), later + timedelta(minutes=30))
+        assert [t for _, t in found] == [LONG.lower() + " either"]
 
 
 def test_a_quote_longer_than_the_parameter_limit_is_looked_up(store: StoreBackend, backend: str) -> None:

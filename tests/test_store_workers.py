@@ -98,6 +98,24 @@ def test_forgetting_workers_silent_too_long(store: StoreBackend) -> None:
     assert [w.worker_id for w in store.workers()] == ["new"]
 
 
+def test_a_heartbeat_never_shortens_a_lease_or_claim_taken_after_its_clock_reading(store: StoreBackend) -> None:
+    # The beat reads the clock, then waits for its store; a poll's claim may land in between with a
+    # later expiry. The beat must only push expiries forward, never pull one back.
+    store.register_worker("w1", "host-a", 101, T0)
+    beat_at, claimed_at = T0 + timedelta(seconds=10), T0 + timedelta(seconds=20)
+    assert store.claim_feed("herald", "https://herald.example/rss", "w1", claimed_at, LEASE) is not None
+    item = store.enqueue(100, "s1", "send")
+    assert [i.id for i in store.claim_outbox("w1", claimed_at, LEASE)] == [item]
+    assert store.heartbeat("w1", beat_at, LEASE)
+    until = claimed_at.timestamp() + LEASE
+    assert store._all("SELECT lease_until FROM feeds WHERE feed_id = ?", ("herald",)) == [(until,)]
+    assert store._all("SELECT claimed_until FROM outbox WHERE id = ?", (item,)) == [(until,)]
+    # a later beat still pushes both forward
+    assert store.heartbeat("w1", claimed_at + timedelta(seconds=5), LEASE)
+    assert store._all("SELECT lease_until FROM feeds WHERE feed_id = ?", ("herald",)) == [(until + 5,)]
+    assert store._all("SELECT claimed_until FROM outbox WHERE id = ?", (item,)) == [(until + 5,)]
+
+
 # -- several workers on one PostgreSQL database
 
 
@@ -117,6 +135,17 @@ def test_a_feed_leased_by_one_worker_is_not_granted_to_another_until_the_lease_e
         assert b.claim_feed("herald", "https://herald.example/rss", "b", later, LEASE) is not None
         a.release_feed("herald", "a")  # a's late release must not free b's lease
         assert a.claim_feed("herald", "https://herald.example/rss", "a", later, LEASE) is None
+
+
+@pytest.mark.postgresql
+def test_a_late_heartbeat_does_not_hand_a_freshly_claimed_feed_to_another_worker(pg_url: str) -> None:
+    with closing(open_backend(pg_url)) as a, closing(open_backend(pg_url)) as b:
+        a.register_worker("a", "host-a", 1, T0)
+        assert a.claim_feed("herald", "https://herald.example/rss", "a", T0 + timedelta(seconds=20), LEASE)
+        a.heartbeat("a", T0 + timedelta(seconds=10), LEASE)  # its clock read before the claim
+        # a's lease runs to T0 + 20 + LEASE: b may not take the feed 5 s before that
+        assert b.claim_feed("herald", "https://herald.example/rss", "b", T0 + timedelta(seconds=15 + LEASE),
+                            LEASE) is None
 
 
 @pytest.mark.postgresql

@@ -20,7 +20,8 @@
             for event in events:
                 firings = watches_firing(rules, event.speaker)         # watchers/stories/watches.py
                 sink(Alert(story, watches, chats, update=not event.new))
-        state = apply_result(state, result or error)          # validators, health, next poll
+        state = apply_result(state, result or error)          # validators, health, next poll (from
+                                                              # the answer: a request's wait is not spacing)
         store.save_feed_state(state); release the lease       # always, whatever the poll raised
 
 The sink decides what an alert becomes: an outbox row for the bot, a console print, a scan line.
@@ -190,6 +191,10 @@ class Pipeline:
         report = PollReport(feed.id, "ok")
         try:
             result = await self.fetcher.fetch_feed(fetched_feed, state, now)
+            # The next poll counts from the answer, not from this poll's start: the request may have
+            # waited for one of the fetcher's slots, and that wait must not come off the spacing the
+            # publisher sees (no feed fetched twice within (1 - DUE_TOLERANCE) of its interval).
+            answered = self.now()
             ttl: float | None = None
             if result.content is not None:
                 ttl = await self.ingest(
@@ -197,7 +202,7 @@ class Pipeline:
                 )
             else:
                 report.status = "not-modified"
-            state = apply_result(state, result, now, feed.interval, ttl, items=report.new)
+            state = apply_result(state, result, answered, feed.interval, ttl, items=report.new)
             if report.truncated:
                 # The entry left out must come back whole: no ETag / Last-Modified, or a 304 would hide it.
                 state = replace(state, etag=None, last_modified=None)
@@ -206,13 +211,13 @@ class Pipeline:
                 state = replace(state, etag=None, last_modified=None, last_error=report.error, last_error_at=now)
         except FetchError as e:
             report.status, report.error = "error", str(e)
-            state = apply_result(state, e, now, feed.interval, None)
+            state = apply_result(state, e, self.now(), feed.interval, None)  # backoff from the failure
             log.warning("feed %s: poll failed: %s", feed.id, e, extra={"feed": feed.id, "url": state.url})
         except Exception as e:
             # A bug or a broken store, not the feed's fault: still recorded (health, backoff) so the feed
             # shows up in /status with the error instead of silently never being polled right again.
             report.status, report.error = "error", f"{type(e).__name__}: {e}"
-            state = apply_result(state, e, now, feed.interval, None)
+            state = apply_result(state, e, self.now(), feed.interval, None)
             self.errors.log(
                 e, "feed %s: poll crashed feed=%s", feed.id, feed.id, extra={"feed": feed.id, "url": state.url}
             )

@@ -15,9 +15,9 @@ apply_result folds one poll's outcome (FetchResult or error) into the FeedState 
 FeedScheduler runs one APScheduler job per feed at the feed's base interval. The adaptive schedule lives
 in FeedState.next_poll (the store's truth, shared by every worker), so the job does NOT reschedule itself:
 the `poll(feed_id)` callback loads the state and returns at once unless `is_due` (now >= next_poll, less
-DUE_TOLERANCE of the interval after a success, to absorb the ticks' jitter). A skipped
-tick costs one store lookup; in exchange the scheduler holds no state that could drift from the store,
-and "what is due" stays a query.
+DUE_TOLERANCE of the interval after a success, to absorb the ticks' jitter and the poll's own time to
+its answer, from which next_poll counts). A skipped tick costs one store lookup; in exchange the
+scheduler holds no state that could drift from the store, and "what is due" stays a query.
 """
 
 from __future__ import annotations
@@ -54,12 +54,18 @@ MISFIRE_GRACE = 60
 # First polls after start-up are spread over this many seconds so 2,000 feeds do not fire at once.
 STARTUP_SPREAD = 30.0
 # Each job's trigger adds up to this fraction of its interval at random to every run.
-TRIGGER_JITTER = 0.1
+TRIGGER_JITTER = 0.08
+# A poll's own time from its tick to the feed's answer (the claim, a wait for a fetcher slot, the
+# request), as a fraction of the interval, that still costs no tick: a successful poll sets next_poll
+# to answer + interval (watchers.pipeline: the wait must not come off the spacing the publisher sees),
+# so the next tick is that much closer to next_poll. 6 s at the default 5 minutes.
+ANSWER_MARGIN = 0.02
 # A feed counts as due this fraction of its interval before next_poll. The jobs' ticks land at
 # base + n * interval + up to TRIGGER_JITTER * interval, while a successful poll sets next_poll to
-# now + interval: a tick drawn with less jitter than the one before comes a little early, and without
-# this slack it would be skipped and the feed would wait a whole extra interval.
-DUE_TOLERANCE = TRIGGER_JITTER
+# its answer + interval: a tick drawn with less jitter than the one before comes a little early, and
+# without this slack it would be skipped and the feed would wait a whole extra interval. Two requests
+# for one feed are never closer than (1 - DUE_TOLERANCE) * interval.
+DUE_TOLERANCE = TRIGGER_JITTER + ANSWER_MARGIN
 # Longest error text kept in FeedState (shown by /status).
 MAX_ERROR_TEXT = 500
 

@@ -14,6 +14,7 @@ from watchers.statements.mentions import (
     is_possessive,
     occupation_word,
     org_text,
+    plural_people,
     role_at,
     strip_possessive,
 )
@@ -76,6 +77,8 @@ def _classify(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
         det = tokens[a].low
         a += 1
     if a >= b:
+        if b - a0 == 1 and det in lang.UNNAMED_GROUPS:  # "many said", "Some have suggested"
+            return Mention("group", tokens[a0].start, tokens[a0].end, tokens[a0].text, head=det, definite=False)
         return None
     words = tokens[a:b]
     last = words[-1]
@@ -214,7 +217,7 @@ def _common_noun_phrase(ph: Phrase) -> Mention | None:
     low = strip_possessive(last.low)
     start, end = ph.tokens[ph.a0].start, last.end
     role_here = role_at(words, len(words) - 1, 0)
-    if (last.low in lang.UNNAMED_GROUPS or _plural_people(last.low)) and low not in ("police",):
+    if (last.low in lang.UNNAMED_GROUPS or plural_people(last.low)) and low not in ("police",):
         return Mention("group", start, end, ph.text, head=low, definite=False)
     if role_here is not None:
         r, role_first = role_here
@@ -262,12 +265,3 @@ def _org_noun_phrase(ph: Phrase, low: str) -> Mention:
 def _person_noun(low: str) -> bool:
     """'nurse', 'resident', 'engineer': a noun for a person (its plural is a group of people)."""
     return occupation_word(low) or low + "s" in lang.UNNAMED_GROUPS or low + "es" in lang.UNNAMED_GROUPS
-
-
-def _plural_people(low: str) -> bool:
-    """'geologists', 'campaigners', 'historians': unnamed groups of people."""
-    return (
-        low.endswith(("ists", "ians", "ers", "ors", "ants", "ents"))
-        and len(low) > 6
-        and low not in lang.ORG_NOUNS
-    )

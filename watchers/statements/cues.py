@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from watchers.statements.clauseshape import participle_comma
 from watchers.statements.lang import en as lang
 from watchers.statements.segment import Segments
 from watchers.statements.sentences import Token
+from watchers.statements.verbgroup import CATENATIVES
 
 # How far before "put it" its "as" may stand ("as The Ledger's editor put it in a column, ...").
 PUT_IT_AS = 8
@@ -99,7 +101,7 @@ def _verbs(toks: Sequence[Token], s: int, e: int) -> list[CueWord]:
             or any(toks[x].low == "as" for x in range(max(s, i - PUT_IT_AS), i))
         ):
             continue  # "as Doe put it, ..." speaks; "Doe put it on the table" does not
-        if low in lang.PARTICIPLE_CUES and i > s and toks[i - 1].text == ",":
+        if low in lang.PARTICIPLE_CUES and i > s and participle_comma(toks, s, i) >= s:
             continue  # handled as a participle clause
         word = t.text if phrasal is None else t.text + " " + toks[i + 1].text
         out.append(
@@ -110,7 +112,7 @@ def _verbs(toks: Sequence[Token], s: int, e: int) -> list[CueWord]:
                 phrasal or lemma or low,
                 lemma or low,
                 phrasal is not None,
-                phrasal is None and lemma == low and not (i > s and toks[i - 1].low in _DO_FORMS),
+                phrasal is None and lemma == low and not _finite_base(toks, s, i),
             )
         )
     return out
@@ -175,6 +177,15 @@ _PHRASAL: dict[str, str] = {
 
 # "he did say", "she does tell": after a form of "do" the base form is finite, any subject speaks.
 _DO_FORMS = frozenset(("did", "does", "do"))
+
+
+def _finite_base(toks: Sequence[Token], s: int, i: int) -> bool:
+    """A base form any subject speaks with: after "do" ("he did say") or a catenative's "to" ("he
+    appeared to suggest")."""
+    if i - 1 < s:
+        return False
+    prev = toks[i - 1].low
+    return prev in _DO_FORMS or (prev == "to" and i - 2 >= s and toks[i - 2].low in CATENATIVES)
 
 # Every word that may start a cue: reporting verbs, the first word of phrasal cues, "according".
 _CUE_WORDS = frozenset(lang.QUOTE_VERBS) | {p.split()[0] for p in _PHRASAL} | {"according"}

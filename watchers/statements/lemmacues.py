@@ -73,13 +73,20 @@ def cues(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
             rs = [
                 r
                 for r in g.parses(w.text)
-                if (r.lemma in g.CUE_LEMMAS or (r.lemma in g.DOCUMENT_CUE_LEMMAS and document_at(g, words, i) >= 0))
+                if (
+                    r.lemma in g.CUE_LEMMAS
+                    or (r.lemma in g.DOCUMENT_CUE_LEMMAS and document_at(g, words, i) >= 0)
+                )
                 and r.pos in CUE_POS
                 and not r.writer
             ]
         elif prefix in g.RELAY_PREFIXES and _words_of_at(g, words, i) >= 0:
-            rs = [r for r in g.parses(w.text) if r.lemma in g.RELAY_LEMMAS and r.pos in CUE_POS and not r.writer]
-        elif prefix in g.OBJECT_CUE_PREFIXES and any(x.low in g.OBJECT_CUE_WORDS for x in words[i + 1 : i + 3]):
+            rs = [
+                r for r in g.parses(w.text) if r.lemma in g.RELAY_LEMMAS and r.pos in CUE_POS and not r.writer
+            ]
+        elif prefix in g.OBJECT_CUE_PREFIXES and any(
+            x.low in g.OBJECT_CUE_WORDS for x in words[i + 1 : i + 3]
+        ):
             objects = {x.low for x in words[i + 1 : i + 3]}
             rs = [
                 r
@@ -88,16 +95,20 @@ def cues(g: ModuleType, words: Sequence[Word]) -> list[Cue]:
             ]
         else:
             continue
-        if not rs or (i > 0 and words[i - 1].low == "не"):
+        if not rs:
             continue
         r = rs[0]
+        if i > 0 and words[i - 1].low == "не" and r.lemma not in getattr(g, "NEGATABLE_CUE_LEMMAS", ()):
+            continue  # "не уточнил": nothing reported; "не исключил, что": a view
         out.append(Cue(i, r.lemma, r.pos, r.gender if r.gender in ("m", "f", "pl") else "", w.text))
     return out
 
 
 def _words_of_at(g: ModuleType, words: Sequence[Word], i: int) -> int:
     """The index of "слова / высказывания …" within WORDS_OF_GAP words after word i, else -1."""
-    return next((k for k in range(i + 1, min(len(words), i + 1 + WORDS_OF_GAP)) if words[k].low in g.WORDS_OF), -1)
+    return next(
+        (k for k in range(i + 1, min(len(words), i + 1 + WORDS_OF_GAP)) if words[k].low in g.WORDS_OF), -1
+    )
 
 
 def _document_noun(g: ModuleType, words: Sequence[Word], k: int) -> int:
@@ -105,7 +116,9 @@ def _document_noun(g: ModuleType, words: Sequence[Word], k: int) -> int:
     two words on; else -1."""
     if k < 0 or k >= len(words) or words[k].low not in ("в", "во"):
         return -1
-    return next((j for j in range(k + 1, min(len(words), k + 3)) if g.lemma(words[j].text) in g.DOCUMENT_NOUNS), -1)
+    return next(
+        (j for j in range(k + 1, min(len(words), k + 3)) if g.lemma(words[j].text) in g.DOCUMENT_NOUNS), -1
+    )
 
 
 def _is_document(g: ModuleType, words: Sequence[Word], k: int) -> bool:
@@ -127,7 +140,11 @@ def _document_speaker(g: ModuleType, text: str, words: Sequence[Word], c: Cue, s
     if k < 0:
         return None
     n = _document_noun(g, words, k) + 1
-    if n + 1 < len(words) and words[n].low in ("на", "в", "во") and g.lemma(words[n + 1].text) in g.DOCUMENT_PLACES:
+    if (
+        n + 1 < len(words)
+        and words[n].low in ("на", "в", "во")
+        and g.lemma(words[n + 1].text) in g.DOCUMENT_PLACES
+    ):
         n += 2
     hi = c.index if k < c.index else min(stop, n + MAX_SUBJECT_WORDS)
     return phrase(g, text, words, n, hi, GENT, "", False) if n < hi else None
@@ -192,7 +209,30 @@ def subject(
         m = phrase(g, text, words, a + 1, c.index, frozenset({"loct"}), "", False)  # "В Кремле заявили"
         if m is not None and m.kind != "org":
             m = None
+    if (
+        m is None
+        and a > 0
+        # "Первый вице-премьер X", "Главный тренер X", "Жозе Коусейру": a role or a name opens it
+        and any(w.low[:4] in g.ROLE_PREFIXES or any(r.name for r in g.parses(w.text)) for w in words[:3])
+    ):
+        m = _opening_subject(g, text, words, c)
     return m, c.gender
+
+
+MAX_OPENING_NAME_WORDS = 8  # "Главный тренер московского «Локомотива» Жозе Коусейру"
+
+
+def _opening_subject(g: ModuleType, text: str, words: Sequence[Word], c: Cue) -> Mention | None:
+    """A person named at the sentence's start, far before the cue with no other verb between: "Главный
+    тренер «Локомотива» X на пресс-конференции, посвящённой …, заявил, что …"."""
+    m = phrase(g, text, words, 0, min(c.index, MAX_OPENING_NAME_WORDS), NOMN, c.gender, False)
+    if m is None or m.kind != "name" or (m.np_start if m.np_start >= 0 else m.start) != words[0].start:
+        return None
+    between = [w for w in words[: c.index] if w.start >= m.end]
+    # another verb of the subject's (its gender) between: the cue is someone else's; a relative
+    # clause's verb of another gender ("которое оппозиция подвергла бойкоту") is no such verb
+    verbs = [r for w in between for r in g.parses(w.text)[:1] if r.pos == "VERB"]
+    return None if any(r.gender in ("", c.gender) or not c.gender for r in verbs) else m
 
 
 def is_title(text: str, q: Quote) -> bool:

@@ -28,8 +28,11 @@ from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
+from watchers.statements.lemmaheadline import headline_statement, learn_headline
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
+from watchers.statements.lemmaroles import headline_holder, someone_elses
+from watchers.statements.lemmaspans import QuotesIn, sentences
 from watchers.statements.lemmaspeakers import People, phrase
 from watchers.statements.lemmasubject import unnamed_subject
 from watchers.statements.mentions import Mention
@@ -38,11 +41,6 @@ from watchers.statements.quotepairs import find_pairs
 from watchers.statements.registry import Entity
 from watchers.statements.resolve import Attributed, Resolved
 from watchers.statements.sentences import paragraphs
-
-_HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
-# A headline's speaker before what the words are about: "Поздняков о работе в ОКР: «…»".
-_ABOUT_RE = re.compile(r"(\S.{0,40}?)\s+(?:о|об|про)\s")
-_RUN_ON_RE = re.compile(r"\s*[—–―−]\s*[а-яё]")
 
 
 def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
@@ -53,14 +51,14 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
     paras = _joined(paras, quotes)
     people = People(g, text=text)
-    _learn_headline(g, text, people)
+    learn_headline(g, text, people)
     out: list[Attributed] = []
     last: Entity | None = None
     prev: tuple[int, int] | None = None
     prev_taken = False
     roles: list[tuple[Attributed, str]] = []  # said by a role noun no one held yet: the next name's
     lone: list[Attributed] = []  # a paragraph of quote with no speaker yet: the next paragraph's
-    qi = 0
+    qi = qj = 0
     ntoks = 0
     turn = ""  # the interview's turn of the paragraph: "question", "answer", "remark" or ""
     background: set[int] = set()  # id() of the records said in a background sentence
@@ -71,11 +69,15 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             break
         while qi < len(quotes) and quotes[qi].open < lo:
             qi += 1
-        inside = [q for q in quotes[qi:] if q.open < hi]
+        qj = max(qj, qi)
+        while qj < len(quotes) and quotes[qj].open < hi:
+            qj += 1
+        inside = quotes[qi:qj]  # they are in order of their opening mark
         block: list[Attributed] = []
         aside = False
-        for slo, shi in _sentences(g, text, lo, hi, inside):
-            qs = [q for q in inside if slo <= q.open < shi]
+        index = QuotesIn(inside)
+        for slo, shi in sentences(g, text, lo, hi, inside):
+            qs = index.between(slo, shi)
             ws = _outside(g, text, slo, shi, qs)
             ntoks += len(ws)
             opens = _unnamed(g, text, ws, people, last)
@@ -100,8 +102,11 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
                     ent = _same_speaker(last or people.sole_person(), f.hint)
                     # "— рассказал представитель" after an unnamed representative's words: still his
                     anonymous = (f.mention.head or "") in people.anonymous_heads
-                    if ent is not None and (anonymous or _someone_elses(g, text, ent, f.mention)):
+                    if ent is not None and (anonymous or someone_elses(g, text, ent, f.mention)):
                         ent, unheld = None, False  # nor the next person named: it is no one's we know
+                    # "Орлов пообещал …" above "…, — сказал президент": the headline's person holds it
+                    ent = ent or headline_holder(g, people.headline, f.mention, f.hint)
+                    unheld = unheld and ent is None
                 if f.follows:
                     ent = main or last
                 if f.previous:
@@ -140,7 +145,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             last = _teller(g, text, people, lo, hi) or last
         lone = [a for a in block if a.lone and a.entity is None]
         out.extend(a for a in block if a.entity is not None or not a.lone)
-    headline = _headline(g, text, people)
+    headline = headline_statement(g, text, people)
     if headline is not None:
         out.insert(0, headline)
     return Resolved(sorted(out, key=lambda a: (a.start, a.end)))
@@ -157,7 +162,7 @@ def _unnamed(
         return None
     m, gender = found
     ent = _same_speaker(last or people.sole_person(), gender)
-    return (gender, m) if ent is None or _someone_elses(g, text, ent, m) else None
+    return (gender, m) if ent is None or someone_elses(g, text, ent, m) else None
 
 
 def _named_later(people: People, anon: list[tuple[Attributed, Mention]]) -> list[tuple[Attributed, Mention]]:
@@ -330,24 +335,6 @@ def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
     return last if hint not in ("m", "f") or last.gender in ("", hint) else None
 
 
-_POSSESSOR_RE = re.compile(r"(?:^|\s)(?:его|её|ее|их)\s+$", re.I)
-
-
-def _someone_elses(g: ModuleType, text: str, ent: Entity, m: Mention | None) -> bool:
-    """Whether a role no one holds belongs to someone other than the person just quoted: its
-    complement names them ("адвокат Тихановского"), a possessive stands before it ("сообщил его
-    помощник"), or it names an organisation ("глава РЖД") while they were introduced by another role."""
-    if m is None:
-        return False
-    comp = {w for _, mods in m.roles for w in mods}
-    if any(g.lemma(part) in comp or part.casefold() in comp for part in ent.name.split()):
-        return True
-    if _POSSESSOR_RE.search(text, max(0, m.start - 5), m.start):
-        return True
-    named_org = any(w[:1].isupper() for w in m.text.split()[1:])
-    return named_org and bool(ent.roles) and not any(comp & mods for _, mods, _ in ent.roles)
-
-
 def _outside(g: ModuleType, text: str, lo: int, hi: int, qs: list[Quote]) -> list[Word]:
     """The words of text[lo:hi] outside its quotes (a quote's words are never cue or speaker)."""
     out: list[Word] = []
@@ -364,99 +351,27 @@ def _attributed(f: Found, ent: Entity | None) -> Attributed:
 
 def _context(block: list[Attributed], last: Entity | None, background: set[int]) -> Entity | None:
     """Lone quotes of a paragraph get the nearest attributed speaker in it (the one before first),
-    or, opening the paragraph, the speaker carried over; returns the paragraph's last speaker."""
-    said = [a for a in block if a.entity is not None and not a.lone]
+    or, opening the paragraph, the speaker carried over; returns the paragraph's last speaker. One
+    walk each way: a paragraph of thousands of quotes costs what it holds."""
+    following: list[Entity | None] = [None] * (len(block) + 1)  # the first attributed one's from k on
+    for k in range(len(block) - 1, -1, -1):
+        a = block[k]
+        following[k] = a.entity if a.entity is not None and not a.lone else following[k + 1]
+    before: Entity | None = None
     for k, a in enumerate(block):
-        if not a.lone or a.entity is not None:
-            continue
-        before = [b for b in block[:k] if b.entity is not None]
-        after = [b for b in block[k + 1 :] if b in said]
-        if before:
-            a.entity = before[-1].entity
-        elif after:
-            a.entity = after[0].entity
-        elif k == 0:
-            a.entity = last
-        a.resolved = a.entity is not None
+        if a.lone and a.entity is None:
+            a.entity = before if before is not None else following[k + 1]
+            if a.entity is None and k == 0:
+                a.entity = last
+            a.resolved = a.entity is not None
+        before = a.entity if a.entity is not None else before
     for a in reversed(block):
         if a.entity is not None and id(a) not in background:
             return a.entity
     return last
 
 
-def _sentences(g: ModuleType, text: str, lo: int, hi: int, quotes: list[Quote]) -> list[tuple[int, int]]:
-    """razdel's sentences, joined where a boundary falls inside a quote or before "— сказал он"."""
-    out: list[tuple[int, int]] = []
-    for a, b in g.sentences(text, lo, hi):
-        if out and (any(q.open < a < q.close for q in quotes) or _RUN_ON_RE.match(text, a)):
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
-    return out
-
-
 def _trim(text: str, lo: int, hi: int) -> int:
     while hi > lo and text[hi - 1] in " \t\n.!…":
         hi -= 1
     return hi
-
-
-def _learn_headline(g: ModuleType, text: str, people: People) -> None:
-    """The people the headline names ("Набиуллина раскрыла ..."): the body may name them by role only."""
-    para = _headline_para(text)
-    if para is not None and is_headline(text[para[0] : para[1]], True):
-        for m, _ in names_in(g, text, g.words(text, *para)):
-            people.person(m, 0)  # as salient as the first word: a pronoun may stand for them
-
-
-# A page's menu line above the headline ("Войти в почту", "Показать ещё Все новости"): at most this many words.
-_MENU_WORDS = 4
-
-
-def _headline_para(text: str) -> tuple[int, int] | None:
-    """The headline's paragraph: the first, or the second when the first is a short menu line."""
-    paras = paragraphs(text)
-    if len(paras) > 1 and ":" not in text[paras[0][0] : paras[0][1]]:
-        first = text[paras[0][0] : paras[0][1]].split()
-        if len(first) <= _MENU_WORDS and not first[-1].endswith((".", "!", "?", "»", '"')):
-            return _first_line(text, paras[1])
-    return _first_line(text, paras[0]) if paras else None
-
-
-def _first_line(text: str, para: tuple[int, int]) -> tuple[int, int]:
-    """A paragraph's first line: the headline, not the "Комментарии" link under it."""
-    nl = text.find("\n", para[0], para[1])
-    return (para[0], nl) if nl > 0 else para
-
-
-def _headline(g: ModuleType, text: str, people: People) -> Attributed | None:
-    """ "Веснин: Кремль рад итогам встречи" as the headline: the part after the colon is the speaker's."""
-    para = _headline_para(text)
-    if para is None:
-        return None
-    lo, hi = para
-    line = text[lo:hi]
-    m = _HEADLINE_RE.match(line)
-    if m is None or not is_headline(line, True):
-        return None
-    about = _ABOUT_RE.match(line, 0, m.end(1))  # "Поздняков о работе в ОКР: «…»"
-    who_end = lo + (about.end(1) if about else m.end(1))
-    ws = g.words(text, lo, who_end)
-    who = phrase(g, text, ws, 0, len(ws), NOMN, "", True)
-    if (
-        who is None
-        or (who.np_start if who.np_start >= 0 else who.start) != lo
-        or who.end != who_end
-        or who.kind not in ("name", "role", "org")
-    ):
-        return None
-    a, b = lo + m.start(2), lo + m.end(2)
-    kind = "indirect"
-    if (text[a] in g.QUOTE_PAIRS and text[b - 1] == g.QUOTE_PAIRS[text[a]]) or (
-        text[a] == text[b - 1] == g.STRAIGHT_DOUBLE and b - a > 2
-    ):
-        a, b, kind = a + 1, b - 1, "direct"
-    ent = people.resolve(who, lo)
-    if ent is None:
-        return None
-    return Attributed(a, b, kind, who, None, lo, False, ent, True)  # type: ignore[arg-type]

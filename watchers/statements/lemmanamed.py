@@ -52,6 +52,10 @@ def names_in(g: ModuleType, text: str, words: Sequence[Word]) -> list[tuple[Ment
                 pending = [*pending, (key, frozenset(comp))] if listed else []
                 i = max(j, i + 1)
                 continue
+        if w.cap and i > 0 and words[i - 1].low in ("им", "имени"):
+            m = _name_run(g, text, words, i, n, ANY_CASE, "")  # "КГТУ им. С.Кирова": a title, no one here
+            i = _after(words, m.end, n) if m is not None else i + 1
+            continue
         if w.cap:
             m = _name_run(g, text, words, i, n, ANY_CASE, "")
             named = any(r.name for r in g.parses(w.text))

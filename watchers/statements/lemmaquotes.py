@@ -47,7 +47,8 @@ from watchers.statements.lemmaspeakers import phrase
 from watchers.statements.quotemarks import Quote
 
 # "«Q1, — отметил X. — Q2»": the attribution inside a quote, between two dashes.
-_SPLIT_RE = re.compile(r"([,.!?…])\s+[—–―−-]\s+([^—–―−«»\"„“]{3,150}?)([.,:])\s+[—–―−-]\s+(?=\S)")
+# "«A, — сказал X. — B»", also without the stop before the second dash ("– сказал X – B»")
+_SPLIT_RE = re.compile(r"([,.!?…])\s+[—–―−-]\s+([^—–―−«»\"„“]{3,150}?)([.,:]?)\s+[—–―−-]\s+(?=\S)")
 # The dash after a quote: an em or en dash or a horizontal bar, or a hyphen standing for one (" - ").
 _DASH_AFTER_RE = re.compile(r"\s*[,.!?…]?\s*(?:[—–―−]|(?<=\s)-)\s")
 

@@ -110,7 +110,7 @@ def reported(
     for j in range(min(MAX_CONNECTIVE_WORDS + 1, len(words))):
         if lows[j] != "по" or (j and "," not in text[words[j - 1].end : words[j].start]):
             continue
-        found = _source_opener(g, text, hi, words, j, end, quotes, done)
+        found = _source_opener(g, text, hi, words, j, end, quotes, done, cs=cs, used=used)
         if found is not None:
             return found
     # "…достиг, по словам X, 1,7 процента": the opener inside the sentence makes all of it X's
@@ -170,8 +170,7 @@ def reported(
                 (
                     x
                     for x in cs
-                    if x.index > that
-                    and (x.pos == "GRND" or _clause_break(text, words, x.index))
+                    if x.index > that and (x.pos == "GRND" or _clause_break(text, words, x.index))
                 ),
                 None,
             )
@@ -219,6 +218,16 @@ def reported(
                 )
             used.add(c.index)
             continue
+        span = _infinitive_clause(g, text, words, cs, c, lo, end)
+        if span is not None and not any(span[0] <= q.open < span[1] for q in quotes):
+            m, hint = subject(g, text, words, cs, c, quotes)
+            if m is not None:  # "Он призвал депутатов пройти тест", "X пообещал сохранить налоги"
+                main = main or m
+                out.extend(
+                    _clause(g, text, span[0], span[1], quotes, done, m, c.word, words[c.index].start, hint)
+                )
+                used.add(c.index)
+                continue
         lead = _attribution_lead(g, text, words, c)
         if lead >= 2 and c.pos != "GRND" and not out:
             start = words[0].start
@@ -248,6 +257,36 @@ def reported(
                 used.add(c.index)
                 main = main or m
     return out
+
+
+MAX_INFINITIVE_GAP = 4  # "призвал своих оппонентов не вызывать": the infinitive this far after the cue
+
+
+def _infinitive_clause(
+    g: ModuleType, text: str, words: Sequence[Word], cs: Sequence[Cue], c: Cue, lo: int, end: int
+) -> tuple[int, int] | None:
+    """The (start, end) of the infinitive clause an infinitive cue reports ("пообещал [сохранить
+    налоги]", "призвал [депутатов пройти тест]"), up to a gerund's or a coordinated cue's break; None
+    when no infinitive follows the cue within its clause."""
+    table: dict[str, str] = getattr(g, "INFINITIVE_CUE_LEMMAS", {})
+    if c.lemma not in table or c.pos != "VERB":
+        return None
+    for k in range(c.index + 1, min(len(words), c.index + 1 + MAX_INFINITIVE_GAP)):
+        if "," in text[words[k - 1].end : words[k].start]:
+            return None
+        if any(r.pos == "INFN" for r in g.parses(words[k].text)[:1]):
+            first = c.index + 1 if table[c.lemma] == "object" else k
+            stop = next(
+                (x for x in cs if x.index > k and (x.pos == "GRND" or _clause_break(text, words, x.index))),
+                None,
+            )
+            if stop is None:
+                return words[first].start, end
+            brk = stop.index if stop.pos == "GRND" else max(_break_start(text, words, stop.index), 0)
+            return words[first].start, trim_comma(
+                text, words[first].start, trim_end(text, lo, words[brk].start)
+            )
+    return None
 
 
 def _told_outlet(g: ModuleType, text: str, words: Sequence[Word], a: int, b: int) -> bool:
@@ -284,9 +323,12 @@ def _source_opener(
     quotes: Sequence[Quote],
     done: set[int],
     whole: int = -1,
+    cs: Sequence[Cue] = (),
+    used: set[int] | None = None,
 ) -> list[Found] | None:
     """ "По словам X, C" / "По его словам, C" from word j: C as indirect (or its quotes), else None;
-    with `whole` (the sentence's start) the opener is a parenthesis and the sentence is the clause."""
+    with `whole` (the sentence's start) the opener is a parenthesis and the sentence is the clause.
+    "По его словам, C, сообщил X" (`cs`, the sentence's cues): the pronoun is X, named after C."""
     lows = [w.low for w in words[j : j + 3]]
     head = " ".join(lows)
     for opener in g.SOURCE_OPENERS:
@@ -299,8 +341,35 @@ def _source_opener(
                 if whole >= 0 and (m is None or at >= end):
                     return None
                 a = at if whole < 0 else whole
+                if poss and m is not None and m.kind == "pronoun":
+                    m, end = _cataphora(g, text, words, k, cs, m, end, used)
                 return _clause(g, text, a, end, quotes, done, m, opener, words[j].start, "")
     return None
+
+
+def _cataphora(
+    g: ModuleType,
+    text: str,
+    words: Sequence[Word],
+    k: int,
+    cs: Sequence[Cue],
+    m: Mention,
+    end: int,
+    used: set[int] | None,
+) -> tuple[Mention, int]:
+    """The speaker a possessive opener stands for and where its clause ends: "По его словам, C,
+    сообщил вице-мэр X" (or ", — рассказала X"), a trailing attribution of the pronoun's gender after
+    C, names him (", заявил он": the clause still ends before it); else (m, end) as given."""
+    for c in cs:
+        if c.index < k or c.pos == "GRND" or c.gender not in ("", m.gender):
+            continue
+        lead = _attribution_lead(g, text, words, c)
+        named = after_cue(g, text, words, c, len(words)) if lead > k else None
+        if named is not None and named.kind in ("name", "role", "pronoun"):
+            if used is not None:
+                used.add(c.index)
+            return named, trim_comma(text, 0, words[lead - 1].end)
+    return m, end
 
 
 def _low(s: str) -> str:

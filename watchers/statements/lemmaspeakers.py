@@ -25,13 +25,26 @@ generic roles from the language's tables), never to a person named inside the ro
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmanames import GENITIVE, a_mans_genitive, agrees, fits, name_word
+from watchers.statements.lemmanames import (
+    GENITIVE,
+    a_mans_genitive,
+    agrees,
+    fits,
+    foreign_nominative,
+    fuller,
+    given_before,
+    name_word,
+    surname_key,
+    unknown_given,
+)
 from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp
+from watchers.statements.lemmaroles import by_role
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
 
@@ -101,6 +114,9 @@ def phrase(
                 )
             i = j
             continue
+        if i > lo and w.cap and g.lemma(words[i - 1].text) in g.TITLE_NOUNS:
+            i += 1  # "заявил изданию Вестник": the title an outlet noun gives, not a speaker
+            continue
         name_m = _name_run(g, text, words, i, hi, want, hint)
         if name_m is not None:
             if i == 0 or words[i - 1].low not in g.PREPOSITIONS or want - SUBJECT_CASES:
@@ -145,7 +161,21 @@ def phrase(
     org_then_name = len(said) > 1 and said[0].kind == "org" and said[1].kind == "name"
     if not nearest_last and org_then_name and not text[said[0].end : said[1].start].strip():
         return said[1]  # "замглавы Минэнерго Павел Сорокин": the organisation is his role's
+    if not nearest_last and len(said) > 1 and _addressee(g, text, said[0], said[1]):
+        return said[1]  # "цитирует Заречьеинформ депутата Ивана Петрова": the unknown word is the outlet
     return said[-1] if nearest_last else said[0]
+
+
+def _addressee(g: ModuleType, text: str, first: Mention, then: Mention) -> bool:
+    """Whether the first candidate after a cue is one word the dictionary does not know (an outlet or
+    agency told the words, in whatever case) and the next, right after it, a person named in full or
+    with a role: that person is the speaker."""
+    start = then.np_start if then.np_start >= 0 else then.start  # "депутата Ивана Петрова": from its role
+    if first.kind not in ("name", "org") or " " in first.text or text[first.end : start].strip():
+        return False
+    if any(r.known for r in g.parses(first.text)):
+        return False
+    return then.kind == "name" and (bool(then.roles) or len((then.name or "").split()) >= 2)
 
 
 def _generic_org(g: ModuleType, low: str) -> bool:
@@ -154,10 +184,13 @@ def _generic_org(g: ModuleType, low: str) -> bool:
 
 
 def _after(words: Sequence[Word], end: int, hi: int) -> int:
-    k = 0
-    while k < hi and words[k].end <= end:
-        k += 1
-    return max(k, 1)
+    """The first word ending after `end` (at least 1): bisected, since a walk from the sentence's
+    first word for every name made a long sentence of names quadratic."""
+    return max(bisect_right(words, end, 0, hi, key=_word_end), 1)
+
+
+def _word_end(w: Word) -> int:
+    return w.end
 
 
 def _role(g: ModuleType, text: str, words: Sequence[Word], i: int, hi: int) -> int:
@@ -185,6 +218,8 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
             head_cases |= r.cases
     while j < hi and len(comp) < MAX_ROLE_WORDS and _gap(text, words, j).strip() in ("", "(", ")"):
         w = words[j]
+        if w.low in g.PREPOSITIONS:
+            break  # "глава Минздрава в интервью": "в" read as an abbreviation's genitive ends no role
         rs = g.parses(w.text)
         if w.low in g.OUTLETS or f"{w.low} {words[j + 1].low if j + 1 < hi else ''}" in g.OUTLETS:
             break  # "цитирует топ-менеджера РИА Новости": the outlet that quotes, not the role's
@@ -194,6 +229,8 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
             continue
         if not any("gent" in r.cases or (not r.cases and r.org) for r in rs) and not (in_name and w.cap):
             break
+        if comp and w.cap and not in_name and unknown_given(g, text, words, j, hi, rs):
+            break  # "мэр Казани Ильсур Метшин": a given name the dictionary does not know opens the name
         named = [r for r in rs if r.name]
         if named and not in_name and (comp or _name_run(g, text, words, j, hi, head_cases or ANY_CASE, "")):
             break  # an apposition: "президента Дмитрий Песков", "министра Олега Тарасова"
@@ -209,31 +246,50 @@ def _name_run(
     """A run of name words from word i in a case of `want`, agreeing with `hint`; else None."""
     run: list[tuple[Word, frozenset[str], str]] = []
     j = i
+    forenames = True
     while j < hi and len(run) < 4:
         if run and _gap(text, words, j).strip():
             break
         after_given = bool(run) and any(r.name == "Name" for r in g.parses(run[-1][0].text))
-        found = name_word(g, words[j], j > 0 or bool(run), after_given)
+        found = name_word(g, words[j], j > 0 or bool(run), after_given, forenames and bool(run))
         if found is None:
             break
+        # only given names, patronymics and initials so far (likeliest readings): "Владимир Сальдо"
+        first = g.parses(words[j].text)[:1]
+        forenames = forenames and bool(first) and first[0].name in ("Name", "Patr", "Init")
         run.append((words[j], found[0], found[1]))
         j += 1
     given = [k for k, (w, _, _) in enumerate(run) if any(r.name == "Name" for r in g.parses(w.text))]
     if given and given[0] > 0 and not any(r.name for w, _, _ in run[: given[0]] for r in g.parses(w.text)):
         run = run[given[0] :]  # "замглавы Минэнерго Павел Сорокин": the name starts at the given name
+    if len(run) >= 3:  # "сообщил Приморьеньюс Иван Петров": an outlet only guessed a name, before one
+        known = [
+            k
+            for k, (w, _, _) in enumerate(run)
+            if any(r.name == "Name" and r.known for r in g.parses(w.text))
+        ]
+        lead = run[: known[0]] if known else []
+        if (
+            lead
+            and len(run) - known[0] >= 2
+            and not any(r.name and r.known for w, _, _ in lead for r in g.parses(w.text))
+        ):
+            run = run[known[0] :]
     if not run:
         return None
     if all(len(w.text) == 2 for w, _, _ in run):
         return None  # initials alone
-    foreign = len(run) > 1 and _foreign_nominative(g, run[-1][0].text)
-    if foreign:  # "Мика Хальвонен": the given name is in the case of the surname, the nominative
-        run = [(w, frozenset(), gd) for w, _, gd in run]
-    gender = next((gd for _, _, gd in run if gd), hint if hint in ("m", "f") else "")
-    for _, cases, gd in run:
-        if not fits(cases, gd if gd else gender, want, hint):
+    while True:
+        foreign = len(run) > 1 and foreign_nominative(g, run[-1][0].text)
+        if foreign:  # "Мика Хальвонен": the given name is in the case of the surname, the nominative
+            run = [(w, frozenset(), gd) for w, _, gd in run]
+        gender = next((gd for _, _, gd in run if gd), hint if hint in ("m", "f") else "")
+        ok = all(fits(cases, gd if gd else gender, want, hint) for _, cases, gd in run)
+        if ok and not (hint in ("m", "f") and not foreign and not agrees(g, run, want, hint)):
+            break
+        if len(run) <= 2:
             return None
-    if hint in ("m", "f") and not foreign and not agrees(g, run, want, hint):
-        return None
+        run = run[:-1]  # "сказал Олег Тарасов Вестнику": the addressee after a full name is not in it
     first, last = run[0][0], run[-1][0]
     # "Антона Силуанова": a given name that cannot be nominative puts the surname beside it in its case
     oblique = "nomn" not in want or any(cases and "nomn" not in cases for _, cases, _ in run)
@@ -243,17 +299,6 @@ def _name_run(
         name = " ".join(g.nominative(w.text, gender, oblique) for w, _, _ in run)
     start, end = first.start, last.end
     return Mention("name", start, end, text[start:end], name=name, gender=gender)
-
-
-def _foreign_nominative(g: ModuleType, surname: str) -> bool:
-    """A surname the dictionary does not know ending in a consonant: a man's in an oblique case would
-    take an ending (Фермойлена), so it is in the nominative as written (not Шутко, which never declines)."""
-    rs = g.parses(surname)
-    low = surname.casefold()
-    return bool(rs) and not rs[0].known and low[-1:] not in _VOWELS and not low.endswith(g.OBLIQUE_ENDINGS)
-
-
-_VOWELS = frozenset("аеёиоуыэюяй")
 
 
 _PATRONYMIC_ENDINGS = ("вич", "вна", "чна", "ична")
@@ -271,6 +316,7 @@ class People:
     # role nouns that stood for someone the article never named ("представитель администрации"):
     # alone later ("— рассказал представитель") they stand for that someone again, not the last speaker
     anonymous_heads: set[str] = field(default_factory=set)
+    headline: list[Entity] = field(default_factory=list)  # the people the headline named
 
     def resolve(self, m: Mention | None, pos: int) -> Entity | None:
         if m is None:
@@ -294,7 +340,7 @@ class People:
     def person(self, m: Mention, pos: int, salient: bool = True) -> Entity:
         assert m.name is not None
         parts = [p for p in m.name.split() if not (len(p) == 2 and p.endswith("."))]
-        key = _surname_key(self.g, (parts or m.name.split())[-1])
+        key = surname_key(self.g, (parts or m.name.split())[-1])
         ent = self.by_surname.get(key)
         if ent is None and len(parts) == 2 and parts[1].casefold().endswith(_PATRONYMIC_ENDINGS):
             first = parts[0].casefold()  # "Владимир Александрович": the Владимир named before
@@ -302,10 +348,13 @@ class People:
         if ent is None and len(parts) == 1:  # a first name alone: the person with it
             ent = self._latest(lambda e: e.kind == "person" and e.name.split()[0].casefold() == key)
         if ent is None:
-            ent = Entity("person", m.name, m.gender)  # last = -1 until named as a subject or a speaker
+            # "министра Ильи Емца … Емец заявил": the given name the text wrote before the oblique surname
+            given = given_before(self.g, self.text, m.start, m.name) if len(parts) == 1 else None
+            full = f"{given} {m.name}" if given else m.name
+            ent = Entity("person", full, m.gender)  # last = -1 until named as a subject or a speaker
             self.entities.append(ent)
             self.by_surname[key] = ent
-        elif _fuller(m.name, ent.name) or (m.gender and not ent.gender and not _fuller(ent.name, m.name)):
+        elif fuller(m.name, ent.name) or (m.gender and not ent.gender and not fuller(ent.name, m.name)):
             ent.name = m.name  # the fullest form; of two as full, the one whose gender the text showed
         if m.gender and not ent.gender:
             ent.gender = m.gender
@@ -336,6 +385,9 @@ class People:
         return None
 
     def _org(self, name: str, pos: int) -> Entity:
+        person = self.by_surname.get(surname_key(self.g, name)) if " " not in name else None
+        if person is not None and person.kind == "person":  # "Александр Новак" … "Новак" (read as an org)
+            return person
         if name.casefold() in self.g.GENERIC_ORGS:  # "сообщение ведомства": the one named last
             named = self._latest(lambda e: e.kind == "org" and e.name.casefold() not in self.g.GENERIC_ORGS)
             named = named or self._named_org_before(pos)
@@ -376,62 +428,10 @@ class People:
         self.anonymous_heads.add(m.head or "")  # the role stood for someone never named
         return False
 
-    def _by_role(self, key: str, comp: frozenset[str], head: str, only: Entity | None = None) -> Entity | None:
-        """The latest person named with this role: the same phrase or a synonym (3), one inside the
-        other ("городской голова" / "одесский городской голова") or the same noun with a shared
-        complement (2), the same noun or a generic role's words (1). Never a person named in `comp`."""
-        g = self.g
-        keys = {key}
-        for k, v in g.ROLE_SYNONYMS.items():  # both ways, for the phrase and for its noun alone
-            if k in (key, head):
-                keys.add(v)
-            if v in (key, head):
-                keys.add(k)
-        generic: frozenset[str] = frozenset().union(
-            *(g.GENERIC_ROLES.get(w, frozenset()) for w in key.split())
-        )
-        best: tuple[int, int] | None = None
-        found = None
-        head = _bare(head)
-        for e in self.entities if only is None else [only]:
-            if e.kind != "person" or e.name.split()[-1].casefold() in comp or e.name.casefold() in comp:
-                continue
-            for role, _mods, _p in e.roles:
-                words = set(role.split())
-                noun = _bare(next((w for w in role.split() if w in g.ROLE_NOUNS), ""))
-                if role in keys:
-                    score = 3
-                elif any(k in role or role in k for k in keys) or (noun == head and comp & words):
-                    score = 2
-                elif noun == head or generic & words:
-                    score = 1
-                else:
-                    continue
-                rank = (score, e.last)
-                if best is None or rank > best:
-                    best, found = rank, e
-        return found
-
-
-def _bare(noun: str) -> str:
-    """A role noun without "экс-": the former governor is named with the governor's noun."""
-    return noun.removeprefix("экс-")
-
-
-def _surname_key(g: ModuleType, word: str) -> str:
-    """One key for a surname in every case and both genders (Корнилова, Корниловой -> корнилов)."""
-    named = [r for r in g.parses(word) if r.name == "Surn"]
-    return named[0].lemma if named else word.casefold().replace("ё", "е")
-
-
-def _fuller(new: str, old: str) -> bool:
-    """A name form fuller than the one kept: more words that are not initials."""
-
-    def weight(n: str) -> tuple[int, int]:
-        parts = n.split()
-        return sum(1 for p in parts if len(p) > 2), len(parts)
-
-    return weight(new) > weight(old)
+    def _by_role(
+        self, key: str, comp: frozenset[str], head: str, only: Entity | None = None
+    ) -> Entity | None:
+        return by_role(self.g, self.entities if only is None else [only], key, comp, head)
 
 
 ANY_CASE = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2"})

@@ -31,22 +31,50 @@ def unnamed_subject(
 ) -> tuple[Mention, str] | None:
     """The role phrase the sentence opens with as its subject, held by no one the article named, and
     its verb's gender ("m", "f", "pl" or ""); None when it opens otherwise."""
-    if not any(w.low[: g.CUE_PREFIX_LEN] in g.ROLE_PREFIXES for w in words[:3]):
+    first = _after_connective(g, text, words)
+    if not any(w.low[: g.CUE_PREFIX_LEN] in g.ROLE_PREFIXES for w in words[first : first + 3]):
         return None  # no role noun opens it (most sentences): nothing to parse
     verb = -1
     gender = ""
-    for k, w in enumerate(words[: MAX_SUBJECT_WORDS + 1]):
+    for k in range(first, min(len(words), first + MAX_SUBJECT_WORDS + 1)):
+        w = words[k]
         rs = g.parses(w.text)
-        if k > 0 and rs and rs[0].pos in _FINITE:
+        if k > first and rs and rs[0].pos in _FINITE:
             verb, gender = k, rs[0].gender if rs[0].gender in ("m", "f", "pl") else ""
             break
-        if k > 0 and text[words[k - 1].end : w.start].strip():
+        if k > first and text[words[k - 1].end : w.start].strip():
             return None  # punctuation before the verb: no plain "role verb" opening
-    if verb < 1:
+    if verb <= first:
         return None
-    m = phrase(g, text, words, 0, verb, SUBJECT_CASES, gender, False)
-    if m is None or m.kind != "role" or m.start != words[0].start or m.end != words[verb - 1].end:
+    m = phrase(g, text, words, first, verb, SUBJECT_CASES, gender, False)
+    if m is None or m.kind != "role" or m.start != words[first].start:
         return None
-    if people.resolve(m, words[0].start) is not None:
+    if m.end != words[verb - 1].end and not _adverbial(g, words, m.end, verb):
+        return None
+    if people.resolve(m, words[first].start) is not None:
         return None
     return m, gender
+
+
+def _after_connective(g: ModuleType, text: str, words: Sequence[Word]) -> int:
+    """The index of the sentence's first word after a connective ("При этом премьер …"), else 0."""
+    connectives: tuple[str, ...] = getattr(g, "SUBJECT_CONNECTIVES", ())
+    if not words or not any(c.startswith(words[0].low) for c in connectives):
+        return 0
+    for connective in connectives:
+        parts = connective.split()
+        n = len(parts)
+        if n < len(words) and [w.low for w in words[:n]] == parts:
+            return n
+    return 0
+
+
+def _adverbial(g: ModuleType, words: Sequence[Word], end: int, verb: int) -> bool:
+    """Whether the words between a subject ending at `end` and its verb are only "не" and one
+    prepositional phrase of up to three words ("премьер в выражениях не стесняется")."""
+    between = [w for w in words[:verb] if w.start >= end]
+    if between and between[-1].low == "не":
+        between = between[:-1]
+    if not between:
+        return True
+    return between[0].low in g.PREPOSITIONS and len(between) <= 3 and not any(w.cap for w in between)

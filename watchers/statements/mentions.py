@@ -100,6 +100,16 @@ def occupation_word(low: str) -> bool:
     )
 
 
+def plural_people(low: str) -> bool:
+    """'geologists', 'campaigners', 'historians': unnamed groups of people (not 'members' of an
+    organisation noun)."""
+    return (
+        low.endswith(("ists", "ians", "ers", "ors", "ants", "ents"))
+        and len(low) > 6
+        and low not in lang.ORG_NOUNS
+    )
+
+
 def org_text(tokens: Sequence[Token], a: int, b: int) -> str:
     """The words as written: no space where the text had none ("Students’ Union", "Jean-Luc")."""
     out: list[str] = []
@@ -229,3 +239,16 @@ class Phrase:
         tokens = self.tokens[self.a : self.b]
         words = " ".join(t.text for t in tokens)
         return self.det + " " + words if self.det else words
+
+
+def plural_name(m: Mention) -> bool:
+    """A one-word capitalised "name" in the plural before a base-form verb ("Democrats say",
+    "Republicans argue"): a group of people, not a person."""
+    text = m.name or m.text
+    return (
+        m.kind in ("name", "org")
+        and " " not in text
+        and text.endswith("s")
+        and not text.endswith(("ss", "'s", "’s"))
+        and "." not in text
+    )

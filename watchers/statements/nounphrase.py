@@ -18,40 +18,34 @@ from watchers.statements.mentions import (
     np_word,
     occupation_word,
     org_text,
+    plural_name,
     role_at,
     strip_possessive,
     surname_word,
 )
+from watchers.statements.relatives import NOT_RELATIVE, relative_owner, relative_subject
 from watchers.statements.rolephrase import described_name_right, role_phrase_left, role_phrase_right
 from watchers.statements.sentences import Token
+from watchers.statements.shares import share_subject
 from watchers.statements.titles import long_title_end, long_title_start
+from watchers.statements.verbgroup import clause_after, group_word, skip_auxiliaries
 
 # An apposition between commas longer than this is a clause, not a description of the speaker.
 MAX_APPOSITION_TOKENS = 18
+# A relative clause between commas may run longer ("Dr. Doe, who as a Navy captain was the White
+# House physician ... and later retired from the service as a rear admiral, said").
+MAX_RELATIVE_APPOSITION_TOKENS = 40
 
 
 def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
     """The subject of the verb at token v, read leftwards (aux and adverbs skipped; apposition allowed).
-    Returns None for a passive ("is said to"), a negated or modal verb ("did not say", "would
-    respond") and anything that is not a speaker noun phrase."""
-    i = v - 1
-    if i >= lo + 1 and tokens[i].low == "as" and tokens[i - 1].low == "quoted":
-        i -= 2  # "was quoted as saying"
-        while i >= lo and tokens[i].low in lang.BE_FORMS:
-            i -= 1
-    elif i >= lo and tokens[i].low in lang.BE_FORMS:
-        return None  # passive: "the minister is said to be ..."
-    while (
-        i >= lo
-        and tokens[i].kind == "w"
-        and (
-            (not tokens[i].cap and (tokens[i].low in lang.AUX_ADVERBS or tokens[i].low.endswith("ly")))
-            or (tokens[i].low in lang.WEEKDAYS and i - 1 >= lo and tokens[i - 1].low == "on")
-        )
-    ):
-        if tokens[i].low in lang.BE_FORMS or tokens[i].low in lang.NEGATIONS or tokens[i].low in lang.MODALS:
-            return None
-        i -= 1
+    A progressive's "be" is skipped ("is saying", "has been warning"). Returns None for a passive
+    ("is said to"), a negated or modal verb ("did not say", "isn't saying", "would respond") and
+    anything that is not a speaker noun phrase."""
+    k = skip_auxiliaries(tokens, v, lo)
+    if k is None:
+        return None
+    i = k
     if (
         i - 2 > lo
         and tokens[i].text == ")"
@@ -70,15 +64,32 @@ def subject_left(tokens: Sequence[Token], v: int, lo: int) -> Mention | None:
     anon = _anonymous_source(tokens, i, lo)
     if anon is not None:
         return anon
-    if tokens[i].low in ("who", "which") and i - 2 >= lo and tokens[i - 1].text == ",":
-        return _np_ending(tokens, i - 2, lo)  # "Tesar, who described ..."
+    related = relative_subject(tokens, i, v, lo, _np_ending)
+    if related is not NOT_RELATIVE:
+        return related  # "He's saying", "Tesar, who described", "voters who say", "many of whom say"
+    share = share_subject(tokens, i, lo)
+    if share is not None:
+        return share  # "47 percent said", "Six in 10 say"
     np = _np_ending(tokens, i, lo)
     if np is None or (np.kind == "role" and np.text.split(" ", 1)[0].casefold() not in lang.DETERMINERS):
         # nothing, or a role noun without its determiner: "a longtime party data expert said"
         longer = role_phrase_left(tokens, i, lo)
         if longer is not None and (np is None or longer.np_start < np.np_start):
             return longer
+    if np is None and i == v - 1 and clause_after(tokens, v + 1):
+        return relative_owner(tokens, i, lo, _np_ending)  # "Farmers who rely on the river say the levy ..."
     return np
+
+
+def _object_of(tok: Token) -> bool:
+    """Is tok a preposition whose object the next word is ("for some", "among many")?"""
+    low = tok.low
+    if tok.kind != "w" or low in lang.SUBORDINATORS:
+        return False  # "While many agreed": a clause's subject
+    return low in lang.ADJUNCT_PREPS or low in lang.PP_HEADS or low in _MORE_PREPS
+
+
+_MORE_PREPS = frozenset(("about", "among", "against", "like", "unlike", "than"))
 
 
 def _anonymous_source(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
@@ -93,6 +104,15 @@ def _anonymous_source(tokens: Sequence[Token], i: int, lo: int) -> Mention | Non
             if t.low == "knowledge" and tokens[h].low == "with":
                 h -= 1
             np = _np_ending(tokens, h, lo) if h >= lo else None
+            if np is None and h >= lo and tokens[h].low == "those":  # "Those close to him say"
+                return Mention(
+                    "group",
+                    tokens[h].start,
+                    tokens[h].end,
+                    tokens[h].text,
+                    gender="pl",
+                    np_start=tokens[h].start,
+                )
             return np if np is not None and np.kind in ("group", "role") else None
     return None
 
@@ -101,10 +121,10 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
     """'Doe, the ministry's spokeswoman, said' / 'Its chairman, Tomas Lindqvist, said': the speaker
     with the roles the apposition gives."""
     j = comma - 1
-    while j >= lo and comma - j <= MAX_APPOSITION_TOKENS:
+    while j >= lo and comma - j <= MAX_RELATIVE_APPOSITION_TOKENS:
         t = tokens[j]
         if t.kind == "q" or (
-            t.kind == "p" and t.text not in (",", "-", "(", ")", "’", "'") and not t.text.endswith(".")
+            t.kind == "p" and t.text not in (",", "-", "(", ")", "’", "'", "&") and not t.text.endswith(".")
         ):
             return None
         if t.text == ",":
@@ -114,6 +134,8 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
         return None
     if j < lo or j == comma - 1:
         return None
+    if comma - j > MAX_APPOSITION_TOKENS and tokens[j + 1].low not in ("who", "whose"):
+        return None  # a long apposition is a relative clause ("Dr. Doe, who as a Navy captain was ...,")
     if j - 2 >= lo and tokens[j - 1].kind == "n" and tokens[j - 2].text == ",":
         # "Grace Moyo, 38, who sells fruit, said": the age is a second apposition
         if tokens[j + 1].low not in ("who", "whose") or j - 3 < lo:
@@ -132,12 +154,12 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
         inner = classify(tokens, j + 1, comma) if all(np_word(t) for t in tokens[j + 1 : comma]) else None
         if (
             inner is not None
-            and inner.kind == "name"
+            and inner.kind in ("name", "org")
             and j - 1 >= lo
             and tokens[j - 1].kind == "w"
             and not tokens[j - 1].cap
         ):
-            return inner  # "Her neighbor, Patrick Roux, said"
+            return inner  # "Her neighbor, Patrick Roux, said", "The builder, Kovar & Sons, said"
         return None
     if np.kind in ("role", "group", "orgref", "pronoun"):
         inner = classify(tokens, j + 1, comma) if all(np_word(t) for t in tokens[j + 1 : comma]) else None
@@ -151,9 +173,9 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
             # "The association of victims' families, Roads of Life, said": the body's name
             org_name = org_text(tokens, j + 1, comma)
             return Mention("org", tokens[j + 1].start, tokens[comma - 1].end, org_name, name=org_name)
-        if inner is not None and inner.kind == "name":
-            # "the company's chief financial officer, Erik Sunde, said"
-            if np.kind == "role" and np.head:
+        if inner is not None and (inner.kind == "name" or (inner.kind == "org" and np.kind != "pronoun")):
+            # "the company's chief financial officer, Erik Sunde, said"; "The builder, Kovar & Sons, said"
+            if np.kind == "role" and np.head and inner.kind == "name":
                 inner.roles.append((np.head, np.modifiers))
             inner.np_start = np.np_start
             return inner
@@ -239,13 +261,7 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
         and tokens[a].low not in lang.DETERMINERS
     ):
         k = a - 1
-        while (
-            k >= lo
-            and a - k <= 4
-            and tokens[k].kind == "w"
-            and (not tokens[k].cap or tokens[k].low == "the")
-            and tokens[k].low not in lang.QUOTE_VERBS
-        ):
+        while k >= lo and a - k <= 4 and tokens[k].kind == "w" and tokens[k].low not in lang.QUOTE_VERBS:
             if tokens[k].low in ("the", "its", "his", "her", "their"):
                 a = k
                 break
@@ -253,13 +269,26 @@ def _np_ending(tokens: Sequence[Token], i: int, lo: int) -> Mention | None:
     np = classify(tokens, a, i + 1)
     if np is None:
         return None
+    if (
+        np.kind == "group"
+        and a == i
+        and tok.low in lang.DETERMINERS
+        and a - 1 >= lo
+        and _object_of(tokens[a - 1])
+    ):
+        return None  # "for some, the losses would ...": a quantifier after a preposition is its object
     # "a spokesman for the ministry said": the head is before the prepositional phrase.
-    if a - 2 >= lo and tokens[a - 1].low in lang.PP_HEADS and tokens[a - 1].kind == "w":
+    prep = tokens[a - 1].low if a - 2 >= lo and tokens[a - 1].kind == "w" else ""
+    if prep in lang.PP_HEADS or prep == "on":
         head = _np_ending(tokens, a - 2, lo)
-        if head is not None and head.kind == "group" and np.kind == "org" and tokens[a - 1].low == "at":
+        if head is not None and head.kind == "group" and np.kind == "org" and prep == "at":
             return np  # "analysts at Cartwright & Lowe said": the firm's view
+        if head is not None and prep == "on":
+            # "Conservatives on the council argue", "experts on the region say": people only
+            plural = head.kind == "group" and head.text.endswith("s")
+            return head if plural or plural_name(head) else np
         if head is not None and (
-            head.kind in ("role", "group") or (head.kind == "name" and np.kind == "org")
+            head.kind in ("role", "group") or (head.kind == "name" and np.kind == "org") or plural_name(head)
         ):
             return head  # "Jonas Lie of the Arlen Tenants' Union said": the person
     return np
@@ -301,13 +330,16 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
             np_word(tokens[b])
             or surname_word(tokens, b, i, hi)  # "said Ian Read", "said Ms. May"
             or (b == i and given_name_first(tokens, b, hi))  # "said Will Doyle"
+            or (b == i + 1 and group_word(tokens[b]) and tokens[i].low in lang.DETERMINERS)  # "The dockers"
             # an adjective before a role noun: "Its legal director, ..."; a modifier before an
             # organisation noun: "The consumer council studied ..."
             or (
                 b + 1 < hi
                 and tokens[b].kind == "w"
                 and not tokens[b].cap
-                and (tokens[b + 1].bare in lang.ROLE_NOUNS or (b > i and tokens[b + 1].bare in lang.ORG_NOUNS))
+                and (
+                    tokens[b + 1].bare in lang.ROLE_NOUNS or (b > i and tokens[b + 1].bare in lang.ORG_NOUNS)
+                )
             )
         )
         and not (b > i and tokens[b].kind == "w" and tokens[b].low in lang.DETERMINERS)
@@ -351,10 +383,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         b > i
         and not tokens[b - 1].cap
         and strip_possessive(tokens[b - 1].low) not in lang.ROLE_NOUNS
-        and (
-            strip_possessive(tokens[b - 1].low) not in lang.ORG_NOUNS
-            and tokens[b - 1].low not in lang.UNNAMED_GROUPS
-        )
+        and (strip_possessive(tokens[b - 1].low) not in lang.ORG_NOUNS and not group_word(tokens[b - 1]))
     ):
         b -= 1
     if b <= i:
@@ -364,7 +393,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
         return None
     if np.kind == "role" and b + 1 < hi and tokens[b].low in lang.PP_HEADS:
         pass  # "a spokesman for the ministry": the role NP stands
-    elif np.kind in ("role",) and b < hi and tokens[b].text == "," and b + 1 < hi and tokens[b + 1].cap:
+    elif np.kind == "role" and np.definite and b + 1 < hi and tokens[b].text == "," and tokens[b + 1].cap:
         # "said the minister, Jane Doe": the name in apposition is the speaker.
         named = subject_right(tokens, b + 1, hi)
         if named is not None and named.kind == "name":

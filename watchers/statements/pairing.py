@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 from watchers.model import Kind
+from watchers.statements.clauseshape import own_clauses, trim_connectors
 from watchers.statements.drafts import Draft, Drafts
 from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
@@ -37,7 +38,7 @@ from watchers.statements.phrases import (
     transcript,
 )
 from watchers.statements.quotemarks import Quote
-from watchers.statements.reported import indirect, participle_clause, title_gap, trim_connectors
+from watchers.statements.reported import indirect, participle_clause, title_gap
 from watchers.statements.segment import Segments
 from watchers.statements.sentences import Token, signature_follows
 from watchers.statements.speakers import Cue, SentenceSpeakers, Speakers
@@ -111,6 +112,12 @@ def _sentence(
                 for part in _that_clauses(toks, d):
                     if not any(part.start <= toks[k].start < part.end for k in qidx):
                         found.append(part)
+        else:
+            # 'He said he had not seen it, and when asked ..., he said, "I hope not."': a reported
+            # clause of its own verb, over before the first quote
+            used = {d.pos for d in found}
+            spans = (toks[qidx[0]].start, toks[qidx[-1]].end)
+            found.extend(own_clauses(toks, s, e, indirect(text, toks, s, e, sp), sp.cues, used, spans))
         return sorted(found, key=lambda d: d.pos)
     return indirect(text, toks, s, e, sp)
 
@@ -305,7 +312,7 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
         c = cues[x]
         if c.index >= far or (c.index >= limit and c.subj_first != j):
             break
-        if c.lemma == "according" or c.coordinated:
+        if c.lemma == "according" or c.coordinated or _restrictive(toks, c):
             continue  # '"..." and welcomed the verdict': a coordinated verb never attributes backwards
         if any(
             t.kind == "q" or (t.kind == "p" and t.text in ".!?;:" and not label_dot(toks, x))
@@ -324,6 +331,12 @@ def _trailing(toks: Sequence[Token], k: int, e: int, index: _CueIndex) -> Cue | 
     if first < len(cues) and cues[first].index == j and cues[first].lemma == "according":
         return cues[first]  # "..., according to the ministry."
     return None
+
+
+def _restrictive(toks: Sequence[Token], c: Cue) -> bool:
+    """'"...," echoing commentators who have suggested that ...': the verb of a restrictive relative
+    clause speaks for its group, never for a quote before it."""
+    return c.subj_last < c.index and toks[c.subj_last].low.startswith("who")
 
 
 def _name_lead(toks: Sequence[Token], a: int, b: int) -> bool:

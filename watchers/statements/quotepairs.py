@@ -25,6 +25,9 @@ from collections.abc import Mapping, Sequence
 from watchers.statements.quotemarks import Quote
 
 _BEFORE_OPENING = frozenset(" \t\n(«„“—–-")
+# Quotes nest a few levels deep at most («…„…‚…‘…“…»); an opening mark deeper than this is a stray, so
+# that looking a mark up in the stack stays cheap (10,000 unclosed marks once made it quadratic).
+MAX_DEPTH = 8
 # A quote continued over more paragraphs than this is a run of unbalanced marks.
 MAX_CONTINUED_PARAGRAPHS = 6
 # What may follow the closing mark of a quote continued without marks: an attribution's dash, the end.
@@ -57,12 +60,17 @@ def find_pairs(
         for found in marks.finditer(text, i, hi):
             j = found.start()
             ch = text[j]
+            deep = len(stack) >= MAX_DEPTH
             if ch == straight and straight in stack and _opens(text, j, lo, hi):
+                if deep:
+                    continue
                 stack.append(straight)  # "…игроки "Луча" после…": a straight quote inside a straight one
             elif stack and ch == stack[-1]:
                 stack.pop()
             elif stack and ch in stack:
                 del stack[stack.index(ch) :]
+            elif deep:
+                continue  # an opening mark past any real nesting: a stray (and the stack stays short)
             elif ch in pairs:
                 stack.append(pairs[ch])
             elif ch == straight:

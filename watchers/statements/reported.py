@@ -10,6 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from watchers.statements.clauseshape import (
+    MIN_CLAUSE_WORDS,
+    naming_clause,
+    participle_comma,
+    relative_end,
+    trim_connectors,
+)
 from watchers.statements.clauseshape import clause_like as _clause_like
 from watchers.statements.clauseshape import subject_opens as _subject_opens
 from watchers.statements.drafts import Draft
@@ -18,10 +25,8 @@ from watchers.statements.mentions import Mention
 from watchers.statements.sentences import Token, at_least_words, has_quote
 from watchers.statements.speakers import Cue, SentenceSpeakers
 
-# A reported clause shorter than this many words is not a statement ("Doe said so").
-MIN_CLAUSE_WORDS = 3
 # How many words the object of "told"/"reminded" may run to before "that" ("the packed hall").
-MAX_TELL_OBJECT_WORDS = 4
+MAX_TELL_OBJECT_WORDS = 10
 # Verbs whose reported content may be an infinitive ("vowed to block the refugees") or, for the
 # "call" forms, a noun phrase ("called for a voice vote"): no clause needed.
 _INFINITIVE_LEMMAS = frozenset(("promise", "vow", "pledge", "threaten", "agree"))
@@ -68,23 +73,30 @@ def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeak
             found.append((c, span[0], span[1]))
             if span[0] == s:
                 break
+    found = [(c, a, relative_end(toks, c, a, b)) for c, a, b in found]
     out = [d for c, a, b in found if (d := _draft(toks, a, b, c, toks[c.index].start)) is not None]
     if out:
         # "..., saying the plane had stayed over neutral waters": the participle is a second statement
         c0, a0, b0 = found[-1]
         for i in range(a0 + 1, b0):
-            if toks[i].low in lang.PARTICIPLE_CUES and toks[i - 1].text == ",":
+            comma = participle_comma(toks, a0, i) if toks[i].low in lang.PARTICIPLE_CUES else -1
+            if comma > a0:
                 extra = participle_clause(text, toks, i, end, c0.subject, c0)
                 if extra is not None:
                     last = out[-1]
-                    out[-1] = Draft(last.start, toks[i - 2].end, last.kind, last.mention, last.cue, last.pos)
+                    out[-1] = Draft(
+                        last.start, toks[comma - 1].end, last.kind, last.mention, last.cue, last.pos
+                    )
                     out.append(extra)
                 break
         return [d for d in out if d.end > d.start]
-    # "Doe rejected the plan, saying it was flawed.": the sentence's narrative subject speaks
+    # "Doe rejected the plan, saying it was flawed.": the sentence's narrative subject speaks, or
+    # the subject of a verb before the participle ("In a column, two writers implored her ...,
+    # arguing that ...")
     for i in range(s + 1, end):
-        if toks[i].low in lang.PARTICIPLE_CUES and toks[i - 1].text == ",":
-            subject = sp.subject
+        if toks[i].low in lang.PARTICIPLE_CUES and participle_comma(toks, s, i) > s:
+            before = [c.subject for c in sp.cues if c.index < i and c.subject is not None and not c.inverted]
+            subject = before[-1] if before else sp.subject
             if subject is None:
                 return []
             d = participle_clause(text, toks, i, end, subject, None)
@@ -113,40 +125,27 @@ def _uninverted(toks: Sequence[Token], end: int, c: Cue, sp: SentenceSpeakers) -
 
 def title_gap(toks: Sequence[Token], a: int, b: int) -> bool:
     """'"...," festival director Maggie Doyle said': a few lowercase title words before the subject."""
-    return 0 < b - a <= 3 and all(
-        t.kind == "w" and not t.cap and t.low not in lang.QUOTE_VERBS and t.low not in lang.OPENERS
-        for t in toks[a:b]
-    )
-
-
-def trim_connectors(toks: Sequence[Token], a: int, b: int) -> int:
-    """End of a clause cut before the next speaker: drop 'after', 'and', 'but', commas."""
-    while b > a and (
-        toks[b - 1].kind == "p"
-        or toks[b - 1].low
-        in (
-            "after",
-            "and",
-            "but",
-            "while",
-            "as",
-            "when",
-            "before",
-            "because",
-            "since",
-            "although",
-            "though",
-            "whereas",
+    return (
+        0 < b - a <= 3
+        and all(
+            t.kind == "w"
+            and not t.cap
+            and t.low not in lang.QUOTE_VERBS
+            and t.low not in lang.OPENERS
+            and t.low not in lang.SUBORDINATORS  # '"...," while 73 percent said': another speaker
+            for t in toks[a:b]
         )
-    ):
-        b -= 1
-    return b
+    )
 
 
 def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] | None:
     """The reported clause of cue c as token indices, or None."""
     if c.lemma == "according":
         return _according(toks, s, end, c)
+    if c.lemma == "call" and c.end < end and toks[c.end].low in ("for", "on"):
+        c = replace(c, lemma="call " + toks[c.end].low, end=c.end + 1)  # "... but called for an audit"
+    elif c.lemma in ("call", "describe") and not c.inverted:
+        return naming_clause(toks, end, c)
     if c.lemma not in _CLAUSE_LEMMAS and c.lemma != "put it":
         return None
     if not c.inverted and not c.coordinated:
@@ -177,7 +176,9 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
             start is not None
             and (c.lemma in lang.THAT_ONLY_LEMMAS or c.lemma in _THAT_ONLY_EXTRA)
             and toks[start - 1].low != "that"
-            and not (c.lemma in _CLAUSE_OR_THAT and _subject_opens(toks[start]) and _clause_like(toks, start, end))
+            and not (
+                c.lemma in _CLAUSE_OR_THAT and _subject_opens(toks[start]) and _clause_like(toks, start, end)
+            )
         ):
             start = None
         if (
@@ -209,10 +210,14 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
             k - 1 > s and first - k < 3 and title_gap(toks, k - 1, k) and toks[k - 1].low not in lang.FINITE
         ):
             k -= 1  # "..., industry groups said": modifiers the noun phrase left out
-        if toks[k - 1].text == ",":
+        if toks[k - 1].text != "," and k - 1 > s and toks[k - 1].text.endswith(("'s", "’s")):
+            k = next((x for x in range(k - 1, max(s, k - 4), -1) if toks[x - 1].text == ","), k)
+        if toks[k - 1].text == ",":  # also "..., Donald Trump's longtime confidant Roger Stone stated"
             first = k
     rest = max(c.end, c.subj_last)
-    stop = next((i for i in range(rest, end) if toks[i].text == ","), end)
+    # the next comma, looked for only as far as adjuncts may run (a walk to the end of a long
+    # sentence for every cue was quadratic)
+    stop = next((i for i in range(rest, min(end, rest + MAX_ADJUNCT_TOKENS + 1)) if toks[i].text == ","), end)
     trailing = first > s and toks[first - 1].text == "," and _only_adjuncts(toks, rest, stop)
     if trailing and _words(toks, s, first - 1, MIN_CLAUSE_WORDS):
         return s, first - 1
@@ -229,7 +234,9 @@ _THAT_ONLY_EXTRA = frozenset(
 # Of those, the ones whose clause may also come without "that" when it reads as one ("The Times
 # reported the email came hours after ...", "He joked he would ..."); never a figure ("reported 212
 # confirmed cases"), nor a preposition ("responded by pointing a finger").
-_CLAUSE_OR_THAT = frozenset(("report", "joke", "quip", "boast", "brag", "reply", "respond", "counter", "retort"))
+_CLAUSE_OR_THAT = frozenset(
+    ("report", "joke", "quip", "boast", "brag", "reply", "respond", "counter", "retort")
+)
 _CLAUSE_LEMMAS = (
     frozenset(lang.CLAUSE_VERBS.values())
     | {
@@ -271,7 +278,12 @@ def _as_reported(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, 
     k = max(c.end, c.subj_last)
     while k < end and k - c.end <= MAX_AS_ADJUNCT_TOKENS and toks[k].text != ",":
         t = toks[k]
-        if t.kind == "q" or (t.kind == "w" and not t.cap and t.low not in lang.ADJUNCT_WORDS and t.low not in lang.ADJUNCT_OPENERS):
+        if t.kind == "q" or (
+            t.kind == "w"
+            and not t.cap
+            and t.low not in lang.ADJUNCT_WORDS
+            and t.low not in lang.ADJUNCT_OPENERS
+        ):
             return None  # "as Doe said he would": no parenthetical
         k += 1
     if a == s or all(t.kind == "p" or t.low in lang.OPENERS for t in toks[s:a]):
@@ -341,11 +353,15 @@ def _words(toks: Sequence[Token], a: int, b: int, k: int) -> bool:
     return at_least_words(toks, a, b, k)
 
 
+# The longest run of adjuncts after a trailing "X said" (", Doe said on Monday in a statement").
+MAX_ADJUNCT_TOKENS = 12
+
+
 def _only_adjuncts(toks: Sequence[Token], a: int, b: int) -> bool:
-    return all(
+    return b - a <= MAX_ADJUNCT_TOKENS and all(
         t.kind == "p" or t.low in lang.ADJUNCT_WORDS or t.cap or t.kind == "n" or t.low in lang.UNNAMED_GROUPS
         for t in toks[a:b]
-    ) and (b - a <= 12)
+    )
 
 
 def _clause_start(toks: Sequence[Token], c: Cue, end: int) -> int | None:
@@ -409,10 +425,6 @@ def _clause_start(toks: Sequence[Token], c: Cue, end: int) -> int | None:
         i += 1
     if i >= end:
         return None
-    if (
-        toks[i].low in ("to",)
-        and c.lemma not in lang.OBJECT_LEMMAS
-        and c.lemma not in _INFINITIVE_LEMMAS
-    ):
+    if toks[i].low in ("to",) and c.lemma not in lang.OBJECT_LEMMAS and c.lemma not in _INFINITIVE_LEMMAS:
         return None  # "said to be", "told to leave"
     return i

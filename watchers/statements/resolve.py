@@ -170,9 +170,10 @@ def _clause_subjects(reg: Registry, sp: SentenceSpeakers, found: Sequence[Attrib
     for pos, m in sp.named:
         if m.kind != "name" or m.start == toks[sp.sentence.s].start or m.start < last:
             continue  # the sentence's own subject and its speakers are marked apart
-        first = k
+        first = k  # the walk goes on from the last mention's tokens: linear in the sentence
         while first < e and toks[first].end <= m.start:
             first += 1
+        k = first
         if first == sp.sentence.s or toks[first - 1].low not in _CLAUSE_OPENERS:
             continue  # "Bracewell of Stourbridge Capital called", "firm Tollgate Ventures, warned"
         while k < e and toks[k].end <= m.end:

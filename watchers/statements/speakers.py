@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
+from watchers.statements.clauseshape import clause_like, subject_opens
 from watchers.statements.cues import Cues, CueWord
 from watchers.statements.labels import is_label
 from watchers.statements.lang import en as lang
@@ -24,12 +25,15 @@ from watchers.statements.people import NameIndex, full_names, named_people
 from watchers.statements.segment import Segments, Sentence
 from watchers.statements.sentences import Token
 from watchers.statements.subject_shapes import (
+    after_and,
     apposition_owner,
     modifies_plural,
     past_dateline,
+    plural_subject,
     verb_after_commas,
     verb_next,
 )
+from watchers.statements.verbgroup import contracted_subject
 
 # Tokens token_after walks before it bisects.
 WALK_TOKENS = 8
@@ -148,6 +152,7 @@ def _verb_speakers(
         if subj is None and v - 1 >= s:
             subj = _known_surname(toks[v - 1], full)  # '"...," White said' after "Tom White"
         inverted = False
+        subj = plural_subject(toks, s, v, subj, bare)  # "Democrats say", "Experts on X said"
         if subj is not None and bare and not (subj.kind == "group" or subj.gender == "pl"):
             subj = None  # "would respond", "Russian state flights": a base form needs a plural subject
         if subj is not None and subj.kind == "group" and low in lang.NOUN_LIKE_FORMS and not bare:
@@ -160,7 +165,7 @@ def _verb_speakers(
         ):
             subj = subject_right(toks, i + 1, e, inverted=True)
             inverted = subj is not None
-        if subj is None and not bare and i - 1 >= s and toks[i - 1].low in ("and", "but"):
+        if subj is None and not bare and after_and(toks, s, i):
             # "Castel ... and said ...": the subject of the sentence's earlier reporting verb, else
             # the sentence's own ("The affidavit cited interviews and said that ...")
             subj = out[-1].subject if out else _coordinated_subject(toks, s, e, i)
@@ -190,20 +195,40 @@ def _verb_speakers(
 
 
 def _coordinated_subject(toks: Sequence[Token], s: int, e: int, i: int) -> Mention | None:
-    """ "X did something and said that ...": X, when "that" follows the verb (the reported clause)."""
-    if i + 1 >= e or toks[i + 1].low != "that":
+    """ "X did something and said that ..." / "... and said they would stay": X, when a reported
+    clause follows the verb ("that", or a subject and its verb)."""
+    if i + 1 >= e:
         return None
-    m = narrative_subject(toks, s, i)
-    return m if m is not None and m.kind in ("name", "org", "orgref", "role", "pronoun") else None
+    nxt = toks[i + 1]
+    if nxt.low != "that" and not (subject_opens(nxt) and clause_like(toks, i + 1, e)):
+        return None
+    first = past_dateline(toks, s, i)
+    m = _opening_subject(toks, first, i, groups=True)  # "The dockers walked ..."
+    if m is None and first + 1 < i:
+        m = contracted_subject(toks[first], toks[first + 1])  # "He's comparing ... and says ..."
+    return m if m is not None and m.kind in ("name", "org", "orgref", "role", "pronoun", "group") else None
 
 
 def _modifier_in_phrase(toks: Sequence[Token], s: int, subj: Mention) -> bool:
-    """A one-word capitalised "subject" right after a preposition ("of Republican claims", "about
-    European remarks") modifies the noun after it: nobody speaks."""
-    if subj.kind not in ("name", "org") or " " in subj.text:
+    """A one-word "subject" right after a preposition ("of Republican claims", "about European
+    remarks", "for many state workers") modifies the noun after it, and a group after "what" names
+    a term ("what some call the loophole"): nobody speaks."""
+    if subj.kind not in ("name", "org", "group") or " " in subj.text:
         return False
     k = token_at(toks, subj.start, s, len(toks))
-    return k - 1 >= s and toks[k - 1].kind == "w" and toks[k - 1].low in lang.ADJUNCT_PREPS
+    prev = toks[k - 1] if k - 1 >= s else None
+    return (
+        prev is not None
+        and prev.kind == "w"
+        and (
+            prev.low in lang.ADJUNCT_PREPS
+            or prev.low in _OBJECT_PREPS
+            or (subj.kind == "group" and prev.low == "what")
+        )
+    )
+
+
+_OBJECT_PREPS = frozenset(("for", "about", "among", "against"))
 
 
 
@@ -357,7 +382,9 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool 
     return None
 
 
-def _opening_subject(toks: Sequence[Token], s: int, e: int, long_apposition: bool = True) -> Mention | None:
+def _opening_subject(
+    toks: Sequence[Token], s: int, e: int, long_apposition: bool = True, groups: bool = False
+) -> Mention | None:
     i = s
     while i < e and toks[i].kind == "w" and toks[i].low in lang.OPENERS:
         i += 1
@@ -370,7 +397,7 @@ def _opening_subject(toks: Sequence[Token], s: int, e: int, long_apposition: boo
             if m is None or m.kind != "name":
                 return None
             i = comma + 1
-    if m is None or m.kind not in ("name", "org", "pronoun", "role", "orgref"):
+    if m is None or m.kind not in _NARRATIVE_KINDS and not (groups and m.kind == "group"):
         return None
     j = i
     while j < e and toks[j].end <= m.end:
@@ -398,6 +425,9 @@ def _opening_subject(toks: Sequence[Token], s: int, e: int, long_apposition: boo
 
 
 
+
+
+_NARRATIVE_KINDS = frozenset(("name", "org", "pronoun", "role", "orgref"))
 
 
 def _verb_like(tok: Token) -> bool:

@@ -5,10 +5,11 @@ capitalised adjective before a plural noun, a wire dateline before the sentence 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from watchers.statements.lang import en as lang
-from watchers.statements.mentions import Mention
-from watchers.statements.nounphrase import subject_right
+from watchers.statements.mentions import Mention, plural_name
+from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.sentences import Token
 
 # A long apposition of several commas ("Dorothy Woods, whose husband, Ty Woods, was killed in the
@@ -16,6 +17,15 @@ from watchers.statements.sentences import Token
 MAX_APPOSITION_TOKENS = 60
 # How far a wire dateline's dash may stand from the sentence's start ("OSLO, Nov. 5 (Northwire) —").
 DATELINE_TOKENS = 12
+# How far before its verb a plural subject's head may stand past its post-modifier ("Political
+# observers in Virginia and around the country say").
+MAX_POSTMODIFIER_TOKENS = 12
+# Prepositions that open a post-modifier of a group of people ("experts on North Korea", "those close
+# to him", "officials from both parties").
+_POSTMODIFIER_PREPS = frozenset(lang.PP_HEADS | {"on", "in", "close", "around", "across", "near", "among"})
+# How many adverbs may stand between "and" and a coordinated verb ("and then later said").
+COORDINATED_ADVERBS = 3
+_THEN_WORDS = frozenset(("then", "since", "later", "also", "now", "still"))
 
 
 def apposition_owner(toks: Sequence[Token], s: int, e: int, subj: Mention) -> Mention | None:
@@ -81,8 +91,108 @@ def verb_after_commas(toks: Sequence[Token], i: int, e: int, m: Mention) -> bool
         if t.text == ",":
             nxt = toks[k + 1]
             low = nxt.low
-            if nxt.kind == "w" and not nxt.cap and not low.endswith("ing") and (
-                low in lang.FINITE or low in lang.IRREGULAR_PAST or low in lang.QUOTE_VERBS or low.endswith("ed")
+            if (
+                nxt.kind == "w"
+                and not nxt.cap
+                and not low.endswith("ing")
+                and (
+                    low in lang.FINITE
+                    or low in lang.IRREGULAR_PAST
+                    or low in lang.QUOTE_VERBS
+                    or low.endswith("ed")
+                )
             ):
                 return True
     return False
+
+
+def after_and(toks: Sequence[Token], s: int, i: int) -> bool:
+    """Does the verb at token i follow "and" / "but", maybe with a few adverbs between ("and said",
+    "and then said", "but has since said")?"""
+    for k in range(i - 1, max(s, i - 1 - COORDINATED_ADVERBS) - 1, -1):
+        t = toks[k]
+        if t.low in ("and", "but"):
+            return True
+        if (
+            t.kind != "w"
+            or t.cap
+            or not (t.low in lang.AUX_ADVERBS or t.low in _THEN_WORDS or t.low.endswith("ly"))
+        ):
+            return False  # "the ministry and Doe said": "and" joins two speakers
+    return False
+
+
+def plural_subject(toks: Sequence[Token], s: int, v: int, subj: Mention | None, bare: bool) -> Mention | None:
+    """The subject of the verb at token v when the noun-phrase reading found none, or (before a base
+    form, `bare`, which needs a plural) found a singular one: a capitalised plural ("Democrats
+    say"), two speakers joined by "and" ("Mr. Grassley and Mr. Leahy say"), a group with a
+    post-modifier ("Experts on North Korea and nuclear nonproliferation said"). subj otherwise."""
+    if subj is not None:
+        if not bare or subj.kind == "group" or subj.gender == "pl":
+            return subj
+        if plural_name(subj):
+            return replace(subj, kind="group", gender="pl")  # "Democrats say": the party's people
+        return _joined(toks, s, subj) or _postmodified(toks, s, v) or subj
+    return _postmodified(toks, s, v)
+
+
+def _joined(toks: Sequence[Token], s: int, subj: Mention) -> Mention | None:
+    """ "Mr. Grassley and Mr. Leahy", "The Republican nominee and his aides": one group of speakers."""
+    k = _token_index(toks, s, subj.np_start if subj.np_start >= 0 else subj.start)
+    if k - 2 < s or toks[k - 1].low != "and":
+        return None
+    left = subject_left(toks, k - 1, s)
+    if left is None or left.kind not in ("name", "role", "org", "orgref", "group"):
+        return None
+    return _group(toks, _token_index(toks, s, left.np_start if left.np_start >= 0 else left.start), subj.end)
+
+
+def _postmodified(toks: Sequence[Token], s: int, v: int) -> Mention | None:
+    """A plural group whose post-modifier ends right before the verb at token v ("elected officials
+    from both parties say", "Experts on North Korea said"), with no punctuation or verb in it; the
+    verb is no noun ("voters in the state"), the modifier ends in a noun."""
+    if v - 2 < s or toks[v].low in lang.NOUN_LIKE_FORMS or not _noun_end(toks[v - 1]):
+        return None
+    for k in range(v - 2, max(s, v - MAX_POSTMODIFIER_TOKENS) - 1, -1):
+        t = toks[k]
+        if t.kind == "q" or (t.kind == "p" and t.text not in ("-", "'", "’")):
+            return None
+        if t.low in lang.QUOTE_VERBS or t.low in lang.FINITE or t.low in lang.MODALS:
+            return None
+        if t.low in _POSTMODIFIER_PREPS and k - 1 >= s:
+            head = subject_left(toks, k, s)
+            if (
+                head is not None
+                and head.kind == "group"
+                and head.text.endswith("s")
+                and head.end == toks[k - 1].end
+            ):
+                first = _token_index(toks, s, head.np_start if head.np_start >= 0 else head.start)
+                return _group(toks, first, toks[v - 1].end)
+    return None
+
+
+def _noun_end(t: Token) -> bool:
+    """Can a post-modifier end with t ("North Korea", "both parties", "1995"), not "the", "and", "to"?"""
+    if t.kind == "n":
+        return True
+    return t.kind == "w" and (t.cap or (t.low not in lang.DETERMINERS and t.low not in _NOT_NOUN_ENDS))
+
+
+_NOT_NOUN_ENDS = frozenset(
+    ("and", "or", "but", "to", "of", "in", "on", "for", "with", "while", "that", "all", "also")
+)
+
+
+def _group(toks: Sequence[Token], a: int, end: int) -> Mention:
+    """An unnamed plural group from token a to character `end`."""
+    words = [t.text for t in toks[a:] if t.end <= end]
+    start = toks[a].start
+    return Mention("group", start, end, " ".join(words), gender="pl", definite=False, np_start=start)
+
+
+def _token_index(toks: Sequence[Token], s: int, pos: int) -> int:
+    k = s
+    while k < len(toks) and toks[k].end <= pos:
+        k += 1
+    return k

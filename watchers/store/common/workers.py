@@ -3,7 +3,8 @@ updates, and the row helpers of feed leases and outbox claims. The leases and cl
 backend's (watchers.store.sqlite.workers: one process, every claim granted; watchers.store.postgres.
 workers: FOR UPDATE SKIP LOCKED, advisory locks).
 
-A heartbeat pushes forward every lease and claim the worker holds; a clean stop gives them up at once.
+A heartbeat pushes forward every lease and claim the worker holds (only forward: an expiry a claim set
+later than the beat's now + lease stays); a clean stop gives them up at once.
 """
 
 from __future__ import annotations
@@ -52,9 +53,12 @@ class WorkerRegistry(SqlConnection):
         t, until = ts_req(now), ts_req(now) + lease
         with self.transaction():
             alive = self._exec("UPDATE workers SET heartbeat = ? WHERE worker_id = ?", (t, worker_id)).rowcount
-            self._exec("UPDATE feeds SET lease_until = ? WHERE lease_owner = ?", (until, worker_id))
-            self._exec("UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending'",
-                       (until, worker_id))
+            # Only later, never earlier: `now` was read before this call waited for the store, and a
+            # claim made meanwhile (another thread, a later clock reading) may run past `until` already.
+            self._exec("""UPDATE feeds SET lease_until = ? WHERE lease_owner = ?
+                          AND (lease_until IS NULL OR lease_until < ?)""", (until, worker_id, until))
+            self._exec("""UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending'
+                          AND (claimed_until IS NULL OR claimed_until < ?)""", (until, worker_id, until))
         return alive > 0
 
     def unregister_worker(self, worker_id: str) -> None:

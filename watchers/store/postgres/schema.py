@@ -218,7 +218,7 @@ def _migrate_4_to_5(db: Db) -> None:
     _script(db,
         """
         CREATE TABLE statement_keys (
-            key INTEGER NOT NULL,
+            key BIGINT NOT NULL,              -- BIGINT since step 11 (index_statements writes its form)
             published BIGINT NOT NULL,
             statement_id BIGINT NOT NULL,
             PRIMARY KEY (key, published, statement_id)
@@ -312,6 +312,17 @@ def _migrate_9_to_10(db: Db) -> None:
     )
 
 
+def _migrate_10_to_11(db: Db) -> None:
+    # The twin of SQLite's step 11: each stored key in its time bucket (watchers.store.shingles.bucketed),
+    # so the window's lookups and inserts stay in one recent part of the primary key's index.
+    _script(db,
+        """
+        ALTER TABLE statement_keys ALTER COLUMN key TYPE BIGINT
+            USING ((published >> 20) << 32) | (key::bigint & 4294967295);
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[Db], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -323,6 +334,7 @@ MIGRATIONS: dict[int, Callable[[Db], None]] = {
     7: _migrate_7_to_8,
     8: _migrate_8_to_9,
     9: _migrate_9_to_10,
+    10: _migrate_10_to_11,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

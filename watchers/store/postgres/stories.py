@@ -15,7 +15,7 @@ from watchers.store.columns import STATEMENT_COLUMNS, statement_values, ts_req
 from watchers.store.common.connection import Params
 from watchers.store.common.stories import StoryQueries as SharedStoryQueries
 from watchers.store.postgres.connection import Connection
-from watchers.store.shingles import query_keys, stored_keys
+from watchers.store.shingles import bucketed, query_keys, stored_keys, window_keys
 
 # add_source's link and the story's last_seen together, in one statement (SQLite runs two).
 _ADD_SOURCE = """WITH linked AS (INSERT INTO story_sources (story_id, article_id, added_at) VALUES (?, ?, ?)
@@ -36,14 +36,15 @@ def candidates_read(
     keys = query_keys(speaker_id, texts) if keys is None else list(keys)
     if not keys:
         return None
+    lo, hi = math.floor(ts_req(since)), math.floor(ts_req(until))
     return (
         """WITH keyed AS MATERIALIZED (SELECT DISTINCT statement_id FROM statement_keys
-                                      WHERE key = ANY(?) AND published BETWEEN ? AND ?)
+                                      WHERE key = ANY(?::bigint[]) AND published BETWEEN ? AND ?)
            SELECT s.story_id, s.text FROM keyed JOIN statements s ON s.id = keyed.statement_id
            WHERE s.speaker_id = ? AND s.is_repeat = FALSE AND s.story_id IS NOT NULL
              AND s.published BETWEEN ? AND ?
            ORDER BY s.published DESC, s.id DESC""",
-        (keys, math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since), ts_req(until)),
+        (window_keys(keys, lo, hi), lo, hi, speaker_id, ts_req(since), ts_req(until)),
     )
 
 
@@ -80,6 +81,7 @@ class StoryQueries(SharedStoryQueries, Connection):
         keyed = [(st.speaker_id, st.text.replace("\x00", "\ufffd"), k) for i, (st, story_id, repeat) in enumerate(rows)
                  if st.speaker_id is not None and story_id is not None and not repeat
                  for k in (stored_keys(st.speaker_id, st.text) if keys is None else keys[i])]
+        second = math.floor(pub)
         marks = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(values))
         self._defer(
             f"""WITH ins AS (INSERT INTO statements (article_id, story_id, published, is_repeat, {STATEMENT_COLUMNS})
@@ -87,10 +89,10 @@ class StoryQueries(SharedStoryQueries, Connection):
                              RETURNING id, speaker_id, text, story_id IS NOT NULL AND NOT is_repeat AS keyed)
                 INSERT INTO statement_keys (key, published, statement_id)
                 SELECT DISTINCT k.key, ?::bigint, ins.id FROM ins
-                JOIN unnest(?::text[], ?::text[], ?::integer[]) AS k (speaker_id, text, key)
+                JOIN unnest(?::text[], ?::text[], ?::bigint[]) AS k (speaker_id, text, key)
                   ON k.speaker_id = ins.speaker_id AND k.text = ins.text
                 WHERE ins.keyed
                 ON CONFLICT DO NOTHING""",
-            [*(v for row in values for v in row), math.floor(pub),
-             [r[0] for r in keyed], [r[1] for r in keyed], [r[2] for r in keyed]],
+            [*(v for row in values for v in row), second,
+             [r[0] for r in keyed], [r[1] for r in keyed], [bucketed(r[2], second) for r in keyed]],
         )

@@ -22,6 +22,8 @@ Schema versions (PRAGMA user_version; MIGRATIONS[n] upgrades n -> n + 1, each in
      PostgreSQL only, kept here so a version number means the same tables on both backends)
  10  workers sharing one database (issue #17): the workers table, feed leases (feeds.lease_owner,
      lease_until) and outbox claims (outbox.claimed_by, claimed_until)
+ 11  statement_keys: each key in its time bucket (watchers.store.shingles.bucketed), so dedup's
+     lookups and inserts stay in the recent part of the index however long the history
 
 A database file of any earlier version is upgraded step by step when a Store opens it; a newer one is
 refused with a message (an older quotewatch must not write a schema it does not know).
@@ -343,6 +345,27 @@ def _migrate_9_to_10(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_10_to_11(db: sqlite3.Connection) -> None:
+    # Each stored key in its time bucket (watchers.store.shingles.bucketed: the same arithmetic), so the
+    # window's lookups and inserts stay in one recent part of the index. A WITHOUT ROWID table is
+    # ordered by its key: rewritten in that order into a new table.
+    _script(db,
+        """
+        CREATE TABLE statement_keys_11 (
+            key INTEGER NOT NULL,             -- (published second >> 20) << 32 | 32-bit shingle hash
+            published INTEGER NOT NULL,
+            statement_id INTEGER NOT NULL,
+            PRIMARY KEY (key, published, statement_id)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO statement_keys_11 (key, published, statement_id)
+            SELECT ((published >> 20) << 32) | (key & 4294967295), published, statement_id FROM statement_keys
+            ORDER BY 1, 2, 3;
+        DROP TABLE statement_keys;
+        ALTER TABLE statement_keys_11 RENAME TO statement_keys;
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
@@ -354,6 +377,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     7: _migrate_7_to_8,
     8: _migrate_8_to_9,
     9: _migrate_9_to_10,
+    10: _migrate_10_to_11,
 }
 SCHEMA_VERSION = max(MIGRATIONS) + 1
 assert BANDS == 4, "the fp0..fp3 columns assume four bands"

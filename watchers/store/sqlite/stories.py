@@ -22,7 +22,7 @@ from watchers.store.columns import (
 )
 from watchers.store.common.connection import Params
 from watchers.store.common.stories import StoryQueries as SharedStoryQueries
-from watchers.store.shingles import key_rows, query_keys
+from watchers.store.shingles import bucketed, key_rows, query_keys, window_keys
 from watchers.store.sqlite.connection import Connection
 
 
@@ -34,6 +34,7 @@ class StoryQueries(SharedStoryQueries, Connection):
         keys = query_keys(speaker_id, texts) if keys is None else list(keys)
         if not keys:
             return None
+        lo, hi = math.floor(ts_req(since)), math.floor(ts_req(until))
         # SQLITE-ONLY: the keys as one JSON parameter (a long quote has more keys than some builds allow
         # parameters). "+speaker_id" keeps the planner off the (speaker, time) index, which it prefers (a
         # range scan of ALL the speaker's statements, each checked against the key list): the key ranges
@@ -44,8 +45,7 @@ class StoryQueries(SharedStoryQueries, Connection):
                              WHERE key IN (SELECT value FROM json_each(?)) AND published BETWEEN ? AND ?)
                   AND +speaker_id = ? AND is_repeat = 0 AND story_id IS NOT NULL AND published BETWEEN ? AND ?
                 ORDER BY published DESC, id DESC""",
-            (json.dumps(keys), math.floor(ts_req(since)), math.floor(ts_req(until)), speaker_id, ts_req(since),
-             ts_req(until)),
+            (json.dumps(window_keys(keys, lo, hi)), lo, hi, speaker_id, ts_req(since), ts_req(until)),
         )
 
     def add_statements(
@@ -77,5 +77,5 @@ class StoryQueries(SharedStoryQueries, Connection):
                     self._many(
                         "INSERT OR IGNORE INTO statement_keys (key, published, statement_id) VALUES (?, ?, ?)",
                         key_rows([(cur.lastrowid, st.speaker_id, st.text, pub)]) if keys is None
-                        else [(k, math.floor(pub), cur.lastrowid) for k in keys[i]],
+                        else [(bucketed(k, math.floor(pub)), math.floor(pub), cur.lastrowid) for k in keys[i]],
                     )

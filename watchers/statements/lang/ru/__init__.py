@@ -44,6 +44,8 @@ def _groups(name: str) -> dict[str, frozenset[str]]:
 CUE_LEMMAS: frozenset[str] = _words("cue_lemmas")
 OBJECT_SPEAKER_LEMMAS: frozenset[str] = _words("object_speaker_lemmas")
 PARTIAL_ONLY_LEMMAS: frozenset[str] = _words("partial_only_lemmas")
+NEGATABLE_CUE_LEMMAS: frozenset[str] = _words("negatable_cue_lemmas")
+INFINITIVE_CUE_LEMMAS: dict[str, str] = _mapping("infinitive_cue_lemmas")
 SOURCE_OPENERS: tuple[str, ...] = _data.entries(_LANG, "source_openers")
 ANAPHORIC_OPENERS: tuple[str, ...] = _data.entries(_LANG, "anaphoric_openers")
 ANAPHORIC_VERBS: frozenset[str] = _words("anaphoric_verbs")
@@ -79,7 +81,14 @@ POLARITY_WORDS: frozenset[str] = _words("polarity_words")  # "не" makes it ano
 ROLE_NOUNS: frozenset[str] = _words("role_nouns")
 ROLE_PREFIXES: frozenset[str] = frozenset(r[:CUE_PREFIX_LEN] for r in ROLE_NOUNS)
 ROLE_SYNONYMS: dict[str, str] = _mapping("role_synonyms")
+# "глава Минздрава", "руководитель Минздрава", "глава министерства здравоохранения" = "министр
+# здравоохранения": one line per ministry in the ministries table, the phrases made here.
+MINISTRIES: dict[str, str] = _mapping("ministries")
+for _short, _field in MINISTRIES.items():
+    for _phrase in (f"глава {_short}", f"руководитель {_short}", f"глава министерство {_field}"):
+        ROLE_SYNONYMS.setdefault(_phrase, f"министр {_field}")
 GENERIC_ROLES: dict[str, frozenset[str]] = _groups("generic_roles")
+OFFICE_NOUNS: frozenset[str] = _words("office_nouns")
 ORG_WORDS: frozenset[str] = _words("org_words")
 OUTLETS: frozenset[str] = _words("outlets")
 TITLE_NOUNS: frozenset[str] = _words("title_nouns")
@@ -113,6 +122,7 @@ RELATIVE_WORDS: frozenset[str] = _words("relative_words")
 GENERIC_ORGS: frozenset[str] = _words("generic_orgs")
 TIME_WORDS: frozenset[str] = _words("time_words")
 BACKGROUND_OPENERS: tuple[str, ...] = _data.entries(_LANG, "background_openers")
+SUBJECT_CONNECTIVES: tuple[str, ...] = _data.entries(_LANG, "subject_connectives")
 
 # --- quote marks -----------------------------------------------------------------------------------
 # «…» outside, „…“ inside (and the reverse in some copy); straight "…" pair by position.
@@ -229,23 +239,32 @@ def parses(word: str) -> tuple[Reading, ...]:
 
 
 _MANS_SURNAME_ENDINGS = ("ов", "ев", "ёв")
+# After a given name also these: "Пётр Зарубин" (зарубина), not "Причин для тревоги нет" anywhere else.
+_MANS_SURNAME_ENDINGS_AFTER_GIVEN = (*_MANS_SURNAME_ENDINGS, "ин", "ын")
 
 
 @functools.lru_cache(maxsize=50_000)
-def plural_surname(word: str) -> bool:
+def plural_surname(word: str, after_given: bool = False) -> bool:
     """A capitalised word the dictionary reads only as a noun's genitive or accusative plural, ending
-    as a man's surname does: Кулаков (кулак), Быков in a name are a surname in the nominative."""
-    if not word[:1].isupper() or not word.casefold().endswith(_MANS_SURNAME_ENDINGS):
+    as a man's surname does: Кулаков (кулак), Быков in a name are a surname in the nominative; after
+    a given name also Зарубин, Калин."""
+    endings = _MANS_SURNAME_ENDINGS_AFTER_GIVEN if after_given else _MANS_SURNAME_ENDINGS
+    if not word[:1].isupper() or not word.casefold().endswith(endings):
         return False
     if not _analyzer().word_is_known(word.casefold()):
         return False
     found = _analyzer().parse(word)
-    return bool(found) and all(
+    # a possessive short adjective of the same form (сомов, "the catfish's") is no other reading; after
+    # a given name or inside a sentence one alone is a surname too (Ядров: ядровый)
+    nouns = [p for p in found if p.tag.POS != "ADJS"]
+    if not nouns:
+        return after_given and bool(found)
+    return all(
         p.tag.POS == "NOUN"
         and "plur" in p.tag.grammemes
         and p.tag.case in ("gent", "accs")
         and not NAME_TAGS & p.tag.grammemes
-        for p in found
+        for p in nouns
     )
 
 
@@ -262,13 +281,21 @@ def nominative(word: str, gender: str, oblique: bool = False) -> str:
     словам", the object of "цитирует"), so a reading in another case is taken even when a nominative one
     exists (Симоняна). Otherwise a word the dictionary does not know stays as written (its guesses for
     foreign and rare surnames are unreliable: Черчесов, Рютте), as does a word with a nominative reading."""
-    if len(word) <= 2 or word.isupper() or plural_surname(word):
+    if len(word) <= 2 or word.isupper() or plural_surname(word, True):
         return word
     parses = _analyzer().parse(word)
     known = _analyzer().word_is_known(word.casefold())
+    listed: str | None = next((str(p.normal_form) for p in parses if p.normal_form in ORG_WORDS), None)
+    if not known and listed:  # "В Росавиации": an organisation of the table, by its lemma
+        return listed[:1].upper() + listed[1:]
     if not known and (not oblique or word.endswith("е")):
         return word  # no genitive or accusative ends in -е: an indeclinable surname (Вяльбе)
-    cands = [p for p in parses if NAME_TAGS & p.tag.grammemes] or [p for p in parses if p.tag.POS == "NOUN"]
+    cands = (
+        [p for p in parses if NAME_TAGS & p.tag.grammemes]
+        or [p for p in parses if p.tag.POS == "NOUN"]
+        # a surname that declines as an adjective (Усатого -> Усатый), one person's: singular only
+        or [p for p in parses if p.tag.POS == "ADJF" and "sing" in p.tag.grammemes and "neut" not in p.tag.grammemes]
+    )
     if not cands:
         return word  # no noun reading: an indeclinable surname (Мутко), not an adverb to inflect
     if gender in ("m", "f"):
