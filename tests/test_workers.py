@@ -230,11 +230,24 @@ def alerted(fake: FakeTelegram, quote: str, feeds: tuple[int, int]) -> bool:
     return len(found) >= 1 and all(outlet(f) in found[0].text for f in feeds)
 
 
-async def until(condition: Any, what: str, timeout: float) -> None:
+def missing(fake: FakeTelegram, quotes: list[str], feeds: dict[int, tuple[int, int]]) -> str:
+    """Which statements lack their message or its second outlet, for a failure's message."""
+    out = []
+    for n, q in enumerate(quotes):
+        found = messages_of(fake, q)
+        if not found:
+            out.append(f"{q[:40]!r}: no message")
+        elif not all(outlet(f) in found[0].text for f in feeds[n]):
+            named = [outlet(f) for f in feeds[n] if outlet(f) in found[0].text]
+            out.append(f"{q[:40]!r}: {len(found)} message(s) naming only {named}")
+    return "; ".join(out)
+
+
+async def until(condition: Any, what: str, timeout: float, detail: Any = None) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what}" + (f": {detail()}" if detail else ""))
         await asyncio.sleep(0.05)
 
 
@@ -297,7 +310,8 @@ async def test_three_workers_share_feeds_and_outbox_and_survive_a_kill(tmp_path:
             feeds.gate.set()
 
             await until(lambda: all(alerted(fake, q, phase2[n]) for n, q in enumerate(PHASE2)),
-                        "the second wave's alerts after the kill", timeout=40)
+                        "the second wave's alerts after the kill", timeout=40,
+                        detail=lambda: missing(fake, PHASE2, phase2))
             # The updates: another worker took them over (the victim may have been the taker).
             fake.user_says(USER, "/start")
             await until(lambda: fake.messages(USER), "an answer to /start after the kill", timeout=20)
