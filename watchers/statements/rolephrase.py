@@ -142,3 +142,55 @@ def _modifier(t: Token) -> bool:
         and low not in lang.MODALS
         and low not in lang.DETERMINERS
     )
+
+
+def described_after_quote(tokens: Sequence[Token], a: int, b: int) -> Mention | None:
+    """A free description of the speaker between a quote and its verb ('"...," the committee chairmen
+    wrote') or after the inverted verb to the clause's end ('"...," said the 46-year-old', 'said one
+    of those advisers, who ...'): a determiner, then at most MAX_ROLE_MODIFIERS lowercase words or
+    numbers, none a verb or a clause word. Only read where a quote stands right before (the caller
+    checks): a role mention nothing else resolves, so the quote keeps its attribution, speaker unknown."""
+    if not 2 <= b - a <= MAX_ROLE_MODIFIERS + 1 or tokens[a].low not in _OPENERS or tokens[a].cap:
+        return None  # 'The' after a quote opens a sentence of its own
+    words = tokens[a + 1 : b]
+    if not all(
+        t.kind == "n" or t.text == "-" or (t.kind == "w" and not t.cap and (t.low == "of" or _modifier(t)))
+        for t in words
+    ):
+        return None
+    if words[-1].kind != "w" or words[-1].low == "of":
+        return None
+    head = tokens[b - 1]
+    text_start, text_end = tokens[a].start, head.end
+    return Mention(
+        "role",
+        text_start,
+        text_end,
+        " ".join(t.text for t in tokens[a:b]),
+        head=strip_possessive(head.low),
+        definite=False,  # a head no role list knows: never resolved to an earlier person
+        np_start=text_start,
+    )
+
+
+def description_end(tokens: Sequence[Token], i: int, hi: int) -> int:
+    """Where a description after an inverted verb at i - 1 ends: the clause's comma or end ("said
+    the designer, who ...", "said the 46-year-old."), or i when something else follows first."""
+    for k in range(i, min(hi, i + MAX_ROLE_MODIFIERS + 2)):
+        t = tokens[k]
+        if t.kind == "p" and t.text != "-":
+            return k if t.text in (",", ".", "!", "?", ";", "—", "–") else i
+        if t.kind == "q":
+            return i
+    return hi if hi - i <= MAX_ROLE_MODIFIERS + 1 else i
+
+
+def quote_before_description(tokens: Sequence[Token], s: int, v: int) -> int:
+    """The opener of a description that runs from just after a quote to the verb at v ('"...," the
+    report said'), or -1."""
+    for a in range(v - 2, max(s, v - MAX_ROLE_MODIFIERS - 2) - 1, -1):
+        if tokens[a].low in _OPENERS and a - 1 >= s and tokens[a - 1].kind == "q":
+            return a
+        if tokens[a].kind != "w" and tokens[a].kind != "n":
+            return -1
+    return -1

@@ -22,6 +22,7 @@ from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
 from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex, full_names, named_people
+from watchers.statements.rolephrase import described_after_quote, description_end, quote_before_description
 from watchers.statements.segment import Segments, Sentence
 from watchers.statements.sentences import Token
 from watchers.statements.subject_shapes import (
@@ -152,6 +153,8 @@ def _verb_speakers(
         if subj is None and v - 1 >= s:
             subj = _known_surname(toks[v - 1], full)  # '"...," White said' after "Tom White"
         inverted = False
+        if subj is None and (o := quote_before_description(toks, s, v)) >= 0:
+            subj = described_after_quote(toks, o, v)  # '"...," the committee chairmen wrote'
         subj = plural_subject(toks, s, v, subj, bare)  # "Democrats say", "Experts on X said"
         if subj is not None and bare and not (subj.kind == "group" or subj.gender == "pl"):
             subj = None  # "would respond", "Russian state flights": a base form needs a plural subject
@@ -164,6 +167,8 @@ def _verb_speakers(
             and (i == s or toks[i - 1].text in (",", "—", "–", "-") or toks[i - 1].kind == "q")
         ):
             subj = subject_right(toks, i + 1, e, inverted=True)
+            if subj is None and i - 1 >= s and toks[i - 1].kind == "q":
+                subj = described_after_quote(toks, i + 1, description_end(toks, i + 1, e))
             inverted = subj is not None
         if subj is None and not bare and after_and(toks, s, i):
             # "Castel ... and said ...": the subject of the sentence's earlier reporting verb, else
