@@ -116,8 +116,8 @@ def _name_from(tokens: Sequence[Token], k: int, hi: int) -> Mention | None:
 
 
 def _description_word(t: Token) -> bool:
-    if t.kind == "n":
-        return True  # "said 2008 campaign veteran ..."
+    if t.kind == "n" or t.text == "/":
+        return True  # "said 2008 campaign veteran ...", "said 9/11 widow ..."
     return t.kind == "w" and (t.low == "of" or (_modifier(t) and t.low not in lang.WEEKDAYS))
 
 
