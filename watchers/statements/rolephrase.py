@@ -154,8 +154,12 @@ def described_after_quote(tokens: Sequence[Token], a: int, b: int) -> Mention | 
         return None  # 'The' after a quote opens a sentence of its own
     words = tokens[a + 1 : b]
     if not all(
-        t.kind == "n" or t.text == "-" or (t.kind == "w" and not t.cap and (t.low == "of" or _modifier(t)))
-        for t in words
+        t.kind == "n"
+        or t.text == "-"
+        or (t.kind == "w" and not t.cap and (t.low == "of" or _modifier(t)))
+        or (t.low in lang.DETERMINERS and tokens[x - 1].low == "of")  # 'one of those advisers'
+        or (x == b - 1 and t.low in lang.DOCUMENT_NOUNS)  # 'the congressional report'
+        for x, t in enumerate(words, a + 1)
     ):
         return None
     if words[-1].kind != "w" or words[-1].low == "of":
