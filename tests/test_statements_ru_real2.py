@@ -1,0 +1,29 @@
+"""Russian shapes found on the second round of real news pages (issue #14): each with invented prose."""
+
+from __future__ import annotations
+
+from watchers.model import Statement
+from watchers.statements import extract_statements
+
+
+def ru(text: str) -> list[tuple[str, str, str | None]]:
+    found: list[Statement] = extract_statements(text, lang="ru")
+    return [(s.kind, s.text, s.speaker) for s in found]
+
+
+def test_the_relayed_words_of_a_minister_name_him_in_the_nominative() -> None:
+    # "Дмитрия" may be read as a rare woman's nominative: the likeliest reading is the genitive
+    text = (
+        "Урожай льна вырос, сообщила пресс-служба Минприроды.\n\n"
+        "«Сбор превысит план», — приводит пресс-служба слова министра лесного хозяйства Дмитрия Ларионова.\n\n"
+        "Глава ведомства подчеркнул, что «это покрывает спрос»."
+    )
+    assert ru(text) == [
+        ("indirect", "Урожай льна вырос", "Минприроды"),
+        ("direct", "Сбор превысит план", "Дмитрий Ларионов"),
+        ("partial", "это покрывает спрос", "Дмитрий Ларионов"),
+    ]
+    assert ru("По словам министра Дмитрия Ларионова, сбор превысит план.") == [
+        ("indirect", "сбор превысит план", "Дмитрий Ларионов")
+    ]
+    assert ru("Анна Ларионова сказала, что план сорван.") == [("indirect", "план сорван", "Анна Ларионова")]
