@@ -27,3 +27,15 @@ def test_the_relayed_words_of_a_minister_name_him_in_the_nominative() -> None:
         ("indirect", "сбор превысит план", "Дмитрий Ларионов")
     ]
     assert ru("Анна Ларионова сказала, что план сорван.") == [("indirect", "план сорван", "Анна Ларионова")]
+
+
+def test_quoted_by_a_pronoun_object_is_the_person_it_stands_for() -> None:
+    # его / её / их are the genitive and the accusative alike: "цитирует её" is her words
+    lead = "Министр Ирина Белова выступила на форуме. "
+    assert ru(lead + '"Школа важна для всех", – цитирует ее "Вестник".') == [
+        ("direct", "Школа важна для всех", "Ирина Белова")
+    ]
+    lead = "Министр Олег Белов выступил на форуме. "
+    assert ru(lead + "«Школа важна для всех», — цитирует его агентство «Вестник».") == [
+        ("direct", "Школа важна для всех", "Олег Белов")
+    ]

@@ -80,6 +80,7 @@ def phrase(
         low: str = w.low
         if low in g.PRONOUNS:
             gender, case = g.PRONOUNS[low]
+            case = "accs" if case == "gent" and "accs" in want else case  # "цитирует её": его/её/их, both
             if case in want and (hint in ("", "pl") or gender == hint or gender == "pl"):
                 cands.append(Mention("pronoun", w.start, w.end, w.text, gender=gender))
             i += 1
