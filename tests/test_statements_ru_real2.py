@@ -39,3 +39,18 @@ def test_quoted_by_a_pronoun_object_is_the_person_it_stands_for() -> None:
     assert ru(lead + "«Школа важна для всех», — цитирует его агентство «Вестник».") == [
         ("direct", "Школа важна для всех", "Олег Белов")
     ]
+
+
+def test_told_what_someone_will_do_is_a_question_not_a_statement() -> None:
+    assert ru("Глава клуба Олег Сомов рассказал, что будет делать команда во время паузы.") == []
+    assert ru("Тренер Олег Сомов рассказал, что будет делать дальше.") == []
+    # the verb with an object of its own, or the infinitive as the subject: his statement
+    assert ru("Тренер Олег Сомов заявил, что делает всё возможное.") == [
+        ("indirect", "делает всё возможное", "Олег Сомов")
+    ]
+    assert ru("Тренер Олег Сомов заявил, что делать выводы рано.") == [
+        ("indirect", "делать выводы рано", "Олег Сомов")
+    ]
+    assert ru("Тренер Олег Сомов рассказал, что команда будет делать ставку на молодёжь.") == [
+        ("indirect", "команда будет делать ставку на молодёжь", "Олег Сомов")
+    ]

@@ -164,6 +164,9 @@ def reported(
             ),
             None,
         )
+        if that is not None and _what_do(g, words, that):
+            used.add(c.index)
+            continue
         if that is not None and not any(x.index in range(c.index + 1, that) for x in cs):
             # the clause ends before a gerund cue (", добавив, что") or an outlet's (", сообщает Вестник")
             stop = next(
@@ -260,6 +263,21 @@ def reported(
 
 
 MAX_INFINITIVE_GAP = 4  # "призвал своих оппонентов не вызывать": the infinitive this far after the cue
+
+
+def _what_do(g: ModuleType, words: Sequence[Word], that: int) -> bool:
+    """ "рассказал, что будет делать сборная": "что" is the object of the clause's verb, a question;
+    not when the verb has an object of its own ("что делает всё возможное", "что делать выводы рано")."""
+    k = that + 1
+    if k < len(words) and words[k].low in g.WHAT_DO_AUX:
+        k += 1
+    if k >= len(words) or g.lemma(words[k].text) not in g.WHAT_DO_LEMMAS:
+        return False
+    rs = g.parses(words[k].text)
+    if k == that + 1 and any(r.pos == "INFN" for r in rs):
+        return False  # "что делать выводы рано": the infinitive is the subject
+    nxt = g.parses(words[k + 1].text) if k + 1 < len(words) else []
+    return not any("accs" in r.cases for r in nxt)
 
 
 def _infinitive_clause(
