@@ -240,7 +240,13 @@ def is_title(text: str, q: Quote) -> bool:
     an outlet, an operation: «Северный курьер», "Федорищев. Официально"); a quoted phrase of someone's
     words runs on in lower case («сознательно обостряют ситуацию»)."""
     content = text[q.start : q.end].strip()
-    return bool(content) and content[0].isupper() and len(content.split()) <= MAX_TITLE_WORDS
+    if not content or len(content.split()) > MAX_TITLE_WORDS:
+        return False
+    # "в ходе «горячей линии»", "в рамках «прямой линии»": an event's name, in lower case too
+    return content[0].isupper() or _EVENT_RE.search(text, max(0, q.open - 12), q.open) is not None
+
+
+_EVENT_RE = re.compile(r"(?:^|\s)(?:в ходе|во время|в рамках)\s*$", re.IGNORECASE)
 
 
 def trim_end(text: str, lo: int, hi: int) -> int:
