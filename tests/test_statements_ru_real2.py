@@ -92,3 +92,9 @@ def test_a_lead_line_ending_in_a_colon_is_prose_and_introduces_the_next_line() -
         ("indirect", "Новый сезон начнётся через неделю. Мы готовимся", "Олег Сомов"),
         ("indirect", "всё готово", "Олег Сомов"),
     ]
+
+
+def test_said_in_an_organisation_after_a_time_word_or_as_an_abbreviation_is_the_organisations() -> None:
+    assert ru("Ранее в Минприроды заявили, что урожай вырос.") == [("indirect", "урожай вырос", "Минприроды")]
+    assert ru("Ранее в ФХЛ не исключили, что лигу расширят.") == [("indirect", "лигу расширят", "ФХЛ")]
+    assert ru("Вчера в Москве заявили, что урожай вырос.") == [("indirect", "урожай вырос", None)]
