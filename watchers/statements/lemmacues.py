@@ -205,10 +205,8 @@ def subject(
         ):
             stop += 1
         m = after_cue(g, text, words, c, stop)
-    if m is None and a < c.index and words[a].low == "в":
-        m = phrase(g, text, words, a + 1, c.index, frozenset({"loct"}), "", False)  # "В Кремле заявили"
-        if m is not None and m.kind != "org":
-            m = None
+    if m is None and a < c.index:
+        m = _in_org(g, text, words, a, c.index)
     if (
         m is None
         and a > 0
@@ -217,6 +215,27 @@ def subject(
     ):
         m = _opening_subject(g, text, words, c)
     return m, c.gender
+
+
+def _in_org(g: ModuleType, text: str, words: Sequence[Word], a: int, cue: int) -> Mention | None:
+    """ "В Кремле заявили", also after a time word ("Ранее в Кремле заявили"); an abbreviation the
+    dictionary does not know right before the cue is an organisation too ("в ФХЛ не исключили")."""
+    while (
+        a < cue
+        and words[a].low not in ("в", "во")
+        and (words[a].low in g.TIME_WORDS or words[a].low == "ранее")
+    ):
+        a += 1
+    if a >= cue - 1 or words[a].low not in ("в", "во"):
+        return None
+    m = phrase(g, text, words, a + 1, cue, frozenset({"loct"}), "", False)
+    if m is not None and m.kind == "org":
+        return m
+    w = words[a + 1]
+    rest = [x.low for x in words[a + 2 : cue]]
+    if len(w.text) >= 2 and w.text.isupper() and w.text.isalpha() and rest in ([], ["не"]):
+        return Mention("org", w.start, w.end, w.text, name=w.text)
+    return None
 
 
 MAX_OPENING_NAME_WORDS = 8  # "Главный тренер московского «Локомотива» Жозе Коусейру"
@@ -240,7 +259,13 @@ def is_title(text: str, q: Quote) -> bool:
     an outlet, an operation: «Северный курьер», "Федорищев. Официально"); a quoted phrase of someone's
     words runs on in lower case («сознательно обостряют ситуацию»)."""
     content = text[q.start : q.end].strip()
-    return bool(content) and content[0].isupper() and len(content.split()) <= MAX_TITLE_WORDS
+    if not content or len(content.split()) > MAX_TITLE_WORDS:
+        return False
+    # "в ходе «горячей линии»", "в рамках «прямой линии»": an event's name, in lower case too
+    return content[0].isupper() or _EVENT_RE.search(text, max(0, q.open - 12), q.open) is not None
+
+
+_EVENT_RE = re.compile(r"(?:^|\s)(?:в ходе|во время|в рамках)\s*$", re.IGNORECASE)
 
 
 def trim_end(text: str, lo: int, hi: int) -> int:

@@ -64,6 +64,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     background: set[int] = set()  # id() of the records said in a background sentence
     unnamed: tuple[str, Mention] | None = None  # the unnamed person the last sentences were about
     anon: list[tuple[Attributed, Mention]] = []  # their words, until someone is named with their role
+    colon: tuple[Entity | None, str] | None = None  # a paragraph "X сказал:" before: the speaker, the cue
     for lo, hi in paras:
         if out and budget.exhausted(lo, ntoks):
             break
@@ -139,8 +140,25 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             a.entity, a.resolved = first, first is not None
         out.extend(a for a in lone if a.entity is not None)
         last = _context(block, last, background)
+        if colon is not None and not block and not inside and colon[0] is not None:
+            # "министр сказал:" over a paragraph of speech with no quote marks: his words, reported
+            out.append(
+                Attributed(lo, _trim(text, lo, hi), "indirect", None, colon[1], lo, False, colon[0], True)
+            )
+            last = colon[0]
+        colon = None
         if not block and text[hi - 1] == ":":  # "В его обращении говорится:" over the quote below it
-            last = _introducer(g, text, people, lo, hi) or last
+            ent = _introducer(g, text, people, lo, hi)
+            outlet = ent is not None and ent.name.casefold() in g.OUTLETS  # "Об этом сообщает ТАСС:"
+            last = (None if outlet else ent) or last
+            said = cues(g, g.words(text, lo, hi))
+            colon = (last, said[-1].word) if said else None
+        elif text[hi - 1] == ":" and lo <= slo and all(a.end <= slo for a in block):
+            # "…, заявил X. Министр сказал:": the last sentence, which reported nothing, introduces
+            said = cues(g, g.words(text, slo, hi))
+            ent = _teller(g, text, people, slo, hi)
+            colon = (ent, said[-1].word) if said and ent is not None else None
+            last = ent or last
         elif not block:  # "X сообщил пресс-службе о …" over the speech below it
             last = _teller(g, text, people, lo, hi) or last
         lone = [a for a in block if a.lone and a.entity is None]
@@ -202,9 +220,12 @@ def _body_paragraphs(text: str, g: ModuleType) -> list[tuple[int, int]]:
         for x, y in lines:
             line = text[x:y]
             if not is_noise(line, g) and not (
-                is_headline(line, not kept) and not (kept and _TWO_SENTENCES_RE.search(line))
+                is_headline(line, not kept)
+                and not ((kept or line.rstrip().endswith(":")) and _TWO_SENTENCES_RE.search(line))
             ):
-                kept.append((x, y))  # below the headline two sentences are prose, even with no final stop
+                # below the headline two sentences are prose, even with no final stop; a lead too
+                # when it ends in a colon ("…, заявил X. Министр сказал:" over his words)
+                kept.append((x, y))
     return kept
 
 

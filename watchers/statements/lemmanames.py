@@ -186,3 +186,9 @@ def fuller(new: str, old: str) -> bool:
         return sum(1 for p in parts if len(p) > 2), len(parts)
 
     return weight(new) > weight(old)
+
+
+def oblique_given(g: ModuleType, word: str) -> bool:
+    """A given name whose likeliest reading is in an oblique case (Дмитрия, not the rare woman's name)."""
+    rs = g.parses(word)
+    return bool(rs) and rs[0].name == "Name" and bool(rs[0].cases) and "nomn" not in rs[0].cases

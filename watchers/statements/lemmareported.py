@@ -18,6 +18,13 @@ from types import ModuleType
 
 from watchers.model import Kind
 from watchers.statements.lang.types import Word
+from watchers.statements.lemmaclauses import (
+    about_clause,
+    break_start,
+    clause_break,
+    infinitive_clause,
+    what_do,
+)
 from watchers.statements.lemmacues import (
     GENT,
     MAX_ANAPHORIC_WORDS,
@@ -164,13 +171,16 @@ def reported(
             ),
             None,
         )
+        if that is not None and what_do(g, words, that):
+            used.add(c.index)
+            continue
         if that is not None and not any(x.index in range(c.index + 1, that) for x in cs):
             # the clause ends before a gerund cue (", добавив, что") or an outlet's (", сообщает Вестник")
             stop = next(
                 (
                     x
                     for x in cs
-                    if x.index > that and (x.pos == "GRND" or _clause_break(text, words, x.index))
+                    if x.index > that and (x.pos == "GRND" or clause_break(text, words, x.index))
                 ),
                 None,
             )
@@ -178,7 +188,7 @@ def reported(
             if stop is None:
                 cut = end
             else:  # before the break: ", добавив", ", и добавил", ", а также сказал"
-                brk = stop.index if stop.pos == "GRND" else max(_break_start(text, words, stop.index), 0)
+                brk = stop.index if stop.pos == "GRND" else max(break_start(text, words, stop.index), 0)
                 cut = trim_end(text, lo, words[brk].start)
             cut = cut if stop is None else trim_comma(text, words[that].end, cut)
             if c.pos == "GRND":
@@ -218,7 +228,9 @@ def reported(
                 )
             used.add(c.index)
             continue
-        span = _infinitive_clause(g, text, words, cs, c, lo, end)
+        span = infinitive_clause(g, text, words, cs, c, lo, end) or about_clause(
+            g, text, words, cs, c, lo, end
+        )
         if span is not None and not any(span[0] <= q.open < span[1] for q in quotes):
             m, hint = subject(g, text, words, cs, c, quotes)
             if m is not None:  # "Он призвал депутатов пройти тест", "X пообещал сохранить налоги"
@@ -259,58 +271,10 @@ def reported(
     return out
 
 
-MAX_INFINITIVE_GAP = 4  # "призвал своих оппонентов не вызывать": the infinitive this far after the cue
-
-
-def _infinitive_clause(
-    g: ModuleType, text: str, words: Sequence[Word], cs: Sequence[Cue], c: Cue, lo: int, end: int
-) -> tuple[int, int] | None:
-    """The (start, end) of the infinitive clause an infinitive cue reports ("пообещал [сохранить
-    налоги]", "призвал [депутатов пройти тест]"), up to a gerund's or a coordinated cue's break; None
-    when no infinitive follows the cue within its clause."""
-    table: dict[str, str] = getattr(g, "INFINITIVE_CUE_LEMMAS", {})
-    if c.lemma not in table or c.pos != "VERB":
-        return None
-    for k in range(c.index + 1, min(len(words), c.index + 1 + MAX_INFINITIVE_GAP)):
-        if "," in text[words[k - 1].end : words[k].start]:
-            return None
-        if any(r.pos == "INFN" for r in g.parses(words[k].text)[:1]):
-            first = c.index + 1 if table[c.lemma] == "object" else k
-            stop = next(
-                (x for x in cs if x.index > k and (x.pos == "GRND" or _clause_break(text, words, x.index))),
-                None,
-            )
-            if stop is None:
-                return words[first].start, end
-            brk = stop.index if stop.pos == "GRND" else max(_break_start(text, words, stop.index), 0)
-            return words[first].start, trim_comma(
-                text, words[first].start, trim_end(text, lo, words[brk].start)
-            )
-    return None
-
-
 def _told_outlet(g: ModuleType, text: str, words: Sequence[Word], a: int, b: int) -> bool:
     """Whether words[a:b], between an attribution's comma and its cue, are an outlet told the news
     ("…, ТАСС сообщили в министерстве", "…, URA.RU сообщили в думе"): its addressee, not its speaker."""
     return a < b and _low(text[words[a].start : words[b - 1].end]) in g.OUTLETS
-
-
-def _clause_break(text: str, words: Sequence[Word], i: int) -> bool:
-    """A cue at word i that starts a new attribution: after a comma, or after ", и" / ", а (также)"
-    ("X заявил, что C1, и добавил, что C2": two statements)."""
-    return _break_start(text, words, i) >= 0
-
-
-def _break_start(text: str, words: Sequence[Word], i: int) -> int:
-    """The first word of the break before the cue at word i (the cue, or its "и" / "а также"); -1
-    when there is none."""
-    if "," in text[words[i - 1].end : words[i].start]:
-        return i
-    k = i - 1
-    if k > 0 and words[k].low == "также":
-        k -= 1
-    ok = k > 0 and words[k].low in ("и", "а") and "," in text[words[k - 1].end : words[k].start]
-    return k if ok else -1
 
 
 def _source_opener(

@@ -40,6 +40,7 @@ from watchers.statements.lemmanames import (
     fuller,
     given_before,
     name_word,
+    oblique_given,
     surname_key,
     unknown_given,
 )
@@ -79,6 +80,7 @@ def phrase(
         low: str = w.low
         if low in g.PRONOUNS:
             gender, case = g.PRONOUNS[low]
+            case = "accs" if case == "gent" and "accs" in want else case  # "цитирует её": его/её/их, both
             if case in want and (hint in ("", "pl") or gender == hint or gender == "pl"):
                 cands.append(Mention("pronoun", w.start, w.end, w.text, gender=gender))
             i += 1
@@ -293,6 +295,9 @@ def _name_run(
     first, last = run[0][0], run[-1][0]
     # "Антона Силуанова": a given name that cannot be nominative puts the surname beside it in its case
     oblique = "nomn" not in want or any(cases and "nomn" not in cases for _, cases, _ in run)
+    # "слова министра Дмитрия Патрушева" read in any case: a given name likeliest oblique (Дмитрия's
+    # nominative reading is a rare woman's name) puts the run in that case
+    oblique = oblique or (len(want) > 1 and oblique_given(g, first.text))
     if foreign and "nomn" in want:
         name = " ".join(w.text for w, _, _ in run)  # "Мика Фермойлен": foreign, as written
     else:

@@ -69,6 +69,11 @@ OBJECT_CUES: dict[str, frozenset[str]] = _groups("object_cues")
 OBJECT_CUE_PREFIXES: frozenset[str] = frozenset(lemma[:CUE_PREFIX_LEN] for lemma in OBJECT_CUES)
 OBJECT_CUE_WORDS: frozenset[str] = frozenset().union(*OBJECT_CUES.values())
 THAT = "что"
+# "заявил о необходимости …", "рассказал о ходе работ": cues whose "о" + noun phrase is the statement
+ABOUT_CUE_LEMMAS: frozenset[str] = frozenset({"заявить", "заявлять", "рассказать", "рассказывать"})
+# "рассказал, что будет делать сборная": "что" the object of one of these is a question, no statement
+WHAT_DO_LEMMAS: frozenset[str] = frozenset({"делать", "сделать", "предпринимать", "предпринять"})
+WHAT_DO_AUX: frozenset[str] = frozenset({"будет", "будут", "собирается", "собираются", "намерен", "намерена"})
 # "приводит ТАСС слова X", "цитирует слова X": the speaker is the genitive after one of these.
 WORDS_OF: frozenset[str] = frozenset(
     {"слова", "высказывание", "высказывания", "заявление", "заявления", "сообщение", "цитата", "цитату", "цитаты"}
