@@ -209,6 +209,29 @@ def dead_items(url: str) -> list[tuple[Any, ...]]:
         return db.execute("SELECT chat_id, story_id, error FROM outbox WHERE status = 'dead'").fetchall()
 
 
+def lost_detail(url: str, statements: list[Statement], got: dict[tuple[int | str, int], int]) -> dict[str, Any]:
+    """For each lost (chat, statement): its stories in the database, the other statements of the plan
+    in them (dedup made one story of two), and their outbox rows for the chat (no story: extraction
+    lost it; a story of its own with its rows sent or not: delivery did)."""
+    import psycopg
+
+    out: dict[str, Any] = {}
+    with psycopg.connect(url, autocommit=True) as db:
+        for (chat, n), v in got.items():
+            if v:
+                continue
+            stories = [r[0] for r in db.execute(
+                "SELECT DISTINCT story_id FROM statements WHERE text LIKE %s", (f"%{said(statements[n])}%",))]
+            rows = db.execute(
+                "SELECT story_id, action, status, attempts, error FROM outbox WHERE chat_id = %s AND story_id = ANY(%s)",
+                (str(chat), stories)).fetchall()
+            texts = [r[0] for r in db.execute("SELECT text FROM statements WHERE story_id = ANY(%s)", (stories,))]
+            shared = sorted({m.n for m in statements for t in texts if m.n != n and said(m) in t})
+            # shared: the other statements in its stories (dedup called them one), else delivery lost it
+            out[f"{chat} #{n}"] = {"stories": stories, "merged_with": shared, "outbox": [list(r) for r in rows]}
+    return out
+
+
 async def soak(minutes: float, kills: int, n_feeds: int, seed: int, workdir: Path, url: str) -> dict[str, Any]:
     from watchers.store import open_backend
 
@@ -261,6 +284,7 @@ async def soak(minutes: float, kills: int, n_feeds: int, seed: int, workdir: Pat
                                   if said(statements[n]) in (m.text or "")]
                  for (chat, n), v in got.items() if v > 1}
     dead = dead_items(url)
+    lost_where = lost_detail(url, statements, got)
     lost = sum(1 for v in got.values() if v == 0)
     dup = sum(v - 1 for v in got.values() if v > 1)
     polls = list(feeds.polled.values())
@@ -273,7 +297,7 @@ async def soak(minutes: float, kills: int, n_feeds: int, seed: int, workdir: Pat
         "rate_limited_429": rate_limited, "unhandled_429": sum(1 for d in dead if "429" in str(d[2]) or
                                                                 "retry" in str(d[2]).lower()),
         "outbox_dead": len(dead), "feeds_polled": len(polls), "fetches": feeds.fetches,
-        "exit_codes": codes, "duplicates_detail": twice, "wall_s": round(time.monotonic() - started, 1),
+        "exit_codes": codes, "lost_detail": lost_where, "duplicates_detail": twice, "wall_s": round(time.monotonic() - started, 1),
     }
 
 
