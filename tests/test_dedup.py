@@ -334,3 +334,23 @@ def test_a_repeat_of_the_oldest_statement_is_found_however_many_came_after(store
     [mid_event] = store.article_stories(f"art-{151}")
     events = run(store, article(1001, outlet="Valley Courier"), [said(" ".join(middle[2:]) + ".")])
     assert [(e.story_id, e.new) for e in events] == [(mid_event[1], False)]
+
+
+# -- known gap (found by bench/soak_workers.py's lost_detail, 2026-12-04): a speaker's stock sentence
+
+_TAGLINE = "There is no second plan and there never needed to be one."
+
+
+def test_two_cuts_of_one_statement_sharing_its_middle_sentence_are_one() -> None:
+    whole = ("The ferry timetable will be published on Friday. " + _TAGLINE
+             + " Crews will be paid for the lost weeks in full.")
+    first, second = whole.rsplit(" Crews", 1)[0], whole.split("Friday. ", 1)[1]
+    assert match_score(normalise(first), normalise(second))
+
+
+@pytest.mark.xfail(strict=True, reason="dedup joins two statements that end in the same stock sentence "
+                   "(_shared_run): both begin before the run with different words; fix in issue 17's soak")
+def test_two_statements_ending_in_one_stock_sentence_are_two() -> None:
+    a = "Every ferry leaving the harbour at Ostvik will be inspected before the summer season. " + _TAGLINE
+    b = "The pilots at Brenna have the full support of the council whatever the courts decide. " + _TAGLINE
+    assert not match_score(normalise(a), normalise(b))
