@@ -44,7 +44,8 @@ def sentences(g: ModuleType, text: str, lo: int, hi: int, quotes: Sequence[Quote
 def _inside(quotes: Sequence[Quote], k: int, at: int) -> bool:
     """Whether `at` is strictly inside a quote, looking from quote k (the first closing after `at`).
     Quotes open in order and rarely nest, so the look stops at the first that opens at or after it."""
-    for q in quotes[k:]:
+    for i in range(k, len(quotes)):  # indexed, not sliced: a slice would copy the rest each time
+        q = quotes[i]
         if q.open >= at:
             return False
         if q.open < at < q.close:
