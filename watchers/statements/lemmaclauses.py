@@ -42,16 +42,8 @@ def infinitive_clause(
             return None
         if any(r.pos == "INFN" for r in g.parses(words[k].text)[:1]):
             first = c.index + 1 if table[c.lemma] == "object" else k
-            stop = next(
-                (x for x in cs if x.index > k and (x.pos == "GRND" or clause_break(text, words, x.index))),
-                None,
-            )
-            if stop is None:
-                return words[first].start, end
-            brk = stop.index if stop.pos == "GRND" else max(break_start(text, words, stop.index), 0)
-            return words[first].start, trim_comma(
-                text, words[first].start, trim_end(text, lo, words[brk].start)
-            )
+            start = words[first].start
+            return start, cut_before(text, words, next_break(text, words, cs, k), lo, start, end)
     return None
 
 
@@ -76,14 +68,23 @@ def about_clause(
         or text[words[k - 1].end : words[k].start].strip()
     ):
         return None
-    first = k + 1
-    stop = next(
-        (x for x in cs if x.index > k and (x.pos == "GRND" or clause_break(text, words, x.index))), None
-    )
+    start = words[k + 1].start
+    return start, cut_before(text, words, next_break(text, words, cs, k), lo, start, end)
+
+
+def next_break(text: str, words: Sequence[Word], cs: Sequence[Cue], after: int) -> Cue | None:
+    """The first cue after word `after` that ends a reported clause: a gerund (", добавив, что") or a
+    coordinated or trailing attribution (", и добавил", ", сообщает Вестник")."""
+    return next((x for x in cs if x.index > after and (x.pos == "GRND" or clause_break(text, words, x.index))), None)
+
+
+def cut_before(text: str, words: Sequence[Word], stop: Cue | None, lo: int, start: int, end: int) -> int:
+    """Where a reported clause from `start` ends: at `end`, or before the break `stop` (its "и" or
+    "а также" too), with the comma before it trimmed."""
     if stop is None:
-        return words[first].start, end
+        return end
     brk = stop.index if stop.pos == "GRND" else max(break_start(text, words, stop.index), 0)
-    return words[first].start, trim_comma(text, words[first].start, trim_end(text, lo, words[brk].start))
+    return trim_comma(text, start, trim_end(text, lo, words[brk].start))
 
 
 def clause_break(text: str, words: Sequence[Word], i: int) -> bool:

@@ -20,9 +20,9 @@ from watchers.model import Kind
 from watchers.statements.lang.types import Word
 from watchers.statements.lemmaclauses import (
     about_clause,
-    break_start,
-    clause_break,
+    cut_before,
     infinitive_clause,
+    next_break,
     what_do,
 )
 from watchers.statements.lemmacues import (
@@ -176,21 +176,9 @@ def reported(
             continue
         if that is not None and not any(x.index in range(c.index + 1, that) for x in cs):
             # the clause ends before a gerund cue (", добавив, что") or an outlet's (", сообщает Вестник")
-            stop = next(
-                (
-                    x
-                    for x in cs
-                    if x.index > that and (x.pos == "GRND" or clause_break(text, words, x.index))
-                ),
-                None,
-            )
+            stop = next_break(text, words, cs, that)
             within = (that, stop.index if stop else len(words))
-            if stop is None:
-                cut = end
-            else:  # before the break: ", добавив", ", и добавил", ", а также сказал"
-                brk = stop.index if stop.pos == "GRND" else max(break_start(text, words, stop.index), 0)
-                cut = trim_end(text, lo, words[brk].start)
-            cut = cut if stop is None else trim_comma(text, words[that].end, cut)
+            cut = cut_before(text, words, stop, lo, words[that].end, end)  # ", добавив", ", и добавил"
             if c.pos == "GRND":
                 out.extend(
                     _clause(
