@@ -28,7 +28,7 @@ from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
-from watchers.statements.lemmaheadline import headline_statement, learn_headline
+from watchers.statements.lemmaheadline import headline_para, headline_statement, learn_headline
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaroles import headline_holder, someone_elses
@@ -51,7 +51,8 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
     paras = _joined(paras, quotes)
     people = People(g, text=text)
-    learn_headline(g, text, people)
+    head = headline_para(text)
+    learn_headline(g, text, head, people)
     out: list[Attributed] = []
     last: Entity | None = None
     prev: tuple[int, int] | None = None
@@ -163,7 +164,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             last = _teller(g, text, people, lo, hi) or last
         lone = [a for a in block if a.lone and a.entity is None]
         out.extend(a for a in block if a.entity is not None or not a.lone)
-    headline = headline_statement(g, text, people)
+    headline = headline_statement(g, text, head, people)
     if headline is not None:
         out.insert(0, headline)
     return Resolved(sorted(out, key=lambda a: (a.start, a.end)))

@@ -1,7 +1,8 @@
 """The headline of an article read by lemma (Russian): the people it names, and its statement.
 
-    learn_headline(g, text, people)      the people the headline names ("Набиуллина раскрыла …")
-    headline_statement(g, text, people)  "Имя: слова", "слова - Имя" as the speaker's statement
+    para = headline_para(text)                 the headline's line, found once per article
+    learn_headline(g, text, para, people)      the people the headline names ("Набиуллина раскрыла …")
+    headline_statement(g, text, para, people)  "Имя: слова", "слова - Имя" as the speaker's statement
 
 The headline is the first line of the first paragraph, past a page's menu line, a timestamp or a
 breadcrumb line above it ("Показать ещё Все новости", "16:00 23.07.2007 | Все новости раздела …").
@@ -27,9 +28,9 @@ _MIN_TAIL_WORDS = 4
 _ABOUT_RE = re.compile(r"(\S.{0,40}?)\s+(?:о|об|про)\s")
 
 
-def learn_headline(g: ModuleType, text: str, people: People) -> None:
-    """The people the headline names ("Набиуллина раскрыла ..."): the body may name them by role only."""
-    para = _headline_para(text)
+def learn_headline(g: ModuleType, text: str, para: tuple[int, int] | None, people: People) -> None:
+    """The people the headline `para` names ("Набиуллина раскрыла ..."): the body may name them by
+    role only."""
     if para is not None and is_headline(text[para[0] : para[1]], True):
         for m, _ in names_in(g, text, g.words(text, *para)):
             people.headline.append(
@@ -45,7 +46,7 @@ _MENU_WORDS = 4
 _PRELUDE_RE = re.compile(r"\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4})\b|.*\s\|\s")
 
 
-def _headline_para(text: str) -> tuple[int, int] | None:
+def headline_para(text: str) -> tuple[int, int] | None:
     """The headline's paragraph: the first, or the second when the first is a short menu line."""
     paras = paragraphs(text)
     while (
@@ -70,9 +71,11 @@ def _first_line(text: str, para: tuple[int, int]) -> tuple[int, int]:
     return (lo, nl) if nl > 0 else (lo, hi)
 
 
-def headline_statement(g: ModuleType, text: str, people: People) -> Attributed | None:
-    """ "Веснин: Кремль рад итогам встречи" as the headline: the part after the colon is the speaker's."""
-    para = _headline_para(text)
+def headline_statement(
+    g: ModuleType, text: str, para: tuple[int, int] | None, people: People
+) -> Attributed | None:
+    """ "Веснин: Кремль рад итогам встречи" as the headline `para`: the part after the colon is the
+    speaker's."""
     if para is None:
         return None
     lo, hi = para

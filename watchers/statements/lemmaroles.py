@@ -41,7 +41,7 @@ def by_role(
             continue
         for role, _mods, _p in e.roles:
             words = set(role.split())
-            noun = bare(next((w for w in role.split() if w in g.ROLE_NOUNS), ""))
+            noun = _role_noun(g, role)
             if role in keys:
                 score = 3
             elif any(k in role or role in k for k in keys) or (noun == head and comp & words):
@@ -80,8 +80,12 @@ def _equivalents(g: ModuleType, key: str, head: str) -> frozenset[str]:
 def _nouns(g: ModuleType, role: str) -> frozenset[str]:
     """The role nouns of a phrase and of its synonyms: "Глава Минздрава X" is the one a bare
     "министр" stands for."""
-    noun = bare(next((w for w in role.split() if w in g.ROLE_NOUNS), ""))
-    return frozenset({noun} | {bare(r.split()[0]) for r in _equivalents(g, role, "") if r != role})
+    return frozenset({_role_noun(g, role)} | {bare(r.split()[0]) for r in _equivalents(g, role, "") if r != role})
+
+
+def _role_noun(g: ModuleType, role: str) -> str:
+    """The role noun of a phrase ("глава министерство" -> "глава"), without "экс-"; "" when none."""
+    return bare(next((w for w in role.split() if w in g.ROLE_NOUNS), ""))
 
 
 @functools.lru_cache(maxsize=20_000)
