@@ -4,6 +4,7 @@ the next speaker, before a quote's attribution)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -188,13 +189,17 @@ def before_quote(
     )
     if cut is None:
         return None
-    a = next((k for k in range(s, e) if toks[k].start >= d.start), e)
+    a = bisect_left(toks, d.start, s, e, key=_token_start)  # the clause's first token, not walked to
     b = cut.subj_first
     comma = next((k for k in range(b - 1, a, -1) if toks[k].text == "," and toks[k + 1].low in _LINKS), b)
     b = trim_connectors(toks, a, comma)  # ", and when asked ...": the question is not hers
     if b <= a or not at_least_words(toks, a, b, MIN_CLAUSE_WORDS) or has_quote(toks, a, b):
         return None
     return Draft(d.start, toks[b - 1].end, d.kind, d.mention, d.cue, d.pos)
+
+
+def _token_start(t: Token) -> int:
+    return t.start
 
 
 _LINKS = frozenset(("and", "but", "when", "while", "as", "after", "before", "though", "although"))
