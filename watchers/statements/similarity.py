@@ -37,6 +37,13 @@ SHARED_RUN = 6
 SHARED_RUN_SHARE = 0.5
 # Words before a shared run that may negate it ("it is not true that ..."), checked on both sides.
 RUN_CONTEXT = 3
+# Two quotes that each carry words of their own on the same side of the shared run (both begin, or
+# both end, with something the other lacks) are two statements sharing a line: a speaker's stock
+# sentence ("there is no plan B") closes many different statements. A few words of one's own on each
+# side ("for a month" / "and we will pay them") are an excerpt ending differently, and words that
+# still align (a sub-editor's change at the run's edge) are not words of one's own.
+MAX_OWN_WORDS = 4
+OWN_WORDS_ALIGNED = 0.5
 
 # Words that turn a statement into its opposite, in every language read (their scripts differ).
 POLARITY_WORDS: frozenset[str] = frozenset().union(
@@ -110,7 +117,23 @@ def _shared_run(a: str, b: str) -> float:
     before_b = " ".join(wb[max(0, run.b - RUN_CONTEXT) : run.b])
     if _polarity(before_a) != _polarity(before_b):
         return 0.0
+    if _own_words(wa[: run.a], wb[: run.b], before=True) or _own_words(
+        wa[run.a + run.size :], wb[run.b + run.size :], before=False
+    ):
+        return 0.0
     return 100.0 * run.size / shorter
+
+
+def _own_words(side_a: list[str], side_b: list[str], *, before: bool) -> bool:
+    """Whether both quotes carry words of their own on one side of their shared run (MAX_OWN_WORDS):
+    more than a few each, and fewer than half of them aligned with the other's (OWN_WORDS_ALIGNED),
+    compared over as many words next to the run as the shorter side has."""
+    k = min(len(side_a), len(side_b))
+    if k <= MAX_OWN_WORDS:
+        return False
+    near_a, near_b = (side_a[-k:], side_b[-k:]) if before else (side_a[:k], side_b[:k])
+    blocks = SequenceMatcher(None, near_a, near_b, autojunk=False).get_matching_blocks()
+    return sum(block.size for block in blocks) < OWN_WORDS_ALIGNED * k
 
 
 def _polarity(text: str) -> int:
