@@ -229,6 +229,12 @@ def test_restart_does_not_realert(db_url: str) -> None:
         (TAX.replace("will not", "won't"), TAX.replace("will not", "will never"), True),  # still negative
         ("We will not comment", "We will not comment on the rail programme or on anything else today", False),
         ("The budget is fully funded", "The budget is not fully funded and never was", False),
+        # a longer cut whose extra words carry a negation: the shared part means the same
+        ("The harbour board met the pilots on Monday and agreed a timetable for the Ostvik ferries",
+         "The harbour board met the pilots on Monday and agreed a timetable for the Ostvik ferries, no more delays", True),
+        # letters nearly alike, one "not" inside the shared part: the opposite
+        ("The harbour board met the pilots on Monday and agreed a timetable for the Ostvik ferries",
+         "The harbour board met the pilots on Monday and did not agree a timetable for the Ostvik ferries", False),
         (TAX, "We will raise the tax-free allowance for working families next year", False),
     ],
 )

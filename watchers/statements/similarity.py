@@ -80,14 +80,17 @@ def match_score(a: str, b: str) -> float:
     if a == b:
         return 100.0
     whole = fuzz.ratio(a, b, score_cutoff=LIGHT_EDIT_RATIO)
-    if whole:
-        return float(whole) if _polarity(a) == _polarity(b) else 0.0
+    if whole and _polarity(a) == _polarity(b):
+        return float(whole)
+    # Alike letters but a negation more in one: the opposite, unless the negation lies outside what
+    # the shorter text covers (a trimmed copy: the test below reads only the part they share; a shared
+    # run does not count then, as the negation may sit in what the run leaves out).
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if short.count(" ") + 1 < MIN_TRIM_WORDS:
         return 0.0
     aligned = fuzz.partial_ratio_alignment(short, long_, score_cutoff=TRIM_PARTIAL_RATIO)
     if aligned is None:
-        return _shared_run(short, long_)
+        return 0.0 if whole else _shared_run(short, long_)
     # The aligned part of the longer text, widened to whole words (an alignment may cut a word).
     start = long_.rfind(" ", 0, aligned.dest_start) + 1
     end = long_.find(" ", aligned.dest_end)
