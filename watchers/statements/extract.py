@@ -13,6 +13,8 @@ Passes, each run once over the article, in this order (module: output):
       ─► resolve.resolve             Resolved: names, pronouns, role nouns → one entity per person;
                                      lone quotes carried over; interview questions skipped
       ─► records.records             list[Statement], sorted by start
+      ─► transcripts.with_turns      paragraphs under a tracked speaker's label ("CHAIR POWELL.",
+                                     "Д.Песков:") as that speaker's statements (every language)
 
 Languages: `lang` picks the passes (text in Latin script is read as English whatever its tag says). English ("en", and any language without a package) runs the passes
 above with `lang.en`'s tables. A language read by lemma (Russian, "ru": see `LEMMA_LANGS`) runs
@@ -44,6 +46,7 @@ from watchers.statements.resolve import resolve
 from watchers.statements.segment import Segments, body_paragraphs, segment
 from watchers.statements.sentences import quote_is_terminal
 from watchers.statements.speakers import find_speakers
+from watchers.statements.transcripts import with_turns
 
 if TYPE_CHECKING:
     from rules.match import Matcher
@@ -72,6 +75,7 @@ def extract_statements(
     else:
         with collector_paused():
             found = _run(text, matcher, budget, lang)
+    found = budget.first_statements(with_turns(text, found, matcher))
     budget.report(len(text))
     return found
 
