@@ -7,6 +7,7 @@ from rules.load import parse_rules
 from rules.match import Matcher
 from watchers.model import Statement
 from watchers.statements import extract_statements
+from watchers.statements.transcripts import with_turns
 
 RULES = """
 [[speakers]]
@@ -101,3 +102,22 @@ def test_whom_the_speaker_quotes_inside_a_turn_stays_theirs() -> None:
     found = tracked(text)
     assert ("karpov", "the rates will not move this winter,") in found
     assert [sid for sid, _ in found].count("halvorsen") == 1
+
+
+def _transcript(turns: int) -> str:
+    labels = ("GOVERNOR HALVORSEN", "QUESTION", "Д.Карпов", "Update")
+    body = "".join(f"{labels[i % 4]}: As Karpov put it, \u201cthe rate stays at {i % 7} percent.\u201d {'Again. ' * (i % 3)}\n\n"
+                   f"{'We will see in June what the figures say.' if i % 2 else 'Page 2 of 12'}\n\n"
+                   for i in range(turns))
+    return "Transcript\n\n" + body
+
+
+def test_the_turns_work_grows_linearly_with_the_page() -> None:
+    from tests.test_adversarial import _lines_run
+
+    m = matcher()
+    small, large = _transcript(100), _transcript(800)
+    found = [extract_statements(t, None) for t in (small, large)]
+    assert len(with_turns(large, found[1], m)) > len(with_turns(small, found[0], m)) > 0
+    per_kb = [_lines_run(with_turns, t, f, m) / len(t) for t, f in zip((small, large), found, strict=True)]
+    assert per_kb[1] <= 1.5 * per_kb[0], f"{per_kb[1] / per_kb[0]:.2f}x the work per KB at 8x the size"
