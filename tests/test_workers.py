@@ -285,7 +285,7 @@ async def test_three_workers_share_feeds_and_outbox_and_survive_a_kill(tmp_path:
         stderr: dict[int, bytes] = {}
         try:
             await until(lambda: all(alerted(fake, q, phase1[n]) for n, q in enumerate(PHASE1)),
-                        "the first wave's alerts", timeout=60)
+                        "the first wave's alerts", timeout=60, detail=lambda: missing(fake, PHASE1, phase1))
             assert len(rows(pg_url, "SELECT worker_id FROM workers")) == 3
 
             # The second wave: its feeds' responses are held, so whoever fetches them is mid-poll.
@@ -294,7 +294,8 @@ async def test_three_workers_share_feeds_and_outbox_and_survive_a_kill(tmp_path:
             for n, quote in enumerate(PHASE2):
                 feeds.publish(100 + n, quote, phase2[n])
             await until(lambda: all(feeds.fetched_since(f, t_publish) for f in feeds.held),
-                        "the second wave's feeds to be fetched", timeout=3 * INTERVAL)
+                        "the second wave's feeds to be fetched", timeout=3 * INTERVAL,
+                        detail=lambda: sorted(f for f in feeds.held if not feeds.fetched_since(f, t_publish)))
             holders = dict(rows(pg_url, """SELECT f.feed_id, w.pid FROM feeds f JOIN workers w
                                            ON w.worker_id = f.lease_owner WHERE f.lease_owner IS NOT NULL"""))
             taker = rows(pg_url, "SELECT pid FROM workers WHERE takes_updates")
