@@ -119,3 +119,35 @@ def test_opening_participle_and_dateline_are_not_the_subject() -> None:
     assert found["no choice"] == ("partial", "Ines Varrow")
     assert found["a deep and sincere apology"][1] != "VELLMAR"
     assert "Facing" not in {s for _, s in found.values()}
+
+
+def test_a_role_owned_by_a_named_person_is_not_that_person() -> None:
+    text = (
+        "Ferry captain lost in storm.\n\n"
+        "Sara Holmqvist, who skippered the Vesterby ferry for twenty years, died on Tuesday.\n\n"
+        "“She was the bravest woman I knew,” Holmqvist's mother said.\n\n"
+        "Holmqvist's lawyer said the harbour board had ignored her warnings as “idle talk.”\n\n"
+        "“We will miss her,” her brother told reporters."
+    )
+    found = _by_text(text)
+    assert found["She was the bravest woman I knew,"] == ("direct", None)
+    assert found["idle talk."] == ("partial", None)
+    assert found["We will miss her,"] == ("direct", None)
+
+
+def test_an_owned_role_the_article_introduced_is_its_holder() -> None:
+    text = (
+        "Ferry captain lost in storm.\n\n"
+        "Erik Dahlgren died on Tuesday. His mother, Greta Dahlgren, spoke to reporters at the pier.\n\n"
+        "“He never turned back,” Dahlgren's mother said."
+    )
+    assert _by_text(text)["He never turned back,"] == ("direct", "Greta Dahlgren")
+
+
+def test_chamber_of_commerce_is_an_organisation_not_a_person() -> None:
+    text = (
+        "Port levy vote nears.\n\n"
+        "The Vesterby Chamber of Commerce has spent heavily against the levy, and Tomas Rehn led the campaign.\n\n"
+        "“The levy will empty the high street,” the Chamber's chief lobbyist said."
+    )
+    assert _by_text(text)["The levy will empty the high street,"] == ("direct", "Tomas Rehn")

@@ -32,6 +32,9 @@ class Mention:
     modifiers: frozenset[str] = frozenset()
     definite: bool = True
     np_start: int = -1  # where the whole noun phrase starts (titles, determiner), for clause spans
+    # role: whose role it is, as written ("Holm" in "Holm's mother", "his" in "his lawyer"): the
+    # role's holder is someone else than that owner
+    owner: str = ""
 
 
 def surname_key(name: str) -> str:
