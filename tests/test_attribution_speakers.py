@@ -151,3 +151,40 @@ def test_chamber_of_commerce_is_an_organisation_not_a_person() -> None:
         "“The levy will empty the high street,” the Chamber's chief lobbyist said."
     )
     assert _by_text(text)["The levy will empty the high street,"] == ("direct", "Tomas Rehn")
+
+
+def _mentions(text: str) -> dict[str, tuple[str | None, str | None]]:
+    return {s.text: (s.mention.text if s.mention else None, s.speaker) for s in extract_statements(text)}
+
+
+def test_according_to_a_document_no_one_issued_is_that_document() -> None:
+    text = (
+        "Ferry contract row.\n\n"
+        "According to a 14-count civil complaint, the contractor had “cut every corner it could.”\n\n"
+        "According to an archived copy of the Vesterby Ferry Company website, tickets were “always refundable.”"
+    )
+    found = _mentions(text)
+    assert found["cut every corner it could."] == ("a 14-count civil complaint", None)
+    assert found["always refundable."] == ("an archived copy of the Vesterby Ferry Company website", None)
+
+
+def test_according_to_a_post_from_a_person_is_that_person() -> None:
+    text = (
+        "Ferry contract row.\n\n"
+        "The harbour board ignored every warning, according to a post from Ada Finch-Morrow.\n\n"
+        "“We will keep asking until someone answers,” she wrote."
+    )
+    found = _mentions(text)
+    assert found["The harbour board ignored every warning"][1] == "Ada Finch-Morrow"
+    assert found["We will keep asking until someone answers,"] == ("she", "Ada Finch-Morrow")
+
+
+def test_a_pronoun_after_according_to_a_report_is_the_person_before() -> None:
+    text = (
+        "Ferry inquiry ends.\n\n"
+        "Mara Lindqvist chaired the inquiry into the sinking for two years.\n\n"
+        "According to the report, the crew had “no training at all.” “We owed the families the truth,” she said."
+    )
+    found = _mentions(text)
+    assert found["no training at all."] == ("the report", None)
+    assert found["We owed the families the truth,"] == ("she", "Mara Lindqvist")

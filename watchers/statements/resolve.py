@@ -213,8 +213,8 @@ def _salience_kind(m: Mention, ent: Entity | None) -> str:
     if ent is not None or m.kind not in ("group", "role") or not m.head:
         return m.kind
     head = m.head.split()[-1]
-    if head in lang.UNNAMED_GROUPS or head.endswith("s"):
-        return m.kind
+    if head in lang.UNNAMED_GROUPS or head.endswith("s") or head in lang.DOCUMENT_NOUNS:
+        return m.kind  # "according to the report": a document is no unnamed person a "she" could be
     return ANON + m.gender if m.gender in ("m", "f") else ANON
 
 

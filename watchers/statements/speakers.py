@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
+from watchers.statements.according import according_source
 from watchers.statements.clauseshape import clause_like, subject_opens
 from watchers.statements.cues import Cues, CueWord
 from watchers.statements.labels import is_label
@@ -45,8 +46,6 @@ LEAD_ADVERBS = 3
 _LEAD_WORDS = frozenset(("then", "yet", "still", "now", "so", "and", "but", "also", "later", "finally"))
 # A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
 MAX_COLON_CUE_WORDS = 4
-# Lowercase words describing a document's issuer before its name ("aviation consultancy X").
-MAX_ISSUER_DESCRIPTION = 3
 # Place names an apposition may end with ("a nurse in Leeds, England,"), one word and comma each.
 MAX_APPOSITION_PLACES = 2
 
@@ -132,7 +131,7 @@ def _verb_speakers(
         t = toks[i]
         low = t.low
         if w.according:
-            subj = _according_source(toks, i + 2, e)
+            subj = according_source(toks, i + 2, e)
             out.append(Cue(i, w.end, w.word, w.lemma, subj, i + 2, token_after(toks, subj, i + 2, e), True))
             continue
         if i - 1 >= s and toks[i - 1].kind == "w" and toks[i - 1].text.endswith(_POSSESSIVE):
@@ -273,43 +272,6 @@ _POSSESSIVE = ("'s", "’s", "s'", "s’")
 # Verbs whose subject issues the document that speaks after them ("X released a statement saying").
 _ISSUING = frozenset(("issued", "issues", "released", "releases", "sent", "posted", "published", "put"))
 _GO_FORMS = frozenset(("went", "goes", "go", "going", "gone"))
-
-
-def _according_source(toks: Sequence[Token], i: int, e: int) -> Mention | None:
-    """Who speaks after "according to": a person or body ("according to Doe"), the issuer of a
-    document ("according to figures compiled by X", "a statement from X"), null for a document
-    nobody is named as issuing ("according to the report"); "according to him" is "he"."""
-    t = toks[i] if i < e else None
-    if t is not None and t.low in lang.OBJECT_PRONOUNS and (i + 1 >= e or toks[i + 1].kind == "p"):
-        return Mention(
-            "pronoun", t.start, t.end, t.text, gender=lang.OBJECT_PRONOUNS[t.low], np_start=t.start
-        )
-    j = i
-    while (
-        j < e
-        and j - i < 4
-        and toks[j].kind == "w"
-        and not toks[j].cap
-        and toks[j].low not in lang.DOCUMENT_NOUNS
-    ):
-        j += 1  # "a joint statement", "new official figures"
-    if j >= e or toks[j].low not in lang.DOCUMENT_NOUNS or toks[j].cap:
-        return subject_right(toks, i, e)
-    k = j + 1
-    if k < e and toks[k].low in lang.ISSUER_PARTICIPLES:
-        k += 1
-    if k + 1 < e and toks[k].low in ("from", "by"):
-        issuer = subject_right(toks, k + 1, e)
-        if issuer is None:
-            # "compiled by aviation consultancy Altimeter Insight": a description before the name
-            x = k + 1
-            while x < e and x - k <= MAX_ISSUER_DESCRIPTION and toks[x].kind == "w" and not toks[x].cap:
-                x += 1
-            if x > k + 1 and x < e and toks[x].cap:
-                issuer = subject_right(toks, x, e)
-        if issuer is not None and issuer.kind in ("name", "org", "orgref"):
-            return issuer
-    return None
 
 
 def _colon_cue(toks: Sequence[Token], s: int, colon: int) -> Cue | None:
