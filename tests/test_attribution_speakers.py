@@ -188,3 +188,23 @@ def test_a_pronoun_after_according_to_a_report_is_the_person_before() -> None:
     found = _mentions(text)
     assert found["no training at all."] == ("the report", None)
     assert found["We owed the families the truth,"] == ("she", "Mara Lindqvist")
+
+
+def test_lone_quote_after_a_narrative_paragraph_is_that_paragraphs_person() -> None:
+    text = (
+        "Harbour levy vote.\n\n"
+        "“The levy is dead,” Tomas Rehnberg said on Monday.\n\n"
+        "Vera Lindholm praised the council's patience during the long debate.\n\n"
+        "“We need someone who will cut through the noise.”"
+    )
+    assert _by_text(text)["We need someone who will cut through the noise."] == ("direct", "Vera Lindholm")
+
+
+def test_lone_quote_after_a_narrative_paragraph_about_a_body_is_not_the_last_speaker() -> None:
+    text = (
+        "Harbour levy vote.\n\n"
+        "“The levy is dead,” Tomas Rehnberg said on Monday.\n\n"
+        "The harbour board approved the levy anyway, by five votes to four.\n\n"
+        "“We need someone who will cut through the noise.”"
+    )
+    assert _by_text(text)["We need someone who will cut through the noise."][1] != "Tomas Rehnberg"
