@@ -208,3 +208,25 @@ def test_lone_quote_after_a_narrative_paragraph_about_a_body_is_not_the_last_spe
         "“We need someone who will cut through the noise.”"
     )
     assert _by_text(text)["We need someone who will cut through the noise."][1] != "Tomas Rehnberg"
+
+
+def test_phrase_inside_a_possessive_claim_is_the_claimants_words() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "Mayor Tova Berglund blamed the press for Ivar Strand's claim that the council had “lost the harbour.”\n\n"
+        "The watchdog looked into Strand's promise of “free ferries for every pensioner.”"
+    )
+    found = _by_text(text)
+    assert found["lost the harbour."] == ("partial", "Ivar Strand")
+    assert found["free ferries for every pensioner."] == ("partial", "Ivar Strand")
+
+
+def test_judging_someones_remarks_is_the_judges_words() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "Mayor Tova Berglund called Ivar Strand's remarks “reckless and untrue.”\n\n"
+        "Berglund said Strand's claim that the levy was illegal was “simply wrong.”"
+    )
+    found = _by_text(text)
+    assert found["reckless and untrue."] == ("partial", "Tova Berglund")
+    assert found["simply wrong."] == ("partial", "Tova Berglund")
