@@ -230,3 +230,14 @@ def test_judging_someones_remarks_is_the_judges_words() -> None:
     found = _by_text(text)
     assert found["reckless and untrue."] == ("partial", "Tova Berglund")
     assert found["simply wrong."] == ("partial", "Tova Berglund")
+
+
+def test_phrase_after_a_verb_group_is_the_subjects_not_the_objects() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "Mayor Tova Berglund has been under fire since the vote.\n\n"
+        "In recent weeks, Ivar Strand has gone after Berglund as a “harbour wrecker” and a “spoiled heiress.”"
+    )
+    found = _by_text(text)
+    assert found["harbour wrecker"] == ("partial", "Ivar Strand")
+    assert found["spoiled heiress."] == ("partial", "Ivar Strand")

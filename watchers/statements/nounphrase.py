@@ -354,6 +354,7 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
             and tokens[k].kind == "w"
             and not tokens[k].cap
             and tokens[k].low not in lang.QUOTE_VERBS
+            and tokens[k].low not in lang.FINITE  # "Strand has gone after Berglund": a verb, no title
         ):
             k += 1
         if k < hi and k > b and tokens[k].cap and (k - 1 < 0 or tokens[k - 1].low not in lang.DETERMINERS):
