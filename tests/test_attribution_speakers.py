@@ -241,3 +241,12 @@ def test_phrase_after_a_verb_group_is_the_subjects_not_the_objects() -> None:
     found = _by_text(text)
     assert found["harbour wrecker"] == ("partial", "Ivar Strand")
     assert found["spoiled heiress."] == ("partial", "Ivar Strand")
+
+
+def test_a_time_span_opening_the_sentence_is_no_speaker() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "“Strand is a fine sailor,” Mayor Tova Berglund said on Monday.\n\n"
+        "Hours later, Ivar Strand returned the compliment, telling the Vesterby Courier, “She has been fair to me.”"
+    )
+    assert _by_text(text)["She has been fair to me."][1] == "Ivar Strand"

@@ -333,7 +333,12 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool 
     if m is not None or s >= e or not past_adjunct:
         return m
     first = toks[s]
-    if first.low in lang.ADJUNCT_PREPS or first.low.endswith("ly") or first.low.endswith("ing"):
+    if (
+        first.low in lang.ADJUNCT_PREPS
+        or first.low.endswith("ly")
+        or first.low.endswith("ing")
+        or first.low in _TIME_SPANS  # "Days after the arrest, Nega volunteered"
+    ):
         comma = next((k for k in range(s + 1, min(e, s + ADJUNCT_TOKENS)) if toks[k].text == ","), -1)
         if comma > 0 and comma + 1 < e and not any(t.kind == "q" for t in toks[s:comma]):
             return _opening_subject(toks, comma + 1, e, long_apposition=False)
@@ -394,6 +399,8 @@ def _opening_subject(
 
 
 
+# Words for a span of time that open an adjunct before the subject ("Hours later, ...").
+_TIME_SPANS = frozenset(("moments", "minutes", "hours", "days", "weeks", "months", "years", "decades"))
 _NARRATIVE_KINDS = frozenset(("name", "org", "pronoun", "role", "orgref"))
 
 
