@@ -250,3 +250,27 @@ def test_a_time_span_opening_the_sentence_is_no_speaker() -> None:
         "Hours later, Ivar Strand returned the compliment, telling the Vesterby Courier, “She has been fair to me.”"
     )
     assert _by_text(text)["She has been fair to me."][1] == "Ivar Strand"
+
+
+def test_participle_after_went_after_speaks_for_the_subject_not_the_object() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "Speaking at a town hall in Vesterby, North Calder, Ivar Strand went after Berglund, calling her “a total failure.”\n\n"
+        "Tova Berglund went after Strand on Wednesday over his unpaid levy, calling it “disqualifying.”"
+    )
+    found = _by_text(text)
+    assert found["a total failure."] == ("partial", "Ivar Strand")
+    assert found["disqualifying."] == ("partial", "Tova Berglund")
+
+
+def test_retaliated_attributes_and_a_statement_put_out_is_its_issuers() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "“Vesterby will always be Vesterby,” an angry Tova Berglund retaliated. “It never gives up.”\n\n"
+        "The harbour board put out a statement saying the levy “has the support of every skipper.”"
+    )
+    found = _by_text(text)
+    assert found["Vesterby will always be Vesterby,"] == ("direct", "Tova Berglund")
+    assert found["It never gives up."] == ("direct", "Tova Berglund")
+    assert found["has the support of every skipper."][0] == "partial"
+    assert _mentions(text)["has the support of every skipper."][0] == "The harbour board"

@@ -97,6 +97,7 @@ _OCCUPATION_SUFFIXES = ("ist", "er", "or", "ian", "ant", "ent", "man", "woman", 
 def occupation_word(low: str) -> bool:
     return (
         low.endswith(_OCCUPATION_SUFFIXES)
+        and low not in lang.ADJUNCT_PREPS  # "after", "over": no occupation for all their "-er"
         and low not in lang.MALE_NAMES
         and low not in lang.FEMALE_NAMES
         and len(low) > 4

@@ -48,6 +48,8 @@ _LEAD_WORDS = frozenset(("then", "yet", "still", "now", "so", "and", "but", "als
 MAX_COLON_CUE_WORDS = 4
 # Place names an apposition may end with ("a nurse in Leeds, England,"), one word and comma each.
 MAX_APPOSITION_PLACES = 2
+# Words of a state or country after a place's comma ("New Hampshire", "North Calder").
+MAX_PLACE_WORDS = 3
 
 
 @dataclass(slots=True)
@@ -183,13 +185,9 @@ def _verb_speakers(
         if not inverted and v - 1 > s and toks[v - 1].text == "," and subj.start > toks[s].start:
             subj = apposition_owner(toks, s, e, subj) or subj
         first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
-        if (
-            not inverted
-            and subj.head in lang.DOCUMENT_NOUNS
-            and first - 1 > s
-            and toks[first - 1].low in _ISSUING
-        ):
-            issuer = subject_left(toks, first - 1, s)  # "The council issued a statement calling it ..."
+        iv = first - 2 if first - 2 > s and toks[first - 1].low == "out" else first - 1  # "put out"
+        if not inverted and subj.head in lang.DOCUMENT_NOUNS and iv > s and toks[iv].low in _ISSUING:
+            issuer = subject_left(toks, iv, s)  # "The council issued a statement calling it ..."
             if issuer is not None and issuer.kind in ("name", "org", "orgref", "role", "group", "pronoun"):
                 subj = issuer
                 first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
@@ -340,6 +338,7 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool 
         or first.low in _TIME_SPANS  # "Days after the arrest, Nega volunteered"
     ):
         comma = next((k for k in range(s + 1, min(e, s + ADJUNCT_TOKENS)) if toks[k].text == ","), -1)
+        comma = _past_place(toks, comma, e) if comma > 0 else comma
         if comma > 0 and comma + 1 < e and not any(t.kind == "q" for t in toks[s:comma]):
             return _opening_subject(toks, comma + 1, e, long_apposition=False)
     # "And then Doe went on the attack", "Yet another said": a few adverbs before the subject
@@ -352,6 +351,21 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool 
         if t.low not in lang.AUX_ADVERBS and t.low not in lang.OPENERS and t.low not in _LEAD_WORDS:
             return None
     return None
+
+
+def _past_place(toks: Sequence[Token], comma: int, e: int) -> int:
+    """The comma that ends an adjunct whose last place is followed by its state or country ("In
+    Salem, New Hampshire, Doe ..."): past those, else `comma` as it was."""
+    for _ in range(MAX_APPOSITION_PLACES):
+        if not toks[comma - 1].cap:
+            break
+        k = comma + 1
+        while k < e and k - comma <= MAX_PLACE_WORDS and toks[k].kind == "w" and toks[k].cap:
+            k += 1
+        if k == comma + 1 or k >= e or toks[k].text != "," or k + 1 >= e or not toks[k + 1].cap:
+            break
+        comma = k
+    return comma
 
 
 def _opening_subject(
