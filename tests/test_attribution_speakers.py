@@ -274,3 +274,17 @@ def test_retaliated_attributes_and_a_statement_put_out_is_its_issuers() -> None:
     assert found["It never gives up."] == ("direct", "Tova Berglund")
     assert found["has the support of every skipper."][0] == "partial"
     assert _mentions(text)["has the support of every skipper."][0] == "The harbour board"
+
+
+def test_a_show_told_or_a_thing_called_so_is_a_title_not_a_quote() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "“The levy is theft,” Ivar Strand told “Morning Round,” reminding the hosts of the vote.\n\n"
+        "A local news site called “Harbour Watch” first reported the figures.\n\n"
+        "Strand called the levy “Berglund's Folly.”"
+    )
+    found = _by_text(text)
+    assert "Morning Round," not in found
+    assert "Harbour Watch" not in found
+    assert found["The levy is theft,"] == ("direct", "Ivar Strand")
+    assert found["Berglund's Folly."] == ("partial", "Ivar Strand")

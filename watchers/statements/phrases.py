@@ -254,18 +254,40 @@ def subheading(text: str, open_mark: int, close: int, content: str, double_style
     return (open_mark == 0 or before.endswith("\n")) and (not after or after.startswith("\n"))
 
 
+# A capitalised quote right after these is whom the speaker told, a show or a paper.
+_TELL_FORMS = frozenset(("told", "tells", "telling", "tell"))
+
+
 def show_title(toks: Sequence[Token], k: int, content: str) -> bool:
     """'on KTV's "Morning Round."', 'said on "Meet the Town."', 'her memoir, "Tough Choices."': a
-    capitalised phrase after a channel's possessive, right after "on" or after a noun naming a work
-    is that work's title, whatever punctuation it ends with."""
+    capitalised phrase after a channel's possessive, right after "on" or "told", after a noun
+    naming a work, or after a thing "called" so ('a website called "Harbour Watch"') is that work's
+    or thing's title, whatever punctuation it ends with."""
     if k == 0 or not capitalised(content) or len(content.split()) > MAX_SUBHEADING_WORDS:
         return False
     prev = toks[k - 1]
     if (prev.cap and prev.text.endswith(_POSSESSIVE_ENDS)) or prev.low == "on":
         return True
+    if prev.low in _TELL_FORMS:
+        return True  # 'Doe told "Morning Round"': the show told is the addressee, not the words
+    if prev.low in ("called", "named") and k >= 2 and _names_a_thing(toks[k - 2]):
+        return True  # 'a news site called "The Ledger"'; 'what he called "Crooked Ada"' still quotes
     # 'his memoir, "Tough Choices."', 'an interview with "Morning Round."', 'a film titled "Ash"'
     j = k - 2 if prev.text == "," and k >= 2 else k - 1
     return any(toks[x].bare in lang.WORK_NOUNS for x in range(j, max(-1, j - WORK_NOUN_TOKENS), -1))
+
+
+def _names_a_thing(t: Token) -> bool:
+    """Is t a common noun a participle "called" names (not its subject: "he", "Doe", "what")?"""
+    return (
+        t.kind == "w"
+        and not t.cap
+        and t.low not in lang.SUBJECT_PRONOUNS
+        and t.low not in lang.FINITE
+        and t.low not in lang.BE_FORMS
+        and t.low not in ("what", "which", "who", "whom", "that", "also", "once", "repeatedly")
+        and not t.low.endswith("ly")
+    )
 
 
 def transcript(content: str) -> bool:
