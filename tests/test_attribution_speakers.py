@@ -288,3 +288,16 @@ def test_a_show_told_or_a_thing_called_so_is_a_title_not_a_quote() -> None:
     assert "Harbour Watch" not in found
     assert found["The levy is theft,"] == ("direct", "Ivar Strand")
     assert found["Berglund's Folly."] == ("partial", "Ivar Strand")
+
+
+def test_someone_in_the_crowd_is_an_unnamed_speaker_and_keeps_their_shout() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "When someone in the audience shouted, “Resign,” Ivar Strand joked, “Not today.”\n\n"
+        "Someone shouted, “Resign now.”"
+    )
+    found = _mentions(text)
+    assert found["Resign,"] == ("someone in the audience", None)
+    assert found["Not today."] == ("Ivar Strand", "Ivar Strand")
+    assert found["Resign now."] == ("Someone", None)
+    assert _by_text(text)["Resign,"][0] == "direct"

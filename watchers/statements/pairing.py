@@ -162,6 +162,8 @@ def _quoted(
         )
         at_start = not words_before or (prev_q >= 0 and continued)
         cue = trailing or leading or (prev_attr if continued else None)
+        if leading is not None and trailing is not None and toks[k - 1].text == "," and leading.end == k - 1:
+            cue = leading  # 'When someone shouted, "Resign," Doe joked': the shout, not the joke
         content = text[a:b]
         colon = False
         if cue is None and k - 1 > s and toks[k - 1].text == ":":
