@@ -301,3 +301,15 @@ def test_someone_in_the_crowd_is_an_unnamed_speaker_and_keeps_their_shout() -> N
     assert found["Not today."] == ("Ivar Strand", "Ivar Strand")
     assert found["Resign now."] == ("Someone", None)
     assert _by_text(text)["Resign,"][0] == "direct"
+
+
+def test_one_unnamed_person_with_a_postmodifier_speaks() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "A woman in the front row shouted, “Resign today.”\n\n"
+        "A skipper at the meeting said the levy was unfair to small boats."
+    )
+    found = _mentions(text)
+    assert found["Resign today."] == ("A woman in the front row", None)
+    assert found["the levy was unfair to small boats"] == ("A skipper at the meeting", None)
+    assert _by_text(text)["Resign today."][0] == "direct"

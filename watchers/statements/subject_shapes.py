@@ -163,16 +163,14 @@ def _postmodified(toks: Sequence[Token], s: int, v: int) -> Mention | None:
             head = subject_left(toks, k, s)
             if (
                 head is not None
-                and head.kind == "group"
-                and (head.text.endswith("s") or head.head in _ANY_ONE)  # "someone in the crowd"
+                and head.kind in ("group", "role")
+                # plural, or one unnamed person: "someone in the crowd", "a skipper at the meeting"
+                and (head.text.endswith("s") or not head.definite)
                 and head.end == toks[k - 1].end
             ):
                 first = _token_index(toks, s, head.np_start if head.np_start >= 0 else head.start)
                 return _group(toks, first, toks[v - 1].end)
     return None
-
-
-_ANY_ONE = frozenset(("someone", "somebody"))
 
 
 def _noun_end(t: Token) -> bool:
