@@ -313,3 +313,12 @@ def test_one_unnamed_person_with_a_postmodifier_speaks() -> None:
     assert found["Resign today."] == ("A woman in the front row", None)
     assert found["the levy was unfair to small boats"] == ("A skipper at the meeting", None)
     assert _by_text(text)["Resign today."][0] == "direct"
+
+
+def test_coordinated_said_belongs_to_the_new_clause_subject_before_it() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "Before the vote, a group of skippers called for a boycott of the meeting, and the Vesterby "
+        "Harbour League strongly denounced the levy and said it would “fight it in every court.”"
+    )
+    assert _by_text(text)["fight it in every court."] == ("partial", "Vesterby Harbour League")

@@ -29,6 +29,7 @@ from watchers.statements.sentences import Token
 from watchers.statements.subject_shapes import (
     after_and,
     apposition_owner,
+    clause_subject_between,
     modifies_plural,
     past_dateline,
     plural_subject,
@@ -175,6 +176,8 @@ def _verb_speakers(
             # "Castel ... and said ...": the subject of the sentence's earlier reporting verb, else
             # the sentence's own ("The affidavit cited interviews and said that ...")
             subj = out[-1].subject if out else _coordinated_subject(toks, s, e, i)
+            if out:
+                subj = clause_subject_between(toks, out[-1].end, i) or subj
             if subj is not None:
                 out.append(Cue(i, i + 1, t.text, w.verb_lemma, subj, i, i, False, coordinated=True))
             continue
