@@ -322,3 +322,14 @@ def test_coordinated_said_belongs_to_the_new_clause_subject_before_it() -> None:
         "Harbour League strongly denounced the levy and said it would “fight it in every court.”"
     )
     assert _by_text(text)["fight it in every court."] == ("partial", "Vesterby Harbour League")
+
+
+def test_a_question_asked_by_someone_is_the_askers() -> None:
+    text = (
+        "Harbour levy row.\n\n"
+        "Ivar Strand was asked by host Mira Kell, who backs the levy, “Now, you said the levy was theft. Do you still think so?”\n\n"
+        "Strand answered, “I do.”"
+    )
+    found = _by_text(text)
+    assert found["Now, you said the levy was theft. Do you still think so?"] == ("direct", "Mira Kell")
+    assert found["I do."] == ("direct", "Ivar Strand")

@@ -152,6 +152,13 @@ def _verb_speakers(
         if v != i:
             bare = False  # "The email went on to say": the speaker is went's subject
         subj = subject_left(toks, v, s)
+        if i - 1 >= s and toks[i - 1].low in lang.BE_FORMS and i + 2 < e and toks[i + 1].low == "by":
+            if w.lemma != "ask":
+                continue  # "was warned by X that ...": a passive's subject is not its speaker
+            agent = subject_right(toks, i + 2, e, inverted=True)  # "Doe was asked by host Jo Bray, "...""
+            if agent is None or agent.kind not in ("name", "role", "org", "orgref"):
+                continue  # an asker no phrase names: still not the one asked
+            subj = agent
         if subj is None and v - 1 >= s:
             subj = _known_surname(toks[v - 1], full)  # '"...," White said' after "Tom White"
         inverted = False
