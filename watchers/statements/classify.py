@@ -63,6 +63,7 @@ def _shifted(m: Mention, delta: int) -> Mention:
         m.modifiers,
         m.definite,
         m.np_start + delta,
+        m.owner,
     )
 
 
@@ -222,6 +223,8 @@ def _common_noun_phrase(ph: Phrase) -> Mention | None:
     if role_here is not None:
         r, role_first = role_here
         mods = frozenset(strip_possessive(t.low) for t in words[:role_first] if t.kind == "w")
+        owners = [t for t in words[:role_first] if is_possessive(t)]
+        owner = strip_possessive(owners[-1].text) if owners else det if det in _PERSON_POSSESSIVES else ""
         return Mention(
             "role",
             start,
@@ -231,6 +234,7 @@ def _common_noun_phrase(ph: Phrase) -> Mention | None:
             modifiers=mods,
             definite=det not in lang.INDEFINITE,
             gender=lang.ROLE_NOUNS.get(r, ""),
+            owner=owner,
         )
     if low in lang.ORG_NOUNS or low == "police":
         return _org_noun_phrase(ph, low)
@@ -243,6 +247,10 @@ def _common_noun_phrase(ph: Phrase) -> Mention | None:
         # "one senior nurse", "a resident": an unnamed person
         return Mention("group", start, end, ph.text, head=low, definite=False)
     return None
+
+
+# Possessive determiners whose owner is one person ("his lawyer"; "their" may be an organisation's).
+_PERSON_POSSESSIVES = frozenset(("his", "her"))
 
 
 def _org_noun_phrase(ph: Phrase, low: str) -> Mention:

@@ -32,6 +32,9 @@ class Mention:
     modifiers: frozenset[str] = frozenset()
     definite: bool = True
     np_start: int = -1  # where the whole noun phrase starts (titles, determiner), for clause spans
+    # role: whose role it is, as written ("Holm" in "Holm's mother", "his" in "his lawyer"): the
+    # role's holder is someone else than that owner
+    owner: str = ""
 
 
 def surname_key(name: str) -> str:
@@ -94,6 +97,7 @@ _OCCUPATION_SUFFIXES = ("ist", "er", "or", "ian", "ant", "ent", "man", "woman", 
 def occupation_word(low: str) -> bool:
     return (
         low.endswith(_OCCUPATION_SUFFIXES)
+        and low not in lang.ADJUNCT_PREPS  # "after", "over": no occupation for all their "-er"
         and low not in lang.MALE_NAMES
         and low not in lang.FEMALE_NAMES
         and len(low) > 4

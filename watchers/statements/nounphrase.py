@@ -117,6 +117,14 @@ def _anonymous_source(tokens: Sequence[Token], i: int, lo: int) -> Mention | Non
     return None
 
 
+def _clause_between(tokens: Sequence[Token], a: int, b: int) -> bool:
+    """Do tokens[a:b] open with a name and its finite verb ("Doe went after Bush")?"""
+    k = a
+    while k < b and tokens[k].kind == "w" and tokens[k].cap:
+        k += 1
+    return a < k < b and (tokens[k].low in lang.FINITE or tokens[k].low in lang.IRREGULAR_PAST)
+
+
 def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
     """'Doe, the ministry's spokeswoman, said' / 'Its chairman, Tomas Lindqvist, said': the speaker
     with the roles the apposition gives."""
@@ -136,6 +144,8 @@ def _apposed(tokens: Sequence[Token], comma: int, lo: int) -> Mention | None:
         return None
     if comma - j > MAX_APPOSITION_TOKENS and tokens[j + 1].low not in ("who", "whose"):
         return None  # a long apposition is a relative clause ("Dr. Doe, who as a Navy captain was ...,")
+    if _clause_between(tokens, j + 1, comma):
+        return None  # "In Salem, Doe went after Bush, calling him": a clause, no apposition
     if j - 2 >= lo and tokens[j - 1].kind == "n" and tokens[j - 2].text == ",":
         # "Grace Moyo, 38, who sells fruit, said": the age is a second apposition
         if tokens[j + 1].low not in ("who", "whose") or j - 3 < lo:
@@ -354,6 +364,8 @@ def _subject_right(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
             and tokens[k].kind == "w"
             and not tokens[k].cap
             and tokens[k].low not in lang.QUOTE_VERBS
+            and tokens[k].low not in lang.FINITE  # "Strand has gone after Berglund": a verb, no title
+            and tokens[k].low not in lang.IRREGULAR_PAST  # "Berglund went after Strand"
         ):
             k += 1
         if k < hi and k > b and tokens[k].cap and (k - 1 < 0 or tokens[k - 1].low not in lang.DETERMINERS):

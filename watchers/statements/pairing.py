@@ -26,10 +26,12 @@ from watchers.statements.people import NameIndex
 from watchers.statements.phrases import (
     capitalised,
     clause_speaker,
+    cue_draft,
     double_style,
     first_word,
     intro_paragraph,
     named_before,
+    nickname,
     reported_phrases,
     show_title,
     signed,
@@ -59,8 +61,6 @@ LEADING_WINDOW = 30
 # How many tokens a second quoted phrase may follow the first one of its clause and share its speaker
 # ('called the levy "a lifeline" for the towns and "overdue"').
 SAME_CLAUSE_TOKENS = 12
-# A nickname between a first name and a surname is a few words.
-MAX_NICKNAME_WORDS = 4
 
 
 def pair(segments: Segments, speakers: Speakers) -> Drafts:
@@ -162,6 +162,8 @@ def _quoted(
         )
         at_start = not words_before or (prev_q >= 0 and continued)
         cue = trailing or leading or (prev_attr if continued else None)
+        if leading is not None and trailing is not None and toks[k - 1].text == "," and leading.end == k - 1:
+            cue = leading  # 'When someone shouted, "Resign," Doe joked': the shout, not the joke
         content = text[a:b]
         colon = False
         if cue is None and k - 1 > s and toks[k - 1].text == ":":
@@ -214,7 +216,7 @@ def _quoted(
             and toks[k - 1].cap
             and toks[k + 1].cap
             and not at_start
-            and _nickname(content)
+            and nickname(content)
         ):
             continue  # a nickname: Pete "the Professor" Lindsay
         kind: Kind
@@ -233,7 +235,7 @@ def _quoted(
             continue
         if cue is trailing and kind == "partial" and words_before and not _sentence_like(content):
             kind = "partial"
-        out.append(Draft(a, b, kind, cue.subject, cue.word, toks[cue.index].start))
+        out.append(cue_draft(toks, s, k, (a, b), kind, cue))
         prev_attr = cue
         prev_q = k
         if cue is trailing:
@@ -430,15 +432,6 @@ def _introduces(toks: Sequence[Token], cue: Cue, k: int, content: str) -> bool:
     if not between:
         return content[:1].isupper()
     return False
-
-
-def _nickname(content: str) -> bool:
-    """Pete "the Professor" Lindsay (or a show between names: on Fox's "Hannity," Jo Bray said); not
-    Rubio "apologized numerous times," Hannity said."""
-    words = content.split()
-    if len(words) > MAX_NICKNAME_WORDS:
-        return False
-    return content.rstrip()[-1:] not in ",.!?…" or all(w[:1].isupper() for w in words)
 
 
 def _sentence_like(content: str) -> bool:

@@ -5,6 +5,8 @@
                                                         → the subject of the nearest finite verb
                                                           before the quote ("she"), else the clause's
     'Ada Finch: "..."', 'Finch campaigns on: "..."'       → the person the colon label names (direct)
+    'Pence blamed the media for Trump's claim that Obama "founded ISIS"'
+                                                        → the speech noun's possessor (partial)
 
 Titles of works, slogans, names, headlines and a writer's scare quotes ('the "autopsy"') are no
 one's words. pairing.py asks; this module only reads the sentence.
@@ -19,15 +21,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from watchers.model import Kind
+from watchers.statements.classify import classify
 from watchers.statements.drafts import Draft
 from watchers.statements.lang import en as lang
-from watchers.statements.mentions import Mention
+from watchers.statements.mentions import Mention, is_possessive
 from watchers.statements.nounphrase import subject_left, subject_right
 from watchers.statements.people import NameIndex
 from watchers.statements.quotemarks import Quote
 from watchers.statements.segment import Sentence
 from watchers.statements.sentences import Token
-from watchers.statements.speakers import SentenceSpeakers
+from watchers.statements.speakers import Cue, SentenceSpeakers
 
 # How many words before a quoted title the noun naming the work may stand ("an interview with").
 WORK_NOUN_TOKENS = 2
@@ -47,10 +51,75 @@ _COMMON_ENDINGS = ("ly", "ing", "ed", "s", "y", "ic")
 _POSSESSIVE_ENDS = ("'s", "’s", "s'", "s’")
 # How many tokens a reporting verb may stand before a paragraph's closing colon ("Doe said on Monday:").
 INTRO_TOKENS = 6
+# A nickname between a first name and a surname is a few words.
+MAX_NICKNAME_WORDS = 4
 # A writer's scare quote on a noun is a word or two ('the "autopsy"').
 SCARE_WORDS = 2
 # How far before a quote's determiner a naming verb may stand ("called the city's mayor a").
 NAMING_OBJECT_TOKENS = 4
+
+
+# Nouns for what someone said: a quoted phrase inside "X's claim that ..." is X's words, whoever
+# the sentence is about ('Pence blamed the media for Trump's claim that Obama "founded" it').
+_SPEECH_NOUNS = frozenset(
+    (
+        "claim", "claims", "assertion", "assertions", "remark", "remarks", "comment", "comments",
+        "statement", "statements", "words", "promise", "promises", "pledge", "pledges", "vow",
+        "vows", "warning", "warnings", "description", "charge", "charges", "accusation",
+        "accusations", "suggestion", "insistence", "contention", "argument", "boast", "boasts",
+        "characterization", "tweet", "tweets", "prediction", "complaint", "complaints",
+    )
+)  # fmt: skip
+# What opens the content of a speech noun ("claim that", "promise of", "pledge to").
+_COMPLEMENT_WORDS = frozenset(("that", "of", "to"))
+# How far before a quoted phrase such a noun may stand ("Trump's claim that President Obama").
+SPEECH_NOUN_WINDOW = 12
+# Lowercase words between a determiner and a possessive ("the state party's claim").
+OWNER_MODIFIERS = 3
+
+
+def speech_owner(toks: Sequence[Token], s: int, k: int) -> Mention | None:
+    """Whose words the quoted phrase at token k is when it stands inside a possessive speech noun's
+    phrase ("Trump's claim that Obama "founded ISIS"", "her promise of "free college""), or None.
+    Another reporting verb, a quote or a punctuation mark in between ends the phrase."""
+    groups = 0  # verb groups between the noun and the quote ("have been" is one)
+    for v in range(k - 1, max(s, k - SPEECH_NOUN_WINDOW) - 1, -1):
+        t = toks[v]
+        if t.kind == "q" or (t.kind == "p" and t.text != "-") or t.low == "as":
+            return None  # 'describing Obama's statement that he opposed it as "a fairy tale"': the describer's
+        if t.low in lang.FINITE and toks[v + 1].low not in lang.FINITE and toks[v + 1].low not in lang.BE_FORMS:
+            groups += 1
+        if (
+            t.low in _SPEECH_NOUNS
+            and v - 1 >= s
+            and (is_possessive(toks[v - 1]) or toks[v - 1].low in ("his", "her"))
+            and toks[v + 1].low in _COMPLEMENT_WORDS
+            and groups <= (1 if toks[v + 1].low == "that" else 0)
+        ):
+            # the quote is inside what was claimed; 'Ryan called Trump's remarks "racist"' is
+            # Ryan's judgment of them, and in 'Rubio's claim that Cruz is soft is "not true"' the
+            # quote is the main clause's predicate, not the claim
+            return _owner(toks, s, v - 1)
+        if t.low in lang.QUOTE_VERBS:
+            return None  # 'Trump's claim that Obama said "..."': the verb's subject speaks
+    return None
+
+
+def _owner(toks: Sequence[Token], s: int, p: int) -> Mention | None:
+    """The person or body whose possessive (or "his" / "her") ends at token p."""
+    t = toks[p]
+    if t.low in ("his", "her"):
+        return Mention("pronoun", t.start, t.end, t.text, gender="m" if t.low == "his" else "f", np_start=t.start)
+    j = p
+    if t.cap:
+        while j - 1 >= s and toks[j - 1].kind == "w" and toks[j - 1].cap:
+            j -= 1
+    else:
+        while j - 1 >= s and p - j < OWNER_MODIFIERS and toks[j - 1].kind == "w" and toks[j - 1].low != "the":
+            j -= 1
+        j = j - 1 if j - 1 >= s and toks[j - 1].low == "the" else j
+    m = classify(toks, j, p + 1)
+    return m if m is not None and m.kind in ("name", "org", "orgref", "role") else None
 
 
 def clause_speaker(
@@ -61,6 +130,9 @@ def clause_speaker(
     quote on a noun ('a pro-Lund "super fund"'), or a subject that is only a capitalised word."""
     if sp.sentence.block == 0 or capitalised(content) or scare_quote(toks, s, k, content):
         return None
+    owner = speech_owner(toks, s, k)
+    if owner is not None:
+        return owner
     if any(toks[x].bare in lang.SLOGAN_NOUNS for x in range(max(s, k - 2), k)):
         return None  # 'chanted the campaign slogan, "A harbour for all."': shown or chanted, not said
     subj = governing_subject(toks, s, k)
@@ -182,18 +254,40 @@ def subheading(text: str, open_mark: int, close: int, content: str, double_style
     return (open_mark == 0 or before.endswith("\n")) and (not after or after.startswith("\n"))
 
 
+# A capitalised quote right after these is whom the speaker told, a show or a paper.
+_TELL_FORMS = frozenset(("told", "tells", "telling", "tell"))
+
+
 def show_title(toks: Sequence[Token], k: int, content: str) -> bool:
     """'on KTV's "Morning Round."', 'said on "Meet the Town."', 'her memoir, "Tough Choices."': a
-    capitalised phrase after a channel's possessive, right after "on" or after a noun naming a work
-    is that work's title, whatever punctuation it ends with."""
+    capitalised phrase after a channel's possessive, right after "on" or "told", after a noun
+    naming a work, or after a thing "called" so ('a website called "Harbour Watch"') is that work's
+    or thing's title, whatever punctuation it ends with."""
     if k == 0 or not capitalised(content) or len(content.split()) > MAX_SUBHEADING_WORDS:
         return False
     prev = toks[k - 1]
     if (prev.cap and prev.text.endswith(_POSSESSIVE_ENDS)) or prev.low == "on":
         return True
+    if prev.low in _TELL_FORMS:
+        return True  # 'Doe told "Morning Round"': the show told is the addressee, not the words
+    if prev.low in ("called", "named") and k >= 2 and _names_a_thing(toks[k - 2]):
+        return True  # 'a news site called "The Ledger"'; 'what he called "Crooked Ada"' still quotes
     # 'his memoir, "Tough Choices."', 'an interview with "Morning Round."', 'a film titled "Ash"'
     j = k - 2 if prev.text == "," and k >= 2 else k - 1
     return any(toks[x].bare in lang.WORK_NOUNS for x in range(j, max(-1, j - WORK_NOUN_TOKENS), -1))
+
+
+def _names_a_thing(t: Token) -> bool:
+    """Is t a common noun a participle "called" names (not its subject: "he", "Doe", "what")?"""
+    return (
+        t.kind == "w"
+        and not t.cap
+        and t.low not in lang.SUBJECT_PRONOUNS
+        and t.low not in lang.FINITE
+        and t.low not in lang.BE_FORMS
+        and t.low not in ("what", "which", "who", "whom", "that", "also", "once", "repeatedly")
+        and not t.low.endswith("ly")
+    )
 
 
 def transcript(content: str) -> bool:
@@ -281,3 +375,22 @@ def title_like(content: str) -> bool:
     caps = [w for w in words if w[:1].isupper()]
     small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with"}
     return len(words) >= 2 and all(w[:1].isupper() or w in small for w in words) and len(caps) >= 2
+
+
+def cue_draft(toks: Sequence[Token], s: int, k: int, span: tuple[int, int], kind: Kind, cue: Cue) -> Draft:
+    """The draft of the quote at token k that `cue` attributes; a partial quote inside a possessive
+    speech noun's phrase ("Pence blamed the media for Trump's claim that Obama "founded ISIS"") is
+    the possessor's words instead."""
+    owner = speech_owner(toks, s, k) if kind == "partial" else None
+    if owner is not None:
+        return Draft(span[0], span[1], kind, owner, None, owner.start)
+    return Draft(span[0], span[1], kind, cue.subject, cue.word, toks[cue.index].start)
+
+
+def nickname(content: str) -> bool:
+    """Pete "the Professor" Lindsay (or a show between names: on Fox's "Hannity," Jo Bray said); not
+    Rubio "apologized numerous times," Hannity said."""
+    words = content.split()
+    if len(words) > MAX_NICKNAME_WORDS:
+        return False
+    return content.rstrip()[-1:] not in ",.!?…" or all(w[:1].isupper() for w in words)

@@ -236,9 +236,32 @@ class Registry:
                     best = (fit, p, ent)
         if best is not None:
             return best[2]
+        owner = self._owner(m.owner, pos)
         if m.head in lang.GENERIC_ROLE_NOUNS or m.head in lang.NATIONALITY_NOUNS:
-            return self._generic_role(m.head, m.gender, pos)
+            holder = self._generic_role(m.head, m.gender, pos)
+            return None if owner is not None and holder is owner else holder
+        if owner is not None:
+            # "Holm's mother said", "his lawyer said" with no one introduced in that role: someone
+            # unnamed close to the owner, never the person the story is on (who is most often the owner)
+            return None
         return self._topic_person(m.gender, pos)
+
+    def _owner(self, word: str, pos: int) -> Entity | None:
+        """The person a role belongs to: a person named before ("Holm" in "Holm's mother"), or the
+        one "his" / "her" stands for (the latest salient person of that gender); None for an
+        organisation, a place, or no owner."""
+        if not word:
+            return None
+        low = word.casefold()
+        if low in ("his", "her"):
+            gender = "m" if low == "his" else "f"
+            for p, ent, _kind in reversed(self.salient):
+                if p <= pos and ent is not None and ent.kind == "person" and ent.gender == gender:
+                    return ent
+            return None
+        full = self._fullest(word, pos) or word
+        ent = self.persons.get(full.casefold()) or self.persons.get(low)
+        return ent if ent is not None and ent.kind == "person" else None
 
     def _topic_person(self, gender: str, pos: int) -> Entity | None:
         """ "the cautious candidate said", "the senator from Calder said": a definite role nobody was

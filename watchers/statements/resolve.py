@@ -63,25 +63,27 @@ def resolve(segments: Segments, speakers: Speakers, drafts: Drafts) -> Resolved:
     out: list[Attributed] = []
     prev_block: list[Attributed] | None = None
     prev_new_subject = False
+    prev_topic: Entity | None = None  # the person the previous block's closing narrative is about
     interviewee: Attributed | None = None  # who answered the last interviewer's question
     after_question = False
     for block in segments.blocks:
         sentences = [(speakers.sentences[i], drafts.sentences[i]) for i in block.sentences]
-        block_drafts, new_subject = _read_block(registry, sentences)
+        block_drafts, new_subject, topic = _read_block(registry, sentences)
         if not block_drafts and prev_block and _interview_question(segments.text[block.lo : block.hi]):
             # an interviewer's question between two answers: the next answer continues the
             # interviewee, as if the question were not there
             after_question = True
             continue
         if after_question and interviewee is not None:
-            _carry_over(block_drafts, [interviewee], False)  # the answer is the interviewee's
-        _carry_over(block_drafts, prev_block, prev_new_subject)
+            _carry_over(block_drafts, [interviewee], False, None)  # the answer is the interviewee's
+        _carry_over(block_drafts, prev_block, prev_new_subject, prev_topic)
         if after_question and block_drafts and block_drafts[0].lone and block_drafts[0].entity is not None:
             interviewee = block_drafts[0]
         after_question = False
         out.extend(block_drafts)
         prev_block = block_drafts
         prev_new_subject = new_subject
+        prev_topic = topic
     return Resolved(out)
 
 
@@ -99,12 +101,14 @@ def _interview_question(para: str) -> bool:
 
 def _read_block(
     reg: Registry, sentences: Sequence[tuple[SentenceSpeakers, list[Draft]]]
-) -> tuple[list[Attributed], bool]:
-    """The block's statements, resolved in reading order; and whether a narrative sentence after the
+) -> tuple[list[Attributed], bool, Entity | None]:
+    """The block's statements, resolved in reading order; whether a narrative sentence after the
     last statement introduced a new subject (which stops a lone quote in the next paragraph from
-    inheriting the last speaker)."""
+    inheriting the last speaker); and the person the block's closing narrative sentences are about,
+    if any (whose words a lone quote opening the next paragraph are)."""
     drafts: list[Attributed] = []
     new_subject = False
+    topic: Entity | None = None
     subjects: list[tuple[int, Entity]] = []  # narrative sentences' person subjects, in order
     for sp, sentence_drafts in sentences:
         for pos, m in sp.named:
@@ -122,6 +126,7 @@ def _read_block(
         _clause_subjects(reg, sp, found)
         if found:
             new_subject = False
+            topic = None
         else:
             subj = sp.subject
             if subj is not None:
@@ -134,6 +139,7 @@ def _read_block(
                         reg.mark_salient(subj.start, None, kind)
                 if ent is not None:
                     reg.mark_salient(subj.start, ent, subj.kind)
+                    topic = ent if ent.kind == "person" else None
                     if ent.kind == "person":
                         subjects.append((subj.start, ent))
                     last = next((d for d in reversed(drafts) if d.entity is not None), None)
@@ -155,7 +161,7 @@ def _read_block(
         subject = next((ent for p, ent in reversed(subjects) if p < d.start), None)
         if subject is not None:
             d.entity, d.resolved = subject, True
-    return drafts, new_subject
+    return drafts, new_subject, topic
 
 
 def _clause_subjects(reg: Registry, sp: SentenceSpeakers, found: Sequence[Attributed]) -> None:
@@ -213,14 +219,25 @@ def _salience_kind(m: Mention, ent: Entity | None) -> str:
     if ent is not None or m.kind not in ("group", "role") or not m.head:
         return m.kind
     head = m.head.split()[-1]
-    if head in lang.UNNAMED_GROUPS or head.endswith("s"):
-        return m.kind
+    if head in lang.UNNAMED_GROUPS or head.endswith("s") or head in lang.DOCUMENT_NOUNS:
+        return m.kind  # "according to the report": a document is no unnamed person a "she" could be
     return ANON + m.gender if m.gender in ("m", "f") else ANON
 
 
-def _carry_over(block: list[Attributed], prev: list[Attributed] | None, prev_new_subject: bool) -> None:
-    """A paragraph that opens with a lone quote continues the previous paragraph's last speaker."""
-    if not block or not block[0].lone or block[0].resolved or not prev or prev_new_subject:
+def _carry_over(
+    block: list[Attributed], prev: list[Attributed] | None, prev_new_subject: bool, prev_topic: Entity | None
+) -> None:
+    """A paragraph that opens with a lone quote continues the previous paragraph's last speaker;
+    after a paragraph whose narrative closes on a person with nothing quoted since ("Valastro praised
+    the governor's leadership." then "“We need someone ...”"), it is that person's."""
+    if not block or not block[0].lone or block[0].resolved:
+        return
+    if not prev or prev_new_subject:
+        if prev_topic is not None:
+            for d in block:
+                if not d.lone or d.resolved:
+                    break
+                d.entity, d.resolved = prev_topic, True
         return
     last = prev[-1]
     if last.entity is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
+from watchers.statements.according import according_source
 from watchers.statements.clauseshape import clause_like, subject_opens
 from watchers.statements.cues import Cues, CueWord
 from watchers.statements.labels import is_label
@@ -28,6 +29,7 @@ from watchers.statements.sentences import Token
 from watchers.statements.subject_shapes import (
     after_and,
     apposition_owner,
+    clause_subject_between,
     modifies_plural,
     past_dateline,
     plural_subject,
@@ -45,10 +47,10 @@ LEAD_ADVERBS = 3
 _LEAD_WORDS = frozenset(("then", "yet", "still", "now", "so", "and", "but", "also", "later", "finally"))
 # A colon intro without a reporting verb keeps at most this many words as its cue ("was blunt").
 MAX_COLON_CUE_WORDS = 4
-# Lowercase words describing a document's issuer before its name ("aviation consultancy X").
-MAX_ISSUER_DESCRIPTION = 3
 # Place names an apposition may end with ("a nurse in Leeds, England,"), one word and comma each.
 MAX_APPOSITION_PLACES = 2
+# Words of a state or country after a place's comma ("New Hampshire", "North Calder").
+MAX_PLACE_WORDS = 3
 
 
 @dataclass(slots=True)
@@ -132,7 +134,7 @@ def _verb_speakers(
         t = toks[i]
         low = t.low
         if w.according:
-            subj = _according_source(toks, i + 2, e)
+            subj = according_source(toks, i + 2, e)
             out.append(Cue(i, w.end, w.word, w.lemma, subj, i + 2, token_after(toks, subj, i + 2, e), True))
             continue
         if i - 1 >= s and toks[i - 1].kind == "w" and toks[i - 1].text.endswith(_POSSESSIVE):
@@ -150,6 +152,13 @@ def _verb_speakers(
         if v != i:
             bare = False  # "The email went on to say": the speaker is went's subject
         subj = subject_left(toks, v, s)
+        if i - 1 >= s and toks[i - 1].low in lang.BE_FORMS and i + 2 < e and toks[i + 1].low == "by":
+            if w.lemma != "ask":
+                continue  # "was warned by X that ...": a passive's subject is not its speaker
+            agent = subject_right(toks, i + 2, e, inverted=True)  # "Doe was asked by host Jo Bray, "...""
+            if agent is None or agent.kind not in ("name", "role", "org", "orgref"):
+                continue  # an asker no phrase names: still not the one asked
+            subj = agent
         if subj is None and v - 1 >= s:
             subj = _known_surname(toks[v - 1], full)  # '"...," White said' after "Tom White"
         inverted = False
@@ -174,6 +183,8 @@ def _verb_speakers(
             # "Castel ... and said ...": the subject of the sentence's earlier reporting verb, else
             # the sentence's own ("The affidavit cited interviews and said that ...")
             subj = out[-1].subject if out else _coordinated_subject(toks, s, e, i)
+            if out:
+                subj = clause_subject_between(toks, out[-1].end, i) or subj
             if subj is not None:
                 out.append(Cue(i, i + 1, t.text, w.verb_lemma, subj, i, i, False, coordinated=True))
             continue
@@ -184,13 +195,9 @@ def _verb_speakers(
         if not inverted and v - 1 > s and toks[v - 1].text == "," and subj.start > toks[s].start:
             subj = apposition_owner(toks, s, e, subj) or subj
         first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
-        if (
-            not inverted
-            and subj.head in lang.DOCUMENT_NOUNS
-            and first - 1 > s
-            and toks[first - 1].low in _ISSUING
-        ):
-            issuer = subject_left(toks, first - 1, s)  # "The council issued a statement calling it ..."
+        iv = first - 2 if first - 2 > s and toks[first - 1].low == "out" else first - 1  # "put out"
+        if not inverted and subj.head in lang.DOCUMENT_NOUNS and iv > s and toks[iv].low in _ISSUING:
+            issuer = subject_left(toks, iv, s)  # "The council issued a statement calling it ..."
             if issuer is not None and issuer.kind in ("name", "org", "orgref", "role", "group", "pronoun"):
                 subj = issuer
                 first = token_at(toks, subj.np_start if subj.np_start >= 0 else subj.start, s, e)
@@ -275,43 +282,6 @@ _ISSUING = frozenset(("issued", "issues", "released", "releases", "sent", "poste
 _GO_FORMS = frozenset(("went", "goes", "go", "going", "gone"))
 
 
-def _according_source(toks: Sequence[Token], i: int, e: int) -> Mention | None:
-    """Who speaks after "according to": a person or body ("according to Doe"), the issuer of a
-    document ("according to figures compiled by X", "a statement from X"), null for a document
-    nobody is named as issuing ("according to the report"); "according to him" is "he"."""
-    t = toks[i] if i < e else None
-    if t is not None and t.low in lang.OBJECT_PRONOUNS and (i + 1 >= e or toks[i + 1].kind == "p"):
-        return Mention(
-            "pronoun", t.start, t.end, t.text, gender=lang.OBJECT_PRONOUNS[t.low], np_start=t.start
-        )
-    j = i
-    while (
-        j < e
-        and j - i < 4
-        and toks[j].kind == "w"
-        and not toks[j].cap
-        and toks[j].low not in lang.DOCUMENT_NOUNS
-    ):
-        j += 1  # "a joint statement", "new official figures"
-    if j >= e or toks[j].low not in lang.DOCUMENT_NOUNS or toks[j].cap:
-        return subject_right(toks, i, e)
-    k = j + 1
-    if k < e and toks[k].low in lang.ISSUER_PARTICIPLES:
-        k += 1
-    if k + 1 < e and toks[k].low in ("from", "by"):
-        issuer = subject_right(toks, k + 1, e)
-        if issuer is None:
-            # "compiled by aviation consultancy Altimeter Insight": a description before the name
-            x = k + 1
-            while x < e and x - k <= MAX_ISSUER_DESCRIPTION and toks[x].kind == "w" and not toks[x].cap:
-                x += 1
-            if x > k + 1 and x < e and toks[x].cap:
-                issuer = subject_right(toks, x, e)
-        if issuer is not None and issuer.kind in ("name", "org", "orgref"):
-            return issuer
-    return None
-
-
 def _colon_cue(toks: Sequence[Token], s: int, colon: int) -> Cue | None:
     """A colon intro with no reporting verb ('X was blunt:', 'Its president, X, put it simply:'):
     the sentence's subject speaks."""
@@ -371,8 +341,14 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool 
     if m is not None or s >= e or not past_adjunct:
         return m
     first = toks[s]
-    if first.low in lang.ADJUNCT_PREPS or first.low.endswith("ly") or first.low.endswith("ing"):
+    if (
+        first.low in lang.ADJUNCT_PREPS
+        or first.low.endswith("ly")
+        or first.low.endswith("ing")
+        or first.low in _TIME_SPANS  # "Days after the arrest, Nega volunteered"
+    ):
         comma = next((k for k in range(s + 1, min(e, s + ADJUNCT_TOKENS)) if toks[k].text == ","), -1)
+        comma = _past_place(toks, comma, e) if comma > 0 else comma
         if comma > 0 and comma + 1 < e and not any(t.kind == "q" for t in toks[s:comma]):
             return _opening_subject(toks, comma + 1, e, long_apposition=False)
     # "And then Doe went on the attack", "Yet another said": a few adverbs before the subject
@@ -385,6 +361,21 @@ def narrative_subject(toks: Sequence[Token], s: int, e: int, past_adjunct: bool 
         if t.low not in lang.AUX_ADVERBS and t.low not in lang.OPENERS and t.low not in _LEAD_WORDS:
             return None
     return None
+
+
+def _past_place(toks: Sequence[Token], comma: int, e: int) -> int:
+    """The comma that ends an adjunct whose last place is followed by its state or country ("In
+    Salem, New Hampshire, Doe ..."): past those, else `comma` as it was."""
+    for _ in range(MAX_APPOSITION_PLACES):
+        if not toks[comma - 1].cap:
+            break
+        k = comma + 1
+        while k < e and k - comma <= MAX_PLACE_WORDS and toks[k].kind == "w" and toks[k].cap:
+            k += 1
+        if k == comma + 1 or k >= e or toks[k].text != "," or k + 1 >= e or not toks[k + 1].cap:
+            break
+        comma = k
+    return comma
 
 
 def _opening_subject(
@@ -432,6 +423,8 @@ def _opening_subject(
 
 
 
+# Words for a span of time that open an adjunct before the subject ("Hours later, ...").
+_TIME_SPANS = frozenset(("moments", "minutes", "hours", "days", "weeks", "months", "years", "decades"))
 _NARRATIVE_KINDS = frozenset(("name", "org", "pronoun", "role", "orgref"))
 
 

@@ -163,8 +163,9 @@ def _postmodified(toks: Sequence[Token], s: int, v: int) -> Mention | None:
             head = subject_left(toks, k, s)
             if (
                 head is not None
-                and head.kind == "group"
-                and head.text.endswith("s")
+                and head.kind in ("group", "role")
+                # plural, or one unnamed person: "someone in the crowd", "a skipper at the meeting"
+                and (head.text.endswith("s") or not head.definite)
                 and head.end == toks[k - 1].end
             ):
                 first = _token_index(toks, s, head.np_start if head.np_start >= 0 else head.start)
@@ -196,3 +197,23 @@ def _token_index(toks: Sequence[Token], s: int, pos: int) -> int:
     while k < len(toks) and toks[k].end <= pos:
         k += 1
     return k
+
+
+def clause_subject_between(toks: Sequence[Token], a: int, i: int) -> Mention | None:
+    """ "X called for a boycott, and the League denounced it and said ...": the subject of a new
+    clause (", and NP verb") between an earlier cue (ending at a) and the coordinated verb at i."""
+    found: Mention | None = None
+    for x in range(a, i - 3):
+        if toks[x].text == "," and toks[x + 1].low in ("and", "but", "while"):
+            m = subject_right(toks, x + 2, i)
+            if m is None or m.kind not in ("name", "org", "orgref", "role"):
+                continue
+            k = x + 2
+            while k < i and toks[k].start < m.end:
+                k += 1
+            while k < i and toks[k].low.endswith("ly"):
+                k += 1  # "the League strongly denounced"
+            low = toks[k].low if k < i else ""
+            if low.endswith("ed") or low in lang.IRREGULAR_PAST or low in lang.FINITE or low in lang.QUOTE_VERBS:
+                found = m
+    return found
