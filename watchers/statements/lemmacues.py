@@ -36,6 +36,8 @@ MAX_CONNECTIVE_WORDS = 2  # "При этом, по его словам, …": wo
 MAX_ANAPHORIC_WORDS = 10
 MAX_DOCUMENT_LEAD = 5  # "В опубликованном вчера сообщении Минфина говорится": "в" this far before the cue
 MAX_TITLE_WORDS = 4  # «Резюме обсуждения ключевой ставки»
+# "X назвала … «…» и заявила": how far before the "и" the first verb may stand.
+COORDINATED_VERB_WORDS = 14
 _END_PUNCT = " \t\n.;…"
 # A second verb of the same subject: "…, а также сказал", "… и добавил".
 _COORDINATED_RE = re.compile(r",\s+а(?:\s+также|\s+затем)?\s|\s+и\s+(?:также\s+)?$")
@@ -197,6 +199,8 @@ def subject(
         first = phrase(g, text, words, 0, min(2, c.index), NOMN, c.gender, False)
         m = first if first is not None and first.kind in ("pronoun", "name") else m
     if m is None:
+        m = _coordinated_subject(g, text, words, c, quotes)
+    if m is None:
         stop = c.index + 1
         while (
             stop < len(words)
@@ -215,6 +219,33 @@ def subject(
     ):
         m = _opening_subject(g, text, words, c)
     return m, c.gender
+
+
+def _coordinated_subject(
+    g: ModuleType, text: str, words: Sequence[Word], c: Cue, quotes: Sequence[Quote]
+) -> Mention | None:
+    """The subject of the verb a cue is coordinated with: "Чиновник назвал её «испытанием» и
+    рассказал, что …", "Захарова назвала … «список Магнитского» и заявила, что …" (the search back
+    from the cue stopped at the quote; the speaker is the first verb's, of the cue's gender)."""
+    k = c.index - 1
+    while k > 0 and words[k].low in ("также", "затем", "потом"):
+        k -= 1
+    if k <= 0 or words[k].low not in ("и", "а"):
+        return None
+    for v in range(k - 1, max(-1, k - 1 - COORDINATED_VERB_WORDS), -1):
+        rs = g.parses(words[v].text)
+        if not rs or rs[0].pos != "VERB":
+            continue
+        if c.gender and rs[0].gender not in ("", c.gender):
+            return None  # another person's verb ("… сказал он, и заявила …")
+        a = v
+        while a > 0 and v - a < MAX_SUBJECT_WORDS:
+            gap = text[words[a - 1].end : words[a].start]
+            if ":" in gap or any(words[a - 1].end <= q.open < words[a].start for q in quotes):
+                break
+            a -= 1
+        return phrase(g, text, words, a, v, NOMN, c.gender, True) if a < v else None
+    return None
 
 
 def _in_org(g: ModuleType, text: str, words: Sequence[Word], a: int, cue: int) -> Mention | None:

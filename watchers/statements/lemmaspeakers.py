@@ -220,8 +220,8 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
             head_cases |= r.cases
     while j < hi and len(comp) < MAX_ROLE_WORDS and _gap(text, words, j).strip() in ("", "(", ")"):
         w = words[j]
-        if w.low in g.PREPOSITIONS:
-            break  # "глава Минздрава в интервью": "в" read as an abbreviation's genitive ends no role
+        if w.low in g.PREPOSITIONS or w.low in ("и", "а", "но", "или"):
+            break  # "глава Минздрава в интервью", "пояснил министр и ушёл": no genitive of the role
         rs = g.parses(w.text)
         if w.low in g.OUTLETS or f"{w.low} {words[j + 1].low if j + 1 < hi else ''}" in g.OUTLETS:
             break  # "цитирует топ-менеджера РИА Новости": the outlet that quotes, not the role's

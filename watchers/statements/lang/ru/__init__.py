@@ -92,6 +92,9 @@ MINISTRIES: dict[str, str] = _mapping("ministries")
 for _short, _field in MINISTRIES.items():
     for _phrase in (f"глава {_short}", f"руководитель {_short}", f"глава министерство {_field}"):
         ROLE_SYNONYMS.setdefault(_phrase, f"министр {_field}")
+# A short ministry name opens so ("Минуглепром", "Минагрополитики"): its head is a minister even when
+# the ministries table does not list it.
+MINISTRY_PREFIX = "мин"
 GENERIC_ROLES: dict[str, frozenset[str]] = _groups("generic_roles")
 OFFICE_NOUNS: frozenset[str] = _words("office_nouns")
 ORG_WORDS: frozenset[str] = _words("org_words")
