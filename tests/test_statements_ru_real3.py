@@ -62,3 +62,27 @@ def test_a_conjunction_after_a_role_noun_is_not_its_complement() -> None:
         "«Приходите всей семьёй», — сказал министр и улыбнулся.\n"
     )
     assert found(text)[-1] == ("direct", "Приходите всей семьёй", "Олег Сажин")
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "Политика 12 марта 2025 г. 10:15\n\n",
+        "Северное агентство\n10:15 12.03.2025\n\n",
+        "Главная\n\n10:15 12.03.2025\n\n",
+    ],
+)
+def test_a_headline_below_a_rubric_and_timestamp_is_the_speakers_words(above: str) -> None:
+    text = (
+        f"{above}Озёрный мост откроют для машин к осени - Сомов\n\n"
+        "Ремонт моста идёт по графику, заявил губернатор области Пётр Сомов.\n"
+    )
+    assert ("indirect", "Озёрный мост откроют для машин к осени", "Пётр Сомов") in found(text)
+
+
+def test_a_headline_name_dash_about_colon_words_is_the_speakers_statement() -> None:
+    text = (
+        "Сомов - о паводке: Дамбу достроят к весне\n\n"
+        "Работы на реке Озёрной идут по графику, сообщил губернатор области Пётр Сомов.\n"
+    )
+    assert ("indirect", "Дамбу достроят к весне", "Пётр Сомов") in found(text)

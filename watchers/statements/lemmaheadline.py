@@ -25,7 +25,8 @@ _HEADLINE_RE = re.compile(r"^([^:«»\"]{2,60}?):\s+(\S.*?)[\s.!?…]*$")
 _TAIL_HEADLINE_RE = re.compile(r"^(\S.*?\S)\s+[-–—]\s+([^-–—:«»\"\d]{2,40}?)[\s.!?…]*$")
 _MIN_TAIL_WORDS = 4
 # A headline's speaker before what the words are about: "Поздняков о работе в ОКР: «…»".
-_ABOUT_RE = re.compile(r"(\S.{0,40}?)\s+(?:о|об|про)\s")
+# Agencies write a dash before "о" too: "Поздняков - о работе в ОКР: …".
+_ABOUT_RE = re.compile(r"(\S.{0,40}?)(?:\s+[-–—])?\s+(?:о|об|про)\s")
 
 
 def learn_headline(g: ModuleType, text: str, para: tuple[int, int] | None, people: People) -> None:
@@ -42,22 +43,31 @@ def learn_headline(g: ModuleType, text: str, para: tuple[int, int] | None, peopl
 _MENU_WORDS = 4
 
 
-# A line above the headline in the same paragraph: a time or date, or a breadcrumb with "|".
-_PRELUDE_RE = re.compile(r"\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4})\b|.*\s\|\s")
+# A line above the headline in the same paragraph: a time or date, a breadcrumb with "|", or a
+# rubric with the date and time after it ("Россия и мир 23 мая 2023 г. 13:08").
+_PRELUDE_RE = re.compile(r"\s*(?:\d{1,2}:\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4})\b|.*\s\|\s|.*\s\d{1,2}:\d{2}\s*$")
 
 
 def headline_para(text: str) -> tuple[int, int] | None:
     """The headline's paragraph: the first, or the second when the first is a short menu line."""
     paras = paragraphs(text)
-    while (
-        len(paras) > 1 and "\n" not in text[paras[0][0] : paras[0][1]] and _PRELUDE_RE.match(text, *paras[0])
-    ):
+    while len(paras) > 1 and _prelude(text, *paras[0]):
         paras = paras[1:]  # "16:00 23.07.2007 | Все новости раздела …" above the headline
     if len(paras) > 1 and ":" not in text[paras[0][0] : paras[0][1]]:
         first = text[paras[0][0] : paras[0][1]].split()
         if len(first) <= _MENU_WORDS and not first[-1].endswith((".", "!", "?", "»", '"')):
-            return _first_line(text, paras[1])
+            paras = paras[1:]  # the menu line; then perhaps a timestamp ("Интерфакс-Украина" over "11:47 …")
+            while len(paras) > 1 and _prelude(text, *paras[0]):
+                paras = paras[1:]
     return _first_line(text, paras[0]) if paras else None
+
+
+def _prelude(text: str, lo: int, hi: int) -> bool:
+    """A paragraph above the headline: a timestamp or breadcrumb line, with at most a short line of
+    the agency's or rubric's name beside it ("Интерфакс-Украина" over "11:47 04.03.2024")."""
+    lines = [line for line in text[lo:hi].split("\n") if line.strip()]
+    dated = [line for line in lines if _PRELUDE_RE.match(line)]
+    return bool(dated) and all(line in dated or len(line.split()) <= _MENU_WORDS for line in lines)
 
 
 def _first_line(text: str, para: tuple[int, int]) -> tuple[int, int]:
