@@ -86,3 +86,13 @@ def test_a_headline_name_dash_about_colon_words_is_the_speakers_statement() -> N
         "Работы на реке Озёрной идут по графику, сообщил губернатор области Пётр Сомов.\n"
     )
     assert ("indirect", "Дамбу достроят к весне", "Пётр Сомов") in found(text)
+
+
+def test_a_lead_with_no_final_stop_below_an_advert_line_still_names_the_speaker_in_full() -> None:
+    text = (
+        "Сомов признался, что устал\n\n"
+        "Реклама на сайте\n"
+        "Губернатор области Пётр Сомов заявил, что не отвечает за слова своих помощников\n\n"
+        '"У меня своя работа", - сказал Сомов.\n'
+    )
+    assert found(text)[-1] == ("direct", "У меня своя работа", "Пётр Сомов")

@@ -28,7 +28,7 @@ from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
 from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
-from watchers.statements.lemmaheadline import headline_para, headline_statement, learn_headline
+from watchers.statements.lemmaheadline import headline_para, headline_statement, learn_above, learn_headline
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaroles import headline_holder, someone_elses
@@ -53,6 +53,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     people = People(g, text=text)
     head = headline_para(text)
     learn_headline(g, text, head, people)
+    learn_above(g, text, paras[0][0] if paras else 0, people)
     out: list[Attributed] = []
     last: Entity | None = None
     prev: tuple[int, int] | None = None

@@ -2,6 +2,7 @@
 
     para = headline_para(text)                 the headline's line, found once per article
     learn_headline(g, text, para, people)      the people the headline names ("Набиуллина раскрыла …")
+    learn_above(g, text, upto, people)         the people the other lines above the body name
     headline_statement(g, text, para, people)  "Имя: слова", "слова - Имя" as the speaker's statement
 
 The headline is the first line of the first paragraph, past a page's menu line, a timestamp or a
@@ -37,6 +38,16 @@ def learn_headline(g: ModuleType, text: str, para: tuple[int, int] | None, peopl
             people.headline.append(
                 people.person(m, 0)
             )  # as salient as the first word: a pronoun may stand for them
+
+
+def learn_above(g: ModuleType, text: str, upto: int, people: People) -> None:
+    """The people named in the headline-like lines above the body (a subhead, a lead with no final
+    stop: "Президент Владимир Путин заявил, что …" over "…, - сказал Путин"), as the headline's are:
+    the body may name them by surname only. They are no statements, and not the headline's people."""
+    for lo, hi in paragraphs(text[:upto]):
+        if is_headline(text[lo:hi], False):
+            for m, _ in names_in(g, text, g.words(text, lo, hi)):
+                people.person(m, 0)
 
 
 # A page's menu line above the headline ("Войти в почту", "Показать ещё Все новости"): at most this many words.
