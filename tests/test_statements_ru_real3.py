@@ -96,3 +96,32 @@ def test_a_lead_with_no_final_stop_below_an_advert_line_still_names_the_speaker_
         '"У меня своя работа", - сказал Сомов.\n'
     )
     assert found(text)[-1] == ("direct", "У меня своя работа", "Пётр Сомов")
+
+
+@pytest.mark.parametrize(
+    ("intro", "later"),
+    [
+        ("Синоптик Роман Ветров", "Метеоролог"),
+        ("Метеоролог Роман Ветров", "Синоптик"),
+        ("Заместитель директора департамента МИД Анна Ветрова", "Чиновница"),
+        ("Комментатор «Северного ТВ» Роман Ветров", "Комментатор «Северного ТВ»"),
+        ("Защитник «Зари» Роман Ветров", "Защитник «Зари»"),
+    ],
+)
+def test_a_role_noun_of_forecasters_officials_and_the_press_stands_for_the_person_named_with_it(
+    intro: str, later: str
+) -> None:
+    verb = "отметила" if later == "Чиновница" else "отметил"
+    said = "заявила" if later == "Чиновница" else "заявил"
+    text = (
+        f"{intro} {said}, что зима будет тёплой.\n\n"
+        "Ранее жители Озёрного района жаловались на морозы.\n\n"
+        f"{later} {verb}, что снега будет мало.\n"
+    )
+    who = "Анна Ветрова" if later == "Чиновница" else "Роман Ветров"
+    assert ("indirect", "снега будет мало", who) in found(text)
+
+
+def test_a_role_noun_after_a_stop_glued_to_the_next_sentence_is_the_forecasters() -> None:
+    text = "Синоптик Роман Ветров рассказал, что зима будет тёплой.Метеоролог добавил, что снега будет мало.\n"
+    assert ("indirect", "снега будет мало", "Роман Ветров") in found(text)

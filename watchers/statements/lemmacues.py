@@ -190,7 +190,9 @@ def subject(
     a = c.index
     while a > 0 and c.index - a < MAX_SUBJECT_WORDS:
         gap = text[words[a - 1].end : words[a].start]
-        if ":" in gap or any(words[a - 1].end <= q.open < words[a].start for q in quotes):
+        if ":" in gap or any(
+            words[a - 1].end <= q.open < words[a].start and not is_title(text, q) for q in quotes
+        ):
             break
         a -= 1
     m = phrase(g, text, words, a, c.index, NOMN, c.gender, True)
@@ -241,7 +243,9 @@ def _coordinated_subject(
         a = v
         while a > 0 and v - a < MAX_SUBJECT_WORDS:
             gap = text[words[a - 1].end : words[a].start]
-            if ":" in gap or any(words[a - 1].end <= q.open < words[a].start for q in quotes):
+            if ":" in gap or any(
+                words[a - 1].end <= q.open < words[a].start and not is_title(text, q) for q in quotes
+            ):
                 break
             a -= 1
         return phrase(g, text, words, a, v, NOMN, c.gender, True) if a < v else None

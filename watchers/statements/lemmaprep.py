@@ -1,5 +1,7 @@
 """Where a preposition puts a capitalised word: inside a prepositional phrase a name or an outlet is
-the place or the medium of a statement ("на Брянщину", "в эфире НТВ"), not its speaker."""
+the place or the medium of a statement ("на Брянщину", "в эфире НТВ"), not its speaker; so is an
+unknown word an outlet told the words (`addressee`), and a title in guillemets after a role noun is
+the role's organisation (`quoted_title`: "тренер «Зари»")."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from watchers.statements.lang.types import Word
+from watchers.statements.mentions import Mention
 
 SUBJECT_CASES = frozenset({"nomn"})
 
@@ -33,3 +36,30 @@ def in_pp(g: ModuleType, words: Sequence[Word], i: int, want: frozenset[str]) ->
         and not words[i - 1].cap
         and any("loct" in r.cases and r.pos == "NOUN" for r in g.parses(words[i - 1].text))
     )
+
+
+def quoted_title(text: str, words: Sequence[Word], j: int, hi: int, most: int) -> tuple[list[str], int] | None:
+    """The words of a title in guillemets right after a role noun ("тренер «Зари» Иван Петров",
+    "комментатор «Матч ТВ»"), up to `most` of them, as the role's complement, and the index after it;
+    None when word j opens no such title."""
+    if j >= hi or j == 0 or text[words[j - 1].end : words[j].start].strip() != "«":
+        return None
+    for k in range(j, min(hi, j + most)):
+        after = text[words[k].end : words[k + 1].start] if k + 1 < len(words) else text[words[k].end :]
+        if "»" in after:
+            return ([w.low for w in words[j : k + 1]], k + 1) if after.strip() == "»" else None
+        if after.strip():
+            return None  # punctuation inside: a quoted phrase, not a name
+    return None
+
+
+def addressee(g: ModuleType, text: str, first: Mention, then: Mention) -> bool:
+    """Whether the first candidate after a cue is one word the dictionary does not know (an outlet or
+    agency told the words, in whatever case) and the next, right after it, a person named in full or
+    with a role: that person is the speaker."""
+    start = then.np_start if then.np_start >= 0 else then.start  # "депутата Ивана Петрова": from its role
+    if first.kind not in ("name", "org") or " " in first.text or text[first.end : start].strip():
+        return False
+    if any(r.known for r in g.parses(first.text)):
+        return False
+    return then.kind == "name" and (bool(then.roles) or len((then.name or "").split()) >= 2)

@@ -44,7 +44,7 @@ from watchers.statements.lemmanames import (
     surname_key,
     unknown_given,
 )
-from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp
+from watchers.statements.lemmaprep import SUBJECT_CASES, addressee, in_pp, quoted_title
 from watchers.statements.lemmaroles import by_role
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
@@ -163,21 +163,9 @@ def phrase(
     org_then_name = len(said) > 1 and said[0].kind == "org" and said[1].kind == "name"
     if not nearest_last and org_then_name and not text[said[0].end : said[1].start].strip():
         return said[1]  # "замглавы Минэнерго Павел Сорокин": the organisation is his role's
-    if not nearest_last and len(said) > 1 and _addressee(g, text, said[0], said[1]):
+    if not nearest_last and len(said) > 1 and addressee(g, text, said[0], said[1]):
         return said[1]  # "цитирует Заречьеинформ депутата Ивана Петрова": the unknown word is the outlet
     return said[-1] if nearest_last else said[0]
-
-
-def _addressee(g: ModuleType, text: str, first: Mention, then: Mention) -> bool:
-    """Whether the first candidate after a cue is one word the dictionary does not know (an outlet or
-    agency told the words, in whatever case) and the next, right after it, a person named in full or
-    with a role: that person is the speaker."""
-    start = then.np_start if then.np_start >= 0 else then.start  # "депутата Ивана Петрова": from its role
-    if first.kind not in ("name", "org") or " " in first.text or text[first.end : start].strip():
-        return False
-    if any(r.known for r in g.parses(first.text)):
-        return False
-    return then.kind == "name" and (bool(then.roles) or len((then.name or "").split()) >= 2)
 
 
 def _generic_org(g: ModuleType, low: str) -> bool:
@@ -218,6 +206,9 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
     for r in g.parses(words[j - 1].text):
         if r.lemma in g.ROLE_NOUNS:
             head_cases |= r.cases
+    titled = quoted_title(text, words, j, hi, MAX_ROLE_WORDS)  # "тренер «Зари»", "комментатор «Матч ТВ»"
+    if titled is not None:
+        return titled
     while j < hi and len(comp) < MAX_ROLE_WORDS and _gap(text, words, j).strip() in ("", "(", ")"):
         w = words[j]
         if w.low in g.PREPOSITIONS or w.low in ("и", "а", "но", "или"):
