@@ -125,3 +125,26 @@ def test_a_role_noun_of_forecasters_officials_and_the_press_stands_for_the_perso
 def test_a_role_noun_after_a_stop_glued_to_the_next_sentence_is_the_forecasters() -> None:
     text = "Синоптик Роман Ветров рассказал, что зима будет тёплой.Метеоролог добавил, что снега будет мало.\n"
     assert ("indirect", "снега будет мало", "Роман Ветров") in found(text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "who"),
+    [
+        ("Министерство энергетики РФ сообщило, что запасы топлива достаточны.", "Министерство энергетики РФ"),
+        ("В Министерстве энергетики РФ заявили, что запасы топлива достаточны.", "Министерство энергетики РФ"),
+        (
+            "Министерство энергетики и угольной промышленности Озёрии сообщило, что запасы топлива достаточны.",
+            "Министерство энергетики и угольной промышленности Озёрии",
+        ),
+    ],
+)
+def test_a_ministry_named_by_its_field_is_not_cut_to_its_first_word(sentence: str, who: str) -> None:
+    assert ("indirect", "запасы топлива достаточны", who) in found(sentence + "\n")
+
+
+def test_a_bare_ministry_noun_still_stands_for_the_ministry_named_before() -> None:
+    text = (
+        "Минэнерго опубликовало прогноз на зиму.\n\n"
+        "В министерстве заявили, что запасы топлива достаточны.\n"
+    )
+    assert ("indirect", "запасы топлива достаточны", "Минэнерго") in found(text)

@@ -63,3 +63,30 @@ def addressee(g: ModuleType, text: str, first: Mention, then: Mention) -> bool:
     if any(r.known for r in g.parses(first.text)):
         return False
     return then.kind == "name" and (bool(then.roles) or len((then.name or "").split()) >= 2)
+
+
+def generic_org(g: ModuleType, low: str) -> bool:
+    """A form of an organisation noun that stands for the one named last ("сообщение ведомства")."""
+    return low[:4] in ("ведо", "мини") and g.lemma(low) in g.GENERIC_ORGS
+
+
+# "Министерство энергетики и угольной промышленности РФ": how many words of its field may follow.
+MAX_FIELD_WORDS = 5
+
+
+def field_end(g: ModuleType, text: str, words: Sequence[Word], i: int, hi: int) -> int:
+    """The index after an organisation noun that stands for the one named last ("министерство",
+    "ведомство") and the field written after it in the genitive ("Министерство энергетики", "иностранных
+    дел"): so named, it is that ministry. i + 1 when no lower-case genitive follows."""
+    j = i + 1
+    if g.lemma(words[i].text) not in g.GENERIC_ORGS:
+        return j
+    while j < hi and j - i <= MAX_FIELD_WORDS and not text[words[j - 1].end : words[j].start].strip():
+        w = words[j]
+        lower_gent = not w.cap and w.low not in g.PREPOSITIONS and any("gent" in r.cases for r in g.parses(w.text))
+        if not lower_gent and (w.low != "и" or j == i + 1):
+            break  # "энергетики и угольной промышленности": "и" between two genitives goes on
+        j += 1
+    while j > i + 1 and words[j - 1].low == "и":
+        j -= 1
+    return j

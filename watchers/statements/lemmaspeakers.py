@@ -44,7 +44,14 @@ from watchers.statements.lemmanames import (
     surname_key,
     unknown_given,
 )
-from watchers.statements.lemmaprep import SUBJECT_CASES, addressee, in_pp, quoted_title
+from watchers.statements.lemmaprep import (
+    SUBJECT_CASES,
+    addressee,
+    field_end,
+    generic_org,
+    in_pp,
+    quoted_title,
+)
 from watchers.statements.lemmaroles import by_role
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
@@ -125,7 +132,7 @@ def phrase(
                 cands.append(name_m)  # after a preposition a name is no subject ("в Заречинске")
             i = _after(words, name_m.end, hi)
             continue
-        if not w.cap and _generic_org(g, low) and not in_pp(g, words, i, want):
+        if not w.cap and generic_org(g, low) and not in_pp(g, words, i, want):
             cands.append(Mention("org", w.start, w.end, w.text, name=g.lemma(low)))
             i += 1
             continue
@@ -136,8 +143,8 @@ def phrase(
                 and (not orgs[0].cases or any(r.cases & want for r in orgs))
                 and not in_pp(g, words, i, want)
             ):
-                end = w.end
-                nxt = i + 1
+                nxt = field_end(g, text, words, i, hi)  # "Министерство энергетики РФ": not cut short
+                end = words[nxt - 1].end
                 if (
                     nxt < hi
                     and words[nxt].cap
@@ -166,11 +173,6 @@ def phrase(
     if not nearest_last and len(said) > 1 and addressee(g, text, said[0], said[1]):
         return said[1]  # "цитирует Заречьеинформ депутата Ивана Петрова": the unknown word is the outlet
     return said[-1] if nearest_last else said[0]
-
-
-def _generic_org(g: ModuleType, low: str) -> bool:
-    """A form of an organisation noun that stands for the one named last ("сообщение ведомства")."""
-    return low[:4] in ("ведо", "мини") and g.lemma(low) in g.GENERIC_ORGS
 
 
 def _after(words: Sequence[Word], end: int, hi: int) -> int:
