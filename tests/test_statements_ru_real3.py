@@ -148,3 +148,33 @@ def test_a_bare_ministry_noun_still_stands_for_the_ministry_named_before() -> No
         "В министерстве заявили, что запасы топлива достаточны.\n"
     )
     assert ("indirect", "запасы топлива достаточны", "Минэнерго") in found(text)
+
+
+@pytest.mark.parametrize(
+    "opener",
+    ["Как писал ранее РБК", "Как сообщало ранее РБК", "Как писала ранее «Северная газета»"],
+)
+def test_an_outlets_own_earlier_report_is_no_ones_statement(opener: str) -> None:
+    text = f"Мэр Игорь Дёмин открыл школу. {opener}, компания закроет завод в Заречинске.\n"
+    assert found(text) == []
+
+
+def test_a_clause_after_an_outlets_earlier_report_keeps_its_own_speaker() -> None:
+    text = "Как писал ранее РБК, мэр Игорь Дёмин заявил, что школу построят к осени.\n"
+    assert found(text) == [("indirect", "школу построят к осени", "Игорь Дёмин")]
+
+
+def test_how_an_outlet_relays_it_is_an_aside_in_an_about_this_attribution() -> None:
+    text = (
+        "Бюджет Озёрии нужно сократить. "
+        "Об этом, как передает Северное агентство, заявил министр финансов Пётр Сомов.\n"
+    )
+    assert found(text) == [("indirect", "Бюджет Озёрии нужно сократить", "Пётр Сомов")]
+
+
+def test_an_unknown_surname_quoted_by_an_outlet_is_the_speaker_not_the_outlet() -> None:
+    text = (
+        "Министр энергетики Олег Тирвак заявил, что энергомост готов.\n"
+        "«Мы рассчитываем на свои силы», — цитирует Тирвака РИА «Новости».\n"
+    )
+    assert found(text)[-1] == ("direct", "Мы рассчитываем на свои силы", "Олег Тирвак")

@@ -171,9 +171,15 @@ def after_cue(g: ModuleType, text: str, words: Sequence[Word], c: Cue, stop: int
             m = phrase(g, text, words, k + 1, min(stop, k + 1 + MAX_SUBJECT_WORDS), GENT, "", False)
             return None if m is not None and m.text.casefold() in g.OUTLETS else m  # "сообщение РИА Новости"
     want = ACCS if c.lemma in g.OBJECT_SPEAKER_LEMMAS else NOMN
-    return phrase(
-        g, text, words, c.index + 1, min(stop, c.index + 1 + MAX_SUBJECT_WORDS), want, c.gender, False
-    )
+    m = phrase(g, text, words, c.index + 1, min(stop, c.index + 1 + MAX_SUBJECT_WORDS), want, c.gender, False)
+    if want is ACCS and (m is None or m.text.casefold() in g.OUTLETS) and c.index + 1 < stop:
+        # "цитирует Новака РИА «Новости»": a surname the dictionary does not know, read as animate
+        w = words[c.index + 1]
+        animate = [r for r in g.parses(w.text) if r.anim and "accs" in r.cases and not r.known]
+        if w.cap and animate and w.low not in g.OUTLETS:
+            gender = animate[0].gender if animate[0].gender in ("m", "f") else ""
+            return Mention("name", w.start, w.end, w.text, name=animate[0].lemma.capitalize(), gender=gender)
+    return m
 
 
 def nearest(cs: Sequence[Cue], words: Sequence[Word], at: int) -> Cue | None:

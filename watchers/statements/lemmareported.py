@@ -131,15 +131,19 @@ def reported(
         k, at = _comma_after(text, words, c.index, hi)
         if at >= 0:
             m = after_cue(g, text, words, c, k)
-            if m is None:  # "Как заявил в Уфе, где проходило открытие, глава Росспорта X, C"
+            titled = any(words[c.index].end <= q.open and q.close <= at and is_title(text, q) for q in quotes)
+            if m is None and not titled:  # "Как заявил в Уфе, где проходило открытие, глава Росспорта X, C"
                 m, k, at = _past_relative(g, text, hi, words, c, k, at)
             used.add(c.index)
-            return _clause(g, text, at, end, quotes, done, m, c.word, words[c.index].start, c.gender)
+            # "Как писал ранее РБК, …", "Как сообщала «Северная газета», …": a report, no one's words
+            if not ((m is None and titled) or (m is not None and _low(m.text) in g.OUTLETS)):
+                return _clause(g, text, at, end, quotes, done, m, c.word, words[c.index].start, c.gender)
     low_text = text[lo:hi].casefold()
     for opener in g.ANAPHORIC_OPENERS:
-        anaphoric = cs or _anaphoric_verb(g, words)
+        # "Об этом, как передает Интерфакс, заявил X": the outlet's "как передает" is an aside
+        anaphoric = [c for c in cs if not (c.index and lows[c.index - 1] == "как")] or _anaphoric_verb(g, words)
         if (
-            low_text.startswith(opener + " ")
+            low_text.startswith((opener + " ", opener + ","))
             and anaphoric
             and anaphoric[0].index <= MAX_ANAPHORIC_WORDS
             and anaphoric[0].pos != "GRND"
