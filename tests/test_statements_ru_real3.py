@@ -178,3 +178,23 @@ def test_an_unknown_surname_quoted_by_an_outlet_is_the_speaker_not_the_outlet() 
         "«Мы рассчитываем на свои силы», — цитирует Тирвака РИА «Новости».\n"
     )
     assert found(text)[-1] == ("direct", "Мы рассчитываем на свои силы", "Олег Тирвак")
+
+
+def test_a_latin_lookalike_letter_inside_a_cyrillic_surname_is_read_as_cyrillic() -> None:
+    # "Ветрoв" below is written with a Latin "o", as copy pasted from another page may be
+    text = (
+        "Губернатор области Роман Ветров заявил, что мост откроют к осени.\n\n"
+        "«Мы успеем», — сказал Ветрoв.\n"
+    )
+    assert found(text)[-1] == ("direct", "Мы успеем", "Роман Ветров")
+
+
+def test_a_straight_quote_left_open_after_a_colon_runs_to_its_paragraphs_end() -> None:
+    text = (
+        'Губернатор области Роман Ветров заявил: "Мост откроют к осени. Мы успеем.\n\n'
+        "Он добавил, что денег хватит.\n"
+    )
+    assert found(text) == [
+        ("direct", "Мост откроют к осени. Мы успеем", "Роман Ветров"),
+        ("indirect", "денег хватит", "Роман Ветров"),
+    ]

@@ -169,9 +169,26 @@ def words(text: str, lo: int, hi: int) -> list[Word]:
         w = m.group()
         if w[-1] == "." and len(w) > 2:  # a word before a sentence's period, not an initial
             w = w[:-1]
+        if not w.isascii() and _LATIN.search(w):
+            w = _cyrillic(w)
         a = m.start()
         out.append(Word(w, a, a + len(w), _low(w), w[0].isupper()))
     return out
+
+
+# Latin letters that look like Cyrillic ones, typed into a Cyrillic word ("Пeсков" with a Latin e):
+# the word is read as the Cyrillic it shows. Same length, so offsets hold.
+_LOOKALIKES = str.maketrans("aeopcxyAEOPCXBKMHT", "аеорсхуАЕОРСХВКМНТ")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+
+
+def _cyrillic(w: str) -> str:
+    """A word with more Cyrillic letters than Latin ones, its Latin lookalikes made Cyrillic."""
+    if len(_CYRILLIC.findall(w)) <= len(_LATIN.findall(w)):
+        return w
+    fixed = w.translate(_LOOKALIKES)
+    return fixed if not _LATIN.search(fixed) else w
 
 
 @functools.lru_cache(maxsize=100_000)
