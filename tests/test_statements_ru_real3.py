@@ -198,3 +198,11 @@ def test_a_straight_quote_left_open_after_a_colon_runs_to_its_paragraphs_end() -
         ("direct", "Мост откроют к осени. Мы успеем", "Роман Ветров"),
         ("indirect", "денег хватит", "Роман Ветров"),
     ]
+
+
+def test_so_with_a_comma_is_for_instance_not_a_pointer_to_the_sentence_before() -> None:
+    text = (
+        "Члены правительства Озёрии не проводят брифинги, поручение премьера Ивана Сомова не исполняется. "
+        "Так, после заседания министры прошли мимо журналистов, пишет «Северная газета».\n"
+    )
+    assert found(text) == []

@@ -143,7 +143,8 @@ def reported(
         # "Об этом, как передает Интерфакс, заявил X": the outlet's "как передает" is an aside
         anaphoric = [c for c in cs if not (c.index and lows[c.index - 1] == "как")] or _anaphoric_verb(g, words)
         if (
-            low_text.startswith((opener + " ", opener + ","))
+            # "Об этом, как передает ТАСС, заявил X" (but "Так, …" is "for instance", no pointer back)
+            (low_text.startswith(opener + " ") or (" " in opener and low_text.startswith(opener + ",")))
             and anaphoric
             and anaphoric[0].index <= MAX_ANAPHORIC_WORDS
             and anaphoric[0].pos != "GRND"
