@@ -206,3 +206,11 @@ def test_so_with_a_comma_is_for_instance_not_a_pointer_to_the_sentence_before() 
         "Так, после заседания министры прошли мимо журналистов, пишет «Северная газета».\n"
     )
     assert found(text) == []
+
+
+def test_a_tag_line_of_two_full_names_is_two_people_not_one() -> None:
+    text = (
+        "Пётр Сомов Игорь Дёмин Озёрия бюджет\n\n"
+        "Бюджет Озёрии примут в мае.«Денег хватит», — цитирует Вестник главу министерства Игоря Дёмина.\n"
+    )
+    assert found(text) == [("direct", "Денег хватит", "Игорь Дёмин")]

@@ -251,6 +251,8 @@ def _name_run(
             break
         # only given names, patronymics and initials so far (likeliest readings): "Владимир Сальдо"
         first = g.parses(words[j].text)[:1]
+        if not forenames and first and first[0].name == "Name" and g.parses(run[0][0].text)[0].name == "Name":
+            break  # "Михаил Мишустин Николай Шульгинов" (a page's tag line): two people, not one
         forenames = forenames and bool(first) and first[0].name in ("Name", "Patr", "Init")
         run.append((words[j], found[0], found[1]))
         j += 1
