@@ -150,7 +150,8 @@ def reported(
             and anaphoric[0].pos != "GRND"
         ):
             c = anaphoric[0]
-            m = after_cue(g, text, words, c, len(words)) or phrase(
+            # "Об этом он заявил журналистам, комментируя вопрос о том, когда министры …": up to the comma
+            m = after_cue(g, text, words, c, _comma_after(text, words, c.index, hi)[0]) or phrase(
                 g, text, words, 0, c.index, NOMN, c.gender, True
             )
             used.add(c.index)
