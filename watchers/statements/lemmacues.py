@@ -309,6 +309,22 @@ def is_title(text: str, q: Quote) -> bool:
 _EVENT_RE = re.compile(r"(?:^|\s)(?:в ходе|во время|в рамках)\s*$", re.IGNORECASE)
 
 
+# Before a quoted phrase that is shown, not said: "такие как", "так называемый", a noun naming the
+# phrase itself (понятие, термин, формулировка, лозунг …), also for the next quotes of a list after it.
+_SHOWN_RE = re.compile(
+    r"(?:\bтак\w*,?\s+как|\bтак\s+называем\w*|\b(?:понят|термин|формулировк|выражени|лозунг|слоган|хэштег)\w*)"
+    r"\s*(?:«[^«»]{1,80}»\s*,\s*(?:и\s+)?)*\Z",
+    re.IGNORECASE,
+)
+_SHOWN_WINDOW = 300
+
+
+def is_shown(text: str, q: Quote) -> bool:
+    """A quoted phrase the writer shows as a phrase ("формулировки, такие как «депутаты предложили»,
+    «в Госдуме намерены»", понятие «ежедневный брифинг»): nobody's words in this sentence."""
+    return _SHOWN_RE.search(text, max(0, q.open - _SHOWN_WINDOW), q.open) is not None
+
+
 def trim_end(text: str, lo: int, hi: int) -> int:
     while hi > lo and text[hi - 1] in _END_PUNCT:
         hi -= 1

@@ -38,6 +38,7 @@ from watchers.statements.lemmacues import (
     Found,
     after_cue,
     cues,
+    is_shown,
     is_title,
     nearest,
     subject,
@@ -83,6 +84,8 @@ def find(
         # (a name opens with a capital: "на счетах фонда «не осталось средств»" quotes someone's words)
         if len(before) > 1 and before[-2].low == "так" and before[-1].low.startswith("называем"):
             continue  # так называемое «панамское досье»: the writer's distance, nobody's words
+        if is_shown(text, q):
+            continue  # "формулировки, такие как «депутаты предложили»", понятие «…»: shown, not said
         cue = nearest(cs, words, q.open)
         if cue is not None:
             m, hint = subject(g, text, words, cs, cue, quotes)

@@ -34,6 +34,7 @@ from watchers.statements.lemmacues import (
     Cue,
     Found,
     after_cue,
+    is_shown,
     is_title,
     subject,
     trim_comma,
@@ -364,7 +365,7 @@ def _clause(
     inside = [
         (qi, q)
         for qi, q in enumerate(quotes)
-        if a <= q.open and q.close <= b + 1 and qi not in done and not is_title(text, q)
+        if a <= q.open and q.close <= b + 1 and qi not in done and not is_title(text, q) and not is_shown(text, q)
     ]
     if inside:
         for qi, _q in inside:
