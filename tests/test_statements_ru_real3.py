@@ -245,3 +245,15 @@ def test_quoted_phrases_shown_as_examples_are_nobodys_words_and_the_clause_stays
 def test_a_phrase_named_by_a_noun_for_phrases_is_no_partial() -> None:
     text = "Депутат Анна Ветрова отметила, что так обесценивается понятие «открытый бюджет».\n"
     assert found(text) == [("indirect", "так обесценивается понятие «открытый бюджет»", "Анна Ветрова")]
+
+
+def test_name_comma_role_in_a_clubs_guillemets_colon_introduces_each_coachs_quote() -> None:
+    text = (
+        "Вчера «Заря» проиграла «Волне» — 1:6. Вашему вниманию послематчевые комментарии тренеров.\n\n"
+        "Олег Сажин, главный тренер «Зари»: «Нам не хватило сил. Соперник был быстрее».\n\n"
+        "Игорь Громов, главный тренер «Волны»: «Ребята молодцы».\n"
+    )
+    assert found(text) == [
+        ("direct", "Нам не хватило сил. Соперник был быстрее", "Олег Сажин"),
+        ("direct", "Ребята молодцы", "Игорь Громов"),
+    ]
