@@ -257,3 +257,31 @@ def test_name_comma_role_in_a_clubs_guillemets_colon_introduces_each_coachs_quot
         ("direct", "Нам не хватило сил. Соперник был быстрее", "Олег Сажин"),
         ("direct", "Ребята молодцы", "Игорь Громов"),
     ]
+
+
+def test_a_lead_ending_in_a_closing_quote_below_the_headline_is_prose() -> None:
+    text = (
+        "Сомов пожаловался на критику жителей\n\n"
+        'На встрече было много людей, которые "не имели отношения к району"\n\n'
+        "Об этом заявил губернатор области Пётр Сомов.\n"
+    )
+    assert [(kind, who) for kind, _, who in found(text)] == [("indirect", "Пётр Сомов")]
+
+
+def test_a_headline_ending_in_a_quote_below_a_menu_line_is_still_the_headline() -> None:
+    text = (
+        "Политика\n\n"
+        "Сомов назвал критику жителей «пустыми словами»\n\n"
+        "Губернатор области Пётр Сомов заявил, что мост откроют к осени.\n"
+    )
+    assert found(text) == [("indirect", "мост откроют к осени", "Пётр Сомов")]
+
+
+def test_a_headline_the_page_repeats_is_no_statement_the_second_time() -> None:
+    text = (
+        "Экономика\n\n"
+        "Ведомство считает, что цены стали «непомерными»\n\n"
+        "Ведомство считает, что цены стали «непомерными»\n\n"
+        "Министр экономики Пётр Сомов заявил, что цены снизятся к осени.\n"
+    )
+    assert found(text) == [("indirect", "цены снизятся к осени", "Пётр Сомов")]

@@ -208,10 +208,15 @@ def _theirs(m: Mention | None, unnamed: tuple[str, Mention] | None) -> bool:
 _TWO_SENTENCES_RE = re.compile(r"[а-яё]{2}[.!?…]\s+[А-ЯЁ][а-яё]")
 
 
+_MENU_WORDS = 4  # at most this many words: a menu line, not the headline
+
+
 def _body_paragraphs(text: str, g: ModuleType) -> list[tuple[int, int]]:
     """segment.body_paragraphs, but a noise line read as hard-wrapped into the lead ("Поделиться
     новостью в WhatsApp" over "Президент ФИФА X заявил, …") is its own line, and dropped."""
     kept: list[tuple[int, int]] = []
+    headed = False  # a headline line was dropped: the next lines are no headline ending in a quote
+    dropped: set[str] = set()
     for a, b in paragraphs(text):
         lines = [(a, b)]
         if "\n" in text[a:b]:
@@ -221,13 +226,18 @@ def _body_paragraphs(text: str, g: ModuleType) -> list[tuple[int, int]]:
                 lines = split
         for x, y in lines:
             line = text[x:y]
-            if not is_noise(line, g) and not (
-                is_headline(line, not kept)
+            if is_noise(line, g) or line.strip() in dropped:  # the headline again, as pages repeat it
+                continue
+            if not (
+                is_headline(line, not kept and not headed)
                 and not ((kept or line.rstrip().endswith(":")) and _TWO_SENTENCES_RE.search(line))
             ):
                 # below the headline two sentences are prose, even with no final stop; a lead too
                 # when it ends in a colon ("…, заявил X. Министр сказал:" over his words)
                 kept.append((x, y))
+            else:
+                dropped.add(line.strip())
+            headed = headed or len(line.split()) > _MENU_WORDS  # a menu line ("Спецпроекты") heads nothing
     return kept
 
 
