@@ -285,3 +285,20 @@ def test_a_headline_the_page_repeats_is_no_statement_the_second_time() -> None:
         "Министр экономики Пётр Сомов заявил, что цены снизятся к осени.\n"
     )
     assert found(text) == [("indirect", "цены снизятся к осени", "Пётр Сомов")]
+
+
+def test_dash_speech_quoted_by_a_clubs_site_is_the_coachs_on_both_sides_of_the_attribution() -> None:
+    text = (
+        "Главный тренер «Зари» Олег Сажин прокомментировал поражение от «Волны».\n"
+        "— «Волна» с победой, — цитирует официальный сайт «Зари» Сажина. — После игры осталось "
+        "тяжелое чувство. Это худшая игра.\n"
+    )
+    assert found(text) == [
+        ("direct", "«Волна» с победой", "Олег Сажин"),
+        ("direct", "После игры осталось тяжелое чувство. Это худшая игра", "Олег Сажин"),
+    ]
+
+
+def test_a_quote_after_the_dash_is_still_a_quote_not_dash_speech() -> None:
+    text = "Мэр Игорь Дёмин открыл мост.\n— «Мост простоит век», — сказал Дёмин.\n"
+    assert found(text) == [("direct", "Мост простоит век", "Игорь Дёмин")]

@@ -172,13 +172,16 @@ def after_cue(g: ModuleType, text: str, words: Sequence[Word], c: Cue, stop: int
             return None if m is not None and m.text.casefold() in g.OUTLETS else m  # "сообщение РИА Новости"
     want = ACCS if c.lemma in g.OBJECT_SPEAKER_LEMMAS else NOMN
     m = phrase(g, text, words, c.index + 1, min(stop, c.index + 1 + MAX_SUBJECT_WORDS), want, c.gender, False)
-    if want is ACCS and (m is None or m.text.casefold() in g.OUTLETS) and c.index + 1 < stop:
-        # "цитирует Новака РИА «Новости»": a surname the dictionary does not know, read as animate
-        w = words[c.index + 1]
-        animate = [r for r in g.parses(w.text) if r.anim and "accs" in r.cases and not r.known]
-        if w.cap and animate and w.low not in g.OUTLETS:
-            gender = animate[0].gender if animate[0].gender in ("m", "f") else ""
-            return Mention("name", w.start, w.end, w.text, name=animate[0].lemma.capitalize(), gender=gender)
+    if want is ACCS and (m is None or m.text.casefold() in g.OUTLETS):
+        # "цитирует Новака РИА «Новости»" (a surname the dictionary does not know, read as animate),
+        # "цитирует официальный сайт клуба Разина" (the one quoted after the site that quotes him)
+        for k in range(c.index + 1, min(stop, c.index + 1 + MAX_SUBJECT_WORDS)):
+            w = words[k]
+            rs = g.parses(w.text)
+            surname = [r for r in rs if r.anim and "accs" in r.cases and (not r.known or r.name == "Surn")]
+            if w.cap and surname and w.low not in g.OUTLETS and (k == c.index + 1 or rs[0].name == "Surn"):
+                gender = surname[0].gender if surname[0].gender in ("m", "f") else ""
+                return Mention("name", w.start, w.end, w.text, name=surname[0].lemma.capitalize(), gender=gender)
     return m
 
 

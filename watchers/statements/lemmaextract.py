@@ -27,7 +27,7 @@ from types import ModuleType
 from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
+from watchers.statements.lemmacues import GENT, NOMN, Found, cues, is_title, subject
 from watchers.statements.lemmaheadline import headline_para, headline_statement, learn_above, learn_headline
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
@@ -303,10 +303,13 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
     "— Решение еще не принято, — заявил Морозов." is a quote up to the attribution's dash, or to the
     paragraph's end. A question with no attribution is the interviewer's and left out."""
     out: list[Quote] = []
-    opened = {q.open for q in quotes}
+    opened = {q.open: q for q in quotes}
     for k, (lo, hi) in enumerate(paras):
-        if not _DIALOGUE_RE.match(text, lo) or lo + 2 in opened or _TRAILER_RE.match(text, lo):
+        if not _DIALOGUE_RE.match(text, lo) or _TRAILER_RE.match(text, lo):
             continue
+        q0 = opened.get(lo + 2)  # "— «…», — сказал X": a quote after the dash, not dash speech
+        if q0 is not None and not (is_title(text, q0) and text[q0.close : q0.close + 2].strip()[:1].isalpha()):
+            continue  # but "— «Витязь» с победой, — …" is dash speech opening with a club's name
         on = _goes_on(text, paras[k + 1], quotes) if k + 1 < len(paras) else -1
         if on >= 0 and not _DIALOGUE_END_RE.search(text, lo + 2, hi) and text[_trim(text, lo, hi) - 1] != "?":
             out.append(Quote(lo, lo + 2, on, on, 2))  # "– …\n\n…, – рассказал Поздняков."
