@@ -302,3 +302,22 @@ def test_dash_speech_quoted_by_a_clubs_site_is_the_coachs_on_both_sides_of_the_a
 def test_a_quote_after_the_dash_is_still_a_quote_not_dash_speech() -> None:
     text = "Мэр Игорь Дёмин открыл мост.\n— «Мост простоит век», — сказал Дёмин.\n"
     assert found(text) == [("direct", "Мост простоит век", "Игорь Дёмин")]
+
+
+def test_a_subhead_name_colon_words_under_a_headline_with_a_verb_is_the_speakers() -> None:
+    text = (
+        "В думу Озёрии внесли законопроект о мостах\n\n"
+        "Ветров: Закон о мостах поддержат все фракции\n"
+        "Иван Петров (редактор отдела)\n\n"
+        "В думу внесли законопроект о мостах, сообщил спикер Роман Ветров.\n"
+    )
+    assert found(text)[0] == ("indirect", "Закон о мостах поддержат все фракции", "Роман Ветров")
+
+
+def test_a_photo_credit_under_the_headline_is_no_subhead() -> None:
+    text = (
+        "В думу Озёрии внесли законопроект о мостах\n\n"
+        "Фото: Иван Петров / Северное агентство\n\n"
+        "В думу внесли законопроект о мостах, сообщил спикер Роман Ветров.\n"
+    )
+    assert found(text) == [("indirect", "В думу внесли законопроект о мостах", "Роман Ветров")]

@@ -99,6 +99,24 @@ def headline_statement(
     speaker's."""
     if para is None:
         return None
+    found = _headline_words(g, text, para, people)
+    sub = _subhead(text, para) if found is None else None
+    return found if sub is None else _headline_words(g, text, sub, people)
+
+
+def _subhead(text: str, para: tuple[int, int]) -> tuple[int, int] | None:
+    """The line under the headline when it is a headline too, of the "Имя: слова" kind ("В Госдуму
+    внесли законопроект" over "Володин: В ГД внесен проект закона …"); None otherwise."""
+    nxt = next((p for p in paragraphs(text) if p[0] > para[1]), None)
+    if nxt is None:
+        return None
+    lo, hi = _first_line(text, nxt)  # over the byline ("Володин: …" over "Алан Босиков")
+    return (lo, hi) if ":" in text[lo:hi] and is_headline(text[lo:hi], True) else None
+
+
+def _headline_words(
+    g: ModuleType, text: str, para: tuple[int, int], people: People
+) -> Attributed | None:
     lo, hi = para
     line = text[lo:hi]
     m = _HEADLINE_RE.match(line)
