@@ -321,3 +321,19 @@ def test_a_photo_credit_under_the_headline_is_no_subhead() -> None:
         "В думу внесли законопроект о мостах, сообщил спикер Роман Ветров.\n"
     )
     assert found(text) == [("indirect", "В думу внесли законопроект о мостах", "Роман Ветров")]
+
+
+def test_a_share_button_run_into_the_speakers_name_above_the_body_is_no_part_of_it() -> None:
+    text = (
+        "Об этом сообщил губернатор Роман ВетровПоделиться\n"
+        "Фото: пресс-служба губернатора.\n"
+        "Обстановка в районе остаётся сложной. Об этом сегодня рассказал губернатор области Роман Ветров.\n"
+        "— Службы выполняют свои задачи, — уточнил глава региона.\n"
+    )
+    assert found(text)[-1] == ("direct", "Службы выполняют свои задачи", "Роман Ветров")
+
+
+def test_a_company_that_writes_its_name_in_two_capitals_keeps_it() -> None:
+    assert found("ЭнергоСбыт сообщил, что тарифы не изменятся.\n") == [
+        ("indirect", "тарифы не изменятся", "ЭнергоСбыт")
+    ]

@@ -172,8 +172,18 @@ def words(text: str, lo: int, hi: int) -> list[Word]:
         if not w.isascii() and _LATIN.search(w):
             w = _cyrillic(w)
         a = m.start()
+        glued = _GLUED_WORD.search(w)  # "Вячеслав ГладковПоделиться": a share button run into the name
+        if glued is not None:
+            b = glued.start()
+            out.append(Word(w[:b], a, a + b, _low(w[:b]), w[0].isupper()))
+            w, a = w[b:], a + b
         out.append(Word(w, a, a + len(w), _low(w), w[0].isupper()))
     return out
+
+
+# A page's button or link word run into the word before it with no space: "ГладковПоделиться". Split
+# once; only before such words, since companies write themselves so ("РусГидро", "МегаФон").
+_GLUED_WORD = re.compile(r"(?<=[а-яё]{2})(?=(?:Поделит|Подпис|Читат|Читайт|Фото|Реклам|Коммент|Смотрит)[а-яё])")
 
 
 # Latin letters that look like Cyrillic ones, typed into a Cyrillic word ("Пeсков" with a Latin e):
