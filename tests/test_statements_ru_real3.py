@@ -337,3 +337,13 @@ def test_a_company_that_writes_its_name_in_two_capitals_keeps_it() -> None:
     assert found("ЭнергоСбыт сообщил, что тарифы не изменятся.\n") == [
         ("indirect", "тарифы не изменятся", "ЭнергоСбыт")
     ]
+
+
+def test_a_lower_case_ministry_with_its_field_and_region_after_a_dateline_is_that_ministry() -> None:
+    text = (
+        "Москва. 17 мая. Северное агентство - В министерстве природных ресурсов и экологии Озёрной "
+        "области считают, что проверка плановая.\n"
+    )
+    assert found(text) == [
+        ("indirect", "проверка плановая", "Министерство природных ресурсов и экологии Озёрной области")
+    ]

@@ -181,7 +181,9 @@ def after_cue(g: ModuleType, text: str, words: Sequence[Word], c: Cue, stop: int
             surname = [r for r in rs if r.anim and "accs" in r.cases and (not r.known or r.name == "Surn")]
             if w.cap and surname and w.low not in g.OUTLETS and (k == c.index + 1 or rs[0].name == "Surn"):
                 gender = surname[0].gender if surname[0].gender in ("m", "f") else ""
-                return Mention("name", w.start, w.end, w.text, name=surname[0].lemma.capitalize(), gender=gender)
+                return Mention(
+                    "name", w.start, w.end, w.text, name=surname[0].lemma.capitalize(), gender=gender
+                )
     return m
 
 
@@ -261,6 +263,9 @@ def _coordinated_subject(
     return None
 
 
+_DATELINE_END_RE = re.compile(r"\s[-—–]\s+$")  # the dash after an agency's dateline
+
+
 def _in_org(g: ModuleType, text: str, words: Sequence[Word], a: int, cue: int) -> Mention | None:
     """ "В Кремле заявили", also after a time word ("Ранее в Кремле заявили"); an abbreviation the
     dictionary does not know right before the cue is an organisation too ("в ФХЛ не исключили")."""
@@ -270,6 +275,16 @@ def _in_org(g: ModuleType, text: str, words: Sequence[Word], a: int, cue: int) -
         and (words[a].low in g.TIME_WORDS or words[a].low == "ранее")
     ):
         a += 1
+    if a < cue and words[a].low not in ("в", "во"):  # "Москва. 17 мая. INTERFAX.RU - В министерстве …"
+        a = next(
+            (
+                k
+                for k in range(a + 1, cue)
+                if words[k].low in ("в", "во")
+                and _DATELINE_END_RE.search(text, words[k - 1].end, words[k].start)
+            ),
+            a,
+        )
     if a >= cue - 1 or words[a].low not in ("в", "во"):
         return None
     m = phrase(g, text, words, a + 1, cue, frozenset({"loct"}), "", False)

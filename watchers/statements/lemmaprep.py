@@ -71,7 +71,7 @@ def generic_org(g: ModuleType, low: str) -> bool:
 
 
 # "Министерство энергетики и угольной промышленности РФ": how many words of its field may follow.
-MAX_FIELD_WORDS = 5
+MAX_FIELD_WORDS = 8
 
 
 def field_end(g: ModuleType, text: str, words: Sequence[Word], i: int, hi: int) -> int:
@@ -83,10 +83,22 @@ def field_end(g: ModuleType, text: str, words: Sequence[Word], i: int, hi: int) 
         return j
     while j < hi and j - i <= MAX_FIELD_WORDS and not text[words[j - 1].end : words[j].start].strip():
         w = words[j]
-        lower_gent = not w.cap and w.low not in g.PREPOSITIONS and any("gent" in r.cases for r in g.parses(w.text))
-        if not lower_gent and (w.low != "и" or j == i + 1):
+        rs = g.parses(w.text)
+        # "природных ресурсов и экологии Мурманской области": a region's adjective too, not a name
+        gent = w.low not in g.PREPOSITIONS and any("gent" in r.cases for r in rs) and not (w.cap and j == i + 1)
+        if not (gent and not any(r.name for r in rs[:1])) and (w.low != "и" or j == i + 1):
             break  # "энергетики и угольной промышленности": "и" between two genitives goes on
         j += 1
     while j > i + 1 and words[j - 1].low == "и":
         j -= 1
     return j
+
+
+def ministry(g: ModuleType, text: str, words: Sequence[Word], i: int, hi: int) -> tuple[Mention, int]:
+    """A lower-case organisation noun at word i as a mention, and the index after it: with its field
+    ("в министерстве природных ресурсов и экологии Мурманской области") the ministry so named, alone
+    ("сообщение ведомства") the generic noun that stands for the one named last."""
+    j = field_end(g, text, words, i, hi)
+    w, e = words[i], words[j - 1].end
+    name = g.lemma(w.low) if j == i + 1 else g.nominative(w.text, "").capitalize() + text[w.end : e]
+    return Mention("org", w.start, e, text[w.start : e], name=name), j

@@ -50,6 +50,7 @@ from watchers.statements.lemmaprep import (
     field_end,
     generic_org,
     in_pp,
+    ministry,
     quoted_title,
 )
 from watchers.statements.lemmaroles import by_role
@@ -133,8 +134,8 @@ def phrase(
             i = _after(words, name_m.end, hi)
             continue
         if not w.cap and generic_org(g, low) and not in_pp(g, words, i, want):
-            cands.append(Mention("org", w.start, w.end, w.text, name=g.lemma(low)))
-            i += 1
+            org, i = ministry(g, text, words, i, hi)  # "в министерстве природных ресурсов …": that one
+            cands.append(org)
             continue
         if (w.cap and len(w.text) > 1) or low in g.ORG_WORDS:
             orgs = [r for r in g.parses(w.text) if r.org and r.pos == "NOUN"]
