@@ -347,3 +347,12 @@ def test_a_lower_case_ministry_with_its_field_and_region_after_a_dateline_is_tha
     assert found(text) == [
         ("indirect", "проверка плановая", "Министерство природных ресурсов и экологии Озёрной области")
     ]
+
+
+@pytest.mark.parametrize("surname", ["Тюркин"])
+def test_an_unknown_surname_in_in_guessed_as_an_adjective_is_still_the_speaker(surname: str) -> None:
+    text = (
+        f"Замминистра Олег {surname} заявил, что отдела нет.\n\n"
+        f'"Мы не создавали никакого отдела", - сказал {surname}.\n'
+    )
+    assert found(text)[-1] == ("direct", "Мы не создавали никакого отдела", f"Олег {surname}")
