@@ -356,3 +356,16 @@ def test_an_unknown_surname_in_in_guessed_as_an_adjective_is_still_the_speaker(s
         f'"Мы не создавали никакого отдела", - сказал {surname}.\n'
     )
     assert found(text)[-1] == ("direct", "Мы не создавали никакого отдела", f"Олег {surname}")
+
+
+def test_an_acting_governor_is_a_role_in_the_headline_and_the_body() -> None:
+    text = (
+        "Врио главы Озёрной области Сомов: обстановка в регионе стабильная\n\n"
+        "Врио губернатора Озёрной области Пётр Сомов отметил, что обстановка остаётся спокойной.\n\n"
+        "Врио губернатора добавил, что службы работают.\n"
+    )
+    assert found(text) == [
+        ("indirect", "обстановка в регионе стабильная", "Пётр Сомов"),
+        ("indirect", "обстановка остаётся спокойной", "Пётр Сомов"),
+        ("indirect", "службы работают", "Пётр Сомов"),
+    ]
