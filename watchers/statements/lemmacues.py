@@ -304,7 +304,9 @@ def _opening_subject(g: ModuleType, text: str, words: Sequence[Word], c: Cue) ->
     """A person named at the sentence's start, far before the cue with no other verb between: "Главный
     тренер «Локомотива» X на пресс-конференции, посвящённой …, заявил, что …"."""
     m = phrase(g, text, words, 0, min(c.index, MAX_OPENING_NAME_WORDS), NOMN, c.gender, False)
-    if m is None or m.kind != "name" or (m.np_start if m.np_start >= 0 else m.start) != words[0].start:
+    # "Мэр, претендующий на третий срок …, сказал, что": a role set off by a comma is the subject too
+    role = m is not None and m.kind == "role" and text[m.end : m.end + 1] == ","
+    if m is None or (m.kind != "name" and not role) or (m.np_start if m.np_start >= 0 else m.start) != words[0].start:
         return None
     between = [w for w in words[: c.index] if w.start >= m.end]
     # another verb of the subject's (its gender) between: the cue is someone else's; a relative
