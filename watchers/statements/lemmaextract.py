@@ -305,6 +305,10 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
     out: list[Quote] = []
     opened = {q.open: q for q in quotes}
     for k, (lo, hi) in enumerate(paras):
+        nxt = paras[k + 1][0] if k + 1 < len(paras) else -1
+        if text[hi - 1] == "," and nxt >= 0 and _TRAILER_RE.match(text, nxt) and not any(lo <= q.open < hi for q in quotes):
+            out.append(Quote(lo, lo, hi - 1, hi - 1))  # "…, готовность уже 75%," over "— рассказал мэр."
+            continue
         if not _DIALOGUE_RE.match(text, lo) or _TRAILER_RE.match(text, lo):
             continue
         q0 = opened.get(lo + 2)  # "— «…», — сказал X": a quote after the dash, not dash speech

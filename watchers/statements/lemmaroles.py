@@ -47,8 +47,9 @@ def by_role(
             elif (
                 any(k in role or role in k for k in keys)
                 or (noun == head and comp & words)
-                # a bare "министр" is "министр культуры" and "глава Минфина" alike: the latest of them
-                or (key == head and not comp and head in _nouns(g, role))
+                # a bare "министр" is "министр культуры" and "глава Минфина" alike: the latest of them;
+                # a bare "градоначальник" (= мэр) is the "городской голова Калуги" (= мэр)
+                or (key == head and not comp and bool(keys & _nouns(g, role)))
             ):
                 score = 2
             elif fields and _ministries(g, role) and not _ministries(g, role) & fields:
