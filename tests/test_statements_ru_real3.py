@@ -400,3 +400,16 @@ def test_a_town_head_named_so_is_the_mayor_a_later_role_noun_stands_for() -> Non
         "«Мы дополнили проект», — рассказал градоначальник.\n"
     )
     assert found(text) == [("direct", "Мы дополнили проект", "Дмитрий Сомов")]
+
+
+def test_publications_in_which_it_was_said_report_no_ones_words_by_name() -> None:
+    text = (
+        "Ранее в ряде СМИ появились публикации, в которых говорилось, что мэр Игорь Дёмин может "
+        "уйти в отставку.\n"
+    )
+    assert found(text) == [("indirect", "мэр Игорь Дёмин может уйти в отставку", None)]
+
+
+def test_which_after_a_noun_of_no_document_is_no_document() -> None:
+    text = "Мэр Игорь Дёмин открыл школы, в которых говорилось о ремонте.\n"
+    assert found(text) == []

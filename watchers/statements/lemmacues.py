@@ -118,6 +118,9 @@ def _document_noun(g: ModuleType, words: Sequence[Word], k: int) -> int:
     two words on; else -1."""
     if k < 0 or k >= len(words) or words[k].low not in ("в", "во"):
         return -1
+    if k + 1 < len(words) and words[k + 1].low in ("котором", "которой", "которых") and k > 0:
+        # "публикации, в которых говорилось, что …": the document the relative pronoun stands for
+        return k - 1 if g.lemma(words[k - 1].text) in g.DOCUMENT_NOUNS else -1
     return next(
         (j for j in range(k + 1, min(len(words), k + 3)) if g.lemma(words[j].text) in g.DOCUMENT_NOUNS), -1
     )
