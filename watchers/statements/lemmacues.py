@@ -36,6 +36,8 @@ MAX_CONNECTIVE_WORDS = 2  # "При этом, по его словам, …": wo
 MAX_ANAPHORIC_WORDS = 10
 MAX_DOCUMENT_LEAD = 5  # "В опубликованном вчера сообщении Минфина говорится": "в" this far before the cue
 MAX_TITLE_WORDS = 4  # «Резюме обсуждения ключевой ставки»
+# "X назвала … «…» и заявила": how far before the "и" the first verb may stand.
+COORDINATED_VERB_WORDS = 14
 _END_PUNCT = " \t\n.;…"
 # A second verb of the same subject: "…, а также сказал", "… и добавил".
 _COORDINATED_RE = re.compile(r",\s+а(?:\s+также|\s+затем)?\s|\s+и\s+(?:также\s+)?$")
@@ -116,6 +118,9 @@ def _document_noun(g: ModuleType, words: Sequence[Word], k: int) -> int:
     two words on; else -1."""
     if k < 0 or k >= len(words) or words[k].low not in ("в", "во"):
         return -1
+    if k + 1 < len(words) and words[k + 1].low in ("котором", "которой", "которых") and k > 0:
+        # "публикации, в которых говорилось, что …": the document the relative pronoun stands for
+        return k - 1 if g.lemma(words[k - 1].text) in g.DOCUMENT_NOUNS else -1
     return next(
         (j for j in range(k + 1, min(len(words), k + 3)) if g.lemma(words[j].text) in g.DOCUMENT_NOUNS), -1
     )
@@ -169,9 +174,20 @@ def after_cue(g: ModuleType, text: str, words: Sequence[Word], c: Cue, stop: int
             m = phrase(g, text, words, k + 1, min(stop, k + 1 + MAX_SUBJECT_WORDS), GENT, "", False)
             return None if m is not None and m.text.casefold() in g.OUTLETS else m  # "сообщение РИА Новости"
     want = ACCS if c.lemma in g.OBJECT_SPEAKER_LEMMAS else NOMN
-    return phrase(
-        g, text, words, c.index + 1, min(stop, c.index + 1 + MAX_SUBJECT_WORDS), want, c.gender, False
-    )
+    m = phrase(g, text, words, c.index + 1, min(stop, c.index + 1 + MAX_SUBJECT_WORDS), want, c.gender, False)
+    if want is ACCS and (m is None or m.text.casefold() in g.OUTLETS):
+        # "цитирует Новака РИА «Новости»" (a surname the dictionary does not know, read as animate),
+        # "цитирует официальный сайт клуба Разина" (the one quoted after the site that quotes him)
+        for k in range(c.index + 1, min(stop, c.index + 1 + MAX_SUBJECT_WORDS)):
+            w = words[k]
+            rs = g.parses(w.text)
+            surname = [r for r in rs if r.anim and "accs" in r.cases and (not r.known or r.name == "Surn")]
+            if w.cap and surname and w.low not in g.OUTLETS and (k == c.index + 1 or rs[0].name == "Surn"):
+                gender = surname[0].gender if surname[0].gender in ("m", "f") else ""
+                return Mention(
+                    "name", w.start, w.end, w.text, name=surname[0].lemma.capitalize(), gender=gender
+                )
+    return m
 
 
 def nearest(cs: Sequence[Cue], words: Sequence[Word], at: int) -> Cue | None:
@@ -188,7 +204,9 @@ def subject(
     a = c.index
     while a > 0 and c.index - a < MAX_SUBJECT_WORDS:
         gap = text[words[a - 1].end : words[a].start]
-        if ":" in gap or any(words[a - 1].end <= q.open < words[a].start for q in quotes):
+        if ":" in gap or any(
+            words[a - 1].end <= q.open < words[a].start and not is_title(text, q) for q in quotes
+        ):
             break
         a -= 1
     m = phrase(g, text, words, a, c.index, NOMN, c.gender, True)
@@ -196,6 +214,8 @@ def subject(
         # "Он выразил благодарность миссии МАГАТЭ, а также сказал, что …": the first verb's subject
         first = phrase(g, text, words, 0, min(2, c.index), NOMN, c.gender, False)
         m = first if first is not None and first.kind in ("pronoun", "name") else m
+    if m is None:
+        m = _coordinated_subject(g, text, words, c, quotes)
     if m is None:
         stop = c.index + 1
         while (
@@ -217,6 +237,38 @@ def subject(
     return m, c.gender
 
 
+def _coordinated_subject(
+    g: ModuleType, text: str, words: Sequence[Word], c: Cue, quotes: Sequence[Quote]
+) -> Mention | None:
+    """The subject of the verb a cue is coordinated with: "Чиновник назвал её «испытанием» и
+    рассказал, что …", "Захарова назвала … «список Магнитского» и заявила, что …" (the search back
+    from the cue stopped at the quote; the speaker is the first verb's, of the cue's gender)."""
+    k = c.index - 1
+    while k > 0 and words[k].low in ("также", "затем", "потом"):
+        k -= 1
+    if k <= 0 or words[k].low not in ("и", "а"):
+        return None
+    for v in range(k - 1, max(-1, k - 1 - COORDINATED_VERB_WORDS), -1):
+        rs = g.parses(words[v].text)
+        if not rs or rs[0].pos != "VERB":
+            continue
+        if c.gender and rs[0].gender not in ("", c.gender):
+            return None  # another person's verb ("… сказал он, и заявила …")
+        a = v
+        while a > 0 and v - a < MAX_SUBJECT_WORDS:
+            gap = text[words[a - 1].end : words[a].start]
+            if ":" in gap or any(
+                words[a - 1].end <= q.open < words[a].start and not is_title(text, q) for q in quotes
+            ):
+                break
+            a -= 1
+        return phrase(g, text, words, a, v, NOMN, c.gender, True) if a < v else None
+    return None
+
+
+_DATELINE_END_RE = re.compile(r"\s[-—–]\s+$")  # the dash after an agency's dateline
+
+
 def _in_org(g: ModuleType, text: str, words: Sequence[Word], a: int, cue: int) -> Mention | None:
     """ "В Кремле заявили", also after a time word ("Ранее в Кремле заявили"); an abbreviation the
     dictionary does not know right before the cue is an organisation too ("в ФХЛ не исключили")."""
@@ -226,6 +278,16 @@ def _in_org(g: ModuleType, text: str, words: Sequence[Word], a: int, cue: int) -
         and (words[a].low in g.TIME_WORDS or words[a].low == "ранее")
     ):
         a += 1
+    if a < cue and words[a].low not in ("в", "во"):  # "Москва. 17 мая. INTERFAX.RU - В министерстве …"
+        a = next(
+            (
+                k
+                for k in range(a + 1, cue)
+                if words[k].low in ("в", "во")
+                and _DATELINE_END_RE.search(text, words[k - 1].end, words[k].start)
+            ),
+            a,
+        )
     if a >= cue - 1 or words[a].low not in ("в", "во"):
         return None
     m = phrase(g, text, words, a + 1, cue, frozenset({"loct"}), "", False)
@@ -245,7 +307,9 @@ def _opening_subject(g: ModuleType, text: str, words: Sequence[Word], c: Cue) ->
     """A person named at the sentence's start, far before the cue with no other verb between: "Главный
     тренер «Локомотива» X на пресс-конференции, посвящённой …, заявил, что …"."""
     m = phrase(g, text, words, 0, min(c.index, MAX_OPENING_NAME_WORDS), NOMN, c.gender, False)
-    if m is None or m.kind != "name" or (m.np_start if m.np_start >= 0 else m.start) != words[0].start:
+    # "Мэр, претендующий на третий срок …, сказал, что": a role set off by a comma is the subject too
+    role = m is not None and m.kind == "role" and text[m.end : m.end + 1] == ","
+    if m is None or (m.kind != "name" and not role) or (m.np_start if m.np_start >= 0 else m.start) != words[0].start:
         return None
     between = [w for w in words[: c.index] if w.start >= m.end]
     # another verb of the subject's (its gender) between: the cue is someone else's; a relative
@@ -266,6 +330,22 @@ def is_title(text: str, q: Quote) -> bool:
 
 
 _EVENT_RE = re.compile(r"(?:^|\s)(?:в ходе|во время|в рамках)\s*$", re.IGNORECASE)
+
+
+# Before a quoted phrase that is shown, not said: "такие как", "так называемый", a noun naming the
+# phrase itself (понятие, термин, формулировка, лозунг …), also for the next quotes of a list after it.
+_SHOWN_RE = re.compile(
+    r"(?:\bтак\w*,?\s+как|\bтак\s+называем\w*|\b(?:понят|термин|формулировк|выражени|лозунг|слоган|хэштег)\w*)"
+    r"\s*(?:«[^«»]{1,80}»\s*,\s*(?:и\s+)?)*\Z",
+    re.IGNORECASE,
+)
+_SHOWN_WINDOW = 300
+
+
+def is_shown(text: str, q: Quote) -> bool:
+    """A quoted phrase the writer shows as a phrase ("формулировки, такие как «депутаты предложили»,
+    «в Госдуме намерены»", понятие «ежедневный брифинг»): nobody's words in this sentence."""
+    return _SHOWN_RE.search(text, max(0, q.open - _SHOWN_WINDOW), q.open) is not None
 
 
 def trim_end(text: str, lo: int, hi: int) -> int:

@@ -27,8 +27,8 @@ from types import ModuleType
 from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
-from watchers.statements.lemmaheadline import headline_para, headline_statement, learn_headline
+from watchers.statements.lemmacues import GENT, NOMN, Found, cues, is_title, subject
+from watchers.statements.lemmaheadline import headline_para, headline_statement, learn_above, learn_headline
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
 from watchers.statements.lemmaroles import headline_holder, someone_elses
@@ -53,6 +53,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     people = People(g, text=text)
     head = headline_para(text)
     learn_headline(g, text, head, people)
+    learn_above(g, text, paras[0][0] if paras else 0, people)
     out: list[Attributed] = []
     last: Entity | None = None
     prev: tuple[int, int] | None = None
@@ -207,10 +208,15 @@ def _theirs(m: Mention | None, unnamed: tuple[str, Mention] | None) -> bool:
 _TWO_SENTENCES_RE = re.compile(r"[а-яё]{2}[.!?…]\s+[А-ЯЁ][а-яё]")
 
 
+_MENU_WORDS = 4  # at most this many words: a menu line, not the headline
+
+
 def _body_paragraphs(text: str, g: ModuleType) -> list[tuple[int, int]]:
     """segment.body_paragraphs, but a noise line read as hard-wrapped into the lead ("Поделиться
     новостью в WhatsApp" over "Президент ФИФА X заявил, …") is its own line, and dropped."""
     kept: list[tuple[int, int]] = []
+    headed = False  # a headline line was dropped: the next lines are no headline ending in a quote
+    dropped: set[str] = set()
     for a, b in paragraphs(text):
         lines = [(a, b)]
         if "\n" in text[a:b]:
@@ -220,13 +226,18 @@ def _body_paragraphs(text: str, g: ModuleType) -> list[tuple[int, int]]:
                 lines = split
         for x, y in lines:
             line = text[x:y]
-            if not is_noise(line, g) and not (
-                is_headline(line, not kept)
+            if is_noise(line, g) or line.strip() in dropped:  # the headline again, as pages repeat it
+                continue
+            if not (
+                is_headline(line, not kept and not headed)
                 and not ((kept or line.rstrip().endswith(":")) and _TWO_SENTENCES_RE.search(line))
             ):
                 # below the headline two sentences are prose, even with no final stop; a lead too
                 # when it ends in a colon ("…, заявил X. Министр сказал:" over his words)
                 kept.append((x, y))
+            else:
+                dropped.add(line.strip())
+            headed = headed or len(line.split()) > _MENU_WORDS  # a menu line ("Спецпроекты") heads nothing
     return kept
 
 
@@ -292,10 +303,17 @@ def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> l
     "— Решение еще не принято, — заявил Морозов." is a quote up to the attribution's dash, or to the
     paragraph's end. A question with no attribution is the interviewer's and left out."""
     out: list[Quote] = []
-    opened = {q.open for q in quotes}
+    opened = {q.open: q for q in quotes}
     for k, (lo, hi) in enumerate(paras):
-        if not _DIALOGUE_RE.match(text, lo) or lo + 2 in opened or _TRAILER_RE.match(text, lo):
+        nxt = paras[k + 1][0] if k + 1 < len(paras) else -1
+        if text[hi - 1] == "," and nxt >= 0 and _TRAILER_RE.match(text, nxt) and not any(lo <= q.open < hi for q in quotes):
+            out.append(Quote(lo, lo, hi - 1, hi - 1))  # "…, готовность уже 75%," over "— рассказал мэр."
             continue
+        if not _DIALOGUE_RE.match(text, lo) or _TRAILER_RE.match(text, lo):
+            continue
+        q0 = opened.get(lo + 2)  # "— «…», — сказал X": a quote after the dash, not dash speech
+        if q0 is not None and not (is_title(text, q0) and text[q0.close : q0.close + 2].strip()[:1].isalpha()):
+            continue  # but "— «Витязь» с победой, — …" is dash speech opening with a club's name
         on = _goes_on(text, paras[k + 1], quotes) if k + 1 < len(paras) else -1
         if on >= 0 and not _DIALOGUE_END_RE.search(text, lo + 2, hi) and text[_trim(text, lo, hi) - 1] != "?":
             out.append(Quote(lo, lo + 2, on, on, 2))  # "– …\n\n…, – рассказал Поздняков."

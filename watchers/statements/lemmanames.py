@@ -12,7 +12,7 @@ from watchers.statements.lang.types import Reading, Word
 # A Russian surname's dative or accusative (Петрову, Бердыклычеву, Лавровскому): not a nominative.
 _RUSSIAN_DATIVES = ("ову", "еву", "ёву", "ину", "ыну", "ому", "ему", "ую", "юю")
 # Endings of surnames the dictionary may read as another part of speech (Мутко, Черных, Седых).
-_SURNAME_ENDINGS = ("ко", "ых", "их")
+_SURNAME_ENDINGS = ("ко", "ых", "их", "ин", "ын", "ов", "ев")  # an unknown "Тюркин", guessed as an adjective
 MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
 
 

@@ -38,6 +38,7 @@ from watchers.statements.lemmacues import (
     Found,
     after_cue,
     cues,
+    is_shown,
     is_title,
     nearest,
     subject,
@@ -83,6 +84,8 @@ def find(
         # (a name opens with a capital: "на счетах фонда «не осталось средств»" quotes someone's words)
         if len(before) > 1 and before[-2].low == "так" and before[-1].low.startswith("называем"):
             continue  # так называемое «панамское досье»: the writer's distance, nobody's words
+        if is_shown(text, q):
+            continue  # "формулировки, такие как «депутаты предложили»", понятие «…»: shown, not said
         cue = nearest(cs, words, q.open)
         if cue is not None:
             m, hint = subject(g, text, words, cs, cue, quotes)
@@ -143,7 +146,9 @@ def _quote(
                 # "«…», – сказал" with no one after it (a cut page): the speaker from context
                 bare = m is None and c.gender in ("m", "f", "pl") and c.index + 1 >= stop
                 return [Found(q.start, q.end, "direct", m, c.word, words[c.index].start, c.gender, lone=bare)]
-    prev_end = quotes[qi - 1].close if qi > 0 else -1
+    # "Олег Сажин, главный тренер «Зари»: «…»": a name in guillemets before the colon is the intro's
+    said_before = [p for p in quotes[:qi] if not is_title(text, p)]
+    prev_end = said_before[-1].close if said_before else -1
     head = text[max(prev_end, 0) : q.open].rstrip()
     if head.endswith(":"):
         before = [i for i, w in enumerate(words) if prev_end <= w.start and w.end <= q.open]
@@ -157,6 +162,10 @@ def _quote(
             cue = next((c for c in reversed(cs) if a <= c.index < b), None)
             hint = cue.gender if cue else ""
             m = phrase(g, text, words, max(a, b - MAX_SUBJECT_WORDS), b, NOMN, hint, True)
+            named = phrase(g, text, words, max(a, b - MAX_SUBJECT_WORDS), b, NOMN, hint, False)
+            apposed = named is not None and m is not None and text[named.end : m.start].strip() == ","
+            if apposed and m is not None and m.kind == "role" and named is not None and named.kind == "name":
+                m = named  # "Игорь Громов, главный тренер «Волны»: «…»": the name the role describes
             if m is not None or cue is not None:
                 # "…, где пояснили: «…»": a plural cue with no one named is an unnamed source, not lone
                 lone = m is None and not (cue is not None and cue.gender == "pl")

@@ -34,6 +34,7 @@ from watchers.statements.lemmacues import (
     Cue,
     Found,
     after_cue,
+    is_shown,
     is_title,
     subject,
     trim_comma,
@@ -131,21 +132,27 @@ def reported(
         k, at = _comma_after(text, words, c.index, hi)
         if at >= 0:
             m = after_cue(g, text, words, c, k)
-            if m is None:  # "Как заявил в Уфе, где проходило открытие, глава Росспорта X, C"
+            titled = any(words[c.index].end <= q.open and q.close <= at and is_title(text, q) for q in quotes)
+            if m is None and not titled:  # "Как заявил в Уфе, где проходило открытие, глава Росспорта X, C"
                 m, k, at = _past_relative(g, text, hi, words, c, k, at)
             used.add(c.index)
-            return _clause(g, text, at, end, quotes, done, m, c.word, words[c.index].start, c.gender)
+            # "Как писал ранее РБК, …", "Как сообщала «Северная газета», …": a report, no one's words
+            if not ((m is None and titled) or (m is not None and _low(m.text) in g.OUTLETS)):
+                return _clause(g, text, at, end, quotes, done, m, c.word, words[c.index].start, c.gender)
     low_text = text[lo:hi].casefold()
     for opener in g.ANAPHORIC_OPENERS:
-        anaphoric = cs or _anaphoric_verb(g, words)
+        # "Об этом, как передает Интерфакс, заявил X": the outlet's "как передает" is an aside
+        anaphoric = [c for c in cs if not (c.index and lows[c.index - 1] == "как")] or _anaphoric_verb(g, words)
         if (
-            low_text.startswith(opener + " ")
+            # "Об этом, как передает ТАСС, заявил X" (but "Так, …" is "for instance", no pointer back)
+            (low_text.startswith(opener + " ") or (" " in opener and low_text.startswith(opener + ",")))
             and anaphoric
             and anaphoric[0].index <= MAX_ANAPHORIC_WORDS
             and anaphoric[0].pos != "GRND"
         ):
             c = anaphoric[0]
-            m = after_cue(g, text, words, c, len(words)) or phrase(
+            # "Об этом он заявил журналистам, комментируя вопрос о том, когда министры …": up to the comma
+            m = after_cue(g, text, words, c, _comma_after(text, words, c.index, hi)[0]) or phrase(
                 g, text, words, 0, c.index, NOMN, c.gender, True
             )
             used.add(c.index)
@@ -358,7 +365,7 @@ def _clause(
     inside = [
         (qi, q)
         for qi, q in enumerate(quotes)
-        if a <= q.open and q.close <= b + 1 and qi not in done and not is_title(text, q)
+        if a <= q.open and q.close <= b + 1 and qi not in done and not is_title(text, q) and not is_shown(text, q)
     ]
     if inside:
         for qi, _q in inside:

@@ -44,7 +44,13 @@ def by_role(
             noun = _role_noun(g, role)
             if role in keys:
                 score = 3
-            elif any(k in role or role in k for k in keys) or (noun == head and comp & words):
+            elif (
+                any(k in role or role in k for k in keys)
+                or (noun == head and comp & words)
+                # a bare "министр" is "министр культуры" and "глава Минфина" alike: the latest of them;
+                # a bare "градоначальник" (= мэр) is the "городской голова Калуги" (= мэр)
+                or (key == head and not comp and bool(keys & _nouns(g, role)))
+            ):
                 score = 2
             elif fields and _ministries(g, role) and not _ministries(g, role) & fields:
                 continue  # "глава Минфина" is not the minister of health
@@ -80,7 +86,12 @@ def _equivalents(g: ModuleType, key: str, head: str) -> frozenset[str]:
 def _nouns(g: ModuleType, role: str) -> frozenset[str]:
     """The role nouns of a phrase and of its synonyms: "Глава Минздрава X" is the one a bare
     "министр" stands for."""
-    return frozenset({_role_noun(g, role)} | {bare(r.split()[0]) for r in _equivalents(g, role, "") if r != role})
+    nouns = {_role_noun(g, role)} | {bare(r.split()[0]) for r in _equivalents(g, role, "") if r != role}
+    words = role.split()
+    prefix: str = getattr(g, "MINISTRY_PREFIX", "")
+    if prefix and len(words) > 1 and words[0] in ("глава", "руководитель") and words[1].startswith(prefix):
+        nouns.add("министр")  # "глава Минуглепрома": a ministry the table lacks still has a minister
+    return frozenset(nouns)
 
 
 def _role_noun(g: ModuleType, role: str) -> str:

@@ -44,7 +44,15 @@ from watchers.statements.lemmanames import (
     surname_key,
     unknown_given,
 )
-from watchers.statements.lemmaprep import SUBJECT_CASES, in_pp
+from watchers.statements.lemmaprep import (
+    SUBJECT_CASES,
+    addressee,
+    field_end,
+    generic_org,
+    in_pp,
+    ministry,
+    quoted_title,
+)
 from watchers.statements.lemmaroles import by_role
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
@@ -125,9 +133,9 @@ def phrase(
                 cands.append(name_m)  # after a preposition a name is no subject ("в Заречинске")
             i = _after(words, name_m.end, hi)
             continue
-        if not w.cap and _generic_org(g, low) and not in_pp(g, words, i, want):
-            cands.append(Mention("org", w.start, w.end, w.text, name=g.lemma(low)))
-            i += 1
+        if not w.cap and generic_org(g, low) and not in_pp(g, words, i, want):
+            org, i = ministry(g, text, words, i, hi)  # "в министерстве природных ресурсов …": that one
+            cands.append(org)
             continue
         if (w.cap and len(w.text) > 1) or low in g.ORG_WORDS:
             orgs = [r for r in g.parses(w.text) if r.org and r.pos == "NOUN"]
@@ -136,8 +144,8 @@ def phrase(
                 and (not orgs[0].cases or any(r.cases & want for r in orgs))
                 and not in_pp(g, words, i, want)
             ):
-                end = w.end
-                nxt = i + 1
+                nxt = field_end(g, text, words, i, hi)  # "Министерство энергетики РФ": not cut short
+                end = words[nxt - 1].end
                 if (
                     nxt < hi
                     and words[nxt].cap
@@ -163,26 +171,9 @@ def phrase(
     org_then_name = len(said) > 1 and said[0].kind == "org" and said[1].kind == "name"
     if not nearest_last and org_then_name and not text[said[0].end : said[1].start].strip():
         return said[1]  # "замглавы Минэнерго Павел Сорокин": the organisation is his role's
-    if not nearest_last and len(said) > 1 and _addressee(g, text, said[0], said[1]):
+    if not nearest_last and len(said) > 1 and addressee(g, text, said[0], said[1]):
         return said[1]  # "цитирует Заречьеинформ депутата Ивана Петрова": the unknown word is the outlet
     return said[-1] if nearest_last else said[0]
-
-
-def _addressee(g: ModuleType, text: str, first: Mention, then: Mention) -> bool:
-    """Whether the first candidate after a cue is one word the dictionary does not know (an outlet or
-    agency told the words, in whatever case) and the next, right after it, a person named in full or
-    with a role: that person is the speaker."""
-    start = then.np_start if then.np_start >= 0 else then.start  # "депутата Ивана Петрова": from its role
-    if first.kind not in ("name", "org") or " " in first.text or text[first.end : start].strip():
-        return False
-    if any(r.known for r in g.parses(first.text)):
-        return False
-    return then.kind == "name" and (bool(then.roles) or len((then.name or "").split()) >= 2)
-
-
-def _generic_org(g: ModuleType, low: str) -> bool:
-    """A form of an organisation noun that stands for the one named last ("сообщение ведомства")."""
-    return low[:4] in ("ведо", "мини") and g.lemma(low) in g.GENERIC_ORGS
 
 
 def _after(words: Sequence[Word], end: int, hi: int) -> int:
@@ -218,10 +209,13 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
     for r in g.parses(words[j - 1].text):
         if r.lemma in g.ROLE_NOUNS:
             head_cases |= r.cases
+    titled = quoted_title(text, words, j, hi, MAX_ROLE_WORDS)  # "тренер «Зари»", "комментатор «Матч ТВ»"
+    if titled is not None:
+        return titled
     while j < hi and len(comp) < MAX_ROLE_WORDS and _gap(text, words, j).strip() in ("", "(", ")"):
         w = words[j]
-        if w.low in g.PREPOSITIONS:
-            break  # "глава Минздрава в интервью": "в" read as an abbreviation's genitive ends no role
+        if w.low in g.PREPOSITIONS or w.low in ("и", "а", "но", "или"):
+            break  # "глава Минздрава в интервью", "пояснил министр и ушёл": no genitive of the role
         rs = g.parses(w.text)
         if w.low in g.OUTLETS or f"{w.low} {words[j + 1].low if j + 1 < hi else ''}" in g.OUTLETS:
             break  # "цитирует топ-менеджера РИА Новости": the outlet that quotes, not the role's
@@ -258,6 +252,8 @@ def _name_run(
             break
         # only given names, patronymics and initials so far (likeliest readings): "Владимир Сальдо"
         first = g.parses(words[j].text)[:1]
+        if not forenames and first and first[0].name == "Name" and g.parses(run[0][0].text)[0].name == "Name":
+            break  # "Михаил Мишустин Николай Шульгинов" (a page's tag line): two people, not one
         forenames = forenames and bool(first) and first[0].name in ("Name", "Patr", "Init")
         run.append((words[j], found[0], found[1]))
         j += 1

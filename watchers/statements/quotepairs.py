@@ -12,8 +12,9 @@ same mark (the newsroom convention: every paragraph of a long quote opens with �
 closes), or when the next paragraph, opening with no mark, closes it before an attribution's dash or
 its own end (web copy that drops the marks of the middle paragraphs); such a quote is one record over
 all its paragraphs (`Quote.paragraphs`). Otherwise a quote left open is kept only when it opens its
-paragraph (a quote run to the end), else its opening mark is a stray. English keeps its own pairing
-(quotemarks.py): its single marks are also apostrophes, which this scanner does not try to tell apart.
+paragraph or follows a colon ("X заявил: «…", run to the end), else its opening mark is a stray.
+English keeps its own pairing (quotemarks.py): its single marks are also apostrophes, which this
+scanner does not try to tell apart.
 Linear in the text.
 """
 
@@ -92,7 +93,8 @@ def find_pairs(
             and _goes_on(text, marks, pairs, straight, stack[0], paragraphs, k + 1) >= 0
         ):
             continue
-        if not text[first_lo:opened].strip():  # a quote opening its paragraph, run to the end
+        before = text[first_lo:opened].rstrip()
+        if not before or before.endswith(":"):  # opening its paragraph, or after "X заявил:": run to the end
             end = hi
             while end > opened + 1 and text[end - 1] in " \t.":
                 end -= 1

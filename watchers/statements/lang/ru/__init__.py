@@ -92,6 +92,9 @@ MINISTRIES: dict[str, str] = _mapping("ministries")
 for _short, _field in MINISTRIES.items():
     for _phrase in (f"глава {_short}", f"руководитель {_short}", f"глава министерство {_field}"):
         ROLE_SYNONYMS.setdefault(_phrase, f"министр {_field}")
+# A short ministry name opens so ("Минуглепром", "Минагрополитики"): its head is a minister even when
+# the ministries table does not list it.
+MINISTRY_PREFIX = "мин"
 GENERIC_ROLES: dict[str, frozenset[str]] = _groups("generic_roles")
 OFFICE_NOUNS: frozenset[str] = _words("office_nouns")
 ORG_WORDS: frozenset[str] = _words("org_words")
@@ -166,9 +169,36 @@ def words(text: str, lo: int, hi: int) -> list[Word]:
         w = m.group()
         if w[-1] == "." and len(w) > 2:  # a word before a sentence's period, not an initial
             w = w[:-1]
+        if not w.isascii() and _LATIN.search(w):
+            w = _cyrillic(w)
         a = m.start()
+        glued = _GLUED_WORD.search(w)  # "Вячеслав ГладковПоделиться": a share button run into the name
+        if glued is not None:
+            b = glued.start()
+            out.append(Word(w[:b], a, a + b, _low(w[:b]), w[0].isupper()))
+            w, a = w[b:], a + b
         out.append(Word(w, a, a + len(w), _low(w), w[0].isupper()))
     return out
+
+
+# A page's button or link word run into the word before it with no space: "ГладковПоделиться". Split
+# once; only before such words, since companies write themselves so ("РусГидро", "МегаФон").
+_GLUED_WORD = re.compile(r"(?<=[а-яё]{2})(?=(?:Поделит|Подпис|Читат|Читайт|Фото|Реклам|Коммент|Смотрит)[а-яё])")
+
+
+# Latin letters that look like Cyrillic ones, typed into a Cyrillic word ("Пeсков" with a Latin e):
+# the word is read as the Cyrillic it shows. Same length, so offsets hold.
+_LOOKALIKES = str.maketrans("aeopcxyAEOPCXBKMHT", "аеорсхуАЕОРСХВКМНТ")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+
+
+def _cyrillic(w: str) -> str:
+    """A word with more Cyrillic letters than Latin ones, its Latin lookalikes made Cyrillic."""
+    if len(_CYRILLIC.findall(w)) <= len(_LATIN.findall(w)):
+        return w
+    fixed = w.translate(_LOOKALIKES)
+    return fixed if not _LATIN.search(fixed) else w
 
 
 @functools.lru_cache(maxsize=100_000)
