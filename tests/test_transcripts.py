@@ -121,3 +121,10 @@ def test_the_turns_work_grows_linearly_with_the_page() -> None:
     assert len(with_turns(large, found[1], m)) > len(with_turns(small, found[0], m)) > 0
     per_kb = [_lines_run(with_turns, t, f, m) / len(t) for t, f in zip((small, large), found, strict=True)]
     assert per_kb[1] <= 1.5 * per_kb[0], f"{per_kb[1] / per_kb[0]:.2f}x the work per KB at 8x the size"
+
+
+def test_a_transcript_without_a_title_line_opens_with_a_turn() -> None:
+    # article text as feeds give it: the title apart, the body opening on the first label
+    body = PRESS_CONFERENCE.split("\n\n", 2)[2]
+    assert body.startswith("GOVERNOR HALVORSEN.")
+    assert tracked(body) == tracked(PRESS_CONFERENCE)

@@ -15,8 +15,10 @@ statement. This pass reads them, in any language:
   own when it reads as speech (ends like a sentence); the last turn is its own paragraph only, so
   that a page's footer never speaks for anyone.
 - A labelled paragraph that opens with a quote mark ("Powell: «...»") is left to the quote passes,
-  which read it already, and so is the article's first line (a headline: "Песков: Кремль ...").
-  Outside a transcript, a labelled line the other passes found statements in is theirs.
+  which read it already, and so is a headline on the article's first line ("Песков: Кремль рад").
+  Outside a transcript, a labelled line the other passes found statements in is theirs, and a label
+  on the first line is a headline's. A labelled line that does not end like a sentence is a
+  subheading ("Lund: no cut before June"): it ends a turn but speaks for no one.
 
 Only with a matcher: a label is trusted only as a tracked speaker's, so a line such as "Update:" or
 "Photo:" never becomes a speaker. Statements the other passes found inside a turn and gave to the
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING
 from rules.match import HONORIFICS
 from rules.normalize import words
 from watchers.model import Span, Statement
+from watchers.statements.boilerplate import is_headline
 from watchers.statements.lang.en import TITLE_WORDS
 
 if TYPE_CHECKING:
@@ -106,9 +109,15 @@ def _speaker(label: str, matcher: Matcher) -> str | None:
 def turns(text: str, matcher: Matcher) -> tuple[list[Turn], bool]:
     """Every paragraph of a tracked speaker's turn, in reading order, and whether the text is a
     transcript (two labelled paragraphs or more, whoever they name)."""
-    lines = list(_lines(text))[1:]  # the first line is the headline ("Peskov: the Kremlin is ...")
+    lines = list(_lines(text))
+    first_line = lines[0][0] if lines else -1
+    if lines and is_headline(text[lines[0][0] : lines[0][1]], True):
+        lines = lines[1:]  # a headline ("Peskov: the Kremlin is glad"), as the other passes read it
     labelled = [(lo, hi, _label(text, lo, hi)) for lo, hi in lines]
-    transcript = sum(1 for _, _, m in labelled if m is not None) >= 2
+    # Speech ends like a sentence; a subheading in label form ("Lund: no cut before June") does not.
+    transcript = sum(1 for _, hi, m in labelled if m is not None and text[hi - 1] in _SPEECH_END) >= 2
+    if not transcript and labelled and labelled[0][0] == first_line:
+        labelled = labelled[1:]  # one label on the first line: a headline, full stop or not
     out: list[Turn] = []
     current: Turn | None = None  # the turn the next unlabelled paragraph continues
     continued: list[int] = []  # where in `out` the current turn's further paragraphs are
@@ -116,7 +125,7 @@ def turns(text: str, matcher: Matcher) -> tuple[list[Turn], bool]:
         if m is not None:
             current, continued = None, []
             speaker_id = _speaker(m.group("label"), matcher)
-            if speaker_id is None or text[m.end()] in _OPENING_MARKS:
+            if speaker_id is None or text[m.end()] in _OPENING_MARKS or text[hi - 1] not in _SPEECH_END:
                 continue
             label = Span(_display(m.group("label")), m.start("label"), m.end("label"))
             turn = Turn(m.end(), hi, label, speaker_id)
@@ -141,8 +150,8 @@ def with_turns(text: str, found: Sequence[Statement], matcher: Matcher | None) -
         return list(found)
     if not transcript:
         # One label, no transcript: "Lund: ..." in a report; where the other passes read the line
-        # already, theirs stands. A subheading ("Lund: talks will resume") ends without a full stop.
-        got = [t for t in got if text[t.end - 1] in _SPEECH_END and not _overlapping(t.start, t.end, found)]
+        # already, theirs stands.
+        got = [t for t in got if not _overlapping(t.start, t.end, found)]
     starts = [t.start for t in got]  # turns are lines: disjoint, in order
     kept = [st for st in found if not any(st.speaker_id in (None, t.speaker_id) for t in _within(st, got, starts))]
     added = [
