@@ -118,6 +118,7 @@ class FuzzyFinder:
 
     def __init__(self, compiled: Compiled) -> None:
         self._fuzzy_index = compiled.fuzzy_index
+        self._fuzzy_more = compiled.fuzzy_more
         self._overlapping = compiled.overlapping
         # Words that are never fuzzy candidates: every word of a term (exact hits or parts of them) and
         # frequent English words.
@@ -220,8 +221,13 @@ class FuzzyFinder:
 
         # Each entry's best score, and the rank of the term that gave it.
         best: dict[Entry, tuple[float, int]] = {}
+        index, more = self._fuzzy_index, self._fuzzy_more
         for variant in neighbours(key):
-            for candidate in self._fuzzy_index.get(variant, ()):
+            first = index.get(variant)
+            if first is None:
+                continue
+            others = more.get(variant)
+            for candidate in (first,) if others is None else (first, *others):
                 if candidate.key != key and len(key) < FUZZY_EDIT_MIN_KEY:
                     continue  # a short word must fold to the very key ("Gutters" is not "Guterres")
                 score = ratio(key, candidate.key)

@@ -7,7 +7,8 @@
   needs for a match, including shortcuts for the common cases (`plain_fields`, `lone_target`);
 - the fuzzy index: transliteration keys of single-word speaker terms (and one-letter edits of long
   keys) -> the terms, for `rules.fuzzy`;
-- the overlap groups whose hits can overlap at all, and every speaker's words (for given names).
+- the overlap groups whose hits can overlap at all, and every speaker's words (for given names: worked
+  out when first asked for, see SpeakerWords).
 
 Nothing here runs per article: scanning is `rules.match`'s job.
 """
@@ -25,7 +26,7 @@ from rules.formscache import save as save_forms
 from rules.gaps import ABBREVIATION_MAX
 from rules.gcpause import collector_paused
 from rules.inflect import cased, has_cyrillic
-from rules.model import Rules, Topic
+from rules.model import Rules, Speaker, Topic
 from rules.normalize import translit_key, words
 
 # Transliteration keys shorter than this are never matched fuzzily ("rutte" and "route" share "rute").
@@ -56,8 +57,9 @@ _TWO_WORD_WIDTHS_AFTER_ABBREVIATION: tuple[int, ...] = (1, 2)
 class Entry(NamedTuple):
     """What a folded word tuple stands for: one speaker term, or one keyword of one topic list.
 
-    A NamedTuple, not a dataclass: a compile makes one per term (tens of thousands), and a tuple is
-    built and hashed in C.
+    A NamedTuple, not a dataclass: a compile makes one per keyword and per fuzzy speaker term (tens
+    of thousands; other speaker terms go straight to their targets), and a tuple is built and hashed
+    in C.
     """
 
     kind: Literal["speaker", "topic"]
@@ -96,19 +98,47 @@ class Compiled:
     """Rules compiled for `rules.match.Matcher` (see the module docstring)."""
 
     automaton: Automaton
-    fuzzy_index: dict[str, list[FuzzyTarget]]  # read only, like everything here
+    # Fuzzy index: a key or one of its variants (see neighbours) -> the first fuzzy target listed under
+    # it; fuzzy_more holds the others, when there are (read only, like everything here).
+    fuzzy_index: dict[str, FuzzyTarget]
+    fuzzy_more: dict[str, list[FuzzyTarget]]
     # Overlap groups whose hits can overlap (see can_overlap; for speakers, whose terms share a word).
     overlapping: frozenset[object]
     # Every word of every term: never a fuzzy candidate (an exact hit, or part of one).
     term_words: frozenset[str]
     topics: tuple[Topic, ...]
-    speaker_words: dict[str, frozenset[str]]
+    speaker_words: SpeakerWords
     # Speaker terms written with capitals in Cyrillic: their hits must be capitalised (rules.inflect.cased).
     cased_terms: frozenset[str] = frozenset()
 
 
 # The overlap group of every speaker term (see _group).
 SPEAKER_GROUP = "speaker"
+
+
+class SpeakerWords:
+    """Every word of a speaker's terms (every form of them), by speaker id, for given names
+    (rules.match): worked out for a speaker when first asked for, since few scans ask, and keeping a
+    set per speaker made a tenth of a compile. The memo only caches pure results."""
+
+    def __init__(self, speakers: tuple[Speaker, ...]) -> None:
+        self._speakers = speakers
+        self._by_id: dict[str, Speaker] | None = None
+        self._memo: dict[str, frozenset[str]] = {}
+
+    def get(self, speaker_id: str, default: frozenset[str] = frozenset()) -> frozenset[str]:
+        found = self._memo.get(speaker_id)
+        if found is not None:
+            return found
+        if self._by_id is None:
+            self._by_id = {speaker.id: speaker for speaker in self._speakers}
+        speaker = self._by_id.get(speaker_id)
+        if speaker is None:
+            return default
+        term_forms = (forms(term, "speaker") if has_cyrillic(term) else (term,) for term in speaker.terms)
+        found = frozenset(chain.from_iterable(words(form) for form in chain.from_iterable(term_forms)))
+        self._memo[speaker_id] = found
+        return found
 
 
 def compile_terms(rules: Rules) -> Compiled:
@@ -127,108 +157,93 @@ def compile_terms(rules: Rules) -> Compiled:
 
 
 def _compile_terms(rules: Rules) -> Compiled:
-    terms: dict[tuple[str, ...], list[Entry]] = {}
-    fuzzy_index: dict[str, list[FuzzyTarget]] = {}
-    speaker_words: dict[str, frozenset[str]] = {}
-    # The keys of each topic list's terms (in order, each once), and the groups whose hits can overlap.
-    group_keys: dict[object, dict[tuple[str, ...], None]] = {}
-    overlapping: set[object] = set()
-
-    def add(key: tuple[str, ...], entry: Entry, group: object) -> None:
-        entries = terms.get(key)
-        if entries is None:
-            terms[key] = [entry]
-        elif entry.kind == "speaker" and any(e.kind == "speaker" and e.id == entry.id for e in entries):
-            # One hit per speaker per span: a name and an alias folding alike are the same term.
-            return
-        elif entry not in entries:
-            entries.append(entry)
-        else:
-            return
-        keys = group_keys.get(group)
-        if keys is None:
-            group_keys[group] = {key: None}
-        else:
-            keys[key] = None
-
-    # The speaker group's part of `add`, inlined: speakers are most of the terms.
+    # Every key (a folded word tuple) -> its targets, speakers' first (in rules order), then topics'.
+    targets: dict[tuple[str, ...], tuple[Target, ...]] = {}
+    # Fuzzy index: variant -> its first target (nearly every variant has one), and the rest elsewhere.
+    fuzzy_index: dict[str, FuzzyTarget] = {}
+    fuzzy_more: dict[str, list[FuzzyTarget]] = {}
+    # The speaker group's overlap test: whether two speaker terms share a word (or one repeats one).
     speaker_seen: set[str] = set()
     speaker_overlap = False
     cased_terms: set[str] = set()
-    new_entry = tuple.__new__  # Entry(...) without namedtuple's __new__, a Python function
+    new_tuple = tuple.__new__  # Entry(...) without namedtuple's __new__, a Python function
     fuzzy_rank = 0
     for speaker in rules.speakers:
-        speaker_id, fuzzy = speaker.id, speaker.fuzzy
-        all_words: set[str] = set()
-        # Each term, and for a Russian one its other cases (rules.inflect): one key each, one entry.
-        expanded: list[tuple[str, str, bool]] = []
-        for term in speaker.terms:
-            if has_cyrillic(term):
+        speaker_id, fuzzy, name, aliases = speaker.id, speaker.fuzzy, speaker.name, speaker.aliases
+        for term in speaker.terms if name in aliases else (name, *aliases):
+            # The term, and for a Russian one its other cases (rules.inflect): one key each, one
+            # target for all of them (built once: tuples are shared, never compared by identity).
+            term_forms: tuple[str, ...] = (term,)
+            if not term.isascii() and has_cyrillic(term):
                 if cased(term):
                     cased_terms.add(term)
-                expanded += [(term, form, i == 0) for i, form in enumerate(forms(term, "speaker"))]
-            else:
-                expanded.append((term, term, True))
-        for term, form, as_written in expanded:
-            key = words(form)
-            if not key:
-                continue
-            all_words.update(key)
-            fuzzy_key = as_written and fuzzy > 0 and len(key) == 1 and key[0].isalpha()
-            entry: Entry = new_entry(Entry, ("speaker", speaker_id, term, "", fuzzy))
-            entries = terms.get(key)
-            if entries is None:
-                terms[key] = [entry]
-                if speaker_overlap:
-                    pass
-                elif not speaker_seen.isdisjoint(key) or (len(key) > 1 and len(set(key)) < len(key)):
-                    speaker_overlap = True
+                term_forms = forms(term, "speaker")
+            one: tuple[Target, ...] = ((SPEAKER_GROUP, ("speaker", speaker_id, term, EXACT_SCORE, "")),)
+            as_written = True
+            for form in term_forms:
+                key = words(form)
+                if not key:
+                    as_written = False
+                    continue
+                listed = targets.get(key)
+                if listed is None:
+                    targets[key] = one
+                    if speaker_overlap:
+                        pass
+                    elif not speaker_seen.isdisjoint(key) or (len(key) > 1 and len(set(key)) < len(key)):
+                        speaker_overlap = True
+                    else:
+                        speaker_seen.update(key)
+                elif any(fields[1] == speaker_id for _group, fields in listed):
+                    pass  # one hit per speaker per span: a name and an alias folding alike are one term
                 else:
-                    speaker_seen.update(key)
-            elif any(e.kind == "speaker" and e.id == speaker_id for e in entries):
-                pass  # one hit per speaker per span: a name and an alias folding alike are one term
-            else:
-                entries.append(entry)
-                speaker_overlap = True  # two speakers' terms share every word
-            if fuzzy_key:  # the term as written; its inflected forms are exact patterns already
-                tkey = translit_key(key[0])
-                if len(tkey) >= FUZZY_MIN_KEY:
-                    fuzzy_target = new_entry(FuzzyTarget, (tkey, entry, fuzzy_rank))
-                    fuzzy_rank += 1
-                    for variant in neighbours(tkey):
-                        listed = fuzzy_index.get(variant)
-                        if listed is None:
-                            fuzzy_index[variant] = [fuzzy_target]
-                        else:
-                            listed.append(fuzzy_target)
-        speaker_words[speaker_id] = frozenset(all_words)
-    if speaker_overlap:
-        overlapping.add(SPEAKER_GROUP)
+                    targets[key] = (*listed, one[0])
+                    speaker_overlap = True  # two speakers' terms share every word
+                # The term as written goes into the fuzzy index; its inflected forms are exact patterns.
+                if as_written and fuzzy > 0 and len(key) == 1 and key[0].isalpha():
+                    tkey = translit_key(key[0])
+                    if len(tkey) >= FUZZY_MIN_KEY:
+                        entry = new_tuple(Entry, ("speaker", speaker_id, term, "", fuzzy))
+                        fuzzy_target = new_tuple(FuzzyTarget, (tkey, entry, fuzzy_rank))
+                        fuzzy_rank += 1
+                        for variant in neighbours(tkey):
+                            if fuzzy_index.setdefault(variant, fuzzy_target) is not fuzzy_target:
+                                fuzzy_more.setdefault(variant, []).append(fuzzy_target)
+                as_written = False
+    if not speaker_overlap:  # no speaker hit can overlap another: none takes part in the bookkeeping
+        for key, listed in targets.items():
+            targets[key] = tuple([(None, fields) for _group, fields in listed])
+    # The topics: the keys of each topic list (in order, each once), then the groups whose hits can overlap.
+    topic_entries: dict[tuple[str, ...], list[Entry]] = {}
+    group_keys: dict[object, dict[tuple[str, ...], None]] = {}
     for topic in rules.topics:
         for field_name, keywords in (("any", topic.any), ("all", topic.all), ("none", topic.none)):
             group = (topic.id, field_name)
             for keyword in keywords:
                 for form in forms(keyword, "topic") if has_cyrillic(keyword) else (keyword,):
                     key = words(form)
-                    if key:
-                        add(key, Entry("topic", topic.id, keyword, field_name), group)
-    overlapping.update(group for group, keys in group_keys.items() if can_overlap(tuple(keys)))
+                    if not key:
+                        continue
+                    entry = Entry("topic", topic.id, keyword, field_name)
+                    entries = topic_entries.setdefault(key, [])
+                    if entry in entries:
+                        continue
+                    entries.append(entry)
+                    group_keys.setdefault(group, {})[key] = None
+    overlapping = {group for group, keys in group_keys.items() if can_overlap(tuple(keys))}
+    if speaker_overlap:
+        overlapping.add(SPEAKER_GROUP)
     frozen_overlapping = frozenset(overlapping)
-    targets: dict[tuple[str, ...], tuple[Target, ...]] = {}
-    speaker_group = SPEAKER_GROUP if speaker_overlap else None
-    for key, entries in terms.items():
-        if len(entries) == 1 and entries[0][0] == "speaker":  # target(), inlined for the commonest
-            _kind, id_, term, _field, _fuzzy = entries[0]
-            targets[key] = ((speaker_group, ("speaker", id_, term, EXACT_SCORE, "")),)
-        else:
-            targets[key] = tuple(target(e, EXACT_SCORE, frozen_overlapping) for e in entries)
+    for key, entries in topic_entries.items():
+        targets[key] = (*targets.get(key, ()), *[target(e, EXACT_SCORE, frozen_overlapping) for e in entries])
     return Compiled(
         automaton=Automaton(targets),
         fuzzy_index=fuzzy_index,
+        fuzzy_more=fuzzy_more,
         overlapping=frozen_overlapping,
-        term_words=frozenset(chain.from_iterable(terms)),
+        term_words=frozenset(chain.from_iterable(targets)),
         topics=tuple(rules.topics),
-        speaker_words=speaker_words,
+        speaker_words=SpeakerWords(rules.speakers),
         cased_terms=frozenset(cased_terms),
     )
 
@@ -279,6 +294,7 @@ def target(entry: Entry, score: float, overlapping: frozenset[object]) -> Target
 def neighbours(key: str) -> tuple[str, ...]:
     """The key and, for long keys, the key with one letter deleted anywhere but the end: each once, the
     key first, then by the place of the deleted letter (an order that never depends on hashing).
+    `key` is a translit_key, which has no letter twice in a row, so no two deletions give one string.
 
     Two keys meet when they are equal or one letter apart (deletion, insertion or substitution). The
     last letter is kept because a changed ending is usually another person or another word form
@@ -286,7 +302,7 @@ def neighbours(key: str) -> tuple[str, ...]:
     """
     if len(key) < FUZZY_EDIT_MIN_KEY:
         return (key,)
-    return tuple(dict.fromkeys([key, *[key[:i] + key[i + 1 :] for i in range(len(key) - 1)]]))
+    return (key, *[key[:i] + key[i + 1 :] for i in range(len(key) - 1)])
 
 
 class Automaton:

@@ -108,6 +108,19 @@ def test_translit_key_is_the_table_of_folds_in_order() -> None:
         assert translit_key(word) == translit_key_by_table(word), word
 
 
+def test_neighbours_of_translit_keys_are_each_listed_once() -> None:
+    # neighbours does not de-duplicate: translit_key never leaves a letter twice in a row, so no two
+    # deletions give one string. Words full of doubles and of folds that make new ones.
+    rng = random.Random(9)
+    for i in range(5_000):
+        word = "".join(rng.choice("aabbssttkkcchhzzwwvvyyjjii"[: 8 + i % 19]) for _ in range(rng.randint(5, 14)))
+        key = translit_key(word)
+        assert all(a != b for a, b in zip(key, key[1:], strict=False)), (word, key)
+        found = terms_module.neighbours(key)
+        assert found == tuple(dict.fromkeys(found)), (word, key)
+        assert found[0] == key and len(found) == (len(key) if len(key) >= terms_module.FUZZY_EDIT_MIN_KEY else 1)
+
+
 def test_words_of_ascii_terms_are_those_of_the_general_fold() -> None:
     rng = random.Random(8)
     for _ in range(5_000):
