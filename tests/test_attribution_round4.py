@@ -40,6 +40,41 @@ def test_an_opening_phrase_that_is_no_plural_subject_speaks_for_nobody() -> None
     assert not any(m == "Voters polled" for _s, m in found.values())
 
 
+def test_asked_reports_the_question_or_the_request() -> None:
+    text = (
+        "Councillor Ines Marlow asked the harbour master how long the pier would stay shut.\n\n"
+        "Marlow also asked whether the levy would be lifted before winter.\n\n"
+        "Marlow asked the council to hold back the levy until spring.\n\n"
+        "Marlow asked the mayor about the closure of the north pier."
+    )
+    found = _indirect(text)
+    assert found["how long the pier would stay shut"][0] == "Ines Marlow"
+    assert found["whether the levy would be lifted before winter"][0] == "Ines Marlow"
+    assert found["the council to hold back the levy until spring"][0] == "Ines Marlow"
+    assert found["the mayor about the closure of the north pier"][0] == "Ines Marlow"
+
+
+def test_the_one_asked_makes_no_statement() -> None:
+    text = (
+        "Councillor Ines Marlow spoke after the vote.\n\n"
+        "Marlow was asked whether she would run again.\n\n"
+        "When asked whether she would run again, Marlow said she had not decided."
+    )
+    found = _indirect(text)
+    assert not any(t.startswith("whether she would run again") for t in found)
+    assert found["she had not decided"][0] == "Ines Marlow"
+
+
+def test_an_appeal_or_a_wish_to_stay_unnamed_is_no_question() -> None:
+    text = (
+        '"We were told nothing," said one of the traders, who asked not to be named.\n\n'
+        "Police asked anyone who saw a grey van near the pier on Sunday to contact them."
+    )
+    found = _indirect(text)
+    assert "not to be named" not in found
+    assert not any("grey van" in t for t in found)
+
+
 def test_an_opening_plural_of_things_predicts_nothing() -> None:
     found = _indirect("The forecasts predicted that the harbour would lose a third of its boats by May.")
     assert "the harbour would lose a third of its boats by May" not in found

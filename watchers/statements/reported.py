@@ -22,6 +22,7 @@ from watchers.statements.clauseshape import subject_opens as _subject_opens
 from watchers.statements.drafts import Draft
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
+from watchers.statements.questions import asked_clause
 from watchers.statements.sentences import Token, at_least_words, has_quote
 from watchers.statements.speakers import Cue, SentenceSpeakers
 
@@ -142,6 +143,8 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
     """The reported clause of cue c as token indices, or None."""
     if c.lemma == "according":
         return _according(toks, s, end, c)
+    if c.lemma == "ask":
+        return asked_clause(toks, end, c)
     if c.lemma == "call" and c.end < end and toks[c.end].low in ("for", "on"):
         c = replace(c, lemma="call " + toks[c.end].low, end=c.end + 1)  # "... but called for an audit"
     elif c.lemma in ("call", "describe") and not c.inverted:
