@@ -78,3 +78,17 @@ def test_an_appeal_or_a_wish_to_stay_unnamed_is_no_question() -> None:
 def test_an_opening_plural_of_things_predicts_nothing() -> None:
     found = _indirect("The forecasts predicted that the harbour would lose a third of its boats by May.")
     assert "the harbour would lose a third of its boats by May" not in found
+
+
+def test_a_participle_after_by_while_or_after_reports_the_subjects_clause() -> None:
+    text = (
+        "Councillor Ines Marlow opened the debate by telling the hall that the levy had failed the boats.\n\n"
+        "Marlow defended the budget while insisting the harbour needed every penny of it.\n\n"
+        "Marlow left the meeting after saying she would vote against the levy.\n\n"
+        "Marlow rejected the plan, telling reporters that it would ruin the port."
+    )
+    found = _indirect(text)
+    assert found["the levy had failed the boats"][0] == "Ines Marlow"
+    assert found["the harbour needed every penny of it"][0] == "Ines Marlow"
+    assert found["she would vote against the levy"][0] == "Ines Marlow"
+    assert found["it would ruin the port"][0] == "Ines Marlow"
