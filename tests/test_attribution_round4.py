@@ -92,3 +92,16 @@ def test_a_participle_after_by_while_or_after_reports_the_subjects_clause() -> N
     assert found["the harbour needed every penny of it"][0] == "Ines Marlow"
     assert found["she would vote against the levy"][0] == "Ines Marlow"
     assert found["it would ruin the port"][0] == "Ines Marlow"
+
+
+def test_a_stray_straight_mark_does_not_swallow_the_next_curly_quote() -> None:
+    text = (
+        "Councillor Ines Marlow left the hall early.\n\n"
+        '"Marlow thought the whole thing was absurd. She was angry, sure.\n\n'
+        "\u201cIt never crossed my mind that the pier would close,\u201d she said several months later.\n\n"
+        "\u201cIt took us nine years,\u201d said Tom White, the harbour master."
+    )
+    found = {s.text: (s.kind, s.speaker) for s in extract_statements(LEAD + text)}
+    assert found["It never crossed my mind that the pier would close,"] == ("direct", "Ines Marlow")
+    assert found["It took us nine years,"] == ("direct", "Tom White")
+    assert not any(t.startswith("Marlow thought the whole thing") for t in found)
