@@ -22,6 +22,7 @@ from watchers.statements.drafts import Draft, Drafts
 from watchers.statements.labels import label_dot
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
+from watchers.statements.participles import participle_clause
 from watchers.statements.people import NameIndex
 from watchers.statements.phrases import (
     capitalised,
@@ -40,7 +41,7 @@ from watchers.statements.phrases import (
     transcript,
 )
 from watchers.statements.quotemarks import Quote
-from watchers.statements.reported import indirect, participle_clause, title_gap
+from watchers.statements.reported import indirect, title_gap
 from watchers.statements.segment import Segments
 from watchers.statements.sentences import Token, signature_follows
 from watchers.statements.speakers import Cue, SentenceSpeakers, Speakers

@@ -4,8 +4,9 @@ Outer quotes use double marks (“ ” " « » „ “); single marks (‘ ’ '
 quote (headlines, British-style copy) and are told apart from apostrophes by what stands on either
 side: a mark between two letters (Russia’s), before a digit (’90s) or closing nothing (students’) is
 an apostrophe. A quote never crosses a paragraph unless the newsroom convention applies: the
-paragraph ends with the quote still open and the next one opens with a quote mark; only the last
-closes. An unclosed quote is kept only when it opens a sentence, up to the paragraph's end.
+paragraph ends with the quote still open and the next one opens with a quote mark, unless that
+one is a quote of the other kind of marks closed by its own (a stray straight mark, then “...”);
+only the last closes. An unclosed quote is kept only when it opens a sentence, up to the paragraph's end.
 
 Some outlets (the New York Times' wire copy) write double quotes as two apostrophes, ''like this'';
 `doubled_as_double` reads them as double marks before any pass sees the text.
@@ -91,7 +92,12 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[Quote]:
             end = hi
             while end > q.start and text[end - 1].isspace():
                 end -= 1
-            if _opens_sentence(text, q.open, lo) and end - q.start <= MAX_UNCLOSED_CHARS and end > q.start:
+            if (
+                _opens_sentence(text, q.open, lo)
+                and end - q.start <= MAX_UNCLOSED_CHARS
+                and end > q.start
+                and not _other_kind_next(text, q, paragraphs, k)
+            ):
                 quotes.append(Quote(q.open, q.start, end, end))
                 break
             i = q.open + 1
@@ -106,6 +112,26 @@ def _opens_sentence(text: str, i: int, lo: int) -> bool:
     return j < lo or text[j] in _SENTENCE_END
 
 
+def _other_kind_next(text: str, q: Quote, paragraphs: list[tuple[int, int]], k: int) -> bool:
+    """Does the next paragraph open with a quote of the other kind of marks than q's, closed by its
+    own kind (a straight mark left open, then '“...,” she said')? Then q's mark is a stray one of
+    scraped copy, not an unclosed quote."""
+    if k + 1 >= len(paragraphs):
+        return False
+    lo, hi = paragraphs[k + 1]
+    j = lo
+    while j < hi and text[j].isspace():
+        j += 1
+    if j >= hi or not (text[j] in lang.DOUBLE_OPEN or text[j] == lang.STRAIGHT_DOUBLE):
+        return False
+    inner = Closers(text, lo, hi).double_close(j + 1, text[j])
+    return inner >= 0 and _straight(text[inner]) == _straight(text[j]) != _straight(text[q.open])
+
+
+def _straight(mark: str) -> bool:
+    return mark == lang.STRAIGHT_DOUBLE
+
+
 def _continue(text: str, q: Quote, paragraphs: list[tuple[int, int]], k: int) -> tuple[Quote, int] | None:
     """Follow a quote left open at a paragraph's end through paragraphs that each open with a mark."""
     n = k
@@ -118,6 +144,8 @@ def _continue(text: str, q: Quote, paragraphs: list[tuple[int, int]], k: int) ->
             return None
         n += 1
         inner = Closers(text, lo, hi).double_close(j + 1, text[j])
+        if inner >= 0 and _straight(text[inner]) == _straight(text[j]) != _straight(text[q.open]):
+            return None  # '"A stray mark.' then '“A quote,” she said.': a new quote, not a continued one
         if inner >= 0:
             return Quote(q.open, q.start, inner, inner + 1, n - k + 1), n
     return None

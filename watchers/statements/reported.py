@@ -21,12 +21,11 @@ from watchers.statements.clauseshape import clause_like as _clause_like
 from watchers.statements.clauseshape import subject_opens as _subject_opens
 from watchers.statements.drafts import Draft
 from watchers.statements.lang import en as lang
-from watchers.statements.mentions import Mention
+from watchers.statements.participles import MAX_TELL_OBJECT_WORDS, PARTICIPLE_LINKS, participle_clause
+from watchers.statements.questions import asked_clause
 from watchers.statements.sentences import Token, at_least_words, has_quote
 from watchers.statements.speakers import Cue, SentenceSpeakers
 
-# How many words the object of "told"/"reminded" may run to before "that" ("the packed hall").
-MAX_TELL_OBJECT_WORDS = 10
 # Verbs whose reported content may be an infinitive ("vowed to block the refugees") or, for the
 # "call" forms, a noun phrase ("called for a voice vote"): no clause needed.
 _INFINITIVE_LEMMAS = frozenset(("promise", "vow", "pledge", "threaten", "agree"))
@@ -94,7 +93,9 @@ def indirect(text: str, toks: Sequence[Token], s: int, e: int, sp: SentenceSpeak
     # the subject of a verb before the participle ("In a column, two writers implored her ...,
     # arguing that ...")
     for i in range(s + 1, end):
-        if toks[i].low in lang.PARTICIPLE_CUES and participle_comma(toks, s, i) > s:
+        if toks[i].low in lang.PARTICIPLE_CUES and (
+            participle_comma(toks, s, i) > s or (i - 1 > s and toks[i - 1].low in PARTICIPLE_LINKS)
+        ):
             before = [c.subject for c in sp.cues if c.index < i and c.subject is not None and not c.inverted]
             subject = before[-1] if before else sp.subject
             if subject is None:
@@ -142,6 +143,8 @@ def _clause(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] 
     """The reported clause of cue c as token indices, or None."""
     if c.lemma == "according":
         return _according(toks, s, end, c)
+    if c.lemma == "ask":
+        return asked_clause(toks, end, c)
     if c.lemma == "call" and c.end < end and toks[c.end].low in ("for", "on"):
         c = replace(c, lemma="call " + toks[c.end].low, end=c.end + 1)  # "... but called for an audit"
     elif c.lemma in ("call", "describe") and not c.inverted:
@@ -249,25 +252,6 @@ _CLAUSE_LEMMAS = (
     }
     | _THAT_ONLY_EXTRA
 )
-
-
-def participle_clause(
-    text: str, toks: Sequence[Token], i: int, e: int, subj: Mention | None, cue: Cue | None
-) -> Draft | None:
-    """', adding that the talks would resume' after an attribution: an indirect statement."""
-    while i < e and toks[i].text == ",":
-        i += 1
-    if i >= e or toks[i].low not in lang.PARTICIPLE_CUES:
-        return None
-    j = i + 1
-    while j < e and toks[j].low in ("that",):
-        j += 1
-    end = e
-    while end > j and toks[end - 1].kind == "p":
-        end -= 1
-    if subj is None or not _words(toks, j, end, MIN_CLAUSE_WORDS) or has_quote(toks, j, end):
-        return None
-    return Draft(toks[j].start, toks[end - 1].end, "indirect", subj, toks[i].text, toks[i].start)
 
 
 def _as_reported(toks: Sequence[Token], s: int, end: int, c: Cue) -> tuple[int, int] | None:

@@ -133,7 +133,62 @@ def plural_subject(toks: Sequence[Token], s: int, v: int, subj: Mention | None, 
         if plural_name(subj):
             return replace(subj, kind="group", gender="pl")  # "Democrats say": the party's people
         return _joined(toks, s, subj) or _postmodified(toks, s, v) or subj
-    return _postmodified(toks, s, v)
+    return _postmodified(toks, s, v) or _opening_group(toks, s, v)
+
+
+def _opening_group(toks: Sequence[Token], s: int, v: int) -> Mention | None:
+    """ "Several Democratic operatives said ...", "But Romney's associates say ...": the words from
+    the sentence's start (past an opening "But") to "say" or "tell" at token v, a short noun phrase whose
+    head is a plural noun no list knows, read as an unnamed group. Nothing else may stand before
+    the verb: no punctuation, no verb, no preposition, no conjunction."""
+    if toks[v].low not in _SAYING_FORMS:
+        return None  # "The forecasts predicted that ...": a thing may predict or show, only people say
+    a = s
+    while a < v and toks[a].low in lang.OPENERS:
+        a += 1
+    if not 2 <= v - a <= MAX_OPENING_GROUP_TOKENS or not _plural_head(toks[v - 1]):
+        return None
+    first = toks[a]
+    if not (first.cap or first.kind == "n" or first.low in lang.DETERMINERS):
+        return None
+    for t in toks[a : v - 1]:
+        if t.kind not in ("w", "n") or t.low in _NOT_IN_GROUP_PHRASE:
+            return None
+        if t.low.endswith(("'s", "’s")) and t is not first:
+            return None  # "The party's donors' ...": one possessive, the phrase's own opener
+        if not t.cap and t.kind == "w" and t.low.endswith("ed"):
+            return None  # "Voters polled said", "Protests erupted ...": a verb, or a participle phrase
+    return _group(toks, a, toks[v - 1].end)
+
+
+def _plural_head(t: Token) -> bool:
+    """A lowercase plural noun ("operatives", "associates", "clergymen"), not an -ss or -ous word."""
+    low = t.low
+    if t.kind != "w" or t.cap or low in _NOT_IN_GROUP_PHRASE:
+        return False
+    if low.endswith("men") or low in ("people", "police", "staff", "clergy"):
+        return True
+    return len(low) > 3 and low.endswith("s") and not low.endswith(("ss", "us", "'s", "’s", "is"))
+
+
+# The verbs an unknown plural speaks with: saying and telling ("Romney's associates say", "told").
+_SAYING_FORMS = frozenset(("say", "says", "said", "tell", "tells", "told"))
+# How many words an opening group may run to ("Several senior Democratic Party operatives").
+MAX_OPENING_GROUP_TOKENS = 6
+# Words that end a noun phrase or make the opening something else than a subject ("In interviews",
+# "After talks", "This week officials", "Sources who ...").
+_NOT_IN_GROUP_PHRASE = (
+    lang.FINITE
+    | lang.MODALS
+    | lang.QUOTE_VERBS.keys()
+    | lang.SUBORDINATORS
+    | lang.CLAUSE_SUBJECTS.difference(lang.DETERMINERS)
+    | lang.PP_HEADS
+    | lang.ADJUNCT_OPENERS
+    | lang.WEEKDAYS
+    | {"and", "or", "but", "who", "whom", "which", "whose", "not", "also", "this", "that", "week", "year",
+       "month", "today", "yesterday", "always", "never", "often"}
+)  # fmt: skip
 
 
 def _joined(toks: Sequence[Token], s: int, subj: Mention) -> Mention | None:
