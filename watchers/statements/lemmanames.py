@@ -33,6 +33,8 @@ def name_word(
         return (
             None  # Russian copy writes people's names in Cyrillic; Latin words are brands (The Moscow Post)
         )
+    if any(part[:1].islower() for part in text.split("-")[1:]):
+        return None  # "Telegram-канале", "Интернет-портал": a common noun, a name's parts all capitalised
     rs = g.parses(text)
     named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
     if named and not named[0].known and any(r.org for r in rs):

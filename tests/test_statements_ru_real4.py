@@ -1,0 +1,87 @@
+"""Russian statements and speakers found wrong on an eighth blind set of real news (issue #14, set J,
+kept outside the repository): a blog or channel named where something was written taken for a
+person, a bare "По прогнозу," whose source is named after the clause, a role whose complement holds
+a "по" phrase before the name, and the generic "специалист" or "врач" for the doctor named before.
+Fixtures are invented prose: fictional people, places and outlets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from watchers.model import Statement
+from watchers.statements import extract_statements
+
+
+def found(text: str) -> list[tuple[str, str, str | None]]:
+    out: list[Statement] = extract_statements(text, lang="ru")
+    return [(s.kind, s.text, s.speaker) for s in out]
+
+
+@pytest.mark.parametrize("channel", ["Telegram-канале", "YouTube-канале", "Интернет-дневнике"])
+def test_a_channel_named_after_a_role_is_where_he_wrote_not_who_he_is(channel: str) -> None:
+    text = (
+        "В Заречинске из-за ливня подтопило две улицы.\n"
+        f"«Школы и больницы в зону подтопления не попали», — написал мэр в своём {channel}.\n"
+    )
+    spoken = {t: who for _, t, who in found(text)}
+    assert spoken["Школы и больницы в зону подтопления не попали"] is None
+
+
+def test_a_role_before_a_channel_still_stands_for_the_person_named_before() -> None:
+    text = (
+        "Мэр Заречинска Игорь Дёмин заверил, что жителям ничего не угрожает.\n"
+        "«Школы и больницы в зону подтопления не попали», — написал мэр в своём Telegram-канале.\n"
+    )
+    spoken = {t: who for _, t, who in found(text)}
+    assert spoken["Школы и больницы в зону подтопления не попали"] == "Игорь Дёмин"
+
+
+def test_a_hyphenated_name_with_capitals_is_still_a_name() -> None:
+    text = "«Мы начнём ремонт весной», — сказал мэр Заречинска Пётр Сомов-Белый.\n"
+    assert [who for _, _, who in found(text)] == ["Пётр Сомов-Белый"]
+
+
+@pytest.mark.parametrize("opener", ["По прогнозу", "По оценке"])
+def test_a_bare_source_opener_takes_the_source_named_after_the_clause(opener: str) -> None:
+    text = (
+        "В пятницу в Озёрске ожидается сильный ветер.\n"
+        f"{opener}, за сутки может выпасть до 20 мм осадков, сообщила синоптик Вера Лунина.\n"
+    )
+    spoken = {t: who for _, t, who in found(text)}
+    assert spoken["за сутки может выпасть до 20 мм осадков"] == "Вера Лунина"
+
+
+def test_a_bare_source_opener_without_an_attribution_after_it_names_no_one() -> None:
+    text = "Сводка погоды.\n\nПо прогнозу, за сутки может выпасть до 20 мм осадков.\n"
+    assert all(who is None for _, _, who in found(text))
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "руководитель Озёрского центра по гриппу",
+        "председатель комитета по бюджету",
+        "уполномоченная по правам человека",
+    ],
+)
+def test_a_po_phrase_inside_a_role_leads_to_the_name_after_it(role: str) -> None:
+    text = f"«Погода сейчас коварная, — подчёркивает {role} Вера Лунина. — Люди одеваются слишком легко».\n"
+    assert [who for _, _, who in found(text)] == ["Вера Лунина", "Вера Лунина"]
+
+
+def test_a_po_phrase_after_a_role_with_no_name_is_not_part_of_the_role() -> None:
+    text = (
+        "Глава МИД Олег Тарасов провёл переговоры.\n«Диалог продолжится», — сообщил глава МИД по телефону.\n"
+    )
+    assert [who for _, _, who in found(text)] == ["Олег Тарасов"]
+
+
+@pytest.mark.parametrize("noun", ["специалист", "врач"])
+def test_a_generic_specialist_stands_for_the_doctor_named_before(noun: str) -> None:
+    text = (
+        "Терапевт Олег Лунин рассказал, как не простудиться в межсезонье.\n\n"
+        f"«Одеваться нужно строго по погоде», — подчеркнул {noun}.\n"
+    )
+    spoken = {t: who for _, t, who in found(text)}
+    assert spoken["Одеваться нужно строго по погоде"] == "Олег Лунин"
