@@ -85,3 +85,62 @@ def test_a_generic_specialist_stands_for_the_doctor_named_before(noun: str) -> N
     )
     spoken = {t: who for _, t, who in found(text)}
     assert spoken["Одеваться нужно строго по погоде"] == "Олег Лунин"
+
+
+def test_a_split_quote_whose_first_dashes_are_the_speakers_aside_is_still_split() -> None:
+    text = (
+        "Министр энергетики Олег Тарасов выступил на форуме в Озёрске.\n\n"
+        '"Можно отметить - и это не только моё мнение, это мнение участников рынка, - что сделка '
+        'помогает рынку, - подчеркнул министр. - Особенно в сегодняшних условиях".\n'
+    )
+    spoken = [(kind, t, who) for kind, t, who in found(text)]
+    assert [t for _, t, _ in spoken] == [
+        "Можно отметить - и это не только моё мнение, это мнение участников рынка, - что сделка помогает рынку,",
+        "Особенно в сегодняшних условиях",
+    ]
+    assert {who for _, _, who in spoken} == {"Олег Тарасов"}
+
+
+def test_an_aside_in_dashes_with_no_attribution_leaves_the_quote_whole() -> None:
+    text = (
+        "Министр Олег Тарасов выступил.\n\n«Сделка - и это моё мнение, - помогает рынку», — сказал Тарасов.\n"
+    )
+    assert [t for _, t, _ in found(text)] == ["Сделка - и это моё мнение, - помогает рынку"]
+
+
+@pytest.mark.parametrize("opener", ["Внимание на это обратил", "На это внимание обратил"])
+def test_attention_drawn_to_this_points_back_at_the_previous_sentence(opener: str) -> None:
+    text = (
+        "Цены на зерно в Озёрской области выросли. Урожай в этом году оказался ниже прошлогоднего. "
+        f"{opener} министр сельского хозяйства Олег Тарасов в интервью телеканалу.\n"
+    )
+    spoken = {t: who for _, t, who in found(text)}
+    assert spoken == {"Урожай в этом году оказался ниже прошлогоднего": "Олег Тарасов"}
+
+
+def test_the_one_person_a_paragraph_introduces_answers_the_interview_below_it() -> None:
+    text = (
+        "Матч в Озёрске закончился вничью. Первым к журналистам вышел Мурад Алиев, начавший общение с "
+        "итогов игры.\n"
+        "— Мы увидели яркий матч. Обе команды шли в атаку.\n"
+        "— Почему в заявке не оказалось Петра Сомова?\n"
+        "— Он был не готов играть.\n"
+    )
+    assert found(text) == [
+        ("direct", "Мы увидели яркий матч. Обе команды шли в атаку", "Мурад Алиев"),
+        ("direct", "Он был не готов играть", "Мурад Алиев"),
+    ]
+
+
+def test_a_paragraph_naming_two_people_introduces_no_one_for_the_dash_speech_below() -> None:
+    text = (
+        "Матч в Озёрске закончился вничью. Тренеры Мурад Алиев и Пётр Сомов вышли к журналистам.\n"
+        "— Мы увидели яркий матч. Обе команды шли в атаку.\n"
+    )
+    assert all(who is None for _, _, who in found(text))
+
+
+@pytest.mark.parametrize("surname", ["Мусаев", "Аминов"])
+def test_a_surname_read_as_a_given_names_plural_is_a_mans_surname_after_a_given_name(surname: str) -> None:
+    text = f"Матч закончился вничью.\n\n«Мы готовы к лиге», — сказал Мурад {surname}.\n"
+    assert found(text) == [("direct", "Мы готовы к лиге", f"Мурад {surname}")]

@@ -162,7 +162,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             colon = (ent, said[-1].word) if said and ent is not None else None
             last = ent or last
         elif not block:  # "X сообщил пресс-службе о …" over the speech below it
-            last = _teller(g, text, people, lo, hi) or last
+            last = _teller(g, text, people, lo, hi) or _interviewee(g, text, people, lo, hi) or last
         lone = [a for a in block if a.lone and a.entity is None]
         out.extend(a for a in block if a.entity is not None or not a.lone)
     headline = headline_statement(g, text, head, people)
@@ -271,6 +271,22 @@ def _teller(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entit
         return None
     m, _ = subject(g, text, ws, cs, cs[0], [])
     ent = people.resolve(m, lo)  # "В Минэнерго сообщили о …" makes the ministry the latest named
+    return ent if ent is not None and ent.kind == "person" else None
+
+
+_DASH_NEXT_RE = re.compile(r"\s*[—–―−-] (?=\S)")
+
+
+def _interviewee(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entity | None:
+    """The one person a paragraph with no cue names as its subject, when dash speech follows it
+    ("Первым к журналистам вышел X, начавший общение с …" over "— Мы увидели яркий матч."): the
+    unattributed answers below are theirs."""
+    if _DIALOGUE_RE.match(text, lo) or not _DASH_NEXT_RE.match(text, hi):
+        return None  # (a question in the interview names people too: "Почему не играл Петров?")
+    subjects = [m for m, as_subject in names_in(g, text, g.words(text, lo, hi)) if as_subject]
+    if len(subjects) != 1:
+        return None
+    ent = people.resolve(subjects[0], subjects[0].start)
     return ent if ent is not None and ent.kind == "person" else None
 
 

@@ -319,6 +319,8 @@ def nominative(word: str, gender: str, oblique: bool = False) -> str:
     if len(word) <= 2 or word.isupper() or plural_surname(word, True):
         return word
     parses = _analyzer().parse(word)
+    if word.casefold().endswith(_MANS_SURNAME_ENDINGS) and all({"Name", "plur"} <= p.tag.grammemes for p in parses):
+        return word  # "Мусаев": a man's surname, though the dictionary reads it as the plural of Мусай
     known = _analyzer().word_is_known(word.casefold())
     listed: str | None = next((str(p.normal_form) for p in parses if p.normal_form in ORG_WORDS), None)
     if not known and listed:  # "В Росавиации": an organisation of the table, by its lemma
