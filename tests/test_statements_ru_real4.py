@@ -144,3 +144,17 @@ def test_a_paragraph_naming_two_people_introduces_no_one_for_the_dash_speech_bel
 def test_a_surname_read_as_a_given_names_plural_is_a_mans_surname_after_a_given_name(surname: str) -> None:
     text = f"Матч закончился вничью.\n\n«Мы готовы к лиге», — сказал Мурад {surname}.\n"
     assert found(text) == [("direct", "Мы готовы к лиге", f"Мурад {surname}")]
+
+
+def test_a_paragraph_of_speech_ending_with_a_dashed_attribution_is_direct_speech() -> None:
+    text = (
+        "На пресс-конференции министр Олег Тарасов попросил журналиста не шуметь.\n\n"
+        "Можете не стучать ручкой? Очень отвлекает, — сказал Тарасов.\n\n"
+        "Ранее он заявил, что переговоры продолжатся.\n"
+    )
+    assert ("direct", "Можете не стучать ручкой? Очень отвлекает", "Олег Тарасов") in found(text)
+
+
+def test_a_dashed_remark_with_no_cue_after_it_is_no_ones_speech() -> None:
+    text = "Министр Олег Тарасов провёл совещание.\n\nЦены выросли на пять процентов, — это рекорд года.\n"
+    assert all(kind != "direct" for kind, _, _ in found(text))

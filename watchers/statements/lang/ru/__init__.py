@@ -49,6 +49,7 @@ INFINITIVE_CUE_LEMMAS: dict[str, str] = _mapping("infinitive_cue_lemmas")
 SOURCE_OPENERS: tuple[str, ...] = _data.entries(_LANG, "source_openers")
 ANAPHORIC_OPENERS: tuple[str, ...] = _data.entries(_LANG, "anaphoric_openers")
 ANAPHORIC_VERBS: frozenset[str] = _words("anaphoric_verbs")
+SPEAKERS_VOICE: frozenset[str] = _words("speakers_voice")
 # The first four letters of every cue lemma and of its other stem ("заяв", "сказ", "гово"): a word is
 # parsed for a cue only when it starts with one, so most words of an article are never parsed.
 CUE_PREFIX_LEN = 4
