@@ -158,3 +158,14 @@ def test_a_paragraph_of_speech_ending_with_a_dashed_attribution_is_direct_speech
 def test_a_dashed_remark_with_no_cue_after_it_is_no_ones_speech() -> None:
     text = "Министр Олег Тарасов провёл совещание.\n\nЦены выросли на пять процентов, — это рекорд года.\n"
     assert all(kind != "direct" for kind, _, _ in found(text))
+
+
+@pytest.mark.parametrize("club", ["ХК ЗСК", "ХК CКА"])  # the second with a Latin C, as some copy has it
+def test_a_foreign_name_the_dictionary_does_not_know_after_a_role_is_the_name_not_its_complement(
+    club: str,
+) -> None:
+    text = (
+        f"Главный тренер {club} Милош Вржига прокомментировал матч с «Озёрском» (3:1).\n\n"
+        "«Первый матч сезона всегда тяжёлый», – цитирует Вржигу официальный сайт клуба.\n"
+    )
+    assert found(text) == [("direct", "Первый матч сезона всегда тяжёлый", "Милош Вржига")]

@@ -168,7 +168,9 @@ def given_before(g: ModuleType, text: str, pos: int, surname: str) -> str | None
 def unknown_given(
     g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int, rs: Sequence[Reading]
 ) -> bool:
-    """A capitalised word the dictionary does not know, right before a capitalised word read as a name."""
+    """A capitalised word the dictionary does not know, right before a capitalised word read as a name
+    ("мэр Казани Ильсур Метшин"), or before a second unknown word that ends the run ("тренер ХК СКА
+    Милош Ржига": a foreign name)."""
     if (
         any(r.known or r.org for r in rs)
         or j + 1 >= hi
@@ -176,7 +178,11 @@ def unknown_given(
         or text[words[j].end : words[j + 1].start].strip()
     ):
         return False
-    return any(r.name for r in g.parses(words[j + 1].text))
+    nxt = g.parses(words[j + 1].text)
+    if any(r.name for r in nxt):
+        return True
+    last = j + 2 >= hi or not words[j + 2].cap or bool(text[words[j + 1].end : words[j + 2].start].strip())
+    return last and not any(r.known or r.org for r in nxt) and not words[j + 1].text.isupper()
 
 
 def foreign_nominative(g: ModuleType, surname: str) -> bool:

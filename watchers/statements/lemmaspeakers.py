@@ -215,7 +215,7 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
             continue
         if not any("gent" in r.cases or (not r.cases and r.org) for r in rs) and not (in_name and w.cap):
             break
-        if comp and w.cap and not in_name and unknown_given(g, text, words, j, hi, rs):
+        if w.cap and not in_name and unknown_given(g, text, words, j, hi, rs):
             break  # "мэр Казани Ильсур Метшин": a given name the dictionary does not know opens the name
         named = [r for r in rs if r.name]
         if named and not in_name and (comp or _name_run(g, text, words, j, hi, head_cases or ANY_CASE, "")):
