@@ -27,7 +27,12 @@ from types import ModuleType
 from watchers.statements.boilerplate import is_headline, is_noise
 from watchers.statements.budget import Budget
 from watchers.statements.lang.types import Word
-from watchers.statements.lemmacues import GENT, NOMN, Found, cues, is_title, subject
+from watchers.statements.lemmacues import GENT, NOMN, Found, cues, subject
+from watchers.statements.lemmadialogue import DIALOGUE_RE as _DIALOGUE_RE
+from watchers.statements.lemmadialogue import TRAILER_RE as _TRAILER_RE
+from watchers.statements.lemmadialogue import dialogue as _dialogue
+from watchers.statements.lemmadialogue import trim_end as _trim
+from watchers.statements.lemmadialogue import turn as _turn
 from watchers.statements.lemmaheadline import headline_para, headline_statement, learn_above, learn_headline
 from watchers.statements.lemmanamed import names_in
 from watchers.statements.lemmaquotes import find
@@ -48,7 +53,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
     paras = budget.clip(_body_paragraphs(text, g))
     quotes = find_pairs(text, paras, g.QUOTE_PAIRS, g.STRAIGHT_DOUBLE)
     paras = _joined(paras, quotes)
-    quotes = sorted([*quotes, *_dialogue(text, paras, quotes)], key=lambda q: q.open)
+    quotes = sorted([*quotes, *_dialogue(g, text, paras, quotes)], key=lambda q: q.open)
     paras = _joined(paras, quotes)
     people = People(g, text=text)
     head = headline_para(text)
@@ -162,7 +167,7 @@ def extract(text: str, g: ModuleType, budget: Budget) -> Resolved:
             colon = (ent, said[-1].word) if said and ent is not None else None
             last = ent or last
         elif not block:  # "X сообщил пресс-службе о …" over the speech below it
-            last = _teller(g, text, people, lo, hi) or last
+            last = _teller(g, text, people, lo, hi) or _interviewee(g, text, people, lo, hi) or last
         lone = [a for a in block if a.lone and a.entity is None]
         out.extend(a for a in block if a.entity is not None or not a.lone)
     headline = headline_statement(g, text, head, people)
@@ -274,6 +279,22 @@ def _teller(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entit
     return ent if ent is not None and ent.kind == "person" else None
 
 
+_DASH_NEXT_RE = re.compile(r"\s*[—–―−-] (?=\S)")
+
+
+def _interviewee(g: ModuleType, text: str, people: People, lo: int, hi: int) -> Entity | None:
+    """The one person a paragraph with no cue names as its subject, when dash speech follows it
+    ("Первым к журналистам вышел X, начавший общение с …" over "— Мы увидели яркий матч."): the
+    unattributed answers below are theirs."""
+    if _DIALOGUE_RE.match(text, lo) or not _DASH_NEXT_RE.match(text, hi):
+        return None  # (a question in the interview names people too: "Почему не играл Петров?")
+    subjects = [m for m, as_subject in names_in(g, text, g.words(text, lo, hi)) if as_subject]
+    if len(subjects) != 1:
+        return None
+    ent = people.resolve(subjects[0], subjects[0].start)
+    return ent if ent is not None and ent.kind == "person" else None
+
+
 def _settle(roles: list[tuple[Attributed, str]], ent: Entity, people: People) -> None:
     """ "Министр финансов отметил, что …" before "…, отметил Силуанов": the role was his, unless he
     was named with another ("Представитель администрации сказал …" before "гендиректор X сообщил")."""
@@ -288,83 +309,6 @@ def _settle(roles: list[tuple[Attributed, str]], ent: Entity, people: People) ->
                 role, mods = a.mention.roles[0]
                 ent.roles.append((role, mods, a.pos))
     roles.clear()
-
-
-_DIALOGUE_RE = re.compile(r"[—–―−-] (?=\S)")
-# A dash paragraph that opens in lower case attributes the speech above it: "- сказал Осипов."
-_TRAILER_RE = re.compile(r"[—–―−-] [а-яё]")
-_DIALOGUE_END_RE = re.compile(r"[,.!?…]\s+(?:[—–―−]|-)\s+(?=[а-яё])")
-# The speech going on after the attribution: "– …, – сказал X. – Не будем …"
-_DIALOGUE_ON_RE = re.compile(r"[.:]\s+(?:[—–―−]|-)\s(?=\S)")
-
-
-def _dialogue(text: str, paras: list[tuple[int, int]], quotes: list[Quote]) -> list[Quote]:
-    """A paragraph opening with a dash is direct speech without marks (interviews, sports copy):
-    "— Решение еще не принято, — заявил Морозов." is a quote up to the attribution's dash, or to the
-    paragraph's end. A question with no attribution is the interviewer's and left out."""
-    out: list[Quote] = []
-    opened = {q.open: q for q in quotes}
-    for k, (lo, hi) in enumerate(paras):
-        nxt = paras[k + 1][0] if k + 1 < len(paras) else -1
-        if text[hi - 1] == "," and nxt >= 0 and _TRAILER_RE.match(text, nxt) and not any(lo <= q.open < hi for q in quotes):
-            out.append(Quote(lo, lo, hi - 1, hi - 1))  # "…, готовность уже 75%," over "— рассказал мэр."
-            continue
-        if not _DIALOGUE_RE.match(text, lo) or _TRAILER_RE.match(text, lo):
-            continue
-        q0 = opened.get(lo + 2)  # "— «…», — сказал X": a quote after the dash, not dash speech
-        if q0 is not None and not (is_title(text, q0) and text[q0.close : q0.close + 2].strip()[:1].isalpha()):
-            continue  # but "— «Витязь» с победой, — …" is dash speech opening with a club's name
-        on = _goes_on(text, paras[k + 1], quotes) if k + 1 < len(paras) else -1
-        if on >= 0 and not _DIALOGUE_END_RE.search(text, lo + 2, hi) and text[_trim(text, lo, hi) - 1] != "?":
-            out.append(Quote(lo, lo + 2, on, on, 2))  # "– …\n\n…, – рассказал Поздняков."
-            continue
-        m = _DIALOGUE_END_RE.search(text, lo + 2, hi)
-        if m is not None:
-            end = m.start() + (1 if text[m.start()] in "?!…" else 0)
-            out.append(Quote(lo, lo + 2, end, end))
-            more = _DIALOGUE_ON_RE.search(text, m.end(), hi)  # "– …, – сказал X. – Не будем …"
-            if more is not None and not any(more.end() <= q.open <= more.end() + 1 for q in quotes):
-                out.append(Quote(more.end() - 2, more.end(), _trim(text, more.end(), hi), hi))
-            continue
-        end = _trim(text, lo + 2, hi)
-        if text[end : end + 1] != "?" and text[end - 1 : end] != "?":
-            out.append(Quote(lo, lo + 2, end, hi))
-    return out
-
-
-# The attribution ending a paragraph that goes on with the dash speech above it: "…, – рассказал X."
-_ATTRIBUTION_WORDS = 5
-
-
-def _goes_on(text: str, para: tuple[int, int], quotes: list[Quote]) -> int:
-    """Where the dash speech of the paragraph above ends in this one, when this one opens with no dash
-    or mark and ends with the attribution ("Занимались …, – рассказал Поздняков."); else -1."""
-    lo, hi = para
-    if _DIALOGUE_RE.match(text, lo) or any(lo <= q.open < hi for q in quotes):
-        return -1
-    m = None
-    for m in _DIALOGUE_END_RE.finditer(text, lo, hi):  # noqa: B007 - the last one
-        continue
-    if m is None or len(text[m.end() : hi].split()) > _ATTRIBUTION_WORDS or not text[lo].isupper():
-        return -1
-    return m.start() + (1 if text[m.start()] in "?!…" else 0)
-
-
-# An interviewer's remark between answers is short ("- Пожалуйста."); a longer dash paragraph after an
-# answer goes on with it.
-_MAX_REMARK_WORDS = 12
-
-
-def _turn(text: str, lo: int, hi: int, before: str) -> str:
-    """An interview's turns: a dash paragraph ending in "?" is a question; the dash paragraph after a
-    question is the answer, the one after an answer the interviewer's remark ("- Пожалуйста.")."""
-    if not _DIALOGUE_RE.match(text, lo):
-        return ""
-    if text[lo:hi].rstrip().endswith("?"):
-        return "question"
-    if before == "answer" and len(text[lo:hi].split()) <= _MAX_REMARK_WORDS:
-        return "remark"
-    return "answer" if before in ("question", "remark", "answer") else ""
 
 
 def _same_speaker(last: Entity | None, hint: str) -> Entity | None:
@@ -409,9 +353,3 @@ def _context(block: list[Attributed], last: Entity | None, background: set[int])
         if a.entity is not None and id(a) not in background:
             return a.entity
     return last
-
-
-def _trim(text: str, lo: int, hi: int) -> int:
-    while hi > lo and text[hi - 1] in " \t\n.!…":
-        hi -= 1
-    return hi

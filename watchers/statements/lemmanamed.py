@@ -14,12 +14,12 @@ from types import ModuleType
 
 from watchers.statements.lang.types import Word
 from watchers.statements.lemmaprep import SUBJECT_CASES, is_place
+from watchers.statements.lemmaprep import gap as _gap
+from watchers.statements.lemmaprep import word_after as _after
 from watchers.statements.lemmaspeakers import (
     ANY_CASE,
     MAX_APPOSITION_GAP,
-    _after,
     _complement,
-    _gap,
     _name_run,
     _role,
 )

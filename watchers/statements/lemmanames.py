@@ -16,6 +16,18 @@ _SURNAME_ENDINGS = ("ко", "ых", "их", "ин", "ын", "ов", "ев")  # a
 MIN_NAME_SCORE = 0.001  # "официальный представитель министерства иностранных дел"
 
 
+_PLURAL_OBLIQUE = frozenset({"gent", "accs"})
+
+
+def _given_names_plural(named: Sequence[Reading], text: str) -> bool:
+    """A man's surname in -ов/-ев the dictionary reads only as the genitive plural of a given name."""
+    return (
+        bool(named)
+        and all(r.name == "Name" and r.cases <= _PLURAL_OBLIQUE for r in named)
+        and text.casefold().endswith(("ов", "ев", "ёв"))
+    )
+
+
 def name_word(
     g: ModuleType, w: Word, inner: bool = False, after_given: bool = False, forenames: bool = False
 ) -> tuple[frozenset[str], str] | None:
@@ -33,10 +45,14 @@ def name_word(
         return (
             None  # Russian copy writes people's names in Cyrillic; Latin words are brands (The Moscow Post)
         )
+    if any(part[:1].islower() for part in text.split("-")[1:]):
+        return None  # "Telegram-канале", "Интернет-портал": a common noun, a name's parts all capitalised
     rs = g.parses(text)
     named = [r for r in rs if r.name and r.score > MIN_NAME_SCORE]
     if named and not named[0].known and any(r.org for r in rs):
         return None  # "В Росстате": an organisation of the table, whatever name pymorphy3 guesses
+    if after_given and _given_names_plural(named, text):
+        return frozenset({"nomn"}), "m"  # "Мурад Мусаев": not the genitive plural of the name Мусай
     if named:
         cases: set[str] = set()
         for r in named:
@@ -112,8 +128,10 @@ def agrees(
 ) -> bool:
     """Every known name word has one reading in a wanted case and of the verb's gender: "заявил помощник
     Осипова" is not a man named Осипова (a woman's nominative, a man's genitive)."""
-    for w, _, _ in run:
+    for k, (w, _, _) in enumerate(run):
         named = [r for r in g.parses(w.text) if r.name and r.known]
+        if k and _given_names_plural(named, w.text):
+            continue  # "Мурад Мусаев": a surname, though read as a name's plural
         if named and not any((r.cases & want or not r.cases) and r.gender in (hint, "") for r in named):
             return False
     return True
@@ -150,7 +168,9 @@ def given_before(g: ModuleType, text: str, pos: int, surname: str) -> str | None
 def unknown_given(
     g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int, rs: Sequence[Reading]
 ) -> bool:
-    """A capitalised word the dictionary does not know, right before a capitalised word read as a name."""
+    """A capitalised word the dictionary does not know, right before a capitalised word read as a name
+    ("мэр Казани Ильсур Метшин"), or before a second unknown word that ends the run ("тренер ХК СКА
+    Милош Ржига": a foreign name)."""
     if (
         any(r.known or r.org for r in rs)
         or j + 1 >= hi
@@ -158,7 +178,11 @@ def unknown_given(
         or text[words[j].end : words[j + 1].start].strip()
     ):
         return False
-    return any(r.name for r in g.parses(words[j + 1].text))
+    nxt = g.parses(words[j + 1].text)
+    if any(r.name for r in nxt):
+        return True
+    last = j + 2 >= hi or not words[j + 2].cap or bool(text[words[j + 1].end : words[j + 2].start].strip())
+    return last and not any(r.known or r.org for r in nxt) and not words[j + 1].text.isupper()
 
 
 def foreign_nominative(g: ModuleType, surname: str) -> bool:

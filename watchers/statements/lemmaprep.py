@@ -5,7 +5,8 @@ the role's organisation (`quoted_title`: "тренер «Зари»")."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from watchers.statements.lang.types import Word
@@ -102,3 +103,33 @@ def ministry(g: ModuleType, text: str, words: Sequence[Word], i: int, hi: int) -
     w, e = words[i], words[j - 1].end
     name = g.lemma(w.low) if j == i + 1 else g.nominative(w.text, "").capitalize() + text[w.end : e]
     return Mention("org", w.start, e, text[w.start : e], name=name), j
+
+
+MAX_PO_WORDS = 3  # "по правам человека": the words of a "по" phrase inside a role, before the name
+
+
+def po_phrase_end(text: str, words: Sequence[Word], j: int, hi: int, named_at: Callable[[int], bool]) -> int:
+    """After "по" (word j) in a role's complement, the index of the name that a short lower-case
+    phrase leads to ("руководитель центра по гриппу Наталья Грибкова", "комитета по бюджету Иван
+    Петров"), else j: with no name after it the phrase is the sentence's ("глава МИД по телефону")."""
+    for k in range(j + 2, min(hi, j + 1 + MAX_PO_WORDS)):
+        if gap(text, words, k).strip() or not words[k - 1].low.isalpha() or words[k - 1].cap:
+            return j
+        if words[k].cap and named_at(k):
+            return k
+    return j
+
+
+def gap(text: str, words: Sequence[Word], i: int) -> str:
+    """The characters between word i-1 and word i."""
+    return text[words[i - 1].end : words[i].start]
+
+
+def word_after(words: Sequence[Word], end: int, hi: int) -> int:
+    """The first word ending after `end` (at least 1): bisected, since a walk from the sentence's
+    first word for every name made a long sentence of names quadratic."""
+    return max(bisect_right(words, end, 0, hi, key=_word_end), 1)
+
+
+def _word_end(w: Word) -> int:
+    return w.end

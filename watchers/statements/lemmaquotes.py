@@ -50,6 +50,8 @@ from watchers.statements.quotemarks import Quote
 # "«Q1, — отметил X. — Q2»": the attribution inside a quote, between two dashes.
 # "«A, — сказал X. — B»", also without the stop before the second dash ("– сказал X – B»")
 _SPLIT_RE = re.compile(r"([,.!?…])\s+[—–―−-]\s+([^—–―−«»\"„“]{3,150}?)([.,:]?)\s+[—–―−-]\s+(?=\S)")
+# Dash pairs tried inside one quote before it is taken as having no attribution inside it.
+MAX_SPLIT_TRIES = 4
 # The dash after a quote: an em or en dash or a horizontal bar, or a hyphen standing for one (" - ").
 _DASH_AFTER_RE = re.compile(r"\s*[,.!?…]?\s*(?:[—–―−]|(?<=\s)-)\s")
 
@@ -125,7 +127,9 @@ def _quote(
     # the attribution runs to the next quote that is not a name in it ("— приводит агентство «Вестник» слова X")
     nxt = next((n.open for n in quotes[qi + 1 :] if not is_title(text, n)), hi)
     split = _SPLIT_RE.search(text, q.start, q.end)
-    if split is not None:
+    for _ in range(MAX_SPLIT_TRIES):
+        if split is None:
+            break
         mid = g.words(text, split.start(2), split.end(2))
         c = next((c for c in [*cues(g, mid), *_dash_verb(g, mid, [0])] if c.index < CUE_AFTER_DASH), None)
         if c is not None:
@@ -135,6 +139,9 @@ def _quote(
                 Found(q.start, split.start(1) + 1, "direct", m, c.word, pos, c.gender),
                 Found(split.end(), q.end, "direct", m, c.word, pos, c.gender),
             ]
+        # "«A - и это не только моё мнение, - что B, - подчеркнул X. - C»": a dash of the speaker's own
+        # aside opened the first pair; the attribution's dashes may come after it
+        split = _SPLIT_RE.search(text, split.start(2), q.end)
     if _DASH_AFTER_RE.match(text, q.close):
         after = [i for i, w in enumerate(words) if q.close <= w.start < nxt]
         stop = _clause_stop(text, words, after)

@@ -300,7 +300,8 @@ def _source_opener(
                 if whole >= 0 and (m is None or at >= end):
                     return None
                 a = at if whole < 0 else whole
-                if poss and m is not None and m.kind == "pronoun":
+                if (poss and m is not None and m.kind == "pronoun") or (m is None and k == j + 2):
+                    # "По прогнозу, C, сообщила синоптик X": a bare opener's source is named after C
                     m, end = _cataphora(g, text, words, k, cs, m, end, used)
                 return _clause(g, text, a, end, quotes, done, m, opener, words[j].start, "")
     return None
@@ -312,15 +313,15 @@ def _cataphora(
     words: Sequence[Word],
     k: int,
     cs: Sequence[Cue],
-    m: Mention,
+    m: Mention | None,
     end: int,
     used: set[int] | None,
-) -> tuple[Mention, int]:
+) -> tuple[Mention | None, int]:
     """The speaker a possessive opener stands for and where its clause ends: "По его словам, C,
     сообщил вице-мэр X" (or ", — рассказала X"), a trailing attribution of the pronoun's gender after
     C, names him (", заявил он": the clause still ends before it); else (m, end) as given."""
     for c in cs:
-        if c.index < k or c.pos == "GRND" or c.gender not in ("", m.gender):
+        if c.index < k or c.pos == "GRND" or c.gender not in ("", m.gender if m is not None else c.gender):
             continue
         lead = _attribution_lead(g, text, words, c)
         named = after_cue(g, text, words, c, len(words)) if lead > k else None

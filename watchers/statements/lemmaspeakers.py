@@ -25,7 +25,6 @@ generic roles from the language's tables), never to a person named inside the ro
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -51,8 +50,11 @@ from watchers.statements.lemmaprep import (
     generic_org,
     in_pp,
     ministry,
+    po_phrase_end,
     quoted_title,
 )
+from watchers.statements.lemmaprep import gap as _gap
+from watchers.statements.lemmaprep import word_after as _after
 from watchers.statements.lemmaroles import by_role
 from watchers.statements.mentions import Mention
 from watchers.statements.registry import Entity
@@ -61,12 +63,6 @@ MAX_ROLE_WORDS = 5
 MAX_APPOSITION_GAP = (
     6  # words between a role and its name ("губернатор граничащей с Украиной Брянской области")
 )
-
-
-# A name reading this unlikely is the dictionary's every-letter-is-an-initial entry ("В" as a name).
-def _gap(text: str, words: Sequence[Word], i: int) -> str:
-    """The characters between word i-1 and word i."""
-    return text[words[i - 1].end : words[i].start]
 
 
 def phrase(
@@ -176,16 +172,6 @@ def phrase(
     return said[-1] if nearest_last else said[0]
 
 
-def _after(words: Sequence[Word], end: int, hi: int) -> int:
-    """The first word ending after `end` (at least 1): bisected, since a walk from the sentence's
-    first word for every name made a long sentence of names quadratic."""
-    return max(bisect_right(words, end, 0, hi, key=_word_end), 1)
-
-
-def _word_end(w: Word) -> int:
-    return w.end
-
-
 def _role(g: ModuleType, text: str, words: Sequence[Word], i: int, hi: int) -> int:
     """The end of a role phrase starting at word i (adjectives then a role noun), or i."""
     j = i
@@ -214,6 +200,10 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
         return titled
     while j < hi and len(comp) < MAX_ROLE_WORDS and _gap(text, words, j).strip() in ("", "(", ")"):
         w = words[j]
+        if w.low == "по" and comp and (k := po_phrase_end(text, words, j, hi, _named_at(g, text, words, hi))) > j:
+            comp.extend(g.lemma(x.text) for x in words[j:k])  # "центра по гриппу Наталья Грибкова"
+            j = k
+            continue
         if w.low in g.PREPOSITIONS or w.low in ("и", "а", "но", "или"):
             break  # "глава Минздрава в интервью", "пояснил министр и ушёл": no genitive of the role
         rs = g.parses(w.text)
@@ -225,7 +215,7 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
             continue
         if not any("gent" in r.cases or (not r.cases and r.org) for r in rs) and not (in_name and w.cap):
             break
-        if comp and w.cap and not in_name and unknown_given(g, text, words, j, hi, rs):
+        if w.cap and not in_name and unknown_given(g, text, words, j, hi, rs):
             break  # "мэр Казани Ильсур Метшин": a given name the dictionary does not know opens the name
         named = [r for r in rs if r.name]
         if named and not in_name and (comp or _name_run(g, text, words, j, hi, head_cases or ANY_CASE, "")):
@@ -234,6 +224,10 @@ def _complement(g: ModuleType, text: str, words: Sequence[Word], j: int, hi: int
         comp.append(rs[0].lemma if not named else named[0].lemma)
         j += 1
     return comp, j
+
+
+def _named_at(g: ModuleType, text: str, words: Sequence[Word], hi: int) -> Callable[[int], bool]:
+    return lambda k: _name_run(g, text, words, k, hi, ANY_CASE, "") is not None
 
 
 def _name_run(

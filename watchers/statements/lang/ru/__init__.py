@@ -49,6 +49,7 @@ INFINITIVE_CUE_LEMMAS: dict[str, str] = _mapping("infinitive_cue_lemmas")
 SOURCE_OPENERS: tuple[str, ...] = _data.entries(_LANG, "source_openers")
 ANAPHORIC_OPENERS: tuple[str, ...] = _data.entries(_LANG, "anaphoric_openers")
 ANAPHORIC_VERBS: frozenset[str] = _words("anaphoric_verbs")
+SPEAKERS_VOICE: frozenset[str] = _words("speakers_voice")
 # The first four letters of every cue lemma and of its other stem ("заяв", "сказ", "гово"): a word is
 # parsed for a cue only when it starts with one, so most words of an article are never parsed.
 CUE_PREFIX_LEN = 4
@@ -319,6 +320,8 @@ def nominative(word: str, gender: str, oblique: bool = False) -> str:
     if len(word) <= 2 or word.isupper() or plural_surname(word, True):
         return word
     parses = _analyzer().parse(word)
+    if word.casefold().endswith(_MANS_SURNAME_ENDINGS) and all({"Name", "plur"} <= p.tag.grammemes for p in parses):
+        return word  # "Мусаев": a man's surname, though the dictionary reads it as the plural of Мусай
     known = _analyzer().word_is_known(word.casefold())
     listed: str | None = next((str(p.normal_form) for p in parses if p.normal_form in ORG_WORDS), None)
     if not known and listed:  # "В Росавиации": an organisation of the table, by its lemma
