@@ -105,3 +105,18 @@ def test_a_stray_straight_mark_does_not_swallow_the_next_curly_quote() -> None:
     assert found["It never crossed my mind that the pier would close,"] == ("direct", "Ines Marlow")
     assert found["It took us nine years,"] == ("direct", "Tom White")
     assert not any(t.startswith("Marlow thought the whole thing") for t in found)
+
+
+def test_a_share_before_who_said_speaks_for_its_clause() -> None:
+    found = _indirect("About 40 percent backed the levy, compared with 38 percent who said it was unfair.")
+    assert found["it was unfair"] == (None, "38 percent")
+
+
+def test_a_present_tense_verb_after_an_adverb_makes_the_clause() -> None:
+    text = (
+        "But Ines Marlow, a councillor for the harbour ward, said residents still want a public vote.\n\n"
+        "Many fishermen say Mrs. Marlow's quiet advantage hides deeper problems at the port."
+    )
+    found = _indirect(text)
+    assert found["residents still want a public vote"][0] == "Ines Marlow"
+    assert "Mrs. Marlow's quiet advantage hides deeper problems at the port" in found

@@ -50,7 +50,11 @@ def clause_like(toks: Sequence[Token], a: int, b: int) -> bool:
         return True  # "told the Ledger he'd support her"
     if a < b and toks[a].cap and _name_then_verb(toks, a, b):
         return True  # "aides say Ivanka Bray also advises her father"
-    for t in toks[a : min(b, a + CLAUSE_VERB_WINDOW)]:
+    possessive = any(t.low.endswith(("'s", "’s")) for t in toks[a : min(b, a + 3)])
+    for k in range(a, min(b, a + CLAUSE_VERB_WINDOW)):
+        t = toks[k]
+        if k > a and t.low in _VERB_ADVERBS and k + 1 < b and _present_verb_like(toks[k + 1]):
+            return True  # "said parents still want neighbourhood schools": an adverb, then its verb
         if t.kind == "w" and (
             t.low in lang.FINITE
             or (t.low.endswith("ed") and not t.cap)
@@ -63,11 +67,31 @@ def clause_like(toks: Sequence[Token], a: int, b: int) -> bool:
             and not t.cap
             and t.low.endswith("s")
             and t is not toks[a]
-            and (toks[a].low in lang.DETERMINERS or toks[a].low.endswith(("'s", "’s")))
+            and (toks[a].low in lang.DETERMINERS or possessive)
             and t.low not in lang.UNNAMED_GROUPS
         ):
-            return True  # "the economy grows", "Trump's use of social media gives"
+            return True  # "the economy grows", "Mrs. Doe's use of social media gives"
     return False
+
+
+# Adverbs that stand right before a finite verb in a clause ("residents still want", "voters
+# rarely forgive"): the word after one is the verb even in the present tense, which no ending marks.
+_VERB_ADVERBS = frozenset(
+    ("still", "also", "never", "already", "often", "always", "really", "rarely", "seldom", "increasingly",
+     "largely", "mostly", "generally", "usually")
+)  # fmt: skip
+
+
+def _present_verb_like(t: Token) -> bool:
+    """Can t be a finite verb after an adverb: a lowercase word, no determiner, preposition or -ing form."""
+    return (
+        t.kind == "w"
+        and not t.cap
+        and t.low not in lang.DETERMINERS
+        and t.low not in lang.PP_HEADS
+        and t.low not in lang.ADJUNCT_OPENERS
+        and not t.low.endswith("ing")
+    )
 
 
 def subject_opens(t: Token) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from watchers.statements.lang import en as lang
 from watchers.statements.mentions import Mention
 from watchers.statements.sentences import Token
+from watchers.statements.shares import share_subject
 from watchers.statements.verbgroup import clause_after, contracted_subject
 
 NpEnding = Callable[[Sequence[Token], int, int], "Mention | None"]
@@ -41,7 +42,7 @@ def relative_subject(tokens: Sequence[Token], i: int, v: int, lo: int, np_ending
         # when a clause follows ("a candidate who promised mass deportation" says nothing)
         if not clause_after(tokens, v + 1):
             return None
-        np = np_ending(tokens, i - 1, lo)
+        np = np_ending(tokens, i - 1, lo) or share_subject(tokens, i - 1, lo)  # "38 percent who said"
         return np if np is not None and np.kind in _RESTRICTED_KINDS else None
     if low == "whom" and i - 3 >= lo and tokens[i - 1].low == "of" and tokens[i - 3].text == ",":
         q = tokens[i - 2]  # "families of the victims, many of whom say": a share of them, unnamed
