@@ -169,3 +169,24 @@ def test_a_foreign_name_the_dictionary_does_not_know_after_a_role_is_the_name_no
         "«Первый матч сезона всегда тяжёлый», – цитирует Вржигу официальный сайт клуба.\n"
     )
     assert found(text) == [("direct", "Первый матч сезона всегда тяжёлый", "Милош Вржига")]
+
+
+@pytest.mark.parametrize(
+    ("attribution", "source"),
+    [
+        ("\nОб этом сообщили в Гидрометцентре.", "Гидрометцентр"),
+        (" Об этом заявили в Кремле.", "Кремль"),
+        ("\nОб этом сообщили в министерстве.", None),  # a common noun: someone unnamed there
+    ],
+)
+def test_an_organisation_named_where_someone_unnamed_spoke_is_the_source(
+    attribution: str, source: str | None
+) -> None:
+    text = f"Синоптики предупреждают о похолодании. В ряде районов ожидаются заморозки.{attribution}\n"
+    spoken = {t: who for _, t, who in found(text)}
+    assert spoken["В ряде районов ожидаются заморозки"] == source
+
+
+def test_a_trailing_unnamed_source_in_a_named_organisation_is_the_organisation() -> None:
+    text = "Синоптики предупреждают. В ряде районов ожидаются заморозки, сообщили в Гидрометцентре.\n"
+    assert found(text) == [("indirect", "В ряде районов ожидаются заморозки", "Гидрометцентр")]

@@ -80,6 +80,19 @@ def _unnamed_source(g: ModuleType, words: Sequence[Word], c: Cue) -> bool:
     return c.gender == "pl" and k + 1 < len(words) and words[k].low in ("в", "во")
 
 
+def _source_org(g: ModuleType, words: Sequence[Word], c: Cue) -> Mention | None:
+    """ "сообщили в Гидрометцентре", "заявили в Кремле": the organisation named where someone unnamed
+    spoke is the source, as "В Кремле заявили" makes it; a common noun there ("в министерстве") is not."""
+    if not _unnamed_source(g, words, c):
+        return None
+    w = words[c.index + 2]
+    orgs = [r for r in g.parses(w.text) if r.org and r.pos == "NOUN"]
+    if not w.cap or not orgs:
+        return None
+    name = w.text if w.text.isupper() else orgs[0].lemma[:1].upper() + orgs[0].lemma[1:]
+    return Mention("org", w.start, w.end, w.text, name=name)
+
+
 def _past_relative(
     g: ModuleType, text: str, hi: int, words: Sequence[Word], c: Cue, k: int, at: int
 ) -> tuple[Mention | None, int, int]:
@@ -156,6 +169,7 @@ def reported(
                 g, text, words, 0, c.index, NOMN, c.gender, True
             )
             used.add(c.index)
+            m = m or _source_org(g, words, c)  # "Об этом сообщили в Гидрометцентре": the centre
             if m is None and _unnamed_source(g, words, c):  # "Об этом сообщили в министерстве."
                 return [
                     Found(lo, lo, "indirect", None, c.word, words[c.index].start, c.gender, previous=True)
@@ -249,6 +263,7 @@ def reported(
             told = _told_outlet(g, text, words, lead, c.index)  # "…, ТАСС сообщили в министерстве"
             if m is None and lead < c.index and not told:  # "…, об этом глава «Росатома» X заявил"
                 m = phrase(g, text, words, lead, c.index, NOMN, c.gender, True)
+            m = m or (None if told else _source_org(g, words, c))  # "…, сообщили в Кремле"
             unnamed = m is None and _unnamed_source(g, words, c)  # "…, сообщили в думе": no one named
             if m is not None or unnamed:
                 # "О том, что C, сообщил X": the clause after "что"
