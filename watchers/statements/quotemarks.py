@@ -118,14 +118,23 @@ def _other_kind_next(text: str, q: Quote, paragraphs: list[tuple[int, int]], k: 
     scraped copy, not an unclosed quote."""
     if k + 1 >= len(paragraphs):
         return False
-    lo, hi = paragraphs[k + 1]
+    opening = _opening_quote(text, *paragraphs[k + 1])
+    return opening is not None and _other_kind(text, q, *opening)
+
+
+def _opening_quote(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """(its mark, where it closes or -1) of the quote paragraph [lo, hi) opens with, else None."""
     j = lo
     while j < hi and text[j].isspace():
         j += 1
     if j >= hi or not (text[j] in lang.DOUBLE_OPEN or text[j] == lang.STRAIGHT_DOUBLE):
-        return False
-    inner = Closers(text, lo, hi).double_close(j + 1, text[j])
-    return inner >= 0 and _straight(text[inner]) == _straight(text[j]) != _straight(text[q.open])
+        return None
+    return j, Closers(text, lo, hi).double_close(j + 1, text[j])
+
+
+def _other_kind(text: str, q: Quote, mark: int, close: int) -> bool:
+    """Is the quote at `mark`, closed at `close`, of the other kind of marks than q's, and closed by its own?"""
+    return close >= 0 and _straight(text[close]) == _straight(text[mark]) != _straight(text[q.open])
 
 
 def _straight(mark: str) -> bool:
@@ -136,15 +145,12 @@ def _continue(text: str, q: Quote, paragraphs: list[tuple[int, int]], k: int) ->
     """Follow a quote left open at a paragraph's end through paragraphs that each open with a mark."""
     n = k
     while n + 1 < len(paragraphs) and n - k < MAX_CONTINUED_PARAGRAPHS:
-        lo, hi = paragraphs[n + 1]
-        j = lo
-        while j < hi and text[j].isspace():
-            j += 1
-        if j >= hi or not (text[j] in lang.DOUBLE_OPEN or text[j] == lang.STRAIGHT_DOUBLE):
+        opening = _opening_quote(text, *paragraphs[n + 1])
+        if opening is None:
             return None
         n += 1
-        inner = Closers(text, lo, hi).double_close(j + 1, text[j])
-        if inner >= 0 and _straight(text[inner]) == _straight(text[j]) != _straight(text[q.open]):
+        mark, inner = opening
+        if _other_kind(text, q, mark, inner):
             return None  # '"A stray mark.' then '“A quote,” she said.': a new quote, not a continued one
         if inner >= 0:
             return Quote(q.open, q.start, inner, inner + 1, n - k + 1), n
