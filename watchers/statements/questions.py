@@ -10,25 +10,10 @@ theirs: no clause.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
-from watchers.statements.clauseshape import MIN_CLAUSE_WORDS
+from watchers.statements.clauseshape import MIN_CLAUSE_WORDS, Cue
 from watchers.statements.lang import en as lang
 from watchers.statements.sentences import Token, at_least_words, has_quote
-
-
-class Cue(Protocol):
-    """What the question reading needs of a speakers.Cue."""
-
-    @property
-    def index(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def inverted(self) -> bool: ...
-    @property
-    def subj_first(self) -> int: ...
-
 
 # Words that open an indirect question ("asked whether", "asked Doe how").
 QUESTION_WORDS = frozenset(("whether", "if", "how", "why", "what", "when", "where", "which", "who"))
