@@ -128,3 +128,13 @@ def test_a_transcript_without_a_title_line_opens_with_a_turn() -> None:
     body = PRESS_CONFERENCE.split("\n\n", 2)[2]
     assert body.startswith("GOVERNOR HALVORSEN.")
     assert tracked(body) == tracked(PRESS_CONFERENCE)
+
+
+def test_past_the_character_cap_no_turn_is_read() -> None:
+    from watchers.statements.budget import Budget
+
+    cap = PRESS_CONFERENCE.index("QUESTION.")
+    budget = Budget(max_chars=cap)
+    found = extract_statements(PRESS_CONFERENCE, matcher(), budget=budget)
+    assert budget.capped
+    assert [s.end <= cap for s in found] == [True] * len(found) and found

@@ -75,7 +75,7 @@ def extract_statements(
     else:
         with collector_paused():
             found = _run(text, matcher, budget, lang)
-    found = budget.first_statements(with_turns(text, found, matcher))
+    found = budget.first_statements(with_turns(text, found, matcher, budget))
     budget.report(len(text))
     return found
 

@@ -38,7 +38,9 @@ from rules.match import HONORIFICS
 from rules.normalize import words
 from watchers.model import Span, Statement
 from watchers.statements.boilerplate import is_headline
+from watchers.statements.budget import Budget
 from watchers.statements.lang.en import TITLE_WORDS
+from watchers.statements.sentences import paragraphs
 
 if TYPE_CHECKING:
     from rules.match import Matcher
@@ -63,16 +65,6 @@ class Turn:
     end: int
     label: Span
     speaker_id: str
-
-
-def _lines(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of every non-blank line, end without trailing spaces."""
-    pos = 0
-    for line in text.split("\n"):
-        stripped = line.rstrip()
-        if stripped.strip():
-            yield pos, pos + len(stripped)
-        pos += len(line) + 1
 
 
 def _label(text: str, lo: int, hi: int) -> re.Match[str] | None:
@@ -106,10 +98,11 @@ def _speaker(label: str, matcher: Matcher) -> str | None:
     return None
 
 
-def turns(text: str, matcher: Matcher) -> tuple[list[Turn], bool]:
+def turns(text: str, matcher: Matcher, budget: Budget | None = None) -> tuple[list[Turn], bool]:
     """Every paragraph of a tracked speaker's turn, in reading order, and whether the text is a
-    transcript (two labelled paragraphs or more, whoever they name)."""
-    lines = list(_lines(text))
+    transcript (two labelled paragraphs or more, whoever they name). Only the paragraphs within the
+    budget's characters are read, as the other passes read them (sentences.paragraphs)."""
+    lines = (budget or Budget()).clip(paragraphs(text))
     first_line = lines[0][0] if lines else -1
     if lines and is_headline(text[lines[0][0] : lines[0][1]], True):
         lines = lines[1:]  # a headline ("Peskov: the Kremlin is glad"), as the other passes read it
@@ -141,11 +134,13 @@ def turns(text: str, matcher: Matcher) -> tuple[list[Turn], bool]:
     return out, transcript
 
 
-def with_turns(text: str, found: Sequence[Statement], matcher: Matcher | None) -> list[Statement]:
+def with_turns(
+    text: str, found: Sequence[Statement], matcher: Matcher | None, budget: Budget | None = None
+) -> list[Statement]:
     """`found` with every turn's paragraph as a direct statement (see the module docstring)."""
     if matcher is None:
         return list(found)
-    got, transcript = turns(text, matcher)
+    got, transcript = turns(text, matcher, budget)
     if not got:
         return list(found)
     if not transcript:
